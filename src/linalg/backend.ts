@@ -1,0 +1,96 @@
+/**
+ * The compute-backend interface: every kernel the curvature estimates need, behind one contract.
+ *
+ * Conventions (all backends):
+ * - Matrices are dense, row-major, in flat typed arrays. "U is k×n" means `U[r*n + j]` is row r, column j.
+ *   Gradient rows (one per example, sampled label or Fisher factor) are the rows of such a U.
+ * - `Vec` is the backend's storage array: `Float64Array` for `reference`, `Float32Array` for the float32
+ *   backends. Inputs may be either type; outputs are written into arrays the caller allocated
+ *   (usually with `zeros`), so the hot path allocates nothing.
+ * - Small dense factorizations (Cholesky, symmetric eigendecomposition) always run in float64 and take and
+ *   return `Float64Array`, whatever the backend's storage precision.
+ * - Kernels validate nothing beyond what they need to stay memory-safe; shape and value checks live in the
+ *   callers (`src/curvature/`), which throw typed errors naming the field.
+ */
+
+/** A backend's storage array. */
+export type Vec = Float32Array | Float64Array;
+
+/** Storage precision of a backend's large arrays. */
+export type DType = 'float32' | 'float64';
+
+/** Names of the backends fisherd ships. */
+export type BackendName = 'reference' | 'openblas' | 'gpujs';
+
+/** A Cholesky factor of `A + λI` (float64), reusable for many right-hand sides. */
+export interface CholeskyFactor {
+  readonly n: number;
+  /** Solves `(A + λI) x = b`; writes x into `out` (may alias `b`) and returns it. */
+  solve(b: ArrayLike<number>, out?: Float64Array): Float64Array;
+  /** log det(A + λI). */
+  logDet(): number;
+}
+
+/** Eigendecomposition of a small symmetric matrix, eigenvalues in descending order. */
+export interface SymmetricEigen {
+  readonly n: number;
+  /** Eigenvalues, descending. */
+  readonly values: Float64Array;
+  /** Eigenvectors as rows: `vectors[j*n + i]` is component i of the eigenvector for `values[j]`. */
+  readonly vectors: Float64Array;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  /** What actually runs, for logs and `/metrics`: e.g. "openblas 0.3.21 (pthread, 2 threads)", "gpujs webasm". */
+  readonly detail: string;
+  readonly dtype: DType;
+
+  /** A zero-filled storage array of length n. */
+  zeros(n: number): Vec;
+
+  // ---- level 1 -------------------------------------------------------------------------------------
+  /** Σ x_i y_i (accumulated in float64 where the backend can). */
+  dot(x: Vec, y: Vec): number;
+  /** ‖x‖₂. */
+  nrm2(x: Vec): number;
+  /** y ← αx + βy. */
+  axpby(alpha: number, x: Vec, beta: number, y: Vec): void;
+
+  // ---- elementwise (length-n vectors) -------------------------------------------------------------
+  /** d ← βd + α Σ_r U_r ∘ U_r: the diagonal of a symmetric rank-k update (U is k×n). */
+  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number): void;
+  /** out_i = v_i / (d_i·s + λ): a damped diagonal solve, `s` the bias-correction scale. */
+  diagSolve(d: Vec, s: number, lambda: number, v: Vec, out: Vec): void;
+
+  // ---- level 2 -------------------------------------------------------------------------------------
+  /** y ← α·op(A)x + βy, A m×n; op(A) = A (y length m) or Aᵀ (y length n) when `trans`. */
+  gemv(trans: boolean, m: number, n: number, alpha: number, A: Vec, x: Vec, beta: number, y: Vec): void;
+
+  // ---- level 3 -------------------------------------------------------------------------------------
+  /**
+   * C ← βC + α·UᵀU with U k×n and C n×n. Both triangles of C are written (C stays exactly symmetric).
+   * Large n are tiled internally where a backend has output-size limits.
+   */
+  syrk(C: Vec, n: number, U: Vec, k: number, alpha: number, beta: number): void;
+  /**
+   * C ← α·op(A)·op(B) + βC, C m×n, op(A) m×k, op(B) k×n (all row-major, transposes applied logically).
+   * Used for the small Gram UUᵀ (k×k), cross terms UVᵀ, and the low-rank rotation U ← QᵀU.
+   */
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    alpha: number, A: Vec, B: Vec, beta: number, C: Vec,
+  ): void;
+
+  // ---- float64 factorizations of small dense matrices ---------------------------------------------
+  /**
+   * Cholesky factor of `A + λI` (A n×n symmetric, any storage type, read-only). Throws
+   * `LinalgError('not_positive_definite')` when the damped matrix is not numerically SPD.
+   */
+  cholesky(A: Vec, n: number, lambda: number): CholeskyFactor;
+  /** Eigendecomposition of a symmetric n×n matrix (n up to a few thousand). */
+  eigh(A: Vec, n: number): SymmetricEigen;
+
+  /** Releases native or GPU resources, if any. */
+  dispose(): void;
+}
