@@ -10,7 +10,9 @@
  * - Small dense factorizations (Cholesky, symmetric eigendecomposition) always run in float64 and take and
  *   return `Float64Array`, whatever the backend's storage precision.
  * - Kernels validate nothing beyond what they need to stay memory-safe; shape and value checks live in the
- *   callers (`src/curvature/`), which throw typed errors naming the field.
+ *   callers (`src/curvature/`), which throw typed errors naming the field. (Native kernels do check that
+ *   arrays are long enough for the shape arguments and throw `FisherdError('SHAPE_MISMATCH')`.)
+ * - β = 0 overwrites, as in BLAS: the output's previous contents are not read, so NaN there does not propagate.
  */
 
 /** A backend's storage array. */
@@ -84,11 +86,12 @@ export interface Backend {
 
   // ---- float64 factorizations of small dense matrices ---------------------------------------------
   /**
-   * Cholesky factor of `A + λI` (A n×n symmetric, any storage type, read-only). Throws
-   * `LinalgError('not_positive_definite')` when the damped matrix is not numerically SPD.
+   * Cholesky factor of `A + λI` (A n×n symmetric, any storage type, read-only; only its upper triangle,
+   * `A[i*n + j]` with j ≥ i, is read). Throws `FisherdError('NOT_POSITIVE_DEFINITE')` when a pivot of the
+   * damped matrix is not > 0 or is NaN (LAPACK's criterion).
    */
   cholesky(A: Vec, n: number, lambda: number): CholeskyFactor;
-  /** Eigendecomposition of a symmetric n×n matrix (n up to a few thousand). */
+  /** Eigendecomposition of a symmetric n×n matrix (n up to a few thousand; only the upper triangle is read). */
   eigh(A: Vec, n: number): SymmetricEigen;
 
   /** Releases native or GPU resources, if any. */

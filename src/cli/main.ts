@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+/**
+ * The `fisherd` command. Each subcommand lives in its own module and registers itself on the program.
+ */
+import { Command } from 'commander';
+import { FISHERD_VERSION } from '../version.js';
+import { registerServe } from './serve.js';
+
+const program = new Command('fisherd')
+  .description('Streaming optimizer daemon: Fisher, empirical Fisher and noise estimates, NGD/EFGD/SNR/VA updates')
+  .version(FISHERD_VERSION);
+
+registerServe(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,151 @@
+/**
+ * The block-diagonal structure (math.md, "Structures": "per parameter block, e.g. per layer"): one leaf
+ * estimate per named parameter block, blocks laid out in order along the D parameters. A row block's rows are
+ * split by column ranges, so block k sees `v_r[o_k .. o_k + d_k)`; solves, mat-vecs and the diagonal are
+ * done block by block.
+ */
+import { FisherdError } from '../errors.js';
+import type { Backend } from '../linalg/backend.js';
+import { EstimateBase } from './estimate-base.js';
+import { createLeafEstimate } from './leaf-estimate.js';
+import type { RowBlock } from './rows.js';
+import { StorageScratch } from './scratch.js';
+import { blockOffsets, copyStructure, findBlock, type ParameterBlock } from './structure.js';
+import type { EstimateSnapshot, ResolvedEstimateOptions, SymmetricEstimate } from './symmetric-estimate.js';
+
+export class BlockDiagonalEstimate extends EstimateBase {
+  readonly structure: { readonly kind: 'blocks'; readonly blocks: readonly ParameterBlock[] };
+  private readonly children: EstimateBase[];
+  private readonly offsets: number[];
+  private readonly columnScratch: StorageScratch;
+  private pendingDecay = 0;
+
+  /** `blocks` must already be valid for `dim` (see `validateStructure`). */
+  constructor(dim: number, blocks: readonly ParameterBlock[], backend: Backend, options: ResolvedEstimateOptions) {
+    super(dim, backend, options);
+    this.structure = copyStructure({ kind: 'blocks', blocks }) as BlockDiagonalEstimate['structure'];
+    this.offsets = blockOffsets(blocks);
+    this.children = blocks.map((b) => createLeafEstimate(b.size, b.structure, backend, options));
+    this.columnScratch = new StorageScratch(backend);
+  }
+
+  /** The estimate of one parameter block; throws UNKNOWN_BLOCK for a name the structure does not have. */
+  block(name: string): SymmetricEstimate {
+    return this.children[findBlock(this.structure, name).index];
+  }
+
+  /** Where a parameter block lies in the D parameters; throws UNKNOWN_BLOCK for an unknown name. */
+  blockRange(name: string): { offset: number; size: number } {
+    const { offset, size } = findBlock(this.structure, name);
+    return { offset, size };
+  }
+
+  beginUpdate(decay: number): void {
+    this.pendingDecay = decay;
+    for (const child of this.children) child.beginUpdate(decay);
+  }
+
+  accumulate(block: RowBlock): void {
+    const { dim, offsets, children } = this;
+    const { rows, count, weights } = block;
+    if (count === 0) return;
+    const chunkRows = Math.max(1, Math.min(count, Math.floor(this.options.chunkElements / dim)));
+    for (let first = 0; first < count; first += chunkRows) {
+      const n = Math.min(chunkRows, count - first);
+      children.forEach((child, k) => {
+        const offset = offsets[k];
+        const size = offsets[k + 1] - offset;
+        const columns = this.columnScratch.view(n * size);
+        for (let r = 0; r < n; r++) {
+          const start = (first + r) * dim + offset;
+          columns.set(rows.subarray(start, start + size), r * size);
+        }
+        child.accumulate({
+          rows: columns,
+          count: n,
+          dim: size,
+          scale: block.scale,
+          weights: weights?.subarray(first, first + n),
+        });
+      });
+    }
+  }
+
+  commitUpdate(): void {
+    for (const child of this.children) child.commitUpdate();
+    this.clock.advance(this.pendingDecay);
+  }
+
+  protected solveChecked(v: Float64Array, damping: number, out: Float64Array): Float64Array {
+    this.children.forEach((child, k) => child.solve(this.slice(v, k), damping, this.slice(out, k)));
+    return out;
+  }
+
+  protected matvecChecked(v: Float64Array, out: Float64Array): Float64Array {
+    this.children.forEach((child, k) => child.matvec(this.slice(v, k), this.slice(out, k)));
+    return out;
+  }
+
+  protected diagonalChecked(out: Float64Array): Float64Array {
+    this.children.forEach((child, k) => child.diagonal(this.slice(out, k)));
+    return out;
+  }
+
+  protected traceChecked(): number {
+    return this.children.reduce((sum, child) => sum + child.trace(), 0);
+  }
+
+  protected topEigenvaluesChecked(k: number): Float64Array {
+    // The spectrum of a block-diagonal matrix is the union of its blocks' spectra.
+    const all: number[] = [];
+    for (const child of this.children) all.push(...child.topEigenvalues(Math.min(k, child.dim)));
+    return Float64Array.from(all.sort((a, b) => b - a).slice(0, k));
+  }
+
+  protected denseChecked(out: Float64Array): Float64Array {
+    const { dim, offsets } = this;
+    this.children.forEach((child, k) => {
+      const block = child.dense();
+      const size = child.dim;
+      const offset = offsets[k];
+      for (let i = 0; i < size; i++) out.set(block.subarray(i * size, (i + 1) * size), (offset + i) * dim + offset);
+    });
+    return out;
+  }
+
+  snapshot(): EstimateSnapshot {
+    return {
+      kind: 'blocks',
+      dim: this.dim,
+      steps: this.clock.steps,
+      blocks: this.structure.blocks.map((b, k) => ({ name: b.name, size: b.size, estimate: this.children[k].snapshot() })),
+    };
+  }
+
+  protected restoreChecked(snapshot: EstimateSnapshot): void {
+    if (snapshot.kind !== 'blocks') return;
+    const { blocks } = this.structure;
+    const same =
+      Array.isArray(snapshot.blocks) &&
+      snapshot.blocks.length === blocks.length &&
+      snapshot.blocks.every((b, k) => b.name === blocks[k].name && b.size === blocks[k].size);
+    if (!same) {
+      throw new FisherdError('INVALID_CONFIG', 'snapshot.blocks do not match the parameter blocks of this estimate', {
+        field: 'snapshot.blocks',
+      });
+    }
+    // All or nothing: a block that fails to restore rolls the earlier ones back.
+    const backup = this.children.map((child) => child.snapshot());
+    try {
+      snapshot.blocks.forEach((b, k) => this.children[k].restore(b.estimate));
+    } catch (e) {
+      backup.forEach((b, k) => this.children[k].restore(b));
+      throw e;
+    }
+  }
+
+  /** Block k's part of a D-vector, as a view. */
+  private slice(v: Float64Array, k: number): Float64Array {
+    return v.subarray(this.offsets[k], this.offsets[k + 1]);
+  }
+}

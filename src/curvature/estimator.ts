@@ -1,0 +1,245 @@
+/**
+ * The estimator bundle of one training run: running (EMA, bias-corrected) estimates of the mean gradient,
+ * the empirical Fisher, the Fisher and the noise covariance of the minibatch mean (math.md, "Curvature and
+ * noise estimates" and "Running estimates"), all in one structure and updated together, batch by batch.
+ */
+import { FisherdError } from '../errors.js';
+import type { Backend, Vec } from '../linalg/backend.js';
+import { validateBatch, type Batch, type TrackedQuantities } from './batch.js';
+import { createSymmetricEstimate } from './create-estimate.js';
+import { EmaClock } from './ema.js';
+import { forEachRowChunk, type RowBlock } from './rows.js';
+import { StorageScratch } from './scratch.js';
+import { copyStructure, validateStructure, type Structure } from './structure.js';
+import {
+  resolveEstimateOptions,
+  type AccumulatingEstimate,
+  type EstimateOptions,
+  type EstimateSnapshot,
+  type SymmetricEstimate,
+} from './symmetric-estimate.js';
+import { requireDecay, requireVector } from './validate.js';
+
+export type { Batch } from './batch.js';
+
+export interface CurvatureConfig {
+  /** D, the number of parameters. */
+  dim: number;
+  /** How each D×D estimate is stored (one structure for all of them). */
+  structure: Structure;
+  /** The EMA decay β ∈ [0, 1); 0 means "this batch only". */
+  decay: number;
+  /** Which estimates to keep; the mean gradient is always kept. */
+  track: TrackedQuantities;
+}
+
+/** The estimator's state as plain data; `CurvatureEstimator.restore` of it continues bit for bit. */
+export interface CurvatureSnapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  config: CurvatureConfig;
+  steps: number;
+  decayProduct: number;
+  /** The un-normalized EMA of ḡ (divide by 1 − β^t to read it). */
+  meanGrad: Float64Array;
+  empiricalFisher?: EstimateSnapshot;
+  fisher?: EstimateSnapshot;
+  noise?: EstimateSnapshot;
+}
+
+const SNAPSHOT_FORMAT = 'fisherd-curvature/1';
+
+export class CurvatureEstimator {
+  readonly config: CurvatureConfig;
+  /** Ẽ = (1/b) Σ g_n g_nᵀ. */
+  readonly empiricalFisher?: SymmetricEstimate;
+  /** F̂ = (1/(bK)) Σ g̃ g̃ᵀ (sampled labels) or F = (1/b) Σ_n Σ_c u u ᵀ (exact factor rows). */
+  readonly fisher?: SymmetricEstimate;
+  /** S = C/b, C = (1/(b−1)) Σ (g_n − ḡ)(g_n − ḡ)ᵀ: centred rows with scale 1/(b(b−1)). */
+  readonly noise?: SymmetricEstimate;
+
+  private readonly estimates: {
+    empiricalFisher?: AccumulatingEstimate;
+    fisher?: AccumulatingEstimate;
+    noise?: AccumulatingEstimate;
+  };
+  private readonly clock = new EmaClock();
+  /** The un-normalized EMA of ḡ. */
+  private readonly meanGradSum: Float64Array;
+  /** This batch's ḡ in storage precision (the centre of the noise rows) and its float64 copy. */
+  private readonly batchMean: Vec;
+  private readonly batchMean64: Float64Array;
+  private readonly ones: StorageScratch;
+  private readonly centredScratch: StorageScratch;
+  private readonly chunkElements: number;
+
+  constructor(
+    config: CurvatureConfig,
+    private readonly backend: Backend,
+    options: EstimateOptions = {},
+  ) {
+    validateStructure(config.structure, config.dim);
+    requireDecay(config.decay, 'decay');
+    const track = config.track ?? { empiricalFisher: false, fisher: false, noise: false };
+    this.config = {
+      dim: config.dim,
+      structure: copyStructure(config.structure),
+      decay: config.decay,
+      track: { empiricalFisher: !!track.empiricalFisher, fisher: !!track.fisher, noise: !!track.noise },
+    };
+    const { dim, structure } = this.config;
+    const make = (tracked: boolean): AccumulatingEstimate | undefined =>
+      tracked ? createSymmetricEstimate(dim, structure, backend, options) : undefined;
+    this.estimates = {
+      empiricalFisher: make(this.config.track.empiricalFisher),
+      fisher: make(this.config.track.fisher),
+      noise: make(this.config.track.noise),
+    };
+    this.empiricalFisher = this.estimates.empiricalFisher;
+    this.fisher = this.estimates.fisher;
+    this.noise = this.estimates.noise;
+    this.meanGradSum = new Float64Array(dim);
+    this.batchMean = backend.zeros(dim);
+    this.batchMean64 = new Float64Array(dim);
+    this.ones = new StorageScratch(backend);
+    this.centredScratch = new StorageScratch(backend);
+    this.chunkElements = resolveEstimateOptions(options).chunkElements;
+  }
+
+  get dim(): number {
+    return this.config.dim;
+  }
+
+  /** t, the number of batches seen. */
+  get steps(): number {
+    return this.clock.steps;
+  }
+
+  /** Folds one batch into every tracked estimate. Validates first: a throw leaves the state unchanged. */
+  update(batch: Batch): void {
+    const { dim, track, decay } = this.config;
+    try {
+      validateBatch(batch, dim, track);
+    } catch (e) {
+      if (e instanceof FisherdError && e.step === undefined) {
+        throw new FisherdError(e.code, e.message, { field: e.field, step: this.clock.steps + 1, cause: e.cause });
+      }
+      throw e;
+    }
+    const b = batch.batchSize;
+    const mean = this.computeBatchMean(batch);
+
+    // ḡ_t = β ḡ_{t−1} + (1−β) ḡ (reported with the bias correction 1/(1−β^t)).
+    const sum = this.meanGradSum;
+    for (let i = 0; i < dim; i++) sum[i] = decay * sum[i] + (1 - decay) * mean[i];
+
+    const { empiricalFisher, fisher, noise } = this.estimates;
+    const grads = batch.perExampleGrads ?? [];
+    if (empiricalFisher !== undefined) {
+      // Ẽ = (1/b) Σ g_n g_nᵀ
+      feed(empiricalFisher, grads, 1 / b, decay);
+    }
+    if (noise !== undefined) {
+      // S = C/b = (1/(b(b−1))) Σ (g_n − ḡ)(g_n − ḡ)ᵀ, from rows centred chunk by chunk.
+      const scale = 1 / (b * (b - 1));
+      noise.beginUpdate(decay);
+      for (const block of grads) {
+        forEachRowChunk(this.backend, this.centredScratch, block, { centre: this.batchMean, sqrtWeights: false }, this.chunkElements, (rows, count) =>
+          noise.accumulate({ rows, count, dim, scale }),
+        );
+      }
+      noise.commitUpdate();
+    }
+    if (fisher !== undefined) {
+      if (batch.sampledLabelGrads !== undefined) {
+        // F̂ = (1/(b·K)) Σ_n Σ_k g̃_{n,k} g̃_{n,k}ᵀ
+        const { blocks, samplesPerExample } = batch.sampledLabelGrads;
+        feed(fisher, blocks, 1 / (b * samplesPerExample), decay);
+      } else if (batch.fisherFactorRows !== undefined) {
+        // F = (1/b) Σ_n Σ_c u_{n,c} u_{n,c}ᵀ
+        feed(fisher, batch.fisherFactorRows.blocks, 1 / b, decay);
+      }
+    }
+    this.clock.advance(decay);
+  }
+
+  /** The bias-corrected EMA of ḡ, `ḡ_t/(1−β^t)` (zeros before the first batch). */
+  meanGrad(out?: Float64Array): Float64Array {
+    const result = out ?? new Float64Array(this.dim);
+    if (result.length !== this.dim) {
+      throw new FisherdError('SHAPE_MISMATCH', `out has length ${result.length}, expected ${this.dim}`, { field: 'out' });
+    }
+    const correction = this.clock.correction();
+    for (let i = 0; i < this.dim; i++) result[i] = this.meanGradSum[i] * correction;
+    return result;
+  }
+
+  /** ḡ of this batch (float64), from the per-example rows or as sent; also leaves it in storage precision. */
+  private computeBatchMean(batch: Batch): Float64Array {
+    const { dim } = this.config;
+    if (batch.perExampleGrads === undefined) {
+      const mean = batch.meanGrad as Float64Array; // validated: present when there are no rows
+      this.batchMean.set(mean);
+      this.batchMean64.set(mean);
+      return this.batchMean64;
+    }
+    // ḡ = (1/b) Σ_n g_n as Gᵀ·1/b, block by block.
+    let first = true;
+    for (const block of batch.perExampleGrads) {
+      if (block.count === 0) continue;
+      const ones = this.ones.view(block.count).fill(1);
+      this.backend.gemv(true, block.count, dim, 1 / batch.batchSize, block.rows, ones, first ? 0 : 1, this.batchMean);
+      first = false;
+    }
+    this.batchMean64.set(this.batchMean);
+    return this.batchMean64;
+  }
+
+  snapshot(): CurvatureSnapshot {
+    const { empiricalFisher, fisher, noise } = this.estimates;
+    return {
+      format: SNAPSHOT_FORMAT,
+      config: { ...this.config, structure: copyStructure(this.config.structure), track: { ...this.config.track } },
+      steps: this.clock.steps,
+      decayProduct: this.clock.decayProduct,
+      meanGrad: this.meanGradSum.slice(),
+      ...(empiricalFisher && { empiricalFisher: empiricalFisher.snapshot() }),
+      ...(fisher && { fisher: fisher.snapshot() }),
+      ...(noise && { noise: noise.snapshot() }),
+    };
+  }
+
+  /** A new estimator in the state of `snapshot` (bit-identical when the backend's storage type matches). */
+  static restore(snapshot: CurvatureSnapshot, backend: Backend, options: EstimateOptions = {}): CurvatureEstimator {
+    if (snapshot?.format !== SNAPSHOT_FORMAT) {
+      throw new FisherdError('INVALID_CONFIG', `snapshot format must be ${SNAPSHOT_FORMAT}, got ${String(snapshot?.format)}`, {
+        field: 'snapshot.format',
+      });
+    }
+    const estimator = new CurvatureEstimator(snapshot.config, backend, options);
+    requireVector(snapshot.meanGrad, estimator.dim, 'snapshot.meanGrad');
+    if (!Number.isInteger(snapshot.steps) || snapshot.steps < 0 || !(snapshot.decayProduct >= 0 && snapshot.decayProduct <= 1)) {
+      throw new FisherdError('INVALID_CONFIG', 'snapshot.steps / snapshot.decayProduct are out of range', { field: 'snapshot.steps' });
+    }
+    for (const quantity of ['empiricalFisher', 'fisher', 'noise'] as const) {
+      const target = estimator.estimates[quantity];
+      const saved = snapshot[quantity];
+      if ((target === undefined) !== (saved === undefined)) {
+        throw new FisherdError('INVALID_CONFIG', `snapshot.${quantity} does not match config.track.${quantity}`, {
+          field: `snapshot.${quantity}`,
+        });
+      }
+      if (target !== undefined && saved !== undefined) target.restore(saved);
+    }
+    estimator.meanGradSum.set(snapshot.meanGrad);
+    estimator.clock.steps = snapshot.steps;
+    estimator.clock.decayProduct = snapshot.decayProduct;
+    return estimator;
+  }
+}
+
+/** One EMA step of `estimate` from row blocks, each block's own scale multiplied by `normalization`. */
+function feed(estimate: AccumulatingEstimate, blocks: readonly RowBlock[], normalization: number, decay: number): void {
+  estimate.beginUpdate(decay);
+  for (const block of blocks) estimate.accumulate({ ...block, scale: block.scale * normalization });
+  estimate.commitUpdate();
+}
