@@ -5,11 +5,15 @@
 import { Command } from 'commander';
 import { FISHERD_VERSION } from '../version.js';
 import { registerServe } from './serve.js';
+import { registerTraceCommands } from './trace.js';
+import { registerReplayCommand } from './replay.js';
 
 const program = new Command('fisherd')
   .description('Streaming optimizer daemon: Fisher, empirical Fisher and noise estimates, NGD/EFGD/SNR/VA updates')
   .version(FISHERD_VERSION);
 
 registerServe(program);
+registerTraceCommands(program);
+registerReplayCommand(program);
 
 await program.parseAsync(process.argv);

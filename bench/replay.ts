@@ -1,0 +1,213 @@
+/**
+ * Trace replay throughput and recording overhead.
+ *
+ * Replay: a trace of `steps` steps (D parameters, b per-example gradients and b sampled-label gradients per
+ * step, float32) is written to a temporary directory, then, in the same run and from the same warm page
+ * cache, (1) read sequentially in 1 MiB chunks with no parsing at all (the baseline: what the disk and
+ * the OS give), and (2) replayed with `replayTrace` for the diagonal and the low-rank structure. Rows give
+ * steps/s, MB/s and the ratio of replay MB/s to the bare read's (target ≥ 0.5 for diagonal).
+ *
+ * Recording: the daemon's step as it runs with a trace (append the contribution, compute the step with
+ * a Session, append the update, awaiting each append as the daemon does) for each durability policy,
+ * against the same steps without recording. `overheadMsPerStep` is the difference of the medians.
+ * (Measured in process: the WebSocket round trip itself is the same with and without recording.)
+ *
+ * Run: `npm run build && node dist/bench/replay.js`, or call `runReplayBench()` (bench/run.ts does).
+ */
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { selectBackend } from '../src/linalg/select.js';
+import { sessionConfigToWire } from '../src/protocol/config-codec.js';
+import { fisherd } from '../src/protocol/generated/fisherd.js';
+import { contributionToWire, updateToWire } from '../src/protocol/step-codec.js';
+import type { SessionConfig } from '../src/session/config.js';
+import type { StepContribution } from '../src/session/contribution.js';
+import { Session } from '../src/session/session.js';
+import { openTrace } from '../src/trace/reader.js';
+import { replayTrace } from '../src/trace/replay.js';
+import { listSegments } from '../src/trace/segment-files.js';
+import { TraceWriter, type DurabilityPolicy } from '../src/trace/writer.js';
+
+export interface ReplayBenchRow {
+  /** e.g. "bare read", "replay diagonal ngd", "record every-record". */
+  case: string;
+  steps: number;
+  /** Trace bytes read (replay) or written (record), in MB (10⁶ bytes). */
+  megabytes: number;
+  seconds: number;
+  stepsPerSecond: number;
+  mbPerSecond: number;
+  /** Replay rows: MB/s of the replay / MB/s of the bare read of the same files in the same run. */
+  ratioToBareRead?: number;
+  /** Record rows: median ms per step with recording minus without (the `no recording` row). */
+  overheadMsPerStep?: number;
+}
+
+export interface ReplayBenchOptions {
+  /** D, parameters. Default 50 000. */
+  dim?: number;
+  /** b, examples per step (and sampled labels, K = 1). Default 32. */
+  batchSize?: number;
+  /** Steps in the replay trace. Default 60 (≈ 770 MB at the defaults). */
+  steps?: number;
+  /** Steps timed per durability policy. Default 40. */
+  recordSteps?: number;
+  /** Rank of the low-rank structure. Default 8. */
+  rank?: number;
+  /** Optimizer replayed (the recorded one). Default 'ngd'. */
+  optimizer?: 'sgd' | 'ngd' | 'efgd' | 'snr' | 'va';
+}
+
+/** Deterministic float32 values in [−0.5, 0.5). */
+function fill(values: Float32Array, seed: number): Float32Array {
+  let state = seed >>> 0;
+  for (let i = 0; i < values.length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    values[i] = state / 2 ** 32 - 0.5;
+  }
+  return values;
+}
+
+function contributionOf(step: number, dim: number, b: number, pool: Float32Array[]): StepContribution {
+  return {
+    step, workerId: 0, batchSize: b, reduction: 'sum', loss: 1,
+    perExampleGrads: pool[step % pool.length]!, sampledLabelGrads: { samplesPerExample: 1, rows: pool[(step + 1) % pool.length]! },
+  };
+}
+
+async function bareRead(paths: string[]): Promise<number> {
+  const buffer = new Uint8Array(1 << 20);
+  let total = 0;
+  for (const path of paths) {
+    const handle = await open(path, 'r');
+    try {
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) break;
+        total += bytesRead;
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+  return total;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export async function runReplayBench(options: ReplayBenchOptions = {}): Promise<ReplayBenchRow[]> {
+  const dim = options.dim ?? 50_000;
+  const b = options.batchSize ?? 32;
+  const steps = options.steps ?? 60;
+  const recordSteps = options.recordSteps ?? 40;
+  const rank = options.rank ?? 8;
+  const optimizer = options.optimizer ?? 'ngd';
+  const dir = await mkdtemp(join(tmpdir(), 'fisherd-bench-replay-'));
+  const rows: ReplayBenchRow[] = [];
+  const backend = await selectBackend('auto');
+  const config: SessionConfig = {
+    dim, structure: { kind: 'diagonal' }, optimizer: { name: optimizer, stepSize: 0.1, damping: 1e-3 }, emaDecay: 0.9, backend: backend.name,
+  };
+  const pool = Array.from({ length: 4 }, (_, i) => fill(new Float32Array(b * dim), 17 + i));
+  const header = { sessionId: 'bench', backend: backend.name, sessionConfig: fisherd.v1.SessionConfig.encode(sessionConfigToWire(config)).finish() };
+  try {
+    // ---- the trace -------------------------------------------------------------------------------------
+    const traceDir = join(dir, 'trace');
+    const writer = await TraceWriter.open(traceDir, header, { sync: 'on-close' });
+    for (let s = 1; s <= steps; s++) {
+      await writer.appendContribution(fisherd.v1.StepContribution.encode(contributionToWire(contributionOf(s, dim, b, pool))).finish());
+    }
+    await writer.close();
+    const paths = (await listSegments(traceDir)).map((s) => s.path);
+
+    // ---- bare read vs replay, same files, same run (warm the cache first) ------------------------------
+    await bareRead(paths);
+    const bare: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      bytes = await bareRead(paths);
+      bare.push((performance.now() - started) / 1000);
+    }
+    const bareSeconds = median(bare);
+    const bareMbps = bytes / 1e6 / bareSeconds;
+    rows.push({ case: 'bare read', steps, megabytes: bytes / 1e6, seconds: bareSeconds, stepsPerSecond: steps / bareSeconds, mbPerSecond: bareMbps });
+    // The trace layer alone (read, CRC, envelope and protobuf decode): what replay costs before any compute.
+    {
+      const started = performance.now();
+      const reader = await openTrace([traceDir]);
+      let decoded = 0;
+      for await (const entry of reader) {
+        if (entry.kind === 'contribution') {
+          fisherd.v1.StepContribution.decode(entry.body);
+          decoded++;
+        }
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const mbps = bytes / 1e6 / seconds;
+      rows.push({ case: 'read + CRC + decode (no compute)', steps: decoded, megabytes: bytes / 1e6, seconds, stepsPerSecond: decoded / seconds, mbPerSecond: mbps, ratioToBareRead: mbps / bareMbps });
+    }
+    for (const structure of [{ kind: 'diagonal' } as const, { kind: 'lowrank', rank } as const]) {
+      const started = performance.now();
+      const result = await replayTrace([traceDir], { optimizers: [optimizer], structure, backend: backend.name });
+      const seconds = (performance.now() - started) / 1000;
+      const mbps = result.bytesRead / 1e6 / seconds;
+      rows.push({
+        case: `replay ${structure.kind === 'lowrank' ? `lowrank:${rank}` : 'diagonal'} ${optimizer} (${backend.name})`,
+        steps: result.steps, megabytes: result.bytesRead / 1e6, seconds, stepsPerSecond: result.steps / seconds, mbPerSecond: mbps,
+        ratioToBareRead: mbps / bareMbps,
+      });
+    }
+
+    // ---- recording overhead per durability policy ----------------------------------------------------------
+    const policies: [string, DurabilityPolicy | undefined][] = [
+      ['no recording', undefined],
+      ['record every-record', { sync: 'every-record' }],
+      ['record periodic 10 records', { sync: 'periodic', everyRecords: 10 }],
+      ['record periodic 100 ms', { sync: 'periodic', everyMs: 100 }],
+      ['record on-close', { sync: 'on-close' }],
+    ];
+    let baseline: number | undefined;
+    for (const [name, policy] of policies) {
+      const session = new Session(config, backend);
+      const recorder = policy ? await TraceWriter.open(join(dir, name.replace(/\W+/g, '-')), header, policy) : undefined;
+      const perStep: number[] = [];
+      for (let s = 1; s <= recordSteps; s++) {
+        const contribution = contributionOf(s, dim, b, pool);
+        const wire = fisherd.v1.StepContribution.encode(contributionToWire(contribution)).finish(); // as received
+        const started = performance.now();
+        await recorder?.appendContribution(wire);
+        const result = session.step([contribution]);
+        const update = fisherd.v1.Update.encode(updateToWire({
+          sessionId: 'bench', step: s, delta: result.update, diagnostics: { batchSize: b, updateNorm: 0, computeSeconds: 0, values: {} },
+        })).finish();
+        await recorder?.appendUpdate(update);
+        perStep.push(performance.now() - started);
+      }
+      const written = recorder?.stats.bytes ?? 0;
+      await recorder?.close();
+      const ms = median(perStep);
+      baseline ??= ms;
+      rows.push({
+        case: name, steps: recordSteps, megabytes: written / 1e6, seconds: (ms * recordSteps) / 1000,
+        stepsPerSecond: 1000 / ms, mbPerSecond: written / 1e6 / ((ms * recordSteps) / 1000),
+        ...(policy ? { overheadMsPerStep: ms - baseline } : {}),
+      });
+    }
+  } finally {
+    backend.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const rows = await runReplayBench();
+  console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toPrecision(4)) : v]))));
+}

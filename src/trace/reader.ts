@@ -1,0 +1,276 @@
+/**
+ * Streaming trace reader: async iteration over the records of one or more segment files, in constant
+ * memory (one read buffer of `chunkBytes`, grown only to fit the largest record), never the whole file.
+ *
+ * Damage policy (docs/trace-format.md):
+ * - a torn tail (a last record cut short, a zero-filled tail, or a last record failing its CRC: what a
+ *   crash mid-write leaves) is skipped with a warning and counted; reading goes on with the next segment;
+ * - a CRC mismatch or an undecodable record in the middle of a segment is reported with its byte offset:
+ *   `TRACE_CORRUPT` is thrown, or, with `continueAfterCorruption`, the rest of that segment is skipped and
+ *   reading goes on with the next segment;
+ * - a segment of an unknown format version is refused (`TRACE_VERSION`), whatever the options;
+ * - a segment without its end record, or a gap in the segment numbers, is reported as damage (a warning).
+ * Every finding is kept in `damage`, so `trace verify` can list them all.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { FisherdError, isFisherdError } from '../errors.js';
+import { log as defaultLog, type Logger } from '../log.js';
+import { checkFrame, type FrameCheck } from './framing.js';
+import { decodeRecord, TRACE_FORMAT_VERSION, TRACE_MAGIC, type TraceEnd, type TraceHeader, type TraceRecord } from './record-codec.js';
+import { resolveTracePaths } from './segment-files.js';
+
+export interface TraceReaderOptions {
+  /** After a corrupt record in the middle of a segment, skip to the next segment instead of throwing
+   *  `TRACE_CORRUPT`. Default false. */
+  continueAfterCorruption?: boolean;
+  /** Size of each read from disk and of the initial buffer, in bytes. Default 1 MiB. */
+  chunkBytes?: number;
+  /** Largest record accepted; a longer (CRC-valid) length is corruption. Default 1 GiB. */
+  maxRecordBytes?: number;
+  /** Where warnings go. Default: the library logger. */
+  logger?: Logger;
+}
+
+const DEFAULTS = { continueAfterCorruption: false, chunkBytes: 1 << 20, maxRecordBytes: 1 << 30 } as const;
+
+/** A record as read, with where it was found. Payload views (`body`) are valid until the next step. */
+export type TraceEntry = TraceRecord & {
+  /** The segment file. */
+  path: string;
+  /** Byte offset of the frame in the file. */
+  offset: number;
+  /** Bytes of the frame (payload + 16 bytes of framing). */
+  frameLength: number;
+  /** The header of the segment this record belongs to. */
+  segmentHeader: TraceHeader;
+};
+
+export type TraceDamageKind = 'torn-tail' | 'corrupt' | 'unterminated' | 'missing-segment';
+
+export interface TraceDamage {
+  kind: TraceDamageKind;
+  path: string;
+  /** Byte offset in `path` where the damage starts (the file size for `unterminated`). */
+  offset: number;
+  message: string;
+}
+
+/** What one segment held, for `trace inspect`. */
+export interface SegmentSummary {
+  path: string;
+  header: TraceHeader | undefined;
+  records: number;
+  contributions: number;
+  updates: number;
+  /** Bytes of intact frames. */
+  bytes: number;
+  /** File size when it was read. */
+  fileBytes: number;
+  /** The end record, when the segment has one. */
+  end: TraceEnd | undefined;
+}
+
+export class TraceReader implements AsyncIterable<TraceEntry> {
+  /** Everything found wrong so far, in reading order. */
+  readonly damage: TraceDamage[] = [];
+  /** One summary per segment read so far. */
+  readonly segments: SegmentSummary[] = [];
+  private readonly options: Required<Omit<TraceReaderOptions, 'logger'>>;
+  private readonly log: Logger;
+  // A plain Uint8Array, not a Buffer: a consumer's `body.slice()` must copy (Buffer#slice is a view).
+  private buffer: Uint8Array;
+  private started = false;
+
+  /** `paths` are segment files in order (see `openTrace` for directories). */
+  constructor(private readonly paths: readonly string[], options: TraceReaderOptions = {}) {
+    this.options = {
+      continueAfterCorruption: options.continueAfterCorruption ?? DEFAULTS.continueAfterCorruption,
+      chunkBytes: options.chunkBytes ?? DEFAULTS.chunkBytes,
+      maxRecordBytes: options.maxRecordBytes ?? DEFAULTS.maxRecordBytes,
+    };
+    if (!(this.options.chunkBytes >= 64)) throw new FisherdError('INVALID_CONFIG', 'chunkBytes must be ≥ 64', { field: 'chunkBytes' });
+    this.log = options.logger ?? defaultLog;
+    this.buffer = new Uint8Array(this.options.chunkBytes);
+  }
+
+  /** Current size of the read buffer: the reader's memory apart from the caller's copies. */
+  get bufferBytes(): number {
+    return this.buffer.length;
+  }
+
+  /** Torn tails skipped so far. */
+  get tornTails(): number {
+    return this.damage.filter((d) => d.kind === 'torn-tail').length;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<TraceEntry> {
+    if (this.started) throw new Error('a TraceReader can be iterated once');
+    this.started = true;
+    let previous: SegmentSummary | undefined;
+    for (const path of this.paths) {
+      const summary: SegmentSummary = { path, header: undefined, records: 0, contributions: 0, updates: 0, bytes: 0, fileBytes: 0, end: undefined };
+      this.segments.push(summary);
+      yield* this.readSegment(path, summary);
+      const header = summary.header;
+      if (previous?.header && header && previous.header.sessionId === header.sessionId
+        && header.segmentIndex !== previous.header.segmentIndex + 1) {
+        this.report({ kind: 'missing-segment', path, offset: 0,
+          message: `segment ${header.segmentIndex} follows segment ${previous.header.segmentIndex} of session ${header.sessionId}` });
+      }
+      previous = summary;
+    }
+    if (previous?.end?.continued) {
+      this.report({ kind: 'missing-segment', path: previous.path, offset: previous.fileBytes,
+        message: `segment ${previous.header?.segmentIndex} ends saying another follows, but it was not given` });
+    }
+  }
+
+  private async *readSegment(path: string, summary: SegmentSummary): AsyncGenerator<TraceEntry> {
+    const handle = await open(path, 'r');
+    try {
+      summary.fileBytes = (await handle.stat()).size;
+      let start = 0; // next frame in `buffer`
+      let end = 0; // bytes of `buffer` holding file data
+      let base = 0; // file offset of buffer[0]
+      let eof = false;
+      // Makes `need` bytes from `start` available (or reaches the end of the file), reading whole chunks.
+      const fill = async (need: number): Promise<void> => {
+        if (this.buffer.length - start < need) {
+          if (this.buffer.length < need) {
+            const grown = new Uint8Array(Math.max(need, this.options.chunkBytes));
+            grown.set(this.buffer.subarray(start, end));
+            this.buffer = grown;
+          } else {
+            this.buffer.copyWithin(0, start, end);
+          }
+          base += start;
+          end -= start;
+          start = 0;
+        }
+        while (end - start < need && !eof) {
+          const { bytesRead } = await handle.read(this.buffer, end, this.buffer.length - end, base + end);
+          if (bytesRead === 0) eof = true;
+          end += bytesRead;
+        }
+      };
+
+      for (;;) {
+        if (end - start < 12) await fill(12);
+        if (start === end) break; // clean end of the segment
+        let check: FrameCheck = checkFrame(this.buffer, start, end, this.options.maxRecordBytes);
+        if (check.status === 'incomplete') {
+          await fill(check.frameLength);
+          check = checkFrame(this.buffer, start, end, this.options.maxRecordBytes);
+        }
+        const offset = base + start;
+        if (check.status !== 'ok') {
+          const damage = await this.classify(check, handle, path, offset, base + end, summary.fileBytes);
+          this.report(damage);
+          if (damage.kind === 'corrupt') this.onCorrupt(damage);
+          return;
+        }
+        let record: TraceRecord;
+        try {
+          record = decodeRecord(this.buffer.subarray(check.payloadStart, check.payloadStart + check.payloadLength));
+          this.checkPlacement(record, summary, path);
+        } catch (e) {
+          if (!isFisherdError(e, 'TRACE_CORRUPT')) throw e;
+          const message = summary.header === undefined ? `${path} is not a fisherd trace: ${e.message}` : `${e.message} (record at byte ${offset} of ${path})`;
+          const damage: TraceDamage = { kind: 'corrupt', path, offset, message };
+          this.report(damage);
+          this.onCorrupt(damage);
+          return;
+        }
+        start += check.frameLength;
+        summary.records++;
+        summary.bytes += check.frameLength;
+        if (record.kind === 'contribution') summary.contributions++;
+        else if (record.kind === 'update') summary.updates++;
+        else if (record.kind === 'header') summary.header = record.header;
+        else summary.end = record.end;
+        yield { ...record, path, offset, frameLength: check.frameLength, segmentHeader: summary.header! };
+      }
+      if (summary.end === undefined) {
+        this.report({ kind: 'unterminated', path, offset: summary.fileBytes,
+          message: `${path} has no end record: fisherd did not close it (still recording, or stopped)` });
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Header first, one end record last; refuses unknown formats outright. */
+  private checkPlacement(record: TraceRecord, summary: SegmentSummary, path: string): void {
+    if (summary.end !== undefined) throw new FisherdError('TRACE_CORRUPT', `a ${record.kind} record follows the end record`);
+    if (summary.header === undefined) {
+      if (record.kind !== 'header') throw new FisherdError('TRACE_CORRUPT', 'it does not start with a header');
+      const header = record.header;
+      if (header.magic !== TRACE_MAGIC) throw new FisherdError('TRACE_CORRUPT', `its header's magic is "${header.magic}"`);
+      if (header.formatVersion !== TRACE_FORMAT_VERSION) {
+        throw new FisherdError('TRACE_VERSION',
+          `${path} is trace format version ${header.formatVersion}, written by fisherd ${header.fisherdVersion || '(unknown)'}; ` +
+          `this fisherd reads version ${TRACE_FORMAT_VERSION} only` +
+          (header.formatVersion > TRACE_FORMAT_VERSION ? ': upgrade fisherd to read it' : ''));
+      }
+    } else if (record.kind === 'header') {
+      throw new FisherdError('TRACE_CORRUPT', 'a second header in one segment');
+    }
+  }
+
+  /** Torn tail or corruption? A crash mid-write damages only the last frame of a file. */
+  private async classify(check: FrameCheck, handle: FileHandle, path: string, offset: number, available: number,
+    fileBytes: number): Promise<TraceDamage> {
+    switch (check.status) {
+      case 'incomplete':
+        return { kind: 'torn-tail', path, offset,
+          message: `torn record at byte ${offset} of ${path}: ${available - offset} of ${check.frameLength} bytes present` };
+      case 'bad-payload-crc':
+        if (offset + check.frameLength >= fileBytes) {
+          return { kind: 'torn-tail', path, offset, message: `the last record of ${path} (byte ${offset}) fails its CRC: a torn write` };
+        }
+        return { kind: 'corrupt', path, offset, message: `CRC mismatch in the record at byte ${offset} of ${path}` };
+      case 'bad-length-crc':
+        if (await this.zeroFrom(handle, offset, fileBytes)) {
+          return { kind: 'torn-tail', path, offset, message: `${path} ends in ${fileBytes - offset} zero bytes from byte ${offset}: a torn write` };
+        }
+        return { kind: 'corrupt', path, offset, message: `CRC mismatch in the length of the record at byte ${offset} of ${path}` };
+      case 'too-large':
+        return { kind: 'corrupt', path, offset,
+          message: `record at byte ${offset} of ${path} claims ${check.payloadLength} bytes, over the ${this.options.maxRecordBytes}-byte limit` };
+      default:
+        throw new FisherdError('INTERNAL', `classify called on an intact frame at byte ${offset}`);
+    }
+  }
+
+  private async zeroFrom(handle: FileHandle, from: number, to: number): Promise<boolean> {
+    const scratch = Buffer.allocUnsafe(Math.min(this.options.chunkBytes, Math.max(1, to - from)));
+    for (let position = from; position < to;) {
+      const { bytesRead } = await handle.read(scratch, 0, Math.min(scratch.length, to - position), position);
+      if (bytesRead === 0) break;
+      for (let i = 0; i < bytesRead; i++) if (scratch[i] !== 0) return false;
+      position += bytesRead;
+    }
+    return true;
+  }
+
+  private onCorrupt(damage: TraceDamage): void {
+    if (!this.options.continueAfterCorruption) {
+      throw new FisherdError('TRACE_CORRUPT', `${damage.message}; pass continueAfterCorruption (--skip-corrupt) to go on with the next segment`);
+    }
+    this.log.warn({ path: damage.path, offset: damage.offset }, 'skipping the rest of a corrupt trace segment');
+  }
+
+  private report(damage: TraceDamage): void {
+    this.damage.push(damage);
+    this.log.warn({ kind: damage.kind, path: damage.path, offset: damage.offset }, damage.message);
+  }
+}
+
+/** A reader over command-line style inputs: segment files, trace directories, or a record directory. */
+export async function openTrace(inputs: readonly string[], options: TraceReaderOptions = {}): Promise<TraceReader> {
+  const paths = await resolveTracePaths(inputs);
+  if (paths.length === 0) {
+    throw new FisherdError('INVALID_CONFIG', `no trace segments (trace-*.fdt) found in ${inputs.join(', ')}`, { field: 'trace' });
+  }
+  return new TraceReader(paths, options);
+}

@@ -1,0 +1,100 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { registerReplayCommand } from '../../src/cli/replay.js';
+import { registerTraceCommands } from '../../src/cli/trace.js';
+import { listSegments } from '../../src/trace/segment-files.js';
+import { withTempDir } from './fixtures.js';
+import { recordTrace } from './session-fixtures.js';
+
+/** Runs `fisherd ...args` in process; returns stdout and the exit code it set. */
+async function fisherd(...args: string[]): Promise<{ stdout: string; exitCode: number }> {
+  const program = new Command('fisherd').exitOverride();
+  registerTraceCommands(program);
+  registerReplayCommand(program);
+  let stdout = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(['node', 'fisherd', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  const exitCode = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { stdout, exitCode };
+}
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+describe('fisherd trace', () => {
+  it('verify: exit 0 when intact, 1 when damaged', () => withTempDir(async (dir) => {
+    const trace = join(dir, 'trace');
+    await recordTrace(trace, 4);
+    expect(await fisherd('trace', 'verify', trace)).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^intact: 1 segment\(s\), 10 records, 4 steps/) });
+    const [segment] = await listSegments(trace);
+    const bytes = await readFile(segment!.path);
+    bytes[bytes.length - 40]! ^= 0x20;
+    await writeFile(segment!.path, bytes);
+    const damaged = await fisherd('trace', 'verify', trace);
+    expect(damaged.exitCode).toBe(1);
+    expect(damaged.stdout).toMatch(/damaged/);
+  }));
+
+  it('inspect --json and export --json describe the same trace', () => withTempDir(async (dir) => {
+    const trace = join(dir, 'trace');
+    await recordTrace(trace, 3);
+    const inspect = JSON.parse((await fisherd('trace', 'inspect', '--json', trace)).stdout);
+    expect(inspect).toMatchObject({ intact: true, dim: 6, contributions: 3, updates: 3, steps: { count: 3, first: 1, last: 3 }, workers: 1 });
+    expect(inspect.inputs.perExampleGrads).toEqual({ contributions: 3, bytes: 3 * 4 * 6 * 4, rows: 12 });
+    expect(inspect.segments[0].header).toMatchObject({ sessionId: 'replay-test', backend: 'reference', schemaMatches: true, sessionConfig: { dim: 6 } });
+    const text = (await fisherd('trace', 'inspect', trace)).stdout;
+    expect(text).toMatch(/steps {8}3 \(1…3\)/);
+
+    const lines = (await fisherd('trace', 'export', '--json', '--with-data', trace)).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.record)).toEqual(['header', 'contribution', 'update', 'contribution', 'update', 'contribution', 'update', 'end']);
+    expect(lines[1]).toMatchObject({ step: 1, workerId: 0, batchSize: 4, reduction: 'sum', perExampleGrads: { length: 24 } });
+    expect(lines[1].perExampleGrads.data).toHaveLength(24);
+    expect(lines[2].delta.data).toHaveLength(6);
+  }));
+});
+
+describe('fisherd replay', () => {
+  it('writes CSV, JSON and SVG plots and says the recorded updates were reproduced', () => withTempDir(async (dir) => {
+    const trace = join(dir, 'trace');
+    await recordTrace(trace, 5);
+    const out = join(dir, 'out');
+    const { stdout, exitCode } = await fisherd('replay', trace, '--optimizer', 'sgd,ngd,efgd,snr,va', '--backend', 'reference', '--out', out, '--no-progress');
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(/reproduced bit for bit \(5\/5/);
+    const csv = (await readFile(join(out, 'steps.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe('step,optimizer,loss,batchSize,gradNorm,updateNorm,cosineEfFisher,meanSnr,stepSize,damping');
+    expect(csv.length).toBe(1 + 5 * 5);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    expect(summary.reproduction.reproduced).toBe(true);
+    for (const svg of ['update-norm.svg', 'cosine-ef-fisher.svg', 'mean-snr.svg']) {
+      const text = await readFile(join(out, svg), 'utf8');
+      expect(text).toMatch(/^<svg|<\?xml/);
+      expect(text).toContain('mark-line');
+    }
+    expect((await readFile(join(out, 'update-norm.svg'), 'utf8')).match(/class="mark-line"/g)).toHaveLength(5);
+  }));
+
+  it('reports an invalid override (lowrank:0) with exit code 1', () => withTempDir(async (dir) => {
+    const trace = join(dir, 'trace');
+    await recordTrace(trace, 2);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const { exitCode } = await fisherd('replay', trace, '--optimizer', 'adam,sgd', '--out', join(dir, 'o'), '--no-progress', '--structure', 'lowrank:0');
+      expect(exitCode).toBe(1);
+    } finally {
+      stderr.mockRestore();
+    }
+  }));
+});
