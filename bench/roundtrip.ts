@@ -1,0 +1,209 @@
+/**
+ * Step round trip through the daemon against a bare WebSocket echo, in the same run.
+ *
+ * One step = one StepContribution frame (D float32 per-example gradients × b rows, D = 1e5, b = 64:
+ * 25.6 MB) sent over loopback, answered by one Update frame (D float32). Two servers run as child
+ * processes of this one (so server and client do not share an event loop):
+ *   - fisherd (`serve --port 0`), a session with an EFGD optimizer on a diagonal or a low-rank
+ *     empirical Fisher;
+ *   - a bare `ws` server that answers every frame with a pre-built frame of the size of fisherd's reply
+ *     (no decoding, no compute): the transport's floor for the same bytes in and out.
+ * Steps are sequential (send, await the reply), as in a training loop, alternating between the two
+ * servers step by step so that both see the same load. Per case: median and p90 latency,
+ * MB/s of request + reply bytes, the session's own compute (fisherd's `computeSeconds` diagnostic), and
+ * two ratios: echo latency / fisherd latency (everything), and echo latency / (fisherd latency − compute)
+ * (protocol and session overhead only; the issue's target is ≥ 0.8).
+ *
+ * Run: `npm run build && node dist/bench/roundtrip.js`, or call `runRoundtripBench()` (bench/run.ts does).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import WebSocket from 'ws';
+import { sessionConfigToWire } from '../src/protocol/config-codec.js';
+import { decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION, type ServerMessage } from '../src/protocol/frames.js';
+import { contributionToWire } from '../src/protocol/step-codec.js';
+import type { SessionConfig } from '../src/session/config.js';
+
+export interface RoundtripBenchRow {
+  /** e.g. "diagonal efgd", "lowrank r=16 efgd". */
+  case: string;
+  /** "fisherd" or "ws echo". */
+  transport: string;
+  dim: number;
+  batchSize: number;
+  steps: number;
+  requestBytes: number;
+  replyBytes: number;
+  medianMs: number;
+  p90Ms: number;
+  /** (request + reply bytes) / median latency, MB = 10⁶ bytes. */
+  mbPerSecond: number;
+  /** fisherd rows: median of the session's compute per step. */
+  computeMs?: number;
+  /** fisherd rows: echo median / fisherd median. */
+  ratio?: number;
+  /** fisherd rows: echo median / (fisherd median − compute median): protocol and session overhead only. */
+  ratioExcludingCompute?: number;
+}
+
+export interface RoundtripBenchOptions {
+  /** D. Default 100 000. */
+  dim?: number;
+  /** b, per-example rows per step. Default 64. */
+  batchSize?: number;
+  /** Timed steps per case (after `warmup`). Default 20. */
+  steps?: number;
+  /** Untimed steps first. Default 3. */
+  warmup?: number;
+  /** Rank cap of the low-rank case. Default 16. */
+  rank?: number;
+  /** fisherd's backend. Default 'auto'. */
+  backend?: string;
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const MAIN = join(ROOT, 'src', 'cli', 'main.js'); // next to this file in dist/
+
+const ECHO_SERVER = `
+import { WebSocketServer } from 'ws';
+const replyBytes = Number(process.argv[1]);
+const reply = Buffer.alloc(replyBytes, 7);
+const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', maxPayload: 1 << 30, perMessageDeflate: false });
+wss.on('connection', (ws) => { ws.on('error', () => {}); ws.on('message', () => ws.send(reply, { binary: true })); });
+wss.on('listening', () => console.log('listening on ws://127.0.0.1:' + wss.address().port));
+`;
+
+async function startChild(args: string[], cwd: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FISHERD_LOG_LEVEL: 'warn' } });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /listening on (ws:\/\/[^\s]+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${out}`)));
+  });
+  return { child, url };
+}
+
+class Connection {
+  private waiting: ((frame: Buffer) => void) | undefined;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer) => this.waiting?.(data));
+  }
+
+  static open(url: string): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
+      ws.once('open', () => resolve(new Connection(ws)));
+      ws.once('error', reject);
+    });
+  }
+
+  roundTrip(frame: Uint8Array): Promise<Buffer> {
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      this.ws.send(frame, { binary: true });
+    });
+  }
+}
+
+function decoded(frame: Buffer): ServerMessage {
+  const message = decodeServerMessage(frame);
+  if (message.kind === 'error') throw new Error(`fisherd error: ${message.error!.message}`);
+  return message;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+export async function runRoundtripBench(options: RoundtripBenchOptions = {}): Promise<RoundtripBenchRow[]> {
+  const dim = options.dim ?? 100_000;
+  const batchSize = options.batchSize ?? 64;
+  const steps = options.steps ?? 20;
+  const warmup = options.warmup ?? 3;
+  const rank = options.rank ?? 16;
+  const dataDir = mkdtempSync(join(tmpdir(), 'fisherd-bench-'));
+  const grads = Float32Array.from({ length: dim * batchSize }, (_, i) => Math.sin(i * 0.37) * 1e-2);
+  const cases: { name: string; config: SessionConfig }[] = [
+    { name: 'diagonal efgd', config: { dim, structure: { kind: 'diagonal' }, emaDecay: 0.9, optimizer: { name: 'efgd', stepSize: 0.1, damping: 1e-3 } } },
+    { name: `lowrank r=${rank} efgd`, config: { dim, structure: { kind: 'lowrank', rank }, emaDecay: 0.9, optimizer: { name: 'efgd', stepSize: 0.1, damping: 1e-3 } } },
+  ];
+
+  const fisherd = await startChild([MAIN, 'serve', '--port', '0', '--data-dir', dataDir, '--checkpoint-every', '0', '--backend', options.backend ?? 'auto'], ROOT);
+  const rows: RoundtripBenchRow[] = [];
+  try {
+    for (const { name, config } of cases) {
+      const client = await Connection.open(fisherd.url);
+      decoded(await client.roundTrip(encodeClientMessage({ hello: { protocolVersion: PROTOCOL_VERSION, clientName: 'bench' } })));
+      decoded(await client.roundTrip(encodeClientMessage({ openSession: { config: sessionConfigToWire(config) } })));
+      const frameOf = (step: number): Uint8Array =>
+        encodeClientMessage({ requestId: step, step: contributionToWire({ step, workerId: 0, batchSize, reduction: 'sum', perExampleGrads: grads }) });
+
+      // Warm-up steps through fisherd, which also give the size of its reply frame.
+      let step = 1;
+      let replyBytes = 0;
+      for (; step <= warmup; step++) replyBytes = (await client.roundTrip(frameOf(step))).byteLength;
+      // The echo answers every frame with one of fisherd's reply size. The two transports alternate step
+      // by step, so that both see the same load on this shared machine.
+      const echo = await startChild(['--input-type=module', '-e', ECHO_SERVER, String(replyBytes)], ROOT);
+      const latencies: number[] = [];
+      const computes: number[] = [];
+      const echoLatencies: number[] = [];
+      let requestBytes = 0;
+      try {
+        const echoClient = await Connection.open(echo.url);
+        await echoClient.roundTrip(frameOf(0));
+        for (let timed = 0; timed < steps; timed++, step++) {
+          const frame = frameOf(step);
+          requestBytes = frame.byteLength;
+          let started = performance.now();
+          const reply = await client.roundTrip(frame);
+          latencies.push(performance.now() - started);
+          computes.push((decoded(reply).update!.diagnostics?.computeSeconds ?? 0) * 1000);
+          started = performance.now();
+          await echoClient.roundTrip(frame);
+          echoLatencies.push(performance.now() - started);
+        }
+        echoClient.ws.close();
+      } finally {
+        echo.child.kill('SIGTERM');
+      }
+      client.ws.close();
+
+      const sortedF = [...latencies].sort((a, b) => a - b);
+      const sortedE = [...echoLatencies].sort((a, b) => a - b);
+      const compute = quantile([...computes].sort((a, b) => a - b), 0.5);
+      const fMedian = quantile(sortedF, 0.5);
+      const eMedian = quantile(sortedE, 0.5);
+      const mb = (requestBytes + replyBytes) / 1e6;
+      const common = { case: name, dim, batchSize, steps, requestBytes, replyBytes };
+      rows.push({ ...common, transport: 'ws echo', medianMs: eMedian, p90Ms: quantile(sortedE, 0.9), mbPerSecond: mb / (eMedian / 1000) });
+      rows.push({
+        ...common, transport: 'fisherd', medianMs: fMedian, p90Ms: quantile(sortedF, 0.9), mbPerSecond: mb / (fMedian / 1000),
+        computeMs: compute, ratio: eMedian / fMedian, ratioExcludingCompute: eMedian / Math.max(fMedian - compute, 1e-9),
+      });
+    }
+  } finally {
+    fisherd.child.kill('SIGTERM');
+    await new Promise((resolve) => fisherd.child.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const shrink = Number(process.argv.find((a) => a.startsWith('--shrink='))?.slice(9) ?? 1);
+  const rows = await runRoundtripBench({ dim: Math.round(100_000 / shrink) });
+  console.table(rows.map((r) => ({
+    case: r.case, transport: r.transport, 'median ms': r.medianMs.toFixed(1), 'p90 ms': r.p90Ms.toFixed(1), 'MB/s': r.mbPerSecond.toFixed(0),
+    'compute ms': r.computeMs?.toFixed(1) ?? '', ratio: r.ratio?.toFixed(2) ?? '', 'ratio excl. compute': r.ratioExcludingCompute?.toFixed(2) ?? '',
+  })));
+}

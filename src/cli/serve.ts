@@ -1,0 +1,78 @@
+/**
+ * `fisherd serve`: runs the daemon. Every option is a flag and a `FISHERD_*` environment variable
+ * (flag > env > default; see src/server/options.ts), validated before anything starts.
+ *
+ * Prints one line to stdout once listening — `fisherd listening on ws://HOST:PORT ...` — which scripts
+ * and tests wait for (with `--port 0` it carries the port picked). SIGTERM or SIGINT drain the sessions,
+ * checkpoint them, close the sockets with 1001 and exit 0; a second signal exits at once with 1.
+ */
+import type { Command } from 'commander';
+import { isFisherdError } from '../errors.js';
+import { log } from '../log.js';
+import { startDaemon } from '../server/daemon.js';
+import { DEFAULT_SERVE_OPTIONS, SERVE_OPTION_SPECS, resolveServeOptions, type ServeOptions } from '../server/options.js';
+import { createSessionEngineFactory } from '../server/session-adapter.js';
+
+function describeDefault(name: keyof ServeOptions): string {
+  const value = DEFAULT_SERVE_OPTIONS[name];
+  return value === undefined ? 'none' : String(value);
+}
+
+/** Exits once pino has written its buffered lines (its destination may be asynchronous). */
+function exitAfterLogs(code: number): void {
+  const fallback = setTimeout(() => process.exit(code), 1000);
+  log.flush(() => {
+    clearTimeout(fallback);
+    process.exit(code);
+  });
+}
+
+export function registerServe(program: Command): Command {
+  const serve = program
+    .command('serve')
+    .description('run the daemon: WebSocket protocol, /livez, /readyz and /metrics on one port');
+  for (const name of Object.keys(SERVE_OPTION_SPECS) as (keyof ServeOptions)[]) {
+    const spec = SERVE_OPTION_SPECS[name];
+    const shownDefault = name === 'token' ? 'none' : describeDefault(name);
+    serve.option(spec.flag, `${spec.help} [env ${spec.env}; default ${shownDefault}]`);
+  }
+  serve.action(async (flags: Partial<Record<keyof ServeOptions, string>>) => {
+    let options: ServeOptions;
+    try {
+      options = resolveServeOptions(flags);
+    } catch (e) {
+      console.error(`fisherd serve: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 2;
+      return;
+    }
+    try {
+      const engines = await createSessionEngineFactory(options.backend, log);
+      const daemon = await startDaemon(options, { engines, logger: log });
+      const host = daemon.address.host.includes(':') ? `[${daemon.address.host}]` : daemon.address.host;
+      console.log(`fisherd listening on ws://${host}:${daemon.address.port} (backend ${engines.backend.detail}; data ${options.dataDir})`);
+
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals): void => {
+        if (stopping) {
+          log.warn({ signal }, 'second signal: exiting without draining');
+          process.exit(1);
+        }
+        stopping = true;
+        log.info({ signal }, 'signal received');
+        daemon.close().then(
+          () => exitAfterLogs(0),
+          (e: unknown) => {
+            log.error({ err: e }, 'shutdown failed');
+            exitAfterLogs(1);
+          },
+        );
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    } catch (e) {
+      console.error(`fisherd serve: ${isFisherdError(e) || e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    }
+  });
+  return serve;
+}

@@ -1,0 +1,93 @@
+/**
+ * Float payloads on the wire: little-endian IEEE-754 `bytes` fields <-> typed arrays.
+ *
+ * protobufjs hands a `bytes` field back as a Node Buffer that is a *view* into the received frame, usually
+ * not 4-byte aligned (its offset depends on the varints before it), so a Float32Array view over it is only
+ * possible when the offset happens to be aligned. Otherwise the bytes are copied once into an aligned array.
+ * (Note that `Buffer.prototype.slice` is a view too: `new Float32Array(buf.slice().buffer)` reads the
+ * whole underlying pool, not the field.)
+ */
+import { endianness } from 'node:os';
+import { FisherdError } from '../errors.js';
+
+/** True on little-endian hosts (all fisherd targets); the byte-swapping paths below handle the rest. */
+export const HOST_LITTLE_ENDIAN = endianness() === 'LE';
+
+function swapInPlace(bytes: Uint8Array, width: 4 | 8): void {
+  for (let i = 0; i < bytes.length; i += width) {
+    for (let a = i, b = i + width - 1; a < b; a++, b--) {
+      const t = bytes[a]!;
+      bytes[a] = bytes[b]!;
+      bytes[b] = t;
+    }
+  }
+}
+
+/**
+ * Reads `bytes` (little-endian float32) as a Float32Array of `expectedLength` values (when given). A view
+ * is returned when the bytes are aligned (no copy; it shares the frame's memory, which nobody reuses);
+ * otherwise a copy, into `reuse` when it has the right length.
+ * Throws SHAPE_MISMATCH naming `field` when the byte length is not 4·expectedLength.
+ */
+export function readFloat32(
+  bytes: Uint8Array, field: string, expectedLength?: number, reuse?: Float32Array,
+): Float32Array {
+  const length = bytes.byteLength / 4;
+  if (!Number.isInteger(length) || (expectedLength !== undefined && length !== expectedLength)) {
+    const want = expectedLength === undefined ? 'a multiple of 4' : `${4 * expectedLength} (${expectedLength} float32)`;
+    throw new FisherdError('SHAPE_MISMATCH', `${field} has ${bytes.byteLength} bytes, expected ${want}`, { field });
+  }
+  if (HOST_LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
+    return new Float32Array(bytes.buffer, bytes.byteOffset, length);
+  }
+  const out = reuse !== undefined && reuse.length === length ? reuse : new Float32Array(length);
+  const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  outBytes.set(bytes);
+  if (!HOST_LITTLE_ENDIAN) swapInPlace(outBytes, 4);
+  return out;
+}
+
+/** Little-endian float32 bytes of `values` (float64 input is rounded to float32). */
+export function float32Bytes(values: Float32Array | Float64Array | readonly number[]): Uint8Array {
+  let f32: Float32Array;
+  if (values instanceof Float32Array) {
+    if (HOST_LITTLE_ENDIAN) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    f32 = Float32Array.from(values);
+  } else {
+    f32 = Float32Array.from(values);
+  }
+  const bytes = new Uint8Array(f32.buffer, f32.byteOffset, f32.byteLength);
+  if (!HOST_LITTLE_ENDIAN) swapInPlace(bytes, 4);
+  return bytes;
+}
+
+/** Little-endian float64 bytes of `values` (used where bit-exact values matter: estimates). */
+export function float64Bytes(values: Float64Array): Uint8Array {
+  const copy = new Float64Array(values);
+  const bytes = new Uint8Array(copy.buffer);
+  if (!HOST_LITTLE_ENDIAN) swapInPlace(bytes, 8);
+  return bytes;
+}
+
+/** Reads little-endian float64 bytes into a fresh Float64Array. */
+export function readFloat64(bytes: Uint8Array, field: string, expectedLength?: number): Float64Array {
+  const length = bytes.byteLength / 8;
+  if (!Number.isInteger(length) || (expectedLength !== undefined && length !== expectedLength)) {
+    throw new FisherdError('SHAPE_MISMATCH', `${field} has ${bytes.byteLength} bytes, expected a multiple of 8`, { field });
+  }
+  const out = new Float64Array(length);
+  const outBytes = new Uint8Array(out.buffer);
+  outBytes.set(bytes);
+  if (!HOST_LITTLE_ENDIAN) swapInPlace(outBytes, 8);
+  return out;
+}
+
+/** Index of the first NaN or ±Inf in `values`, or -1. */
+export function firstNonFinite(values: Float32Array | Float64Array): number {
+  for (let i = 0; i < values.length; i++) {
+    // x − x is 0 for finite x and NaN for NaN and ±Inf: one test per element.
+    const v = values[i]!;
+    if (v - v !== 0) return i;
+  }
+  return -1;
+}

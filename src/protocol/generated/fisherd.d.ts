@@ -1,0 +1,3612 @@
+import * as $protobuf from "protobufjs";
+import Long = require("long");
+
+/** Namespace fisherd. */
+export namespace fisherd {
+
+    /** Namespace v1. */
+    namespace v1 {
+
+        /**
+         * The protocol version this schema describes. A client sends it in Hello; the daemon refuses any other
+         * with Error{code: ERROR_CODE_UNSUPPORTED_VERSION} and closes the connection with 1002.
+         */
+        enum ProtocolVersion {
+
+            /** PROTOCOL_VERSION_UNSPECIFIED value */
+            PROTOCOL_VERSION_UNSPECIFIED = 0,
+
+            /** PROTOCOL_VERSION_CURRENT value */
+            PROTOCOL_VERSION_CURRENT = 1
+        }
+
+        /**
+         * Properties of a ClientMessage.
+         * @deprecated Use fisherd.v1.ClientMessage.$Properties instead.
+         */
+        interface IClientMessage extends fisherd.v1.ClientMessage.$Properties {
+        }
+
+        /** Represents a ClientMessage. */
+        class ClientMessage {
+
+            /**
+             * Constructs a new ClientMessage.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.ClientMessage.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Chosen by the client and echoed as `ServerMessage.request_id` in the reply (or error) this message
+             * causes, so that a client can match replies to requests. 0 = none.
+             */
+            requestId: number;
+
+            /** ClientMessage hello. */
+            hello?: (fisherd.v1.Hello.$Properties|null);
+
+            /** ClientMessage openSession. */
+            openSession?: (fisherd.v1.OpenSession.$Properties|null);
+
+            /** ClientMessage step. */
+            step?: (fisherd.v1.StepContribution.$Properties|null);
+
+            /** ClientMessage estimatesRequest. */
+            estimatesRequest?: (fisherd.v1.EstimatesRequest.$Properties|null);
+
+            /** ClientMessage closeSession. */
+            closeSession?: (fisherd.v1.CloseSession.$Properties|null);
+
+            /** ClientMessage kind. */
+            kind?: ("hello"|"openSession"|"step"|"estimatesRequest"|"closeSession");
+
+            /**
+             * Creates a new ClientMessage instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ClientMessage instance
+             */
+            static create(properties: fisherd.v1.ClientMessage.$Shape): fisherd.v1.ClientMessage & fisherd.v1.ClientMessage.$Shape;
+            static create(properties?: fisherd.v1.ClientMessage.$Properties): fisherd.v1.ClientMessage;
+
+            /**
+             * Encodes the specified ClientMessage message. Does not implicitly {@link fisherd.v1.ClientMessage.verify|verify} messages.
+             * @param message ClientMessage message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.ClientMessage.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ClientMessage message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.ClientMessage & fisherd.v1.ClientMessage.$Shape} ClientMessage
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.ClientMessage & fisherd.v1.ClientMessage.$Shape;
+
+            /**
+             * Verifies a ClientMessage message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a ClientMessage message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ClientMessage
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.ClientMessage;
+
+            /**
+             * Creates a plain object from a ClientMessage message. Also converts values to other types if specified.
+             * @param message ClientMessage
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.ClientMessage, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ClientMessage to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ClientMessage {
+
+            /** Properties of a ClientMessage. */
+            interface $Properties {
+
+                /**
+                 * Chosen by the client and echoed as `ServerMessage.request_id` in the reply (or error) this message
+                 * causes, so that a client can match replies to requests. 0 = none.
+                 */
+                requestId?: (number|null);
+
+                /** ClientMessage hello */
+                hello?: (fisherd.v1.Hello.$Properties|null);
+
+                /** ClientMessage openSession */
+                openSession?: (fisherd.v1.OpenSession.$Properties|null);
+
+                /** ClientMessage step */
+                step?: (fisherd.v1.StepContribution.$Properties|null);
+
+                /** ClientMessage estimatesRequest */
+                estimatesRequest?: (fisherd.v1.EstimatesRequest.$Properties|null);
+
+                /** ClientMessage closeSession */
+                closeSession?: (fisherd.v1.CloseSession.$Properties|null);
+
+                /** ClientMessage kind */
+                kind?: ("hello"|"openSession"|"step"|"estimatesRequest"|"closeSession");
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Narrowed shape of a ClientMessage. */
+            type $Shape = {
+              requestId?: number|null;
+              hello?: fisherd.v1.Hello.$Shape|null;
+              openSession?: fisherd.v1.OpenSession.$Shape|null;
+              step?: fisherd.v1.StepContribution.$Shape|null;
+              estimatesRequest?: fisherd.v1.EstimatesRequest.$Shape|null;
+              closeSession?: fisherd.v1.CloseSession.$Shape|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ kind?: undefined; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null }|{ kind?: "hello"; hello: fisherd.v1.Hello.$Shape; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null }|{ kind?: "openSession"; hello?: null; openSession: fisherd.v1.OpenSession.$Shape; step?: null; estimatesRequest?: null; closeSession?: null }|{ kind?: "step"; hello?: null; openSession?: null; step: fisherd.v1.StepContribution.$Shape; estimatesRequest?: null; closeSession?: null }|{ kind?: "estimatesRequest"; hello?: null; openSession?: null; step?: null; estimatesRequest: fisherd.v1.EstimatesRequest.$Shape; closeSession?: null }|{ kind?: "closeSession"; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession: fisherd.v1.CloseSession.$Shape })
+            );
+        }
+
+        /**
+         * Properties of a Hello.
+         * @deprecated Use fisherd.v1.Hello.$Properties instead.
+         */
+        interface IHello extends fisherd.v1.Hello.$Properties {
+        }
+
+        /** The first message on every connection. */
+        class Hello {
+
+            /**
+             * Constructs a new Hello.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.Hello.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Must equal PROTOCOL_VERSION_CURRENT (1). */
+            protocolVersion: number;
+
+            /**
+             * Optional. The bearer token is checked on the HTTP upgrade (`Authorization: Bearer <token>`); when this
+             * field is set as well, it must also match (a client can assert it reached the daemon it was configured for).
+             */
+            token: string;
+
+            /** Free-form name of the client, for logs (e.g. "train.py worker 3"). */
+            clientName: string;
+
+            /**
+             * Creates a new Hello instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Hello instance
+             */
+            static create(properties: fisherd.v1.Hello.$Shape): fisherd.v1.Hello & fisherd.v1.Hello.$Shape;
+            static create(properties?: fisherd.v1.Hello.$Properties): fisherd.v1.Hello;
+
+            /**
+             * Encodes the specified Hello message. Does not implicitly {@link fisherd.v1.Hello.verify|verify} messages.
+             * @param message Hello message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.Hello.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Hello message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.Hello & fisherd.v1.Hello.$Shape} Hello
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.Hello & fisherd.v1.Hello.$Shape;
+
+            /**
+             * Verifies a Hello message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a Hello message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Hello
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.Hello;
+
+            /**
+             * Creates a plain object from a Hello message. Also converts values to other types if specified.
+             * @param message Hello
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.Hello, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Hello to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace Hello {
+
+            /** Properties of a Hello. */
+            interface $Properties {
+
+                /** Must equal PROTOCOL_VERSION_CURRENT (1). */
+                protocolVersion?: (number|null);
+
+                /**
+                 * Optional. The bearer token is checked on the HTTP upgrade (`Authorization: Bearer <token>`); when this
+                 * field is set as well, it must also match (a client can assert it reached the daemon it was configured for).
+                 */
+                token?: (string|null);
+
+                /** Free-form name of the client, for logs (e.g. "train.py worker 3"). */
+                clientName?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Hello. */
+            type $Shape = fisherd.v1.Hello.$Properties;
+        }
+
+        /**
+         * Properties of an OpenSession.
+         * @deprecated Use fisherd.v1.OpenSession.$Properties instead.
+         */
+        interface IOpenSession extends fisherd.v1.OpenSession.$Properties {
+        }
+
+        /**
+         * Creates a session (no session_id) or attaches to an existing one (session_id set): a worker joining a
+         * running session, a client reconnecting, or a client resuming after a daemon restart from the last
+         * checkpoint in the daemon's data directory.
+         */
+        class OpenSession {
+
+            /**
+             * Constructs a new OpenSession.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.OpenSession.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Required when creating; ignored when attaching (the session keeps its own configuration, returned
+             * in SessionOpened.config).
+             */
+            config?: (fisherd.v1.SessionConfig.$Properties|null);
+
+            /** The session to attach to; empty creates a new session. */
+            sessionId: string;
+
+            /**
+             * Creates a new OpenSession instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns OpenSession instance
+             */
+            static create(properties: fisherd.v1.OpenSession.$Shape): fisherd.v1.OpenSession & fisherd.v1.OpenSession.$Shape;
+            static create(properties?: fisherd.v1.OpenSession.$Properties): fisherd.v1.OpenSession;
+
+            /**
+             * Encodes the specified OpenSession message. Does not implicitly {@link fisherd.v1.OpenSession.verify|verify} messages.
+             * @param message OpenSession message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.OpenSession.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an OpenSession message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.OpenSession & fisherd.v1.OpenSession.$Shape} OpenSession
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.OpenSession & fisherd.v1.OpenSession.$Shape;
+
+            /**
+             * Verifies an OpenSession message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an OpenSession message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns OpenSession
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.OpenSession;
+
+            /**
+             * Creates a plain object from an OpenSession message. Also converts values to other types if specified.
+             * @param message OpenSession
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.OpenSession, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this OpenSession to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace OpenSession {
+
+            /** Properties of an OpenSession. */
+            interface $Properties {
+
+                /**
+                 * Required when creating; ignored when attaching (the session keeps its own configuration, returned
+                 * in SessionOpened.config).
+                 */
+                config?: (fisherd.v1.SessionConfig.$Properties|null);
+
+                /** The session to attach to; empty creates a new session. */
+                sessionId?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an OpenSession. */
+            type $Shape = {
+              config?: fisherd.v1.SessionConfig.$Shape|null;
+              sessionId?: string|null;
+              $unknowns?: Uint8Array[];
+            };
+        }
+
+        /**
+         * Properties of a StepContribution.
+         * @deprecated Use fisherd.v1.StepContribution.$Properties instead.
+         */
+        interface IStepContribution extends fisherd.v1.StepContribution.$Properties {
+        }
+
+        /**
+         * One worker's share of one optimization step. With W workers, the daemon waits for all W contributions
+         * of a step, merges them weighted by batch size (sample count), computes one update and sends it to
+         * every worker. A step that fails validation changes nothing in the session.
+         */
+        class StepContribution {
+
+            /**
+             * Constructs a new StepContribution.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.StepContribution.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Index of the step, starting at 1; must be the session's next step (last completed step + 1). */
+            step: number;
+
+            /** 0 <= worker_id < SessionConfig.workers; each worker contributes once per step. */
+            workerId: number;
+
+            /** This worker's minibatch loss (as a mean over its examples), for diagnostics only. */
+            loss?: (number|null);
+
+            /** b_w, the number of examples in this worker's share of the minibatch (>= 1). */
+            batchSize: number;
+
+            /**
+             * How the client reduced its loss over the batch before differentiating (required); fisherd rescales
+             * the rows to math.md's per-example scale (see Reduction and src/session/contribution.ts).
+             */
+            reduction: fisherd.v1.Reduction;
+
+            /**
+             * Per-example gradients g_n: batch_size rows of D, row-major little-endian float32
+             * (4·batch_size·D bytes).
+             */
+            perExampleGrads: Uint8Array;
+
+            /** Gradients for labels sampled from the model, K per example: batch_size·K rows of D (example-major). */
+            sampledLabelGrads?: (fisherd.v1.SampledLabelGrads.$Properties|null);
+
+            /** Exact Fisher (GGN) factor rows u_{n,c} = J_nᵀ (H_n^{1/2})_{:,c}, C per example: batch_size·C rows of D. */
+            fisherFactorRows?: (fisherd.v1.FisherFactorRows.$Properties|null);
+
+            /**
+             * The minibatch mean gradient ḡ alone (D floats, little-endian float32), for SGD-type optimizers when
+             * no per-example rows are sent. Ignored when per_example_grads is present (ḡ is then their mean).
+             */
+            meanGrad: Uint8Array;
+
+            /**
+             * Optional current parameters θ (D floats, little-endian float32), for optimizers that use them
+             * (weight decay).
+             */
+            params: Uint8Array;
+
+            /**
+             * Creates a new StepContribution instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns StepContribution instance
+             */
+            static create(properties: fisherd.v1.StepContribution.$Shape): fisherd.v1.StepContribution & fisherd.v1.StepContribution.$Shape;
+            static create(properties?: fisherd.v1.StepContribution.$Properties): fisherd.v1.StepContribution;
+
+            /**
+             * Encodes the specified StepContribution message. Does not implicitly {@link fisherd.v1.StepContribution.verify|verify} messages.
+             * @param message StepContribution message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.StepContribution.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StepContribution message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.StepContribution & fisherd.v1.StepContribution.$Shape} StepContribution
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.StepContribution & fisherd.v1.StepContribution.$Shape;
+
+            /**
+             * Verifies a StepContribution message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a StepContribution message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns StepContribution
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.StepContribution;
+
+            /**
+             * Creates a plain object from a StepContribution message. Also converts values to other types if specified.
+             * @param message StepContribution
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.StepContribution, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this StepContribution to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace StepContribution {
+
+            /** Properties of a StepContribution. */
+            interface $Properties {
+
+                /** Index of the step, starting at 1; must be the session's next step (last completed step + 1). */
+                step?: (number|null);
+
+                /** 0 <= worker_id < SessionConfig.workers; each worker contributes once per step. */
+                workerId?: (number|null);
+
+                /** This worker's minibatch loss (as a mean over its examples), for diagnostics only. */
+                loss?: (number|null);
+
+                /** b_w, the number of examples in this worker's share of the minibatch (>= 1). */
+                batchSize?: (number|null);
+
+                /**
+                 * How the client reduced its loss over the batch before differentiating (required); fisherd rescales
+                 * the rows to math.md's per-example scale (see Reduction and src/session/contribution.ts).
+                 */
+                reduction?: (fisherd.v1.Reduction|null);
+
+                /**
+                 * Per-example gradients g_n: batch_size rows of D, row-major little-endian float32
+                 * (4·batch_size·D bytes).
+                 */
+                perExampleGrads?: (Uint8Array|null);
+
+                /** Gradients for labels sampled from the model, K per example: batch_size·K rows of D (example-major). */
+                sampledLabelGrads?: (fisherd.v1.SampledLabelGrads.$Properties|null);
+
+                /** Exact Fisher (GGN) factor rows u_{n,c} = J_nᵀ (H_n^{1/2})_{:,c}, C per example: batch_size·C rows of D. */
+                fisherFactorRows?: (fisherd.v1.FisherFactorRows.$Properties|null);
+
+                /**
+                 * The minibatch mean gradient ḡ alone (D floats, little-endian float32), for SGD-type optimizers when
+                 * no per-example rows are sent. Ignored when per_example_grads is present (ḡ is then their mean).
+                 */
+                meanGrad?: (Uint8Array|null);
+
+                /**
+                 * Optional current parameters θ (D floats, little-endian float32), for optimizers that use them
+                 * (weight decay).
+                 */
+                params?: (Uint8Array|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StepContribution. */
+            type $Shape = fisherd.v1.StepContribution.$Properties;
+        }
+
+        /** How the client's loss was reduced over its b_w examples. */
+        enum Reduction {
+
+            /** Rejected (INVALID_CONFIG): a wrong guess would silently rescale every estimate. */
+            REDUCTION_UNSPECIFIED = 0,
+
+            /**
+             * Loss = (1/b_w) Σ ℓ_n: per-example rows arrive as g_n / b_w (BackPACK's BatchGrad with mean
+             * reduction), factor rows as u / √b_w, mean_grad as ḡ. fisherd multiplies back.
+             */
+            REDUCTION_MEAN = 1,
+
+            /** Loss = Σ ℓ_n: rows arrive as g_n and u, mean_grad as Σ g_n (fisherd divides by b_w). */
+            REDUCTION_SUM = 2
+        }
+
+        /**
+         * Properties of a SampledLabelGrads.
+         * @deprecated Use fisherd.v1.SampledLabelGrads.$Properties instead.
+         */
+        interface ISampledLabelGrads extends fisherd.v1.SampledLabelGrads.$Properties {
+        }
+
+        /** Represents a SampledLabelGrads. */
+        class SampledLabelGrads {
+
+            /**
+             * Constructs a new SampledLabelGrads.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.SampledLabelGrads.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** K >= 1 labels sampled per example. */
+            samplesPerExample: number;
+
+            /** batch_size·K rows of D, row-major little-endian float32, the K rows of example n consecutive. */
+            rows: Uint8Array;
+
+            /**
+             * Creates a new SampledLabelGrads instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SampledLabelGrads instance
+             */
+            static create(properties: fisherd.v1.SampledLabelGrads.$Shape): fisherd.v1.SampledLabelGrads & fisherd.v1.SampledLabelGrads.$Shape;
+            static create(properties?: fisherd.v1.SampledLabelGrads.$Properties): fisherd.v1.SampledLabelGrads;
+
+            /**
+             * Encodes the specified SampledLabelGrads message. Does not implicitly {@link fisherd.v1.SampledLabelGrads.verify|verify} messages.
+             * @param message SampledLabelGrads message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.SampledLabelGrads.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SampledLabelGrads message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.SampledLabelGrads & fisherd.v1.SampledLabelGrads.$Shape} SampledLabelGrads
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.SampledLabelGrads & fisherd.v1.SampledLabelGrads.$Shape;
+
+            /**
+             * Verifies a SampledLabelGrads message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a SampledLabelGrads message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns SampledLabelGrads
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.SampledLabelGrads;
+
+            /**
+             * Creates a plain object from a SampledLabelGrads message. Also converts values to other types if specified.
+             * @param message SampledLabelGrads
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.SampledLabelGrads, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this SampledLabelGrads to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace SampledLabelGrads {
+
+            /** Properties of a SampledLabelGrads. */
+            interface $Properties {
+
+                /** K >= 1 labels sampled per example. */
+                samplesPerExample?: (number|null);
+
+                /** batch_size·K rows of D, row-major little-endian float32, the K rows of example n consecutive. */
+                rows?: (Uint8Array|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SampledLabelGrads. */
+            type $Shape = fisherd.v1.SampledLabelGrads.$Properties;
+        }
+
+        /**
+         * Properties of a FisherFactorRows.
+         * @deprecated Use fisherd.v1.FisherFactorRows.$Properties instead.
+         */
+        interface IFisherFactorRows extends fisherd.v1.FisherFactorRows.$Properties {
+        }
+
+        /** Represents a FisherFactorRows. */
+        class FisherFactorRows {
+
+            /**
+             * Constructs a new FisherFactorRows.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.FisherFactorRows.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** C >= 1 factor rows per example (e.g. the number of classes for softmax). */
+            factorsPerExample: number;
+
+            /** batch_size·C rows of D, row-major little-endian float32, the C rows of example n consecutive. */
+            rows: Uint8Array;
+
+            /**
+             * Creates a new FisherFactorRows instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns FisherFactorRows instance
+             */
+            static create(properties: fisherd.v1.FisherFactorRows.$Shape): fisherd.v1.FisherFactorRows & fisherd.v1.FisherFactorRows.$Shape;
+            static create(properties?: fisherd.v1.FisherFactorRows.$Properties): fisherd.v1.FisherFactorRows;
+
+            /**
+             * Encodes the specified FisherFactorRows message. Does not implicitly {@link fisherd.v1.FisherFactorRows.verify|verify} messages.
+             * @param message FisherFactorRows message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.FisherFactorRows.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a FisherFactorRows message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.FisherFactorRows & fisherd.v1.FisherFactorRows.$Shape} FisherFactorRows
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.FisherFactorRows & fisherd.v1.FisherFactorRows.$Shape;
+
+            /**
+             * Verifies a FisherFactorRows message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a FisherFactorRows message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns FisherFactorRows
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.FisherFactorRows;
+
+            /**
+             * Creates a plain object from a FisherFactorRows message. Also converts values to other types if specified.
+             * @param message FisherFactorRows
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.FisherFactorRows, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this FisherFactorRows to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace FisherFactorRows {
+
+            /** Properties of a FisherFactorRows. */
+            interface $Properties {
+
+                /** C >= 1 factor rows per example (e.g. the number of classes for softmax). */
+                factorsPerExample?: (number|null);
+
+                /** batch_size·C rows of D, row-major little-endian float32, the C rows of example n consecutive. */
+                rows?: (Uint8Array|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a FisherFactorRows. */
+            type $Shape = fisherd.v1.FisherFactorRows.$Properties;
+        }
+
+        /**
+         * Properties of an EstimatesRequest.
+         * @deprecated Use fisherd.v1.EstimatesRequest.$Properties instead.
+         */
+        interface IEstimatesRequest extends fisherd.v1.EstimatesRequest.$Properties {
+        }
+
+        /** Asks for the session's current (bias-corrected) estimates. */
+        class EstimatesRequest {
+
+            /**
+             * Constructs a new EstimatesRequest.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.EstimatesRequest.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** How many of the largest eigenvalues to report per estimate (default 5, at most 64). */
+            topK: number;
+
+            /** Whether to include the D-long diagonals (default false; they are large for large D). */
+            includeDiagonals: boolean;
+
+            /**
+             * Creates a new EstimatesRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns EstimatesRequest instance
+             */
+            static create(properties: fisherd.v1.EstimatesRequest.$Shape): fisherd.v1.EstimatesRequest & fisherd.v1.EstimatesRequest.$Shape;
+            static create(properties?: fisherd.v1.EstimatesRequest.$Properties): fisherd.v1.EstimatesRequest;
+
+            /**
+             * Encodes the specified EstimatesRequest message. Does not implicitly {@link fisherd.v1.EstimatesRequest.verify|verify} messages.
+             * @param message EstimatesRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.EstimatesRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an EstimatesRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.EstimatesRequest & fisherd.v1.EstimatesRequest.$Shape} EstimatesRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.EstimatesRequest & fisherd.v1.EstimatesRequest.$Shape;
+
+            /**
+             * Verifies an EstimatesRequest message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an EstimatesRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns EstimatesRequest
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.EstimatesRequest;
+
+            /**
+             * Creates a plain object from an EstimatesRequest message. Also converts values to other types if specified.
+             * @param message EstimatesRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.EstimatesRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this EstimatesRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace EstimatesRequest {
+
+            /** Properties of an EstimatesRequest. */
+            interface $Properties {
+
+                /** How many of the largest eigenvalues to report per estimate (default 5, at most 64). */
+                topK?: (number|null);
+
+                /** Whether to include the D-long diagonals (default false; they are large for large D). */
+                includeDiagonals?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an EstimatesRequest. */
+            type $Shape = fisherd.v1.EstimatesRequest.$Properties;
+        }
+
+        /**
+         * Properties of a CloseSession.
+         * @deprecated Use fisherd.v1.CloseSession.$Properties instead.
+         */
+        interface ICloseSession extends fisherd.v1.CloseSession.$Properties {
+        }
+
+        /**
+         * Detaches this connection from its session. The session is checkpointed; it stays resumable by id
+         * unless `discard` is set, which deletes it once no worker is attached.
+         */
+        class CloseSession {
+
+            /**
+             * Constructs a new CloseSession.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.CloseSession.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** CloseSession discard. */
+            discard: boolean;
+
+            /**
+             * Creates a new CloseSession instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns CloseSession instance
+             */
+            static create(properties: fisherd.v1.CloseSession.$Shape): fisherd.v1.CloseSession & fisherd.v1.CloseSession.$Shape;
+            static create(properties?: fisherd.v1.CloseSession.$Properties): fisherd.v1.CloseSession;
+
+            /**
+             * Encodes the specified CloseSession message. Does not implicitly {@link fisherd.v1.CloseSession.verify|verify} messages.
+             * @param message CloseSession message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.CloseSession.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a CloseSession message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.CloseSession & fisherd.v1.CloseSession.$Shape} CloseSession
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.CloseSession & fisherd.v1.CloseSession.$Shape;
+
+            /**
+             * Verifies a CloseSession message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a CloseSession message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns CloseSession
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.CloseSession;
+
+            /**
+             * Creates a plain object from a CloseSession message. Also converts values to other types if specified.
+             * @param message CloseSession
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.CloseSession, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this CloseSession to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace CloseSession {
+
+            /** Properties of a CloseSession. */
+            interface $Properties {
+
+                /** CloseSession discard */
+                discard?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a CloseSession. */
+            type $Shape = fisherd.v1.CloseSession.$Properties;
+        }
+
+        /**
+         * Properties of a SessionConfig.
+         * @deprecated Use fisherd.v1.SessionConfig.$Properties instead.
+         */
+        interface ISessionConfig extends fisherd.v1.SessionConfig.$Properties {
+        }
+
+        /**
+         * Mirrors src/session/config.ts `SessionConfig` field by field; the daemon validates it there and
+         * answers INVALID_CONFIG naming the field (e.g. "optimizer.damping must be ≥ 0", "blocks[1].structure.rank").
+         */
+        class SessionConfig {
+
+            /**
+             * Constructs a new SessionConfig.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.SessionConfig.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** D, the number of parameters (>= 1). Required. */
+            dim: number;
+
+            /**
+             * Named parameter blocks (e.g. one per layer) in parameter order; sizes sum to `dim`, names unique.
+             * Empty means one block "params" of all D parameters with `structure`.
+             */
+            blocks: fisherd.v1.ParameterBlock.$Properties[];
+
+            /** Structure of the estimates when `blocks` is empty (default diagonal). */
+            structure?: (fisherd.v1.BlockStructure.$Properties|null);
+
+            /** The update rule and its hyperparameters. Required. */
+            optimizer?: (fisherd.v1.OptimizerConfig.$Properties|null);
+
+            /** β ∈ [0, 1), the EMA decay of every running estimate, ḡ included (default 0: this batch only). */
+            emaDecay?: (number|null);
+
+            /** Where the Fisher's rows come from when it is tracked (default sampled labels). */
+            fisherSource: fisherd.v1.FisherSource;
+
+            /** W, the number of data-parallel workers contributing to each step (default 1). */
+            workers: number;
+
+            /** N, the size of the training set if known (0 = unknown); for diagnostics only. */
+            datasetSize: (number|Long);
+
+            /** Whether the daemon records this session's contributions and updates as a trace (default false). */
+            record: boolean;
+
+            /** Compute backend preference: "auto" (default), "reference", "openblas", "gpujs". */
+            backend: string;
+
+            /** Estimates to keep beyond those the optimizer needs (e.g. both Fishers, for the EF-vs-Fisher cosine). */
+            track?: (fisherd.v1.TrackedEstimates.$Properties|null);
+
+            /**
+             * Creates a new SessionConfig instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SessionConfig instance
+             */
+            static create(properties: fisherd.v1.SessionConfig.$Shape): fisherd.v1.SessionConfig & fisherd.v1.SessionConfig.$Shape;
+            static create(properties?: fisherd.v1.SessionConfig.$Properties): fisherd.v1.SessionConfig;
+
+            /**
+             * Encodes the specified SessionConfig message. Does not implicitly {@link fisherd.v1.SessionConfig.verify|verify} messages.
+             * @param message SessionConfig message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.SessionConfig.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SessionConfig message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.SessionConfig & fisherd.v1.SessionConfig.$Shape} SessionConfig
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.SessionConfig & fisherd.v1.SessionConfig.$Shape;
+
+            /**
+             * Verifies a SessionConfig message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a SessionConfig message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns SessionConfig
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.SessionConfig;
+
+            /**
+             * Creates a plain object from a SessionConfig message. Also converts values to other types if specified.
+             * @param message SessionConfig
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.SessionConfig, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this SessionConfig to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace SessionConfig {
+
+            /** Properties of a SessionConfig. */
+            interface $Properties {
+
+                /** D, the number of parameters (>= 1). Required. */
+                dim?: (number|null);
+
+                /**
+                 * Named parameter blocks (e.g. one per layer) in parameter order; sizes sum to `dim`, names unique.
+                 * Empty means one block "params" of all D parameters with `structure`.
+                 */
+                blocks?: (fisherd.v1.ParameterBlock.$Properties[]|null);
+
+                /** Structure of the estimates when `blocks` is empty (default diagonal). */
+                structure?: (fisherd.v1.BlockStructure.$Properties|null);
+
+                /** The update rule and its hyperparameters. Required. */
+                optimizer?: (fisherd.v1.OptimizerConfig.$Properties|null);
+
+                /** β ∈ [0, 1), the EMA decay of every running estimate, ḡ included (default 0: this batch only). */
+                emaDecay?: (number|null);
+
+                /** Where the Fisher's rows come from when it is tracked (default sampled labels). */
+                fisherSource?: (fisherd.v1.FisherSource|null);
+
+                /** W, the number of data-parallel workers contributing to each step (default 1). */
+                workers?: (number|null);
+
+                /** N, the size of the training set if known (0 = unknown); for diagnostics only. */
+                datasetSize?: (number|Long|null);
+
+                /** Whether the daemon records this session's contributions and updates as a trace (default false). */
+                record?: (boolean|null);
+
+                /** Compute backend preference: "auto" (default), "reference", "openblas", "gpujs". */
+                backend?: (string|null);
+
+                /** Estimates to keep beyond those the optimizer needs (e.g. both Fishers, for the EF-vs-Fisher cosine). */
+                track?: (fisherd.v1.TrackedEstimates.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SessionConfig. */
+            type $Shape = {
+              dim?: number|null;
+              blocks?: fisherd.v1.ParameterBlock.$Shape[]|null;
+              structure?: fisherd.v1.BlockStructure.$Shape|null;
+              optimizer?: fisherd.v1.OptimizerConfig.$Shape|null;
+              emaDecay?: number|null;
+              fisherSource?: fisherd.v1.FisherSource|null;
+              workers?: number|null;
+              datasetSize?: number|Long|null;
+              record?: boolean|null;
+              backend?: string|null;
+              track?: fisherd.v1.TrackedEstimates.$Shape|null;
+              $unknowns?: Uint8Array[];
+            };
+        }
+
+        /** FisherSource enum. */
+        enum FisherSource {
+
+            /** treated as SAMPLED */
+            FISHER_SOURCE_UNSPECIFIED = 0,
+
+            /** Monte-Carlo F̂ from sampled_label_grads */
+            FISHER_SOURCE_SAMPLED = 1,
+
+            /** F = (1/b) Σ J_nᵀH_nJ_n from fisher_factor_rows */
+            FISHER_SOURCE_EXACT = 2
+        }
+
+        /**
+         * Properties of a ParameterBlock.
+         * @deprecated Use fisherd.v1.ParameterBlock.$Properties instead.
+         */
+        interface IParameterBlock extends fisherd.v1.ParameterBlock.$Properties {
+        }
+
+        /** Represents a ParameterBlock. */
+        class ParameterBlock {
+
+            /**
+             * Constructs a new ParameterBlock.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.ParameterBlock.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Unique, non-empty name (e.g. "layer1.weight"). */
+            name: string;
+
+            /** Number of parameters in the block (>= 1). */
+            size: number;
+
+            /** ParameterBlock structure. */
+            structure?: (fisherd.v1.BlockStructure.$Properties|null);
+
+            /**
+             * Creates a new ParameterBlock instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ParameterBlock instance
+             */
+            static create(properties: fisherd.v1.ParameterBlock.$Shape): fisherd.v1.ParameterBlock & fisherd.v1.ParameterBlock.$Shape;
+            static create(properties?: fisherd.v1.ParameterBlock.$Properties): fisherd.v1.ParameterBlock;
+
+            /**
+             * Encodes the specified ParameterBlock message. Does not implicitly {@link fisherd.v1.ParameterBlock.verify|verify} messages.
+             * @param message ParameterBlock message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.ParameterBlock.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ParameterBlock message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.ParameterBlock & fisherd.v1.ParameterBlock.$Shape} ParameterBlock
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.ParameterBlock & fisherd.v1.ParameterBlock.$Shape;
+
+            /**
+             * Verifies a ParameterBlock message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a ParameterBlock message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ParameterBlock
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.ParameterBlock;
+
+            /**
+             * Creates a plain object from a ParameterBlock message. Also converts values to other types if specified.
+             * @param message ParameterBlock
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.ParameterBlock, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ParameterBlock to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ParameterBlock {
+
+            /** Properties of a ParameterBlock. */
+            interface $Properties {
+
+                /** Unique, non-empty name (e.g. "layer1.weight"). */
+                name?: (string|null);
+
+                /** Number of parameters in the block (>= 1). */
+                size?: (number|null);
+
+                /** ParameterBlock structure */
+                structure?: (fisherd.v1.BlockStructure.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a ParameterBlock. */
+            type $Shape = fisherd.v1.ParameterBlock.$Properties;
+        }
+
+        /**
+         * Properties of a BlockStructure.
+         * @deprecated Use fisherd.v1.BlockStructure.$Properties instead.
+         */
+        interface IBlockStructure extends fisherd.v1.BlockStructure.$Properties {
+        }
+
+        /** How a block's D_k×D_k estimate is stored and solved (math.md, "Structures"). */
+        class BlockStructure {
+
+            /**
+             * Constructs a new BlockStructure.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.BlockStructure.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** BlockStructure kind. */
+            kind: fisherd.v1.BlockStructure.Kind;
+
+            /** KIND_LOW_RANK only: the rank cap r (>= 1). */
+            rank: number;
+
+            /**
+             * Creates a new BlockStructure instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns BlockStructure instance
+             */
+            static create(properties: fisherd.v1.BlockStructure.$Shape): fisherd.v1.BlockStructure & fisherd.v1.BlockStructure.$Shape;
+            static create(properties?: fisherd.v1.BlockStructure.$Properties): fisherd.v1.BlockStructure;
+
+            /**
+             * Encodes the specified BlockStructure message. Does not implicitly {@link fisherd.v1.BlockStructure.verify|verify} messages.
+             * @param message BlockStructure message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.BlockStructure.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a BlockStructure message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.BlockStructure & fisherd.v1.BlockStructure.$Shape} BlockStructure
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.BlockStructure & fisherd.v1.BlockStructure.$Shape;
+
+            /**
+             * Verifies a BlockStructure message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a BlockStructure message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns BlockStructure
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.BlockStructure;
+
+            /**
+             * Creates a plain object from a BlockStructure message. Also converts values to other types if specified.
+             * @param message BlockStructure
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.BlockStructure, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this BlockStructure to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace BlockStructure {
+
+            /** Properties of a BlockStructure. */
+            interface $Properties {
+
+                /** BlockStructure kind */
+                kind?: (fisherd.v1.BlockStructure.Kind|null);
+
+                /** KIND_LOW_RANK only: the rank cap r (>= 1). */
+                rank?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a BlockStructure. */
+            type $Shape = fisherd.v1.BlockStructure.$Properties;
+
+            /** Kind enum. */
+            enum Kind {
+
+                /** treated as KIND_DIAGONAL */
+                KIND_UNSPECIFIED = 0,
+
+                /** dense D_k², Cholesky solve (D_k <= 8192) */
+                KIND_FULL = 1,
+
+                /** D_k, elementwise solve */
+                KIND_DIAGONAL = 2,
+
+                /** r·D_k rows, Woodbury solve (needs damping > 0) */
+                KIND_LOW_RANK = 3
+            }
+        }
+
+        /**
+         * Properties of an OptimizerConfig.
+         * @deprecated Use fisherd.v1.OptimizerConfig.$Properties instead.
+         */
+        interface IOptimizerConfig extends fisherd.v1.OptimizerConfig.$Properties {
+        }
+
+        /** Mirrors src/optim/spec.ts `OptimizerSpec`. */
+        class OptimizerConfig {
+
+            /**
+             * Constructs a new OptimizerConfig.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.OptimizerConfig.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** OptimizerConfig name. */
+            name: fisherd.v1.OptimizerConfig.Name;
+
+            /** γ > 0, optionally scheduled. Required. */
+            stepSize?: (fisherd.v1.Schedule.$Properties|null);
+
+            /** λ >= 0 of the solves (ngd, efgd, va) and of the cosine diagnostic (default 1e-8). */
+            damping?: (fisherd.v1.Schedule.$Properties|null);
+
+            /** Heavy-ball momentum μ ∈ [0, 1) (default 0). */
+            momentum?: (number|null);
+
+            /** Nesterov momentum (default false; needs momentum > 0). */
+            nesterov: boolean;
+
+            /** Decoupled weight decay κ >= 0 (default 0); clients must then send StepContribution.params. */
+            weightDecay?: (number|null);
+
+            /** snr only: where S comes from (default noise). */
+            snrVariance: fisherd.v1.OptimizerConfig.SnrVariance;
+
+            /** snr with moments: M-SVAG's EMA decay β ∈ (0, 1) (default 0.9). */
+            msvagDecay?: (number|null);
+
+            /** va only: Sherman–Morrison per parameter block instead of globally (default false). */
+            blockwise: boolean;
+
+            /** adam only. */
+            adam?: (fisherd.v1.OptimizerConfig.Adam.$Properties|null);
+
+            /**
+             * Creates a new OptimizerConfig instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns OptimizerConfig instance
+             */
+            static create(properties: fisherd.v1.OptimizerConfig.$Shape): fisherd.v1.OptimizerConfig & fisherd.v1.OptimizerConfig.$Shape;
+            static create(properties?: fisherd.v1.OptimizerConfig.$Properties): fisherd.v1.OptimizerConfig;
+
+            /**
+             * Encodes the specified OptimizerConfig message. Does not implicitly {@link fisherd.v1.OptimizerConfig.verify|verify} messages.
+             * @param message OptimizerConfig message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.OptimizerConfig.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an OptimizerConfig message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.OptimizerConfig & fisherd.v1.OptimizerConfig.$Shape} OptimizerConfig
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.OptimizerConfig & fisherd.v1.OptimizerConfig.$Shape;
+
+            /**
+             * Verifies an OptimizerConfig message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an OptimizerConfig message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns OptimizerConfig
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.OptimizerConfig;
+
+            /**
+             * Creates a plain object from an OptimizerConfig message. Also converts values to other types if specified.
+             * @param message OptimizerConfig
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.OptimizerConfig, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this OptimizerConfig to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace OptimizerConfig {
+
+            /** Properties of an OptimizerConfig. */
+            interface $Properties {
+
+                /** OptimizerConfig name */
+                name?: (fisherd.v1.OptimizerConfig.Name|null);
+
+                /** γ > 0, optionally scheduled. Required. */
+                stepSize?: (fisherd.v1.Schedule.$Properties|null);
+
+                /** λ >= 0 of the solves (ngd, efgd, va) and of the cosine diagnostic (default 1e-8). */
+                damping?: (fisherd.v1.Schedule.$Properties|null);
+
+                /** Heavy-ball momentum μ ∈ [0, 1) (default 0). */
+                momentum?: (number|null);
+
+                /** Nesterov momentum (default false; needs momentum > 0). */
+                nesterov?: (boolean|null);
+
+                /** Decoupled weight decay κ >= 0 (default 0); clients must then send StepContribution.params. */
+                weightDecay?: (number|null);
+
+                /** snr only: where S comes from (default noise). */
+                snrVariance?: (fisherd.v1.OptimizerConfig.SnrVariance|null);
+
+                /** snr with moments: M-SVAG's EMA decay β ∈ (0, 1) (default 0.9). */
+                msvagDecay?: (number|null);
+
+                /** va only: Sherman–Morrison per parameter block instead of globally (default false). */
+                blockwise?: (boolean|null);
+
+                /** adam only. */
+                adam?: (fisherd.v1.OptimizerConfig.Adam.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an OptimizerConfig. */
+            type $Shape = {
+              name?: fisherd.v1.OptimizerConfig.Name|null;
+              stepSize?: fisherd.v1.Schedule.$Shape|null;
+              damping?: fisherd.v1.Schedule.$Shape|null;
+              momentum?: number|null;
+              nesterov?: boolean|null;
+              weightDecay?: number|null;
+              snrVariance?: fisherd.v1.OptimizerConfig.SnrVariance|null;
+              msvagDecay?: number|null;
+              blockwise?: boolean|null;
+              adam?: fisherd.v1.OptimizerConfig.Adam.$Shape|null;
+              $unknowns?: Uint8Array[];
+            };
+
+            /** Name enum. */
+            enum Name {
+
+                /** rejected */
+                NAME_UNSPECIFIED = 0,
+
+                /** −γ ḡ */
+                NAME_SGD = 1,
+
+                /** −γ (F + λI)⁻¹ ḡ */
+                NAME_NGD = 2,
+
+                /** −γ (Ẽ + λI)⁻¹ ḡ */
+                NAME_EFGD = 3,
+
+                /** −γ D ḡ, D_ii = ḡ_i² / (ḡ_i² + S_ii) */
+                NAME_SNR = 4,
+
+                /** −γ (S + ḡḡᵀ)⁻¹ ḡḡᵀ ḡ (paper eq. 19) */
+                NAME_VA = 5,
+
+                /** Adam, the paper's reference point */
+                NAME_ADAM = 6
+            }
+
+            /** SnrVariance enum. */
+            enum SnrVariance {
+
+                /** treated as NOISE */
+                SNR_VARIANCE_UNSPECIFIED = 0,
+
+                /** S from per-example gradients */
+                SNR_VARIANCE_NOISE = 1,
+
+                /** M-SVAG's own moment estimate (Balles & Hennig 2018) */
+                SNR_VARIANCE_MOMENTS = 2
+            }
+
+            /**
+             * Properties of an Adam.
+             * @deprecated Use fisherd.v1.OptimizerConfig.Adam.$Properties instead.
+             */
+            interface IAdam extends fisherd.v1.OptimizerConfig.Adam.$Properties {
+            }
+
+            /** Represents an Adam. */
+            class Adam {
+
+                /**
+                 * Constructs a new Adam.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: fisherd.v1.OptimizerConfig.Adam.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** β₁ ∈ [0, 1) (default 0.9) */
+                b1?: (number|null);
+
+                /** β₂ ∈ [0, 1) (default 0.999) */
+                b2?: (number|null);
+
+                /** ε > 0 (default 1e-8) */
+                eps?: (number|null);
+
+                /**
+                 * Creates a new Adam instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns Adam instance
+                 */
+                static create(properties: fisherd.v1.OptimizerConfig.Adam.$Shape): fisherd.v1.OptimizerConfig.Adam & fisherd.v1.OptimizerConfig.Adam.$Shape;
+                static create(properties?: fisherd.v1.OptimizerConfig.Adam.$Properties): fisherd.v1.OptimizerConfig.Adam;
+
+                /**
+                 * Encodes the specified Adam message. Does not implicitly {@link fisherd.v1.OptimizerConfig.Adam.verify|verify} messages.
+                 * @param message Adam message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: fisherd.v1.OptimizerConfig.Adam.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes an Adam message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {fisherd.v1.OptimizerConfig.Adam & fisherd.v1.OptimizerConfig.Adam.$Shape} Adam
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.OptimizerConfig.Adam & fisherd.v1.OptimizerConfig.Adam.$Shape;
+
+                /**
+                 * Verifies an Adam message.
+                 * @param message Plain object to verify
+                 * @returns `null` if valid, otherwise the reason why it is not
+                 */
+                static verify(message: { [k: string]: any }): (string|null);
+
+                /**
+                 * Creates an Adam message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns Adam
+                 */
+                static fromObject(object: { [k: string]: any }): fisherd.v1.OptimizerConfig.Adam;
+
+                /**
+                 * Creates a plain object from an Adam message. Also converts values to other types if specified.
+                 * @param message Adam
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: fisherd.v1.OptimizerConfig.Adam, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this Adam to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+            }
+
+            namespace Adam {
+
+                /** Properties of an Adam. */
+                interface $Properties {
+
+                    /** β₁ ∈ [0, 1) (default 0.9) */
+                    b1?: (number|null);
+
+                    /** β₂ ∈ [0, 1) (default 0.999) */
+                    b2?: (number|null);
+
+                    /** ε > 0 (default 1e-8) */
+                    eps?: (number|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of an Adam. */
+                type $Shape = fisherd.v1.OptimizerConfig.Adam.$Properties;
+            }
+        }
+
+        /**
+         * Properties of a Schedule.
+         * @deprecated Use fisherd.v1.Schedule.$Properties instead.
+         */
+        interface ISchedule extends fisherd.v1.Schedule.$Properties {
+        }
+
+        /**
+         * A scalar hyperparameter (step size γ_t, damping λ_t) as a function of the session's step index t;
+         * mirrors src/optim/schedule.ts `ScheduleSpec` field by field (after optax's schedules).
+         */
+        class Schedule {
+
+            /**
+             * Constructs a new Schedule.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.Schedule.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** value_t = constant. */
+            constant?: (number|null);
+
+            /** Schedule exponential. */
+            exponential?: (fisherd.v1.ExponentialSchedule.$Properties|null);
+
+            /** Schedule cosine. */
+            cosine?: (fisherd.v1.CosineSchedule.$Properties|null);
+
+            /** Schedule warmup. */
+            warmup?: (fisherd.v1.WarmupSchedule.$Properties|null);
+
+            /** Schedule piecewise. */
+            piecewise?: (fisherd.v1.PiecewiseSchedule.$Properties|null);
+
+            /** Schedule kind. */
+            kind?: ("constant"|"exponential"|"cosine"|"warmup"|"piecewise");
+
+            /**
+             * Creates a new Schedule instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Schedule instance
+             */
+            static create(properties: fisherd.v1.Schedule.$Shape): fisherd.v1.Schedule & fisherd.v1.Schedule.$Shape;
+            static create(properties?: fisherd.v1.Schedule.$Properties): fisherd.v1.Schedule;
+
+            /**
+             * Encodes the specified Schedule message. Does not implicitly {@link fisherd.v1.Schedule.verify|verify} messages.
+             * @param message Schedule message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.Schedule.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Schedule message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.Schedule & fisherd.v1.Schedule.$Shape} Schedule
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.Schedule & fisherd.v1.Schedule.$Shape;
+
+            /**
+             * Verifies a Schedule message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a Schedule message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Schedule
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.Schedule;
+
+            /**
+             * Creates a plain object from a Schedule message. Also converts values to other types if specified.
+             * @param message Schedule
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.Schedule, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Schedule to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace Schedule {
+
+            /** Properties of a Schedule. */
+            interface $Properties {
+
+                /** value_t = constant. */
+                constant?: (number|null);
+
+                /** Schedule exponential */
+                exponential?: (fisherd.v1.ExponentialSchedule.$Properties|null);
+
+                /** Schedule cosine */
+                cosine?: (fisherd.v1.CosineSchedule.$Properties|null);
+
+                /** Schedule warmup */
+                warmup?: (fisherd.v1.WarmupSchedule.$Properties|null);
+
+                /** Schedule piecewise */
+                piecewise?: (fisherd.v1.PiecewiseSchedule.$Properties|null);
+
+                /** Schedule kind */
+                kind?: ("constant"|"exponential"|"cosine"|"warmup"|"piecewise");
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Narrowed shape of a Schedule. */
+            type $Shape = {
+              constant?: number|null;
+              exponential?: fisherd.v1.ExponentialSchedule.$Shape|null;
+              cosine?: fisherd.v1.CosineSchedule.$Shape|null;
+              warmup?: fisherd.v1.WarmupSchedule.$Shape|null;
+              piecewise?: fisherd.v1.PiecewiseSchedule.$Shape|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ kind?: undefined; constant?: null; exponential?: null; cosine?: null; warmup?: null; piecewise?: null }|{ kind?: "constant"; constant: number; exponential?: null; cosine?: null; warmup?: null; piecewise?: null }|{ kind?: "exponential"; constant?: null; exponential: fisherd.v1.ExponentialSchedule.$Shape; cosine?: null; warmup?: null; piecewise?: null }|{ kind?: "cosine"; constant?: null; exponential?: null; cosine: fisherd.v1.CosineSchedule.$Shape; warmup?: null; piecewise?: null }|{ kind?: "warmup"; constant?: null; exponential?: null; cosine?: null; warmup: fisherd.v1.WarmupSchedule.$Shape; piecewise?: null }|{ kind?: "piecewise"; constant?: null; exponential?: null; cosine?: null; warmup?: null; piecewise: fisherd.v1.PiecewiseSchedule.$Shape })
+            );
+        }
+
+        /**
+         * Properties of an ExponentialSchedule.
+         * @deprecated Use fisherd.v1.ExponentialSchedule.$Properties instead.
+         */
+        interface IExponentialSchedule extends fisherd.v1.ExponentialSchedule.$Properties {
+        }
+
+        /**
+         * value_t = init · decay_rate^p, p = (t − transition_begin)/transition_steps (floored when staircase),
+         * for t >= transition_begin; init before. Clipped at end_value when set.
+         */
+        class ExponentialSchedule {
+
+            /**
+             * Constructs a new ExponentialSchedule.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.ExponentialSchedule.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ExponentialSchedule init. */
+            init: number;
+
+            /** Factor per transition_steps steps (> 0; < 1 decays). */
+            decayRate: number;
+
+            /** >= 1. */
+            transitionSteps: number;
+
+            /** Decay in discrete jumps (default false). */
+            staircase: boolean;
+
+            /** First step of the decay (default 0). */
+            transitionBegin: number;
+
+            /** Bound the value never passes (default none). */
+            endValue?: (number|null);
+
+            /**
+             * Creates a new ExponentialSchedule instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ExponentialSchedule instance
+             */
+            static create(properties: fisherd.v1.ExponentialSchedule.$Shape): fisherd.v1.ExponentialSchedule & fisherd.v1.ExponentialSchedule.$Shape;
+            static create(properties?: fisherd.v1.ExponentialSchedule.$Properties): fisherd.v1.ExponentialSchedule;
+
+            /**
+             * Encodes the specified ExponentialSchedule message. Does not implicitly {@link fisherd.v1.ExponentialSchedule.verify|verify} messages.
+             * @param message ExponentialSchedule message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.ExponentialSchedule.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an ExponentialSchedule message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.ExponentialSchedule & fisherd.v1.ExponentialSchedule.$Shape} ExponentialSchedule
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.ExponentialSchedule & fisherd.v1.ExponentialSchedule.$Shape;
+
+            /**
+             * Verifies an ExponentialSchedule message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an ExponentialSchedule message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ExponentialSchedule
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.ExponentialSchedule;
+
+            /**
+             * Creates a plain object from an ExponentialSchedule message. Also converts values to other types if specified.
+             * @param message ExponentialSchedule
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.ExponentialSchedule, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ExponentialSchedule to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ExponentialSchedule {
+
+            /** Properties of an ExponentialSchedule. */
+            interface $Properties {
+
+                /** ExponentialSchedule init */
+                init?: (number|null);
+
+                /** Factor per transition_steps steps (> 0; < 1 decays). */
+                decayRate?: (number|null);
+
+                /** >= 1. */
+                transitionSteps?: (number|null);
+
+                /** Decay in discrete jumps (default false). */
+                staircase?: (boolean|null);
+
+                /** First step of the decay (default 0). */
+                transitionBegin?: (number|null);
+
+                /** Bound the value never passes (default none). */
+                endValue?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an ExponentialSchedule. */
+            type $Shape = fisherd.v1.ExponentialSchedule.$Properties;
+        }
+
+        /**
+         * Properties of a CosineSchedule.
+         * @deprecated Use fisherd.v1.CosineSchedule.$Properties instead.
+         */
+        interface ICosineSchedule extends fisherd.v1.CosineSchedule.$Properties {
+        }
+
+        /** value_t = init · ((1 − alpha)·½(1 + cos(π·min(t, decay_steps)/decay_steps)) + alpha). */
+        class CosineSchedule {
+
+            /**
+             * Constructs a new CosineSchedule.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.CosineSchedule.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** CosineSchedule init. */
+            init: number;
+
+            /** >= 1. */
+            decaySteps: number;
+
+            /** Final value as a fraction of init, in [0, 1] (default 0; must be > 0 for a step size). */
+            alpha?: (number|null);
+
+            /**
+             * Creates a new CosineSchedule instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns CosineSchedule instance
+             */
+            static create(properties: fisherd.v1.CosineSchedule.$Shape): fisherd.v1.CosineSchedule & fisherd.v1.CosineSchedule.$Shape;
+            static create(properties?: fisherd.v1.CosineSchedule.$Properties): fisherd.v1.CosineSchedule;
+
+            /**
+             * Encodes the specified CosineSchedule message. Does not implicitly {@link fisherd.v1.CosineSchedule.verify|verify} messages.
+             * @param message CosineSchedule message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.CosineSchedule.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a CosineSchedule message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.CosineSchedule & fisherd.v1.CosineSchedule.$Shape} CosineSchedule
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.CosineSchedule & fisherd.v1.CosineSchedule.$Shape;
+
+            /**
+             * Verifies a CosineSchedule message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a CosineSchedule message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns CosineSchedule
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.CosineSchedule;
+
+            /**
+             * Creates a plain object from a CosineSchedule message. Also converts values to other types if specified.
+             * @param message CosineSchedule
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.CosineSchedule, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this CosineSchedule to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace CosineSchedule {
+
+            /** Properties of a CosineSchedule. */
+            interface $Properties {
+
+                /** CosineSchedule init */
+                init?: (number|null);
+
+                /** >= 1. */
+                decaySteps?: (number|null);
+
+                /** Final value as a fraction of init, in [0, 1] (default 0; must be > 0 for a step size). */
+                alpha?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a CosineSchedule. */
+            type $Shape = fisherd.v1.CosineSchedule.$Properties;
+        }
+
+        /**
+         * Properties of a WarmupSchedule.
+         * @deprecated Use fisherd.v1.WarmupSchedule.$Properties instead.
+         */
+        interface IWarmupSchedule extends fisherd.v1.WarmupSchedule.$Properties {
+        }
+
+        /** Linear warm-up from `from` to then(0) over `steps` steps, then `then` shifted by `steps`. */
+        class WarmupSchedule {
+
+            /**
+             * Constructs a new WarmupSchedule.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.WarmupSchedule.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Value at t = 0 (default 0; must be > 0 for a step size). */
+            from?: (number|null);
+
+            /** >= 1. */
+            steps: number;
+
+            /** WarmupSchedule then. */
+            then?: (fisherd.v1.Schedule.$Properties|null);
+
+            /**
+             * Creates a new WarmupSchedule instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns WarmupSchedule instance
+             */
+            static create(properties: fisherd.v1.WarmupSchedule.$Shape): fisherd.v1.WarmupSchedule & fisherd.v1.WarmupSchedule.$Shape;
+            static create(properties?: fisherd.v1.WarmupSchedule.$Properties): fisherd.v1.WarmupSchedule;
+
+            /**
+             * Encodes the specified WarmupSchedule message. Does not implicitly {@link fisherd.v1.WarmupSchedule.verify|verify} messages.
+             * @param message WarmupSchedule message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.WarmupSchedule.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a WarmupSchedule message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.WarmupSchedule & fisherd.v1.WarmupSchedule.$Shape} WarmupSchedule
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.WarmupSchedule & fisherd.v1.WarmupSchedule.$Shape;
+
+            /**
+             * Verifies a WarmupSchedule message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a WarmupSchedule message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns WarmupSchedule
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.WarmupSchedule;
+
+            /**
+             * Creates a plain object from a WarmupSchedule message. Also converts values to other types if specified.
+             * @param message WarmupSchedule
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.WarmupSchedule, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this WarmupSchedule to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace WarmupSchedule {
+
+            /** Properties of a WarmupSchedule. */
+            interface $Properties {
+
+                /** Value at t = 0 (default 0; must be > 0 for a step size). */
+                from?: (number|null);
+
+                /** >= 1. */
+                steps?: (number|null);
+
+                /** WarmupSchedule then */
+                then?: (fisherd.v1.Schedule.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a WarmupSchedule. */
+            type $Shape = {
+              from?: number|null;
+              steps?: number|null;
+              then?: fisherd.v1.Schedule.$Shape|null;
+              $unknowns?: Uint8Array[];
+            };
+        }
+
+        /**
+         * Properties of a PiecewiseSchedule.
+         * @deprecated Use fisherd.v1.PiecewiseSchedule.$Properties instead.
+         */
+        interface IPiecewiseSchedule extends fisherd.v1.PiecewiseSchedule.$Properties {
+        }
+
+        /** value_t = init · Π { scale_k : boundary_k.step <= t }. */
+        class PiecewiseSchedule {
+
+            /**
+             * Constructs a new PiecewiseSchedule.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.PiecewiseSchedule.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PiecewiseSchedule init. */
+            init: number;
+
+            /** Strictly increasing steps. */
+            boundaries: fisherd.v1.PiecewiseSchedule.Boundary.$Properties[];
+
+            /**
+             * Creates a new PiecewiseSchedule instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PiecewiseSchedule instance
+             */
+            static create(properties: fisherd.v1.PiecewiseSchedule.$Shape): fisherd.v1.PiecewiseSchedule & fisherd.v1.PiecewiseSchedule.$Shape;
+            static create(properties?: fisherd.v1.PiecewiseSchedule.$Properties): fisherd.v1.PiecewiseSchedule;
+
+            /**
+             * Encodes the specified PiecewiseSchedule message. Does not implicitly {@link fisherd.v1.PiecewiseSchedule.verify|verify} messages.
+             * @param message PiecewiseSchedule message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.PiecewiseSchedule.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PiecewiseSchedule message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.PiecewiseSchedule & fisherd.v1.PiecewiseSchedule.$Shape} PiecewiseSchedule
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.PiecewiseSchedule & fisherd.v1.PiecewiseSchedule.$Shape;
+
+            /**
+             * Verifies a PiecewiseSchedule message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a PiecewiseSchedule message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PiecewiseSchedule
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.PiecewiseSchedule;
+
+            /**
+             * Creates a plain object from a PiecewiseSchedule message. Also converts values to other types if specified.
+             * @param message PiecewiseSchedule
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.PiecewiseSchedule, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PiecewiseSchedule to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace PiecewiseSchedule {
+
+            /** Properties of a PiecewiseSchedule. */
+            interface $Properties {
+
+                /** PiecewiseSchedule init */
+                init?: (number|null);
+
+                /** Strictly increasing steps. */
+                boundaries?: (fisherd.v1.PiecewiseSchedule.Boundary.$Properties[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PiecewiseSchedule. */
+            type $Shape = fisherd.v1.PiecewiseSchedule.$Properties;
+
+            /**
+             * Properties of a Boundary.
+             * @deprecated Use fisherd.v1.PiecewiseSchedule.Boundary.$Properties instead.
+             */
+            interface IBoundary extends fisherd.v1.PiecewiseSchedule.Boundary.$Properties {
+            }
+
+            /** Represents a Boundary. */
+            class Boundary {
+
+                /**
+                 * Constructs a new Boundary.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: fisherd.v1.PiecewiseSchedule.Boundary.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** Boundary step. */
+                step: number;
+
+                /** Boundary scale. */
+                scale: number;
+
+                /**
+                 * Creates a new Boundary instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns Boundary instance
+                 */
+                static create(properties: fisherd.v1.PiecewiseSchedule.Boundary.$Shape): fisherd.v1.PiecewiseSchedule.Boundary & fisherd.v1.PiecewiseSchedule.Boundary.$Shape;
+                static create(properties?: fisherd.v1.PiecewiseSchedule.Boundary.$Properties): fisherd.v1.PiecewiseSchedule.Boundary;
+
+                /**
+                 * Encodes the specified Boundary message. Does not implicitly {@link fisherd.v1.PiecewiseSchedule.Boundary.verify|verify} messages.
+                 * @param message Boundary message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: fisherd.v1.PiecewiseSchedule.Boundary.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a Boundary message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {fisherd.v1.PiecewiseSchedule.Boundary & fisherd.v1.PiecewiseSchedule.Boundary.$Shape} Boundary
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.PiecewiseSchedule.Boundary & fisherd.v1.PiecewiseSchedule.Boundary.$Shape;
+
+                /**
+                 * Verifies a Boundary message.
+                 * @param message Plain object to verify
+                 * @returns `null` if valid, otherwise the reason why it is not
+                 */
+                static verify(message: { [k: string]: any }): (string|null);
+
+                /**
+                 * Creates a Boundary message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns Boundary
+                 */
+                static fromObject(object: { [k: string]: any }): fisherd.v1.PiecewiseSchedule.Boundary;
+
+                /**
+                 * Creates a plain object from a Boundary message. Also converts values to other types if specified.
+                 * @param message Boundary
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: fisherd.v1.PiecewiseSchedule.Boundary, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this Boundary to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+            }
+
+            namespace Boundary {
+
+                /** Properties of a Boundary. */
+                interface $Properties {
+
+                    /** Boundary step */
+                    step?: (number|null);
+
+                    /** Boundary scale */
+                    scale?: (number|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a Boundary. */
+                type $Shape = fisherd.v1.PiecewiseSchedule.Boundary.$Properties;
+            }
+        }
+
+        /**
+         * Properties of a TrackedEstimates.
+         * @deprecated Use fisherd.v1.TrackedEstimates.$Properties instead.
+         */
+        interface ITrackedEstimates extends fisherd.v1.TrackedEstimates.$Properties {
+        }
+
+        /** Represents a TrackedEstimates. */
+        class TrackedEstimates {
+
+            /**
+             * Constructs a new TrackedEstimates.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.TrackedEstimates.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** TrackedEstimates empiricalFisher. */
+            empiricalFisher: boolean;
+
+            /** TrackedEstimates fisher. */
+            fisher: boolean;
+
+            /** TrackedEstimates noise. */
+            noise: boolean;
+
+            /**
+             * Creates a new TrackedEstimates instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns TrackedEstimates instance
+             */
+            static create(properties: fisherd.v1.TrackedEstimates.$Shape): fisherd.v1.TrackedEstimates & fisherd.v1.TrackedEstimates.$Shape;
+            static create(properties?: fisherd.v1.TrackedEstimates.$Properties): fisherd.v1.TrackedEstimates;
+
+            /**
+             * Encodes the specified TrackedEstimates message. Does not implicitly {@link fisherd.v1.TrackedEstimates.verify|verify} messages.
+             * @param message TrackedEstimates message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.TrackedEstimates.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a TrackedEstimates message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.TrackedEstimates & fisherd.v1.TrackedEstimates.$Shape} TrackedEstimates
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.TrackedEstimates & fisherd.v1.TrackedEstimates.$Shape;
+
+            /**
+             * Verifies a TrackedEstimates message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a TrackedEstimates message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns TrackedEstimates
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.TrackedEstimates;
+
+            /**
+             * Creates a plain object from a TrackedEstimates message. Also converts values to other types if specified.
+             * @param message TrackedEstimates
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.TrackedEstimates, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this TrackedEstimates to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace TrackedEstimates {
+
+            /** Properties of a TrackedEstimates. */
+            interface $Properties {
+
+                /** TrackedEstimates empiricalFisher */
+                empiricalFisher?: (boolean|null);
+
+                /** TrackedEstimates fisher */
+                fisher?: (boolean|null);
+
+                /** TrackedEstimates noise */
+                noise?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a TrackedEstimates. */
+            type $Shape = fisherd.v1.TrackedEstimates.$Properties;
+        }
+
+        /**
+         * Properties of a ServerMessage.
+         * @deprecated Use fisherd.v1.ServerMessage.$Properties instead.
+         */
+        interface IServerMessage extends fisherd.v1.ServerMessage.$Properties {
+        }
+
+        /** Represents a ServerMessage. */
+        class ServerMessage {
+
+            /**
+             * Constructs a new ServerMessage.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.ServerMessage.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * The request_id of the ClientMessage this answers (0 for unsolicited messages such as a
+             * WORKER_TIMEOUT caused by another worker).
+             */
+            requestId: number;
+
+            /** ServerMessage welcome. */
+            welcome?: (fisherd.v1.Welcome.$Properties|null);
+
+            /** ServerMessage sessionOpened. */
+            sessionOpened?: (fisherd.v1.SessionOpened.$Properties|null);
+
+            /** ServerMessage update. */
+            update?: (fisherd.v1.Update.$Properties|null);
+
+            /** ServerMessage error. */
+            error?: (fisherd.v1.Error.$Properties|null);
+
+            /** ServerMessage estimates. */
+            estimates?: (fisherd.v1.Estimates.$Properties|null);
+
+            /** ServerMessage sessionClosed. */
+            sessionClosed?: (fisherd.v1.SessionClosed.$Properties|null);
+
+            /** ServerMessage kind. */
+            kind?: ("welcome"|"sessionOpened"|"update"|"error"|"estimates"|"sessionClosed");
+
+            /**
+             * Creates a new ServerMessage instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ServerMessage instance
+             */
+            static create(properties: fisherd.v1.ServerMessage.$Shape): fisherd.v1.ServerMessage & fisherd.v1.ServerMessage.$Shape;
+            static create(properties?: fisherd.v1.ServerMessage.$Properties): fisherd.v1.ServerMessage;
+
+            /**
+             * Encodes the specified ServerMessage message. Does not implicitly {@link fisherd.v1.ServerMessage.verify|verify} messages.
+             * @param message ServerMessage message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.ServerMessage.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ServerMessage message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.ServerMessage & fisherd.v1.ServerMessage.$Shape} ServerMessage
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.ServerMessage & fisherd.v1.ServerMessage.$Shape;
+
+            /**
+             * Verifies a ServerMessage message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a ServerMessage message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ServerMessage
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.ServerMessage;
+
+            /**
+             * Creates a plain object from a ServerMessage message. Also converts values to other types if specified.
+             * @param message ServerMessage
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.ServerMessage, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ServerMessage to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace ServerMessage {
+
+            /** Properties of a ServerMessage. */
+            interface $Properties {
+
+                /**
+                 * The request_id of the ClientMessage this answers (0 for unsolicited messages such as a
+                 * WORKER_TIMEOUT caused by another worker).
+                 */
+                requestId?: (number|null);
+
+                /** ServerMessage welcome */
+                welcome?: (fisherd.v1.Welcome.$Properties|null);
+
+                /** ServerMessage sessionOpened */
+                sessionOpened?: (fisherd.v1.SessionOpened.$Properties|null);
+
+                /** ServerMessage update */
+                update?: (fisherd.v1.Update.$Properties|null);
+
+                /** ServerMessage error */
+                error?: (fisherd.v1.Error.$Properties|null);
+
+                /** ServerMessage estimates */
+                estimates?: (fisherd.v1.Estimates.$Properties|null);
+
+                /** ServerMessage sessionClosed */
+                sessionClosed?: (fisherd.v1.SessionClosed.$Properties|null);
+
+                /** ServerMessage kind */
+                kind?: ("welcome"|"sessionOpened"|"update"|"error"|"estimates"|"sessionClosed");
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Narrowed shape of a ServerMessage. */
+            type $Shape = {
+              requestId?: number|null;
+              welcome?: fisherd.v1.Welcome.$Shape|null;
+              sessionOpened?: fisherd.v1.SessionOpened.$Shape|null;
+              update?: fisherd.v1.Update.$Shape|null;
+              error?: fisherd.v1.Error.$Shape|null;
+              estimates?: fisherd.v1.Estimates.$Shape|null;
+              sessionClosed?: fisherd.v1.SessionClosed.$Shape|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ kind?: undefined; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null }|{ kind?: "welcome"; welcome: fisherd.v1.Welcome.$Shape; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null }|{ kind?: "sessionOpened"; welcome?: null; sessionOpened: fisherd.v1.SessionOpened.$Shape; update?: null; error?: null; estimates?: null; sessionClosed?: null }|{ kind?: "update"; welcome?: null; sessionOpened?: null; update: fisherd.v1.Update.$Shape; error?: null; estimates?: null; sessionClosed?: null }|{ kind?: "error"; welcome?: null; sessionOpened?: null; update?: null; error: fisherd.v1.Error.$Shape; estimates?: null; sessionClosed?: null }|{ kind?: "estimates"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates: fisherd.v1.Estimates.$Shape; sessionClosed?: null }|{ kind?: "sessionClosed"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed: fisherd.v1.SessionClosed.$Shape })
+            );
+        }
+
+        /**
+         * Properties of a Welcome.
+         * @deprecated Use fisherd.v1.Welcome.$Properties instead.
+         */
+        interface IWelcome extends fisherd.v1.Welcome.$Properties {
+        }
+
+        /** Represents a Welcome. */
+        class Welcome {
+
+            /**
+             * Constructs a new Welcome.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.Welcome.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Welcome protocolVersion. */
+            protocolVersion: number;
+
+            /** fisherd's package version, e.g. "0.1.0". */
+            serverVersion: string;
+
+            /** The compute backend the daemon runs, e.g. "openblas 0.3.21 (pthread, 2 threads)". */
+            backend: string;
+
+            /**
+             * Creates a new Welcome instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Welcome instance
+             */
+            static create(properties: fisherd.v1.Welcome.$Shape): fisherd.v1.Welcome & fisherd.v1.Welcome.$Shape;
+            static create(properties?: fisherd.v1.Welcome.$Properties): fisherd.v1.Welcome;
+
+            /**
+             * Encodes the specified Welcome message. Does not implicitly {@link fisherd.v1.Welcome.verify|verify} messages.
+             * @param message Welcome message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.Welcome.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Welcome message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.Welcome & fisherd.v1.Welcome.$Shape} Welcome
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.Welcome & fisherd.v1.Welcome.$Shape;
+
+            /**
+             * Verifies a Welcome message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a Welcome message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Welcome
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.Welcome;
+
+            /**
+             * Creates a plain object from a Welcome message. Also converts values to other types if specified.
+             * @param message Welcome
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.Welcome, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Welcome to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace Welcome {
+
+            /** Properties of a Welcome. */
+            interface $Properties {
+
+                /** Welcome protocolVersion */
+                protocolVersion?: (number|null);
+
+                /** fisherd's package version, e.g. "0.1.0". */
+                serverVersion?: (string|null);
+
+                /** The compute backend the daemon runs, e.g. "openblas 0.3.21 (pthread, 2 threads)". */
+                backend?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Welcome. */
+            type $Shape = fisherd.v1.Welcome.$Properties;
+        }
+
+        /**
+         * Properties of a SessionOpened.
+         * @deprecated Use fisherd.v1.SessionOpened.$Properties instead.
+         */
+        interface ISessionOpened extends fisherd.v1.SessionOpened.$Properties {
+        }
+
+        /** Represents a SessionOpened. */
+        class SessionOpened {
+
+            /**
+             * Constructs a new SessionOpened.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.SessionOpened.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SessionOpened sessionId. */
+            sessionId: string;
+
+            /**
+             * The last step whose update the session has applied (0 for a new session); the next contribution
+             * must carry step = resumed_step + 1. After a daemon restart this is the last checkpointed step.
+             */
+            resumedStep: number;
+
+            /** The session's configuration (as normalized by the daemon, defaults filled in). */
+            config?: (fisherd.v1.SessionConfig.$Properties|null);
+
+            /**
+             * The update of `resumed_step` (kept in checkpoints too): lets a client that lost the connection after
+             * sending step resumed_step, but before receiving its update, carry on.
+             */
+            lastUpdate?: (fisherd.v1.Update.$Properties|null);
+
+            /**
+             * Creates a new SessionOpened instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SessionOpened instance
+             */
+            static create(properties: fisherd.v1.SessionOpened.$Shape): fisherd.v1.SessionOpened & fisherd.v1.SessionOpened.$Shape;
+            static create(properties?: fisherd.v1.SessionOpened.$Properties): fisherd.v1.SessionOpened;
+
+            /**
+             * Encodes the specified SessionOpened message. Does not implicitly {@link fisherd.v1.SessionOpened.verify|verify} messages.
+             * @param message SessionOpened message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.SessionOpened.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SessionOpened message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.SessionOpened & fisherd.v1.SessionOpened.$Shape} SessionOpened
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.SessionOpened & fisherd.v1.SessionOpened.$Shape;
+
+            /**
+             * Verifies a SessionOpened message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a SessionOpened message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns SessionOpened
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.SessionOpened;
+
+            /**
+             * Creates a plain object from a SessionOpened message. Also converts values to other types if specified.
+             * @param message SessionOpened
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.SessionOpened, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this SessionOpened to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace SessionOpened {
+
+            /** Properties of a SessionOpened. */
+            interface $Properties {
+
+                /** SessionOpened sessionId */
+                sessionId?: (string|null);
+
+                /**
+                 * The last step whose update the session has applied (0 for a new session); the next contribution
+                 * must carry step = resumed_step + 1. After a daemon restart this is the last checkpointed step.
+                 */
+                resumedStep?: (number|null);
+
+                /** The session's configuration (as normalized by the daemon, defaults filled in). */
+                config?: (fisherd.v1.SessionConfig.$Properties|null);
+
+                /**
+                 * The update of `resumed_step` (kept in checkpoints too): lets a client that lost the connection after
+                 * sending step resumed_step, but before receiving its update, carry on.
+                 */
+                lastUpdate?: (fisherd.v1.Update.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SessionOpened. */
+            type $Shape = {
+              sessionId?: string|null;
+              resumedStep?: number|null;
+              config?: fisherd.v1.SessionConfig.$Shape|null;
+              lastUpdate?: fisherd.v1.Update.$Shape|null;
+              $unknowns?: Uint8Array[];
+            };
+        }
+
+        /**
+         * Properties of an Update.
+         * @deprecated Use fisherd.v1.Update.$Properties instead.
+         */
+        interface IUpdate extends fisherd.v1.Update.$Properties {
+        }
+
+        /** Represents an Update. */
+        class Update {
+
+            /**
+             * Constructs a new Update.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.Update.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Update sessionId. */
+            sessionId: string;
+
+            /** Update step. */
+            step: number;
+
+            /** Δθ, D little-endian float32: the client applies θ ← θ + Δθ. */
+            delta: Uint8Array;
+
+            /** Update diagnostics. */
+            diagnostics?: (fisherd.v1.Diagnostics.$Properties|null);
+
+            /**
+             * Creates a new Update instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Update instance
+             */
+            static create(properties: fisherd.v1.Update.$Shape): fisherd.v1.Update & fisherd.v1.Update.$Shape;
+            static create(properties?: fisherd.v1.Update.$Properties): fisherd.v1.Update;
+
+            /**
+             * Encodes the specified Update message. Does not implicitly {@link fisherd.v1.Update.verify|verify} messages.
+             * @param message Update message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.Update.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an Update message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.Update & fisherd.v1.Update.$Shape} Update
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.Update & fisherd.v1.Update.$Shape;
+
+            /**
+             * Verifies an Update message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an Update message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Update
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.Update;
+
+            /**
+             * Creates a plain object from an Update message. Also converts values to other types if specified.
+             * @param message Update
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.Update, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Update to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace Update {
+
+            /** Properties of an Update. */
+            interface $Properties {
+
+                /** Update sessionId */
+                sessionId?: (string|null);
+
+                /** Update step */
+                step?: (number|null);
+
+                /** Δθ, D little-endian float32: the client applies θ ← θ + Δθ. */
+                delta?: (Uint8Array|null);
+
+                /** Update diagnostics */
+                diagnostics?: (fisherd.v1.Diagnostics.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an Update. */
+            type $Shape = fisherd.v1.Update.$Properties;
+        }
+
+        /**
+         * Properties of a Diagnostics.
+         * @deprecated Use fisherd.v1.Diagnostics.$Properties instead.
+         */
+        interface IDiagnostics extends fisherd.v1.Diagnostics.$Properties {
+        }
+
+        /** Represents a Diagnostics. */
+        class Diagnostics {
+
+            /**
+             * Constructs a new Diagnostics.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.Diagnostics.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Sample-weighted mean of the workers' losses, when they sent them. */
+            loss?: (number|null);
+
+            /** b, the number of examples in the merged minibatch. */
+            batchSize: number;
+
+            /** ‖Δθ‖₂. */
+            updateNorm: number;
+
+            /** Seconds the daemon spent computing this update. */
+            computeSeconds: number;
+
+            /**
+             * Further scalars from the optimizer and estimates (e.g. "gradNorm", "snrMean", "cosineEfFisher");
+             * names are camelCase and documented with each optimizer.
+             */
+            values: { [k: string]: number };
+
+            /**
+             * Creates a new Diagnostics instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Diagnostics instance
+             */
+            static create(properties: fisherd.v1.Diagnostics.$Shape): fisherd.v1.Diagnostics & fisherd.v1.Diagnostics.$Shape;
+            static create(properties?: fisherd.v1.Diagnostics.$Properties): fisherd.v1.Diagnostics;
+
+            /**
+             * Encodes the specified Diagnostics message. Does not implicitly {@link fisherd.v1.Diagnostics.verify|verify} messages.
+             * @param message Diagnostics message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.Diagnostics.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Diagnostics message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.Diagnostics & fisherd.v1.Diagnostics.$Shape} Diagnostics
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.Diagnostics & fisherd.v1.Diagnostics.$Shape;
+
+            /**
+             * Verifies a Diagnostics message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a Diagnostics message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Diagnostics
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.Diagnostics;
+
+            /**
+             * Creates a plain object from a Diagnostics message. Also converts values to other types if specified.
+             * @param message Diagnostics
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.Diagnostics, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Diagnostics to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace Diagnostics {
+
+            /** Properties of a Diagnostics. */
+            interface $Properties {
+
+                /** Sample-weighted mean of the workers' losses, when they sent them. */
+                loss?: (number|null);
+
+                /** b, the number of examples in the merged minibatch. */
+                batchSize?: (number|null);
+
+                /** ‖Δθ‖₂. */
+                updateNorm?: (number|null);
+
+                /** Seconds the daemon spent computing this update. */
+                computeSeconds?: (number|null);
+
+                /**
+                 * Further scalars from the optimizer and estimates (e.g. "gradNorm", "snrMean", "cosineEfFisher");
+                 * names are camelCase and documented with each optimizer.
+                 */
+                values?: ({ [k: string]: number }|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Diagnostics. */
+            type $Shape = fisherd.v1.Diagnostics.$Properties;
+        }
+
+        /**
+         * Properties of an Error.
+         * @deprecated Use fisherd.v1.Error.$Properties instead.
+         */
+        interface IError extends fisherd.v1.Error.$Properties {
+        }
+
+        /** Represents an Error. */
+        class Error {
+
+            /**
+             * Constructs a new Error.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.Error.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Error code. */
+            code: fisherd.v1.ErrorCode;
+
+            /** What went wrong, for people; names the problem and what to do. */
+            message: string;
+
+            /** The input field at fault, e.g. "step.perExampleGrads", "config.optimizer.damping" (empty if none). */
+            field: string;
+
+            /** The step the error concerns, when there is one. */
+            step?: (number|null);
+
+            /**
+             * Creates a new Error instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Error instance
+             */
+            static create(properties: fisherd.v1.Error.$Shape): fisherd.v1.Error & fisherd.v1.Error.$Shape;
+            static create(properties?: fisherd.v1.Error.$Properties): fisherd.v1.Error;
+
+            /**
+             * Encodes the specified Error message. Does not implicitly {@link fisherd.v1.Error.verify|verify} messages.
+             * @param message Error message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.Error.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an Error message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.Error & fisherd.v1.Error.$Shape} Error
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.Error & fisherd.v1.Error.$Shape;
+
+            /**
+             * Verifies an Error message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an Error message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Error
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.Error;
+
+            /**
+             * Creates a plain object from an Error message. Also converts values to other types if specified.
+             * @param message Error
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.Error, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Error to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace Error {
+
+            /** Properties of an Error. */
+            interface $Properties {
+
+                /** Error code */
+                code?: (fisherd.v1.ErrorCode|null);
+
+                /** What went wrong, for people; names the problem and what to do. */
+                message?: (string|null);
+
+                /** The input field at fault, e.g. "step.perExampleGrads", "config.optimizer.damping" (empty if none). */
+                field?: (string|null);
+
+                /** The step the error concerns, when there is one. */
+                step?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an Error. */
+            type $Shape = fisherd.v1.Error.$Properties;
+        }
+
+        /** Mirrors src/errors.ts ERROR_CODES one to one (a test keeps them in sync). */
+        enum ErrorCode {
+
+            /** ERROR_CODE_UNSPECIFIED value */
+            ERROR_CODE_UNSPECIFIED = 0,
+
+            /** ERROR_CODE_SHAPE_MISMATCH value */
+            ERROR_CODE_SHAPE_MISMATCH = 1,
+
+            /** ERROR_CODE_NON_FINITE value */
+            ERROR_CODE_NON_FINITE = 2,
+
+            /** ERROR_CODE_INVALID_CONFIG value */
+            ERROR_CODE_INVALID_CONFIG = 3,
+
+            /** ERROR_CODE_UNKNOWN_BLOCK value */
+            ERROR_CODE_UNKNOWN_BLOCK = 4,
+
+            /** ERROR_CODE_MISSING_INPUT value */
+            ERROR_CODE_MISSING_INPUT = 5,
+
+            /** ERROR_CODE_NOT_POSITIVE_DEFINITE value */
+            ERROR_CODE_NOT_POSITIVE_DEFINITE = 6,
+
+            /** ERROR_CODE_MALFORMED_FRAME value */
+            ERROR_CODE_MALFORMED_FRAME = 7,
+
+            /** ERROR_CODE_UNEXPECTED_MESSAGE value */
+            ERROR_CODE_UNEXPECTED_MESSAGE = 8,
+
+            /** ERROR_CODE_UNSUPPORTED_VERSION value */
+            ERROR_CODE_UNSUPPORTED_VERSION = 9,
+
+            /** ERROR_CODE_UNAUTHORIZED value */
+            ERROR_CODE_UNAUTHORIZED = 10,
+
+            /** ERROR_CODE_FRAME_TOO_LARGE value */
+            ERROR_CODE_FRAME_TOO_LARGE = 11,
+
+            /** ERROR_CODE_UNKNOWN_SESSION value */
+            ERROR_CODE_UNKNOWN_SESSION = 12,
+
+            /** ERROR_CODE_STEP_OUT_OF_ORDER value */
+            ERROR_CODE_STEP_OUT_OF_ORDER = 13,
+
+            /** ERROR_CODE_BAD_WORKER value */
+            ERROR_CODE_BAD_WORKER = 14,
+
+            /** ERROR_CODE_WORKER_TIMEOUT value */
+            ERROR_CODE_WORKER_TIMEOUT = 15,
+
+            /** ERROR_CODE_BACKPRESSURE value */
+            ERROR_CODE_BACKPRESSURE = 16,
+
+            /** ERROR_CODE_SHUTTING_DOWN value */
+            ERROR_CODE_SHUTTING_DOWN = 17,
+
+            /** ERROR_CODE_TRACE_CORRUPT value */
+            ERROR_CODE_TRACE_CORRUPT = 18,
+
+            /** ERROR_CODE_TRACE_VERSION value */
+            ERROR_CODE_TRACE_VERSION = 19,
+
+            /** ERROR_CODE_INTERNAL value */
+            ERROR_CODE_INTERNAL = 20
+        }
+
+        /**
+         * Properties of an Estimates.
+         * @deprecated Use fisherd.v1.Estimates.$Properties instead.
+         */
+        interface IEstimates extends fisherd.v1.Estimates.$Properties {
+        }
+
+        /** Represents an Estimates. */
+        class Estimates {
+
+            /**
+             * Constructs a new Estimates.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.Estimates.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Estimates sessionId. */
+            sessionId: string;
+
+            /** The last completed step these estimates include. */
+            step: number;
+
+            /** One entry per tracked estimate. */
+            estimates: fisherd.v1.Estimate.$Properties[];
+
+            /** The bias-corrected running mean gradient ḡ, D little-endian float64 (only with include_diagonals). */
+            meanGrad: Uint8Array;
+
+            /** cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ) with the session's damping, when both Fishers are tracked. */
+            cosineEfFisher?: (number|null);
+
+            /**
+             * Creates a new Estimates instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Estimates instance
+             */
+            static create(properties: fisherd.v1.Estimates.$Shape): fisherd.v1.Estimates & fisherd.v1.Estimates.$Shape;
+            static create(properties?: fisherd.v1.Estimates.$Properties): fisherd.v1.Estimates;
+
+            /**
+             * Encodes the specified Estimates message. Does not implicitly {@link fisherd.v1.Estimates.verify|verify} messages.
+             * @param message Estimates message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.Estimates.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an Estimates message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.Estimates & fisherd.v1.Estimates.$Shape} Estimates
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.Estimates & fisherd.v1.Estimates.$Shape;
+
+            /**
+             * Verifies an Estimates message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an Estimates message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Estimates
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.Estimates;
+
+            /**
+             * Creates a plain object from an Estimates message. Also converts values to other types if specified.
+             * @param message Estimates
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.Estimates, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Estimates to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace Estimates {
+
+            /** Properties of an Estimates. */
+            interface $Properties {
+
+                /** Estimates sessionId */
+                sessionId?: (string|null);
+
+                /** The last completed step these estimates include. */
+                step?: (number|null);
+
+                /** One entry per tracked estimate. */
+                estimates?: (fisherd.v1.Estimate.$Properties[]|null);
+
+                /** The bias-corrected running mean gradient ḡ, D little-endian float64 (only with include_diagonals). */
+                meanGrad?: (Uint8Array|null);
+
+                /** cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ) with the session's damping, when both Fishers are tracked. */
+                cosineEfFisher?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an Estimates. */
+            type $Shape = fisherd.v1.Estimates.$Properties;
+        }
+
+        /**
+         * Properties of an Estimate.
+         * @deprecated Use fisherd.v1.Estimate.$Properties instead.
+         */
+        interface IEstimate extends fisherd.v1.Estimate.$Properties {
+        }
+
+        /** Represents an Estimate. */
+        class Estimate {
+
+            /**
+             * Constructs a new Estimate.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.Estimate.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Estimate kind. */
+            kind: fisherd.v1.Estimate.Kind;
+
+            /**
+             * The bias-corrected diagonal, D little-endian float64 (only with include_diagonals). float64 so that
+             * a resumed session can be compared bit for bit.
+             */
+            diagonal: Uint8Array;
+
+            /** The largest eigenvalues, descending. */
+            topEigenvalues: number[];
+
+            /** The trace. */
+            trace: number;
+
+            /**
+             * Creates a new Estimate instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Estimate instance
+             */
+            static create(properties: fisherd.v1.Estimate.$Shape): fisherd.v1.Estimate & fisherd.v1.Estimate.$Shape;
+            static create(properties?: fisherd.v1.Estimate.$Properties): fisherd.v1.Estimate;
+
+            /**
+             * Encodes the specified Estimate message. Does not implicitly {@link fisherd.v1.Estimate.verify|verify} messages.
+             * @param message Estimate message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.Estimate.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an Estimate message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.Estimate & fisherd.v1.Estimate.$Shape} Estimate
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.Estimate & fisherd.v1.Estimate.$Shape;
+
+            /**
+             * Verifies an Estimate message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an Estimate message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Estimate
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.Estimate;
+
+            /**
+             * Creates a plain object from an Estimate message. Also converts values to other types if specified.
+             * @param message Estimate
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.Estimate, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Estimate to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace Estimate {
+
+            /** Properties of an Estimate. */
+            interface $Properties {
+
+                /** Estimate kind */
+                kind?: (fisherd.v1.Estimate.Kind|null);
+
+                /**
+                 * The bias-corrected diagonal, D little-endian float64 (only with include_diagonals). float64 so that
+                 * a resumed session can be compared bit for bit.
+                 */
+                diagonal?: (Uint8Array|null);
+
+                /** The largest eigenvalues, descending. */
+                topEigenvalues?: (number[]|null);
+
+                /** The trace. */
+                trace?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an Estimate. */
+            type $Shape = fisherd.v1.Estimate.$Properties;
+
+            /** Kind enum. */
+            enum Kind {
+
+                /** KIND_UNSPECIFIED value */
+                KIND_UNSPECIFIED = 0,
+
+                /** Ẽ */
+                KIND_EMPIRICAL_FISHER = 1,
+
+                /** F (sampled labels or exact factors) */
+                KIND_FISHER = 2,
+
+                /** S = C/b */
+                KIND_NOISE = 3
+            }
+        }
+
+        /**
+         * Properties of a SessionClosed.
+         * @deprecated Use fisherd.v1.SessionClosed.$Properties instead.
+         */
+        interface ISessionClosed extends fisherd.v1.SessionClosed.$Properties {
+        }
+
+        /** Represents a SessionClosed. */
+        class SessionClosed {
+
+            /**
+             * Constructs a new SessionClosed.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.SessionClosed.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SessionClosed sessionId. */
+            sessionId: string;
+
+            /** The last completed step, as checkpointed. */
+            step: number;
+
+            /**
+             * Creates a new SessionClosed instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SessionClosed instance
+             */
+            static create(properties: fisherd.v1.SessionClosed.$Shape): fisherd.v1.SessionClosed & fisherd.v1.SessionClosed.$Shape;
+            static create(properties?: fisherd.v1.SessionClosed.$Properties): fisherd.v1.SessionClosed;
+
+            /**
+             * Encodes the specified SessionClosed message. Does not implicitly {@link fisherd.v1.SessionClosed.verify|verify} messages.
+             * @param message SessionClosed message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.SessionClosed.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SessionClosed message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.SessionClosed & fisherd.v1.SessionClosed.$Shape} SessionClosed
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.SessionClosed & fisherd.v1.SessionClosed.$Shape;
+
+            /**
+             * Verifies a SessionClosed message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a SessionClosed message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns SessionClosed
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.SessionClosed;
+
+            /**
+             * Creates a plain object from a SessionClosed message. Also converts values to other types if specified.
+             * @param message SessionClosed
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.SessionClosed, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this SessionClosed to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace SessionClosed {
+
+            /** Properties of a SessionClosed. */
+            interface $Properties {
+
+                /** SessionClosed sessionId */
+                sessionId?: (string|null);
+
+                /** The last completed step, as checkpointed. */
+                step?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SessionClosed. */
+            type $Shape = fisherd.v1.SessionClosed.$Properties;
+        }
+    }
+}

@@ -1,0 +1,131 @@
+/**
+ * Step contributions and updates: the wire messages (proto `StepContribution`, `Update`) <-> plain
+ * TypeScript with Float32Array payloads (src/session/contribution.ts `StepContribution`). Payload bytes
+ * become Float32Arrays without going through JS arrays (floats.ts); shapes and values are validated by the
+ * session, which knows D.
+ */
+import { FisherdError } from '../errors.js';
+import type { Reduction, StepContribution } from '../session/contribution.js';
+import { fisherd } from './generated/fisherd.js';
+import { float32Bytes, readFloat32 } from './floats.js';
+
+const R = fisherd.v1.Reduction;
+
+/** Diagnostics of one update (proto `Diagnostics`). */
+export interface UpdateDiagnostics {
+  /** Sample-weighted mean of the workers' losses, when they sent them. */
+  loss?: number;
+  /** b, the examples in the merged minibatch. */
+  batchSize: number;
+  /** ‖Δθ‖₂. */
+  updateNorm: number;
+  /** Seconds the daemon spent computing the update. */
+  computeSeconds: number;
+  /** Further named scalars (the optimizer's diagnostics: gradNorm, cosineEfFisher, meanSnr, stepSize, damping). */
+  values: Record<string, number>;
+}
+
+/** One update (proto `Update`). */
+export interface UpdateData {
+  sessionId: string;
+  step: number;
+  /** Δθ, D floats: θ ← θ + Δθ. */
+  delta: Float32Array;
+  diagnostics: UpdateDiagnostics;
+}
+
+function reductionFromWire(r: number | null | undefined, step: number): Reduction {
+  switch (r ?? R.REDUCTION_UNSPECIFIED) {
+    case R.REDUCTION_MEAN:
+      return 'mean';
+    case R.REDUCTION_SUM:
+      return 'sum';
+    default:
+      throw new FisherdError('INVALID_CONFIG', "step.reduction must be set to MEAN or SUM (how the client reduced its loss over its batch)", {
+        field: 'step.reduction', step,
+      });
+  }
+}
+
+export function contributionToWire(c: StepContribution): fisherd.v1.StepContribution.$Properties {
+  return {
+    step: c.step,
+    workerId: c.workerId,
+    ...(c.loss === undefined ? {} : { loss: c.loss }),
+    batchSize: c.batchSize,
+    reduction: c.reduction === 'sum' ? R.REDUCTION_SUM : c.reduction === 'mean' ? R.REDUCTION_MEAN : R.REDUCTION_UNSPECIFIED,
+    ...(c.perExampleGrads ? { perExampleGrads: float32Bytes(c.perExampleGrads) } : {}),
+    ...(c.sampledLabelGrads
+      ? { sampledLabelGrads: { samplesPerExample: c.sampledLabelGrads.samplesPerExample, rows: float32Bytes(c.sampledLabelGrads.rows) } }
+      : {}),
+    ...(c.fisherFactorRows
+      ? { fisherFactorRows: { factorsPerExample: c.fisherFactorRows.factorsPerExample, rows: float32Bytes(c.fisherFactorRows.rows) } }
+      : {}),
+    ...(c.meanGrad ? { meanGrad: float32Bytes(c.meanGrad) } : {}),
+    ...(c.params ? { params: float32Bytes(c.params) } : {}),
+  };
+}
+
+/**
+ * Reads a wire contribution. Payloads are views into the frame where the bytes are 4-byte aligned and
+ * one copy otherwise; a frame is never reused, so the views stay valid.
+ */
+export function contributionFromWire(w: fisherd.v1.StepContribution.$Properties): StepContribution {
+  const step = w.step ?? 0;
+  const bytes = (b: Uint8Array | null | undefined): b is Uint8Array => b !== null && b !== undefined && b.length > 0;
+  const sampled = w.sampledLabelGrads;
+  const factors = w.fisherFactorRows;
+  return {
+    step,
+    workerId: w.workerId ?? 0,
+    ...(w.loss === undefined || w.loss === null ? {} : { loss: w.loss }),
+    batchSize: w.batchSize ?? 0,
+    reduction: reductionFromWire(w.reduction, step),
+    ...(bytes(w.perExampleGrads) ? { perExampleGrads: readFloat32(w.perExampleGrads, 'step.perExampleGrads') } : {}),
+    ...(sampled
+      ? { sampledLabelGrads: { samplesPerExample: sampled.samplesPerExample ?? 0, rows: readFloat32(sampled.rows ?? new Uint8Array(0), 'step.sampledLabelGrads.rows') } }
+      : {}),
+    ...(factors
+      ? { fisherFactorRows: { factorsPerExample: factors.factorsPerExample ?? 0, rows: readFloat32(factors.rows ?? new Uint8Array(0), 'step.fisherFactorRows.rows') } }
+      : {}),
+    ...(bytes(w.meanGrad) ? { meanGrad: readFloat32(w.meanGrad, 'step.meanGrad') } : {}),
+    ...(bytes(w.params) ? { params: readFloat32(w.params, 'step.params') } : {}),
+  };
+}
+
+export function updateToWire(u: {
+  sessionId: string; step: number; delta: Float32Array | Float64Array; diagnostics: UpdateDiagnostics;
+}): fisherd.v1.Update.$Properties {
+  const d = u.diagnostics;
+  return {
+    sessionId: u.sessionId,
+    step: u.step,
+    delta: float32Bytes(u.delta),
+    diagnostics: {
+      ...(d.loss === undefined ? {} : { loss: d.loss }),
+      batchSize: d.batchSize,
+      updateNorm: d.updateNorm,
+      computeSeconds: d.computeSeconds,
+      values: d.values,
+    },
+  };
+}
+
+export function updateFromWire(w: fisherd.v1.Update.$Properties): UpdateData {
+  const d = w.diagnostics ?? {};
+  const raw = w.delta ?? new Uint8Array(0);
+  const view = readFloat32(raw, 'update.delta');
+  return {
+    sessionId: w.sessionId ?? '',
+    step: w.step ?? 0,
+    // A copy when readFloat32 returned a view: user code may keep the array, and should not pin the frame.
+    delta: view.buffer === raw.buffer ? new Float32Array(view) : view,
+    diagnostics: {
+      ...(d.loss === undefined || d.loss === null ? {} : { loss: d.loss }),
+      batchSize: d.batchSize ?? 0,
+      updateNorm: d.updateNorm ?? 0,
+      computeSeconds: d.computeSeconds ?? 0,
+      values: { ...(d.values ?? {}) },
+    },
+  };
+}

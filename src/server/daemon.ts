@@ -1,0 +1,133 @@
+/**
+ * The fisherd daemon: one HTTP server on one port for the WebSocket protocol (upgrades, bearer-token
+ * checked) and the health and metrics endpoints; a registry of sessions; heartbeats; graceful shutdown.
+ *
+ * Shutdown (`close()`, what SIGTERM/SIGINT call): stop accepting connections and sessions (/readyz turns
+ * 503), let every session finish its queued steps, checkpoint every session, close the sockets with
+ * 1001 (going away), then stop the HTTP server.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { log as defaultLogger, type Logger } from '../log.js';
+import { PROTOCOL_VERSION } from '../protocol/frames.js';
+import { FISHERD_VERSION } from '../version.js';
+import { isAuthorized } from './auth.js';
+import { CheckpointStore } from './checkpoint-store.js';
+import { Connection } from './connection.js';
+import { startHeartbeat, trackHeartbeat } from './heartbeat.js';
+import { createHttpHandler } from './http-routes.js';
+import { createDaemonMetrics, type DaemonMetrics } from './metrics.js';
+import type { ServeOptions } from './options.js';
+import type { SessionEngineFactory } from './session-engine.js';
+import type { SessionObserver } from './session-host.js';
+import { SessionRegistry } from './session-registry.js';
+
+export interface DaemonDeps {
+  /** Creates and restores sessions; owns the compute backend. */
+  readonly engines: SessionEngineFactory;
+  readonly logger?: Logger;
+  /** Observes every session (the trace-recording hook). */
+  readonly observer?: SessionObserver;
+}
+
+export interface Daemon {
+  /** Where it listens (the real port when `port` was 0). */
+  readonly address: { readonly host: string; readonly port: number };
+  readonly metrics: DaemonMetrics;
+  readonly sessions: SessionRegistry;
+  /** Graceful shutdown (see the module comment); idempotent. */
+  close(): Promise<void>;
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string, extraHeaders: string[] = []): void {
+  const body = `${reason}\n`;
+  socket.end(
+    [`HTTP/1.1 ${status} ${reason}`, 'Connection: close', 'Content-Type: text/plain; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, ...extraHeaders, '', body].join('\r\n'),
+  );
+}
+
+export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Promise<Daemon> {
+  const logger = deps.logger ?? defaultLogger;
+  const metrics = createDaemonMetrics({ version: FISHERD_VERSION, protocolVersion: PROTOCOL_VERSION });
+  metrics.backendInfo.set({ backend: deps.engines.backend.name, detail: deps.engines.backend.detail }, 1);
+  const store = new CheckpointStore(options.dataDir);
+  await store.init();
+  const sessions = new SessionRegistry(
+    {
+      checkpointEvery: options.checkpointEvery,
+      maxQueuedSteps: options.maxQueuedSteps,
+      workerTimeoutMs: options.workerTimeoutMs,
+      maxSessions: options.maxSessions,
+      idleMs: options.sessionIdleMs,
+      drainTimeoutMs: options.drainTimeoutMs,
+    },
+    { factory: deps.engines, store, metrics, logger, observer: deps.observer },
+  );
+
+  let accepting = false;
+  const connections = new Set<Connection>();
+  const http: Server = createServer(createHttpHandler({ registry: metrics.registry, isReady: () => accepting }));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (!accepting) {
+      refuseUpgrade(socket, 503, 'Service Unavailable');
+      return;
+    }
+    if (!isAuthorized(req, options.token)) {
+      metrics.countError('UNAUTHORIZED');
+      logger.warn({ remote: req.socket.remoteAddress }, 'upgrade refused: missing or wrong bearer token');
+      refuseUpgrade(socket, 401, 'Unauthorized', ['WWW-Authenticate: Bearer realm="fisherd"']);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      trackHeartbeat(ws);
+      const connection = new Connection(ws, {
+        registry: sessions, metrics, logger, token: options.token,
+        serverVersion: FISHERD_VERSION, backend: deps.engines.backend.detail,
+      });
+      connections.add(connection);
+      ws.on('close', () => connections.delete(connection));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, options.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const stopHeartbeat = startHeartbeat(wss, options.heartbeatMs);
+  accepting = true;
+  const bound = http.address() as AddressInfo;
+  const address = { host: options.host, port: bound.port };
+  logger.info({ host: address.host, port: address.port, backend: deps.engines.backend.detail, dataDir: options.dataDir, auth: options.token !== undefined }, 'fisherd listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      accepting = false;
+      logger.info({ sessions: sessions.size, connections: connections.size }, 'shutting down: draining sessions');
+      const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+      await sessions.shutdown();
+      for (const connection of connections) connection.close(1001, 'fisherd shutting down');
+      stopHeartbeat();
+      // Give the close handshakes a moment (timers kept referenced: the process must not end here), then
+      // cut whatever is left.
+      const deadline = Date.now() + 1000;
+      while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      http.closeAllConnections();
+      await httpClosed;
+      logger.info('fisherd stopped');
+    })();
+    return closing;
+  };
+
+  return { address, metrics, sessions, close };
+}

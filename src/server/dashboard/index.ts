@@ -1,0 +1,8 @@
+/** The live dashboard: the hub the daemon routes to, the feed that fills it from session events. */
+export { DashboardHub, DASHBOARD_PATHS, DEFAULT_DASHBOARD_OPTIONS, type DashboardOptions } from './dashboard-hub.js';
+export {
+  createDashboardFeed, describeStructure, sessionInfo, spectrumOfEstimates, stepOfOutcome,
+  type DashboardFeed, type DashboardFeedOptions, type DashboardOpenEvent, type DashboardStepEvent, type EstimatesAccessor,
+} from './dashboard-feed.js';
+export type { DashboardMessage, DashboardSessionInfo, DashboardSessionState, DashboardSpectrum, DashboardStep } from './messages.js';
+export { histogramOfFactors, snrFactors, SNR_HISTOGRAM_BINS, type SnrHistogram } from './snr-histogram.js';

@@ -1,0 +1,79 @@
+/**
+ * What the dashboard page receives over its WebSocket (`/dashboard/ws`): JSON text frames, one message
+ * each, daemon → browser only. Numbers that are not finite travel as null (JSON has no NaN).
+ *
+ *   snapshot  on connect: every session the hub holds, with its history and latest spectrum
+ *   open      a session was created or resumed
+ *   steps     new steps of one session (coalesced: at most one message per session per flush interval)
+ *   spectrum  a session's latest top eigenvalues and SNR histogram
+ *   close     a session left memory (closed, evicted, or the daemon is shutting down)
+ */
+import type { SnrHistogram } from './snr-histogram.js';
+
+/** One step of one session, as plotted. */
+export interface DashboardStep {
+  readonly step: number;
+  /** When the daemon computed it, ms since the epoch. */
+  readonly time: number;
+  /** Sample-weighted mean of the workers' losses, when they sent them. */
+  readonly loss?: number;
+  /** ‖ḡ‖₂ of the bias-corrected mean gradient. */
+  readonly gradNorm?: number;
+  /** ‖Δθ‖₂. */
+  readonly updateNorm: number;
+  /** cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked. */
+  readonly cosineEfFisher?: number;
+  /** Mean SNR factor, when the noise covariance is tracked. */
+  readonly meanSnr?: number;
+  readonly stepSize?: number;
+  readonly damping?: number;
+  /** b, examples in the merged minibatch. */
+  readonly batchSize: number;
+  /** Seconds the daemon spent computing the update. */
+  readonly computeSeconds: number;
+}
+
+/** A session's estimates at one step, sampled at most every few seconds (they cost more than a step). */
+export interface DashboardSpectrum {
+  readonly step: number;
+  readonly time: number;
+  /** Largest eigenvalues, descending, of each tracked estimate. */
+  readonly topEigenvalues: { readonly fisher?: number[]; readonly empiricalFisher?: number[]; readonly noise?: number[] };
+  /** tr of each tracked estimate. */
+  readonly traces: { readonly fisher?: number; readonly empiricalFisher?: number; readonly noise?: number };
+  /** Histogram of the SNR factors D_ii over [0, 1], when S is tracked (snr-histogram.ts). */
+  readonly snrHistogram?: SnrHistogram;
+}
+
+/** What the page shows about a session besides its plots. */
+export interface DashboardSessionInfo {
+  readonly id: string;
+  /** D. */
+  readonly dim: number;
+  readonly optimizer: string;
+  /** e.g. "diagonal", "lowrank r=16", "3 blocks: full, diagonal, lowrank r=8". */
+  readonly structure: string;
+  readonly workers: number;
+  readonly emaDecay: number;
+  /** Which estimates the session keeps. */
+  readonly track: { readonly empiricalFisher: boolean; readonly fisher: boolean; readonly noise: boolean };
+  /** The step it resumed at (0 for a new session). */
+  readonly resumedStep: number;
+  /** When the hub first saw it, ms since the epoch. */
+  readonly openedAt: number;
+}
+
+export interface DashboardSessionState {
+  readonly info: DashboardSessionInfo;
+  readonly live: boolean;
+  /** The kept history, oldest first (the whole run, thinned evenly once it is long; see StepHistory). */
+  readonly steps: readonly DashboardStep[];
+  readonly spectrum?: DashboardSpectrum;
+}
+
+export type DashboardMessage =
+  | { readonly type: 'snapshot'; readonly sessions: readonly DashboardSessionState[]; readonly historyLimit: number }
+  | { readonly type: 'open'; readonly session: DashboardSessionInfo }
+  | { readonly type: 'steps'; readonly sessionId: string; readonly steps: readonly DashboardStep[] }
+  | { readonly type: 'spectrum'; readonly sessionId: string; readonly spectrum: DashboardSpectrum }
+  | { readonly type: 'close'; readonly sessionId: string; readonly lastStep: number };

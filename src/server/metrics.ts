@@ -1,0 +1,64 @@
+/**
+ * The daemon's Prometheus metrics (prom-client), in one registry per daemon so that tests can start
+ * several. Units are in the names (`_seconds`, `_bytes_total`); no session ids as labels (unbounded
+ * cardinality), only small closed sets (error codes, optimizer kinds, message kinds).
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ErrorCode } from '../errors.js';
+
+export interface DaemonMetrics {
+  readonly registry: Registry;
+  readonly sessions: Gauge;
+  readonly connections: Gauge;
+  readonly stepsTotal: Counter<'optimizer'>;
+  readonly stepDuration: Histogram<'optimizer'>;
+  readonly receivedBytes: Counter;
+  readonly sentBytes: Counter;
+  readonly errorsTotal: Counter<'code'>;
+  readonly checkpointsTotal: Counter;
+  readonly checkpointDuration: Histogram;
+  readonly backendInfo: Gauge<'backend' | 'detail'>;
+  readonly buildInfo: Gauge<'version' | 'protocol_version' | 'node_version'>;
+  countError(code: ErrorCode): void;
+}
+
+export function createDaemonMetrics(build: { version: string; protocolVersion: number }): DaemonMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'fisherd_' });
+  const registers = [registry];
+  const metrics = {
+    registry,
+    sessions: new Gauge({ name: 'fisherd_sessions', help: 'Sessions held in memory', registers }),
+    connections: new Gauge({ name: 'fisherd_connections', help: 'Open WebSocket connections', registers }),
+    stepsTotal: new Counter({ name: 'fisherd_steps_total', help: 'Optimization steps computed', labelNames: ['optimizer'] as const, registers }),
+    stepDuration: new Histogram({
+      name: 'fisherd_step_duration_seconds',
+      help: 'Time from a step being assembled (all workers in) to its update being sent',
+      labelNames: ['optimizer'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    receivedBytes: new Counter({ name: 'fisherd_received_bytes_total', help: 'WebSocket frame bytes received', registers }),
+    sentBytes: new Counter({ name: 'fisherd_sent_bytes_total', help: 'WebSocket frame bytes sent', registers }),
+    errorsTotal: new Counter({ name: 'fisherd_errors_total', help: 'Error frames sent, by code', labelNames: ['code'] as const, registers }),
+    checkpointsTotal: new Counter({ name: 'fisherd_checkpoints_total', help: 'Session checkpoints written', registers }),
+    checkpointDuration: new Histogram({
+      name: 'fisherd_checkpoint_duration_seconds',
+      help: 'Time to encode and durably write one checkpoint',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    }),
+    backendInfo: new Gauge({ name: 'fisherd_backend_info', help: 'Compute backend in use (value 1)', labelNames: ['backend', 'detail'] as const, registers }),
+    buildInfo: new Gauge({
+      name: 'fisherd_build_info',
+      help: 'fisherd build (value 1)',
+      labelNames: ['version', 'protocol_version', 'node_version'] as const,
+      registers,
+    }),
+    countError(code: ErrorCode): void {
+      metrics.errorsTotal.inc({ code });
+    },
+  };
+  metrics.buildInfo.set({ version: build.version, protocol_version: String(build.protocolVersion), node_version: process.version }, 1);
+  return metrics;
+}

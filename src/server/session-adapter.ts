@@ -1,0 +1,142 @@
+/**
+ * `SessionEngine` implemented with src/session's `Session`: the daemon's seam to the training session.
+ * One factory per daemon holds the compute backends: the daemon's (`--backend`) for sessions that ask
+ * for 'auto', and any other a session names, created once and shared. A restored session runs on the
+ * backend that took its snapshot (same storage type ⇒ bit-identical continuation).
+ */
+import type { Backend, BackendName } from '../linalg/backend.js';
+import { selectBackend, type BackendPreference } from '../linalg/select.js';
+import type { Logger } from '../log.js';
+import type { EstimatesData } from '../protocol/estimates-codec.js';
+import type { UpdateDiagnostics } from '../protocol/step-codec.js';
+import type { SessionConfig } from '../session/config.js';
+import { validateContribution, type StepContribution } from '../session/contribution.js';
+import { Session, type StepResult } from '../session/session.js';
+import { decodeSessionSnapshot, encodeSessionSnapshot } from '../session/snapshot-codec.js';
+import { validateSessionConfig } from '../session/config.js';
+import type { EstimatesQuery, SessionEngine, SessionEngineFactory, StepOutcome } from './session-engine.js';
+
+/** The wire's diagnostics of a session step: fixed fields, and the optimizer's scalars by name. */
+function outcomeOf(result: StepResult): StepOutcome {
+  const d = result.diagnostics;
+  const values: Record<string, number> = { gradNorm: d.gradNorm };
+  if (d.cosineEfFisher !== undefined) values['cosineEfFisher'] = d.cosineEfFisher;
+  if (d.meanSnr !== undefined) values['meanSnr'] = d.meanSnr;
+  if (d.stepSize !== undefined) values['stepSize'] = d.stepSize;
+  if (d.damping !== undefined) values['damping'] = d.damping;
+  const diagnostics: UpdateDiagnostics = {
+    ...(d.loss === undefined ? {} : { loss: d.loss }),
+    batchSize: d.batchSize,
+    updateNorm: d.updateNorm,
+    computeSeconds: d.computeMs / 1000,
+    values,
+  };
+  return { step: result.step, delta: result.update, diagnostics };
+}
+
+class SessionEngineAdapter implements SessionEngine {
+  constructor(
+    private readonly session: Session,
+    readonly config: SessionConfig,
+  ) {}
+
+  get workers(): number {
+    return this.session.config.workers;
+  }
+
+  get optimizerName(): string {
+    return this.session.config.optimizer.name;
+  }
+
+  get lastStep(): number {
+    return this.session.lastStep;
+  }
+
+  get lastOutcome(): StepOutcome | undefined {
+    const last = this.session.lastResult;
+    return last === undefined ? undefined : outcomeOf(last);
+  }
+
+  check(contribution: StepContribution): void {
+    // Session.validate checks against the session's next step; a queued (pipelined) step is further
+    // ahead, so validate against the step the contribution names (the assembler enforces the order).
+    const { dim, workers, track, fisherSource, optimizer } = this.session.config;
+    validateContribution(contribution, {
+      dim,
+      workers,
+      expectedStep: contribution.step,
+      perExampleGrads: track.empiricalFisher || track.noise,
+      fisher: track.fisher ? fisherSource : false,
+      params: (optimizer.weightDecay ?? 0) > 0,
+    });
+  }
+
+  step(contributions: readonly StepContribution[]): StepOutcome {
+    return outcomeOf(this.session.step(contributions));
+  }
+
+  estimates(query: EstimatesQuery): Omit<EstimatesData, 'sessionId'> {
+    const report = this.session.estimates({ topK: query.topK, includeDiagonals: query.includeDiagonals });
+    return {
+      step: report.step,
+      estimates: report.estimates.map((e) => ({
+        kind: e.kind,
+        trace: e.trace,
+        topEigenvalues: Array.from(e.topEigenvalues),
+        ...(e.diagonal === undefined ? {} : { diagonal: e.diagonal }),
+      })),
+      ...(report.meanGrad === undefined ? {} : { meanGrad: report.meanGrad }),
+      ...(report.cosineEfFisher === undefined ? {} : { cosineEfFisher: report.cosineEfFisher }),
+    };
+  }
+
+  snapshot(): Uint8Array {
+    return encodeSessionSnapshot(this.session.snapshot());
+  }
+}
+
+/** The config echoed to clients: the client's, with the defaults the session filled in. */
+function normalizedConfig(config: SessionConfig): SessionConfig {
+  const resolved = validateSessionConfig(config);
+  return {
+    ...config,
+    emaDecay: resolved.emaDecay,
+    fisherSource: resolved.fisherSource,
+    workers: resolved.workers,
+    backend: resolved.backend,
+    track: { ...resolved.track },
+  };
+}
+
+/**
+ * The daemon's engine factory. `preference` is the daemon's backend (--backend / FISHERD_BACKEND),
+ * selected now so that a broken backend fails the start rather than the first session.
+ */
+export async function createSessionEngineFactory(preference: BackendPreference, logger: Logger): Promise<SessionEngineFactory> {
+  const daemonBackend = await selectBackend(preference, logger);
+  const backends = new Map<string, Promise<Backend>>([[daemonBackend.name, Promise.resolve(daemonBackend)]]);
+  const backendFor = (name: BackendPreference): Promise<Backend> => {
+    if (name === 'auto') return Promise.resolve(daemonBackend);
+    let backend = backends.get(name);
+    if (backend === undefined) {
+      backend = selectBackend(name, logger);
+      backends.set(name, backend);
+      backend.catch(() => backends.delete(name));
+    }
+    return backend;
+  };
+  const sessionLogger = logger.child({ component: 'session' });
+  return {
+    backend: { name: daemonBackend.name, detail: daemonBackend.detail },
+    async create(config) {
+      const resolved = validateSessionConfig(config);
+      const session = new Session(config, await backendFor(resolved.backend), sessionLogger);
+      return new SessionEngineAdapter(session, normalizedConfig(config));
+    },
+    async restore(bytes) {
+      const snapshot = decodeSessionSnapshot(bytes);
+      const session = Session.restore(snapshot, await backendFor(snapshot.backend.name as BackendName), sessionLogger);
+      return new SessionEngineAdapter(session, normalizedConfig(snapshot.config));
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * What the daemon needs from a training session, in the daemon's terms (wire-shaped contributions in,
+ * update and estimates out, snapshot bytes for checkpoints). `session-adapter.ts` implements it with
+ * src/session; the server modules depend only on this seam.
+ */
+import type { SessionConfig } from '../session/config.js';
+import type { EstimatesData } from '../protocol/estimates-codec.js';
+import type { StepContribution } from '../session/contribution.js';
+import type { UpdateDiagnostics } from '../protocol/step-codec.js';
+
+/** The update of one completed step. */
+export interface StepOutcome {
+  /** The step index (1-based on the wire: the first step is 1). */
+  readonly step: number;
+  /** Δθ. */
+  readonly delta: Float32Array | Float64Array;
+  readonly diagnostics: UpdateDiagnostics;
+}
+
+export interface EstimatesQuery {
+  /** Largest eigenvalues per estimate, 0..64. */
+  readonly topK: number;
+  readonly includeDiagonals: boolean;
+}
+
+export interface SessionEngine {
+  /** The configuration with every default filled in (sent back in SessionOpened). */
+  readonly config: SessionConfig;
+  /** W, the workers per step. */
+  readonly workers: number;
+  /** The optimizer's name, for metrics labels. */
+  readonly optimizerName: string;
+  /** The last completed step (0 before the first). */
+  readonly lastStep: number;
+  /** The outcome of `lastStep`, when known (kept in checkpoints, so also after a restart). */
+  readonly lastOutcome: StepOutcome | undefined;
+  /**
+   * Checks one contribution to step `contribution.step` (which may lie ahead of `lastStep + 1` when
+   * steps are queued) against the session (worker id, shapes, values, the inputs the estimates need)
+   * without changing anything; throws a FisherdError naming the field.
+   */
+  check(contribution: StepContribution): void;
+  /**
+   * Merges the W contributions of step `lastStep + 1` by sample count and applies the step. Atomic: a
+   * throw leaves the session exactly as it was.
+   */
+  step(contributions: readonly StepContribution[]): StepOutcome;
+  /** The current estimates (without the session id). */
+  estimates(query: EstimatesQuery): Omit<EstimatesData, 'sessionId'>;
+  /** The session's state as self-checking bytes; `restore` of them continues bit-identically. */
+  snapshot(): Uint8Array;
+}
+
+/** Creates and restores engines (one per daemon; it owns the compute backend). */
+export interface SessionEngineFactory {
+  /** Validates `config` (INVALID_CONFIG naming the field) and creates a fresh session. */
+  create(config: SessionConfig): Promise<SessionEngine>;
+  /** Restores a session from `snapshot()` bytes. */
+  restore(snapshot: Uint8Array): Promise<SessionEngine>;
+  /** The backend, for Welcome and metrics. */
+  readonly backend: { readonly name: string; readonly detail: string };
+}

@@ -1,0 +1,340 @@
+/**
+ * One live session in the daemon: the connections attached to it, the assembly of each step's W worker
+ * contributions, and its own rxjs pipeline that computes the steps one after another.
+ *
+ * Isolation: every session has its own `Subject` of jobs, drained by `concatMap`; each job runs in its
+ * own `setImmediate` turn, so between two steps of one session the event loop serves every other
+ * session and connection. A step's compute is synchronous and bounded by the session's size; a slow
+ * session therefore delays others by at most one of its steps, never by its queue.
+ *
+ * Steps: the session's `StepAssembler` collects the W contributions of one step at a time (step order,
+ * worker ids, duplicates); a complete step is queued for compute and the next one assembled, so a client
+ * may pipeline steps. Bounded memory: the step being assembled may be at most `maxQueuedSteps` ahead of
+ * the last computed step; beyond that a contribution is refused with BACKPRESSURE (and changes nothing).
+ * A step still incomplete `workerTimeoutMs` after its first contribution is abandoned with WORKER_TIMEOUT
+ * sent to every attached connection; the session stays at its last computed step and the workers may
+ * send the step again.
+ */
+import { Subject, Observable, concatMap, type Subscription } from 'rxjs';
+import { performance } from 'node:perf_hooks';
+import { FisherdError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { estimatesToWire } from '../protocol/estimates-codec.js';
+import { errorMessage, type ServerMessageInit } from '../protocol/frames.js';
+import { updateToWire } from '../protocol/step-codec.js';
+import type { SessionConfig } from '../session/config.js';
+import type { StepContribution } from '../session/contribution.js';
+import { StepAssembler } from '../session/step-assembler.js';
+import type { CheckpointStore } from './checkpoint-store.js';
+import type { DaemonMetrics } from './metrics.js';
+import type { EstimatesQuery, SessionEngine, StepOutcome } from './session-engine.js';
+
+/** A connection as a session sees it. */
+export interface Peer {
+  readonly id: number;
+  send(message: ServerMessageInit): void;
+}
+
+/**
+ * Observes sessions without affecting them (the hook for trace recording: src/trace's TraceWriter can
+ * append each step's contributions and outcome). Called synchronously after the event; must not throw
+ * (a throw is logged and ignored) and must not keep the contributions' arrays beyond the call unless it
+ * copies them.
+ */
+export interface SessionObserver {
+  onOpen?(event: { sessionId: string; config: SessionConfig; resumedStep: number }): void;
+  onStep?(event: { sessionId: string; config: SessionConfig; contributions: readonly StepContribution[]; outcome: StepOutcome }): void;
+  onClose?(event: { sessionId: string; lastStep: number }): void;
+}
+
+export interface SessionHostOptions {
+  readonly checkpointEvery: number;
+  readonly maxQueuedSteps: number;
+  readonly workerTimeoutMs: number;
+}
+
+export interface SessionHostDeps {
+  readonly options: SessionHostOptions;
+  readonly store: CheckpointStore;
+  readonly metrics: DaemonMetrics;
+  readonly logger: Logger;
+  readonly observer?: SessionObserver | undefined;
+}
+
+interface Contribution {
+  readonly data: StepContribution;
+  readonly peer: Peer;
+  readonly requestId: number;
+}
+
+type Job =
+  | { kind: 'step'; step: number; contributions: Contribution[]; epoch: number; assembledAt: number }
+  | { kind: 'estimates'; peer: Peer; requestId: number; query: EstimatesQuery };
+
+export class SessionHost {
+  readonly id: string;
+  private readonly engine: SessionEngine;
+  private readonly deps: SessionHostDeps;
+  private readonly peers = new Set<Peer>();
+  private readonly assembler: StepAssembler;
+  /** Who sent each worker's contribution to the step being assembled, to answer them. */
+  private senders: (Contribution | undefined)[];
+  private assemblyTimer: NodeJS.Timeout | undefined;
+  /** Bumped when a step fails in compute: queued jobs of an older epoch are void. */
+  private epoch = 0;
+  private readonly jobs = new Subject<Job>();
+  private readonly pipeline: Subscription;
+  private queued = 0;
+  private idleWaiters: (() => void)[] = [];
+  private checkpointChain: Promise<void> = Promise.resolve();
+  private checkpointedStep: number;
+  private accepting = true;
+
+  constructor(id: string, engine: SessionEngine, deps: SessionHostDeps, checkpointedStep = 0) {
+    this.id = id;
+    this.engine = engine;
+    this.deps = deps;
+    this.assembler = new StepAssembler(engine.workers, engine.lastStep + 1);
+    this.senders = new Array<Contribution | undefined>(engine.workers).fill(undefined);
+    this.checkpointedStep = checkpointedStep;
+    this.pipeline = this.jobs.pipe(concatMap((job) => this.runSoon(job))).subscribe();
+  }
+
+  get config(): SessionConfig {
+    return this.engine.config;
+  }
+
+  get lastStep(): number {
+    return this.engine.lastStep;
+  }
+
+  /** The update of `lastStep`, when known (the session keeps it, in checkpoints too). */
+  get lastUpdateMessage(): ServerMessageInit['update'] | undefined {
+    const outcome = this.engine.lastOutcome;
+    return outcome === undefined ? undefined : updateToWire({ sessionId: this.id, ...outcome });
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  attach(peer: Peer): void {
+    this.peers.add(peer);
+  }
+
+  /** Detaches a connection; returns how many remain. Its partial contributions stay (the timeout covers them). */
+  detach(peer: Peer): number {
+    this.peers.delete(peer);
+    return this.peers.size;
+  }
+
+  // ---- contributions -------------------------------------------------------------------------------
+
+  /** Accepts one worker's contribution or throws a FisherdError for the sender (the session is unchanged). */
+  contribute(peer: Peer, requestId: number, data: StepContribution): void {
+    const step = data.step;
+    if (!this.accepting) throw new FisherdError('SHUTTING_DOWN', 'the daemon is shutting down and accepts no new steps', { step });
+    const ahead = this.assembler.step - this.engine.lastStep;
+    if (step === this.assembler.step && ahead > this.deps.options.maxQueuedSteps) {
+      throw new FisherdError(
+        'BACKPRESSURE',
+        `step ${step} would be ${ahead} steps ahead of the last computed step ${this.engine.lastStep} (limit ${this.deps.options.maxQueuedSteps}); wait for updates before sending more`,
+        { step },
+      );
+    }
+    if (step === this.assembler.step) this.engine.check(data);
+    const complete = this.assembler.add(data); // STEP_OUT_OF_ORDER, BAD_WORKER; a throw changes nothing
+    this.senders[data.workerId] = { data, peer, requestId };
+    if (this.assemblyTimer === undefined) {
+      this.assemblyTimer = setTimeout(() => this.timeOut(), this.deps.options.workerTimeoutMs);
+      this.assemblyTimer.unref();
+    }
+    if (complete) {
+      const senders = this.senders as Contribution[];
+      this.clearAssembly();
+      this.assembler.take();
+      this.enqueue({ kind: 'step', step, contributions: senders, epoch: this.epoch, assembledAt: performance.now() });
+    }
+  }
+
+  private clearAssembly(): void {
+    clearTimeout(this.assemblyTimer);
+    this.assemblyTimer = undefined;
+    this.senders = new Array<Contribution | undefined>(this.engine.workers).fill(undefined);
+  }
+
+  /** Abandons the step being assembled; tells every attached connection. */
+  private timeOut(): void {
+    const step = this.assembler.step;
+    const missing = this.assembler.missingWorkers();
+    const error = new FisherdError(
+      'WORKER_TIMEOUT',
+      `step ${step} abandoned: worker${missing.length === 1 ? '' : 's'} ${missing.join(', ')} did not contribute within ${this.deps.options.workerTimeoutMs} ms; send step ${step} again`,
+      { step },
+    );
+    this.deps.logger.warn({ sessionId: this.id, step, missing }, 'worker timeout');
+    this.abandonAssembly(error, step);
+  }
+
+  /** Drops the partial step, answers each of its contributions with `error`, the other peers once; assembles `next`. */
+  private abandonAssembly(error: FisherdError, next: number): void {
+    const told = new Set<Peer>();
+    for (const c of this.senders) {
+      if (c === undefined) continue;
+      this.sendError(c.peer, error, c.requestId);
+      told.add(c.peer);
+    }
+    if (error.code === 'WORKER_TIMEOUT' || error.code === 'SHUTTING_DOWN') {
+      for (const peer of this.peers) if (!told.has(peer)) this.sendError(peer, error, 0);
+    }
+    this.clearAssembly();
+    this.assembler.reset(next);
+  }
+
+  // ---- estimates -----------------------------------------------------------------------------------
+
+  /** Queues an estimates request behind the steps already assembled, so it sees them. */
+  requestEstimates(peer: Peer, requestId: number, query: EstimatesQuery): void {
+    if (this.queued > 2 * this.deps.options.maxQueuedSteps) {
+      throw new FisherdError('BACKPRESSURE', `the session has ${this.queued} jobs queued; ask for estimates again later`);
+    }
+    this.enqueue({ kind: 'estimates', peer, requestId, query });
+  }
+
+  // ---- the pipeline --------------------------------------------------------------------------------
+
+  private enqueue(job: Job): void {
+    this.queued++;
+    this.jobs.next(job);
+  }
+
+  /** Runs a job in its own event-loop turn (setImmediate), so other sessions get served in between. */
+  private runSoon(job: Job): Observable<void> {
+    return new Observable<void>((subscriber) => {
+      const handle = setImmediate(() => {
+        try {
+          if (job.kind === 'step') this.runStep(job);
+          else this.runEstimates(job);
+        } catch (e) {
+          this.deps.logger.error({ err: e, sessionId: this.id }, 'session job failed');
+        } finally {
+          this.queued--;
+          if (this.queued === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+          subscriber.complete();
+        }
+      });
+      return () => clearImmediate(handle);
+    });
+  }
+
+  private runStep(job: Extract<Job, { kind: 'step' }>): void {
+    if (job.epoch !== this.epoch) {
+      const error = new FisherdError('STEP_OUT_OF_ORDER', `step ${job.step} discarded: an earlier step failed; send it again after that one`, { step: job.step });
+      for (const c of job.contributions) this.sendError(c.peer, error, c.requestId);
+      return;
+    }
+    let outcome: StepOutcome;
+    try {
+      outcome = this.engine.step(job.contributions.map((c) => c.data));
+    } catch (e) {
+      for (const c of job.contributions) this.sendError(c.peer, e, c.requestId);
+      // The session is unchanged; every later queued or partial step now skips a step.
+      this.epoch++;
+      const discarded = new FisherdError('STEP_OUT_OF_ORDER', `step ${job.step} failed; later steps were discarded, send them again`, { step: job.step });
+      this.abandonAssembly(discarded, this.engine.lastStep + 1);
+      return;
+    }
+    const update = updateToWire({ sessionId: this.id, ...outcome });
+    const answered = new Set<Peer>();
+    for (const c of job.contributions) {
+      c.peer.send({ requestId: c.requestId, update });
+      answered.add(c.peer);
+    }
+    for (const peer of this.peers) if (!answered.has(peer)) peer.send({ requestId: 0, update });
+    const labels = { optimizer: this.engine.optimizerName };
+    this.deps.metrics.stepsTotal.inc(labels);
+    this.deps.metrics.stepDuration.observe(labels, (performance.now() - job.assembledAt) / 1000);
+    this.notify('onStep', () => this.deps.observer?.onStep?.({
+      sessionId: this.id, config: this.engine.config, contributions: job.contributions.map((c) => c.data), outcome,
+    }));
+    const every = this.deps.options.checkpointEvery;
+    if (every > 0 && outcome.step % every === 0) void this.checkpoint();
+  }
+
+  private runEstimates(job: Extract<Job, { kind: 'estimates' }>): void {
+    try {
+      const estimates = this.engine.estimates(job.query);
+      job.peer.send({ requestId: job.requestId, estimates: estimatesToWire({ sessionId: this.id, ...estimates }) });
+    } catch (e) {
+      this.sendError(job.peer, e, job.requestId);
+    }
+  }
+
+  // ---- checkpoints and shutdown --------------------------------------------------------------------
+
+  /**
+   * Snapshots the session now (synchronously, so the checkpoint is exactly this step) and writes it after
+   * any earlier checkpoint write. Resolves when written; failures are logged (the next one retries).
+   */
+  checkpoint(): Promise<void> {
+    const step = this.engine.lastStep;
+    if (step === this.checkpointedStep) return this.checkpointChain;
+    const started = performance.now();
+    const bytes = this.engine.snapshot();
+    this.checkpointChain = this.checkpointChain
+      .then(() => this.deps.store.write(this.id, bytes))
+      .then(
+        () => {
+          this.checkpointedStep = Math.max(this.checkpointedStep, step);
+          this.deps.metrics.checkpointsTotal.inc();
+          this.deps.metrics.checkpointDuration.observe((performance.now() - started) / 1000);
+          this.deps.logger.debug({ sessionId: this.id, step, bytes: bytes.byteLength }, 'checkpoint written');
+        },
+        (e: unknown) => this.deps.logger.error({ err: e, sessionId: this.id, step }, 'checkpoint failed'),
+      );
+    return this.checkpointChain;
+  }
+
+  /** Resolves when no job is queued or running. */
+  idle(): Promise<void> {
+    if (this.queued === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops accepting steps (partial ones are answered with `reason`), lets the queued steps finish (up to
+   * `drainTimeoutMs`), checkpoints, and ends the pipeline.
+   */
+  async close(reason: FisherdError, drainTimeoutMs: number): Promise<void> {
+    this.accepting = false;
+    this.abandonAssembly(reason, this.assembler.step);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), drainTimeoutMs);
+    });
+    const result = await Promise.race([this.idle().then(() => 'idle' as const), timedOut]);
+    clearTimeout(timer);
+    if (result === 'timeout') this.deps.logger.warn({ sessionId: this.id, queued: this.queued }, 'drain timed out; checkpointing what is done');
+    this.pipeline.unsubscribe();
+    this.jobs.complete();
+    await this.checkpoint();
+    this.notify('onClose', () => this.deps.observer?.onClose?.({ sessionId: this.id, lastStep: this.engine.lastStep }));
+  }
+
+  private sendError(peer: Peer, error: unknown, requestId: number): void {
+    if (error instanceof FisherdError) this.deps.metrics.countError(error.code);
+    else {
+      this.deps.metrics.countError('INTERNAL');
+      this.deps.logger.error({ err: error, sessionId: this.id }, 'internal error');
+    }
+    peer.send(errorMessage(error, requestId));
+  }
+
+  private notify(what: string, call: () => void): void {
+    try {
+      call();
+    } catch (e) {
+      this.deps.logger.error({ err: e, sessionId: this.id, observer: what }, 'session observer threw');
+    }
+  }
+}
