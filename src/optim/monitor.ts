@@ -1,0 +1,58 @@
+/**
+ * Measurements that ride along without changing the update (optax/transforms/_monitoring.py). Put `monitor`
+ * last in a chain: its input is then the final Δθ.
+ */
+import { isFisherdError } from '../errors.js';
+import { log } from '../log.js';
+import { asSchedule, scheduleValue } from './schedule.js';
+import { EMPTY_STATE, type Diagnostics, type EmptyState, type GradientTransformation, type Schedule } from './types.js';
+import { snrFactors } from './variance-adaptation.js';
+import { cosine, norm2 } from './vec.js';
+
+export interface MonitorOptions {
+  /**
+   * Damping λ of the two solves behind `cosineEfFisher`. Default: the optimizer's damping (makeOptimizer
+   * passes it). The paper's Fig. 3 uses none; λ = 0 works only where both estimates are nonsingular.
+   */
+  readonly damping: number | Schedule;
+}
+
+/**
+ * Returns its input unchanged and reports, from what the session tracks:
+ * - `gradNorm` ‖ḡ‖ (bias-corrected mean gradient) and `updateNorm` ‖Δθ‖ (its input), always;
+ * - `cosineEfFisher` = cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), the paper's Fig. 3 diagnostic, when both the empirical
+ *   Fisher and the Fisher are tracked (omitted, with a debug log, if a solve is not positive definite);
+ * - `meanSnr` = mean_i ḡ_i²/(ḡ_i² + ρS_ii) when the noise covariance S is tracked.
+ */
+export function monitor(options: MonitorOptions): GradientTransformation<EmptyState> {
+  const damping = asSchedule(options.damping);
+  return {
+    init: () => EMPTY_STATE,
+    update(updates, state, ctx) {
+      const { curvature } = ctx;
+      const meanGrad = curvature.meanGrad();
+      let diagnostics: Diagnostics = { gradNorm: norm2(meanGrad), updateNorm: norm2(updates) };
+
+      if (curvature.empiricalFisher !== undefined && curvature.fisher !== undefined) {
+        const lambda = scheduleValue(damping, ctx);
+        try {
+          const efDirection = curvature.empiricalFisher.solve(meanGrad, lambda, new Float64Array(meanGrad.length));
+          const fisherDirection = curvature.fisher.solve(meanGrad, lambda, new Float64Array(meanGrad.length));
+          diagnostics = { ...diagnostics, cosineEfFisher: cosine(efDirection, fisherDirection) };
+        } catch (e) {
+          if (!isFisherdError(e, 'NOT_POSITIVE_DEFINITE')) throw e;
+          log.debug({ step: ctx.step, damping: lambda }, 'cosineEfFisher omitted: a damped estimate is singular');
+        }
+      }
+
+      if (curvature.noise !== undefined) {
+        const factors = snrFactors(ctx);
+        let sum = 0;
+        for (const f of factors) sum += f;
+        diagnostics = { ...diagnostics, meanSnr: factors.length > 0 ? sum / factors.length : 0 };
+      }
+
+      return { updates: Float64Array.from(updates), state, diagnostics };
+    },
+  };
+}

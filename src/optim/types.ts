@@ -1,0 +1,81 @@
+/**
+ * The shape of an update rule, after optax's `GradientTransformation` (optax/_src/base.py): a pair of pure
+ * functions `init(dim) → state` and `update(updates, state, ctx) → { updates, state, diagnostics }`.
+ *
+ * The session threads the state; a transform keeps nothing in `this`. Same input stream + same initial
+ * state ⇒ same updates, which is what makes checkpoints and trace replay exact.
+ */
+import type { CurvatureEstimator } from '../curvature/estimator.js';
+
+/**
+ * What a transform's state may hold: plain data only (numbers, booleans, strings, null, Float64Arrays,
+ * arrays and records of those), so that a session can checkpoint it without knowing the transform.
+ * States are written as `type` aliases (not interfaces) so that they are assignable to this type.
+ */
+export type OptState =
+  | number
+  | boolean
+  | string
+  | null
+  | Float64Array
+  | readonly OptState[]
+  | { readonly [key: string]: OptState };
+
+/** The state of a transform that keeps none (optax's `EmptyState`). */
+export type EmptyState = Readonly<Record<string, never>>;
+
+/** The one empty state every stateless transform returns. */
+export const EMPTY_STATE: EmptyState = Object.freeze({});
+
+/** Read-only inputs of one step, shared by every transform of a chain. */
+export interface StepContext {
+  /**
+   * The session's step index, starting at 1 (the protocol's). Schedules are evaluated at t = step − 1, the
+   * number of updates before this one (`scheduleValue`), so that t = 0 on the first step as in optax.
+   */
+  readonly step: number;
+  /** The running estimates, already updated with this step's batch. */
+  readonly curvature: CurvatureEstimator;
+  /** The current parameters θ, when the client sends them (needed by `addDecayedWeights`). */
+  readonly params?: Float64Array;
+}
+
+/**
+ * Measurements that ride along with an update without changing it (optax/transforms/_monitoring.py).
+ * Every field is optional: a transform reports what it can compute from what is tracked.
+ */
+export interface Diagnostics {
+  /** ‖ḡ‖₂ of the (bias-corrected) mean gradient. */
+  readonly gradNorm?: number;
+  /** ‖Δθ‖₂ of the update returned to the client. */
+  readonly updateNorm?: number;
+  /** cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), the paper's Fig. 3 diagnostic; only when both estimates are tracked. */
+  readonly cosineEfFisher?: number;
+  /** Mean of the SNR factors D_ii = ḡ_i²/(ḡ_i² + ρS_ii) over the coordinates; only when S is tracked. */
+  readonly meanSnr?: number;
+  /** The step size γ_t the schedule gave this step. */
+  readonly stepSize?: number;
+  /** The damping λ_t the schedule gave this step. */
+  readonly damping?: number;
+}
+
+export interface TransformResult<S extends OptState> {
+  /** The transformed update (a fresh array: never one of the inputs). */
+  readonly updates: Float64Array;
+  readonly state: S;
+  readonly diagnostics: Diagnostics;
+}
+
+/**
+ * An update rule. Methods (not function-valued properties) on purpose: method parameters are checked
+ * bivariantly, so a `GradientTransformation<TraceState>` can sit in a list of `GradientTransformation<OptState>`.
+ */
+export interface GradientTransformation<S extends OptState = OptState> {
+  /** The initial state for a parameter vector of length `dim`. */
+  init(dim: number): S;
+  /** Pure: never mutates `updates`, `state` or anything reachable from `ctx`. */
+  update(updates: Float64Array, state: S, ctx: StepContext): TransformResult<S>;
+}
+
+/** A schedule: a value (step size, damping) as a function of the step index t = 0, 1, 2, …. */
+export type Schedule = (step: number) => number;

@@ -1,0 +1,185 @@
+/**
+ * A session's configuration: what the client sends in OpenSession (proto/fisherd.proto `SessionConfig`),
+ * validated once and normalized with every default filled in.
+ */
+import type { CurvatureConfig } from '../curvature/estimator.js';
+import type { LeafStructure, ParameterBlock, Structure } from '../curvature/structure.js';
+import { validateStructure } from '../curvature/structure.js';
+import { FisherdError } from '../errors.js';
+import type { BackendPreference } from '../linalg/select.js';
+import { requiredEstimates, validateOptimizerSpec, type OptimizerSpec, type RequiredEstimates } from '../optim/spec.js';
+
+/** Where the Fisher's rows come from (math.md, "Curvature and noise estimates"). */
+export type FisherSource = 'sampled' | 'exact';
+
+/** The largest block a 'full' structure may have: D_k² float64 numbers = 512 MiB at 8192. */
+export const MAX_FULL_BLOCK_SIZE = 8192;
+
+const BACKENDS: readonly BackendPreference[] = ['auto', 'reference', 'openblas', 'gpujs'];
+
+export interface SessionConfig {
+  /** D, the number of parameters; integer ≥ 1. Required. */
+  readonly dim: number;
+  /**
+   * Named parameter blocks (e.g. one per layer) in parameter order, each with its own leaf structure; sizes
+   * sum to `dim`, names are unique. Default: one block named 'params' of all D parameters with `structure`.
+   */
+  readonly blocks?: readonly ParameterBlock[];
+  /** Structure of the estimates when `blocks` is absent. Default `{ kind: 'diagonal' }` (O(D), any D). */
+  readonly structure?: LeafStructure;
+  /** The update rule and its hyperparameters. Required. */
+  readonly optimizer: OptimizerSpec;
+  /**
+   * β ∈ [0, 1), the EMA decay of every running estimate, ḡ included (math.md, "Running estimates").
+   * Default 0: each step uses this batch only, so every update is exactly math.md's formula. With β > 0, ḡ
+   * is the bias-corrected EMA of the batch means, i.e. the updates become the momentum variants of
+   * Balles & Hennig 2018 (M-SGD, M-SVAG for snr), and S is scaled by ρ(β,t) where the rules need it.
+   */
+  readonly emaDecay?: number;
+  /**
+   * Where the Fisher comes from when it is tracked: 'sampled' (sampledLabelGrads, Monte-Carlo F̂) or
+   * 'exact' (fisherFactorRows, F = (1/b) Σ J_nᵀH_nJ_n). Default 'sampled'.
+   */
+  readonly fisherSource?: FisherSource;
+  /** W ≥ 1, the number of data-parallel workers contributing to each step. Default 1. */
+  readonly workers?: number;
+  /** N, the size of the training set, when known (integer ≥ 1). Default: unknown. For diagnostics only. */
+  readonly datasetSize?: number;
+  /** Whether the daemon records this session as a trace. Default false. (The session itself ignores it.) */
+  readonly record?: boolean;
+  /** Compute backend preference. Default 'auto' (openblas, then reference). */
+  readonly backend?: BackendPreference;
+  /**
+   * Estimates to keep beyond those the optimizer needs (`requiredEstimates`), e.g. both Fishers for the
+   * `cosineEfFisher` diagnostic. Default: none extra.
+   */
+  readonly track?: Partial<RequiredEstimates>;
+}
+
+/** A validated config with every default filled in (what `Session` keeps and checkpoints). */
+export interface ResolvedSessionConfig {
+  readonly dim: number;
+  readonly blocks: readonly ParameterBlock[];
+  /** True when the client gave no blocks (one block 'params'); the estimates then use the leaf structure. */
+  readonly singleBlock: boolean;
+  readonly optimizer: OptimizerSpec;
+  readonly emaDecay: number;
+  readonly fisherSource: FisherSource;
+  readonly workers: number;
+  readonly datasetSize: number | null;
+  readonly record: boolean;
+  readonly backend: BackendPreference;
+  /** The estimates the session keeps: what the optimizer needs ∪ `track`. */
+  readonly track: RequiredEstimates;
+}
+
+/** The name of the one block of a session configured without `blocks`. */
+export const DEFAULT_BLOCK_NAME = 'params';
+
+function invalid(field: string, message: string): FisherdError {
+  return new FisherdError('INVALID_CONFIG', `${field} ${message}`, { field });
+}
+
+function isInteger(value: unknown, min: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min;
+}
+
+/** Names unique and non-empty, sizes integers ≥ 1 summing to D, leaf structures valid (fields `blocks[i].…`). */
+function validateBlocks(blocks: readonly ParameterBlock[], dim: number): void {
+  if (!Array.isArray(blocks) || blocks.length === 0) throw invalid('blocks', 'must list at least one parameter block');
+  const names = new Set<string>();
+  let total = 0;
+  blocks.forEach((block, i) => {
+    const at = `blocks[${i}]`;
+    if (typeof block.name !== 'string' || block.name.length === 0) throw invalid(`${at}.name`, 'must be a non-empty string');
+    if (names.has(block.name)) throw invalid(`${at}.name`, `"${block.name}" is used twice`);
+    names.add(block.name);
+    if (!isInteger(block.size, 1)) throw invalid(`${at}.size`, `must be an integer ≥ 1, got ${String(block.size)}`);
+    if ((block.structure as Structure | undefined)?.kind === 'blocks') throw invalid(`${at}.structure`, 'must be a leaf structure');
+    validateStructure(block.structure, block.size, `${at}.structure`);
+    total += block.size;
+  });
+  if (total !== dim) throw invalid('blocks', `sizes sum to ${total}, but dim is ${dim}`);
+}
+
+/**
+ * Validates a client's config and fills in the defaults. Throws INVALID_CONFIG naming the field, e.g.
+ * "optimizer.damping must be ≥ 0", "workers must be an integer ≥ 1", "blocks[1].structure.rank …".
+ */
+export function validateSessionConfig(config: SessionConfig): ResolvedSessionConfig {
+  if (typeof config !== 'object' || config === null) throw invalid('config', 'must be a record');
+  if (!isInteger(config.dim, 1)) throw invalid('dim', `must be an integer ≥ 1, got ${String(config.dim)}`);
+  const dim = config.dim;
+
+  const leaf: LeafStructure = config.structure ?? { kind: 'diagonal' };
+  const singleBlock = config.blocks === undefined;
+  const blocks: readonly ParameterBlock[] = singleBlock
+    ? [{ name: DEFAULT_BLOCK_NAME, size: dim, structure: leaf }]
+    : config.blocks!;
+  if (singleBlock) {
+    if ((leaf as Structure).kind === 'blocks') throw invalid('structure', "must be a leaf structure; give named blocks in 'blocks'");
+    validateStructure(leaf, dim, 'structure');
+  } else {
+    validateBlocks(blocks, dim);
+  }
+  blocks.forEach((block, i) => {
+    if (block.structure.kind === 'full' && block.size > MAX_FULL_BLOCK_SIZE) {
+      const field = singleBlock ? 'structure' : `blocks[${i}].structure`;
+      throw invalid(field, `'full' holds D_k² numbers; a block of ${block.size} > ${MAX_FULL_BLOCK_SIZE} needs 'lowrank', 'diagonal' or smaller blocks`);
+    }
+  });
+
+  validateOptimizerSpec(config.optimizer, 'optimizer');
+
+  const emaDecay = config.emaDecay ?? 0;
+  if (typeof emaDecay !== 'number' || !(emaDecay >= 0 && emaDecay < 1)) throw invalid('emaDecay', `must be in [0, 1), got ${String(emaDecay)}`);
+  const fisherSource = config.fisherSource ?? 'sampled';
+  if (fisherSource !== 'sampled' && fisherSource !== 'exact') throw invalid('fisherSource', "must be 'sampled' or 'exact'");
+  const workers = config.workers ?? 1;
+  if (!isInteger(workers, 1)) throw invalid('workers', `must be an integer ≥ 1, got ${String(workers)}`);
+  if (config.datasetSize !== undefined && !isInteger(config.datasetSize, 1)) throw invalid('datasetSize', 'must be an integer ≥ 1');
+  if (config.record !== undefined && typeof config.record !== 'boolean') throw invalid('record', 'must be a boolean');
+  const backend = config.backend ?? 'auto';
+  if (!BACKENDS.includes(backend)) throw invalid('backend', `must be one of ${BACKENDS.join(', ')}`);
+
+  const required = requiredEstimates(config.optimizer);
+  const extra = config.track ?? {};
+  for (const key of ['empiricalFisher', 'fisher', 'noise'] as const) {
+    if (extra[key] !== undefined && typeof extra[key] !== 'boolean') throw invalid(`track.${key}`, 'must be a boolean');
+  }
+  const track: RequiredEstimates = {
+    empiricalFisher: required.empiricalFisher || extra.empiricalFisher === true,
+    fisher: required.fisher || extra.fisher === true,
+    noise: required.noise || extra.noise === true,
+  };
+
+  // A low-rank estimate is singular: its Woodbury solve divides by λ, so λ = 0 cannot work.
+  const solvesWith = config.optimizer.name === 'ngd' || config.optimizer.name === 'efgd' || config.optimizer.name === 'va';
+  if (solvesWith && config.optimizer.damping === 0 && blocks.some((b) => b.structure.kind === 'lowrank')) {
+    throw invalid('optimizer.damping', "must be > 0 with a 'lowrank' structure (the Woodbury solve divides by λ)");
+  }
+
+  return {
+    dim,
+    blocks: blocks.map((b) => ({ name: b.name, size: b.size, structure: { ...b.structure } })),
+    singleBlock,
+    optimizer: config.optimizer,
+    emaDecay,
+    fisherSource,
+    workers,
+    datasetSize: config.datasetSize ?? null,
+    record: config.record ?? false,
+    backend,
+    track,
+  };
+}
+
+/** The structure of the estimates: the leaf itself for a single-block session, else the blocks. */
+export function sessionStructure(config: ResolvedSessionConfig): Structure {
+  return config.singleBlock ? config.blocks[0]!.structure : { kind: 'blocks', blocks: config.blocks };
+}
+
+/** The estimator's configuration for a session. */
+export function curvatureConfig(config: ResolvedSessionConfig): CurvatureConfig {
+  return { dim: config.dim, structure: sessionStructure(config), decay: config.emaDecay, track: { ...config.track } };
+}

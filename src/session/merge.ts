@@ -1,0 +1,130 @@
+/**
+ * Merging the W workers' contributions of one step into one minibatch of b = Σ_w b_w examples, weighted
+ * by sample count: row blocks are passed side by side (one per worker), never concatenated.
+ */
+import type { Batch } from '../curvature/batch.js';
+import type { RowBlock } from '../curvature/rows.js';
+import { FisherdError } from '../errors.js';
+import type { Backend } from '../linalg/backend.js';
+import {
+  factorRowMultiplier,
+  gradientRowMultiplier,
+  rowBlock,
+  workerMeanGrad,
+  type StepContribution,
+} from './contribution.js';
+import type { ResolvedSessionConfig } from './config.js';
+
+export interface MergedStep {
+  readonly batch: Batch;
+  /** Sample-weighted mean of the losses of the workers that sent one: Σ b_w ℓ_w / Σ b_w. */
+  readonly loss?: number;
+  /** θ from the lowest worker id that sent it (data-parallel workers hold the same θ). */
+  readonly params?: Float64Array;
+}
+
+/** Throws SHAPE_MISMATCH when workers disagree on K (or C): the estimator normalizes by b·K. */
+function commonMultiplicity(values: readonly number[], field: string, step: number): number {
+  const first = values[0]!;
+  const other = values.findIndex((v) => v !== first);
+  if (other >= 0) {
+    throw new FisherdError('SHAPE_MISMATCH', `${field} is ${first} for one worker and ${values[other]} for another; it must be the same for all`, {
+      field,
+      step,
+    });
+  }
+  return first;
+}
+
+/**
+ * Per-example rows at math.md's scale. The estimator takes them at scale 1 (they enter ḡ linearly), so
+ * 'mean'-reduced rows (g_n/b_w) are multiplied by b_w into a copy in the backend's storage type; 'sum'
+ * rows pass through untouched.
+ */
+function perExampleBlock(c: StepContribution, dim: number, backend: Backend): RowBlock {
+  const rows = c.perExampleGrads!;
+  const multiplier = gradientRowMultiplier(c);
+  if (multiplier === 1) return rowBlock(rows, c.batchSize, dim, 1);
+  const scaled = backend.zeros(rows.length);
+  for (let i = 0; i < rows.length; i++) scaled[i] = multiplier * rows[i]!;
+  return rowBlock(scaled, c.batchSize, dim, 1);
+}
+
+/**
+ * Builds the estimator's batch from validated contributions (one per worker). Per-example rows go in when
+ * the config tracks an estimate that needs them, or when every worker sent them; otherwise the batch
+ * carries ḡ = Σ_w b_w ḡ_w / b, each ḡ_w from the worker's meanGrad or the mean of its rows.
+ */
+export function mergeContributions(
+  contributions: readonly StepContribution[],
+  config: ResolvedSessionConfig,
+  backend: Backend,
+): MergedStep {
+  const { dim, track } = config;
+  const step = contributions[0]!.step;
+  const batchSize = contributions.reduce((sum, c) => sum + c.batchSize, 0);
+
+  const useRows = track.empiricalFisher || track.noise || contributions.every((c) => c.perExampleGrads !== undefined);
+  let batch: Batch = useRows
+    ? { batchSize, perExampleGrads: contributions.map((c) => perExampleBlock(c, dim, backend)) }
+    : { batchSize, meanGrad: mergedMeanGrad(contributions, dim) };
+
+  if (track.fisher && config.fisherSource === 'sampled') {
+    const samplesPerExample = commonMultiplicity(
+      contributions.map((c) => c.sampledLabelGrads!.samplesPerExample),
+      'sampledLabelGrads.samplesPerExample',
+      step,
+    );
+    const blocks = contributions.map((c) =>
+      rowBlock(c.sampledLabelGrads!.rows, c.batchSize * samplesPerExample, dim, gradientRowMultiplier(c)),
+    );
+    batch = { ...batch, sampledLabelGrads: { blocks, samplesPerExample } };
+  } else if (track.fisher) {
+    const factorsPerExample = commonMultiplicity(
+      contributions.map((c) => c.fisherFactorRows!.factorsPerExample),
+      'fisherFactorRows.factorsPerExample',
+      step,
+    );
+    const blocks = contributions.map((c) =>
+      rowBlock(c.fisherFactorRows!.rows, c.batchSize * factorsPerExample, dim, factorRowMultiplier(c)),
+    );
+    batch = { ...batch, fisherFactorRows: { blocks, factorsPerExample } };
+  }
+
+  let lossSum = 0;
+  let lossExamples = 0;
+  for (const c of contributions) {
+    if (c.loss !== undefined) {
+      lossSum += c.batchSize * c.loss;
+      lossExamples += c.batchSize;
+    }
+  }
+  const withParams = contributions.find((c) => c.params !== undefined);
+  return {
+    batch,
+    ...(lossExamples > 0 ? { loss: lossSum / lossExamples } : {}),
+    ...(withParams ? { params: Float64Array.from(withParams.params!) } : {}),
+  };
+}
+
+/** ḡ = Σ_w b_w ḡ_w / b (float64). */
+function mergedMeanGrad(contributions: readonly StepContribution[], dim: number): Float64Array {
+  const b = contributions.reduce((sum, c) => sum + c.batchSize, 0);
+  const merged = new Float64Array(dim);
+  for (const c of contributions) {
+    const weight = c.batchSize / b;
+    if (c.perExampleGrads !== undefined) {
+      // ḡ_w = (multiplier/b_w) Σ_n rows_n
+      const rows = c.perExampleGrads;
+      const factor = (weight * gradientRowMultiplier(c)) / c.batchSize;
+      for (let n = 0; n < c.batchSize; n++) {
+        const offset = n * dim;
+        for (let i = 0; i < dim; i++) merged[i] += factor * rows[offset + i]!;
+      }
+    } else {
+      const workerMean = workerMeanGrad(c);
+      for (let i = 0; i < dim; i++) merged[i] += weight * workerMean[i]!;
+    }
+  }
+  return merged;
+}

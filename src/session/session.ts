@@ -1,0 +1,341 @@
+/**
+ * One training run: its configuration, the running curvature estimates and the optimizer's state.
+ *
+ * A step takes the W workers' contributions, validates all of them, merges them into one minibatch,
+ * updates the estimates, runs the optimizer (a pure transform) on the bias-corrected mean gradient ḡ and
+ * returns Δθ (float32) with diagnostics. A rejected step leaves the session exactly as it was.
+ */
+import { CurvatureEstimator, type CurvatureSnapshot } from '../curvature/estimator.js';
+import { FisherdError } from '../errors.js';
+import type { Backend } from '../linalg/backend.js';
+import { selectBackend } from '../linalg/select.js';
+import { log as defaultLog, type Logger } from '../log.js';
+import type { Optimizer } from '../optim/alias.js';
+import type { ChainState } from '../optim/combine.js';
+import { makeSchedule, scheduleValue } from '../optim/schedule.js';
+import { DEFAULT_DAMPING, makeOptimizer } from '../optim/spec.js';
+import type { OptState } from '../optim/types.js';
+import { cosine } from '../optim/vec.js';
+import { validateContribution, type ContributionRequirements, type StepContribution } from './contribution.js';
+import { curvatureConfig, validateSessionConfig, type ResolvedSessionConfig, type SessionConfig } from './config.js';
+import { mergeContributions } from './merge.js';
+import { sameShape } from './state-shape.js';
+
+/** Diagnostics of one step (proto `Diagnostics`). */
+export interface StepDiagnostics {
+  /** ‖ḡ‖₂ of the bias-corrected mean gradient. */
+  readonly gradNorm: number;
+  /** ‖Δθ‖₂ (of the float64 update, before rounding to float32). */
+  readonly updateNorm: number;
+  /** cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked. */
+  readonly cosineEfFisher?: number;
+  /** Mean SNR factor, when the noise covariance is tracked. */
+  readonly meanSnr?: number;
+  /** γ_t and λ_t as scheduled for this step (λ only for optimizers that solve). */
+  readonly stepSize?: number;
+  readonly damping?: number;
+  /** Sample-weighted mean of the workers' losses, when they sent them. */
+  readonly loss?: number;
+  /** b = Σ_w b_w. */
+  readonly batchSize: number;
+  /** Wall-clock milliseconds from validation to the rounded update. */
+  readonly computeMs: number;
+}
+
+export interface StepResult {
+  readonly step: number;
+  /** Δθ: the client applies θ ← θ + Δθ. */
+  readonly update: Float32Array;
+  readonly diagnostics: StepDiagnostics;
+}
+
+/** What `estimates` reports; every field optional. */
+export interface EstimatesQuery {
+  /** How many of the largest eigenvalues per estimate, integer in [0, 64]. Default 5 (capped at D). */
+  readonly topK?: number;
+  /** Include the D-long diagonals and ḡ. Default false. */
+  readonly includeDiagonals?: boolean;
+  /** Restrict diagonals and ḡ to one named parameter block (UNKNOWN_BLOCK if absent). Default: all. */
+  readonly block?: string;
+}
+
+export type EstimateName = 'empiricalFisher' | 'fisher' | 'noise';
+
+export interface EstimateReport {
+  readonly kind: EstimateName;
+  readonly trace: number;
+  /** Descending. */
+  readonly topEigenvalues: Float64Array;
+  readonly diagonal?: Float64Array;
+}
+
+export interface EstimatesReport {
+  /** The last completed step the estimates include. */
+  readonly step: number;
+  readonly estimates: readonly EstimateReport[];
+  readonly meanGrad?: Float64Array;
+  /** With the damping scheduled for the last step. */
+  readonly cosineEfFisher?: number;
+}
+
+export const SESSION_SNAPSHOT_FORMAT = 'fisherd-session/1';
+
+/** Everything a session is, as plain data (numbers, strings, typed arrays). */
+export interface SessionSnapshot {
+  readonly format: typeof SESSION_SNAPSHOT_FORMAT;
+  /** The configuration as the client gave it (re-validated on restore). */
+  readonly config: SessionConfig;
+  /** The last completed step (0 before the first). */
+  readonly lastStep: number;
+  /** The backend that produced the state: restore on one of the same storage type for bit-identical results. */
+  readonly backend: { readonly name: string; readonly dtype: string };
+  readonly curvature: CurvatureSnapshot;
+  readonly optimizerState: OptState;
+  /** The last step's result, so that a reconnecting client can receive it again. */
+  readonly lastResult?: StepResult;
+}
+
+export const MAX_TOP_K = 64;
+
+export class Session {
+  readonly config: ResolvedSessionConfig;
+  private curvature: CurvatureEstimator;
+  private readonly optimizer: Optimizer;
+  private optimizerState: ChainState;
+  private completed = 0;
+  private last: StepResult | undefined;
+  private readonly log: Logger;
+
+  /** Validates `config` (INVALID_CONFIG naming the field) and starts at step 0 with zero estimates. */
+  private readonly clientConfig: SessionConfig;
+
+  constructor(
+    clientConfig: SessionConfig,
+    private readonly backend: Backend,
+    logger?: Logger,
+  ) {
+    this.config = validateSessionConfig(clientConfig);
+    // A private copy: the snapshot must not change when the caller later edits its object.
+    this.clientConfig = structuredClone(clientConfig);
+    this.curvature = new CurvatureEstimator(curvatureConfig(this.config), backend);
+    this.optimizer = makeOptimizer(this.config.optimizer);
+    this.optimizerState = this.optimizer.init(this.config.dim);
+    this.log = logger ?? defaultLog.child({ component: 'session' });
+  }
+
+  /** Validates `config`, then selects its backend (`config.backend`, default 'auto'). */
+  static async open(config: SessionConfig, logger?: Logger): Promise<Session> {
+    const resolved = validateSessionConfig(config);
+    return new Session(config, await selectBackend(resolved.backend), logger);
+  }
+
+  /** The last completed step (0 before the first). */
+  get lastStep(): number {
+    return this.completed;
+  }
+
+  /** The step the next contributions must carry. */
+  get nextStep(): number {
+    return this.completed + 1;
+  }
+
+  /** The result of the last completed step, if any. */
+  get lastResult(): StepResult | undefined {
+    return this.last;
+  }
+
+  get backendName(): string {
+    return this.backend.name;
+  }
+
+  private requirements(): ContributionRequirements {
+    const { dim, workers, track, fisherSource, optimizer } = this.config;
+    return {
+      dim,
+      workers,
+      expectedStep: this.nextStep,
+      perExampleGrads: track.empiricalFisher || track.noise,
+      fisher: track.fisher ? fisherSource : false,
+      params: (optimizer.weightDecay ?? 0) > 0,
+    };
+  }
+
+  /**
+   * Checks one contribution against this session (step order, worker id, shapes, finiteness, required
+   * inputs) without changing anything; the daemon calls it as each contribution arrives.
+   */
+  validate(contribution: StepContribution): void {
+    validateContribution(contribution, this.requirements());
+  }
+
+  /**
+   * One optimization step from the W workers' contributions (any order). Validates everything first; a
+   * throw (also one from the solve, e.g. NOT_POSITIVE_DEFINITE) leaves the session exactly as it was.
+   */
+  step(contributions: readonly StepContribution[]): StepResult {
+    const started = performance.now();
+    const requirements = this.requirements();
+    const step = requirements.expectedStep;
+    if (!Array.isArray(contributions) || contributions.length === 0) {
+      throw new FisherdError('MISSING_INPUT', `step ${step} has no contributions`, { field: 'contributions', step });
+    }
+    const seen = new Set<number>();
+    for (const c of contributions) {
+      validateContribution(c, requirements);
+      if (seen.has(c.workerId)) {
+        throw new FisherdError('BAD_WORKER', `worker ${c.workerId} contributed twice to step ${step}`, { field: 'workerId', step });
+      }
+      seen.add(c.workerId);
+    }
+    if (seen.size !== this.config.workers) {
+      const missing = Array.from({ length: this.config.workers }, (_, i) => i).filter((i) => !seen.has(i));
+      throw new FisherdError('BAD_WORKER', `step ${step} lacks the contributions of workers ${missing.join(', ')}`, {
+        field: 'workerId',
+        step,
+      });
+    }
+    const ordered = [...contributions].sort((a, b) => a.workerId - b.workerId);
+    const merged = mergeContributions(ordered, this.config, this.backend);
+
+    // The estimator validates the batch before touching its state, but the solve can still fail after
+    // the update (a singular estimate with λ = 0); the snapshot costs O(state), at most 1/b of the update.
+    const rollback = this.curvature.snapshot();
+    try {
+      this.curvature.update(merged.batch);
+      const meanGrad = this.curvature.meanGrad();
+      const ctx = { step, curvature: this.curvature, ...(merged.params ? { params: merged.params } : {}) };
+      const result = this.optimizer.update(meanGrad, this.optimizerState, ctx);
+      const update = Float32Array.from(result.updates);
+      const bad = update.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) {
+        throw new FisherdError('NON_FINITE', `the update is ${update[bad]} at ${bad}; the damped estimate is near singular: raise optimizer.damping`, {
+          field: 'optimizer.damping',
+          step,
+        });
+      }
+      const d = result.diagnostics;
+      const stepResult: StepResult = {
+        step,
+        update,
+        diagnostics: {
+          gradNorm: d.gradNorm ?? 0,
+          updateNorm: d.updateNorm ?? 0,
+          ...(d.cosineEfFisher === undefined ? {} : { cosineEfFisher: d.cosineEfFisher }),
+          ...(d.meanSnr === undefined ? {} : { meanSnr: d.meanSnr }),
+          ...(d.stepSize === undefined ? {} : { stepSize: d.stepSize }),
+          ...(d.damping === undefined ? {} : { damping: d.damping }),
+          ...(merged.loss === undefined ? {} : { loss: merged.loss }),
+          batchSize: merged.batch.batchSize,
+          computeMs: performance.now() - started,
+        },
+      };
+      this.optimizerState = result.state;
+      this.completed = step;
+      this.last = stepResult;
+      this.log.debug({ step, batchSize: merged.batch.batchSize, computeMs: stepResult.diagnostics.computeMs }, 'step done');
+      return stepResult;
+    } catch (e) {
+      this.curvature = CurvatureEstimator.restore(rollback, this.backend);
+      throw e;
+    }
+  }
+
+  /** The current estimates (read-only; validates the query: INVALID_CONFIG, UNKNOWN_BLOCK). */
+  estimates(query: EstimatesQuery = {}): EstimatesReport {
+    const topK = query.topK ?? 5;
+    if (!Number.isInteger(topK) || topK < 0 || topK > MAX_TOP_K) {
+      throw new FisherdError('INVALID_CONFIG', `topK must be an integer in [0, ${MAX_TOP_K}], got ${topK}`, { field: 'topK' });
+    }
+    let range: [number, number] = [0, this.config.dim];
+    if (query.block !== undefined) {
+      let offset = 0;
+      const block = this.config.blocks.find((b) => {
+        if (b.name === query.block) return true;
+        offset += b.size;
+        return false;
+      });
+      if (block === undefined) {
+        throw new FisherdError('UNKNOWN_BLOCK', `no parameter block "${query.block}"; blocks: ${this.config.blocks.map((b) => b.name).join(', ')}`, {
+          field: 'block',
+        });
+      }
+      range = [offset, offset + block.size];
+    }
+    const k = Math.min(topK, this.config.dim);
+    const reports: EstimateReport[] = [];
+    for (const kind of ['empiricalFisher', 'fisher', 'noise'] as const) {
+      const estimate = this.curvature[kind];
+      if (estimate === undefined) continue;
+      reports.push({
+        kind,
+        trace: estimate.trace(),
+        topEigenvalues: k > 0 ? estimate.topEigenvalues(k) : new Float64Array(0),
+        ...(query.includeDiagonals ? { diagonal: estimate.diagonal().slice(range[0], range[1]) } : {}),
+      });
+    }
+    const report: EstimatesReport = {
+      step: this.completed,
+      estimates: reports,
+      ...(query.includeDiagonals ? { meanGrad: this.curvature.meanGrad().slice(range[0], range[1]) } : {}),
+    };
+    const { empiricalFisher, fisher } = this.curvature;
+    if (empiricalFisher === undefined || fisher === undefined || this.completed === 0) return report;
+    const damping = scheduleValue(makeSchedule(this.config.optimizer.damping ?? DEFAULT_DAMPING), { step: this.completed });
+    const meanGrad = this.curvature.meanGrad();
+    return {
+      ...report,
+      cosineEfFisher: cosine(empiricalFisher.solve(meanGrad, damping), fisher.solve(meanGrad, damping)),
+    };
+  }
+
+  /** The whole state as plain data (copies; the session keeps running). */
+  snapshot(): SessionSnapshot {
+    return {
+      format: SESSION_SNAPSHOT_FORMAT,
+      config: this.clientConfig,
+      lastStep: this.completed,
+      backend: { name: this.backend.name, dtype: this.backend.dtype },
+      curvature: this.curvature.snapshot(),
+      // Optimizer states are immutable (transforms are pure), so sharing them is safe.
+      optimizerState: this.optimizerState,
+      ...(this.last ? { lastResult: this.last } : {}),
+    };
+  }
+
+  /**
+   * A session in the state of `snapshot`: continuing it gives bit-identical updates when `backend` has
+   * the storage type of the one that took the snapshot. Throws INVALID_CONFIG when the parts disagree.
+   */
+  static restore(snapshot: SessionSnapshot, backend: Backend, logger?: Logger): Session {
+    if (snapshot?.format !== SESSION_SNAPSHOT_FORMAT) {
+      throw new FisherdError('INVALID_CONFIG', `snapshot format must be ${SESSION_SNAPSHOT_FORMAT}, got ${String(snapshot?.format)}`, {
+        field: 'snapshot.format',
+      });
+    }
+    const session = new Session(snapshot.config, backend, logger);
+    const curvature = CurvatureEstimator.restore(snapshot.curvature, backend);
+    const expected = curvatureConfig(session.config);
+    const actual = curvature.config;
+    if (
+      actual.dim !== expected.dim || actual.decay !== expected.decay ||
+      (['empiricalFisher', 'fisher', 'noise'] as const).some((q) => actual.track[q] !== expected.track[q])
+    ) {
+      throw new FisherdError('INVALID_CONFIG', 'snapshot.curvature does not match snapshot.config', { field: 'snapshot.curvature' });
+    }
+    if (!sameShape(session.optimizerState, snapshot.optimizerState)) {
+      throw new FisherdError('INVALID_CONFIG', 'snapshot.optimizerState does not fit the configured optimizer', {
+        field: 'snapshot.optimizerState',
+      });
+    }
+    if (!Number.isInteger(snapshot.lastStep) || snapshot.lastStep < 0 || snapshot.lastStep !== curvature.steps) {
+      throw new FisherdError('INVALID_CONFIG', `snapshot.lastStep ${snapshot.lastStep} disagrees with the estimates' ${curvature.steps} steps`, {
+        field: 'snapshot.lastStep',
+      });
+    }
+    session.curvature = curvature;
+    session.optimizerState = snapshot.optimizerState as ChainState; // sameShape: an array like init()'s
+    session.completed = snapshot.lastStep;
+    session.last = snapshot.lastResult;
+    return session;
+  }
+}

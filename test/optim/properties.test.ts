@@ -1,0 +1,155 @@
+/**
+ * One list of every optimizer under test, and every property runs against all of them (optax's
+ * _OPTIMIZERS_UNDER_TEST): purity, determinism, checkpoint round trip, no aliasing, state shape, descent.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CurvatureEstimator, Structure } from '../../src/curvature/index.js';
+import { makeOptimizer, type OptimizerSpec, type OptState } from '../../src/optim/index.js';
+import { decodeSnapshotValue, encodeSnapshotValue, type SnapshotValue } from '../../src/session/snapshot-codec.js';
+import { sameShape } from '../../src/session/state-shape.js';
+import { REFERENCE, Rng, bitwiseEqual, context, feed, makeEstimator, randomBatch } from './helpers.js';
+
+const DIM = 6;
+const BATCH = 8;
+/** Two parameter blocks, so that blockwise VA and the block solves are exercised. */
+const STRUCTURE: Structure = {
+  kind: 'blocks',
+  blocks: [
+    { name: 'weights', size: 4, structure: { kind: 'full' } },
+    { name: 'bias', size: 2, structure: { kind: 'diagonal' } },
+  ],
+};
+
+const OPTIMIZERS_UNDER_TEST: readonly { label: string; spec: OptimizerSpec }[] = [
+  { label: 'sgd', spec: { name: 'sgd', stepSize: 0.1 } },
+  { label: 'sgd + heavy ball', spec: { name: 'sgd', stepSize: 0.1, momentum: 0.9 } },
+  { label: 'sgd + nesterov + weight decay', spec: { name: 'sgd', stepSize: 0.1, momentum: 0.5, nesterov: true, weightDecay: 1e-2 } },
+  { label: 'ngd', spec: { name: 'ngd', stepSize: 0.5, damping: 1e-3 } },
+  {
+    label: 'ngd + scheduled step size and damping',
+    spec: {
+      name: 'ngd',
+      stepSize: { kind: 'warmup', from: 0.05, steps: 2, then: { kind: 'cosine', init: 0.5, decaySteps: 10, alpha: 0.1 } },
+      damping: { kind: 'exponential', init: 1e-1, decayRate: 0.5, transitionSteps: 1, endValue: 1e-4 },
+    },
+  },
+  { label: 'efgd', spec: { name: 'efgd', stepSize: 0.1, damping: 1e-3 } },
+  { label: 'efgd + momentum', spec: { name: 'efgd', stepSize: 0.1, damping: 1e-2, momentum: 0.9 } },
+  { label: 'snr', spec: { name: 'snr', stepSize: 0.1 } },
+  { label: 'snr (M-SVAG moments)', spec: { name: 'snr', stepSize: 0.1, snrVariance: 'moments', msvagDecay: 0.8 } },
+  { label: 'va', spec: { name: 'va', stepSize: 0.1, damping: 1e-4 } },
+  { label: 'va blockwise', spec: { name: 'va', stepSize: 0.1, damping: 1e-4, blockwise: true } },
+  { label: 'adam', spec: { name: 'adam', stepSize: 1e-2 } },
+  { label: 'adamw', spec: { name: 'adam', stepSize: 1e-2, weightDecay: 1e-2, adam: { b1: 0.8, b2: 0.99, eps: 1e-6 } } },
+];
+
+/** A deterministic stream of batches for one run. */
+function* batches(seed: number): Generator<ReturnType<typeof randomBatch>> {
+  const rng = new Rng(seed);
+  for (;;) yield randomBatch(rng, DIM, BATCH, 2, 0.7);
+}
+
+interface Run {
+  estimator: CurvatureEstimator;
+  state: OptState;
+  params: Float64Array;
+  stream: Generator<ReturnType<typeof randomBatch>>;
+  step: number;
+}
+
+function startRun(spec: OptimizerSpec, seed = 7): Run {
+  return {
+    estimator: makeEstimator(DIM, REFERENCE, { structure: STRUCTURE, decay: 0.5 }),
+    state: makeOptimizer(spec).init(DIM),
+    params: Float64Array.from({ length: DIM }, (_, i) => 0.1 * (i + 1)),
+    stream: batches(seed),
+    step: 0,
+  };
+}
+
+/** One step: feed the next batch, update, apply Δθ to θ. */
+function advance(spec: OptimizerSpec, run: Run): Float64Array {
+  const { grads, sampled } = run.stream.next().value!;
+  feed(run.estimator, grads, BATCH, sampled);
+  run.step += 1;
+  const optimizer = makeOptimizer(spec);
+  const result = optimizer.update(run.estimator.meanGrad(), run.state as never, context(run.estimator, run.step, run.params));
+  run.state = result.state;
+  run.params = run.params.map((p, i) => p + result.updates[i]!);
+  return result.updates;
+}
+
+function stateBytes(state: OptState): Buffer {
+  return encodeSnapshotValue(state as SnapshotValue);
+}
+
+describe.each(OPTIMIZERS_UNDER_TEST)('$label', ({ spec }) => {
+  const optimizer = makeOptimizer(spec);
+
+  it('is pure: the update, the state, the params and the estimates are unchanged', () => {
+    const run = startRun(spec);
+    advance(spec, run);
+    advance(spec, run);
+    const { grads, sampled } = run.stream.next().value!;
+    feed(run.estimator, grads, BATCH, sampled);
+    const updates = run.estimator.meanGrad();
+    const before = {
+      updates: updates.slice(),
+      state: stateBytes(run.state),
+      params: run.params.slice(),
+      curvature: encodeSnapshotValue(run.estimator.snapshot() as unknown as SnapshotValue),
+    };
+    const result = optimizer.update(updates, run.state as never, context(run.estimator, 3, run.params));
+    expect(bitwiseEqual(updates, before.updates)).toBe(true);
+    expect(stateBytes(run.state).equals(before.state)).toBe(true);
+    expect(bitwiseEqual(run.params, before.params)).toBe(true);
+    expect(encodeSnapshotValue(run.estimator.snapshot() as unknown as SnapshotValue).equals(before.curvature)).toBe(true);
+    // The result shares no memory with the input or the new state: writing into it changes neither.
+    const newState = stateBytes(result.state);
+    result.updates.fill(Number.NaN);
+    expect(bitwiseEqual(updates, before.updates)).toBe(true);
+    expect(stateBytes(result.state).equals(newState)).toBe(true);
+  });
+
+  it('is deterministic: the same stream gives bitwise the same updates', () => {
+    const a = startRun(spec);
+    const b = startRun(spec);
+    for (let t = 0; t < 4; t++) expect(bitwiseEqual(advance(spec, a), advance(spec, b))).toBe(true);
+  });
+
+  it('survives a checkpoint: state → bytes → state continues bitwise identically', () => {
+    const original = startRun(spec);
+    for (let t = 0; t < 3; t++) advance(spec, original);
+    const bytes = stateBytes(original.state);
+    // Replay the estimator and params to the same point (they are the session's to checkpoint), then
+    // replace the optimizer state with the decoded one.
+    const restored = startRun(spec);
+    for (let t = 0; t < 3; t++) advance(spec, restored);
+    restored.state = decodeSnapshotValue(bytes) as OptState;
+    expect(restored.state).not.toBe(original.state);
+    for (let t = 0; t < 3; t++) expect(bitwiseEqual(advance(spec, original), advance(spec, restored))).toBe(true);
+  });
+
+  it('keeps the shape of its initial state and returns finite, nonzero updates', () => {
+    const run = startRun(spec);
+    const initial = optimizer.init(DIM);
+    for (let t = 0; t < 4; t++) {
+      const updates = advance(spec, run);
+      expect(sameShape(initial, run.state)).toBe(true);
+      expect(updates.every(Number.isFinite)).toBe(true);
+      expect(updates.some((u) => u !== 0)).toBe(true);
+    }
+  });
+
+  it('moves downhill on the first step: ⟨Δθ, ḡ⟩ < 0', () => {
+    const run = startRun({ ...spec, weightDecay: 0 });
+    const updates = advance({ ...spec, weightDecay: 0 }, run);
+    const meanGrad = run.estimator.meanGrad();
+    expect(updates.reduce((s, u, i) => s + u * meanGrad[i]!, 0)).toBeLessThan(0);
+  });
+});
+
+it('the list covers every public optimizer', () => {
+  const names = new Set(OPTIMIZERS_UNDER_TEST.map((o) => o.spec.name));
+  expect([...names].sort()).toEqual(['adam', 'efgd', 'ngd', 'sgd', 'snr', 'va']);
+});
