@@ -1,6 +1,7 @@
 /**
- * `fisherd serve`: runs the daemon. Every option is a flag and a `FISHERD_*` environment variable
- * (flag > env > default; see src/server/options.ts), validated before anything starts.
+ * `fisherd serve`: runs the daemon. Every option is a flag, a `FISHERD_*` environment variable and a key
+ * of an optional JSON config file (flag > env > file > default; see src/server/options.ts), validated
+ * before anything starts; `--help` lists them with their defaults.
  *
  * Prints one line to stdout once listening — `fisherd listening on ws://HOST:PORT ...` — which scripts
  * and tests wait for (with `--port 0` it carries the port picked). SIGTERM or SIGINT drain the sessions,
@@ -10,11 +11,12 @@ import type { Command } from 'commander';
 import { isFisherdError } from '../errors.js';
 import { log } from '../log.js';
 import { startDaemon } from '../server/daemon.js';
-import { DEFAULT_SERVE_OPTIONS, SERVE_OPTION_SPECS, resolveServeOptions, type ServeOptions } from '../server/options.js';
+import { CONFIG_FILE_SPEC, DEFAULT_SERVE_OPTIONS, SERVE_OPTION_SPECS, resolveServeOptions, type ServeOptions } from '../server/options.js';
 import { createSessionEngineFactory } from '../server/session-adapter.js';
 
 function describeDefault(name: keyof ServeOptions): string {
   const value = DEFAULT_SERVE_OPTIONS[name];
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
   return value === undefined ? 'none' : String(value);
 }
 
@@ -30,13 +32,15 @@ function exitAfterLogs(code: number): void {
 export function registerServe(program: Command): Command {
   const serve = program
     .command('serve')
-    .description('run the daemon: WebSocket protocol, /livez, /readyz and /metrics on one port');
+    .description('run the daemon: WebSocket protocol, /livez, /readyz, /metrics and the dashboard (/) on one port')
+    .addHelpText('after', '\nEach option is also an environment variable and a key of the --config file (shown in brackets);\nprecedence: flag > environment > config file > default.');
+  serve.option(CONFIG_FILE_SPEC.flag, `${CONFIG_FILE_SPEC.help} [env ${CONFIG_FILE_SPEC.env}; default none]`);
   for (const name of Object.keys(SERVE_OPTION_SPECS) as (keyof ServeOptions)[]) {
     const spec = SERVE_OPTION_SPECS[name];
     const shownDefault = name === 'token' ? 'none' : describeDefault(name);
-    serve.option(spec.flag, `${spec.help} [env ${spec.env}; default ${shownDefault}]`);
+    serve.option(spec.flag, `${spec.help} [env ${spec.env}, file "${name}"; default ${shownDefault}]`);
   }
-  serve.action(async (flags: Partial<Record<keyof ServeOptions, string>>) => {
+  serve.action(async (flags: Partial<Record<keyof ServeOptions | 'config', string>>) => {
     let options: ServeOptions;
     try {
       options = resolveServeOptions(flags);
@@ -45,6 +49,7 @@ export function registerServe(program: Command): Command {
       process.exitCode = 2;
       return;
     }
+    log.level = options.logLevel;
     try {
       const engines = await createSessionEngineFactory(options.backend, log);
       const daemon = await startDaemon(options, { engines, logger: log });

@@ -1,6 +1,7 @@
 /**
  * The fisherd daemon: one HTTP server on one port for the WebSocket protocol (upgrades, bearer-token
- * checked) and the health and metrics endpoints; a registry of sessions; heartbeats; graceful shutdown.
+ * checked), the health and metrics endpoints and the live dashboard (src/server/dashboard/: the page at
+ * /, its updates on /dashboard/ws); a registry of sessions; heartbeats; graceful shutdown.
  *
  * Shutdown (`close()`, what SIGTERM/SIGINT call): stop accepting connections and sessions (/readyz turns
  * 503), let every session finish its queued steps, checkpoint every session, close the sockets with
@@ -17,8 +18,10 @@ import { isAuthorized } from './auth.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { Connection } from './connection.js';
 import { startHeartbeat, trackHeartbeat } from './heartbeat.js';
+import { createDashboardFeed, DashboardHub } from './dashboard/index.js';
 import { createHttpHandler } from './http-routes.js';
 import { createDaemonMetrics, type DaemonMetrics } from './metrics.js';
+import { combineObservers } from './observers.js';
 import type { ServeOptions } from './options.js';
 import type { SessionEngineFactory } from './session-engine.js';
 import type { SessionObserver } from './session-host.js';
@@ -54,6 +57,13 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
   metrics.backendInfo.set({ backend: deps.engines.backend.name, detail: deps.engines.backend.detail }, 1);
   const store = new CheckpointStore(options.dataDir);
   await store.init();
+  const dashboard = options.dashboard
+    ? new DashboardHub({ token: options.token, historyLimit: options.dashboardHistory, logger, onViewers: (n) => metrics.dashboardViewers.set(n) })
+    : undefined;
+  const observer = combineObservers(
+    [dashboard && createDashboardFeed(dashboard, { spectrumIntervalMs: options.dashboardSpectrumMs, logger }), deps.observer],
+    logger,
+  );
   const sessions = new SessionRegistry(
     {
       checkpointEvery: options.checkpointEvery,
@@ -63,16 +73,20 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
       idleMs: options.sessionIdleMs,
       drainTimeoutMs: options.drainTimeoutMs,
     },
-    { factory: deps.engines, store, metrics, logger, observer: deps.observer },
+    { factory: deps.engines, store, metrics, logger, observer },
   );
 
   let accepting = false;
   const connections = new Set<Connection>();
-  const http: Server = createServer(createHttpHandler({ registry: metrics.registry, isReady: () => accepting }));
+  const routes = createHttpHandler({ registry: metrics.registry, isReady: () => accepting });
+  const http: Server = createServer((req, res) => {
+    if (dashboard?.handleHttp(req, res) !== true) routes(req, res);
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    if (dashboard?.handleUpgrade(req, socket, head) === true) return; // its own token check (cookie or bearer)
     if (!accepting) {
       refuseUpgrade(socket, 503, 'Service Unavailable');
       return;
@@ -114,6 +128,7 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
       logger.info({ sessions: sessions.size, connections: connections.size }, 'shutting down: draining sessions');
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       await sessions.shutdown();
+      dashboard?.close(); // after the sessions, so that the pages saw them close
       for (const connection of connections) connection.close(1001, 'fisherd shutting down');
       stopHeartbeat();
       // Give the close handshakes a moment (timers kept referenced: the process must not end here), then

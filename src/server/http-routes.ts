@@ -42,7 +42,7 @@ export function createHttpHandler(deps: HttpRouteDeps): (req: IncomingMessage, r
         );
         return;
       default:
-        reply(res, 404, 'not found: fisherd serves WebSocket upgrades and GET /livez, /readyz, /metrics\n');
+        reply(res, 404, 'not found: fisherd serves WebSocket upgrades, GET /livez, /readyz, /metrics and (unless --dashboard off) the dashboard at /\n');
     }
   };
 }

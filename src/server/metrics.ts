@@ -9,7 +9,9 @@ import type { ErrorCode } from '../errors.js';
 export interface DaemonMetrics {
   readonly registry: Registry;
   readonly sessions: Gauge;
+  readonly sessionsOpened: Counter<'kind'>;
   readonly connections: Gauge;
+  readonly dashboardViewers: Gauge;
   readonly stepsTotal: Counter<'optimizer'>;
   readonly stepDuration: Histogram<'optimizer'>;
   readonly receivedBytes: Counter;
@@ -29,7 +31,14 @@ export function createDaemonMetrics(build: { version: string; protocolVersion: n
   const metrics = {
     registry,
     sessions: new Gauge({ name: 'fisherd_sessions', help: 'Sessions held in memory', registers }),
+    sessionsOpened: new Counter({
+      name: 'fisherd_sessions_opened_total',
+      help: 'Sessions brought into memory: created (kind "new") or restored from a checkpoint (kind "resumed")',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
     connections: new Gauge({ name: 'fisherd_connections', help: 'Open WebSocket connections', registers }),
+    dashboardViewers: new Gauge({ name: 'fisherd_dashboard_viewers', help: 'Open dashboard pages', registers }),
     stepsTotal: new Counter({ name: 'fisherd_steps_total', help: 'Optimization steps computed', labelNames: ['optimizer'] as const, registers }),
     stepDuration: new Histogram({
       name: 'fisherd_step_duration_seconds',

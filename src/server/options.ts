@@ -1,11 +1,17 @@
 /**
  * The daemon's options: one defaults literal, every option documented where it is defined, settable by a
- * CLI flag or a `FISHERD_*` environment variable (flag > env > default), validated once at start with a
- * message that names the flag and the variable (in the manner of ws's `WebSocketServer` options).
+ * CLI flag, a `FISHERD_*` environment variable or a key of a JSON config file (`--config FILE` /
+ * `FISHERD_CONFIG`), with precedence flag > env > file > default; validated once at start with a message
+ * that names the flag, the variable and, for a value from the file, the file and its key (in the manner
+ * of ws's `WebSocketServer` options).
  */
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { FisherdError } from '../errors.js';
 import type { BackendPreference } from '../linalg/select.js';
+
+/** pino's levels. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface ServeOptions {
   /** Interface to bind. Default "127.0.0.1". Anything but loopback requires `token`. */
@@ -34,6 +40,14 @@ export interface ServeOptions {
   readonly backend: BackendPreference;
   /** How long shutdown waits for in-flight steps before closing anyway, in ms. Default 10000. */
   readonly drainTimeoutMs: number;
+  /** Log level (pino): fatal, error, warn, info, debug, trace or silent. Default "info". */
+  readonly logLevel: LogLevel;
+  /** Serve the live dashboard at / (page) and /dashboard/ws (its updates). Default true. */
+  readonly dashboard: boolean;
+  /** Steps the dashboard keeps per session; longer runs are thinned evenly. Default 2000. */
+  readonly dashboardHistory: number;
+  /** Least time between two samples of a session's estimates for the dashboard, in ms. Default 2000. */
+  readonly dashboardSpectrumMs: number;
 }
 
 export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
@@ -50,6 +64,10 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   sessionIdleMs: 60_000,
   backend: 'auto',
   drainTimeoutMs: 10_000,
+  logLevel: 'info',
+  dashboard: true,
+  dashboardHistory: 2000,
+  dashboardSpectrumMs: 2000,
 };
 
 /** How each option is spelled on the command line and in the environment, and how it is parsed. */
@@ -65,38 +83,94 @@ export const SERVE_OPTION_SPECS = {
   heartbeatMs: { flag: '--heartbeat-ms <ms>', env: 'FISHERD_HEARTBEAT_MS', kind: 'integer', min: 0, max: 2 ** 31 - 1, help: 'ping interval (0 = off)' },
   maxSessions: { flag: '--max-sessions <n>', env: 'FISHERD_MAX_SESSIONS', kind: 'integer', min: 1, max: 1_000_000, help: 'sessions held in memory at once' },
   sessionIdleMs: { flag: '--session-idle-ms <ms>', env: 'FISHERD_SESSION_IDLE_MS', kind: 'integer', min: 0, max: 2 ** 31 - 1, help: 'how long an unattached session stays in memory' },
-  backend: { flag: '--backend <name>', env: 'FISHERD_BACKEND', kind: 'backend', help: 'compute backend: auto, reference, openblas, gpujs' },
+  backend: { flag: '--backend <name>', env: 'FISHERD_BACKEND', kind: 'enum', values: ['auto', 'reference', 'openblas', 'gpujs'], help: 'compute backend: auto, reference, openblas, gpujs' },
   drainTimeoutMs: { flag: '--drain-timeout-ms <ms>', env: 'FISHERD_DRAIN_TIMEOUT_MS', kind: 'integer', min: 0, max: 2 ** 31 - 1, help: 'how long shutdown waits for in-flight steps' },
+  logLevel: { flag: '--log-level <level>', env: 'FISHERD_LOG_LEVEL', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], help: 'log level: fatal, error, warn, info, debug, trace, silent' },
+  dashboard: { flag: '--dashboard <bool>', env: 'FISHERD_DASHBOARD', kind: 'boolean', help: 'serve the live dashboard at / (on or off)' },
+  dashboardHistory: { flag: '--dashboard-history <steps>', env: 'FISHERD_DASHBOARD_HISTORY', kind: 'integer', min: 2, max: 1_000_000, help: 'steps the dashboard keeps per session (thinned evenly beyond)' },
+  dashboardSpectrumMs: { flag: '--dashboard-spectrum-ms <ms>', env: 'FISHERD_DASHBOARD_SPECTRUM_MS', kind: 'integer', min: 100, max: 2 ** 31 - 1, help: 'least time between two eigenvalue/SNR samples of a session' },
 } as const satisfies Record<keyof ServeOptions, OptionSpec>;
 
+/** The config file option itself (not a ServeOptions field: it says where the others may come from). */
+export const CONFIG_FILE_SPEC = {
+  flag: '--config <file>', env: 'FISHERD_CONFIG', help: 'JSON file of options keyed by their names, e.g. {"port": 7070, "dataDir": "/data"} (docs/deploy.md)',
+} as const;
+
 type OptionSpec =
-  | { flag: string; env: string; kind: 'string' | 'backend'; help: string }
+  | { flag: string; env: string; kind: 'string' | 'boolean'; help: string }
+  | { flag: string; env: string; kind: 'enum'; values: readonly string[]; help: string }
   | { flag: string; env: string; kind: 'integer'; min: number; max: number; help: string };
 
-const BACKENDS = ['auto', 'reference', 'openblas', 'gpujs'];
+/** Where a raw value came from, for the error message. */
+type Source = { kind: 'flag' } | { kind: 'env' } | { kind: 'file'; path: string };
 
-function invalid(name: keyof ServeOptions, message: string): FisherdError {
+function invalid(name: keyof ServeOptions, message: string, source?: Source): FisherdError {
   const spec = SERVE_OPTION_SPECS[name];
-  return new FisherdError('INVALID_CONFIG', `${spec.flag.split(' ')[0]} / ${spec.env}: ${message}`, { field: name });
+  const where = source?.kind === 'file' ? ` (from "${name}" in ${source.path})` : '';
+  return new FisherdError('INVALID_CONFIG', `${spec.flag.split(' ')[0]} / ${spec.env}: ${message}${where}`, { field: name });
 }
 
-function parseValue(name: keyof ServeOptions, raw: string): string | number {
+const TRUE_WORDS = ['true', 'on', 'yes', '1'];
+const FALSE_WORDS = ['false', 'off', 'no', '0'];
+
+function parseValue(name: keyof ServeOptions, raw: string, source?: Source): string | number | boolean {
   const spec: OptionSpec = SERVE_OPTION_SPECS[name];
   switch (spec.kind) {
     case 'string':
-      if (raw.length === 0) throw invalid(name, 'must not be empty');
+      if (raw.length === 0) throw invalid(name, 'must not be empty', source);
       return raw;
-    case 'backend':
-      if (!BACKENDS.includes(raw)) throw invalid(name, `"${raw}" is not one of ${BACKENDS.join(', ')}`);
+    case 'enum':
+      if (!spec.values.includes(raw)) throw invalid(name, `"${raw}" is not one of ${spec.values.join(', ')}`, source);
       return raw;
+    case 'boolean': {
+      const word = raw.trim().toLowerCase();
+      if (TRUE_WORDS.includes(word)) return true;
+      if (FALSE_WORDS.includes(word)) return false;
+      throw invalid(name, `"${raw}" is not one of on, off (or true, false, yes, no, 1, 0)`, source);
+    }
     case 'integer': {
       const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
       if (!Number.isSafeInteger(value) || value < spec.min || value > spec.max) {
-        throw invalid(name, `"${raw}" is not an integer in [${spec.min}, ${spec.max}]`);
+        throw invalid(name, `"${raw}" is not an integer in [${spec.min}, ${spec.max}]`, source);
       }
       return value;
     }
   }
+}
+
+function configFileError(path: string, message: string): FisherdError {
+  return new FisherdError('INVALID_CONFIG', `${CONFIG_FILE_SPEC.flag.split(' ')[0]} / ${CONFIG_FILE_SPEC.env}: ${path}: ${message}`, { field: 'config' });
+}
+
+/**
+ * Reads a JSON config file: one object whose keys are option names (`port`, `dataDir`, ...) and whose
+ * values are strings, numbers or booleans (validated like the flags). Unknown keys are refused, so that
+ * a misspelt option does not silently fall back to its default.
+ */
+export function readServeConfigFile(path: string, read: (path: string) => string = (p) => readFileSync(p, 'utf8')): Partial<Record<keyof ServeOptions, string>> {
+  let text: string;
+  try {
+    text = read(path);
+  } catch (e) {
+    throw configFileError(path, `cannot read it (${e instanceof Error ? e.message : String(e)})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw configFileError(path, `is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw configFileError(path, 'must hold one JSON object of options');
+  const known = Object.keys(SERVE_OPTION_SPECS);
+  const out: Partial<Record<keyof ServeOptions, string>> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!known.includes(key)) throw configFileError(path, `unknown option "${key}"; the options are ${known.join(', ')}`);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw configFileError(path, `"${key}" must be a string, a number or a boolean`);
+    }
+    out[key as keyof ServeOptions] = String(value);
+  }
+  return out;
 }
 
 function isLoopback(host: string): boolean {
@@ -105,17 +179,23 @@ function isLoopback(host: string): boolean {
 
 /**
  * Resolves the options: for each, the flag's value if given, else the environment variable, else the
- * default. Throws INVALID_CONFIG naming the flag and the variable on the first bad value or contradiction.
+ * config file's key (file from `flags.config`, else FISHERD_CONFIG), else the default. Throws
+ * INVALID_CONFIG naming the flag and the variable (and the file) on the first bad value or contradiction.
  */
 export function resolveServeOptions(
-  flags: Partial<Record<keyof ServeOptions, string | number | undefined>>,
+  flags: Partial<Record<keyof ServeOptions | 'config', string | number | boolean | undefined>>,
   env: NodeJS.ProcessEnv = process.env,
+  readFile?: (path: string) => string,
 ): ServeOptions {
+  const configPath = flags.config !== undefined ? String(flags.config) : env[CONFIG_FILE_SPEC.env];
+  const fromFile = configPath === undefined || configPath === '' ? {} : readServeConfigFile(configPath, readFile);
   const resolved: Record<string, unknown> = { ...DEFAULT_SERVE_OPTIONS };
   for (const name of Object.keys(SERVE_OPTION_SPECS) as (keyof ServeOptions)[]) {
     const fromFlag = flags[name];
-    const raw = fromFlag !== undefined ? String(fromFlag) : env[SERVE_OPTION_SPECS[name].env];
-    if (raw !== undefined) resolved[name] = parseValue(name, raw);
+    const fromEnv = env[SERVE_OPTION_SPECS[name].env];
+    if (fromFlag !== undefined) resolved[name] = parseValue(name, String(fromFlag), { kind: 'flag' });
+    else if (fromEnv !== undefined) resolved[name] = parseValue(name, fromEnv, { kind: 'env' });
+    else if (fromFile[name] !== undefined) resolved[name] = parseValue(name, fromFile[name], { kind: 'file', path: configPath! });
   }
   const options = resolved as unknown as ServeOptions;
   if (!isLoopback(options.host) && options.token === undefined) {

@@ -43,7 +43,11 @@ export interface Peer {
  */
 export interface SessionObserver {
   onOpen?(event: { sessionId: string; config: SessionConfig; resumedStep: number }): void;
-  onStep?(event: { sessionId: string; config: SessionConfig; contributions: readonly StepContribution[]; outcome: StepOutcome }): void;
+  onStep?(event: {
+    sessionId: string; config: SessionConfig; contributions: readonly StepContribution[]; outcome: StepOutcome;
+    /** Reads the session's estimates as of this step (the dashboard samples them); call it only during the event. */
+    estimates: SessionEngine['estimates'];
+  }): void;
   onClose?(event: { sessionId: string; lastStep: number }): void;
 }
 
@@ -256,6 +260,7 @@ export class SessionHost {
     this.deps.metrics.stepDuration.observe(labels, (performance.now() - job.assembledAt) / 1000);
     this.notify('onStep', () => this.deps.observer?.onStep?.({
       sessionId: this.id, config: this.engine.config, contributions: job.contributions.map((c) => c.data), outcome,
+      estimates: (query) => this.engine.estimates(query),
     }));
     const every = this.deps.options.checkpointEvery;
     if (every > 0 && outcome.step % every === 0) void this.checkpoint();

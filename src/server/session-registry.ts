@@ -58,6 +58,7 @@ export class SessionRegistry {
     const host = this.host(id, engine, 0);
     host.attach(peer);
     this.deps.logger.info({ sessionId: id, dim: engine.config.dim, optimizer: engine.optimizerName, workers: engine.workers }, 'session created');
+    this.deps.metrics.sessionsOpened.inc({ kind: 'new' });
     this.notifyOpen(host, 0);
     return host;
   }
@@ -94,6 +95,7 @@ export class SessionRegistry {
     const engine = await this.deps.factory.restore(snapshot);
     const host = this.host(id, engine, engine.lastStep);
     this.deps.logger.info({ sessionId: id, step: engine.lastStep }, 'session resumed from checkpoint');
+    this.deps.metrics.sessionsOpened.inc({ kind: 'resumed' });
     this.notifyOpen(host, engine.lastStep);
     return host;
   }

@@ -35,6 +35,8 @@ export interface DashboardOptions {
   readonly maxViewerBufferBytes?: number;
   /** Ping interval for open pages in ms; a page that missed the previous ping is dropped. Default 30000. */
   readonly pingIntervalMs?: number;
+  /** Told the number of open pages whenever it changes (the daemon's fisherd_dashboard_viewers gauge). */
+  readonly onViewers?: (viewers: number) => void;
   readonly logger?: Logger;
 }
 
@@ -71,7 +73,8 @@ function thin<T>(steps: readonly T[], limit: number): T[] {
 const MAX_STEPS_PER_FLUSH = 64;
 
 export class DashboardHub {
-  private readonly options: Required<Omit<DashboardOptions, 'token' | 'logger'>>;
+  private readonly options: Required<Omit<DashboardOptions, 'token' | 'logger' | 'onViewers'>>;
+  private readonly onViewers: (viewers: number) => void;
   private readonly token: string | undefined;
   private readonly logger: Logger;
   private readonly sessions = new Map<string, SessionEntry>();
@@ -93,6 +96,7 @@ export class DashboardHub {
       throw new RangeError(`dashboard historyLimit must be an integer ≥ 2, got ${this.options.historyLimit}`);
     }
     this.token = options.token;
+    this.onViewers = options.onViewers ?? (() => undefined);
     this.logger = (options.logger ?? defaultLogger).child({ component: 'dashboard' });
     this.flushTimer = setInterval(() => this.flush(), this.options.flushIntervalMs);
     this.flushTimer.unref();
@@ -285,6 +289,8 @@ export class DashboardHub {
         this.alive.set(ws, true);
         ws.on('pong', () => this.alive.set(ws, true));
         ws.on('error', () => ws.terminate());
+        ws.on('close', () => this.onViewers(this.wss.clients.size));
+        this.onViewers(this.wss.clients.size);
         ws.send(JSON.stringify(this.snapshot()));
         this.logger.debug({ viewers: this.wss.clients.size }, 'dashboard page connected');
       });
@@ -300,6 +306,10 @@ export class DashboardHub {
     clearInterval(this.pingTimer);
     this.flush();
     for (const ws of this.wss.clients) ws.close(1001, 'fisherd shutting down');
+    // A page that does not answer the close handshake is cut after a second.
+    setTimeout(() => {
+      for (const ws of this.wss.clients) ws.terminate();
+    }, 1000).unref();
     this.wss.close();
   }
 }

@@ -62,11 +62,15 @@ export const DASHBOARD_SCRIPT = String.raw`
     for (var t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
     return { lo: lo, hi: hi, ticks: ticks };
   }
+  // Decades on a log axis; with at most two decades shown, also 2× and 5× so that it stays readable.
   function logTicks(lo, hi) {
     var a = Math.floor(Math.log10(lo)), b = Math.ceil(Math.log10(hi));
     if (b - a < 1) { a -= 1; b += 1; }
     var ticks = [], every = Math.ceil((b - a) / 5);
-    for (var e = a; e <= b; e += every) ticks.push(Math.pow(10, e));
+    for (var e = a; e <= b; e += every) {
+      ticks.push(Math.pow(10, e));
+      if (b - a <= 2 && e < b) ticks.push(2 * Math.pow(10, e), 5 * Math.pow(10, e));
+    }
     return { lo: Math.pow(10, a), hi: Math.pow(10, b), ticks: ticks };
   }
   function linear(d0, d1, r0, r1) { return function (v) { return r0 + (v - d0) / (d1 - d0 || 1) * (r1 - r0); }; }
@@ -143,7 +147,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     else if (opts.log) { ys = logTicks(ylo, yhi); sy = logScale(ys.lo, ys.hi, f.y0, f.y1); }
     else { var pad = (yhi - ylo) * 0.08 || Math.abs(yhi) * 0.1 || 1; ys = niceTicks(ylo - pad, yhi + pad, 4); sy = linear(ys.lo, ys.hi, f.y0, f.y1); }
     yAxis(svg, f, sy, ys.ticks.filter(function (t) { return t >= ys.lo - 1e-12 && t <= ys.hi * (1 + 1e-12) + 1e-12; }));
-    xAxis(svg, f, sx, xs.ticks.filter(function (t) { return t >= xs.lo && t <= xs.hi && sx(t) < f.x1 - 34; }), 'step');
+    xAxis(svg, f, sx, xs.ticks.filter(function (t) { return t >= xs.lo && t <= xs.hi && sx(t) < f.x1 - 52; }), 'step');
     if (opts.reference !== undefined) {
       var ry = sy(opts.reference);
       el('line', { x1: f.x0, x2: f.x1, y1: ry, y2: ry, 'class': 'reference' }, svg);
