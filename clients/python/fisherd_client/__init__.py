@@ -1,0 +1,29 @@
+"""fisherd's Python client: stream gradients to a fisherd daemon and get preconditioned updates back.
+
+Blocking (``Client``) and asyncio (``AsyncClient``) APIs with the TypeScript client's semantics; PyTorch
+helpers live in ``fisherd_client.torch`` (imported on demand, so that this package needs only numpy,
+websockets and protobuf).
+"""
+from .async_client import PROTOCOL_VERSION, AsyncClient, Reconnect
+from .config import (
+    Adam, Block, Cosine, Exponential, Optimizer, Piecewise, SessionConfig, Structure, Track, Warmup,
+)
+from .errors import (
+    CLIENT_ERROR_CODES, DAEMON_ERROR_CODES, ConnectionClosed, FisherdError, NonFiniteError, RequestTimeout,
+    ResumeGap, ShapeError, Unauthorized,
+)
+from .local_daemon import LocalDaemon
+from .results import Diagnostics, Estimate, Estimates, ServerInfo, SessionInfo, Update
+from .step_input import StepInput
+from .sync_client import Client
+
+__version__ = '0.1.0'
+
+__all__ = [
+    'PROTOCOL_VERSION', 'AsyncClient', 'Client', 'Reconnect', 'LocalDaemon',
+    'SessionConfig', 'Optimizer', 'Adam', 'Block', 'Structure', 'Track',
+    'Exponential', 'Cosine', 'Warmup', 'Piecewise',
+    'StepInput', 'Update', 'Diagnostics', 'Estimates', 'Estimate', 'SessionInfo', 'ServerInfo',
+    'FisherdError', 'ShapeError', 'NonFiniteError', 'ConnectionClosed', 'RequestTimeout', 'ResumeGap',
+    'Unauthorized', 'DAEMON_ERROR_CODES', 'CLIENT_ERROR_CODES',
+]

@@ -1,0 +1,520 @@
+"""The asyncio fisherd client: one WebSocket connection to the daemon, one session at a time.
+
+    client = await AsyncClient.connect('ws://127.0.0.1:7070', token=token)
+    await client.open_session(SessionConfig(dim=D, optimizer=Optimizer('ngd', step_size=0.1, damping=1e-3)))
+    update = await client.step(reduction='sum', per_example_grads=g, sampled_label_grads=g_tilde)
+    theta += update.delta
+    await client.close()
+
+Same API and semantics as the TypeScript client (clients/ts/src/client.ts), in Python's names.
+
+Reconnect and resume: when the connection drops (network, daemon restart), the client reconnects with
+exponential back-off, re-attaches to its session and carries on: a step whose update was lost is answered
+from the daemon's last update, a step the daemon never applied is sent again. When the daemon resumed
+from an older checkpoint than the client's position, the pending step fails with ``ResumeGap``
+(``resumed_step`` says where): the training loop must send the steps from there again.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional, Union
+
+from websockets.exceptions import ConnectionClosed as _WsConnectionClosed
+
+from . import fisherd_pb2 as pb
+from .config import SessionConfig, config_to_wire
+from .errors import FisherdError, fisherd_error
+from .results import (
+    Estimates, ServerInfo, SessionInfo, Update, error_from_wire, estimates_from_wire, session_from_wire,
+    update_from_wire,
+)
+from .resume import plan_resume
+from .step_input import StepInput, encode_step
+from .transport import (
+    FRAME_MARGIN_BYTES, UNATTACHED_MAX_FRAME_BYTES, close_code, dial, max_frame_bytes_for, set_max_frame_bytes,
+)
+
+log = logging.getLogger('fisherd_client')
+
+#: The protocol version this client speaks (proto ``PROTOCOL_VERSION_CURRENT``).
+PROTOCOL_VERSION = pb.PROTOCOL_VERSION_CURRENT
+
+#: Close codes after which reconnecting cannot help (src/errors.ts).
+_FATAL_CLOSE_CODES = {1002: 'UNSUPPORTED_VERSION', 1008: 'UNAUTHORIZED'}
+#: Errors after which a reconnect attempt stops trying.
+_FATAL_RECONNECT_CODES = ('UNAUTHORIZED', 'UNSUPPORTED_VERSION', 'UNKNOWN_SESSION')
+
+
+@dataclass(frozen=True)
+class Reconnect:
+    """Reconnect policy: ``retries`` tries, waiting ``min_delay`` seconds before the first and doubling up
+    to ``max_delay``. Default 10 tries, 0.1 s doubling to 5 s (about 26 s in all)."""
+
+    retries: int = 10
+    min_delay: float = 0.1
+    max_delay: float = 5.0
+
+
+class _Pending:
+    __slots__ = ('kind', 'frame', 'step', 'future')
+
+    def __init__(self, kind: str, frame: bytes, step: Optional[int], future: 'asyncio.Future[pb.ServerMessage]') -> None:
+        self.kind = kind  # hello, open, step, estimates, close
+        self.frame = frame  # the encoded ClientMessage, sent again after a reconnect
+        self.step = step
+        self.future = future
+
+
+class AsyncClient:
+    """An asyncio client of one fisherd daemon. Create it with ``await AsyncClient.connect(url, ...)``.
+
+    Options (keyword arguments of ``connect``):
+        token: bearer token, sent on the upgrade as ``Authorization: Bearer …`` (required when the daemon
+            has one). Default none.
+        client_name: name for the daemon's logs. Default ``"fisherd-python-client"``.
+        worker_id: this client's worker id in data-parallel sessions. Default 0.
+        reconnect: ``True`` (default policy), ``False``, or a ``Reconnect``.
+        request_timeout: seconds a request waits for its answer before ``RequestTimeout``. Default 120.
+        max_frame_bytes: largest daemon frame accepted. Default: from the session's D once one is attached
+            (``transport.max_frame_bytes_for``: 32·D bytes + 1 MiB, room for estimates with all diagonals),
+            and the daemon's own 256 MiB default before (the answer to ``resume_session`` carries a D-long
+            update before the client knows D). Requests whose answer cannot fit fail with
+            ``FRAME_TOO_LARGE`` before they are sent.
+        open_timeout: seconds to wait for the WebSocket handshake. Default 10.
+        on_notice: called with errors the daemon sends without a request of this client to answer (e.g.
+            WORKER_TIMEOUT for a step this worker had not contributed to yet, or SHUTTING_DOWN), on the
+            event loop's thread. Default: ignored.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: Optional[str] = None,
+        client_name: str = 'fisherd-python-client',
+        worker_id: int = 0,
+        reconnect: Union[bool, Reconnect] = True,
+        request_timeout: float = 120.0,
+        max_frame_bytes: Optional[int] = None,
+        open_timeout: float = 10.0,
+        on_notice: Optional[Callable[[FisherdError], None]] = None,
+    ) -> None:
+        self.url = url
+        self._token = token
+        self._client_name = client_name
+        self._worker_id = worker_id
+        self._reconnect_policy: Optional[Reconnect] = (
+            Reconnect() if reconnect is True else reconnect if isinstance(reconnect, Reconnect) else None)
+        self._request_timeout = request_timeout
+        self._max_frame_bytes = max_frame_bytes
+        self._open_timeout = open_timeout
+        self._on_notice = on_notice
+        self._ws: Any = None
+        self._reader: Optional['asyncio.Task[None]'] = None
+        self._pending: Dict[int, _Pending] = {}
+        self._next_request_id = 1
+        self._session: Optional[SessionInfo] = None
+        self._last_step = 0
+        self._next_step = 1
+        self._reconnecting: Optional['asyncio.Task[None]'] = None
+        # Frames go out in the order their requests were made, also across a reconnect (see _resume).
+        self._send_lock = asyncio.Lock()
+        self._closed_by_user = False
+        self._server = ServerInfo(0, '', '')
+
+    @classmethod
+    async def connect(cls, url: str, **options: Any) -> 'AsyncClient':
+        """Connects, says hello and returns once the daemon has answered (options: see the class)."""
+        client = cls(url, **options)
+        try:
+            await client._open()
+        except BaseException:
+            client._closed_by_user = True
+            await client._drop_socket()
+            raise
+        return client
+
+    async def __aenter__(self) -> 'AsyncClient':
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # ---- public API -------------------------------------------------------------------------------
+
+    @property
+    def server(self) -> ServerInfo:
+        """The daemon's protocol version, fisherd version and compute backend (from its Welcome)."""
+        return self._server
+
+    @property
+    def session(self) -> Optional[SessionInfo]:
+        """The session this client is attached to."""
+        return self._session
+
+    @property
+    def session_id(self) -> Optional[str]:
+        return None if self._session is None else self._session.session_id
+
+    @property
+    def last_step(self) -> int:
+        """The last step whose update this client received (or at which it resumed)."""
+        return self._last_step
+
+    @property
+    def worker_id(self) -> int:
+        return self._worker_id
+
+    async def open_session(self, config: SessionConfig) -> SessionInfo:
+        """Creates a session."""
+        self._require_no_session()
+        message = pb.ClientMessage()
+        config_to_wire(config, message.open_session.config)  # raises INVALID_CONFIG before sending
+        return self._attached(await self._request('open', message))
+
+    async def resume_session(self, session_id: str) -> SessionInfo:
+        """Attaches to an existing session: another worker's, or one to resume after a disconnect or a
+        daemon restart (at its last checkpoint)."""
+        self._require_no_session()
+        message = pb.ClientMessage()
+        message.open_session.session_id = session_id
+        return self._attached(await self._request('open', message))
+
+    async def step(self, contribution: Optional[StepInput] = None, /, **fields: Any) -> Update:
+        """Sends this worker's contribution to a step and returns the step's update Δθ.
+
+        Give a ``StepInput`` or its fields as keywords (``reduction``, ``per_example_grads``, ...). Shapes,
+        NaN/±Inf and block names are checked against the session before anything is sent.
+        """
+        session = self._require_session('step()')
+        if contribution is None:
+            contribution = StepInput(**fields)
+        elif fields:
+            raise TypeError('give a StepInput or keyword fields, not both')
+        step = contribution.step if contribution.step is not None else self._next_step
+        worker_id = contribution.worker_id if contribution.worker_id is not None else self._worker_id
+        message = pb.ClientMessage()
+        encode_step(contribution, session, step, worker_id, message.step)
+        self._check_reply_fits(4 * session.dim, 'the update (4·D bytes)', step)
+        previous, self._next_step = self._next_step, step + 1
+        try:
+            reply = await self._request('step', message, step)
+        except FisherdError as e:
+            if e.code != 'RESUME_GAP':
+                if contribution.step is None:
+                    # The daemon did not apply the step: the next call without an explicit step sends it again.
+                    self._next_step = min(self._next_step, step)
+                elif self._next_step == step + 1:
+                    # A wrong explicit step does not move the client's own count.
+                    self._next_step = previous
+            raise
+        update = update_from_wire(reply.update, session)
+        self._last_step = max(self._last_step, update.step)
+        return update
+
+    async def estimates(self, top_k: Optional[int] = None, include_diagonals: bool = False) -> Estimates:
+        """The session's current estimates: top eigenvalues (``top_k``, daemon default 5, at most 64),
+        traces, the EF-vs-Fisher cosine and, with ``include_diagonals``, the D-long diagonals and ḡ."""
+        session = self._require_session('estimates()')
+        if include_diagonals:
+            track = session.config.track
+            tracked = 3 if track is None else int(track.empirical_fisher) + int(track.fisher) + int(track.noise)
+            self._check_reply_fits(8 * session.dim * (tracked + 1), f'{tracked} float64 diagonals and ḡ (8·D bytes each)')
+        message = pb.ClientMessage()
+        message.estimates_request.top_k = top_k or 0
+        message.estimates_request.include_diagonals = include_diagonals
+        reply = await self._request('estimates', message)
+        return estimates_from_wire(reply.estimates, session.dim)
+
+    async def close_session(self, discard: bool = False) -> int:
+        """Detaches from the session, which the daemon checkpoints and keeps resumable (unless ``discard``).
+        Returns the session's last step."""
+        if self._session is None:
+            return self._last_step
+        message = pb.ClientMessage()
+        message.close_session.discard = discard
+        # Widen the frame limit for whatever session comes next now, not after the answer: the legacy
+        # protocol applies a new limit from the frame after the one it is waiting for (set_max_frame_bytes).
+        self._widen_frame_limit()
+        try:
+            reply = await self._request('close', message)
+        except BaseException:
+            if self._ws is not None:
+                set_max_frame_bytes(self._ws, self._frame_limit())
+            raise
+        self._session = None
+        return reply.session_closed.step if reply.HasField('session_closed') else self._last_step
+
+    async def close(self) -> None:
+        """Closes the session (if any, keeping it resumable) and the connection."""
+        if self._session is not None and self._is_open():
+            try:
+                await self.close_session()
+            except FisherdError:
+                pass
+        self._closed_by_user = True
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
+        self._reject_all(fisherd_error('CONNECTION_CLOSED', 'the client was closed'))
+        await self._drop_socket()
+
+    # ---- connection -------------------------------------------------------------------------------
+
+    def _frame_limit(self) -> int:
+        if self._max_frame_bytes is not None:
+            return self._max_frame_bytes
+        return UNATTACHED_MAX_FRAME_BYTES if self._session is None else max_frame_bytes_for(self._session.dim)
+
+    def _widen_frame_limit(self) -> None:
+        if self._ws is not None and self._max_frame_bytes is None:
+            set_max_frame_bytes(self._ws, UNATTACHED_MAX_FRAME_BYTES)
+
+    def _check_reply_fits(self, payload_bytes: int, what: str, step: Optional[int] = None) -> None:
+        """Refuses a request whose answer this client would refuse (and drop the connection over)."""
+        needed = payload_bytes + FRAME_MARGIN_BYTES
+        if needed > self._frame_limit():
+            raise fisherd_error(
+                'FRAME_TOO_LARGE',
+                f'the answer carries {what}, about {needed} bytes, over this client\'s max_frame_bytes '
+                f'({self._frame_limit()}): raise max_frame_bytes', field='max_frame_bytes', step=step, local=True)
+
+    def _is_open(self) -> bool:
+        return self._ws is not None and not self._ws_closed(self._ws)
+
+    @staticmethod
+    def _ws_closed(ws: Any) -> bool:
+        closed = getattr(ws, 'closed', None)  # legacy protocol
+        if closed is not None:
+            return bool(closed)
+        return getattr(getattr(ws, 'state', None), 'name', 'CLOSED') in ('CLOSING', 'CLOSED')
+
+    async def _open(self) -> None:
+        ws = await dial(self.url, self._token, self._frame_limit(), self._open_timeout)
+        self._ws = ws
+        self._reader = asyncio.ensure_future(self._read(ws))
+        message = pb.ClientMessage()
+        message.hello.protocol_version = PROTOCOL_VERSION
+        message.hello.client_name = self._client_name
+        welcome = (await self._request('hello', message)).welcome
+        self._server = ServerInfo(welcome.protocol_version, welcome.server_version, welcome.backend)
+
+    async def _drop_socket(self) -> None:
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            try:
+                await asyncio.wait_for(ws.close(1000, 'client closed'), timeout=5)
+            except Exception:  # already closed or unreachable: nothing more to do
+                pass
+        if self._reader is not None and self._reader is not asyncio.current_task():
+            self._reader.cancel()
+
+    async def _read(self, ws: Any) -> None:
+        code, reason, by_client = 1006, '', False
+        try:
+            while True:
+                frame = await ws.recv()
+                self._receive(frame)
+        except _WsConnectionClosed as e:
+            code, reason, by_client = close_code(e)
+        except asyncio.CancelledError:
+            return
+        except Exception as e:  # a bug in frame handling must not leave requests hanging
+            log.exception('fisherd client: reading a frame failed')
+            reason = f'{type(e).__name__}: {e}'
+        self._lost(ws, code, reason, by_client)
+
+    def _receive(self, frame: Union[bytes, str]) -> None:
+        if isinstance(frame, str):
+            return  # text frames are not part of the protocol
+        message = pb.ServerMessage()
+        try:
+            message.ParseFromString(frame)
+        except Exception:
+            return  # a frame this client cannot read: nothing to answer
+        kind = message.WhichOneof('kind')
+        if kind is None:
+            return
+        pending = self._pending.get(message.request_id) if message.request_id else None
+        if kind == 'error':
+            error = error_from_wire(message.error)
+            if pending is not None:
+                self._settle(message.request_id, error)
+            elif self._on_notice is not None:
+                # Unsolicited (e.g. another worker's step timed out before this one contributed): it fails
+                # nothing of this client's (its own contributions are answered by request id), so it is
+                # only reported.
+                try:
+                    self._on_notice(error)
+                except Exception:
+                    log.exception('fisherd client: on_notice raised')
+            return
+        if kind == 'update' and message.update.step:
+            self._last_step = max(self._last_step, message.update.step)
+        if pending is not None:
+            self._settle(message.request_id, message)
+
+    def _settle(self, request_id: int, outcome: Union[pb.ServerMessage, FisherdError]) -> None:
+        pending = self._pending.pop(request_id, None)
+        if pending is None or pending.future.done():
+            return
+        if isinstance(outcome, FisherdError):
+            pending.future.set_exception(outcome)
+        else:
+            pending.future.set_result(outcome)
+
+    async def _request(self, kind: str, message: pb.ClientMessage, step: Optional[int] = None) -> pb.ServerMessage:
+        request_id = self._next_request_id
+        self._next_request_id += 1
+        message.request_id = request_id
+        frame = message.SerializeToString()
+        future: 'asyncio.Future[pb.ServerMessage]' = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = _Pending(kind, frame, step, future)
+        # While reconnecting, the request waits in `_pending` and is sent once the session is restored.
+        if self._reconnecting is None or kind in ('hello', 'open'):
+            await self._transmit(frame)
+        try:
+            return await asyncio.wait_for(future, timeout=self._request_timeout)
+        except asyncio.TimeoutError:
+            self._pending.pop(request_id, None)
+            raise fisherd_error('TIMEOUT', f'no answer to {kind} within {self._request_timeout} s', step=step) from None
+        finally:
+            if not future.done():
+                future.cancel()  # the caller was cancelled: nobody waits for the answer any more
+                self._pending.pop(request_id, None)
+
+    async def _transmit(self, frame: bytes) -> None:
+        async with self._send_lock:
+            await self._send(frame)
+
+    async def _send(self, frame: bytes) -> None:
+        """Sends one frame; the caller holds ``_send_lock``."""
+        if self._is_open():
+            try:
+                await self._ws.send(frame)
+            except _WsConnectionClosed:
+                pass  # the reader sees the close and reconnects or fails the pending requests
+
+    def _attached(self, reply: pb.ServerMessage) -> SessionInfo:
+        session = session_from_wire(reply.session_opened)
+        self._session = session
+        self._last_step = session.resumed_step
+        self._next_step = session.resumed_step + 1
+        if self._ws is not None:
+            set_max_frame_bytes(self._ws, self._frame_limit())
+        return session
+
+    def _require_no_session(self) -> None:
+        if self._session is not None:
+            raise fisherd_error(
+                'UNEXPECTED_MESSAGE',
+                f'this client is attached to session {self._session.session_id}; close_session() first', local=True)
+
+    def _require_session(self, what: str) -> SessionInfo:
+        if self._session is None:
+            raise fisherd_error('UNEXPECTED_MESSAGE', f'open or resume a session before {what}', local=True)
+        return self._session
+
+    def _reject_all(self, error: FisherdError, kinds: Optional[tuple] = None) -> None:
+        for request_id, p in list(self._pending.items()):
+            if kinds is None or p.kind in kinds:
+                self._settle(request_id, error)
+
+    # ---- reconnect and resume ---------------------------------------------------------------------
+
+    def _lost(self, ws: Any, code: int, reason: str, by_client: bool) -> None:
+        if ws is not self._ws or self._closed_by_user:
+            return
+        said = f'{code}{": " + reason if reason else ""}'
+        if self._reconnecting is not None:
+            # A connection opened by the reconnect loop dropped during its handshake: that attempt fails.
+            self._reject_all(fisherd_error('CONNECTION_CLOSED', f'the connection closed during the handshake ({said})'),
+                             ('hello', 'open'))
+            return
+        if code == 1009:
+            # Sending or receiving the same frames again would fail again.
+            message = (f'a daemon frame exceeded this client\'s max_frame_bytes ({self._frame_limit()}); raise it'
+                       if by_client else 'the daemon closed the connection: a frame exceeded its --max-frame-bytes (1009)')
+            self._reject_all(fisherd_error('FRAME_TOO_LARGE', message), ('step', 'estimates'))
+        fatal = _FATAL_CLOSE_CODES.get(code)
+        if fatal is not None or self._reconnect_policy is None:
+            self._ws = None
+            self._reject_all(fisherd_error(fatal or 'CONNECTION_CLOSED', f'connection closed ({said})'))
+            return
+        log.info('fisherd client: connection to %s lost (%s); reconnecting', self.url, said)
+        task = asyncio.ensure_future(self._reconnect(self._reconnect_policy))
+        self._reconnecting = task
+
+        def done(_: object) -> None:
+            if self._reconnecting is task:
+                self._reconnecting = None
+
+        task.add_done_callback(done)
+
+    async def _reconnect(self, policy: Reconnect) -> None:
+        # The hello/open of the lost connection will never be answered: fail them (connect() callers retry).
+        self._reject_all(fisherd_error('CONNECTION_CLOSED', 'the connection closed during the handshake'), ('hello', 'open'))
+        delay = policy.min_delay
+        for attempt in range(1, policy.retries + 1):
+            if self._closed_by_user:
+                return
+            await asyncio.sleep(delay)
+            delay = min(2 * delay, policy.max_delay)
+            try:
+                await self._open()
+                await self._resume()
+                log.info('fisherd client: reconnected to %s (attempt %d)', self.url, attempt)
+                return
+            except FisherdError as e:
+                if e.code in _FATAL_RECONNECT_CODES:
+                    self._reject_all(e)
+                    return
+                log.debug('fisherd client: reconnect attempt %d failed: %s', attempt, e)
+        self._reject_all(fisherd_error(
+            'CONNECTION_CLOSED', f'lost the connection to {self.url} and could not reconnect after {policy.retries} tries'))
+
+    async def _resume(self) -> None:
+        """Re-attaches to the session (if any) and settles or re-sends what was pending.
+
+        Ordering: the pending frames are chosen and sent while holding ``_send_lock``, and only then do new
+        requests stop waiting for the reconnect; a request made meanwhile is in ``_pending`` when the
+        choice is made, or is sent after the re-sent frames.
+        """
+        opened = None
+        if self._session is not None:
+            message = pb.ClientMessage()
+            message.open_session.session_id = self._session.session_id
+            opened = (await self._request('open', message)).session_opened
+        async with self._send_lock:
+            if not self._is_open():
+                raise fisherd_error('CONNECTION_CLOSED', 'the connection closed while resuming')
+            frames = self._frames_to_resend(opened)
+            self._reconnecting = None
+            for frame in frames:
+                await self._send(frame)
+
+    def _frames_to_resend(self, opened: Optional[pb.SessionOpened]) -> list:
+        """Settles the pending steps the resumed session answers or cannot take (resume.py), and returns
+        the frames to send again, in order (no awaits: nothing changes ``_pending`` meanwhile)."""
+        if opened is None:
+            return []  # no session: no step, estimates or close can be pending
+        resumed = opened.resumed_step
+        self._last_step = resumed
+        last_update = opened.last_update if opened.HasField('last_update') else None
+        plan = plan_resume(((rid, p.step or 0) for rid, p in self._pending.items() if p.kind == 'step'),
+                           resumed, None if last_update is None else last_update.step)
+        for request_id in plan.from_last_update:
+            reply = pb.ServerMessage(request_id=request_id)
+            reply.update.CopyFrom(last_update)
+            self._settle(request_id, reply)
+        for request_id, step in plan.gaps:
+            self._settle(request_id, fisherd_error(
+                'RESUME_GAP',
+                f'the session resumed at step {resumed} (its last checkpoint), but this step is {step}: '
+                f'send the steps from {resumed + 1} again',
+                step=step, resumed_step=resumed))
+        self._next_step = min(self._next_step, plan.next_step)
+        frames = [self._pending[request_id].frame for request_id in plan.resend]
+        frames.extend(p.frame for p in self._pending.values() if p.kind in ('estimates', 'close'))
+        return frames

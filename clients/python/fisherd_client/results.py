@@ -1,0 +1,185 @@
+"""What the daemon sends back, as Python values: session info, updates with diagnostics, estimates, errors.
+
+Mirrors src/protocol/step-codec.ts ``UpdateData`` and src/protocol/estimates-codec.ts ``EstimatesData``.
+Δθ arrives as D little-endian float32 and becomes a writable ``np.float32`` array; the estimates'
+diagonals and ḡ arrive as float64 (so that resumed sessions compare bit for bit) and stay float64.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping, Optional, Tuple
+
+import numpy as np
+
+from . import fisherd_pb2 as pb
+from .config import Block, SessionConfig, config_from_wire
+from .errors import FisherdError, fisherd_error
+from .payloads import read_float32, read_float64
+
+
+_ERROR_NAMES = {value: name[len('ERROR_CODE_'):] for name, value in pb.ErrorCode.items()}
+
+
+def error_from_wire(e: pb.Error) -> FisherdError:
+    """The typed error an ``Error`` frame describes (unknown codes from a newer daemon read as INTERNAL)."""
+    return fisherd_error(
+        _ERROR_NAMES.get(e.code, 'INTERNAL'), e.message,
+        field=e.field or None, step=e.step if e.HasField('step') else None,
+    )
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """The daemon's ``Welcome``: protocol version, fisherd version and compute backend."""
+
+    protocol_version: int
+    server_version: str
+    backend: str
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """The session a client is attached to.
+
+    Attributes:
+        session_id: the id to resume the session with.
+        resumed_step: the last step the session had applied when this client attached (0 for a new one).
+        config: the session's configuration as the daemon normalized it.
+        blocks: the parameter blocks in order (one block ``'params'`` when the config gave none).
+    """
+
+    session_id: str
+    resumed_step: int
+    config: SessionConfig
+    blocks: Tuple[Block, ...]
+
+    @property
+    def dim(self) -> int:
+        """D, the number of parameters."""
+        return self.config.dim
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    """Diagnostics of one update (proto ``Diagnostics``).
+
+    Attributes:
+        loss: sample-weighted mean of the workers' losses, when they sent them.
+        batch_size: b, the examples in the merged minibatch.
+        update_norm: ‖Δθ‖₂.
+        compute_seconds: seconds the daemon spent computing the update.
+        values: further named scalars from the optimizer (e.g. ``gradNorm``, ``cosineEfFisher``, ``meanSnr``).
+    """
+
+    loss: Optional[float]
+    batch_size: int
+    update_norm: float
+    compute_seconds: float
+    values: Dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Update:
+    """One step's update: apply it as θ ← θ + Δθ.
+
+    Attributes:
+        session_id: the session.
+        step: the step this update completes.
+        delta: Δθ, D float32.
+        diagnostics: the step's diagnostics.
+        blocks: Δθ split by parameter block (views into ``delta``), in the session's block order.
+    """
+
+    session_id: str
+    step: int
+    delta: np.ndarray
+    diagnostics: Diagnostics
+    blocks: Mapping[str, np.ndarray]
+
+
+def split_blocks(vector: np.ndarray, blocks: Tuple[Block, ...]) -> Dict[str, np.ndarray]:
+    """Views into ``vector``, one per block, in block order."""
+    out: Dict[str, np.ndarray] = {}
+    offset = 0
+    for block in blocks:
+        out[block.name] = vector[offset:offset + block.size]
+        offset += block.size
+    return out
+
+
+def session_from_wire(opened: pb.SessionOpened) -> SessionInfo:
+    config = config_from_wire(opened.config)
+    return SessionInfo(opened.session_id, opened.resumed_step, config, config.resolved_blocks())
+
+
+def update_from_wire(w: pb.Update, session: SessionInfo) -> Update:
+    delta = read_float32(w.delta, 'update.delta', session.dim)
+    d = w.diagnostics
+    diagnostics = Diagnostics(
+        loss=d.loss if d.HasField('loss') else None,
+        batch_size=d.batch_size,
+        update_norm=d.update_norm,
+        compute_seconds=d.compute_seconds,
+        values=dict(d.values),
+    )
+    return Update(w.session_id, w.step, delta, diagnostics, split_blocks(delta, session.blocks))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One running estimate (bias-corrected).
+
+    Attributes:
+        kind: ``'empirical_fisher'`` (Ẽ), ``'fisher'`` (F) or ``'noise'`` (S = C/b).
+        diagonal: D float64 (only when asked for with ``include_diagonals``).
+        top_eigenvalues: the largest eigenvalues, descending.
+        trace: the trace.
+    """
+
+    kind: str
+    diagonal: Optional[np.ndarray]
+    top_eigenvalues: List[float]
+    trace: float
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """A session's current estimates (proto ``Estimates``).
+
+    Attributes:
+        session_id: the session.
+        step: the last completed step the estimates include.
+        estimates: one entry per tracked estimate, by kind (``'empirical_fisher'``, ``'fisher'``, ``'noise'``).
+        mean_grad: the bias-corrected running ḡ, D float64 (only with ``include_diagonals``).
+        cosine_ef_fisher: cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked.
+    """
+
+    session_id: str
+    step: int
+    estimates: Dict[str, Estimate]
+    mean_grad: Optional[np.ndarray]
+    cosine_ef_fisher: Optional[float]
+
+
+_ESTIMATE_KINDS = {
+    pb.Estimate.KIND_EMPIRICAL_FISHER: 'empirical_fisher',
+    pb.Estimate.KIND_FISHER: 'fisher',
+    pb.Estimate.KIND_NOISE: 'noise',
+}
+
+
+def estimates_from_wire(w: pb.Estimates, dim: int) -> Estimates:
+    out: Dict[str, Estimate] = {}
+    for e in w.estimates:
+        kind = _ESTIMATE_KINDS.get(e.kind)
+        if kind is None:
+            raise fisherd_error('INTERNAL', f'the daemon sent an estimate of unknown kind {e.kind}', field='estimates.kind')
+        diagonal = read_float64(e.diagonal, f'estimates.{kind}.diagonal', dim) if e.diagonal else None
+        out[kind] = Estimate(kind, diagonal, list(e.top_eigenvalues), e.trace)
+    return Estimates(
+        session_id=w.session_id,
+        step=w.step,
+        estimates=out,
+        mean_grad=read_float64(w.mean_grad, 'estimates.mean_grad', dim) if w.mean_grad else None,
+        cosine_ef_fisher=w.cosine_ef_fisher if w.HasField('cosine_ef_fisher') else None,
+    )
