@@ -131,7 +131,8 @@ export class FisherdClient {
   /** Sends this worker's contribution to a step; resolves with the step's update (Δθ). */
   async step(input: StepInput): Promise<UpdateData> {
     if (this.session === undefined) throw new FisherdClientError('UNEXPECTED_MESSAGE', 'open or resume a session before step()');
-    const step = input.step ?? this.nextStep;
+    const previousNext = this.nextStep;
+    const step = input.step ?? previousNext;
     this.nextStep = step + 1;
     const contribution: StepContribution = { ...input, step, workerId: input.workerId ?? this.options.workerId ?? 0 };
     try {
@@ -140,8 +141,9 @@ export class FisherdClient {
       this.lastCompletedStep = Math.max(this.lastCompletedStep, update.step);
       return update;
     } catch (e) {
-      // The daemon did not apply the step: the next call without an explicit step sends it again.
-      if (e instanceof FisherdClientError && e.code !== 'RESUME_GAP') this.nextStep = Math.min(this.nextStep, step);
+      // The daemon did not apply the step: the counter goes back to where it was before this call, so an
+      // automatic step is sent again and a rejected explicit index (say 7 while at 3) does not move it.
+      if (e instanceof FisherdClientError && e.code !== 'RESUME_GAP') this.nextStep = Math.min(this.nextStep, previousNext);
       throw e;
     }
   }
