@@ -2,10 +2,11 @@
  * Runs fisherd's benchmarks and writes bench/RESULTS.md: the machine (CPU model, cores, Node, BLAS), then
  * one table per benchmark. `npm run bench` = `npm run build && node dist/bench/run.js`.
  *
- * Flags: `--only=core,linalg,replay` runs a subset (default all); `--shrink=N` divides the core and kernel
- * benchmarks' dimensions by N (a quick smoke run; the file then says so); `--out=PATH` writes elsewhere.
- * Every benchmark carries its own baseline in the same run (numpy for core, the reference backend for the
- * kernels, a bare file read for replay), so numbers are comparable within a table, not across machines.
+ * Flags: `--only=core,linalg,replay,record` runs a subset (default all); `--shrink=N` divides the core and
+ * kernel benchmarks' dimensions by N (a quick smoke run; the file then says so); `--out=PATH` writes
+ * elsewhere. Every benchmark carries its own baseline in the same run (numpy for core, the reference
+ * backend for the kernels, a bare file read for replay, the daemon without recording for record), so
+ * numbers are comparable within a table, not across machines.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -14,9 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { createOpenBlasBackend } from '../src/linalg/openblas.js';
 import { runCoreBench, type CoreBenchResult } from './core.js';
 import { runLinalgBench, type BenchRow } from './linalg-kernels.js';
+import { runRecordOverheadBench, type RecordOverheadRow } from './record-overhead.js';
 import { runReplayBench, type ReplayBenchRow } from './replay.js';
 
-const BENCHES = ['core', 'linalg', 'replay'] as const;
+const BENCHES = ['core', 'linalg', 'replay', 'record'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 function flag(name: string): string | undefined {
@@ -107,8 +109,24 @@ function replaySection(rows: ReplayBenchRow[]): string {
   ].join('\n');
 }
 
+function recordSection(rows: RecordOverheadRow[]): string {
+  const first = rows[0]!;
+  return [
+    '## Recording overhead on the daemon\'s step round trip (bench/record-overhead.ts)',
+    '',
+    `One daemon per policy (child processes, reference backend), one session each (diagonal EFGD, D = ${first.dim},`,
+    `b = ${first.batchSize} per-example rows), sequential steps round-robin over the daemons; median of ${first.steps} steps.`,
+    '`× no recording` = median / the median without recording; `daemon CPU` = the daemon process\'s CPU time per step',
+    '(steadier than wall time on a shared machine; the rest of a policy\'s overhead is waiting for the disk).',
+    '',
+    table(['policy', 'ms / step', 'p90 ms', '× no recording', 'trace MB / step', 'daemon CPU ms / step'], rows.map((r) => [
+      r.policy, fmt(r.msPerStep), fmt(r.p90Ms), fmt(r.ratioToNoRecording), fmt(r.traceMbPerStep), fmt(r.daemonCpuMsPerStep),
+    ])),
+  ].join('\n');
+}
+
 /** Headings of each benchmark's section, to keep the sections of benchmarks not run this time. */
-const HEADINGS: Record<BenchName, string> = { core: '## Core', linalg: '## Kernels', replay: '## Trace replay' };
+const HEADINGS: Record<BenchName, string> = { core: '## Core', linalg: '## Kernels', replay: '## Trace replay', record: '## Recording overhead' };
 
 /** With `--only`, the sections of the other benchmarks from the existing file, marked as earlier results. */
 function keptSections(path: string, ran: readonly BenchName[]): string[] {
@@ -150,6 +168,10 @@ async function main(): Promise<void> {
   if (only.includes('replay')) {
     console.error('replay benchmark …');
     sections.push(replaySection(await runReplayBench()));
+  }
+  if (only.includes('record')) {
+    console.error('recording overhead benchmark …');
+    sections.push(recordSection(await runRecordOverheadBench()));
   }
 
   const header = [

@@ -6,6 +6,8 @@
  * Prints one line to stdout once listening — `fisherd listening on ws://HOST:PORT ...` — which scripts
  * and tests wait for (with `--port 0` it carries the port picked). SIGTERM or SIGINT drain the sessions,
  * checkpoint them, close the sockets with 1001 and exit 0; a second signal exits at once with 1.
+ * With `--record-dir` the line also says where traces go and how durably; the drain closes every trace
+ * after its session's final checkpoint.
  */
 import type { Command } from 'commander';
 import { isFisherdError } from '../errors.js';
@@ -54,7 +56,8 @@ export function registerServe(program: Command): Command {
       const engines = await createSessionEngineFactory(options.backend, log);
       const daemon = await startDaemon(options, { engines, logger: log });
       const host = daemon.address.host.includes(':') ? `[${daemon.address.host}]` : daemon.address.host;
-      console.log(`fisherd listening on ws://${host}:${daemon.address.port} (backend ${engines.backend.detail}; data ${options.dataDir})`);
+      const recording = options.recordDir === undefined ? '' : `; recording ${options.recordDir}, ${options.recordDurability}`;
+      console.log(`fisherd listening on ws://${host}:${daemon.address.port} (backend ${engines.backend.detail}; data ${options.dataDir}${recording})`);
 
       let stopping = false;
       const stop = (signal: NodeJS.Signals): void => {

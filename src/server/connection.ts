@@ -17,6 +17,7 @@ import {
 import { contributionFromWire } from '../protocol/step-codec.js';
 import { tokensEqual } from './auth.js';
 import type { DaemonMetrics } from './metrics.js';
+import { stepContributionBytes } from './recording.js';
 import type { SessionHost, Peer } from './session-host.js';
 import type { SessionRegistry } from './session-registry.js';
 
@@ -92,10 +93,11 @@ export class Connection implements Peer {
       this.fail(e, 0);
       return;
     }
-    this.inbox = this.inbox.then(() => this.handle(message)).catch((e: unknown) => this.fail(e, message.requestId));
+    this.inbox = this.inbox.then(() => this.handle(message, frame)).catch((e: unknown) => this.fail(e, message.requestId));
   }
 
-  private async handle(message: ClientMessage): Promise<void> {
+  /** `frame`: the message as received, whose StepContribution bytes a recorded session keeps as they are. */
+  private async handle(message: ClientMessage, frame: Uint8Array): Promise<void> {
     if (this.state === 'closed') return;
     const requestId = message.requestId;
     switch (message.kind) {
@@ -105,7 +107,7 @@ export class Connection implements Peer {
         return this.open(message.openSession!, requestId);
       case 'step': {
         const host = this.attached('step');
-        host.contribute(this, requestId, contributionFromWire(message.step!));
+        host.contribute(this, requestId, contributionFromWire(message.step!), stepContributionBytes(frame));
         return;
       }
       case 'estimatesRequest': {

@@ -5,8 +5,10 @@
  *
  * Shutdown (`close()`, what SIGTERM/SIGINT call): stop accepting connections and sessions (/readyz turns
  * 503), let every session finish its queued steps, checkpoint every session, close the sockets with
- * 1001 (going away), then stop the HTTP server.
+ * 1001 (going away), then stop the HTTP server. Recorded sessions' traces are closed after their final
+ * checkpoint (src/server/recording.ts).
  */
+import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -23,6 +25,7 @@ import { createHttpHandler } from './http-routes.js';
 import { createDaemonMetrics, type DaemonMetrics } from './metrics.js';
 import { combineObservers } from './observers.js';
 import type { ServeOptions } from './options.js';
+import { recordingOptionsOf, SessionRecorder, type TraceSinkOpener } from './recording.js';
 import type { SessionEngineFactory } from './session-engine.js';
 import type { SessionObserver } from './session-host.js';
 import { SessionRegistry } from './session-registry.js';
@@ -31,8 +34,10 @@ export interface DaemonDeps {
   /** Creates and restores sessions; owns the compute backend. */
   readonly engines: SessionEngineFactory;
   readonly logger?: Logger;
-  /** Observes every session (the trace-recording hook). */
+  /** Observes every session. */
   readonly observer?: SessionObserver;
+  /** Opens session traces (default `TraceWriter.open`); tests pass one that fails. */
+  readonly openTraceSink?: TraceSinkOpener;
 }
 
 export interface Daemon {
@@ -57,6 +62,11 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
   metrics.backendInfo.set({ backend: deps.engines.backend.name, detail: deps.engines.backend.detail }, 1);
   const store = new CheckpointStore(options.dataDir);
   await store.init();
+  // An unwritable --record-dir stops the start, rather than failing each session's recording later.
+  if (options.recordDir !== undefined) await mkdir(options.recordDir, { recursive: true });
+  const recorder = new SessionRecorder(recordingOptionsOf(options), {
+    metrics, logger, backend: deps.engines.backend.name, openSink: deps.openTraceSink,
+  });
   const dashboard = options.dashboard
     ? new DashboardHub({ token: options.token, historyLimit: options.dashboardHistory, logger, onViewers: (n) => metrics.dashboardViewers.set(n) })
     : undefined;
@@ -73,7 +83,7 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
       idleMs: options.sessionIdleMs,
       drainTimeoutMs: options.drainTimeoutMs,
     },
-    { factory: deps.engines, store, metrics, logger, observer },
+    { factory: deps.engines, store, metrics, logger, observer, recorder },
   );
 
   let accepting = false;
@@ -119,7 +129,10 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
   accepting = true;
   const bound = http.address() as AddressInfo;
   const address = { host: options.host, port: bound.port };
-  logger.info({ host: address.host, port: address.port, backend: deps.engines.backend.detail, dataDir: options.dataDir, auth: options.token !== undefined }, 'fisherd listening');
+  logger.info({
+    host: address.host, port: address.port, backend: deps.engines.backend.detail, dataDir: options.dataDir, auth: options.token !== undefined,
+    recordDir: options.recordDir, recordDurability: options.recordDurability,
+  }, 'fisherd listening');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -13,6 +13,9 @@ import type { BackendPreference } from '../linalg/select.js';
 /** pino's levels. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/** When a recorded trace is forced to disk (docs/trace-format.md, "Durability"). */
+export type RecordDurability = 'every-record' | 'periodic' | 'on-close';
+
 export interface ServeOptions {
   /** Interface to bind. Default "127.0.0.1". Anything but loopback requires `token`. */
   readonly host: string;
@@ -48,6 +51,21 @@ export interface ServeOptions {
   readonly dashboardHistory: number;
   /** Least time between two samples of a session's estimates for the dashboard, in ms. Default 2000. */
   readonly dashboardSpectrumMs: number;
+  /**
+   * Record every session as a trace in `recordDir/SESSION_ID/` (docs/trace-format.md). Default none: only
+   * sessions whose config sets `record` are recorded, in `dataDir/traces/SESSION_ID/`.
+   */
+  readonly recordDir: string | undefined;
+  /**
+   * When recorded traces are fdatasync'ed: 'every-record' (before each update is sent: a step whose
+   * update a client received is on disk), 'periodic' (see recordSyncEvery, recordSyncMs) or 'on-close'.
+   * Default "every-record".
+   */
+  readonly recordDurability: RecordDurability;
+  /** periodic: sync once this many records are unsynced; 0 = no record count. Default 100. */
+  readonly recordSyncEvery: number;
+  /** periodic: sync this many ms after the first unsynced record; 0 = no timer. Default 1000. */
+  readonly recordSyncMs: number;
 }
 
 export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
@@ -68,6 +86,10 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   dashboard: true,
   dashboardHistory: 2000,
   dashboardSpectrumMs: 2000,
+  recordDir: undefined,
+  recordDurability: 'every-record',
+  recordSyncEvery: 100,
+  recordSyncMs: 1000,
 };
 
 /** How each option is spelled on the command line and in the environment, and how it is parsed. */
@@ -89,6 +111,10 @@ export const SERVE_OPTION_SPECS = {
   dashboard: { flag: '--dashboard <bool>', env: 'FISHERD_DASHBOARD', kind: 'boolean', help: 'serve the live dashboard at / (on or off)' },
   dashboardHistory: { flag: '--dashboard-history <steps>', env: 'FISHERD_DASHBOARD_HISTORY', kind: 'integer', min: 2, max: 1_000_000, help: 'steps the dashboard keeps per session (thinned evenly beyond)' },
   dashboardSpectrumMs: { flag: '--dashboard-spectrum-ms <ms>', env: 'FISHERD_DASHBOARD_SPECTRUM_MS', kind: 'integer', min: 100, max: 2 ** 31 - 1, help: 'least time between two eigenvalue/SNR samples of a session' },
+  recordDir: { flag: '--record-dir <dir>', env: 'FISHERD_RECORD_DIR', kind: 'string', help: 'record every session as a trace in DIR/SESSION_ID (none: only sessions that ask, in DATA_DIR/traces)' },
+  recordDurability: { flag: '--record-durability <policy>', env: 'FISHERD_RECORD_DURABILITY', kind: 'enum', values: ['every-record', 'periodic', 'on-close'], help: 'when traces are synced to disk: every-record, periodic, on-close' },
+  recordSyncEvery: { flag: '--record-sync-every <records>', env: 'FISHERD_RECORD_SYNC_EVERY', kind: 'integer', min: 0, max: 1_000_000_000, help: 'periodic: sync every N records (0 = no count)' },
+  recordSyncMs: { flag: '--record-sync-ms <ms>', env: 'FISHERD_RECORD_SYNC_MS', kind: 'integer', min: 0, max: 2 ** 31 - 1, help: 'periodic: sync T ms after the first unsynced record (0 = no timer)' },
 } as const satisfies Record<keyof ServeOptions, OptionSpec>;
 
 /** The config file option itself (not a ServeOptions field: it says where the others may come from). */
@@ -200,6 +226,9 @@ export function resolveServeOptions(
   const options = resolved as unknown as ServeOptions;
   if (!isLoopback(options.host) && options.token === undefined) {
     throw invalid('token', `binding to ${options.host} (beyond loopback) requires a bearer token`);
+  }
+  if (options.recordDurability === 'periodic' && options.recordSyncEvery === 0 && options.recordSyncMs === 0) {
+    throw invalid('recordDurability', 'periodic needs --record-sync-every or --record-sync-ms above 0');
   }
   return options;
 }

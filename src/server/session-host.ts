@@ -14,6 +14,10 @@
  * A step still incomplete `workerTimeoutMs` after its first contribution is abandoned with WORKER_TIMEOUT
  * sent to every attached connection; the session stays at its last computed step and the workers may
  * send the step again.
+ *
+ * Recording (src/server/recording.ts): an assembled step's contributions go to the session's trace at
+ * once (their writes overlap the compute); under every-record durability the update is sent only once
+ * its append resolved, i.e. once the step is on disk. The next step of the session waits for that.
  */
 import { Subject, Observable, concatMap, type Subscription } from 'rxjs';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +31,7 @@ import type { StepContribution } from '../session/contribution.js';
 import { StepAssembler } from '../session/step-assembler.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import type { DaemonMetrics } from './metrics.js';
+import type { SessionRecording } from './recording.js';
 import type { EstimatesQuery, SessionEngine, StepOutcome } from './session-engine.js';
 
 /** A connection as a session sees it. */
@@ -36,8 +41,8 @@ export interface Peer {
 }
 
 /**
- * Observes sessions without affecting them (the hook for trace recording: src/trace's TraceWriter can
- * append each step's contributions and outcome). Called synchronously after the event; must not throw
+ * Observes sessions without affecting them (the dashboard feed; trace recording, which must hold updates
+ * back, is `SessionHostDeps.recording`). Called synchronously after the event; must not throw
  * (a throw is logged and ignored) and must not keep the contributions' arrays beyond the call unless it
  * copies them.
  */
@@ -63,10 +68,14 @@ export interface SessionHostDeps {
   readonly metrics: DaemonMetrics;
   readonly logger: Logger;
   readonly observer?: SessionObserver | undefined;
+  /** The session's trace, when it is recorded. The host closes it when the session closes. */
+  readonly recording?: SessionRecording | undefined;
 }
 
 interface Contribution {
   readonly data: StepContribution;
+  /** The StepContribution message as received, when the connection kept it (for the trace). */
+  readonly raw: Uint8Array | undefined;
   readonly peer: Peer;
   readonly requestId: number;
 }
@@ -102,6 +111,9 @@ export class SessionHost {
     this.senders = new Array<Contribution | undefined>(engine.workers).fill(undefined);
     this.checkpointedStep = checkpointedStep;
     this.pipeline = this.jobs.pipe(concatMap((job) => this.runSoon(job))).subscribe();
+    deps.recording?.onFailure((error) => {
+      for (const peer of this.peers) this.sendError(peer, error, 0);
+    });
   }
 
   get config(): SessionConfig {
@@ -122,8 +134,11 @@ export class SessionHost {
     return this.peers.size;
   }
 
+  /** Attaches a connection; it hears at once if this session's recording has stopped on a failure. */
   attach(peer: Peer): void {
     this.peers.add(peer);
+    const recordingFailure = this.deps.recording?.failure;
+    if (recordingFailure !== undefined) this.sendError(peer, recordingFailure, 0);
   }
 
   /** Detaches a connection; returns how many remain. Its partial contributions stay (the timeout covers them). */
@@ -134,8 +149,12 @@ export class SessionHost {
 
   // ---- contributions -------------------------------------------------------------------------------
 
-  /** Accepts one worker's contribution or throws a FisherdError for the sender (the session is unchanged). */
-  contribute(peer: Peer, requestId: number, data: StepContribution): void {
+  /**
+   * Accepts one worker's contribution or throws a FisherdError for the sender (the session is unchanged).
+   * `raw`: the StepContribution message as received (a view of the frame), recorded as it is when the
+   * session is recorded; without it the recording encodes `data` again.
+   */
+  contribute(peer: Peer, requestId: number, data: StepContribution, raw?: Uint8Array): void {
     const step = data.step;
     if (!this.accepting) throw new FisherdError('SHUTTING_DOWN', 'the daemon is shutting down and accepts no new steps', { step });
     const ahead = this.assembler.step - this.engine.lastStep;
@@ -148,7 +167,7 @@ export class SessionHost {
     }
     if (step === this.assembler.step) this.engine.check(data);
     const complete = this.assembler.add(data); // STEP_OUT_OF_ORDER, BAD_WORKER; a throw changes nothing
-    this.senders[data.workerId] = { data, peer, requestId };
+    this.senders[data.workerId] = { data, raw, peer, requestId };
     if (this.assemblyTimer === undefined) {
       this.assemblyTimer = setTimeout(() => this.timeOut(), this.deps.options.workerTimeoutMs);
       this.assemblyTimer.unref();
@@ -158,6 +177,8 @@ export class SessionHost {
       this.clearAssembly();
       this.assembler.take();
       this.enqueue({ kind: 'step', step, contributions: senders, epoch: this.epoch, assembledAt: performance.now() });
+      // Written while the step waits for and runs its compute (which starts in a later event-loop turn).
+      this.deps.recording?.recordContributions(senders, step);
     }
   }
 
@@ -212,30 +233,39 @@ export class SessionHost {
     this.jobs.next(job);
   }
 
-  /** Runs a job in its own event-loop turn (setImmediate), so other sessions get served in between. */
+  /**
+   * Runs a job in its own event-loop turn (setImmediate), so other sessions get served in between. A
+   * step held for its trace append ends when its update is sent.
+   */
   private runSoon(job: Job): Observable<void> {
     return new Observable<void>((subscriber) => {
+      const failed = (e: unknown): void => this.deps.logger.error({ err: e, sessionId: this.id }, 'session job failed');
+      const finish = (): void => {
+        this.queued--;
+        if (this.queued === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+        subscriber.complete();
+      };
       const handle = setImmediate(() => {
+        let held: Promise<void> | undefined;
         try {
-          if (job.kind === 'step') this.runStep(job);
+          if (job.kind === 'step') held = this.runStep(job);
           else this.runEstimates(job);
         } catch (e) {
-          this.deps.logger.error({ err: e, sessionId: this.id }, 'session job failed');
-        } finally {
-          this.queued--;
-          if (this.queued === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-          subscriber.complete();
+          failed(e);
         }
+        if (held === undefined) finish();
+        else held.catch(failed).finally(finish);
       });
       return () => clearImmediate(handle);
     });
   }
 
-  private runStep(job: Extract<Job, { kind: 'step' }>): void {
+  /** Computes a step; sends its update now, or once the trace holds it (the promise) under every-record. */
+  private runStep(job: Extract<Job, { kind: 'step' }>): Promise<void> | undefined {
     if (job.epoch !== this.epoch) {
       const error = new FisherdError('STEP_OUT_OF_ORDER', `step ${job.step} discarded: an earlier step failed; send it again after that one`, { step: job.step });
       for (const c of job.contributions) this.sendError(c.peer, error, c.requestId);
-      return;
+      return undefined;
     }
     let outcome: StepOutcome;
     try {
@@ -246,9 +276,19 @@ export class SessionHost {
       this.epoch++;
       const discarded = new FisherdError('STEP_OUT_OF_ORDER', `step ${job.step} failed; later steps were discarded, send them again`, { step: job.step });
       this.abandonAssembly(discarded, this.engine.lastStep + 1);
-      return;
+      return undefined;
     }
     const update = updateToWire({ sessionId: this.id, ...outcome });
+    const recorded = this.deps.recording?.recordUpdate(update, outcome.step);
+    if (recorded === undefined) {
+      this.deliver(job, outcome, update);
+      return undefined;
+    }
+    return recorded.then(() => this.deliver(job, outcome, update));
+  }
+
+  /** Sends a computed step's update to its contributors and every other attached connection. */
+  private deliver(job: Extract<Job, { kind: 'step' }>, outcome: StepOutcome, update: NonNullable<ServerMessageInit['update']>): void {
     const answered = new Set<Peer>();
     for (const c of job.contributions) {
       c.peer.send({ requestId: c.requestId, update });
@@ -308,7 +348,7 @@ export class SessionHost {
 
   /**
    * Stops accepting steps (partial ones are answered with `reason`), lets the queued steps finish (up to
-   * `drainTimeoutMs`), checkpoints, and ends the pipeline.
+   * `drainTimeoutMs`), checkpoints, ends the pipeline and closes the trace (after the checkpoint).
    */
   async close(reason: FisherdError, drainTimeoutMs: number): Promise<void> {
     this.accepting = false;
@@ -323,6 +363,7 @@ export class SessionHost {
     this.pipeline.unsubscribe();
     this.jobs.complete();
     await this.checkpoint();
+    await this.deps.recording?.close();
     this.notify('onClose', () => this.deps.observer?.onClose?.({ sessionId: this.id, lastStep: this.engine.lastStep }));
   }
 

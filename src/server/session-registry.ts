@@ -6,12 +6,16 @@
  * session is checkpointed at once and evicted after `idleMs` (a client that reconnects within that time
  * finds it live, with its last update); after eviction it resumes from the checkpoint, bit-identically.
  * Attaching to a session that is being evicted waits for the eviction and then loads the checkpoint.
+ *
+ * Recording: a recorded session's trace is opened before the session is live (a resumed one appends to
+ * the same trace directory, in a new segment) and closed when it is evicted or the daemon shuts down.
  */
 import { FisherdError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SessionConfig } from '../session/config.js';
 import { newSessionId, isSessionId, type CheckpointStore } from './checkpoint-store.js';
 import type { DaemonMetrics } from './metrics.js';
+import type { SessionRecorder } from './recording.js';
 import type { SessionEngineFactory } from './session-engine.js';
 import { SessionHost, type Peer, type SessionHostOptions, type SessionObserver } from './session-host.js';
 
@@ -30,6 +34,8 @@ export interface SessionRegistryDeps {
   readonly metrics: DaemonMetrics;
   readonly logger: Logger;
   readonly observer?: SessionObserver | undefined;
+  /** Records the sessions that are to be recorded (src/server/recording.ts); none when absent. */
+  readonly recorder?: SessionRecorder | undefined;
 }
 
 export class SessionRegistry {
@@ -55,7 +61,7 @@ export class SessionRegistry {
     const engine = await this.deps.factory.create(config);
     this.refuseWhenFull();
     const id = newSessionId();
-    const host = this.host(id, engine, 0);
+    const host = await this.host(id, engine, 0);
     host.attach(peer);
     this.deps.logger.info({ sessionId: id, dim: engine.config.dim, optimizer: engine.optimizerName, workers: engine.workers }, 'session created');
     this.deps.metrics.sessionsOpened.inc({ kind: 'new' });
@@ -93,20 +99,27 @@ export class SessionRegistry {
     }
     this.refuseWhenFull();
     const engine = await this.deps.factory.restore(snapshot);
-    const host = this.host(id, engine, engine.lastStep);
+    const host = await this.host(id, engine, engine.lastStep);
     this.deps.logger.info({ sessionId: id, step: engine.lastStep }, 'session resumed from checkpoint');
     this.deps.metrics.sessionsOpened.inc({ kind: 'resumed' });
     this.notifyOpen(host, engine.lastStep);
     return host;
   }
 
-  private host(id: string, engine: Awaited<ReturnType<SessionEngineFactory['create']>>, checkpointedStep: number): SessionHost {
+  private async host(id: string, engine: Awaited<ReturnType<SessionEngineFactory['create']>>, checkpointedStep: number): Promise<SessionHost> {
+    const recording = await this.deps.recorder?.open(id, engine.config);
+    if (this.live.size >= this.options.maxSessions || this.shuttingDown) {
+      // Another session took the last place (or shutdown began) while the trace was opening.
+      await recording?.close();
+      this.refuseWhenFull();
+    }
     const host = new SessionHost(id, engine, {
       options: this.options,
       store: this.deps.store,
       metrics: this.deps.metrics,
       logger: this.deps.logger,
       observer: this.deps.observer,
+      recording,
     }, checkpointedStep);
     this.live.set(id, host);
     this.deps.metrics.sessions.set(this.live.size);
