@@ -124,6 +124,11 @@ interface Lane {
 
 /** How many recent replayed updates of the recorded rule are kept for comparison with recorded updates. */
 const RECENT_UPDATES = 8;
+/**
+ * How many replayed steps keep a digest, so that an update logged again after a resume (up to a checkpoint
+ * interval later) is still compared: 65 536 steps, ~6 MB.
+ */
+const RECENT_DIGESTS = 1 << 16;
 
 /**
  * Replays the trace at `inputs` (files or directories), calling `onRows` with each step's rows (one per
@@ -155,6 +160,8 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   let bytesRead = 0;
   // Replayed Δθ (float32 bytes) of the recorded rule by recorded step, until the recorded update is read.
   const replayed = new Map<number, Uint8Array>();
+  // sha256 of the replayed Δθ by recorded step, for updates logged again long after (bounded: 64 B/step).
+  const replayedDigests = new Map<number, string>();
   let reproduction: ReproductionReport | undefined;
   let reproductionSkipped: string | undefined;
   let comparedLane: Lane | undefined;
@@ -162,9 +169,18 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
 
   const compare = (step: number, recordedDelta: Uint8Array) => {
     if (reproduction === undefined) return;
+    // A step can be logged twice (a session resumed from a checkpoint recomputes the steps after it): the
+    // replayed Δθ stays in the bounded window, so the second recorded update is compared too.
     const mine = replayed.get(step);
-    if (mine === undefined) return;
-    replayed.delete(step);
+    if (mine === undefined) {
+      // Older than the byte window: compare digests (a mismatch there has no per-component difference).
+      const digest = replayedDigests.get(step);
+      if (digest === undefined) return;
+      reproduction.compared++;
+      if (createHash('sha256').update(recordedDelta).digest('hex') === digest) reproduction.identical++;
+      else reproduction.firstMismatchStep ??= step;
+      return;
+    }
     reproduction.compared++;
     if (Buffer.compare(Buffer.from(mine.buffer, mine.byteOffset, mine.byteLength), Buffer.from(recordedDelta)) === 0) {
       reproduction.identical++;
@@ -215,6 +231,8 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
         if (lane === comparedLane) {
           replayed.set(recordedStep, bytes.slice());
           if (replayed.size > RECENT_UPDATES) replayed.delete(replayed.keys().next().value!);
+          replayedDigests.set(recordedStep, createHash('sha256').update(bytes).digest('hex'));
+          if (replayedDigests.size > RECENT_DIGESTS) replayedDigests.delete(replayedDigests.keys().next().value!);
         }
         const d = result.diagnostics;
         rows.push({
