@@ -138,7 +138,15 @@ export class TraceWriter {
     if (this.closed) return;
     const closing = this.enqueue((done) => ({ kind: 'close', done }));
     this.closed = true;
-    await closing;
+    try {
+      await closing;
+    } catch (e) {
+      // After a failed write no end record can follow, but the file descriptor must still be released.
+      const handle = this.handle;
+      this.handle = undefined;
+      await handle?.close().catch(() => {});
+      throw e;
+    }
   }
 
   private append(kind: 'contribution' | 'update', body: Uint8Array): Promise<void> {
