@@ -4,22 +4,30 @@
  * Each kernel is a plain function that GPU.js parses and compiles for its mode (GLSL for headlessgl, WGSL
  * for webgpu, WebAssembly for webasm, JS for cpu). Inputs are flat Float32Arrays indexed with strides
  * given as compile-time constants, so one matrix-product kernel serves gemm's four transpose cases and
- * syrk; the tile offsets are run-time arguments, so every tile of one shape shares one compiled kernel.
+ * syrk.
+ *
+ * Every input is a view (`subarray`) that begins at the first element the call reads, and every index is
+ * local to it: GPU.js computes indices in float32 on webasm and the GL modes, exact only below 2²⁴, so the
+ * backend (`gpujs.ts`) keeps each view at most `maxInputElements` ≤ 2²⁴ long and no index can round. Loop
+ * counts (`inner`, `rows`) are at most the view's length, so no float32 loop counter passes 2²⁴ either.
+ * A view's length is fixed by the kernel's output shape and constants, so each compiled kernel always sees
+ * the same input sizes (webasm rejects a size change without `dynamicArguments`).
  *
  * Compilation is lazy (on the first call) and costs ~70 ms per shape on webasm and up to ~700 ms on
  * headlessgl, so kernels are cached by name, output shape and constants.
  */
 import type { GPU, IKernelFunctionThis, IKernelRunShortcut, KernelFunction, ThreadKernelVariable } from 'gpu.js';
 
-/** Strides of the matrix-product kernel: `op(A)_ip = a[i·aRow + p·aCol]`, `op(B)_pj = b[p·bRow + j·bCol]`. */
+/**
+ * Constants of the matrix-product kernel: `inner` terms, `op(A)_ip = a[i·aRow + p·aCol]` and
+ * `op(B)_pj = b[p·bRow + j·bCol]`, i, j, p local to the block that the views a and b hold.
+ */
 export type ProductConstants = { inner: number; aRow: number; aCol: number; bRow: number; bCol: number };
 
-/** One output tile of `op(A)·op(B)`: cell (x, y) of the tile is entry (row0 + y, col0 + x) of the product. */
-export function productTile(
-  this: IKernelFunctionThis<ProductConstants>, a: Float32Array, b: Float32Array, row0: number, col0: number,
-): number {
-  const i = this.thread.y + row0;
-  const j = this.thread.x + col0;
+/** One output block of `op(A)·op(B)` over one block of the inner dimension: cell (x, y) is entry (y, x). */
+export function productTile(this: IKernelFunctionThis<ProductConstants>, a: Float32Array, b: Float32Array): number {
+  const i = this.thread.y;
+  const j = this.thread.x;
   let s = 0;
   for (let p = 0; p < this.constants.inner; p++) {
     s += a[i * this.constants.aRow + p * this.constants.aCol] * b[p * this.constants.bRow + j * this.constants.bCol];
@@ -27,22 +35,23 @@ export function productTile(
   return s;
 }
 
-/** Strides of the matrix-vector kernel: `op(A)_ij = a[i·aRow + j·aCol]`, j < inner. */
+/** Constants of the matrix-vector kernel: `inner` terms, `op(A)_ij = a[i·aRow + j·aCol]`. */
 export type MatVecConstants = { inner: number; aRow: number; aCol: number };
 
-/** A chunk of `op(A)·x`: cell x is entry offset + x. */
-export function matVecChunk(this: IKernelFunctionThis<MatVecConstants>, a: Float32Array, x: Float32Array, offset: number): number {
-  const i = this.thread.x + offset;
+/** A block of `op(A)·x`: cell i is `Σ_j op(A)_ij x_j`. */
+export function matVecChunk(this: IKernelFunctionThis<MatVecConstants>, a: Float32Array, x: Float32Array): number {
+  const i = this.thread.x;
   let s = 0;
   for (let j = 0; j < this.constants.inner; j++) s += a[i * this.constants.aRow + j * this.constants.aCol] * x[j];
   return s;
 }
 
+/** Constants of the column-squares kernel: `rows` rows of U, row stride `cols`. */
 export type SquaresConstants = { rows: number; cols: number };
 
-/** A chunk of the column sums of squares of U (rows×cols): `Σ_r U_{r,i}²`, i = offset + x. */
-export function columnSquaresChunk(this: IKernelFunctionThis<SquaresConstants>, u: Float32Array, offset: number): number {
-  const i = this.thread.x + offset;
+/** A block of the column sums of squares of U: cell i is `Σ_r U_{r,i}²`. */
+export function columnSquaresChunk(this: IKernelFunctionThis<SquaresConstants>, u: Float32Array): number {
+  const i = this.thread.x;
   let s = 0;
   for (let r = 0; r < this.constants.rows; r++) {
     const v = u[r * this.constants.cols + i];
@@ -53,23 +62,21 @@ export function columnSquaresChunk(this: IKernelFunctionThis<SquaresConstants>, 
 
 /** A chunk of `v_i / (d_i·s + λ)`. */
 export function diagSolveChunk(
-  this: IKernelFunctionThis, d: Float32Array, v: Float32Array, scale: number, lambda: number, offset: number,
+  this: IKernelFunctionThis, d: Float32Array, v: Float32Array, scale: number, lambda: number,
 ): number {
-  const i = this.thread.x + offset;
+  const i = this.thread.x;
   return v[i] / (d[i] * scale + lambda);
 }
 
 /** A chunk of `α x_i + β y_i`. */
-export function axpbyChunk(
-  this: IKernelFunctionThis, x: Float32Array, y: Float32Array, alpha: number, beta: number, offset: number,
-): number {
-  const i = this.thread.x + offset;
+export function axpbyChunk(this: IKernelFunctionThis, x: Float32Array, y: Float32Array, alpha: number, beta: number): number {
+  const i = this.thread.x;
   return alpha * x[i] + beta * y[i];
 }
 
 /** A chunk of `α x_i` (axpby with β = 0, which must not read y: a NaN there must not propagate). */
-export function scaleChunk(this: IKernelFunctionThis, x: Float32Array, alpha: number, offset: number): number {
-  return alpha * x[this.thread.x + offset];
+export function scaleChunk(this: IKernelFunctionThis, x: Float32Array, alpha: number): number {
+  return alpha * x[this.thread.x];
 }
 
 /** Compiled kernels by name, output shape and constants. */

@@ -1,7 +1,9 @@
 /**
  * The one spec suite every backend must pass (TensorFlow.js's `describeWithFlags` way): it loops over
- * every backend that initializes here (`allBackends()`), plus GPU.js in 'cpu' mode and GPU.js with a 3×3
- * output tile so that the tiling logic (needed above headless-gl's texture limit) runs on small shapes.
+ * every backend that initializes here (`allBackends()`), plus GPU.js in 'cpu' mode, GPU.js with a 3×3
+ * output tile so that the tiling logic (needed above headless-gl's texture limit) runs on small shapes, and
+ * GPU.js with kernel inputs of at most 4 elements so that the input splitting (needed above 2²⁴ elements,
+ * where GPU.js's float32 indices round) does too.
  *
  * Oracles are float64 loops in `helpers.ts`. Tolerances (see `tolerance()`): float32 backends 1e-4 of
  * each entry's error scale |α|·Σ|a||b| + |β||c| (float32 rounding over ≤ a few hundred terms stays far
@@ -20,10 +22,16 @@ const backends: Backend[] = await allBackends();
 const gpujs = backends.find((b): b is GpuJsBackend => b instanceof GpuJsBackend);
 if (gpujs && gpujs.mode !== 'cpu') backends.push(createGpuJsBackend({ mode: 'cpu' }));
 const tiled = createGpuJsBackend({ mode: gpujs?.mode ?? 'cpu', maxTileSize: 3 });
-backends.push(tiled);
+// Kernel inputs of at most 4 elements: every operand is split (rows, then the inner dimension), as inputs
+// above 2²⁴ elements are with the default limit.
+const split = createGpuJsBackend({ mode: gpujs?.mode ?? 'cpu', maxTileSize: 3, maxInputElements: 4 });
+backends.push(tiled, split);
 
-const label = (b: Backend): string =>
-  b instanceof GpuJsBackend ? `gpujs ${b.mode}${b === tiled ? ' (3×3 tiles)' : ''}` : b.name;
+const label = (b: Backend): string => {
+  if (!(b instanceof GpuJsBackend)) return b.name;
+  const limits = b === tiled ? ' (3×3 tiles)' : b === split ? ' (3×3 tiles, 4-element inputs)' : '';
+  return `gpujs ${b.mode}${limits}`;
+};
 
 it('runs against reference, openblas (libopenblas is installed here and in CI) and gpujs', () => {
   expect(backends.map((b) => b.name)).toEqual(expect.arrayContaining(['reference', 'openblas', 'gpujs']));
