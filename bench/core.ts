@@ -6,7 +6,7 @@
  * (bench/numpy_core.py under Debian's /usr/bin/python3; it reports the BLAS numpy really loaded).
  *
  * A step is `estimator.update({ perExampleGrads })` (the mean ḡ and the empirical Fisher's EMA, β = 0.95)
- * then `empiricalFisher.solve(meanGrad, λ = 1e-3)`. The rows are the same b×D float32 matrix every step, on
+ * then `empiricalFisher.solve(meanGrad, λ = 1e-3)` (ḡ and the solution in reused `out` buffers). The rows are the same b×D float32 matrix every step, on
  * both sides, from an integer hash (so numpy and TypeScript hold bit-identical rows): then the bias-corrected
  * estimate is the same at every step, and the last solve of each side can be compared (`agreement`).
  *
@@ -18,18 +18,23 @@
  *             float64 eigh and Cholesky are not counted
  *
  * Timing: warm-up steps (1, or enough to fill the low-rank factor so that every timed step truncates),
- * then up to `reps` timed steps, stopping early once `budgetSeconds` have passed; the median is reported.
+ * then up to `reps` timed steps, stopping early once `budgetSeconds` have passed; the medians of the wall
+ * time and of the process CPU time (user + system, all threads: `process.cpuUsage` here,
+ * `time.process_time` in numpy_core.py) are reported. On a shared machine the wall time swings with the
+ * load while the CPU time does not, so compare CPU times when the machine is busy.
  * A backend is skipped for a case when its measured gemm rate predicts more than `budgetSeconds` for the
  * warm-up plus one step; the table says so.
  *
- * Run: `npm run build && node dist/bench/core.js`, or `runCoreBench()` (bench/run.ts does).
+ * Run: `npm run build && node dist/bench/core.js [--cases=a,b] [--impls=openblas,numpy] [--reps=5]
+ * [--budget=30] [--shrink=1]` (or the environment BENCH_CASES, BENCH_IMPLS, BENCH_REPS, BENCH_BUDGET,
+ * BENCH_SHRINK), or `runCoreBench()` (bench/run.ts does).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CurvatureEstimator, type Structure } from '../src/curvature/index.js';
-import { allBackends, GpuJsBackend, type Backend } from '../src/linalg/index.js';
+import { allBackends, createBackend, GpuJsBackend, type Backend } from '../src/linalg/index.js';
 import { createLogger } from '../src/log.js';
 
 export interface CoreCase {
@@ -50,8 +55,10 @@ export interface CoreBenchRow {
   case: string;
   /** "numpy" or the backend (with its mode, e.g. "gpujs webasm"). */
   impl: string;
-  /** Median ms per step; undefined when skipped. */
+  /** Median ms per step (wall clock); undefined when skipped. */
   ms?: number;
+  /** Median process CPU ms per step (user + system, all threads); undefined when skipped. */
+  cpuMs?: number;
   reps: number;
   gflops?: number;
   /** numpy's ms / this ms: > 1 means faster than numpy (undefined without numpy). */
@@ -80,6 +87,15 @@ export interface CoreBenchOptions {
   damping?: number;
   /** Python that runs numpy. Default /usr/bin/python3 (Debian's, which sees python3-numpy). */
   python?: string;
+  /** Cases to run, by letter ('a'–'d'). Default all. */
+  cases?: readonly string[];
+  /** Implementations to run: 'numpy' and backend names ('openblas', 'reference', 'gpujs'). Default all. */
+  impls?: readonly string[];
+}
+
+/** The letter of a case ('a' for "(a) diagonal …"). */
+function caseLetter(c: CoreCase): string {
+  return c.name.slice(1, 2);
 }
 
 /** The four cases of the issue, optionally shrunk. */
@@ -166,10 +182,11 @@ interface NumpyOutput {
   numpy?: string;
   python?: string;
   blas?: { summary?: string };
-  results?: { case: string; ms: number; reps: number; sample: number[] }[];
+  results?: { case: string; ms: number; cpuMs?: number; reps: number; sample: number[] }[];
 }
 
 function runNumpy(cases: CoreCase[], opts: Required<CoreBenchOptions>): { output?: NumpyOutput; reason?: string } {
+  if (!opts.impls.includes('numpy')) return { reason: 'not run (impls filter)' };
   const script = findScript();
   if (script === undefined) return { reason: 'bench/numpy_core.py not found' };
   if (!existsSync(opts.python)) return { reason: `${opts.python} not found (numpy baseline needs Debian's python3-numpy)` };
@@ -214,26 +231,34 @@ function runBackend(
   backend: Backend,
   rows: Float32Array,
   opts: Required<CoreBenchOptions>,
-): { ms: number; reps: number; sample: number[] } {
+): { ms: number; cpuMs: number; reps: number; sample: number[] } {
   const estimator = new CurvatureEstimator(
     { dim: c.dim, structure: structureOf(c), decay: opts.decay, track: { empiricalFisher: true, fisher: false, noise: false } },
     backend,
   );
   const batch = { batchSize: c.batch, perExampleGrads: [{ rows, count: c.batch, dim: c.dim, scale: 1 }] };
-  let x: Float64Array = new Float64Array(0);
+  // ḡ and the solution go into buffers reused across steps, as a caller that steps repeatedly does (the
+  // API's `out` arguments); a fresh D-vector per step would add first-touch page faults (~3 ms per MiB
+  // measured on this VM) that numpy avoids because its freed buffers are reused at once.
+  const meanGrad = new Float64Array(c.dim);
+  const x = new Float64Array(c.dim);
   const step = (): void => {
     estimator.update(batch);
-    x = estimator.empiricalFisher!.solve(estimator.meanGrad(), opts.damping);
+    estimator.empiricalFisher!.solve(estimator.meanGrad(meanGrad), opts.damping, x);
   };
   const started = performance.now();
   for (let i = 0; i < c.warmupSteps; i++) step();
   const samples: number[] = [];
+  const cpuSamples: number[] = [];
   while (samples.length < opts.reps && (samples.length === 0 || performance.now() - started < opts.budgetSeconds * 1000)) {
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     step();
     samples.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    cpuSamples.push((cpu.user + cpu.system) / 1000);
   }
-  return { ms: median(samples), reps: samples.length, sample: sampleIndices(c.dim).map((i) => x[i]!) };
+  return { ms: median(samples), cpuMs: median(cpuSamples), reps: samples.length, sample: sampleIndices(c.dim).map((i) => x[i]!) };
 }
 
 function agreement(x: number[], reference: number[]): number {
@@ -246,6 +271,22 @@ function agreement(x: number[], reference: number[]): number {
   return diff / scale;
 }
 
+/** The backends named in `impls` that initialize here (all of them: `allBackends`, as the spec suite). */
+async function requestedBackends(impls: readonly string[]): Promise<Backend[]> {
+  const logger = createLogger({ level: 'warn' });
+  const names = (['reference', 'openblas', 'gpujs'] as const).filter((n) => impls.includes(n));
+  if (names.length === 3) return allBackends(logger);
+  const backends: Backend[] = [];
+  for (const name of names) {
+    try {
+      backends.push(await createBackend(name));
+    } catch (e) {
+      logger.info({ backend: name, reason: e instanceof Error ? e.message : String(e) }, 'linalg backend unavailable');
+    }
+  }
+  return backends;
+}
+
 /** Runs numpy, then every backend, case by case. */
 export async function runCoreBench(options: CoreBenchOptions = {}): Promise<CoreBenchResult> {
   const opts: Required<CoreBenchOptions> = {
@@ -255,18 +296,23 @@ export async function runCoreBench(options: CoreBenchOptions = {}): Promise<Core
     decay: options.decay ?? 0.95,
     damping: options.damping ?? 1e-3,
     python: options.python ?? '/usr/bin/python3',
+    cases: options.cases ?? ['a', 'b', 'c', 'd'],
+    impls: options.impls ?? ['numpy', 'reference', 'openblas', 'gpujs'],
   };
-  const cases = coreCases(opts.shrink);
+  const cases = coreCases(opts.shrink).filter((c) => opts.cases.includes(caseLetter(c)));
   const numpy = runNumpy(cases, opts);
   const rows: CoreBenchRow[] = [];
-  const backends = await allBackends(createLogger({ level: 'warn' }));
+  const backends = await requestedBackends(opts.impls);
   const rates = new Map(backends.map((b) => [b, gemmRate(b)]));
 
   for (const c of cases) {
     const np = numpy.output?.results?.find((r) => r.case === c.name);
     rows.push(
       np
-        ? { case: c.name, impl: 'numpy', ms: np.ms, reps: np.reps, gflops: c.flops / (np.ms * 1e6), speedVsNumpy: 1 }
+        ? {
+          case: c.name, impl: 'numpy', ms: np.ms, ...(np.cpuMs === undefined ? {} : { cpuMs: np.cpuMs }), reps: np.reps,
+          gflops: c.flops / (np.ms * 1e6), speedVsNumpy: 1,
+        }
         : { case: c.name, impl: 'numpy', reps: 0, note: numpy.reason ?? 'no result' },
     );
     const data = hashedRows(c.batch, c.dim);
@@ -285,6 +331,7 @@ export async function runCoreBench(options: CoreBenchOptions = {}): Promise<Core
         case: c.name,
         impl: label(backend),
         ms: result.ms,
+        cpuMs: result.cpuMs,
         reps: result.reps,
         gflops: c.flops / (result.ms * 1e6),
         ...(np ? { speedVsNumpy: np.ms / result.ms, agreement: agrees } : {}),
@@ -307,9 +354,25 @@ export async function runCoreBench(options: CoreBenchOptions = {}): Promise<Core
   };
 }
 
+/** `--name=value` from the command line, else the environment variable `BENCH_<NAME>`. */
+function setting(name: string): string | undefined {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg?.slice(name.length + 3) ?? process.env[`BENCH_${name.toUpperCase()}`];
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const shrinkArg = process.argv.find((a) => a.startsWith('--shrink='));
-  const result = await runCoreBench({ shrink: shrinkArg ? Number(shrinkArg.slice('--shrink='.length)) : 1 });
+  const number = (name: string): number | undefined => (setting(name) === undefined ? undefined : Number(setting(name)));
+  const list = (name: string): string[] | undefined => setting(name)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const result = await runCoreBench({
+    shrink: number('shrink') ?? 1,
+    ...(number('reps') === undefined ? {} : { reps: number('reps') }),
+    ...(number('budget') === undefined ? {} : { budgetSeconds: number('budget') }),
+    ...(list('cases') === undefined ? {} : { cases: list('cases') }),
+    ...(list('impls') === undefined ? {} : { impls: list('impls') }),
+  });
   console.log(result.numpy);
-  console.table(result.rows);
+  console.table(result.rows.map(({ case: name, impl, ms, cpuMs, reps, speedVsNumpy, agreement, note }) => ({
+    case: name, impl, ms: ms?.toFixed(1), cpuMs: cpuMs?.toFixed(1), reps,
+    'x numpy': speedVsNumpy?.toFixed(2), agreement: agreement?.toExponential(1), ...(note ? { note } : {}),
+  })));
 }

@@ -5,8 +5,8 @@ per step, with the same algorithms as src/curvature, float32 storage and float64
 Run by bench/core.ts with Debian's /usr/bin/python3 (python3-numpy over the system BLAS/LAPACK, normally
 libopenblas0-pthread), NOT a pyenv python3 that cannot see Debian's packages. Input: one JSON object on
 stdin, {"cases": [...], "decay": beta, "damping": lambda, "reps": n, "budgetSeconds": s}. Output: one
-JSON object on stdout, {"numpy": version, "blas": {...}, "results": [{"case", "ms", "reps", "samples",
-"sample"}]}, where "sample" is the last solve at the case's "sampleIndices" (compared with fisherd's).
+JSON object on stdout, {"numpy": version, "blas": {...}, "results": [{"case", "ms", "cpuMs", "reps",
+"samples", "sample"}]} (ms: median wall time per step; cpuMs: median process CPU time per step), where "sample" is the last solve at the case's "sampleIndices" (compared with fisherd's).
 
 Per step (the estimator's `update` then `empiricalFisher.solve(meanGrad, λ)`), with rows G (b×D):
   mean       ḡ = Gᵀ1/b                                         (float32 gemv)
@@ -214,15 +214,20 @@ def run_case(case, beta, lam, reps, budget, lapack):
     started = time.perf_counter()
     for _ in range(case.get("warmupSteps", 1)):
         estimate.step(g)
-    samples = []
+    samples, cpu_samples = [], []
     while len(samples) < reps and (not samples or time.perf_counter() - started < budget):
+        c0 = time.process_time()  # CPU time of the process, all threads (OpenBLAS's too)
         t0 = time.perf_counter()
         x = estimate.step(g)
         samples.append((time.perf_counter() - t0) * 1e3)
+        cpu_samples.append((time.process_time() - c0) * 1e3)
     if not np.all(np.isfinite(x)):
         raise RuntimeError(f"{case['name']}: non-finite solve")
     sample = [float(x[i]) for i in case["sampleIndices"]]
-    return {"case": case["name"], "ms": float(np.median(samples)), "reps": len(samples), "samples": samples, "sample": sample}
+    return {
+        "case": case["name"], "ms": float(np.median(samples)), "cpuMs": float(np.median(cpu_samples)), "reps": len(samples),
+        "samples": samples, "sample": sample,
+    }
 
 
 def main():

@@ -7,6 +7,7 @@ import { FISHERD_VERSION } from '../version.js';
 import { registerServe } from './serve.js';
 import { registerTraceCommands } from './trace.js';
 import { registerReplayCommand } from './replay.js';
+import { registerLabCommands } from './lab.js';
 
 const program = new Command('fisherd')
   .description('Streaming optimizer daemon: Fisher, empirical Fisher and noise estimates, NGD/EFGD/SNR/VA updates')
@@ -15,5 +16,6 @@ const program = new Command('fisherd')
 registerServe(program);
 registerTraceCommands(program);
 registerReplayCommand(program);
+registerLabCommands(program);
 
 await program.parseAsync(process.argv);

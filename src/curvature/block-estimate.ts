@@ -76,6 +76,14 @@ export class BlockDiagonalEstimate extends EstimateBase {
     this.clock.advance(this.pendingDecay);
   }
 
+  protected saveState(): void {
+    for (const child of this.children) child.checkpoint();
+  }
+
+  protected restoreSavedState(): void {
+    for (const child of this.children) child.rollback();
+  }
+
   protected solveChecked(v: Float64Array, damping: number, out: Float64Array): Float64Array {
     this.children.forEach((child, k) => child.solve(this.slice(v, k), damping, this.slice(out, k)));
     return out;

@@ -18,6 +18,7 @@ import { requireDamping, requireDecay, requireInteger, requireOutput, requireVec
 export abstract class EstimateBase implements AccumulatingEstimate {
   abstract readonly structure: Structure;
   protected readonly clock = new EmaClock();
+  private checkpointClock: { steps: number; decayProduct: number } | undefined;
 
   constructor(
     readonly dim: number,
@@ -115,6 +116,19 @@ export abstract class EstimateBase implements AccumulatingEstimate {
     if (snapshot.kind !== 'blocks') this.clock.decayProduct = snapshot.decayProduct;
   }
 
+  checkpoint(): void {
+    this.checkpointClock = { steps: this.clock.steps, decayProduct: this.clock.decayProduct };
+    this.saveState();
+  }
+
+  rollback(): void {
+    const saved = this.checkpointClock;
+    if (saved === undefined) throw new FisherdError('INTERNAL', 'rollback() of an estimate without a checkpoint()');
+    this.restoreSavedState();
+    this.clock.steps = saved.steps;
+    this.clock.decayProduct = saved.decayProduct;
+  }
+
   abstract beginUpdate(decay: number): void;
   abstract accumulate(block: RowBlock): void;
   abstract commitUpdate(): void;
@@ -130,6 +144,10 @@ export abstract class EstimateBase implements AccumulatingEstimate {
   protected abstract denseChecked(out: Float64Array): Float64Array;
   /** Checks the kind-specific fields of a snapshot (kind and dim already match) and adopts its arrays. */
   protected abstract restoreChecked(snapshot: EstimateSnapshot): void;
+  /** Copies the kind-specific state into the checkpoint buffers (the clock is saved by the base). */
+  protected abstract saveState(): void;
+  /** Copies the checkpoint buffers back (the clock is restored by the base) and drops cached factors. */
+  protected abstract restoreSavedState(): void;
 }
 
 /** `(0 + λI)⁻¹ v`: the answer of an estimate that has seen no data (or a low-rank one with no rows). */

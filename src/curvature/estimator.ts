@@ -5,7 +5,7 @@
  */
 import { FisherdError } from '../errors.js';
 import type { Backend, Vec } from '../linalg/backend.js';
-import { validateBatch, type Batch, type TrackedQuantities } from './batch.js';
+import { requireFinitePerExampleGrads, validateBatch, type Batch, type TrackedQuantities } from './batch.js';
 import { createSymmetricEstimate } from './create-estimate.js';
 import { EmaClock } from './ema.js';
 import { forEachRowChunk, type RowBlock } from './rows.js';
@@ -71,6 +71,15 @@ export class CurvatureEstimator {
   private readonly ones: StorageScratch;
   private readonly centredScratch: StorageScratch;
   private readonly chunkElements: number;
+  /**
+   * Whether the backend's gemv is IEEE arithmetic on the CPU (reference: JS; openblas: BLAS), so that a
+   * non-finite row always shows in ḡ. GPU.js kernels run as GLSL or WebAssembly translations whose NaN and
+   * ±Inf handling GLSL does not guarantee, so for them the rows are scanned as before.
+   */
+  private readonly meanRevealsNonFinite: boolean;
+  /** The state at the last `checkpoint()`: ḡ's EMA (allocated on the first) and the clock. */
+  private savedMeanGradSum: Float64Array | undefined;
+  private savedClock: { steps: number; decayProduct: number } | undefined;
 
   constructor(
     config: CurvatureConfig,
@@ -103,6 +112,7 @@ export class CurvatureEstimator {
     this.ones = new StorageScratch(backend);
     this.centredScratch = new StorageScratch(backend);
     this.chunkElements = resolveEstimateOptions(options).chunkElements;
+    this.meanRevealsNonFinite = backend.name === 'reference' || backend.name === 'openblas';
   }
 
   get dim(): number {
@@ -117,8 +127,17 @@ export class CurvatureEstimator {
   /** Folds one batch into every tracked estimate. Validates first: a throw leaves the state unchanged. */
   update(batch: Batch): void {
     const { dim, track, decay } = this.config;
+    let mean: Float64Array;
     try {
-      validateBatch(batch, dim, track);
+      // Everything but (where ḡ reveals them) the values of the per-example rows: ḡ is computed into
+      // scratch next, and a NaN or ±Inf in any row makes its column of ḡ non-finite in IEEE arithmetic
+      // (NaN and ±Inf survive every sum; the factor 1/b is finite and nonzero). So a finite ḡ proves the
+      // b·D row values finite, and only a non-finite ḡ pays for the scan that names the bad value. Finite
+      // rows whose sum overflows float32 pass that scan and go on, as they would have without the shortcut.
+      validateBatch(batch, dim, track, { perExampleValues: !this.meanRevealsNonFinite });
+      const batchMean = this.computeBatchMean(batch);
+      if (!batchMean.finite) requireFinitePerExampleGrads(batch);
+      mean = batchMean.mean;
     } catch (e) {
       if (e instanceof FisherdError && e.step === undefined) {
         throw new FisherdError(e.code, e.message, { field: e.field, step: this.clock.steps + 1, cause: e.cause });
@@ -126,7 +145,6 @@ export class CurvatureEstimator {
       throw e;
     }
     const b = batch.batchSize;
-    const mean = this.computeBatchMean(batch);
 
     // ḡ_t = β ḡ_{t−1} + (1−β) ḡ (reported with the bias correction 1/(1−β^t)).
     const sum = this.meanGradSum;
@@ -173,25 +191,65 @@ export class CurvatureEstimator {
     return result;
   }
 
-  /** ḡ of this batch (float64), from the per-example rows or as sent; also leaves it in storage precision. */
-  private computeBatchMean(batch: Batch): Float64Array {
+  /**
+   * ḡ of this batch (float64), from the per-example rows or as sent, and whether all of it is finite; also
+   * leaves it in storage precision (`batchMean`, the centre of the noise rows). Writes scratch only.
+   */
+  private computeBatchMean(batch: Batch): { mean: Float64Array; finite: boolean } {
     const { dim } = this.config;
+    const mean = this.batchMean;
+    const mean64 = this.batchMean64;
     if (batch.perExampleGrads === undefined) {
-      const mean = batch.meanGrad as Float64Array; // validated: present when there are no rows
-      this.batchMean.set(mean);
-      this.batchMean64.set(mean);
-      return this.batchMean64;
+      const sent = batch.meanGrad as Float64Array; // validated (finite): present when there are no rows
+      mean.set(sent);
+      mean64.set(sent);
+      return { mean: mean64, finite: true };
     }
-    // ḡ = (1/b) Σ_n g_n as Gᵀ·1/b, block by block.
-    let first = true;
+    // ḡ = (1/b) Σ_n g_n as Gᵀ·1/b, block by block, summed into a zeroed ḡ (β = 1 throughout, so that no
+    // stale value of an earlier batch can survive into this one and hide or fake a non-finite row).
+    mean.fill(0);
     for (const block of batch.perExampleGrads) {
       if (block.count === 0) continue;
       const ones = this.ones.view(block.count).fill(1);
-      this.backend.gemv(true, block.count, dim, 1 / batch.batchSize, block.rows, ones, first ? 0 : 1, this.batchMean);
-      first = false;
+      this.backend.gemv(true, block.count, dim, 1 / batch.batchSize, block.rows, ones, 1, mean);
     }
-    this.batchMean64.set(this.batchMean);
-    return this.batchMean64;
+    // The float64 copy and the finiteness probe (x·0 is 0 unless x is NaN or ±Inf) in one pass.
+    let probe = 0;
+    for (let i = 0; i < dim; i++) {
+      const value = mean[i];
+      mean64[i] = value;
+      probe += value * 0;
+    }
+    return { mean: mean64, finite: probe === 0 };
+  }
+
+  /**
+   * Copies the state aside, into buffers allocated on the first call and reused after: the cheap way
+   * (one memcpy of the state, no allocation) for a caller that must undo an update whose step fails later
+   * (a session whose solve throws). `rollback()` returns to it.
+   */
+  checkpoint(): void {
+    this.savedMeanGradSum ??= new Float64Array(this.dim);
+    this.savedMeanGradSum.set(this.meanGradSum);
+    this.savedClock = { steps: this.clock.steps, decayProduct: this.clock.decayProduct };
+    for (const estimate of this.trackedEstimates()) estimate.checkpoint();
+  }
+
+  /** Returns to the state of the last `checkpoint()`, bit for bit. Throws INTERNAL without one. */
+  rollback(): void {
+    const { savedMeanGradSum, savedClock } = this;
+    if (savedMeanGradSum === undefined || savedClock === undefined) {
+      throw new FisherdError('INTERNAL', 'CurvatureEstimator.rollback() without a checkpoint()');
+    }
+    this.meanGradSum.set(savedMeanGradSum);
+    this.clock.steps = savedClock.steps;
+    this.clock.decayProduct = savedClock.decayProduct;
+    for (const estimate of this.trackedEstimates()) estimate.rollback();
+  }
+
+  private trackedEstimates(): AccumulatingEstimate[] {
+    const { empiricalFisher, fisher, noise } = this.estimates;
+    return [empiricalFisher, fisher, noise].filter((e): e is AccumulatingEstimate => e !== undefined);
   }
 
   snapshot(): CurvatureSnapshot {

@@ -4,11 +4,12 @@
  * backend mat-vecs"), or run Jacobi-preconditioned CG (src/linalg/cg.ts) above `choleskyMaxDim`; top
  * eigenvalues come from a dense eigh up to `denseEigenMaxDim`, from Lanczos (src/linalg/lanczos.ts) above.
  */
-import type { Backend, CholeskyFactor, Vec } from '../linalg/backend.js';
+import type { Backend, Vec } from '../linalg/backend.js';
 import { conjugateGradient } from '../linalg/cg.js';
 import { lanczosTopEigenvalues } from '../linalg/lanczos.js';
 import { log } from '../log.js';
 import { requireSnapshotLength } from './estimate-base.js';
+import { DampedFactorCache } from './factor-cache.js';
 import { InPlaceEstimate } from './in-place-estimate.js';
 import { Float64Scratch, StorageScratch } from './scratch.js';
 import type { EstimateSnapshot, ResolvedEstimateOptions } from './symmetric-estimate.js';
@@ -20,12 +21,13 @@ export class FullEstimate extends InPlaceEstimate {
   private readonly vectorScratch: StorageScratch;
   private readonly cgDiagonal = new Float64Scratch();
   /** The factor of the last solve's damped matrix, reused while neither the state nor λ change. */
-  private cachedFactor: { damping: number; factor: CholeskyFactor } | undefined;
+  private readonly factorCache: DampedFactorCache;
 
   constructor(dim: number, backend: Backend, options: ResolvedEstimateOptions) {
     super(dim, backend, options);
     this.state = backend.zeros(dim * dim);
     this.vectorScratch = new StorageScratch(backend);
+    this.factorCache = new DampedFactorCache(backend);
   }
 
   protected addRows(rows: Vec, count: number, alpha: number, beta: number): void {
@@ -33,19 +35,14 @@ export class FullEstimate extends InPlaceEstimate {
   }
 
   protected override onStateChanged(): void {
-    this.cachedFactor = undefined;
+    this.factorCache.invalidate();
   }
 
   protected solveChecked(v: Float64Array, damping: number, out: Float64Array): Float64Array {
     // (A_t/c + λI)⁻¹ v = c·(A_t + cλI)⁻¹ v with c = 1 − β^t: the correction folds into the damping.
     const normalizer = this.clock.normalizer();
     if (this.dim <= this.options.choleskyMaxDim) {
-      let cached = this.cachedFactor;
-      if (cached === undefined || cached.damping !== damping) {
-        cached = { damping, factor: this.backend.cholesky(this.state, this.dim, normalizer * damping) };
-        this.cachedFactor = cached;
-      }
-      cached.factor.solve(v, out);
+      this.factorCache.factor(this.state, this.dim, damping, normalizer * damping).solve(v, out);
       if (normalizer !== 1) for (let i = 0; i < out.length; i++) out[i] *= normalizer;
       return out;
     }
@@ -119,6 +116,6 @@ export class FullEstimate extends InPlaceEstimate {
     if (snapshot.kind !== 'full') return;
     requireSnapshotLength(snapshot.matrix, this.dim * this.dim, 'snapshot.matrix');
     this.state.set(snapshot.matrix);
-    this.cachedFactor = undefined;
+    this.factorCache.invalidate();
   }
 }

@@ -16,6 +16,8 @@ export abstract class InPlaceEstimate extends EstimateBase {
   /** True until the first kernel call of an update. */
   private decayPending = false;
   private readonly rowScratch: StorageScratch;
+  /** The state at the last checkpoint (allocated on the first). */
+  private saved: Vec | undefined;
 
   constructor(dim: number, backend: Backend, options: ResolvedEstimateOptions) {
     super(dim, backend, options);
@@ -41,6 +43,16 @@ export abstract class InPlaceEstimate extends EstimateBase {
       this.addRows(rows, count, alpha, this.decayPending ? decay : 1);
       this.decayPending = false;
     });
+  }
+
+  protected saveState(): void {
+    this.saved ??= this.backend.zeros(this.state.length);
+    this.saved.set(this.state);
+  }
+
+  protected restoreSavedState(): void {
+    if (this.saved !== undefined) this.state.set(this.saved);
+    this.onStateChanged();
   }
 
   commitUpdate(): void {

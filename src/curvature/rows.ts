@@ -20,11 +20,22 @@ export interface RowBlock {
   weights?: Float64Array;
 }
 
+/** What `validateRowBlock(s)` checks beyond shapes, scale and weights. */
+export interface RowCheckOptions {
+  /**
+   * Scan the rows for NaN/±Inf (one pass over count·dim numbers). Default true. A caller that computes a
+   * quantity from which any non-finite row shows (e.g. the column sums ḡ) may pass false and call
+   * `requireFiniteRows` only when that quantity is not finite.
+   */
+  values?: boolean;
+}
+
 /**
- * Checks one row block against the estimate's dimension: shape (SHAPE_MISMATCH), values (NON_FINITE), and
- * the domain of scale and weights (INVALID_CONFIG for negative ones). `field` names the block in messages.
+ * Checks one row block against the estimate's dimension: shape (SHAPE_MISMATCH), values (NON_FINITE, unless
+ * `options.values` is false), and the domain of scale and weights (INVALID_CONFIG for negative ones).
+ * `field` names the block in messages.
  */
-export function validateRowBlock(block: RowBlock, dim: number, field: string): void {
+export function validateRowBlock(block: RowBlock, dim: number, field: string, options: RowCheckOptions = {}): void {
   const { rows, count, weights, scale } = block;
   if (!(rows instanceof Float32Array || rows instanceof Float64Array)) {
     throw new FisherdError('SHAPE_MISMATCH', `${field}.rows must be a Float32Array or Float64Array`, {
@@ -61,13 +72,20 @@ export function validateRowBlock(block: RowBlock, dim: number, field: string): v
       });
     }
     requireFinite(weights, `${field}.weights`);
-    const negative = weights.findIndex((w) => w < 0);
+    let negative = -1;
+    for (let r = 0; r < count && negative < 0; r++) if (weights[r] < 0) negative = r;
     if (negative >= 0) {
       throw new FisherdError('INVALID_CONFIG', `${field}.weights[${negative}] is ${weights[negative]}; weights must be ≥ 0`, {
         field: `${field}.weights`,
       });
     }
   }
+  if (options.values !== false) requireFiniteRows(block, field);
+}
+
+/** Throws NON_FINITE naming `${field}.rows`, the row and the column of the first NaN or ±Inf in the block. */
+export function requireFiniteRows(block: RowBlock, field: string): void {
+  const { rows, dim } = block;
   const bad = firstNonFinite(rows);
   if (bad >= 0) {
     const row = Math.floor(bad / dim);
@@ -78,13 +96,13 @@ export function validateRowBlock(block: RowBlock, dim: number, field: string): v
 }
 
 /** Validates every block (fields `${field}[i]`) and returns the total row count. */
-export function validateRowBlocks(blocks: readonly RowBlock[], dim: number, field: string): number {
+export function validateRowBlocks(blocks: readonly RowBlock[], dim: number, field: string, options: RowCheckOptions = {}): number {
   if (!Array.isArray(blocks)) {
     throw new FisherdError('SHAPE_MISMATCH', `${field} must be an array of row blocks`, { field });
   }
   let total = 0;
   blocks.forEach((block, i) => {
-    validateRowBlock(block, dim, `${field}[${i}]`);
+    validateRowBlock(block, dim, `${field}[${i}]`, options);
     total += block.count;
   });
   return total;

@@ -74,6 +74,13 @@ export interface AccumulatingEstimate extends SymmetricEstimate {
   beginUpdate(decay: number): void;
   accumulate(block: RowBlock): void;
   commitUpdate(): void;
+  /**
+   * Copies the state aside, into buffers allocated on the first call and reused after (a session does
+   * this every step, so that a step whose later part fails can be undone without a fresh O(state) copy).
+   */
+  checkpoint(): void;
+  /** Returns to the state of the last `checkpoint()`, bit for bit. Throws INTERNAL without one. */
+  rollback(): void;
 }
 
 /** Tuning of the solvers and the work arrays; every field is optional. */

@@ -89,8 +89,12 @@ export interface Backend {
    * Cholesky factor of `A + λI` (A n×n symmetric, any storage type, read-only; only its upper triangle,
    * `A[i*n + j]` with j ≥ i, is read). Throws `FisherdError('NOT_POSITIVE_DEFINITE')` when a pivot of the
    * damped matrix is not > 0 or is NaN (LAPACK's criterion).
+   *
+   * `reuse`: a factor this backend returned earlier that the caller no longer needs; a backend may take
+   * over its storage (fresh large arrays cost page faults on every step) and must then make the old factor
+   * refuse further use. Backends that cannot reuse storage ignore it.
    */
-  cholesky(A: Vec, n: number, lambda: number): CholeskyFactor;
+  cholesky(A: Vec, n: number, lambda: number, reuse?: CholeskyFactor): CholeskyFactor;
   /** Eigendecomposition of a symmetric n×n matrix (n up to a few thousand; only the upper triangle is read). */
   eigh(A: Vec, n: number): SymmetricEigen;
 

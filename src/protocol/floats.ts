@@ -81,13 +81,3 @@ export function readFloat64(bytes: Uint8Array, field: string, expectedLength?: n
   if (!HOST_LITTLE_ENDIAN) swapInPlace(outBytes, 8);
   return out;
 }
-
-/** Index of the first NaN or ±Inf in `values`, or -1. */
-export function firstNonFinite(values: Float32Array | Float64Array): number {
-  for (let i = 0; i < values.length; i++) {
-    // x − x is 0 for finite x and NaN for NaN and ±Inf: one test per element.
-    const v = values[i]!;
-    if (v - v !== 0) return i;
-  }
-  return -1;
-}

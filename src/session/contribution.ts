@@ -62,9 +62,21 @@ function shapeError(field: string, message: string, step: number): FisherdError 
   return new FisherdError('SHAPE_MISMATCH', `${field} ${message}`, { field, step });
 }
 
-function checkFloats(values: unknown, length: number, field: string, step: number): void {
+/** What `validateContribution` checks beyond shapes, order and required inputs. */
+export interface ContributionCheckOptions {
+  /**
+   * Scan the row arrays (perExampleGrads, sampledLabelGrads.rows, fisherFactorRows.rows: b·D numbers or
+   * more) for NaN/±Inf. Default true. `Session.step` passes false: the estimator finds a non-finite row
+   * itself (for per-example rows at no cost, through ḡ), and only then does the session rescan to name the
+   * worker's field. meanGrad and params (D numbers) are always scanned.
+   */
+  rowValues?: boolean;
+}
+
+function checkFloats(values: unknown, length: number, field: string, step: number, scan = true): void {
   if (!(values instanceof Float32Array)) throw shapeError(field, 'must be a Float32Array', step);
   if (values.length !== length) throw shapeError(field, `has length ${values.length}, expected ${length}`, step);
+  if (!scan) return;
   const bad = firstNonFinite(values);
   if (bad >= 0) {
     throw new FisherdError('NON_FINITE', `${field}[${bad}] is ${values[bad]}; every value must be finite`, { field, step });
@@ -81,7 +93,8 @@ function checkMultiplicity(value: unknown, field: string, step: number): number 
  * inputs the tracked estimates need). Throws STEP_OUT_OF_ORDER, BAD_WORKER, SHAPE_MISMATCH, NON_FINITE,
  * INVALID_CONFIG (reduction) or MISSING_INPUT, naming the field. Does not look at other workers.
  */
-export function validateContribution(c: StepContribution, req: ContributionRequirements): void {
+export function validateContribution(c: StepContribution, req: ContributionRequirements, options: ContributionCheckOptions = {}): void {
+  const scanRows = options.rowValues !== false;
   if (typeof c !== 'object' || c === null) throw shapeError('step', 'must be a record', req.expectedStep);
   if (c.step !== req.expectedStep) {
     throw new FisherdError('STEP_OUT_OF_ORDER', `step ${String(c.step)} is not the next step ${req.expectedStep}`, {
@@ -102,14 +115,14 @@ export function validateContribution(c: StepContribution, req: ContributionRequi
   }
   const { dim } = req;
   const b = c.batchSize;
-  if (c.perExampleGrads !== undefined) checkFloats(c.perExampleGrads, b * dim, 'perExampleGrads', step);
+  if (c.perExampleGrads !== undefined) checkFloats(c.perExampleGrads, b * dim, 'perExampleGrads', step, scanRows);
   if (c.sampledLabelGrads !== undefined) {
     const k = checkMultiplicity(c.sampledLabelGrads.samplesPerExample, 'sampledLabelGrads.samplesPerExample', step);
-    checkFloats(c.sampledLabelGrads.rows, b * k * dim, 'sampledLabelGrads.rows', step);
+    checkFloats(c.sampledLabelGrads.rows, b * k * dim, 'sampledLabelGrads.rows', step, scanRows);
   }
   if (c.fisherFactorRows !== undefined) {
     const f = checkMultiplicity(c.fisherFactorRows.factorsPerExample, 'fisherFactorRows.factorsPerExample', step);
-    checkFloats(c.fisherFactorRows.rows, b * f * dim, 'fisherFactorRows.rows', step);
+    checkFloats(c.fisherFactorRows.rows, b * f * dim, 'fisherFactorRows.rows', step, scanRows);
   }
   if (c.meanGrad !== undefined) checkFloats(c.meanGrad, dim, 'meanGrad', step);
   if (c.params !== undefined) checkFloats(c.params, dim, 'params', step);

@@ -5,7 +5,7 @@
 import type { Batch } from '../curvature/batch.js';
 import type { RowBlock } from '../curvature/rows.js';
 import { FisherdError } from '../errors.js';
-import type { Backend } from '../linalg/backend.js';
+import type { Backend, Vec } from '../linalg/backend.js';
 import {
   factorRowMultiplier,
   gradientRowMultiplier,
@@ -37,16 +37,39 @@ function commonMultiplicity(values: readonly number[], field: string, step: numb
 }
 
 /**
- * Per-example rows at math.md's scale. The estimator takes them at scale 1 (they enter ḡ linearly), so
- * 'mean'-reduced rows (g_n/b_w) are multiplied by b_w into a copy in the backend's storage type; 'sum'
- * rows pass through untouched.
+ * Per-worker arrays for the rescaled rows of 'mean'-reduced contributions, reused from step to step: a
+ * fresh b_w·D array per step would cost first-touch page faults on top of the copy (measured here ~3 ms
+ * per MiB, i.e. seconds at b_w·D = 1.3e8). The estimator keeps no reference to a batch's rows.
  */
-function perExampleBlock(c: StepContribution, dim: number, backend: Backend): RowBlock {
+export class ScaledRowBuffers {
+  private readonly buffers: Vec[] = [];
+
+  constructor(private readonly backend: Backend) {}
+
+  /** Worker w's buffer with room for `length` numbers (contents unspecified). */
+  view(worker: number, length: number): Vec {
+    let buffer = this.buffers[worker];
+    if (buffer === undefined || buffer.length < length) {
+      buffer = this.backend.zeros(length);
+      this.buffers[worker] = buffer;
+    }
+    return buffer.subarray(0, length);
+  }
+}
+
+/**
+ * Per-example rows at math.md's scale. The estimator takes them at scale 1 (they enter ḡ linearly), so
+ * 'mean'-reduced rows (g_n/b_w) are multiplied by b_w into a copy in the backend's storage type (in
+ * `buffers` when given); 'sum' rows pass through untouched.
+ */
+function perExampleBlock(c: StepContribution, dim: number, backend: Backend, buffers?: ScaledRowBuffers): RowBlock {
   const rows = c.perExampleGrads!;
   const multiplier = gradientRowMultiplier(c);
   if (multiplier === 1) return rowBlock(rows, c.batchSize, dim, 1);
-  const scaled = backend.zeros(rows.length);
-  for (let i = 0; i < rows.length; i++) scaled[i] = multiplier * rows[i]!;
+  const scaled = buffers ? buffers.view(c.workerId, rows.length) : backend.zeros(rows.length);
+  // The backend's axpby (β = 0 overwrites): saxpby on openblas, ~25 CPU-ms against ~260 ms for a JS loop
+  // at b_w·D = 1.3e8.
+  backend.axpby(multiplier, rows, 0, scaled);
   return rowBlock(scaled, c.batchSize, dim, 1);
 }
 
@@ -59,6 +82,7 @@ export function mergeContributions(
   contributions: readonly StepContribution[],
   config: ResolvedSessionConfig,
   backend: Backend,
+  buffers?: ScaledRowBuffers,
 ): MergedStep {
   const { dim, track } = config;
   const step = contributions[0]!.step;
@@ -66,7 +90,7 @@ export function mergeContributions(
 
   const useRows = track.empiricalFisher || track.noise || contributions.every((c) => c.perExampleGrads !== undefined);
   let batch: Batch = useRows
-    ? { batchSize, perExampleGrads: contributions.map((c) => perExampleBlock(c, dim, backend)) }
+    ? { batchSize, perExampleGrads: contributions.map((c) => perExampleBlock(c, dim, backend, buffers)) }
     : { batchSize, meanGrad: mergedMeanGrad(contributions, dim) };
 
   if (track.fisher && config.fisherSource === 'sampled') {

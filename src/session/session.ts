@@ -6,7 +6,8 @@
  * returns Δθ (float32) with diagnostics. A rejected step leaves the session exactly as it was.
  */
 import { CurvatureEstimator, type CurvatureSnapshot } from '../curvature/estimator.js';
-import { FisherdError } from '../errors.js';
+import { firstNonFinite } from '../curvature/validate.js';
+import { FisherdError, isFisherdError } from '../errors.js';
 import type { Backend } from '../linalg/backend.js';
 import { selectBackend } from '../linalg/select.js';
 import { log as defaultLog, type Logger } from '../log.js';
@@ -18,8 +19,15 @@ import type { OptState } from '../optim/types.js';
 import { cosine } from '../optim/vec.js';
 import { validateContribution, type ContributionRequirements, type StepContribution } from './contribution.js';
 import { curvatureConfig, validateSessionConfig, type ResolvedSessionConfig, type SessionConfig } from './config.js';
-import { mergeContributions } from './merge.js';
+import { mergeContributions, ScaledRowBuffers } from './merge.js';
 import { sameShape } from './state-shape.js';
+
+/** The update rounded to float32 (Δθ as sent), in one plain loop. */
+function toFloat32(values: Float64Array): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i];
+  return out;
+}
 
 /** Diagnostics of one step (proto `Diagnostics`). */
 export interface StepDiagnostics {
@@ -105,6 +113,8 @@ export class Session {
   private completed = 0;
   private last: StepResult | undefined;
   private readonly log: Logger;
+  /** Reused arrays for the rescaled rows of 'mean'-reduced contributions. */
+  private readonly scaledRows: ScaledRowBuffers;
 
   /** Validates `config` (INVALID_CONFIG naming the field) and starts at step 0 with zero estimates. */
   private readonly clientConfig: SessionConfig;
@@ -121,6 +131,7 @@ export class Session {
     this.optimizer = makeOptimizer(this.config.optimizer);
     this.optimizerState = this.optimizer.init(this.config.dim);
     this.log = logger ?? defaultLog.child({ component: 'session' });
+    this.scaledRows = new ScaledRowBuffers(backend);
   }
 
   /** Validates `config`, then selects its backend (`config.backend`, default 'auto'). */
@@ -181,7 +192,8 @@ export class Session {
     }
     const seen = new Set<number>();
     for (const c of contributions) {
-      validateContribution(c, requirements);
+      // Shapes, order and inputs now; the rows' values are checked by the estimator (see below).
+      validateContribution(c, requirements, { rowValues: false });
       if (seen.has(c.workerId)) {
         throw new FisherdError('BAD_WORKER', `worker ${c.workerId} contributed twice to step ${step}`, { field: 'workerId', step });
       }
@@ -195,18 +207,26 @@ export class Session {
       });
     }
     const ordered = [...contributions].sort((a, b) => a.workerId - b.workerId);
-    const merged = mergeContributions(ordered, this.config, this.backend);
+    const merged = mergeContributions(ordered, this.config, this.backend, this.scaledRows);
 
     // The estimator validates the batch before touching its state, but the solve can still fail after
-    // the update (a singular estimate with λ = 0); the snapshot costs O(state), at most 1/b of the update.
-    const rollback = this.curvature.snapshot();
+    // the update (a singular estimate with λ = 0): the checkpoint copies the state into buffers kept from
+    // step to step (one memcpy of the state, no allocation), and a failure rolls back to it.
+    this.curvature.checkpoint();
     try {
-      this.curvature.update(merged.batch);
+      try {
+        this.curvature.update(merged.batch);
+      } catch (e) {
+        // The estimator found a NaN/±Inf in the rows (for per-example rows through ḡ, without a scan):
+        // name it as the contribution check does, by worker field, scanning only now.
+        if (isFisherdError(e, 'NON_FINITE')) for (const c of ordered) validateContribution(c, requirements);
+        throw e;
+      }
       const meanGrad = this.curvature.meanGrad();
       const ctx = { step, curvature: this.curvature, ...(merged.params ? { params: merged.params } : {}) };
       const result = this.optimizer.update(meanGrad, this.optimizerState, ctx);
-      const update = Float32Array.from(result.updates);
-      const bad = update.findIndex((v) => !Number.isFinite(v));
+      const update = toFloat32(result.updates);
+      const bad = firstNonFinite(update);
       if (bad >= 0) {
         throw new FisherdError('NON_FINITE', `the update is ${update[bad]} at ${bad}; the damped estimate is near singular: raise optimizer.damping`, {
           field: 'optimizer.damping',
@@ -235,7 +255,7 @@ export class Session {
       this.log.debug({ step, batchSize: merged.batch.batchSize, computeMs: stepResult.diagnostics.computeMs }, 'step done');
       return stepResult;
     } catch (e) {
-      this.curvature = CurvatureEstimator.restore(rollback, this.backend);
+      this.curvature.rollback();
       throw e;
     }
   }

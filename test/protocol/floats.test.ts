@@ -1,7 +1,7 @@
 /** Float payloads: bytes <-> typed arrays, aligned or not, without the Buffer.slice pitfall. */
 import { describe, expect, it } from 'vitest';
 import { isFisherdError } from '../../src/errors.js';
-import { firstNonFinite, float32Bytes, float64Bytes, readFloat32, readFloat64 } from '../../src/protocol/floats.js';
+import { float32Bytes, float64Bytes, readFloat32, readFloat64 } from '../../src/protocol/floats.js';
 
 describe('float payloads', () => {
   const values = Float32Array.from([1.5, -2.25, 3e-38, Math.PI, -0]);
@@ -45,11 +45,5 @@ describe('float payloads', () => {
     const f64 = Float64Array.from([0.1, 1 / 3, -1e300]);
     expect(Array.from(readFloat32(float32Bytes(f64), 'x'))).toEqual(Array.from(Float32Array.from(f64)));
     expect(Array.from(readFloat64(float64Bytes(f64), 'x'))).toEqual(Array.from(f64));
-  });
-
-  it('finds the first NaN or infinity', () => {
-    expect(firstNonFinite(values)).toBe(-1);
-    expect(firstNonFinite(Float32Array.from([0, 1, Infinity, NaN]))).toBe(2);
-    expect(firstNonFinite(Float64Array.from([NaN]))).toBe(0);
   });
 });
