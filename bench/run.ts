@@ -2,12 +2,13 @@
  * Runs fisherd's benchmarks and writes bench/RESULTS.md: the machine (CPU model, cores, Node, BLAS), then
  * one table per benchmark. `npm run bench` = `npm run build && node dist/bench/run.js`.
  *
- * Flags: `--only=core,linalg,replay,record` runs a subset (default all); `--shrink=N` divides the core and
+ * Flags: `--only=core,linalg,roundtrip,replay,record` runs a subset (default all); `--shrink=N` divides the core and
  * kernel benchmarks' dimensions by N (a quick smoke run; the file then says so); `--out=PATH` writes
  * elsewhere. Every benchmark carries its own baseline in the same run (numpy for core, the reference
  * backend for the kernels, a bare file read for replay, the daemon without recording for record), so
  * numbers are comparable within a table, not across machines.
  */
+import { runRoundtripBench, type RoundtripBenchRow } from './roundtrip.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,7 +19,7 @@ import { runLinalgBench, type BenchRow } from './linalg-kernels.js';
 import { runRecordOverheadBench, type RecordOverheadRow } from './record-overhead.js';
 import { runReplayBench, type ReplayBenchRow } from './replay.js';
 
-const BENCHES = ['core', 'linalg', 'replay', 'record'] as const;
+const BENCHES = ['core', 'linalg', 'roundtrip', 'replay', 'record'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 function flag(name: string): string | undefined {
@@ -109,6 +110,23 @@ function replaySection(rows: ReplayBenchRow[]): string {
   ].join('\n');
 }
 
+function roundtripSection(rows: RoundtripBenchRow[]): string {
+  const first = rows[0]!;
+  return [
+    '## Step round trip through the daemon vs a bare ws echo (bench/roundtrip.ts)',
+    '',
+    `One client, sequential steps of D = ${first.dim}, b = ${first.batchSize} per-example rows (${fmt(first.requestBytes / 1e6)} MB`,
+    'per request); fisherd (a child process, default backend) and a bare ws echo server of the same bytes alternate',
+    'step by step. `ratio` = echo median / fisherd median (throughput ratio, target ≥ 0.8);',
+    '`ratio excl. compute` removes the session\'s own estimate update and solve (benchmarked under Core),',
+    'leaving protocol and session overhead.',
+    '',
+    table(['case', 'transport', 'median ms', 'p90 ms', 'MB/s', 'compute ms', 'ratio', 'ratio excl. compute'], rows.map((r) => [
+      r.case, r.transport, fmt(r.medianMs), fmt(r.p90Ms), fmt(r.mbPerSecond), fmt(r.computeMs), fmt(r.ratio), fmt(r.ratioExcludingCompute),
+    ])),
+  ].join('\n');
+}
+
 function recordSection(rows: RecordOverheadRow[]): string {
   const first = rows[0]!;
   return [
@@ -126,7 +144,9 @@ function recordSection(rows: RecordOverheadRow[]): string {
 }
 
 /** Headings of each benchmark's section, to keep the sections of benchmarks not run this time. */
-const HEADINGS: Record<BenchName, string> = { core: '## Core', linalg: '## Kernels', replay: '## Trace replay', record: '## Recording overhead' };
+const HEADINGS: Record<BenchName, string> = {
+  core: '## Core', linalg: '## Kernels', roundtrip: '## Step round trip', replay: '## Trace replay', record: '## Recording overhead',
+};
 
 /** With `--only`, the sections of the other benchmarks from the existing file, marked as earlier results. */
 function keptSections(path: string, ran: readonly BenchName[]): string[] {
@@ -164,6 +184,10 @@ async function main(): Promise<void> {
   if (only.includes('linalg')) {
     console.error('kernel benchmark …');
     sections.push(linalgSection(await runLinalgBench({ shrink })));
+  }
+  if (only.includes('roundtrip')) {
+    console.error('round-trip benchmark …');
+    sections.push(roundtripSection(await runRoundtripBench()));
   }
   if (only.includes('replay')) {
     console.error('replay benchmark …');
