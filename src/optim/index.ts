@@ -15,7 +15,7 @@ export {
 } from './transforms.js';
 export { requireEstimate, scaleByEmpiricalFisher, scaleByFisher, scaleByInverse, type EstimateName, type SolveOptions } from './precondition.js';
 export {
-  emaVarianceFactor, scaleByMsvag, scaleBySnr, scaleByVarianceAdaptation, snrFactors,
+  emaVarianceFactor, scaleByMsvag, scaleBySnr, scaleByVarianceAdaptation, snrFactors, snrFactorsFrom,
   type MsvagOptions, type MsvagState, type VarianceAdaptationOptions,
 } from './variance-adaptation.js';
 export { monitor, type MonitorOptions } from './monitor.js';

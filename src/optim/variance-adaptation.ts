@@ -42,8 +42,14 @@ function meanGradVarianceFactor(curvature: CurvatureEstimator): number {
  */
 export function snrFactors(ctx: StepContext): Float64Array {
   const noiseDiagonal = requireEstimate(ctx, 'noise').diagonal();
-  const meanGrad = ctx.curvature.meanGrad();
-  const rho = meanGradVarianceFactor(ctx.curvature);
+  return snrFactorsFrom(ctx.curvature.meanGrad(), noiseDiagonal, meanGradVarianceFactor(ctx.curvature));
+}
+
+/**
+ * D_ii = ḡ_i² / (ḡ_i² + ρ·S_ii) from a bias-corrected ḡ, diag(S) and the EMA variance factor ρ
+ * (`emaVarianceFactor`); 0 where ḡ_i = S_ii = 0. The one formula the optimizer and the dashboard share.
+ */
+export function snrFactorsFrom(meanGrad: Float64Array, noiseDiagonal: Float64Array, rho: number): Float64Array {
   const factors = new Float64Array(meanGrad.length);
   for (let i = 0; i < factors.length; i++) {
     const signal = meanGrad[i]! * meanGrad[i]!;

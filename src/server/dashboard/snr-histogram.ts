@@ -11,7 +11,7 @@
  * ḡ_i = S_ii = 0 counts as 0, as in the optimizer. D_ii near 1: the gradient's sign there is reliable;
  * near 0: it is mostly noise. The mean of the factors is the `meanSnr` diagnostic of every update.
  */
-import { emaVarianceFactor } from '../../optim/variance-adaptation.js';
+import { emaVarianceFactor, snrFactorsFrom } from '../../optim/variance-adaptation.js';
 
 /** Default number of equal-width bins over [0, 1]. */
 export const SNR_HISTOGRAM_BINS = 20;
@@ -33,14 +33,7 @@ export function snrFactors(meanGrad: Float64Array, noiseDiagonal: Float64Array, 
   if (meanGrad.length !== noiseDiagonal.length) {
     throw new RangeError(`meanGrad has ${meanGrad.length} entries, the noise diagonal ${noiseDiagonal.length}`);
   }
-  const rho = emaVarianceFactor(emaDecay, steps);
-  const factors = new Float64Array(meanGrad.length);
-  for (let i = 0; i < factors.length; i++) {
-    const signal = meanGrad[i]! * meanGrad[i]!;
-    const denominator = signal + rho * Math.max(noiseDiagonal[i]!, 0);
-    factors[i] = denominator > 0 ? Math.min(signal / denominator, 1) : 0;
-  }
-  return factors;
+  return snrFactorsFrom(meanGrad, noiseDiagonal, emaVarianceFactor(emaDecay, steps));
 }
 
 /** Bins factors in [0, 1] into `bins` equal-width bins. */
