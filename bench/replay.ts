@@ -2,10 +2,20 @@
  * Trace replay throughput and recording overhead.
  *
  * Replay: a trace of `steps` steps (D parameters, b per-example gradients and b sampled-label gradients per
- * step, float32) is written to a temporary directory, then, in the same run and from the same warm page
- * cache, (1) read sequentially in 1 MiB chunks with no parsing at all (the baseline: what the disk and
- * the OS give), and (2) replayed with `replayTrace` for the diagonal and the low-rank structure. Rows give
- * steps/s, MB/s and the ratio of replay MB/s to the bare read's (target ≥ 0.5 for diagonal).
+ * step, float32) is written to a temporary directory, then, in the same run, (1) read sequentially in 1 MiB
+ * chunks with no parsing at all (the baseline: what the disk and the OS give), (2) read through the trace
+ * layer (read, CRC32C, envelope and protobuf decode) without compute, and (3) replayed with `replayTrace`
+ * for the diagonal and the low-rank structure. Rows give steps/s, MB/s and the ratio of MB/s to the bare
+ * read's under the same cache condition (target ≥ 0.5 for diagonal).
+ *
+ * Each case runs twice. `warm`: from the page cache (the files were just written and read), so the bare
+ * read is memcpy speed and any compute at all puts a replay far below it. `cold`: the page cache is
+ * dropped (`sync`, then `1` written to /proc/sys/vm/drop_caches, which needs root) before every timed
+ * read, so each one reads from the disk, as a replay of an archived trace does. Node exposes no
+ * posix_fadvise(DONTNEED), so where drop_caches is not writable the cold rows are replaced by one row
+ * saying why. (Dropping the cache is machine-wide: it slows whatever else runs for a moment.)
+ * A `CRC32C` row gives @node-rs/crc32's checksum throughput over an in-memory buffer, a ceiling on the
+ * trace layer (every payload byte is checksummed).
  *
  * Recording: the daemon's step as it runs with a trace (append the contribution, compute the step with
  * a Session, append the update, awaiting each append as the daemon does) for each durability policy,
@@ -14,10 +24,13 @@
  *
  * Run: `npm run build && node dist/bench/replay.js`, or call `runReplayBench()` (bench/run.ts does).
  */
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { crc32c } from '@node-rs/crc32';
+import type { BackendName } from '../src/linalg/backend.js';
 import { selectBackend } from '../src/linalg/select.js';
 import { sessionConfigToWire } from '../src/protocol/config-codec.js';
 import { fisherd } from '../src/protocol/generated/fisherd.js';
@@ -31,7 +44,7 @@ import { listSegments } from '../src/trace/segment-files.js';
 import { TraceWriter, type DurabilityPolicy } from '../src/trace/writer.js';
 
 export interface ReplayBenchRow {
-  /** e.g. "bare read", "replay diagonal ngd", "record every-record". */
+  /** e.g. "bare read (warm: page cache)", "replay diagonal ngd (cold: …)", "record every-record". */
   case: string;
   steps: number;
   /** Trace bytes read (replay) or written (record), in MB (10⁶ bytes). */
@@ -39,7 +52,8 @@ export interface ReplayBenchRow {
   seconds: number;
   stepsPerSecond: number;
   mbPerSecond: number;
-  /** Replay rows: MB/s of the replay / MB/s of the bare read of the same files in the same run. */
+  /** Replay rows: MB/s of the replay / MB/s of the bare read of the same files in the same run, under the
+   *  same cache condition (warm or cold). */
   ratioToBareRead?: number;
   /** Record rows: median ms per step with recording minus without (the `no recording` row). */
   overheadMsPerStep?: number;
@@ -101,6 +115,86 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+const WARM = 'warm: page cache';
+const COLD = 'cold: page cache dropped before each read';
+
+/**
+ * Drops the page cache (all of it: Node has no per-file posix_fadvise(DONTNEED)) after writing dirty pages
+ * back. Returns why it could not, or undefined when it did.
+ */
+async function dropPageCache(): Promise<string | undefined> {
+  try {
+    execFileSync('sync');
+    await writeFile('/proc/sys/vm/drop_caches', '1');
+    return undefined;
+  } catch (e) {
+    return `/proc/sys/vm/drop_caches is not writable here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; it needs root)`;
+  }
+}
+
+/** @node-rs/crc32's crc32c over a 64 MiB in-memory buffer: best of 5 passes. */
+function crcThroughput(): { megabytes: number; seconds: number } {
+  const buffer = fill(new Float32Array(16 << 20), 5);
+  const bytes = new Uint8Array(buffer.buffer);
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    crc32c(bytes);
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  return { megabytes: bytes.length / 1e6, seconds: best };
+}
+
+/**
+ * The bare read (median of 3), the trace layer without compute, and the replays, each timed after
+ * `prepare` (nothing when warm, dropping the page cache when cold). Ratios are to this bare read.
+ */
+async function replayCases(condition: string, prepare: () => Promise<unknown>, paths: string[], traceDir: string, steps: number,
+  options: { optimizer: NonNullable<ReplayBenchOptions['optimizer']>; rank: number; backend: BackendName }): Promise<ReplayBenchRow[]> {
+  const rows: ReplayBenchRow[] = [];
+  const bare: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 3; i++) {
+    await prepare();
+    const started = performance.now();
+    bytes = await bareRead(paths);
+    bare.push((performance.now() - started) / 1000);
+  }
+  const bareSeconds = median(bare);
+  const bareMbps = bytes / 1e6 / bareSeconds;
+  rows.push({ case: `bare read (${condition})`, steps, megabytes: bytes / 1e6, seconds: bareSeconds, stepsPerSecond: steps / bareSeconds, mbPerSecond: bareMbps });
+  // The trace layer alone (read, CRC, envelope and protobuf decode): what replay costs before any compute.
+  {
+    await prepare();
+    const started = performance.now();
+    const reader = await openTrace([traceDir]);
+    let decoded = 0;
+    for await (const entry of reader) {
+      if (entry.kind === 'contribution') {
+        fisherd.v1.StepContribution.decode(entry.body);
+        decoded++;
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const mbps = bytes / 1e6 / seconds;
+    rows.push({ case: `read + CRC + decode, no compute (${condition})`, steps: decoded, megabytes: bytes / 1e6, seconds,
+      stepsPerSecond: decoded / seconds, mbPerSecond: mbps, ratioToBareRead: mbps / bareMbps });
+  }
+  for (const structure of [{ kind: 'diagonal' } as const, { kind: 'lowrank', rank: options.rank } as const]) {
+    await prepare();
+    const started = performance.now();
+    const result = await replayTrace([traceDir], { optimizers: [options.optimizer], structure, backend: options.backend });
+    const seconds = (performance.now() - started) / 1000;
+    const mbps = result.bytesRead / 1e6 / seconds;
+    rows.push({
+      case: `replay ${structure.kind === 'lowrank' ? `lowrank:${options.rank}` : 'diagonal'} ${options.optimizer} (${options.backend}; ${condition})`,
+      steps: result.steps, megabytes: result.bytesRead / 1e6, seconds, stepsPerSecond: result.steps / seconds, mbPerSecond: mbps,
+      ratioToBareRead: mbps / bareMbps,
+    });
+  }
+  return rows;
+}
+
 export async function runReplayBench(options: ReplayBenchOptions = {}): Promise<ReplayBenchRow[]> {
   const dim = options.dim ?? 50_000;
   const b = options.batchSize ?? 32;
@@ -126,43 +220,17 @@ export async function runReplayBench(options: ReplayBenchOptions = {}): Promise<
     await writer.close();
     const paths = (await listSegments(traceDir)).map((s) => s.path);
 
-    // ---- bare read vs replay, same files, same run (warm the cache first) ------------------------------
-    await bareRead(paths);
-    const bare: number[] = [];
-    let bytes = 0;
-    for (let i = 0; i < 3; i++) {
-      const started = performance.now();
-      bytes = await bareRead(paths);
-      bare.push((performance.now() - started) / 1000);
-    }
-    const bareSeconds = median(bare);
-    const bareMbps = bytes / 1e6 / bareSeconds;
-    rows.push({ case: 'bare read', steps, megabytes: bytes / 1e6, seconds: bareSeconds, stepsPerSecond: steps / bareSeconds, mbPerSecond: bareMbps });
-    // The trace layer alone (read, CRC, envelope and protobuf decode): what replay costs before any compute.
-    {
-      const started = performance.now();
-      const reader = await openTrace([traceDir]);
-      let decoded = 0;
-      for await (const entry of reader) {
-        if (entry.kind === 'contribution') {
-          fisherd.v1.StepContribution.decode(entry.body);
-          decoded++;
-        }
-      }
-      const seconds = (performance.now() - started) / 1000;
-      const mbps = bytes / 1e6 / seconds;
-      rows.push({ case: 'read + CRC + decode (no compute)', steps: decoded, megabytes: bytes / 1e6, seconds, stepsPerSecond: decoded / seconds, mbPerSecond: mbps, ratioToBareRead: mbps / bareMbps });
-    }
-    for (const structure of [{ kind: 'diagonal' } as const, { kind: 'lowrank', rank } as const]) {
-      const started = performance.now();
-      const result = await replayTrace([traceDir], { optimizers: [optimizer], structure, backend: backend.name });
-      const seconds = (performance.now() - started) / 1000;
-      const mbps = result.bytesRead / 1e6 / seconds;
-      rows.push({
-        case: `replay ${structure.kind === 'lowrank' ? `lowrank:${rank}` : 'diagonal'} ${optimizer} (${backend.name})`,
-        steps: result.steps, megabytes: result.bytesRead / 1e6, seconds, stepsPerSecond: result.steps / seconds, mbPerSecond: mbps,
-        ratioToBareRead: mbps / bareMbps,
-      });
+    // ---- bare read vs replay, same files, same run: warm (page cache), then cold (cache dropped) --------
+    const checksum = crcThroughput();
+    rows.push({ case: 'CRC32C (@node-rs/crc32, in memory)', steps: 0, megabytes: checksum.megabytes, seconds: checksum.seconds,
+      stepsPerSecond: NaN, mbPerSecond: checksum.megabytes / checksum.seconds });
+    await bareRead(paths); // warm the cache
+    rows.push(...await replayCases(WARM, async () => undefined, paths, traceDir, steps, { optimizer, rank, backend: backend.name }));
+    const cannotDrop = await dropPageCache();
+    if (cannotDrop === undefined) {
+      rows.push(...await replayCases(COLD, dropPageCache, paths, traceDir, steps, { optimizer, rank, backend: backend.name }));
+    } else {
+      rows.push({ case: `cold rows skipped: ${cannotDrop}`, steps: 0, megabytes: NaN, seconds: NaN, stepsPerSecond: NaN, mbPerSecond: NaN });
     }
 
     // ---- recording overhead per durability policy ----------------------------------------------------------

@@ -4,6 +4,7 @@
  */
 import { FisherdError } from '../errors.js';
 import type { Backend, Vec } from '../linalg/backend.js';
+import { scaled } from '../linalg/reference.js';
 import { requireSnapshotLength } from './estimate-base.js';
 import { InPlaceEstimate } from './in-place-estimate.js';
 import { StorageScratch } from './scratch.js';
@@ -23,6 +24,19 @@ export class DiagonalEstimate extends InPlaceEstimate {
 
   protected addRows(rows: Vec, count: number, alpha: number, beta: number): void {
     this.backend.syrkDiag(this.state, rows, count, this.dim, alpha, beta);
+  }
+
+  /**
+   * The streaming `accumulate` for rows whose sum of squares the caller already has, `squares = Σ_r v_r∘v_r`
+   * (unweighted, length dim, float64): `d ← βd + (1−β)·scale·squares`, between `beginUpdate` and
+   * `commitUpdate` like `accumulate`. The estimator uses it to take Σ g_n∘g_n from the same pass over the
+   * per-example rows that gives ḡ (`Backend.syrkDiag` with `columnSums`). Validates nothing.
+   */
+  accumulateSumOfSquares(squares: Float64Array, scale: number): void {
+    const alpha = this.alphaFor(scale);
+    const beta = this.nextBeta();
+    const d = this.state;
+    for (let i = 0; i < this.dim; i++) d[i] = scaled(beta, d[i]) + alpha * squares[i];
   }
 
   protected solveChecked(v: Float64Array, damping: number, out: Float64Array): Float64Array {

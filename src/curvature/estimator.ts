@@ -7,6 +7,7 @@ import { FisherdError } from '../errors.js';
 import type { Backend, Vec } from '../linalg/backend.js';
 import { requireFinitePerExampleGrads, validateBatch, type Batch, type TrackedQuantities } from './batch.js';
 import { createSymmetricEstimate } from './create-estimate.js';
+import { DiagonalEstimate } from './diagonal-estimate.js';
 import { EmaClock } from './ema.js';
 import { forEachRowChunk, type RowBlock } from './rows.js';
 import { StorageScratch } from './scratch.js';
@@ -77,6 +78,12 @@ export class CurvatureEstimator {
    * ±Inf handling GLSL does not guarantee, so for them the rows are scanned as before.
    */
   private readonly meanRevealsNonFinite: boolean;
+  /**
+   * Σ_n g_n∘g_n of this batch (float64), present when the empirical Fisher is diagonal: then ḡ and this
+   * come from one pass over the per-example rows (`syrkDiag` with `columnSums`) instead of two, and the
+   * estimate takes it once the batch has passed every check (so a throw still leaves the state unchanged).
+   */
+  private readonly batchSquares: Float64Array | undefined;
   /** The state at the last `checkpoint()`: ḡ's EMA (allocated on the first) and the clock. */
   private savedMeanGradSum: Float64Array | undefined;
   private savedClock: { steps: number; decayProduct: number } | undefined;
@@ -113,6 +120,7 @@ export class CurvatureEstimator {
     this.centredScratch = new StorageScratch(backend);
     this.chunkElements = resolveEstimateOptions(options).chunkElements;
     this.meanRevealsNonFinite = backend.name === 'reference' || backend.name === 'openblas';
+    this.batchSquares = this.estimates.empiricalFisher instanceof DiagonalEstimate ? new Float64Array(dim) : undefined;
   }
 
   get dim(): number {
@@ -152,7 +160,12 @@ export class CurvatureEstimator {
 
     const { empiricalFisher, fisher, noise } = this.estimates;
     const grads = batch.perExampleGrads ?? [];
-    if (empiricalFisher !== undefined) {
+    if (empiricalFisher instanceof DiagonalEstimate && this.batchSquares !== undefined) {
+      // diag Ẽ = (1/b) Σ g_n∘g_n, the sum taken in computeBatchMean's pass over the rows.
+      empiricalFisher.beginUpdate(decay);
+      empiricalFisher.accumulateSumOfSquares(this.batchSquares, 1 / b);
+      empiricalFisher.commitUpdate();
+    } else if (empiricalFisher !== undefined) {
       // Ẽ = (1/b) Σ g_n g_nᵀ
       feed(empiricalFisher, grads, 1 / b, decay);
     }
@@ -193,7 +206,8 @@ export class CurvatureEstimator {
 
   /**
    * ḡ of this batch (float64), from the per-example rows or as sent, and whether all of it is finite; also
-   * leaves it in storage precision (`batchMean`, the centre of the noise rows). Writes scratch only.
+   * leaves it in storage precision (`batchMean`, the centre of the noise rows) and, for a diagonal empirical
+   * Fisher, Σ_n g_n∘g_n in `batchSquares` (same pass). Writes scratch only.
    */
   private computeBatchMean(batch: Batch): { mean: Float64Array; finite: boolean } {
     const { dim } = this.config;
@@ -207,12 +221,23 @@ export class CurvatureEstimator {
     }
     // ḡ = (1/b) Σ_n g_n as Gᵀ·1/b, block by block, summed into a zeroed ḡ (β = 1 throughout, so that no
     // stale value of an earlier batch can survive into this one and hide or fake a non-finite row).
+    // With batchSquares the sums and the sums of squares come from one read of each block, the first
+    // block overwriting (β = 0 does not read the stale values), the next ones accumulating.
+    const squares = this.batchSquares;
     mean.fill(0);
+    let first = true;
     for (const block of batch.perExampleGrads) {
       if (block.count === 0) continue;
-      const ones = this.ones.view(block.count).fill(1);
-      this.backend.gemv(true, block.count, dim, 1 / batch.batchSize, block.rows, ones, 1, mean);
+      if (squares !== undefined) {
+        const beta = first ? 0 : 1;
+        this.backend.syrkDiag(squares, block.rows, block.count, dim, 1, beta, { out: mean, alpha: 1 / batch.batchSize, beta: 1 });
+      } else {
+        const ones = this.ones.view(block.count).fill(1);
+        this.backend.gemv(true, block.count, dim, 1 / batch.batchSize, block.rows, ones, 1, mean);
+      }
+      first = false;
     }
+    if (first) squares?.fill(0);
     // The float64 copy and the finiteness probe (x·0 is 0 unless x is NaN or ±Inf) in one pass.
     let probe = 0;
     for (let i = 0; i < dim; i++) {

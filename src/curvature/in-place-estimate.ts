@@ -36,13 +36,23 @@ export abstract class InPlaceEstimate extends EstimateBase {
   }
 
   accumulate(block: RowBlock): void {
-    const decay = this.pendingDecay;
     // S ← βS + (1−β)·scale·Σ_r w_r K(v_r); the kernels take unweighted rows, so rows are scaled by √w_r.
-    const alpha = (1 - decay) * block.scale;
+    const alpha = this.alphaFor(block.scale);
     forEachRowChunk(this.backend, this.rowScratch, block, { sqrtWeights: true }, this.options.chunkElements, (rows, count) => {
-      this.addRows(rows, count, alpha, this.decayPending ? decay : 1);
-      this.decayPending = false;
+      this.addRows(rows, count, alpha, this.nextBeta());
     });
+  }
+
+  /** α = (1−β)·scale of this update's kernel calls. */
+  protected alphaFor(scale: number): number {
+    return (1 - this.pendingDecay) * scale;
+  }
+
+  /** The β of the next kernel call of this update: the decay for the first call, then 1 (accumulate). */
+  protected nextBeta(): number {
+    const beta = this.decayPending ? this.pendingDecay : 1;
+    this.decayPending = false;
+    return beta;
   }
 
   protected saveState(): void {

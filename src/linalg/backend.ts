@@ -42,6 +42,16 @@ export interface SymmetricEigen {
   readonly vectors: Float64Array;
 }
 
+/**
+ * The optional second output of `syrkDiag`: `out ← β·out + α·Σ_r U_r` (the column sums of U, length n),
+ * computed in the same pass over U as the sums of squares. β = 0 overwrites (`out` is not read).
+ */
+export interface ColumnSums {
+  out: Vec;
+  alpha: number;
+  beta: number;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /** What actually runs, for logs and `/metrics`: e.g. "openblas 0.3.21 (pthread, 2 threads)", "gpujs webasm". */
@@ -60,8 +70,14 @@ export interface Backend {
   axpby(alpha: number, x: Vec, beta: number, y: Vec): void;
 
   // ---- elementwise (length-n vectors) -------------------------------------------------------------
-  /** d ← βd + α Σ_r U_r ∘ U_r: the diagonal of a symmetric rank-k update (U is k×n). */
-  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number): void;
+  /**
+   * d ← βd + α Σ_r U_r ∘ U_r: the diagonal of a symmetric rank-k update (U is k×n).
+   *
+   * `columnSums`, if given, also receives `β'·out + α'·Σ_r U_r` from the same read of U: a diagonal
+   * estimate fed with per-example rows needs both ḡ = (1/b)Σ g_n and Σ g_n∘g_n, and at large b·D reading
+   * the rows is most of the cost. Accumulated like d (float64 where the backend can). `out` must not alias d.
+   */
+  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums): void;
   /** out_i = v_i / (d_i·s + λ): a damped diagonal solve, `s` the bias-correction scale. */
   diagSolve(d: Vec, s: number, lambda: number, v: Vec, out: Vec): void;
 

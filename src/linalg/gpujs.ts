@@ -25,7 +25,7 @@
  */
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import { FisherdError } from '../errors.js';
-import type { Backend, CholeskyFactor, SymmetricEigen, Vec } from './backend.js';
+import type { Backend, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
 import { mirrorUpperToLower } from './layout.js';
 import {
   axpbyChunk, columnSquaresChunk, diagSolveChunk, KernelCache, matVecChunk, productTile, scaleChunk,
@@ -128,7 +128,10 @@ export class GpuJsBackend implements Backend {
     });
   }
 
-  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number): void {
+  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums): void {
+    // The column sums as Uᵀ·1 by the gemv kernels: a second pass over U, but on a GPU the rows are read
+    // from device memory and the saving of one fused pass matters less than on the CPU.
+    if (columnSums !== undefined) this.gemv(true, k, n, columnSums.alpha, U, new Float32Array(k).fill(1), columnSums.beta, columnSums.out);
     if (k === 0) {
       for (let i = 0; i < n; i++) d[i] = scaled(beta, d[i]);
       return;

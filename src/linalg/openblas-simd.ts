@@ -1,22 +1,27 @@
 /**
  * The one kernel of the openblas backend that BLAS does not have, `Σ_r U_r∘U_r` (the diagonal of a
- * symmetric rank-k update, `syrkDiag`), as WebAssembly SIMD: in a diagonal estimate it is the only pass over
- * the b×D rows besides ḡ's sgemv, and a JS loop cannot vectorize it.
+ * symmetric rank-k update, `syrkDiag`), as WebAssembly SIMD: a JS loop cannot vectorize it. A second entry
+ * point, `moments`, also sums the rows themselves (Σ_r U_r) in the same pass, so that a diagonal estimate
+ * fed with per-example rows gets ḡ and Σ g_n∘g_n from one read of the b×D rows instead of an sgemv and
+ * then this kernel (reading the rows is most of the cost at b·D = 1.28e8).
  *
  * Measured at D = 10⁶, b = 128 (1.28e8 float32 values) on this 2-core VM, CPU time per call: the best JS
  * loop (eight rows per sweep into float64 accumulators) ~70 ms; this kernel ~55 ms, of which ~30 ms is
  * copying the rows into WebAssembly memory (a module can only read its own memory; the copy runs at memcpy
  * speed, chunk by chunk, so that the kernel then reads from cache) and ~10–15 ms the SIMD arithmetic;
- * numpy's `einsum('ij,ij->j')` ~20–25 ms (it reads the rows in place).
+ * numpy's `einsum('ij,ij->j')` ~20–25 ms (it reads the rows in place). The `moments` kernel (squares and
+ * sums) measured ~55 CPU-ms per call on a loaded machine, against ~45 for `sumsq` plus ~20 for ḡ's sgemv:
+ * the column sums cost a few ms of arithmetic where a second read of the rows cost ~20.
  *
- * Arithmetic: squares and sums of eight rows in float32 lanes (f32x4), each such partial sum then added to
- * a float64 accumulator (f64x2). The partials carry at most ~8 float32 roundings (relative error ≲ 5e-7),
- * far inside the float32 tolerance of the estimates, while a long float32 sum would not be.
+ * Arithmetic: squares (and, in `moments`, the values) of eight rows summed in float32 lanes (f32x4), each
+ * such partial sum then added to a float64 accumulator (f64x2). The partials carry at most ~8 float32
+ * roundings (error ≲ 5e-7 of Σ|terms|), far inside the float32 tolerance of the estimates, while a long
+ * float32 sum would not be.
  *
  * The module is assembled here from its instructions (a few dozen opcodes, named below) rather than
  * shipped as a binary, so that what runs is what one reads.
  */
-import type { Vec } from './backend.js';
+import type { ColumnSums, Vec } from './backend.js';
 import { scaled } from './reference.js';
 
 /** Columns per chunk: 128 rows × 8192 columns × 4 B = 4 MiB of rows per kernel call (measured best of 1024–16384). */
@@ -86,46 +91,56 @@ const F32X4_MUL = simd(0xe6);
 const F64X2_ADD = simd(0xf0);
 
 /**
- * `sumsq(rows, k, width, stride, acc)`: acc[t] += Σ_{r<k} rows[r·stride + t]² for t < width, with rows
- * float32 at byte offset `rows`, acc float64 at byte offset `acc`, width a multiple of 16.
+ * `sumsq(rows, k, width, stride, acc, sums)`: acc[t] += Σ_{r<k} rows[r·stride + t]² for t < width, with rows
+ * float32 at byte offset `rows`, acc float64 at byte offset `acc`, width a multiple of 16 (`sums` unused).
+ * `moments(…)`: the same and, in the same pass, sums[t] += Σ_{r<k} rows[r·stride + t] (float64 at byte
+ * offset `sums`), the column sums summed exactly like the squares.
  *
  *   for (rb = 0; rb < k; rb += 8)                      // a block of up to eight rows …
  *     for (t = 0; t < width; t += 16)                  // … sixteen columns at a time:
- *       s[0..3] = 0  (f32x4)
- *       for r in the block: s[g] += x[g]·x[g], x[g] = rows[r·stride + t + 4g .. +4]
- *       acc[t .. t+16] += promote(s)                   // eight f64x2 adds
+ *       s[0..3] = 0, c[0..3] = 0  (f32x4)
+ *       for r in the block: s[g] += x[g]·x[g], c[g] += x[g], x[g] = rows[r·stride + t + 4g .. +4]
+ *       acc[t .. t+16] += promote(s), sums[t .. t+16] += promote(c)   // eight f64x2 adds each
  */
-function sumOfSquaresModule(): Uint8Array {
+function kernelBody(withSums: boolean): number[] {
   // Parameters, then i32 and v128 locals.
-  const [ROWS, K, WIDTH, STRIDE, ACC] = [0, 1, 2, 3, 4];
-  const [ROW_BYTES, T, P, END, ACC_AT, WIDTH_BYTES, BLOCK_END, BLOCK_SPAN, LEFT, BLOCK_START] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
-  const X = 15;
-  const S = [16, 17, 18, 19];
+  const [ROWS, K, WIDTH, STRIDE, ACC, SUMS] = [0, 1, 2, 3, 4, 5];
+  const [ROW_BYTES, T, P, END, ACC_AT, WIDTH_BYTES, BLOCK_END, BLOCK_SPAN, LEFT, BLOCK_START, SUMS_AT] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+  const X = 17;
+  const S = [18, 19, 20, 21];
+  const C = [22, 23, 24, 25];
   const groups = [0, 1, 2, 3];
 
-  const squareRow = groups.flatMap((g) => [
+  const loadRow = groups.flatMap((g) => [
     ...localGet(P), ...v128Load(16 * g), ...localTee(X), ...localGet(X), ...F32X4_MUL,
     ...localGet(S[g]), ...F32X4_ADD, ...localSet(S[g]),
+    ...(withSums ? [...localGet(C[g]), ...localGet(X), ...F32X4_ADD, ...localSet(C[g])] : []),
   ]);
-  const addPartials = groups.flatMap((g) => [
-    ...localGet(ACC_AT), ...localGet(ACC_AT), ...v128Load(32 * g),
-    ...localGet(S[g]), ...F64X2_PROMOTE_LOW_F32X4, ...F64X2_ADD, ...v128Store(32 * g),
-    ...localGet(ACC_AT), ...localGet(ACC_AT), ...v128Load(32 * g + 16),
-    ...localGet(S[g]), ...localGet(S[g]), ...HIGH_HALF, ...F64X2_PROMOTE_LOW_F32X4, ...F64X2_ADD, ...v128Store(32 * g + 16),
+  /** at[2t .. 2t+32) += promote(v[0..3]): the sixteen float32 partials of one column step into float64. */
+  const addPartials = (at: number, v: number[]): number[] => groups.flatMap((g) => [
+    ...localGet(at), ...localGet(at), ...v128Load(32 * g),
+    ...localGet(v[g]), ...F64X2_PROMOTE_LOW_F32X4, ...F64X2_ADD, ...v128Store(32 * g),
+    ...localGet(at), ...localGet(at), ...v128Load(32 * g + 16),
+    ...localGet(v[g]), ...localGet(v[g]), ...HIGH_HALF, ...F64X2_PROMOTE_LOW_F32X4, ...F64X2_ADD, ...v128Store(32 * g + 16),
   ]);
   const columnStep = [
     ...localGet(T), ...localGet(WIDTH_BYTES), ...I32_GE_U, ...brIf(1),
     ...groups.flatMap((g) => [...V128_ZERO, ...localSet(S[g])]),
+    ...(withSums ? groups.flatMap((g) => [...V128_ZERO, ...localSet(C[g])]) : []),
     ...localGet(BLOCK_START), ...localGet(T), ...I32_ADD, ...localTee(P),
     ...localGet(BLOCK_SPAN), ...I32_ADD, ...localSet(BLOCK_END),
     ...block(loop(
       localGet(P), localGet(BLOCK_END), I32_GE_U, brIf(1),
-      squareRow,
+      loadRow,
       localGet(P), localGet(ROW_BYTES), I32_ADD, localSet(P),
       br(0),
     )),
     ...localGet(ACC), ...localGet(T), ...i32Const(1), ...I32_SHL, ...I32_ADD, ...localSet(ACC_AT), // acc + 2·t (8 B per 4 B)
-    ...addPartials,
+    ...addPartials(ACC_AT, S),
+    ...(withSums ? [
+      ...localGet(SUMS), ...localGet(T), ...i32Const(1), ...I32_SHL, ...I32_ADD, ...localSet(SUMS_AT),
+      ...addPartials(SUMS_AT, C),
+    ] : []),
     ...localGet(T), ...i32Const(4 * COLUMN_GROUP), ...I32_ADD, ...localSet(T),
     ...br(0),
   ];
@@ -141,7 +156,7 @@ function sumOfSquaresModule(): Uint8Array {
     ...br(0),
   ];
   const body = [
-    ...vector([[...uleb(10), I32], [...uleb(5), V128]]),
+    ...vector([[...uleb(11), I32], [...uleb(9), V128]]),
     ...localGet(STRIDE), ...i32Const(2), ...I32_SHL, ...localSet(ROW_BYTES),
     ...localGet(WIDTH), ...i32Const(2), ...I32_SHL, ...localSet(WIDTH_BYTES),
     ...localGet(ROWS), ...localSet(BLOCK_START),
@@ -149,22 +164,29 @@ function sumOfSquaresModule(): Uint8Array {
     ...block(loop(rowBlockStep)),
     0x0b,
   ];
+  return [...uleb(body.length), ...body];
+}
+
+/** The module: functions `sumsq` (0) and `moments` (1), both of type (i32 ×6) → (), and its memory. */
+function kernelModule(): Uint8Array {
+  const i32x6 = vector([[I32], [I32], [I32], [I32], [I32], [I32]]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-    ...section(1, vector([[0x60, ...vector([[I32], [I32], [I32], [I32], [I32]]), ...vector([])]])), // type 0: (i32 ×5) → ()
-    ...section(3, vector([[0]])), // function 0 has type 0
+    ...section(1, vector([[0x60, ...i32x6, ...vector([])]])), // type 0: (i32 ×6) → ()
+    ...section(3, vector([[0], [0]])), // functions 0 and 1 have type 0
     ...section(5, vector([[0x00, ...uleb(memoryPages())]])), // one memory, fixed minimum size
-    ...section(7, vector([[...name('sumsq'), 0x00, 0], [...name('memory'), 0x02, 0]])),
-    ...section(10, vector([[...uleb(body.length), ...body]])),
+    ...section(7, vector([[...name('sumsq'), 0x00, 0], [...name('moments'), 0x00, 1], [...name('memory'), 0x02, 0]])),
+    ...section(10, vector([kernelBody(false), kernelBody(true)])),
   ]);
 }
 
-/** Rows (ROW_GROUP × CHUNK_COLUMNS float32) then accumulators (CHUNK_COLUMNS float64), in 64 KiB pages. */
+/** Rows (ROW_GROUP × CHUNK_COLUMNS float32), then two accumulators (CHUNK_COLUMNS float64 each), in 64 KiB pages. */
 function memoryPages(): number {
-  return Math.ceil((ROW_GROUP * CHUNK_COLUMNS * 4 + CHUNK_COLUMNS * 8) / 65536);
+  return Math.ceil((ROW_GROUP * CHUNK_COLUMNS * 4 + 2 * CHUNK_COLUMNS * 8) / 65536);
 }
 
-type SumSquares = (rows: number, k: number, width: number, stride: number, acc: number) => void;
+/** Either kernel: `(rows, k, width, stride, acc, sums)`, byte offsets into the module's memory. */
+type Kernel = (rows: number, k: number, width: number, stride: number, acc: number, sums: number) => void;
 
 /**
  * The part of the WebAssembly JS API used here. Node has it as a global, but this project compiles against
@@ -176,38 +198,47 @@ declare const WebAssembly: {
   Instance: new (module: object) => { exports: Record<string, unknown> };
 };
 
-/** `syrkDiag` for float32 rows through the WebAssembly kernel; one instance per backend (not re-entrant). */
+/** `syrkDiag` (optionally with column sums) for float32 rows through the WebAssembly kernels; one instance per backend (not re-entrant). */
 export class SimdSumOfSquares {
   private readonly rows: Float32Array;
   private readonly acc: Float64Array;
+  private readonly sums: Float64Array;
   private readonly accOffset = ROW_GROUP * CHUNK_COLUMNS * 4;
+  private readonly sumsOffset = this.accOffset + CHUNK_COLUMNS * 8;
 
   private constructor(
-    private readonly sumsq: SumSquares,
+    private readonly sumsq: Kernel,
+    private readonly moments: Kernel,
     memory: { buffer: ArrayBuffer },
   ) {
     this.rows = new Float32Array(memory.buffer, 0, ROW_GROUP * CHUNK_COLUMNS);
     this.acc = new Float64Array(memory.buffer, this.accOffset, CHUNK_COLUMNS);
+    this.sums = new Float64Array(memory.buffer, this.sumsOffset, CHUNK_COLUMNS);
   }
 
-  /** The kernel, or undefined where this WebAssembly engine lacks SIMD (then the JS loop serves). */
+  /** The kernels, or undefined where this WebAssembly engine lacks SIMD (then the JS loop serves). */
   static create(): SimdSumOfSquares | undefined {
-    const bytes = sumOfSquaresModule();
+    const bytes = kernelModule();
     if (!WebAssembly.validate(bytes)) return undefined;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-    const { sumsq, memory } = instance.exports as { sumsq: SumSquares; memory: { buffer: ArrayBuffer } };
-    return new SimdSumOfSquares(sumsq, memory);
+    const { sumsq, moments, memory } = instance.exports as { sumsq: Kernel; moments: Kernel; memory: { buffer: ArrayBuffer } };
+    return new SimdSumOfSquares(sumsq, moments, memory);
   }
 
-  /** d ← βd + α Σ_r U_r∘U_r (U k×n, row-major); β = 0 overwrites d. */
-  syrkDiag(d: Vec, U: Float32Array, k: number, n: number, alpha: number, beta: number): void {
-    const { rows, acc } = this;
+  /**
+   * d ← βd + α Σ_r U_r∘U_r (U k×n, row-major); β = 0 overwrites d. With `columnSums`, also
+   * out ← β'·out + α'·Σ_r U_r from the same copy of each chunk (the `moments` kernel).
+   */
+  syrkDiag(d: Vec, U: Float32Array, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums): void {
+    const { rows, acc, sums } = this;
+    const kernel = columnSums === undefined ? this.sumsq : this.moments;
     for (let i0 = 0; i0 < n; i0 += CHUNK_COLUMNS) {
       const len = Math.min(CHUNK_COLUMNS, n - i0);
       // The kernel's columns (a multiple of 16, so every copied row stays 16-byte aligned); the last
       // chunk's tail of < 16 columns is summed below.
       const width = len - (len % COLUMN_GROUP);
       acc.fill(0, 0, width);
+      if (columnSums !== undefined) sums.fill(0, 0, width);
       if (width > 0) {
         for (let r0 = 0; r0 < k; r0 += ROW_GROUP) {
           const count = Math.min(ROW_GROUP, k - r0);
@@ -215,7 +246,7 @@ export class SimdSumOfSquares {
             const from = (r0 + r) * n + i0;
             rows.set(U.subarray(from, from + width), r * width);
           }
-          this.sumsq(0, count, width, width, this.accOffset);
+          kernel(0, count, width, width, this.accOffset, this.sumsOffset);
         }
       }
       for (let t = 0; t < width; t++) d[i0 + t] = scaled(beta, d[i0 + t]) + alpha * acc[t];
@@ -226,6 +257,15 @@ export class SimdSumOfSquares {
           s += u * u;
         }
         d[i0 + t] = scaled(beta, d[i0 + t]) + alpha * s;
+      }
+      if (columnSums !== undefined) {
+        const { out, alpha: a, beta: b } = columnSums;
+        for (let t = 0; t < width; t++) out[i0 + t] = scaled(b, out[i0 + t]) + a * sums[t];
+        for (let t = width; t < len; t++) {
+          let s = 0;
+          for (let r = 0; r < k; r++) s += U[r * n + i0 + t];
+          out[i0 + t] = scaled(b, out[i0 + t]) + a * s;
+        }
       }
     }
   }

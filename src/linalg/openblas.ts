@@ -10,7 +10,7 @@
  *
  * Hot paths allocate nothing beyond those scratch buffers, which grow to the largest size seen.
  */
-import type { Backend, CholeskyFactor, SymmetricEigen, Vec } from './backend.js';
+import type { Backend, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
 import { notPositiveDefinite } from './cholesky.js';
 import { FisherdError } from '../errors.js';
 import { requireLength } from './layout.js';
@@ -112,17 +112,19 @@ export class OpenBlasBackend implements Backend {
     else this.blas.daxpby(n, alpha, this.scratch.asF64(x, n, 'x'), 1, beta, y, 1);
   }
 
-  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number): void {
+  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums): void {
     requireLength(d, n, 'syrkDiag', 'd');
     requireLength(U, k * n, 'syrkDiag', 'U');
+    if (columnSums !== undefined) requireLength(columnSums.out, n, 'syrkDiag', 'columnSums.out');
     // No BLAS routine computes Σ_r U_ri²: float32 rows go through the WebAssembly SIMD kernel
     // (openblas-simd.ts); float64 rows, or an engine without SIMD, through a JS pass over chunks of
     // columns that keeps its float64 accumulators in cache while streaming the k rows.
     if (U instanceof Float32Array && this.simd !== undefined) {
-      this.simd.syrkDiag(d, U, k, n, alpha, beta);
+      this.simd.syrkDiag(d, U, k, n, alpha, beta, columnSums);
       return;
     }
     const acc = this.scratch.float64('syrkDiag', SYRK_DIAG_CHUNK);
+    const sums = this.scratch.float64('syrkDiag.sums', columnSums === undefined ? 0 : SYRK_DIAG_CHUNK);
     for (let i0 = 0; i0 < n; i0 += SYRK_DIAG_CHUNK) {
       const len = Math.min(SYRK_DIAG_CHUNK, n - i0);
       acc.fill(0, 0, len);
@@ -158,6 +160,16 @@ export class OpenBlasBackend implements Backend {
         }
       }
       for (let t = 0; t < len; t++) d[i0 + t] = scaled(beta, d[i0 + t]) + alpha * acc[t];
+      if (columnSums !== undefined) {
+        // The column sums of this chunk while its rows are still in cache (this fallback is not the hot path).
+        const { out, alpha: a, beta: b } = columnSums;
+        sums.fill(0, 0, len);
+        for (let row = 0; row < k; row++) {
+          const base = row * n + i0;
+          for (let t = 0; t < len; t++) sums[t] += U[base + t];
+        }
+        for (let t = 0; t < len; t++) out[i0 + t] = scaled(b, out[i0 + t]) + a * sums[t];
+      }
     }
   }
 

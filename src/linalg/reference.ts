@@ -3,7 +3,7 @@
  * other backends are tested against and the fallback that runs everywhere. Storage is `Float64Array`;
  * inputs may also be `Float32Array` (they are read, never written, in their own precision).
  */
-import type { Backend, CholeskyFactor, SymmetricEigen, Vec } from './backend.js';
+import type { Backend, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
 import { choleskyFactor } from './cholesky.js';
 import { symmetricEigen } from './eigh.js';
 
@@ -39,13 +39,20 @@ export class ReferenceBackend implements Backend {
     for (let i = 0; i < y.length; i++) y[i] = alpha * x[i] + scaled(beta, y[i]);
   }
 
-  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number): void {
-    // d_i ← β d_i + α Σ_r U_ri², summed in float64 row by row (rows of U are contiguous).
+  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums): void {
+    // d_i ← β d_i + α Σ_r U_ri² (and out_i ← β' out_i + α' Σ_r U_ri), summed in float64 row by row
+    // (rows of U are contiguous).
     const sumOfSquares = new Float64Array(n);
+    const sums = new Float64Array(columnSums === undefined ? 0 : n);
     for (let r = 0; r < k; r++) {
       for (let i = 0; i < n; i++) sumOfSquares[i] += U[r * n + i] ** 2;
+      if (columnSums !== undefined) for (let i = 0; i < n; i++) sums[i] += U[r * n + i];
     }
     for (let i = 0; i < n; i++) d[i] = scaled(beta, d[i]) + alpha * sumOfSquares[i];
+    if (columnSums !== undefined) {
+      const { out, alpha: a, beta: b } = columnSums;
+      for (let i = 0; i < n; i++) out[i] = scaled(b, out[i]) + a * sums[i];
+    }
   }
 
   diagSolve(d: Vec, s: number, lambda: number, v: Vec, out: Vec): void {

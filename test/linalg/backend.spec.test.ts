@@ -99,6 +99,39 @@ describe.each(backends.map((b) => [label(b), b] as const))('backend %s', (_name,
       expectClose(poisoned, want.map((w, i) => w - 0.3 * d0[i]!), scale, tol);
     });
 
+    // k = 13 and 9 are not multiples of the 8-row float32 blocks; n = 37 leaves a 5-column tail after 16-column steps.
+    it.each([[13, 37], [9, 16], [1, 5], [0, 7]])('syrkDiag with columnSums, k = %i, n = %i: both outputs from one call', (k, n) => {
+      const random = rng(20 + k * 101 + n);
+      const U = randomValues(k * n, random);
+      const d0 = randomValues(n, random);
+      const s0 = randomValues(n, random);
+      const d = storage(backend, d0);
+      const out = storage(backend, s0);
+      backend.syrkDiag(d, storage(backend, U), k, n, 0.7, 0.3, { out, alpha: 1.25, beta: -0.5 });
+      const want = { d: new Float64Array(n), s: new Float64Array(n) };
+      const scale = { d: new Float64Array(n), s: new Float64Array(n) };
+      for (let i = 0; i < n; i++) {
+        let sq = 0;
+        let sum = 0;
+        let abs = 0;
+        for (let r = 0; r < k; r++) {
+          sq += U[r * n + i]! ** 2;
+          sum += U[r * n + i]!;
+          abs += Math.abs(U[r * n + i]!);
+        }
+        want.d[i] = 0.3 * d0[i]! + 0.7 * sq;
+        scale.d[i] = 0.3 * Math.abs(d0[i]!) + 0.7 * sq;
+        want.s[i] = -0.5 * s0[i]! + 1.25 * sum;
+        scale.s[i] = 0.5 * Math.abs(s0[i]!) + 1.25 * abs;
+      }
+      expectClose(d, want.d, scale.d, tol);
+      expectClose(out, want.s, scale.s, tol);
+      // β' = 0 overwrites: a NaN already in `out` does not survive.
+      const poisoned = storage(backend, new Array<number>(n).fill(NaN));
+      backend.syrkDiag(d, storage(backend, U), k, n, 0.7, 0.3, { out: poisoned, alpha: 1.25, beta: 0 });
+      expectClose(poisoned, want.s.map((w, i) => w + 0.5 * s0[i]!), scale.s, tol);
+    });
+
     it('diagSolve is v / (d·s + λ)', () => {
       const d = [1, 2, 4, 0];
       const v = [1, -3, 5, 2];

@@ -23,6 +23,23 @@ function syrkDiagOracle(U: ArrayLike<number>, k: number, n: number, d0: ArrayLik
   return { want, scale };
 }
 
+/** β·s0 + α·Σ_r U_r, in float64, and its error scale |β·s0| + |α|·Σ_r |U_r|. */
+function columnSumsOracle(U: ArrayLike<number>, k: number, n: number, s0: ArrayLike<number>, alpha: number, beta: number) {
+  const want = new Float64Array(n);
+  const scale = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    let abs = 0;
+    for (let r = 0; r < k; r++) {
+      s += U[r * n + i]!;
+      abs += Math.abs(U[r * n + i]!);
+    }
+    want[i] = (beta === 0 ? 0 : beta * s0[i]!) + alpha * s;
+    scale[i] = Math.abs(beta * s0[i]!) + Math.abs(alpha) * abs;
+  }
+  return { want, scale };
+}
+
 describe('openblas syrkDiag', () => {
   it('this engine runs the WebAssembly SIMD kernel (Node ≥ 16)', () => {
     expect(SimdSumOfSquares.create()).toBeDefined();
@@ -39,6 +56,49 @@ describe('openblas syrkDiag', () => {
     const { want, scale } = syrkDiagOracle(U, k, n, d0, 0.7, 0.3);
     // Eight float32 roundings per partial sum and one of the float32 result: ≲ 1e-6 of the scale.
     expectClose(d, want, scale, 2e-6);
+  });
+
+  it.each(shapes)('float32 rows with columnSums (SIMD moments kernel), k = %i, n = %i: both outputs within float32 rounding', (k, n) => {
+    const random = rng(k * 104729 + n);
+    const U = Float32Array.from(randomValues(k * n, random));
+    const d0 = randomValues(n, random);
+    const s0 = randomValues(n, random);
+    const d = Float32Array.from(d0);
+    const out = Float32Array.from(s0);
+    backend.syrkDiag(d, U, k, n, 0.7, 0.3, { out, alpha: 0.5, beta: 2 });
+    const { want, scale } = syrkDiagOracle(U, k, n, d0, 0.7, 0.3);
+    expectClose(d, want, scale, 2e-6);
+    const sums = columnSumsOracle(U, k, n, s0, 0.5, 2);
+    expectClose(out, sums.want, sums.scale, 2e-6);
+  });
+
+  it('float32 rows with columnSums: a NaN row value reaches its column of both outputs only', () => {
+    const [k, n] = [9, 8200];
+    const U = Float32Array.from(randomValues(k * n, rng(6)));
+    U[4 * n + 8195] = NaN;
+    U[2 * n + 8197] = Infinity; // in the < 16-column tail of the last chunk
+    const d = new Float32Array(n).fill(NaN);
+    const out = new Float32Array(n).fill(NaN);
+    backend.syrkDiag(d, U, k, n, 1, 0, { out, alpha: 1 / k, beta: 0 });
+    expect(Number.isNaN(d[8195]) && Number.isNaN(out[8195])).toBe(true);
+    expect(d[8197]).toBe(Infinity);
+    expect(out[8197]).toBe(Infinity);
+    expect(d.filter((x) => !Number.isFinite(x)).length).toBe(2);
+    expect(out.filter((x) => !Number.isFinite(x)).length).toBe(2);
+  });
+
+  it('float64 rows with columnSums (JS loop) across 4096-column chunks', () => {
+    const [k, n] = [11, 5000];
+    const U = randomValues(k * n, rng(7));
+    const d0 = randomValues(n, rng(8));
+    const s0 = randomValues(n, rng(9));
+    const d = Float32Array.from(d0);
+    const out = Float32Array.from(s0);
+    backend.syrkDiag(d, U, k, n, 2, 0.5, { out, alpha: -1, beta: 0.25 });
+    const { want, scale } = syrkDiagOracle(U, k, n, d0, 2, 0.5);
+    expectClose(d, want, scale, 1e-6);
+    const sums = columnSumsOracle(U, k, n, s0, -1, 0.25);
+    expectClose(out, sums.want, sums.scale, 1e-6);
   });
 
   it('float32 rows: β = 0 overwrites a NaN in d; a NaN row value reaches its column only', () => {
