@@ -14,13 +14,23 @@
  * two ratios: echo latency / fisherd latency (everything), and echo latency / (fisherd latency − compute)
  * (protocol and session overhead only; the issue's target is ≥ 0.8).
  *
- * Run: `npm run build && node dist/bench/roundtrip.js`, or call `runRoundtripBench()` (bench/run.ts does).
+ * Server CPU: each server's CPU time (user + system, all threads, from /proc/PID/stat; Linux only) over
+ * the timed steps, per step. Unlike latency it hardly depends on what else runs on the machine, so it
+ * shows the daemon's own per-step work (decode, copies, checks, compute, page faults, GC) even when
+ * latencies drift.
+ *
+ * A/B: with `baselineMain` (CLI `--baseline=PATH/dist/src/cli/main.js`, another build of fisherd) a third
+ * server joins the alternation, so that two versions of the daemon are compared under the same load
+ * (this machine is shared and its latencies drift by 2× between runs); its rows are "fisherd (baseline)".
+ *
+ * Run: `npm run build && node dist/bench/roundtrip.js [--runs=N] [--baseline=…]`, or call
+ * `runRoundtripBench()` (bench/run.ts does).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import WebSocket from 'ws';
 import { sessionConfigToWire } from '../src/protocol/config-codec.js';
@@ -42,6 +52,8 @@ export interface RoundtripBenchRow {
   p90Ms: number;
   /** (request + reply bytes) / median latency, MB = 10⁶ bytes. */
   mbPerSecond: number;
+  /** The server's CPU time (user + system) per timed step; undefined where /proc is not available. */
+  serverCpuMs?: number;
   /** fisherd rows: median of the session's compute per step. */
   computeMs?: number;
   /** fisherd rows: echo median / fisherd median. */
@@ -63,6 +75,8 @@ export interface RoundtripBenchOptions {
   rank?: number;
   /** fisherd's backend. Default 'auto'. */
   backend?: string;
+  /** main.js of another fisherd build to compare against in the same alternation (A/B). Default none. */
+  baselineMain?: string;
 }
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,6 +104,31 @@ async function startChild(args: string[], cwd: string): Promise<{ child: ChildPr
   });
   return { child, url };
 }
+
+/** Clock ticks per second of /proc/PID/stat's times (CLK_TCK, 100 on Linux); undefined off Linux. */
+const CLOCK_TICKS = ((): number | undefined => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** CPU milliseconds (user + system, all threads) a process has used so far; undefined off Linux. */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined || CLOCK_TICKS === undefined) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+const perStep = (start: number | undefined, end: number | undefined, steps: number): number | undefined =>
+  start === undefined || end === undefined ? undefined : (end - start) / steps;
 
 class Connection {
   private waiting: ((frame: Buffer) => void) | undefined;
@@ -137,73 +176,100 @@ export async function runRoundtripBench(options: RoundtripBenchOptions = {}): Pr
     { name: `lowrank r=${rank} efgd`, config: { dim, structure: { kind: 'lowrank', rank }, emaDecay: 0.9, optimizer: { name: 'efgd', stepSize: 0.1, damping: 1e-3 } } },
   ];
 
-  const fisherd = await startChild([MAIN, 'serve', '--port', '0', '--data-dir', dataDir, '--checkpoint-every', '0', '--backend', options.backend ?? 'auto'], ROOT);
+  const serve = (main: string): Promise<{ child: ChildProcess; url: string }> =>
+    startChild([main, 'serve', '--port', '0', '--data-dir', dataDir, '--checkpoint-every', '0', '--backend', options.backend ?? 'auto'], ROOT);
+  const daemons = [{ transport: 'fisherd', server: await serve(MAIN) }];
   const rows: RoundtripBenchRow[] = [];
   try {
+    if (options.baselineMain !== undefined) daemons.push({ transport: 'fisherd (baseline)', server: await serve(options.baselineMain) });
     for (const { name, config } of cases) {
-      const client = await Connection.open(fisherd.url);
-      decoded(await client.roundTrip(encodeClientMessage({ hello: { protocolVersion: PROTOCOL_VERSION, clientName: 'bench' } })));
-      decoded(await client.roundTrip(encodeClientMessage({ openSession: { config: sessionConfigToWire(config) } })));
       const frameOf = (step: number): Uint8Array =>
         encodeClientMessage({ requestId: step, step: contributionToWire({ step, workerId: 0, batchSize, reduction: 'sum', perExampleGrads: grads }) });
-
-      // Warm-up steps through fisherd, which also give the size of its reply frame.
-      let step = 1;
+      // Open a session on each daemon; warm-up steps, which also give the size of fisherd's reply frame.
+      const clients: Connection[] = [];
       let replyBytes = 0;
-      for (; step <= warmup; step++) replyBytes = (await client.roundTrip(frameOf(step))).byteLength;
-      // The echo answers every frame with one of fisherd's reply size. The two transports alternate step
-      // by step, so that both see the same load on this shared machine.
+      for (const { server } of daemons) {
+        const client = await Connection.open(server.url);
+        decoded(await client.roundTrip(encodeClientMessage({ hello: { protocolVersion: PROTOCOL_VERSION, clientName: 'bench' } })));
+        decoded(await client.roundTrip(encodeClientMessage({ openSession: { config: sessionConfigToWire(config) } })));
+        for (let step = 1; step <= warmup; step++) replyBytes = (await client.roundTrip(frameOf(step))).byteLength;
+        clients.push(client);
+      }
+      // The echo answers every frame with one of fisherd's reply size. The transports alternate step
+      // by step, so that all see the same load on this shared machine.
       const echo = await startChild(['--input-type=module', '-e', ECHO_SERVER, String(replyBytes)], ROOT);
-      const latencies: number[] = [];
-      const computes: number[] = [];
+      const latencies = daemons.map((): number[] => []);
+      const computes = daemons.map((): number[] => []);
       const echoLatencies: number[] = [];
       let requestBytes = 0;
+      let cpuStart: (number | undefined)[] = [];
+      let cpuEnd: (number | undefined)[] = [];
       try {
         const echoClient = await Connection.open(echo.url);
         await echoClient.roundTrip(frameOf(0));
-        for (let timed = 0; timed < steps; timed++, step++) {
+        cpuStart = [...daemons.map((d) => cpuMs(d.server.child.pid)), cpuMs(echo.child.pid)];
+        for (let timed = 0, step = warmup + 1; timed < steps; timed++, step++) {
           const frame = frameOf(step);
           requestBytes = frame.byteLength;
-          let started = performance.now();
-          const reply = await client.roundTrip(frame);
-          latencies.push(performance.now() - started);
-          computes.push((decoded(reply).update!.diagnostics?.computeSeconds ?? 0) * 1000);
-          started = performance.now();
+          for (let d = 0; d < clients.length; d++) {
+            const started = performance.now();
+            const reply = await clients[d]!.roundTrip(frame);
+            latencies[d]!.push(performance.now() - started);
+            computes[d]!.push((decoded(reply).update!.diagnostics?.computeSeconds ?? 0) * 1000);
+          }
+          const started = performance.now();
           await echoClient.roundTrip(frame);
           echoLatencies.push(performance.now() - started);
         }
+        cpuEnd = [...daemons.map((d) => cpuMs(d.server.child.pid)), cpuMs(echo.child.pid)];
         echoClient.ws.close();
       } finally {
         echo.child.kill('SIGTERM');
       }
-      client.ws.close();
+      for (const client of clients) client.ws.close();
 
-      const sortedF = [...latencies].sort((a, b) => a - b);
       const sortedE = [...echoLatencies].sort((a, b) => a - b);
-      const compute = quantile([...computes].sort((a, b) => a - b), 0.5);
-      const fMedian = quantile(sortedF, 0.5);
       const eMedian = quantile(sortedE, 0.5);
       const mb = (requestBytes + replyBytes) / 1e6;
       const common = { case: name, dim, batchSize, steps, requestBytes, replyBytes };
-      rows.push({ ...common, transport: 'ws echo', medianMs: eMedian, p90Ms: quantile(sortedE, 0.9), mbPerSecond: mb / (eMedian / 1000) });
+      const cpu = (i: number): { serverCpuMs?: number } => {
+        const ms = perStep(cpuStart[i], cpuEnd[i], steps);
+        return ms === undefined ? {} : { serverCpuMs: ms };
+      };
       rows.push({
-        ...common, transport: 'fisherd', medianMs: fMedian, p90Ms: quantile(sortedF, 0.9), mbPerSecond: mb / (fMedian / 1000),
-        computeMs: compute, ratio: eMedian / fMedian, ratioExcludingCompute: eMedian / Math.max(fMedian - compute, 1e-9),
+        ...common, transport: 'ws echo', medianMs: eMedian, p90Ms: quantile(sortedE, 0.9), mbPerSecond: mb / (eMedian / 1000), ...cpu(daemons.length),
+      });
+      daemons.forEach(({ transport }, d) => {
+        const sortedF = [...latencies[d]!].sort((a, b) => a - b);
+        const compute = quantile([...computes[d]!].sort((a, b) => a - b), 0.5);
+        const fMedian = quantile(sortedF, 0.5);
+        rows.push({
+          ...common, transport, medianMs: fMedian, p90Ms: quantile(sortedF, 0.9), mbPerSecond: mb / (fMedian / 1000), ...cpu(d),
+          computeMs: compute, ratio: eMedian / fMedian, ratioExcludingCompute: eMedian / Math.max(fMedian - compute, 1e-9),
+        });
       });
     }
   } finally {
-    fisherd.child.kill('SIGTERM');
-    await new Promise((resolve) => fisherd.child.once('exit', resolve));
+    for (const { server } of daemons) {
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) => server.child.once('exit', resolve));
+    }
     rmSync(dataDir, { recursive: true, force: true });
   }
   return rows;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const shrink = Number(process.argv.find((a) => a.startsWith('--shrink='))?.slice(9) ?? 1);
-  const rows = await runRoundtripBench({ dim: Math.round(100_000 / shrink) });
-  console.table(rows.map((r) => ({
-    case: r.case, transport: r.transport, 'median ms': r.medianMs.toFixed(1), 'p90 ms': r.p90Ms.toFixed(1), 'MB/s': r.mbPerSecond.toFixed(0),
-    'compute ms': r.computeMs?.toFixed(1) ?? '', ratio: r.ratio?.toFixed(2) ?? '', 'ratio excl. compute': r.ratioExcludingCompute?.toFixed(2) ?? '',
-  })));
+  const flag = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const shrink = Number(flag('shrink') ?? 1);
+  const runs = Number(flag('runs') ?? 1);
+  const baselineMain = flag('baseline');
+  for (let run = 1; run <= runs; run++) {
+    const rows = await runRoundtripBench({ dim: Math.round(100_000 / shrink), ...(baselineMain === undefined ? {} : { baselineMain }) });
+    if (runs > 1) console.log(`run ${run} of ${runs}`);
+    console.table(rows.map((r) => ({
+      case: r.case, transport: r.transport, 'median ms': r.medianMs.toFixed(1), 'p90 ms': r.p90Ms.toFixed(1), 'MB/s': r.mbPerSecond.toFixed(0),
+      'server cpu ms': r.serverCpuMs?.toFixed(1) ?? '', 'compute ms': r.computeMs?.toFixed(1) ?? '', ratio: r.ratio?.toFixed(2) ?? '', 'ratio excl. compute': r.ratioExcludingCompute?.toFixed(2) ?? '',
+    })));
+  }
 }

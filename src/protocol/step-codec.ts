@@ -7,7 +7,7 @@
 import { FisherdError } from '../errors.js';
 import type { Reduction, StepContribution } from '../session/contribution.js';
 import { fisherd } from './generated/fisherd.js';
-import { float32Bytes, readFloat32 } from './floats.js';
+import { Float32Pool, float32Bytes, readFloat32 } from './floats.js';
 
 const R = fisherd.v1.Reduction;
 
@@ -67,12 +67,21 @@ export function contributionToWire(c: StepContribution): fisherd.v1.StepContribu
 }
 
 /**
- * Reads a wire contribution. Payloads are views into the frame where the bytes are 4-byte aligned and
- * one copy otherwise; a frame is never reused, so the views stay valid.
+ * The daemon's pool for decoded step payloads (see `Float32Pool`): `contributionFromWire` copies unaligned
+ * payloads into its arrays, and whoever is done with a contribution gives them back with
+ * `releaseContribution` (the session host, once the step's update is sent).
  */
-export function contributionFromWire(w: fisherd.v1.StepContribution.$Properties): StepContribution {
+export const stepPayloadPool = new Float32Pool();
+
+/**
+ * Reads a wire contribution. Payloads are views into the frame where the bytes are 4-byte aligned and
+ * one copy otherwise, into an array taken from `pool` (default `stepPayloadPool`); a frame is never
+ * reused, so the views stay valid. A caller that keeps the contribution simply never releases it.
+ */
+export function contributionFromWire(w: fisherd.v1.StepContribution.$Properties, pool: Float32Pool = stepPayloadPool): StepContribution {
   const step = w.step ?? 0;
   const bytes = (b: Uint8Array | null | undefined): b is Uint8Array => b !== null && b !== undefined && b.length > 0;
+  const floats = (b: Uint8Array | null | undefined, field: string): Float32Array => readFloat32(b ?? new Uint8Array(0), field, undefined, pool);
   const sampled = w.sampledLabelGrads;
   const factors = w.fisherFactorRows;
   return {
@@ -81,16 +90,29 @@ export function contributionFromWire(w: fisherd.v1.StepContribution.$Properties)
     ...(w.loss === undefined || w.loss === null ? {} : { loss: w.loss }),
     batchSize: w.batchSize ?? 0,
     reduction: reductionFromWire(w.reduction, step),
-    ...(bytes(w.perExampleGrads) ? { perExampleGrads: readFloat32(w.perExampleGrads, 'step.perExampleGrads') } : {}),
+    ...(bytes(w.perExampleGrads) ? { perExampleGrads: floats(w.perExampleGrads, 'step.perExampleGrads') } : {}),
     ...(sampled
-      ? { sampledLabelGrads: { samplesPerExample: sampled.samplesPerExample ?? 0, rows: readFloat32(sampled.rows ?? new Uint8Array(0), 'step.sampledLabelGrads.rows') } }
+      ? { sampledLabelGrads: { samplesPerExample: sampled.samplesPerExample ?? 0, rows: floats(sampled.rows, 'step.sampledLabelGrads.rows') } }
       : {}),
     ...(factors
-      ? { fisherFactorRows: { factorsPerExample: factors.factorsPerExample ?? 0, rows: readFloat32(factors.rows ?? new Uint8Array(0), 'step.fisherFactorRows.rows') } }
+      ? { fisherFactorRows: { factorsPerExample: factors.factorsPerExample ?? 0, rows: floats(factors.rows, 'step.fisherFactorRows.rows') } }
       : {}),
-    ...(bytes(w.meanGrad) ? { meanGrad: readFloat32(w.meanGrad, 'step.meanGrad') } : {}),
-    ...(bytes(w.params) ? { params: readFloat32(w.params, 'step.params') } : {}),
+    ...(bytes(w.meanGrad) ? { meanGrad: floats(w.meanGrad, 'step.meanGrad') } : {}),
+    ...(bytes(w.params) ? { params: floats(w.params, 'step.params') } : {}),
   };
+}
+
+/**
+ * Gives a decoded contribution's payload arrays back to `pool` (default `stepPayloadPool`). Call it only
+ * when nothing reads them any more: the contribution must not be used afterwards. Views into the frame
+ * and arrays the pool did not lend are ignored, so releasing any contribution, or one twice, is harmless.
+ */
+export function releaseContribution(c: StepContribution, pool: Float32Pool = stepPayloadPool): void {
+  if (c.perExampleGrads !== undefined) pool.give(c.perExampleGrads);
+  if (c.sampledLabelGrads !== undefined) pool.give(c.sampledLabelGrads.rows);
+  if (c.fisherFactorRows !== undefined) pool.give(c.fisherFactorRows.rows);
+  if (c.meanGrad !== undefined) pool.give(c.meanGrad);
+  if (c.params !== undefined) pool.give(c.params);
 }
 
 export function updateToWire(u: {

@@ -18,6 +18,11 @@
  * Recording (src/server/recording.ts): an assembled step's contributions go to the session's trace at
  * once (their writes overlap the compute); under every-record durability the update is sent only once
  * its append resolved, i.e. once the step is on disk. The next step of the session waits for that.
+ *
+ * Payload memory: the decoded payload arrays of a contribution (step-codec.ts `stepPayloadPool`) go back
+ * to the pool when nothing reads them any more: after the step's update was sent and observers told, after
+ * the step failed, or when the contribution was refused. The trace keeps the frame's bytes, never these
+ * arrays, and a queued step holds its own arrays until it is done.
  */
 import { Subject, Observable, concatMap, type Subscription } from 'rxjs';
 import { performance } from 'node:perf_hooks';
@@ -25,7 +30,7 @@ import { FisherdError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { estimatesToWire } from '../protocol/estimates-codec.js';
 import { errorMessage, type ServerMessageInit } from '../protocol/frames.js';
-import { updateToWire } from '../protocol/step-codec.js';
+import { releaseContribution, updateToWire } from '../protocol/step-codec.js';
 import type { SessionConfig } from '../session/config.js';
 import type { StepContribution } from '../session/contribution.js';
 import { StepAssembler } from '../session/step-assembler.js';
@@ -44,7 +49,7 @@ export interface Peer {
  * Observes sessions without affecting them (the dashboard feed; trace recording, which must hold updates
  * back, is `SessionHostDeps.recording`). Called synchronously after the event; must not throw
  * (a throw is logged and ignored) and must not keep the contributions' arrays beyond the call unless it
- * copies them.
+ * copies them (they go back to the payload pool and hold a later step's rows).
  */
 export interface SessionObserver {
   onOpen?(event: { sessionId: string; config: SessionConfig; resumedStep: number }): void;
@@ -165,8 +170,14 @@ export class SessionHost {
         { step },
       );
     }
-    if (step === this.assembler.step) this.engine.check(data);
-    const complete = this.assembler.add(data); // STEP_OUT_OF_ORDER, BAD_WORKER; a throw changes nothing
+    let complete: boolean;
+    try {
+      if (step === this.assembler.step) this.engine.check(data);
+      complete = this.assembler.add(data); // STEP_OUT_OF_ORDER, BAD_WORKER; a throw changes nothing
+    } catch (e) {
+      releaseContribution(data); // refused: nobody holds it
+      throw e;
+    }
     this.senders[data.workerId] = { data, raw, peer, requestId };
     if (this.assemblyTimer === undefined) {
       this.assemblyTimer = setTimeout(() => this.timeOut(), this.deps.options.workerTimeoutMs);
@@ -265,6 +276,7 @@ export class SessionHost {
     if (job.epoch !== this.epoch) {
       const error = new FisherdError('STEP_OUT_OF_ORDER', `step ${job.step} discarded: an earlier step failed; send it again after that one`, { step: job.step });
       for (const c of job.contributions) this.sendError(c.peer, error, c.requestId);
+      this.release(job);
       return undefined;
     }
     let outcome: StepOutcome;
@@ -276,6 +288,7 @@ export class SessionHost {
       this.epoch++;
       const discarded = new FisherdError('STEP_OUT_OF_ORDER', `step ${job.step} failed; later steps were discarded, send them again`, { step: job.step });
       this.abandonAssembly(discarded, this.engine.lastStep + 1);
+      this.release(job);
       return undefined;
     }
     const update = updateToWire({ sessionId: this.id, ...outcome });
@@ -302,8 +315,14 @@ export class SessionHost {
       sessionId: this.id, config: this.engine.config, contributions: job.contributions.map((c) => c.data), outcome,
       estimates: (query) => this.engine.estimates(query),
     }));
+    this.release(job);
     const every = this.deps.options.checkpointEvery;
     if (every > 0 && outcome.step % every === 0) void this.checkpoint();
+  }
+
+  /** Gives a finished step's payload arrays back to the pool (the session and observers are done with them). */
+  private release(job: Extract<Job, { kind: 'step' }>): void {
+    for (const c of job.contributions) releaseContribution(c.data);
   }
 
   private runEstimates(job: Extract<Job, { kind: 'estimates' }>): void {
