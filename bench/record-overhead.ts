@@ -17,13 +17,13 @@
  *
  * Run: `npm run build && node dist/bench/record-overhead.js`, or call `runRecordOverheadBench()` (bench/run.ts does).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import WebSocket from 'ws';
+import { pathToFileURL } from 'node:url';
+import { MAIN, RequestWire, processCpuMs, quantile, startChild } from './daemon-child.js';
 import { sessionConfigToWire } from '../src/protocol/config-codec.js';
 import { decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION, type ServerMessage } from '../src/protocol/frames.js';
 import { contributionToWire } from '../src/protocol/step-codec.js';
@@ -62,68 +62,18 @@ export interface RecordOverheadBenchOptions {
   warmup?: number;
 }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = join(ROOT, 'src', 'cli', 'main.js'); // next to this file in dist/
 const POLICIES: readonly RecordPolicy[] = ['no recording', 'every-record', 'periodic', 'on-close'];
 
-async function startDaemon(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--backend', 'reference', '--checkpoint-every', '0', '--dashboard', 'off', ...args], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FISHERD_LOG_LEVEL: 'warn' },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /listening on (ws:\/\/[^\s]+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`fisherd exited (${code}) before listening: ${out}`)));
-  });
-  return { child, url };
+/** A daemon child for one policy: reference backend, no periodic checkpoints, no dashboard. */
+function startDaemon(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  return startChild([MAIN, 'serve', '--port', '0', '--backend', 'reference', '--checkpoint-every', '0', '--dashboard', 'off', ...args]);
 }
 
-/** One WebSocket with one request in flight at a time. */
-class Wire {
-  private waiting: ((frame: Buffer) => void) | undefined;
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => this.waiting?.(data));
-  }
-
-  static open(url: string): Promise<Wire> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
-      ws.once('open', () => resolve(new Wire(ws)));
-      ws.once('error', reject);
-    });
-  }
-
-  async request(frame: Uint8Array): Promise<ServerMessage> {
-    const reply = await new Promise<Buffer>((resolve) => {
-      this.waiting = resolve;
-      this.ws.send(frame, { binary: true });
-    });
-    const message = decodeServerMessage(reply);
-    if (message.kind === 'error') throw new Error(`fisherd error: ${message.error!.message}`);
-    return message;
-  }
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-/** User + system CPU time of process `pid` in ms, or undefined where /proc is not there. */
-function processCpuMs(pid: number | undefined): number | undefined {
-  try {
-    // Fields 14 and 15 of /proc/PID/stat (utime, stime) in clock ticks; the command name (field 2) may hold spaces.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
+/** One request through `wire`, decoded; a daemon error frame fails the benchmark. */
+async function request(wire: RequestWire, frame: Uint8Array): Promise<ServerMessage> {
+  const message = decodeServerMessage(await wire.roundTrip(frame));
+  if (message.kind === 'error') throw new Error(`fisherd error: ${message.error!.message}`);
+  return message;
 }
 
 function directoryBytes(dir: string): number {
@@ -147,7 +97,7 @@ export async function runRecordOverheadBench(options: RecordOverheadBenchOptions
     encodeClientMessage({ requestId: step, step: contributionToWire({ step, workerId: 0, batchSize, reduction: 'sum', perExampleGrads: grads }) });
 
   const daemons: {
-    policy: RecordPolicy; child: ChildProcess; wire: Wire; recordDir: string | undefined; latencies: number[];
+    policy: RecordPolicy; child: ChildProcess; wire: RequestWire; recordDir: string | undefined; latencies: number[];
     cpuAtStart: number | undefined; cpuMs: number | undefined;
   }[] = [];
   try {
@@ -155,11 +105,11 @@ export async function runRecordOverheadBench(options: RecordOverheadBenchOptions
       const dataDir = join(root, policy.replace(' ', '-'));
       const recordDir = policy === 'no recording' ? undefined : join(dataDir, 'traces');
       const { child, url } = await startDaemon(['--data-dir', dataDir, ...(recordDir ? ['--record-dir', recordDir, '--record-durability', policy] : [])]);
-      daemons.push({ policy, child, wire: await Wire.open(url), recordDir, latencies: [], cpuAtStart: undefined, cpuMs: undefined });
+      daemons.push({ policy, child, wire: await RequestWire.open(url), recordDir, latencies: [], cpuAtStart: undefined, cpuMs: undefined });
     }
     for (const d of daemons) {
-      await d.wire.request(encodeClientMessage({ hello: { protocolVersion: PROTOCOL_VERSION, clientName: 'record-overhead bench' } }));
-      await d.wire.request(encodeClientMessage({ openSession: { config: sessionConfigToWire(config) } }));
+      await request(d.wire, encodeClientMessage({ hello: { protocolVersion: PROTOCOL_VERSION, clientName: 'record-overhead bench' } }));
+      await request(d.wire, encodeClientMessage({ openSession: { config: sessionConfigToWire(config) } }));
     }
     for (let step = 1; step <= warmup + steps; step++) {
       if (step === warmup + 1) for (const d of daemons) d.cpuAtStart = processCpuMs(d.child.pid);
@@ -168,7 +118,7 @@ export async function runRecordOverheadBench(options: RecordOverheadBenchOptions
       for (let k = 0; k < daemons.length; k++) {
         const d = daemons[(step + k) % daemons.length]!;
         const started = performance.now();
-        await d.wire.request(frame);
+        await request(d.wire, frame);
         if (step > warmup) d.latencies.push(performance.now() - started);
       }
     }

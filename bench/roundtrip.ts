@@ -26,13 +26,13 @@
  * Run: `npm run build && node dist/bench/roundtrip.js [--runs=N] [--baseline=…]`, or call
  * `runRoundtripBench()` (bench/run.ts does).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import WebSocket from 'ws';
+import { MAIN, ROOT, RequestWire, processCpuMs, quantile, startChild } from './daemon-child.js';
 import { sessionConfigToWire } from '../src/protocol/config-codec.js';
 import { decodeServerMessage, encodeClientMessage, PROTOCOL_VERSION, type ServerMessage } from '../src/protocol/frames.js';
 import { contributionToWire } from '../src/protocol/step-codec.js';
@@ -79,8 +79,6 @@ export interface RoundtripBenchOptions {
   baselineMain?: string;
 }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = join(ROOT, 'src', 'cli', 'main.js'); // next to this file in dist/
 
 const ECHO_SERVER = `
 import { WebSocketServer } from 'ws';
@@ -91,76 +89,13 @@ wss.on('connection', (ws) => { ws.on('error', () => {}); ws.on('message', () => 
 wss.on('listening', () => console.log('listening on ws://127.0.0.1:' + wss.address().port));
 `;
 
-async function startChild(args: string[], cwd: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FISHERD_LOG_LEVEL: 'warn' } });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /listening on (ws:\/\/[^\s]+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${out}`)));
-  });
-  return { child, url };
-}
-
-/** Clock ticks per second of /proc/PID/stat's times (CLK_TCK, 100 on Linux); undefined off Linux. */
-const CLOCK_TICKS = ((): number | undefined => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || undefined;
-  } catch {
-    return undefined;
-  }
-})();
-
-/** CPU milliseconds (user + system, all threads) a process has used so far; undefined off Linux. */
-function cpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined || CLOCK_TICKS === undefined) return undefined;
-  try {
-    // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
 const perStep = (start: number | undefined, end: number | undefined, steps: number): number | undefined =>
   start === undefined || end === undefined ? undefined : (end - start) / steps;
-
-class Connection {
-  private waiting: ((frame: Buffer) => void) | undefined;
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => this.waiting?.(data));
-  }
-
-  static open(url: string): Promise<Connection> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
-      ws.once('open', () => resolve(new Connection(ws)));
-      ws.once('error', reject);
-    });
-  }
-
-  roundTrip(frame: Uint8Array): Promise<Buffer> {
-    return new Promise((resolve) => {
-      this.waiting = resolve;
-      this.ws.send(frame, { binary: true });
-    });
-  }
-}
 
 function decoded(frame: Buffer): ServerMessage {
   const message = decodeServerMessage(frame);
   if (message.kind === 'error') throw new Error(`fisherd error: ${message.error!.message}`);
   return message;
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 export async function runRoundtripBench(options: RoundtripBenchOptions = {}): Promise<RoundtripBenchRow[]> {
@@ -186,10 +121,10 @@ export async function runRoundtripBench(options: RoundtripBenchOptions = {}): Pr
       const frameOf = (step: number): Uint8Array =>
         encodeClientMessage({ requestId: step, step: contributionToWire({ step, workerId: 0, batchSize, reduction: 'sum', perExampleGrads: grads }) });
       // Open a session on each daemon; warm-up steps, which also give the size of fisherd's reply frame.
-      const clients: Connection[] = [];
+      const clients: RequestWire[] = [];
       let replyBytes = 0;
       for (const { server } of daemons) {
-        const client = await Connection.open(server.url);
+        const client = await RequestWire.open(server.url);
         decoded(await client.roundTrip(encodeClientMessage({ hello: { protocolVersion: PROTOCOL_VERSION, clientName: 'bench' } })));
         decoded(await client.roundTrip(encodeClientMessage({ openSession: { config: sessionConfigToWire(config) } })));
         for (let step = 1; step <= warmup; step++) replyBytes = (await client.roundTrip(frameOf(step))).byteLength;
@@ -205,9 +140,9 @@ export async function runRoundtripBench(options: RoundtripBenchOptions = {}): Pr
       let cpuStart: (number | undefined)[] = [];
       let cpuEnd: (number | undefined)[] = [];
       try {
-        const echoClient = await Connection.open(echo.url);
+        const echoClient = await RequestWire.open(echo.url);
         await echoClient.roundTrip(frameOf(0));
-        cpuStart = [...daemons.map((d) => cpuMs(d.server.child.pid)), cpuMs(echo.child.pid)];
+        cpuStart = [...daemons.map((d) => processCpuMs(d.server.child.pid)), processCpuMs(echo.child.pid)];
         for (let timed = 0, step = warmup + 1; timed < steps; timed++, step++) {
           const frame = frameOf(step);
           requestBytes = frame.byteLength;
@@ -221,7 +156,7 @@ export async function runRoundtripBench(options: RoundtripBenchOptions = {}): Pr
           await echoClient.roundTrip(frame);
           echoLatencies.push(performance.now() - started);
         }
-        cpuEnd = [...daemons.map((d) => cpuMs(d.server.child.pid)), cpuMs(echo.child.pid)];
+        cpuEnd = [...daemons.map((d) => processCpuMs(d.server.child.pid)), processCpuMs(echo.child.pid)];
         echoClient.ws.close();
       } finally {
         echo.child.kill('SIGTERM');
