@@ -4,28 +4,11 @@
  * rank ≥ rows so that it is exact, blocks) on every backend must reproduce them: float64 backends to 1e-10
  * relative (to the largest entry), float32 ones to 1e-4.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CurvatureEstimator, type Structure } from '../../src/curvature/index.js';
 import { BACKENDS, blockDiagonalPart, diagonalOf, flatten, relativeError, tolerance } from './helpers.js';
 
-interface OracleCase {
-  name: string;
-  batch: number;
-  samplesPerExample: number;
-  dim: number;
-  perExampleGrads: number[][];
-  sampledLabelGrads: number[][];
-  meanGrad: number[];
-  empiricalFisher: number[][];
-  noiseCovOfMean: number[][];
-  mcFisher: number[][];
-}
-
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/update-vectors.json', import.meta.url), 'utf8')) as {
-  format: string;
-  cases: OracleCase[];
-};
+import { ORACLE, ORACLE_FORMAT, type OracleCase } from '../fixtures/update-vectors.js';
 
 function structures(c: OracleCase): { label: string; structure: Structure; sizes?: number[] }[] {
   const first = Math.ceil(c.dim / 2);
@@ -50,13 +33,13 @@ function structures(c: OracleCase): { label: string; structure: Structure; sizes
 
 describe('oracle: update-vectors.json', () => {
   it('is the fixture format we expect', () => {
-    expect(fixture.format).toBe('fisherd-update-vectors/1');
-    expect(fixture.cases.length).toBeGreaterThanOrEqual(5);
+    expect(ORACLE_FORMAT).toBe('fisherd-update-vectors/1');
+    expect(ORACLE.length).toBeGreaterThanOrEqual(5);
   });
 
   for (const backend of BACKENDS) {
     const tol = tolerance(backend);
-    for (const c of fixture.cases) {
+    for (const c of ORACLE) {
       for (const { label, structure, sizes } of structures(c)) {
         it(`${backend.name}: ${c.name}, ${label}: ḡ, Ẽ, S = C/b, MC Fisher within ${tol}`, () => {
           const { dim, batch: b } = c;

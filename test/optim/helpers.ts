@@ -2,33 +2,15 @@
  * Fixtures for the optimizer tests: the numpy oracle, estimators fed with known batches, and a step
  * context. Float64 oracles (dense solves, seeded normals) come from the curvature tests' helpers.
  */
-import { readFileSync } from 'node:fs';
 import { CurvatureEstimator, type Structure } from '../../src/curvature/index.js';
 import type { Backend } from '../../src/linalg/backend.js';
 import type { StepContext } from '../../src/optim/index.js';
 
 export { BACKENDS, REFERENCE, Rng, bitwiseEqual, denseSolve, relativeError } from '../curvature/helpers.js';
 
-export interface OracleCase {
-  name: string;
-  batch: number;
-  samplesPerExample: number;
-  dim: number;
-  damping: number;
-  stepSize: number;
-  perExampleGrads: number[][];
-  sampledLabelGrads: number[][];
-  meanGrad: number[];
-  empiricalFisher: number[][];
-  noiseCovOfMean: number[][];
-  mcFisher: number[][];
-  updates: Record<'sgd' | 'efgd' | 'ngd' | 'snr' | 'va', number[]>;
-  cosineEfgdVsNgd: number;
-}
+import { ORACLE, type OracleCase } from '../fixtures/update-vectors.js';
 
-export const ORACLE: OracleCase[] = (
-  JSON.parse(readFileSync(new URL('../fixtures/update-vectors.json', import.meta.url), 'utf8')) as { cases: OracleCase[] }
-).cases;
+export { ORACLE, type OracleCase };
 
 /**
  * Relative tolerance of an update computed on `backend` against the float64 oracle (max-abs error over
