@@ -20,7 +20,8 @@ export function firstNonFinite(values: ArrayLike<number>): number {
 
 // x·0 is 0 for every finite x and NaN for NaN and ±Inf, so the sum of x·0 over an array is 0 exactly when
 // every element is finite. Eight elements per iteration into two independent sums (measured 0.38 ns per
-// float32 element against 0.7 ns for the one-sum loop over a generic ArrayLike).
+// float32 element against 0.7 ns for the one-sum loop over a generic ArrayLike). The two copies below are
+// deliberate: each stays monomorphic (one typed-array kind), which is what makes V8's loop fast.
 
 function allFinite32(v: Float32Array): boolean {
   const n = v.length;
