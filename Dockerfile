@@ -28,7 +28,7 @@ RUN npm run build
 
 FROM ${NODE_IMAGE}
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libopenblas0-pthread tini \
+ && apt-get install -y --no-install-recommends libopenblas0-pthread libisal2 tini \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 WORKDIR /app

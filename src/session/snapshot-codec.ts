@@ -18,7 +18,7 @@
  * Typed arrays travel as raw IEEE-754 bytes and finite numbers as JSON's shortest round-trip decimal, so
  * decode(encode(x)) is bit-identical to x. Decoded arrays are fresh copies (never views of the input).
  */
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from '../crc32c.js';
 import { endianness } from 'node:os';
 import { FisherdError } from '../errors.js';
 import { SESSION_SNAPSHOT_FORMAT, type SessionSnapshot } from './session.js';

@@ -11,7 +11,7 @@
  * one. Masking (`maskCrc`) exists because a CRC of data that itself embeds CRCs is weak; TensorFlow and
  * LevelDB rotate and offset it.
  */
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from '../crc32c.js';
 
 /** Bytes before the payload: the u64 length and its masked CRC. */
 export const FRAME_HEADER_BYTES = 12;
