@@ -38,6 +38,12 @@ export interface BatchCheckOptions {
    * (`requireFinitePerExampleGrads`) to name the value. That saves a pass over b·D numbers per step.
    */
   perExampleValues?: boolean;
+  /**
+   * Scan the Fisher rows (sampled-label or factor rows) for NaN/±Inf. Default true. `CurvatureEstimator.summarize`
+   * passes false on the CPU backends: a non-finite value makes its column of the sum of squares non-finite,
+   * and only then are the rows scanned to name it.
+   */
+  fisherValues?: boolean;
 }
 
 /**
@@ -69,12 +75,12 @@ export function validateBatch(batch: Batch, dim: number, track: TrackedQuantitie
   if (sampledLabelGrads !== undefined) {
     const { blocks, samplesPerExample } = sampledLabelGrads;
     requireInteger(samplesPerExample, 1, 'sampledLabelGrads.samplesPerExample');
-    requireRowTotal(validateRowBlocks(blocks, dim, 'sampledLabelGrads.blocks'), b * samplesPerExample, 'sampledLabelGrads.blocks', 'b·K');
+    requireRowTotal(validateRowBlocks(blocks, dim, 'sampledLabelGrads.blocks', { values: options.fisherValues !== false }), b * samplesPerExample, 'sampledLabelGrads.blocks', 'b·K');
   }
   if (fisherFactorRows !== undefined) {
     const { blocks, factorsPerExample } = fisherFactorRows;
     requireInteger(factorsPerExample, 1, 'fisherFactorRows.factorsPerExample');
-    requireRowTotal(validateRowBlocks(blocks, dim, 'fisherFactorRows.blocks'), b * factorsPerExample, 'fisherFactorRows.blocks', 'b·C');
+    requireRowTotal(validateRowBlocks(blocks, dim, 'fisherFactorRows.blocks', { values: options.fisherValues !== false }), b * factorsPerExample, 'fisherFactorRows.blocks', 'b·C');
   }
   if (meanGrad !== undefined) {
     requireVector(meanGrad, dim, 'meanGrad');
@@ -121,6 +127,12 @@ export function validateBatch(batch: Batch, dim: number, track: TrackedQuantitie
 /** Throws NON_FINITE naming the block, row and column of the first NaN or ±Inf in the per-example rows. */
 export function requireFinitePerExampleGrads(batch: Batch): void {
   batch.perExampleGrads?.forEach((block, i) => requireFiniteRows(block, `perExampleGrads[${i}]`));
+}
+
+/** Throws NON_FINITE naming the first NaN/±Inf in the Fisher rows (sampled-label or factor rows), if any. */
+export function requireFiniteFisherRows(batch: Batch): void {
+  batch.sampledLabelGrads?.blocks.forEach((block, i) => requireFiniteRows(block, `sampledLabelGrads.blocks[${i}]`));
+  batch.fisherFactorRows?.blocks.forEach((block, i) => requireFiniteRows(block, `fisherFactorRows.blocks[${i}]`));
 }
 
 function requireRowTotal(rows: number, expected: number, field: string, formula: string): void {

@@ -84,7 +84,7 @@ export class DiagonalEstimate extends InPlaceEstimate {
   }
 
   protected topEigenvaluesChecked(k: number): Float64Array {
-    const sorted = Float64Array.from(this.state).sort().reverse();
+    const sorted = new Float64Array(this.state).sort().reverse();
     const correction = this.clock.correction();
     const values = sorted.slice(0, k);
     for (let i = 0; i < k; i++) values[i] *= correction;

@@ -5,7 +5,8 @@
  */
 import { FisherdError } from '../errors.js';
 import type { Backend, Vec } from '../linalg/backend.js';
-import { requireFinitePerExampleGrads, validateBatch, type Batch, type TrackedQuantities } from './batch.js';
+import { requireFiniteFisherRows, requireFinitePerExampleGrads, validateBatch, type Batch, type TrackedQuantities } from './batch.js';
+import { allocateSummary, validateSummary, type DiagonalBatchSummary } from './batch-summary.js';
 import { createSymmetricEstimate } from './create-estimate.js';
 import { DiagonalEstimate } from './diagonal-estimate.js';
 import { EmaClock } from './ema.js';
@@ -22,6 +23,7 @@ import {
 import { requireDecay, requireVector } from './validate.js';
 
 export type { Batch } from './batch.js';
+export type { DiagonalBatchSummary } from './batch-summary.js';
 
 export interface CurvatureConfig {
   /** D, the number of parameters. */
@@ -84,6 +86,10 @@ export class CurvatureEstimator {
    * estimate takes it once the batch has passed every check (so a throw still leaves the state unchanged).
    */
   private readonly batchSquares: Float64Array | undefined;
+  /** Whether every tracked estimate is diagonal (see `summarizes`). */
+  private readonly diagonalOnly: boolean;
+  /** The summary `update(batch)` computes into (allocated on the first diagonal-only update). */
+  private ownSummary: DiagonalBatchSummary | undefined;
   /** The state at the last `checkpoint()`: ḡ's EMA (allocated on the first) and the clock. */
   private savedMeanGradSum: Float64Array | undefined;
   private savedClock: { steps: number; decayProduct: number } | undefined;
@@ -121,6 +127,16 @@ export class CurvatureEstimator {
     this.chunkElements = resolveEstimateOptions(options).chunkElements;
     this.meanRevealsNonFinite = backend.name === 'reference' || backend.name === 'openblas';
     this.batchSquares = this.estimates.empiricalFisher instanceof DiagonalEstimate ? new Float64Array(dim) : undefined;
+    this.diagonalOnly = this.trackedEstimates().every((e) => e instanceof DiagonalEstimate);
+  }
+
+  /**
+   * True when every tracked estimate is stored as a diagonal: then a batch enters the estimates only
+   * through its `DiagonalBatchSummary` (D-vectors of sums over its rows), which `summarize` computes and
+   * `updateFromSummary` folds in, and `update(batch)` is exactly those two calls.
+   */
+  get summarizes(): boolean {
+    return this.diagonalOnly;
   }
 
   get dim(): number {
@@ -132,8 +148,110 @@ export class CurvatureEstimator {
     return this.clock.steps;
   }
 
+  /**
+   * The summary of `batch` for diagonal estimates (requires `summarizes`), validated as `update` validates
+   * (a throw names the field), written into `out` (fresh arrays when omitted). Changes no state.
+   * Reads the per-example rows once (ḡ and Σ g∘g together) and a second time for the noise (centred rows),
+   * the Fisher rows once; NaN/±Inf in rows show in these sums, and only then are the rows scanned to name them.
+   */
+  summarize(batch: Batch, out?: DiagonalBatchSummary): DiagonalBatchSummary {
+    if (!this.diagonalOnly) {
+      throw new FisherdError('INTERNAL', 'summarize needs every tracked estimate to be diagonal', { field: 'structure' });
+    }
+    const { dim, track } = this.config;
+    const summary = out ?? allocateSummary(dim, track);
+    try {
+      const scan = !this.meanRevealsNonFinite;
+      validateBatch(batch, dim, track, { perExampleValues: scan, fisherValues: scan });
+      const batchMean = this.computeBatchMean(batch, summary.squares);
+      if (!batchMean.finite) requireFinitePerExampleGrads(batch);
+      summary.batchSize = batch.batchSize;
+      summary.mean.set(batchMean.mean);
+      if (summary.centredSquares !== undefined) {
+        // Σ (g_n − ḡ)∘(g_n − ḡ), rows centred on the storage-precision ḡ chunk by chunk.
+        let beta = 0;
+        for (const block of batch.perExampleGrads ?? []) {
+          forEachRowChunk(this.backend, this.centredScratch, block, { centre: this.batchMean, sqrtWeights: false }, this.chunkElements, (rows, count) => {
+            this.backend.syrkDiag(summary.centredSquares!, rows, count, dim, 1, beta);
+            beta = 1;
+          });
+        }
+        if (beta === 0) summary.centredSquares.fill(0);
+      }
+      if (summary.fisherSquares !== undefined) {
+        const source = batch.sampledLabelGrads ?? batch.fisherFactorRows;
+        const blocks = source?.blocks ?? [];
+        summary.fisherNormalization = batch.sampledLabelGrads !== undefined
+          ? 1 / (batch.batchSize * batch.sampledLabelGrads.samplesPerExample) : 1 / batch.batchSize;
+        let beta = 0;
+        for (const block of blocks) {
+          forEachRowChunk(this.backend, this.centredScratch, block, { sqrtWeights: true }, this.chunkElements, (rows, count) => {
+            this.backend.syrkDiag(summary.fisherSquares!, rows, count, dim, block.scale, beta);
+            beta = 1;
+          });
+        }
+        if (beta === 0) summary.fisherSquares.fill(0);
+        if (this.meanRevealsNonFinite) {
+          let probe = 0;
+          for (let i = 0; i < dim; i++) probe += summary.fisherSquares[i]! * 0;
+          if (probe !== 0) requireFiniteFisherRows(batch); // names the value; finite rows whose squares overflow go on
+        }
+      }
+    } catch (e) {
+      throw this.withStep(e);
+    }
+    return summary;
+  }
+
+  /**
+   * Folds a batch summary into every tracked estimate (requires `summarizes`): the second half of
+   * `update`. Checks the summary's shapes and that it holds no NaN first; a throw leaves the state unchanged.
+   */
+  updateFromSummary(summary: DiagonalBatchSummary): void {
+    if (!this.diagonalOnly) {
+      throw new FisherdError('INTERNAL', 'updateFromSummary needs every tracked estimate to be diagonal', { field: 'structure' });
+    }
+    try {
+      validateSummary(summary, this.dim, this.config.track);
+    } catch (e) {
+      throw this.withStep(e);
+    }
+    this.fold(summary);
+  }
+
+  private fold(summary: DiagonalBatchSummary): void {
+    const { dim, decay } = this.config;
+    const b = summary.batchSize;
+    const sum = this.meanGradSum;
+    const mean = summary.mean;
+    for (let i = 0; i < dim; i++) sum[i] = decay * sum[i] + (1 - decay) * mean[i];
+    const { empiricalFisher, fisher, noise } = this.estimates;
+    const take = (estimate: AccumulatingEstimate | undefined, squares: Float64Array | undefined, scale: number) => {
+      if (estimate === undefined || squares === undefined) return;
+      const diagonal = estimate as DiagonalEstimate;
+      diagonal.beginUpdate(decay);
+      diagonal.accumulateSumOfSquares(squares, scale);
+      diagonal.commitUpdate();
+    };
+    take(empiricalFisher, summary.squares, 1 / b); // Ẽ = (1/b) Σ g_n g_nᵀ
+    take(noise, summary.centredSquares, 1 / (b * (b - 1))); // S = (1/(b(b−1))) Σ (g_n − ḡ)(g_n − ḡ)ᵀ
+    take(fisher, summary.fisherSquares, summary.fisherNormalization ?? 0); // F̂ = (1/(bK)) Σ g̃g̃ᵀ or F = (1/b) Σ uuᵀ
+    this.clock.advance(decay);
+  }
+
+  private withStep(e: unknown): unknown {
+    if (e instanceof FisherdError && e.step === undefined) {
+      return new FisherdError(e.code, e.message, { field: e.field, step: this.clock.steps + 1, cause: e.cause });
+    }
+    return e;
+  }
+
   /** Folds one batch into every tracked estimate. Validates first: a throw leaves the state unchanged. */
   update(batch: Batch): void {
+    if (this.diagonalOnly) {
+      this.fold(this.summarize(batch, (this.ownSummary ??= allocateSummary(this.dim, this.config.track))));
+      return;
+    }
     const { dim, track, decay } = this.config;
     let mean: Float64Array;
     try {
@@ -209,7 +327,7 @@ export class CurvatureEstimator {
    * leaves it in storage precision (`batchMean`, the centre of the noise rows) and, for a diagonal empirical
    * Fisher, Σ_n g_n∘g_n in `batchSquares` (same pass). Writes scratch only.
    */
-  private computeBatchMean(batch: Batch): { mean: Float64Array; finite: boolean } {
+  private computeBatchMean(batch: Batch, squares: Float64Array | undefined = this.batchSquares): { mean: Float64Array; finite: boolean } {
     const { dim } = this.config;
     const mean = this.batchMean;
     const mean64 = this.batchMean64;
@@ -223,7 +341,6 @@ export class CurvatureEstimator {
     // stale value of an earlier batch can survive into this one and hide or fake a non-finite row).
     // With batchSquares the sums and the sums of squares come from one read of each block, the first
     // block overwriting (β = 0 does not read the stale values), the next ones accumulating.
-    const squares = this.batchSquares;
     mean.fill(0);
     let first = true;
     for (const block of batch.perExampleGrads) {

@@ -20,4 +20,5 @@ export { EmaClock } from './ema.js';
 export type { Batch, TrackedQuantities } from './batch.js';
 export { validateBatch } from './batch.js';
 export { CurvatureEstimator, type CurvatureConfig, type CurvatureSnapshot } from './estimator.js';
+export { allocateSummary, validateSummary, type DiagonalBatchSummary } from './batch-summary.js';
 export { firstNonFinite } from './validate.js';

@@ -9,7 +9,7 @@ import {
 export function identity(): GradientTransformation<EmptyState> {
   return {
     init: () => EMPTY_STATE,
-    update: (updates, state) => ({ updates: Float64Array.from(updates), state, diagnostics: {} }),
+    update: (updates, state) => ({ updates: updates.slice(), state, diagnostics: {} }),
   };
 }
 
@@ -37,7 +37,7 @@ export function chain(...transforms: readonly GradientTransformation[]): Gradien
         diagnostics = { ...diagnostics, ...result.diagnostics };
       });
       // An empty chain must still return a fresh array (purity: callers may write into the result).
-      return { updates: current === updates ? Float64Array.from(updates) : current, state: states, diagnostics };
+      return { updates: current === updates ? updates.slice() : current, state: states, diagnostics };
     },
   };
 }

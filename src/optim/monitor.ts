@@ -48,11 +48,11 @@ export function monitor(options: MonitorOptions): GradientTransformation<EmptySt
       if (curvature.noise !== undefined) {
         const factors = snrFactors(ctx);
         let sum = 0;
-        for (const f of factors) sum += f;
+        for (let i = 0; i < factors.length; i++) sum += factors[i]!;
         diagnostics = { ...diagnostics, meanSnr: factors.length > 0 ? sum / factors.length : 0 };
       }
 
-      return { updates: Float64Array.from(updates), state, diagnostics };
+      return { updates: updates.slice(), state, diagnostics };
     },
   };
 }

@@ -11,7 +11,7 @@ export { mergeContributions, type MergedStep } from './merge.js';
 export {
   MAX_TOP_K, SESSION_SNAPSHOT_FORMAT, Session,
   type EstimateName, type EstimateReport, type EstimatesQuery, type EstimatesReport, type SessionSnapshot,
-  type StepDiagnostics, type StepResult,
+  type StepDiagnostics, type StepResult, type StepSummary,
 } from './session.js';
 export {
   SNAPSHOT_FORMAT_VERSION, SNAPSHOT_MAGIC, decodeSessionSnapshot, decodeSnapshotValue, encodeSessionSnapshot,

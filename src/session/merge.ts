@@ -127,7 +127,7 @@ export function mergeContributions(
   return {
     batch,
     ...(lossExamples > 0 ? { loss: lossSum / lossExamples } : {}),
-    ...(withParams ? { params: Float64Array.from(withParams.params!) } : {}),
+    ...(withParams ? { params: new Float64Array(withParams.params!) } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
  * updates the estimates, runs the optimizer (a pure transform) on the bias-corrected mean gradient ḡ and
  * returns Δθ (float32) with diagnostics. A rejected step leaves the session exactly as it was.
  */
-import { CurvatureEstimator, type CurvatureSnapshot } from '../curvature/estimator.js';
+import { CurvatureEstimator, type CurvatureSnapshot, type DiagonalBatchSummary } from '../curvature/estimator.js';
 import { firstNonFinite } from '../curvature/validate.js';
 import { FisherdError, isFisherdError } from '../errors.js';
 import type { Backend } from '../linalg/backend.js';
@@ -103,6 +103,19 @@ export interface SessionSnapshot {
   readonly lastResult?: StepResult;
 }
 
+/** A step's contributions reduced to what diagonal estimates need (`Session.summarize`). */
+export interface StepSummary {
+  /** The session step it is for. */
+  readonly step: number;
+  /** b, summed over the workers. */
+  readonly batchSize: number;
+  /** The sample-weighted mean loss, when workers sent one. */
+  readonly loss?: number;
+  /** θ, when a worker sent it (weight decay). */
+  readonly params?: Float64Array;
+  readonly summary: DiagonalBatchSummary;
+}
+
 export const MAX_TOP_K = 64;
 
 export class Session {
@@ -185,8 +198,79 @@ export class Session {
    */
   step(contributions: readonly StepContribution[]): StepResult {
     const started = performance.now();
-    const requirements = this.requirements();
-    const step = requirements.expectedStep;
+    const step = this.nextStep;
+    const { ordered, merged, requirements } = this.assemble(contributions, step);
+    return this.advance(step, started, { ...merged, batchSize: merged.batch.batchSize }, () => {
+      try {
+        this.curvature.update(merged.batch);
+      } catch (e) {
+        throw this.namedByWorker(e, ordered, requirements);
+      }
+    });
+  }
+
+  /**
+   * True when every estimate this session tracks is stored as a diagonal: then a step's contributions
+   * reduce to a `StepSummary` (D-vectors of sums over their rows; `summarize`), which `stepFromSummary`
+   * completes, and `step(c)` gives bit for bit what `stepFromSummary(summarize(c))` gives. A replay
+   * computes summaries in worker threads, and once for several update rules.
+   */
+  get summarizes(): boolean {
+    return this.curvature.summarizes;
+  }
+
+  /**
+   * The first half of `step` (requires `summarizes`): validates and merges the contributions as `step`
+   * does, for step `options.step` (default `nextStep`), and reduces them to a summary, written into
+   * `options.out` when given. Changes nothing: any session with the same configuration and backend type
+   * computes the same summary, whatever its own step.
+   */
+  summarize(contributions: readonly StepContribution[], options: { step?: number; out?: DiagonalBatchSummary } = {}): StepSummary {
+    const step = options.step ?? this.nextStep;
+    try {
+      const { ordered, merged, requirements } = this.assemble(contributions, step);
+      let summary: DiagonalBatchSummary;
+      try {
+        summary = this.curvature.summarize(merged.batch, options.out);
+      } catch (e) {
+        throw this.namedByWorker(e, ordered, requirements);
+      }
+      return {
+        step,
+        batchSize: merged.batch.batchSize,
+        ...(merged.loss === undefined ? {} : { loss: merged.loss }),
+        ...(merged.params === undefined ? {} : { params: merged.params }),
+        summary,
+      };
+    } catch (e) {
+      // The estimator numbers its errors by its own clock; this session's step is the one that counts.
+      if (e instanceof FisherdError && e.step !== step) throw new FisherdError(e.code, e.message, { field: e.field, step, cause: e.cause });
+      throw e;
+    }
+  }
+
+  /**
+   * The second half of `step` (requires `summarizes`): folds the summary of step `nextStep` into the
+   * estimates and runs the optimizer. A throw (STEP_OUT_OF_ORDER, a malformed summary, a failing solve)
+   * leaves the session exactly as it was.
+   */
+  stepFromSummary(stepSummary: StepSummary): StepResult {
+    const started = performance.now();
+    const step = this.nextStep;
+    if (stepSummary.step !== step) {
+      throw new FisherdError('STEP_OUT_OF_ORDER', `step ${stepSummary.step} is not the next step ${step}`, { field: 'step', step: stepSummary.step });
+    }
+    const merged = {
+      batchSize: stepSummary.batchSize,
+      ...(stepSummary.loss === undefined ? {} : { loss: stepSummary.loss }),
+      ...(stepSummary.params === undefined ? {} : { params: stepSummary.params }),
+    };
+    return this.advance(step, started, merged, () => this.curvature.updateFromSummary(stepSummary.summary));
+  }
+
+  /** Validates a step's contributions (shapes, order, inputs; row values are left to the estimator) and merges them. */
+  private assemble(contributions: readonly StepContribution[], step: number) {
+    const requirements = { ...this.requirements(), expectedStep: step };
     if (!Array.isArray(contributions) || contributions.length === 0) {
       throw new FisherdError('MISSING_INPUT', `step ${step} has no contributions`, { field: 'contributions', step });
     }
@@ -208,20 +292,27 @@ export class Session {
     }
     const ordered = [...contributions].sort((a, b) => a.workerId - b.workerId);
     const merged = mergeContributions(ordered, this.config, this.backend, this.scaledRows);
+    return { ordered, merged, requirements };
+  }
 
-    // The estimator validates the batch before touching its state, but the solve can still fail after
+  /**
+   * The estimator found a NaN/±Inf in the rows (for per-example rows through ḡ, without a scan): name it
+   * as the contribution check does, by worker field, scanning only now.
+   */
+  private namedByWorker(e: unknown, ordered: readonly StepContribution[], requirements: ContributionRequirements): unknown {
+    if (isFisherdError(e, 'NON_FINITE')) for (const c of ordered) validateContribution(c, requirements);
+    return e;
+  }
+
+  /** Updates the estimates (`updateCurvature`), runs the optimizer, and completes step `step`; or rolls back. */
+  private advance(step: number, started: number, merged: { batchSize: number; loss?: number; params?: Float64Array },
+    updateCurvature: () => void): StepResult {
+    // The estimator validates its input before touching its state, but the solve can still fail after
     // the update (a singular estimate with λ = 0): the checkpoint copies the state into buffers kept from
     // step to step (one memcpy of the state, no allocation), and a failure rolls back to it.
     this.curvature.checkpoint();
     try {
-      try {
-        this.curvature.update(merged.batch);
-      } catch (e) {
-        // The estimator found a NaN/±Inf in the rows (for per-example rows through ḡ, without a scan):
-        // name it as the contribution check does, by worker field, scanning only now.
-        if (isFisherdError(e, 'NON_FINITE')) for (const c of ordered) validateContribution(c, requirements);
-        throw e;
-      }
+      updateCurvature();
       const meanGrad = this.curvature.meanGrad();
       const ctx = { step, curvature: this.curvature, ...(merged.params ? { params: merged.params } : {}) };
       const result = this.optimizer.update(meanGrad, this.optimizerState, ctx);
@@ -245,14 +336,14 @@ export class Session {
           ...(d.stepSize === undefined ? {} : { stepSize: d.stepSize }),
           ...(d.damping === undefined ? {} : { damping: d.damping }),
           ...(merged.loss === undefined ? {} : { loss: merged.loss }),
-          batchSize: merged.batch.batchSize,
+          batchSize: merged.batchSize,
           computeMs: performance.now() - started,
         },
       };
       this.optimizerState = result.state;
       this.completed = step;
       this.last = stepResult;
-      this.log.debug({ step, batchSize: merged.batch.batchSize, computeMs: stepResult.diagnostics.computeMs }, 'step done');
+      this.log.debug({ step, batchSize: merged.batchSize, computeMs: stepResult.diagnostics.computeMs }, 'step done');
       return stepResult;
     } catch (e) {
       this.curvature.rollback();
