@@ -29,13 +29,6 @@ export interface TraceReaderOptions {
   maxRecordBytes?: number;
   /** Where warnings go. Default: the library logger. */
   logger?: Logger;
-  /**
-   * Where frames longer than `chunkBytes` are read: `acquire(n)` returns a buffer of at least n bytes
-   * that the reader fills with one whole frame and then never touches again, so the entry's `body` (a view
-   * into it) stays valid after the next step and the buffer belongs to the caller (who may reuse it for a
-   * later `acquire`, or transfer it to a worker thread). Default: such frames grow the reader's own buffer.
-   */
-  frameBuffers?: { acquire(bytes: number): Uint8Array };
 }
 
 const DEFAULTS = { continueAfterCorruption: false, chunkBytes: 1 << 20, maxRecordBytes: 1 << 30 } as const;
@@ -82,8 +75,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
   readonly damage: TraceDamage[] = [];
   /** One summary per segment read so far. */
   readonly segments: SegmentSummary[] = [];
-  private readonly options: Required<Omit<TraceReaderOptions, 'logger' | 'frameBuffers'>>;
-  private readonly frameBuffers: TraceReaderOptions['frameBuffers'];
+  private readonly options: Required<Omit<TraceReaderOptions, 'logger'>>;
   private readonly log: Logger;
   // A plain Uint8Array, not a Buffer: a consumer's `body.slice()` must copy (Buffer#slice is a view).
   private buffer: Uint8Array;
@@ -98,7 +90,6 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
     };
     if (!(this.options.chunkBytes >= 64)) throw new FisherdError('INVALID_CONFIG', 'chunkBytes must be ≥ 64', { field: 'chunkBytes' });
     this.log = options.logger ?? defaultLog;
-    this.frameBuffers = options.frameBuffers;
     this.buffer = new Uint8Array(this.options.chunkBytes);
   }
 
@@ -167,43 +158,20 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
         if (end - start < 12) await fill(12);
         if (start === end) break; // clean end of the segment
         let check: FrameCheck = checkFrame(this.buffer, start, end, this.options.maxRecordBytes);
-        let frameBytes = this.buffer; // where the frame is: the reader's buffer, or one of the caller's
-        let frameEnd = end;
-        const offset = base + start;
-        if (check.status === 'incomplete' && this.frameBuffers !== undefined && check.frameLength > this.options.chunkBytes) {
-          // A long frame goes whole into a caller's buffer: what is buffered already, then the rest from disk.
-          const frameLength = check.frameLength;
-          const target = this.frameBuffers.acquire(frameLength);
-          target.set(this.buffer.subarray(start, end), 0);
-          let have = end - start;
-          while (have < frameLength) {
-            const { bytesRead } = await handle.read(target, have, frameLength - have, offset + have);
-            if (bytesRead === 0) break;
-            have += bytesRead;
-          }
-          // The reader's buffer is empty again; the file position moves past the frame (or to the end).
-          base = offset + have;
-          start = end = 0;
-          eof = have < frameLength;
-          frameBytes = target;
-          frameEnd = have;
-          check = checkFrame(target, 0, have, this.options.maxRecordBytes);
-        } else if (check.status === 'incomplete') {
+        if (check.status === 'incomplete') {
           await fill(check.frameLength);
           check = checkFrame(this.buffer, start, end, this.options.maxRecordBytes);
-          frameBytes = this.buffer; // `fill` may have replaced it with a larger one
-          frameEnd = end;
         }
+        const offset = base + start;
         if (check.status !== 'ok') {
-          const available = offset + (frameBytes === this.buffer ? frameEnd - start : frameEnd);
-          const damage = await this.classify(check, handle, path, offset, available, summary.fileBytes);
+          const damage = await this.classify(check, handle, path, offset, base + end, summary.fileBytes);
           this.report(damage);
           if (damage.kind === 'corrupt') this.onCorrupt(damage);
           return;
         }
         let record: TraceRecord;
         try {
-          record = decodeRecord(frameBytes.subarray(check.payloadStart, check.payloadStart + check.payloadLength));
+          record = decodeRecord(this.buffer.subarray(check.payloadStart, check.payloadStart + check.payloadLength));
           this.checkPlacement(record, summary, path);
         } catch (e) {
           if (!isFisherdError(e, 'TRACE_CORRUPT')) throw e;
@@ -213,7 +181,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
           this.onCorrupt(damage);
           return;
         }
-        if (frameBytes === this.buffer) start += check.frameLength;
+        start += check.frameLength;
         summary.records++;
         summary.bytes += check.frameLength;
         if (record.kind === 'contribution') summary.contributions++;
