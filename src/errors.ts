@@ -87,3 +87,8 @@ export class FisherdError extends Error {
 export function isFisherdError(e: unknown, code?: ErrorCode): e is FisherdError {
   return e instanceof FisherdError && (code === undefined || e.code === code);
 }
+
+/** True when `code` is one of fisherd's error codes (e.g. one received from a worker thread or a peer). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}

@@ -71,7 +71,6 @@ export class CurvatureEstimator {
   /** This batch's ḡ in storage precision (the centre of the noise rows) and its float64 copy. */
   private readonly batchMean: Vec;
   private readonly batchMean64: Float64Array;
-  private readonly ones: StorageScratch;
   private readonly centredScratch: StorageScratch;
   private readonly chunkElements: number;
   /**
@@ -81,11 +80,12 @@ export class CurvatureEstimator {
    */
   private readonly meanRevealsNonFinite: boolean;
   /**
-   * Σ_n g_n∘g_n of this batch (float64), present when the empirical Fisher is diagonal: then ḡ and this
-   * come from one pass over the per-example rows (`syrkDiag` with `columnSums`) instead of two, and the
-   * estimate takes it once the batch has passed every check (so a throw still leaves the state unchanged).
+   * Σ_n g_n∘g_n of this batch (float64): ḡ and this come from one pass over the per-example rows
+   * (`syrkDiag` with `columnSums`), whatever is tracked, so that ḡ is the same bits in every session on a
+   * backend (a replay tracks more than the session it replays); a diagonal empirical Fisher takes it once
+   * the batch has passed every check (so a throw still leaves the state unchanged).
    */
-  private readonly batchSquares: Float64Array | undefined;
+  private readonly batchSquares: Float64Array;
   /** Whether every tracked estimate is diagonal (see `summarizes`). */
   private readonly diagonalOnly: boolean;
   /** The summary `update(batch)` computes into (allocated on the first diagonal-only update). */
@@ -122,11 +122,10 @@ export class CurvatureEstimator {
     this.meanGradSum = new Float64Array(dim);
     this.batchMean = backend.zeros(dim);
     this.batchMean64 = new Float64Array(dim);
-    this.ones = new StorageScratch(backend);
     this.centredScratch = new StorageScratch(backend);
     this.chunkElements = resolveEstimateOptions(options).chunkElements;
     this.meanRevealsNonFinite = backend.name === 'reference' || backend.name === 'openblas';
-    this.batchSquares = this.estimates.empiricalFisher instanceof DiagonalEstimate ? new Float64Array(dim) : undefined;
+    this.batchSquares = new Float64Array(dim);
     this.diagonalOnly = this.trackedEstimates().every((e) => e instanceof DiagonalEstimate);
   }
 
@@ -278,7 +277,7 @@ export class CurvatureEstimator {
 
     const { empiricalFisher, fisher, noise } = this.estimates;
     const grads = batch.perExampleGrads ?? [];
-    if (empiricalFisher instanceof DiagonalEstimate && this.batchSquares !== undefined) {
+    if (empiricalFisher instanceof DiagonalEstimate) {
       // diag Ẽ = (1/b) Σ g_n∘g_n, the sum taken in computeBatchMean's pass over the rows.
       empiricalFisher.beginUpdate(decay);
       empiricalFisher.accumulateSumOfSquares(this.batchSquares, 1 / b);
@@ -324,10 +323,10 @@ export class CurvatureEstimator {
 
   /**
    * ḡ of this batch (float64), from the per-example rows or as sent, and whether all of it is finite; also
-   * leaves it in storage precision (`batchMean`, the centre of the noise rows) and, for a diagonal empirical
-   * Fisher, Σ_n g_n∘g_n in `batchSquares` (same pass). Writes scratch only.
+   * leaves it in storage precision (`batchMean`, the centre of the noise rows) and Σ_n g_n∘g_n in `squares`
+   * (same pass). Writes scratch only.
    */
-  private computeBatchMean(batch: Batch, squares: Float64Array | undefined = this.batchSquares): { mean: Float64Array; finite: boolean } {
+  private computeBatchMean(batch: Batch, squares: Float64Array = this.batchSquares): { mean: Float64Array; finite: boolean } {
     const { dim } = this.config;
     const mean = this.batchMean;
     const mean64 = this.batchMean64;
@@ -337,24 +336,18 @@ export class CurvatureEstimator {
       mean64.set(sent);
       return { mean: mean64, finite: true };
     }
-    // ḡ = (1/b) Σ_n g_n as Gᵀ·1/b, block by block, summed into a zeroed ḡ (β = 1 throughout, so that no
-    // stale value of an earlier batch can survive into this one and hide or fake a non-finite row).
-    // With batchSquares the sums and the sums of squares come from one read of each block, the first
-    // block overwriting (β = 0 does not read the stale values), the next ones accumulating.
+    // ḡ = (1/b) Σ_n g_n block by block, summed into a zeroed ḡ (β = 1 throughout, so that no stale value
+    // of an earlier batch can survive into this one and hide or fake a non-finite row), together with the
+    // sums of squares from the same read of each block, the first block overwriting (β = 0 does not read
+    // the stale values), the next ones accumulating.
     mean.fill(0);
     let first = true;
     for (const block of batch.perExampleGrads) {
       if (block.count === 0) continue;
-      if (squares !== undefined) {
-        const beta = first ? 0 : 1;
-        this.backend.syrkDiag(squares, block.rows, block.count, dim, 1, beta, { out: mean, alpha: 1 / batch.batchSize, beta: 1 });
-      } else {
-        const ones = this.ones.view(block.count).fill(1);
-        this.backend.gemv(true, block.count, dim, 1 / batch.batchSize, block.rows, ones, 1, mean);
-      }
+      this.backend.syrkDiag(squares, block.rows, block.count, dim, 1, first ? 0 : 1, { out: mean, alpha: 1 / batch.batchSize, beta: 1 });
       first = false;
     }
-    if (first) squares?.fill(0);
+    if (first) squares.fill(0);
     // The float64 copy and the finiteness probe (x·0 is 0 unless x is NaN or ±Inf) in one pass.
     let probe = 0;
     for (let i = 0; i < dim; i++) {

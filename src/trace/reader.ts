@@ -15,8 +15,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { FisherdError, isFisherdError } from '../errors.js';
 import { log as defaultLog, type Logger } from '../log.js';
-import { checkFrame, type FrameCheck } from './framing.js';
-import { decodeRecord, TRACE_FORMAT_VERSION, TRACE_MAGIC, type TraceEnd, type TraceHeader, type TraceRecord } from './record-codec.js';
+import { checkFrame, FRAME_HEADER_BYTES, type FrameCheck } from './framing.js';
+import { decodeRecord, peekRecordKind, TRACE_FORMAT_VERSION, TRACE_MAGIC, type TraceEnd, type TraceHeader, type TraceRecord } from './record-codec.js';
 import { resolveTracePaths } from './segment-files.js';
 
 export interface TraceReaderOptions {
@@ -30,6 +30,9 @@ export interface TraceReaderOptions {
   /** Where warnings go. Default: the library logger. */
   logger?: Logger;
 }
+
+/** Payload bytes read of a long frame to tell its kind (the timestamp field, then the body's tag). */
+const PEEK_BYTES = 24;
 
 const DEFAULTS = { continueAfterCorruption: false, chunkBytes: 1 << 20, maxRecordBytes: 1 << 30 } as const;
 
@@ -54,6 +57,24 @@ export interface TraceDamage {
   offset: number;
   message: string;
 }
+
+/**
+ * A contribution record that `TraceReader.deferring` handed on unread: where its frame is. Its length field
+ * passed its CRC; the payload has not been read or checked. The caller reads the frame, checks it
+ * (`checkFrame`, `decodeRecord`) and reports a failure with `TraceReader.deferredFrameFailed`.
+ */
+export interface DeferredFrame {
+  kind: 'deferred-contribution';
+  path: string;
+  offset: number;
+  frameLength: number;
+  segmentHeader: TraceHeader;
+}
+
+/** Why a deferred frame failed its caller's check. */
+export type DeferredFrameFailure =
+  | { status: 'bad-payload-crc' | 'incomplete' }
+  | { status: 'undecodable'; message: string };
 
 /** What one segment held, for `trace inspect`. */
 export interface SegmentSummary {
@@ -104,13 +125,56 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<TraceEntry> {
+    for await (const entry of this.read(() => false)) yield entry as TraceEntry; // nothing is deferred
+  }
+
+  /**
+   * Like iterating the reader, except that contribution records whose frame length `defer` accepts (asked
+   * as each long frame comes) are not read: they come as `DeferredFrame`s (the reader reads their first bytes only, to tell the
+   * kind, and moves on), for a caller that reads and checks them elsewhere, e.g. in worker threads.
+   */
+  deferring(defer: (frameLength: number) => boolean): AsyncGenerator<TraceEntry | DeferredFrame> {
+    return this.read(defer);
+  }
+
+  /**
+   * Records the failure of a deferred frame's check as damage, as the reader would have: a torn tail when
+   * the frame ends the file, corruption otherwise (then TRACE_CORRUPT is thrown unless
+   * `continueAfterCorruption`; the caller skips the rest of that segment).
+   */
+  deferredFrameFailed(frame: DeferredFrame, failure: DeferredFrameFailure): TraceDamage {
+    const { path, offset, frameLength } = frame;
+    const summary = this.segments.find((s) => s.path === path);
+    if (summary) {
+      summary.records--;
+      summary.contributions--;
+      summary.bytes -= frameLength;
+    }
+    const last = summary !== undefined && offset + frameLength >= summary.fileBytes;
+    const damage: TraceDamage = failure.status === 'undecodable'
+      ? { kind: 'corrupt', path, offset, message: `${failure.message} (record at byte ${offset} of ${path})` }
+      : last
+        ? { kind: 'torn-tail', path, offset, message: `the last record of ${path} (byte ${offset}) fails its CRC: a torn write` }
+        : { kind: 'corrupt', path, offset, message: `CRC mismatch in the record at byte ${offset} of ${path}` };
+    if (damage.kind === 'torn-tail') {
+      // The reader went on past the frame and found no end record: a torn tail explains that, as it does
+      // when the reader meets one itself (then it reports only the torn tail).
+      const unterminated = this.damage.findIndex((d) => d.kind === 'unterminated' && d.path === path);
+      if (unterminated >= 0) this.damage.splice(unterminated, 1);
+    }
+    this.report(damage);
+    if (damage.kind === 'corrupt') this.onCorrupt(damage);
+    return damage;
+  }
+
+  private async *read(defer: (frameLength: number) => boolean): AsyncGenerator<TraceEntry | DeferredFrame> {
     if (this.started) throw new Error('a TraceReader can be iterated once');
     this.started = true;
     let previous: SegmentSummary | undefined;
     for (const path of this.paths) {
       const summary: SegmentSummary = { path, header: undefined, records: 0, contributions: 0, updates: 0, bytes: 0, fileBytes: 0, end: undefined };
       this.segments.push(summary);
-      yield* this.readSegment(path, summary);
+      yield* this.readSegment(path, summary, defer);
       const header = summary.header;
       if (previous?.header && header && previous.header.sessionId === header.sessionId
         && header.segmentIndex !== previous.header.segmentIndex + 1) {
@@ -125,7 +189,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
     }
   }
 
-  private async *readSegment(path: string, summary: SegmentSummary): AsyncGenerator<TraceEntry> {
+  private async *readSegment(path: string, summary: SegmentSummary, defer: (frameLength: number) => boolean): AsyncGenerator<TraceEntry | DeferredFrame> {
     const handle = await open(path, 'r');
     try {
       summary.fileBytes = (await handle.stat()).size;
@@ -158,6 +222,27 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
         if (end - start < 12) await fill(12);
         if (start === end) break; // clean end of the segment
         let check: FrameCheck = checkFrame(this.buffer, start, end, this.options.maxRecordBytes);
+        if ((check.status === 'incomplete' || check.status === 'ok') && summary.header !== undefined && summary.end === undefined
+          && base + start + check.frameLength <= summary.fileBytes && defer(check.frameLength)) {
+          // A frame wholly in the file that the caller would take unread: is it a contribution? Its first bytes tell.
+          if (end - start < FRAME_HEADER_BYTES + PEEK_BYTES) await fill(FRAME_HEADER_BYTES + PEEK_BYTES);
+          const head = this.buffer.subarray(start + FRAME_HEADER_BYTES, Math.min(end, start + FRAME_HEADER_BYTES + PEEK_BYTES));
+          if (peekRecordKind(head) === 'contribution') {
+            const offset = base + start;
+            const frameLength = check.frameLength;
+            if (end - start >= frameLength) {
+              start += frameLength;
+            } else {
+              base = offset + frameLength; // past the frame; the buffered part of it is dropped
+              start = end = 0;
+            }
+            summary.records++;
+            summary.contributions++;
+            summary.bytes += frameLength;
+            yield { kind: 'deferred-contribution', path, offset, frameLength, segmentHeader: summary.header };
+            continue;
+          }
+        }
         if (check.status === 'incomplete') {
           await fill(check.frameLength);
           check = checkFrame(this.buffer, start, end, this.options.maxRecordBytes);

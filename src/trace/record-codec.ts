@@ -152,6 +152,35 @@ export function decodeRecord(payload: Uint8Array): TraceRecord {
   }
 }
 
+/**
+ * The kind of the record whose payload starts with `head` (its first bytes: the timestamp, then the body's
+ * tag), or undefined when `head` does not tell (too short, an unknown field first, not protobuf). For a
+ * reader that hands long records on unread; `decodeRecord` still decides about the whole payload.
+ */
+export function peekRecordKind(head: Uint8Array): TraceRecordKind | undefined {
+  let offset = 0;
+  const varint = (): number | undefined => {
+    let value = 0;
+    for (let shift = 0; shift < 70 && offset < head.length; shift += 7) {
+      const byte = head[offset++]!;
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+    return undefined;
+  };
+  for (;;) {
+    const key = varint();
+    if (key === undefined) return undefined;
+    const field = Math.floor(key / 8);
+    const wireType = key % 8;
+    if (field === RECORD_FIELD.recordedAtMs && wireType === WIRE_VARINT) {
+      if (varint() === undefined) return undefined;
+      continue;
+    }
+    return wireType === WIRE_LEN ? recordKindOf(field) : undefined;
+  }
+}
+
 function recordKindOf(field: number): TraceRecordKind | undefined {
   switch (field) {
     case RECORD_FIELD.header: return 'header';

@@ -10,6 +10,8 @@
  * (float32, as sent on the wire); the result says whether the backend also matched.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { allocateSummary, type DiagonalBatchSummary } from '../curvature/batch-summary.js';
 import type { LeafStructure } from '../curvature/structure.js';
 import { FisherdError } from '../errors.js';
 import type { Backend, BackendName } from '../linalg/backend.js';
@@ -22,8 +24,10 @@ import { fisherd } from '../protocol/generated/fisherd.js';
 import { contributionFromWire } from '../protocol/step-codec.js';
 import type { FisherSource, SessionConfig } from '../session/config.js';
 import type { StepContribution } from '../session/contribution.js';
-import { Session } from '../session/session.js';
-import { openTrace, type TraceDamage } from './reader.js';
+import { Session, type StepResult, type StepSummary } from '../session/session.js';
+import { ReusedPayloads } from './payloads.js';
+import { SummaryPool, type SummaryOutcome } from './summary-pool.js';
+import { openTrace, type DeferredFrame, type TraceDamage } from './reader.js';
 import type { TraceHeader } from './record-codec.js';
 import { traceByteLayout } from './segment-files.js';
 
@@ -40,6 +44,14 @@ export interface ReplayOptions {
   continueAfterCorruption?: boolean;
   /** Reader chunk size in bytes. Default 1 MiB. */
   chunkBytes?: number;
+  /**
+   * Worker threads that reduce each step's rows to a summary (`Session.summarize`) while this thread reads
+   * and folds, several steps at once: used when every replayed estimate is diagonal and the trace has one
+   * worker per step. 0 computes everything in this thread. Default: the available cores, at most 8.
+   * Each thread holds up to two steps' frames (the bound on the replay's memory: (2·threads + 1) frames of
+   * the largest record, plus the sessions' state). The replayed updates are the same bit for bit.
+   */
+  threads?: number;
   /** Called after every replayed step. */
   onProgress?: (progress: ReplayProgress) => void;
   logger?: Logger;
@@ -112,6 +124,8 @@ export interface ReplayResult {
   missingSteps: number;
   damage: TraceDamage[];
   bytesRead: number;
+  /** Worker threads that read and summarized steps (0: everything ran in the calling thread). */
+  threads: number;
 }
 
 interface Lane {
@@ -138,9 +152,11 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   onRows: (rows: readonly ReplayStepRow[]) => void | Promise<void> = () => undefined): Promise<ReplayResult> {
   validateOptions(options);
   const logger = options.logger ?? defaultLog;
+  let pool: SummaryPool | undefined;
+  const chunkBytes = options.chunkBytes ?? 1 << 20;
   const reader = await openTrace(inputs, {
     continueAfterCorruption: options.continueAfterCorruption ?? false,
-    ...(options.chunkBytes === undefined ? {} : { chunkBytes: options.chunkBytes }),
+    chunkBytes,
     logger,
   });
   const { totalBytes, startOf } = await traceByteLayout(inputs);
@@ -166,6 +182,13 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   let reproductionSkipped: string | undefined;
   let comparedLane: Lane | undefined;
   const payloads = new ReusedPayloads();
+  // Steps whose summaries are being computed, and recorded updates waiting for their step: handled in order.
+  const queue: QueueItem[] = [];
+  let maxQueued = 0;
+  // Computes summaries in this thread when there is no pool (a Session that never steps).
+  let summarizer: Session | undefined;
+  let ownSummary: DiagonalBatchSummary | undefined;
+  let dispatched = 0; // session steps handed on (replayed or queued)
 
   const compare = (step: number, recordedDelta: Uint8Array) => {
     if (reproduction === undefined) return;
@@ -196,16 +219,29 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     for (let i = 0; i < a.length; i++) reproduction.maxAbsDifference = Math.max(reproduction.maxAbsDifference, Math.abs(a[i]! - b[i]!));
   };
 
+  const openPool = (config: SessionConfig, backendName: BackendName) => {
+    const threads = options.threads ?? Math.min(8, availableParallelism());
+    if (!lanes.every((l) => l.session.summarizes)) return;
+    summarizer = new Session(config, backend!, logger);
+    if (threads <= 0 || workers !== 1) return;
+    pool = SummaryPool.open(config, backendName, threads, logger);
+    if (pool) {
+      maxQueued = 2 * pool.threads;
+      logger.debug({ threads: pool.threads }, 'replay: step summaries in worker threads');
+    }
+  };
+
   const setUp = async (h: TraceHeader, first: StepContribution) => {
     recordedConfig = sessionConfigFromWire(fisherd.v1.SessionConfig.decode(h.sessionConfig));
     const preference = options.backend ?? (isBackendName(h.backend) ? h.backend : 'auto');
     backend = await selectBackend(preference, logger);
     workers = recordedConfig.workers ?? 1;
     const available = availableInputs(first, recordedConfig);
-    lanes = options.optimizers.map((name) => {
-      const config = replayConfig(recordedConfig!, name, available, options, backend!.name);
-      return { optimizer: name, session: new Session(config, backend!, logger), digest: createHash('sha256'), steps: 0, failure: undefined };
-    });
+    const configs = options.optimizers.map((name) => replayConfig(recordedConfig!, name, available, options, backend!.name));
+    lanes = options.optimizers.map((name, i) =>
+      ({ optimizer: name, session: new Session(configs[i]!, backend!, logger), digest: createHash('sha256'), steps: 0, failure: undefined }));
+    // Every lane tracks the same estimates with the same structure (replayConfig): one summary serves all.
+    openPool(configs[0]!, backend.name);
     const recordedName = recordedConfig.optimizer.name;
     comparedLane = options.structure === undefined && options.damping === undefined
       ? lanes.find((l) => l.optimizer === recordedName) : undefined;
@@ -219,12 +255,12 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     }
   };
 
-  const runStep = async (contributions: StepContribution[], recordedStep: number) => {
+  const runStep = async (stepOf: (session: Session) => StepResult, recordedStep: number, readTo: number) => {
     const rows: ReplayStepRow[] = [];
     for (const lane of lanes) {
       if (lane.failure) continue;
       try {
-        const result = lane.session.step(contributions);
+        const result = stepOf(lane.session);
         const bytes = float32Bytes(result.update);
         lane.digest.update(bytes);
         lane.steps++;
@@ -249,43 +285,142 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     firstStep ??= recordedStep;
     lastStep = recordedStep;
     await onRows(rows);
-    options.onProgress?.({ steps, bytesRead, totalBytes });
+    options.onProgress?.({ steps, bytesRead: readTo, totalBytes });
   };
 
-  for await (const entry of reader) {
-    bytesRead = (startOf.get(entry.path) ?? 0) + entry.offset + entry.frameLength;
-    if (entry.kind === 'header') {
-      if (header && entry.header.sessionId !== header.sessionId) {
-        throw new FisherdError('INVALID_CONFIG', `the trace holds sessions ${header.sessionId} and ${entry.header.sessionId}: replay one session at a time`, { field: 'trace' });
+  /** The session step of recorded step `recorded`, or undefined for a contribution logged twice (skipped). */
+  const admit = (recorded: number): number | undefined => {
+    offset ??= recorded - 1;
+    const expected = dispatched + 1 + offset;
+    if (recorded < expected) {
+      skippedContributions++; // logged again after a daemon restart from a checkpoint
+      return undefined;
+    }
+    if (recorded > expected && pending.length === 0) {
+      missingSteps += recorded - expected;
+      logger.warn({ step: recorded, expected }, 'steps missing from the trace: the replay goes on from the next one');
+      offset += recorded - expected;
+    }
+    return recorded - offset;
+  };
+
+  // After a corrupt deferred frame (with continueAfterCorruption): the rest of its segment is skipped.
+  let skipFrom: { path: string; offset: number } | undefined;
+  const skipped = (path: string, at: number) => skipFrom !== undefined && skipFrom.path === path && at > skipFrom.offset;
+  // Set when a contribution comes after every rule has stopped: the replay ends there. `consumed` is the
+  // trace position up to which records were taken in order (what the result reports as bytesRead).
+  let stopped = false;
+  let consumed = 0;
+
+  const onHeader = (h: TraceHeader) => {
+    if (header && h.sessionId !== header.sessionId) {
+      throw new FisherdError('INVALID_CONFIG', `the trace holds sessions ${header.sessionId} and ${h.sessionId}: replay one session at a time`, { field: 'trace' });
+    }
+    header ??= h;
+  };
+
+  /** A queued record, handled in trace order (what the in-thread replay does as it reads). */
+  const handle = async (item: QueueItem) => {
+    const outcome = item.kind === 'deferred' ? await item.outcome : undefined;
+    try {
+      if (stopped || skipped(item.path, item.offset)) return;
+      if (item.kind === 'header') onHeader(item.header);
+      else if (item.kind === 'update' && reproduction) {
+        reproduction.recorded++;
+        compare(item.step, item.delta);
+      } else if (item.kind === 'deferred' && outcome !== undefined) {
+        if (outcome.kind === 'frame-failure') {
+          const damage = reader.deferredFrameFailed(item.frame, outcome.failure); // throws TRACE_CORRUPT unless told to go on
+          if (damage.kind === 'corrupt') skipFrom = { path: item.frame.path, offset: item.frame.offset };
+          return;
+        }
+        if (lanes.every((l) => l.failure)) {
+          stopped = true;
+          return;
+        }
+        const sessionStep = admit(outcome.recordedStep);
+        if (sessionStep !== undefined) {
+          dispatched++;
+          await runStep((session) => {
+            if (outcome.kind === 'step-error') throw outcome.error;
+            return session.stepFromSummary({ ...outcome.stepSummary, step: sessionStep });
+          }, outcome.recordedStep, item.readTo);
+        }
       }
-      header ??= entry.header;
-    } else if (entry.kind === 'contribution') {
-      if (lanes.length === 0) await setUp(header!, contributionFromWire(fisherd.v1.StepContribution.decode(entry.body)));
-      if (lanes.every((l) => l.failure)) break;
-      // With W > 1 a step's earlier contributions must outlive the reader's buffer: their payloads are copied.
-      const contribution = payloads.decode(entry.body, workers > 1);
-      offset ??= contribution.step - 1;
-      const expectedStep = lanes.find((l) => !l.failure)!.session.nextStep + offset;
-      if (contribution.step < expectedStep) {
-        skippedContributions++; // logged again after a daemon restart from a checkpoint
+      consumed = item.readTo;
+    } finally {
+      if (outcome?.kind === 'summary') outcome.release();
+    }
+  };
+  const drain = async (limit: number) => {
+    while (queue.length > limit) await handle(queue.shift()!);
+  };
+
+  /** One step's contributions (session step numbers) read here: summarized once for every rule, or stepped. */
+  const replayHere = async (contributions: StepContribution[], recordedStep: number) => {
+    dispatched++;
+    if (summarizer === undefined) {
+      await runStep((session) => session.step(contributions), recordedStep, bytesRead);
+      return;
+    }
+    let stepSummary: StepSummary | undefined;
+    let error: FisherdError | undefined;
+    try {
+      ownSummary ??= allocateSummary(summarizer.config.dim, summarizer.config.track);
+      stepSummary = summarizer.summarize(contributions, { step: contributions[0]!.step, out: ownSummary });
+    } catch (e) {
+      if (!(e instanceof FisherdError)) throw e;
+      error = e;
+    }
+    await runStep((session) => {
+      if (error !== undefined) throw error;
+      return session.stepFromSummary(stepSummary!);
+    }, recordedStep, bytesRead);
+  };
+
+  try {
+    for await (const entry of reader.deferring((frameLength) => pool !== undefined && frameLength >= chunkBytes)) {
+      bytesRead = (startOf.get(entry.path) ?? 0) + entry.offset + entry.frameLength;
+      if (stopped) break;
+      if (skipped(entry.path, entry.offset)) continue;
+      const at = { path: entry.path, offset: entry.offset, readTo: bytesRead };
+      if (entry.kind === 'contribution') {
+        await drain(0);
+        if (stopped) break;
+        if (lanes.length === 0) await setUp(header!, contributionFromWire(fisherd.v1.StepContribution.decode(entry.body)));
+        if (lanes.every((l) => l.failure)) {
+          stopped = true;
+          break;
+        }
+        // With W > 1 a step's earlier contributions must outlive the reader's buffer: their payloads are copied.
+        const contribution = payloads.decode(entry.body, workers > 1);
+        const sessionStep = admit(contribution.step);
+        if (sessionStep !== undefined) {
+          pending.push({ ...contribution, step: sessionStep });
+          if (pending.length === workers) {
+            const batch = pending;
+            pending = [];
+            await replayHere(batch, contribution.step);
+          }
+        }
+        consumed = bytesRead;
         continue;
       }
-      if (contribution.step > expectedStep && pending.length === 0) {
-        missingSteps += contribution.step - expectedStep;
-        logger.warn({ step: contribution.step, expected: expectedStep }, 'steps missing from the trace: the replay goes on from the next one');
-        offset += contribution.step - expectedStep;
+      if (entry.kind === 'deferred-contribution') {
+        queue.push({ kind: 'deferred', ...at, frame: entry, outcome: pool!.summarize(entry) });
+      } else if (entry.kind === 'header') {
+        queue.push({ kind: 'header', ...at, header: entry.header });
+      } else if (entry.kind === 'update' && reproduction) {
+        const update = fisherd.v1.Update.decode(entry.body);
+        queue.push({ kind: 'update', ...at, step: update.step, delta: update.delta.slice() });
+      } else {
+        queue.push({ kind: 'other', ...at });
       }
-      pending.push({ ...contribution, step: contribution.step - offset });
-      if (pending.length === workers) {
-        const batch = pending;
-        pending = [];
-        await runStep(batch, contribution.step);
-      }
-    } else if (entry.kind === 'update' && reproduction) {
-      const update = fisherd.v1.Update.decode(entry.body);
-      reproduction.recorded++;
-      compare(update.step, update.delta);
+      await drain(maxQueued);
     }
+    await drain(0);
+  } finally {
+    await pool?.close();
   }
   if (pending.length > 0) logger.warn({ contributions: pending.length, workers }, 'the last step is incomplete in the trace: not replayed');
   if (!header || !recordedConfig) {
@@ -309,39 +444,9 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     skippedContributions,
     missingSteps,
     damage: reader.damage,
-    bytesRead,
+    bytesRead: consumed,
+    threads: pool?.threads ?? 0,
   };
-}
-
-/**
- * Decodes contributions with their float payloads in aligned arrays reused from step to step. A payload
- * inside a trace record is rarely 4-byte aligned, so the protocol codec would copy it into a fresh
- * Float32Array each step (megabytes per step: allocation and GC cost more than the copy). Here each
- * payload is copied into a kept buffer (one per worker and field) that the codec can then view. The
- * session keeps no reference to a contribution's arrays after its step.
- */
-class ReusedPayloads {
-  private readonly buffers = new Map<string, Uint8Array>();
-
-  decode(body: Uint8Array, alwaysCopy: boolean): StepContribution {
-    const wire = fisherd.v1.StepContribution.decode(body);
-    const worker = wire.workerId;
-    const aligned = (bytes: Uint8Array | null | undefined, field: string): Uint8Array => {
-      if (!bytes) return new Uint8Array(0);
-      if (bytes.length === 0 || (!alwaysCopy && bytes.byteOffset % 4 === 0)) return bytes;
-      const key = `${worker}/${field}`;
-      let buffer = this.buffers.get(key);
-      if (buffer === undefined || buffer.length !== bytes.length) this.buffers.set(key, (buffer = new Uint8Array(bytes.length)));
-      buffer.set(bytes);
-      return buffer;
-    };
-    wire.perExampleGrads = aligned(wire.perExampleGrads, 'perExampleGrads');
-    if (wire.sampledLabelGrads) wire.sampledLabelGrads.rows = aligned(wire.sampledLabelGrads.rows, 'sampledLabelGrads');
-    if (wire.fisherFactorRows) wire.fisherFactorRows.rows = aligned(wire.fisherFactorRows.rows, 'fisherFactorRows');
-    wire.meanGrad = aligned(wire.meanGrad, 'meanGrad');
-    wire.params = aligned(wire.params, 'params');
-    return contributionFromWire(wire);
-  }
 }
 
 function validateOptions(options: ReplayOptions): void {
@@ -401,3 +506,9 @@ function replayConfig(recorded: SessionConfig, name: OptimizerName, available: A
       : recorded.blocks ? { blocks: recorded.blocks.map((b) => ({ ...b, structure })) } : { structure }),
   };
 }
+
+type QueueItem = { path: string; offset: number; readTo: number } & (
+  | { kind: 'deferred'; frame: DeferredFrame; outcome: Promise<SummaryOutcome> }
+  | { kind: 'update'; step: number; delta: Uint8Array }
+  | { kind: 'header'; header: TraceHeader }
+  | { kind: 'other' });

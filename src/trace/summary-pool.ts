@@ -1,0 +1,177 @@
+/**
+ * Worker threads that read, check and summarize the contribution records of a trace (`Session.summarize`:
+ * a step's rows reduced to D-vectors), so that the reading of b·D rows per step, the expensive part of a
+ * replay, runs on every core, several steps at once, while the main thread only walks the frame headers
+ * (`TraceReader.deferring`) and folds the summaries in order (`Session.stepFromSummary`, O(D) per rule).
+ *
+ * Each thread reads its frames itself into a buffer it keeps (a kernel copy; no frame crosses threads, so
+ * no buffer is allocated per step), checks the frame's CRC and decodes it as the reader would, and
+ * summarizes it with a Session of the replay's configuration on its own backend instance of the same
+ * kind: `Session.summarize` is the very computation `Session.step` does, so the replayed updates are
+ * bit-identical to the sequential ones. The summary goes back in an ArrayBuffer that is transferred to
+ * the main thread and back to a thread with a later job, so those buffers are allocated once too.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { DiagonalBatchSummary } from '../curvature/batch-summary.js';
+import { FisherdError, isErrorCode } from '../errors.js';
+import type { BackendName } from '../linalg/backend.js';
+import type { Logger } from '../log.js';
+import { curvatureConfig, validateSessionConfig, type SessionConfig } from '../session/config.js';
+import type { StepSummary } from '../session/session.js';
+import type { DeferredFrame, DeferredFrameFailure } from './reader.js';
+
+/** What a worker is started with. */
+export interface SummaryWorkerData {
+  config: SessionConfig;
+  backend: BackendName;
+}
+
+/** One frame for a worker, and a buffer for its summary. */
+export interface SummaryJob {
+  id: number;
+  path: string;
+  offset: number;
+  frameLength: number;
+  /** Float64 vectors in `summaryFields` order; allocated by the worker when absent. */
+  summary: ArrayBuffer | undefined;
+}
+
+/** What a worker sends back for a job. */
+export type SummaryReply =
+  | { id: number; kind: 'summary'; recordedStep: number; summary: ArrayBuffer; batchSize: number; loss: number | undefined;
+      params: Float64Array | undefined; fisherNormalization: number | undefined }
+  | { id: number; kind: 'step-error'; recordedStep: number; summary: ArrayBuffer | undefined;
+      error: { code: string; message: string; field: string | undefined; step: number | undefined } }
+  | { id: number; kind: 'frame-failure'; summary: ArrayBuffer | undefined; failure: DeferredFrameFailure }
+  | { id: number; kind: 'io-error'; summary: ArrayBuffer | undefined; message: string };
+
+type SummaryField = 'mean' | 'squares' | 'centredSquares' | 'fisherSquares';
+
+/** The vectors a summary of `config` holds, in buffer order. */
+export function summaryFields(config: SessionConfig): SummaryField[] {
+  const { track } = curvatureConfig(validateSessionConfig(config));
+  return [
+    'mean',
+    ...(track.empiricalFisher ? ['squares' as const] : []),
+    ...(track.noise ? ['centredSquares' as const] : []),
+    ...(track.fisher ? ['fisherSquares' as const] : []),
+  ];
+}
+
+/** A summary whose vectors are views of `buffer` (allocated when undefined or too small). */
+export function summaryOver(buffer: ArrayBuffer | undefined, fields: readonly SummaryField[], dim: number): { buffer: ArrayBuffer; summary: DiagonalBatchSummary } {
+  const bytes = fields.length * dim * 8;
+  const backing = buffer !== undefined && buffer.byteLength >= bytes ? buffer : new ArrayBuffer(bytes);
+  const summary: DiagonalBatchSummary = { batchSize: 0, mean: new Float64Array(backing, 0, dim) };
+  fields.forEach((field, i) => {
+    if (field !== 'mean') summary[field] = new Float64Array(backing, i * dim * 8, dim);
+  });
+  return { buffer: backing, summary };
+}
+
+/** The compiled worker script; absent when fisherd runs from its TypeScript sources (tests), see `SummaryPool.open`. */
+const WORKER_SCRIPT = fileURLToPath(new URL('./summary-worker.js', import.meta.url));
+
+/** A deferred frame as the replay gets it back, in order. */
+export type SummaryOutcome =
+  /** Ready for `Session.stepFromSummary` (with the session's step number); `release` recycles its buffer. */
+  | { kind: 'summary'; recordedStep: number; stepSummary: StepSummary; release: () => void }
+  /** The step's contribution is invalid (NaN rows, wrong shapes): every rule stops there, as `Session.step` would. */
+  | { kind: 'step-error'; recordedStep: number; error: FisherdError }
+  /** The frame itself is damaged: for `TraceReader.deferredFrameFailed`. */
+  | { kind: 'frame-failure'; failure: DeferredFrameFailure };
+
+export class SummaryPool {
+  private readonly workers: Worker[];
+  private readonly pending = new Map<number, { resolve: (reply: SummaryReply) => void; reject: (e: Error) => void }>();
+  private readonly spareSummaries: ArrayBuffer[] = [];
+  private readonly fields: SummaryField[];
+  private readonly dim: number;
+  private nextId = 0;
+  private failure: Error | undefined;
+  private closing = false;
+
+  private constructor(config: SessionConfig, backend: BackendName, threads: number, private readonly log: Logger) {
+    this.fields = summaryFields(config);
+    this.dim = config.dim;
+    const workerData: SummaryWorkerData = { config, backend };
+    this.workers = Array.from({ length: threads }, () => {
+      const worker = new Worker(WORKER_SCRIPT, { workerData });
+      worker.on('message', (reply: SummaryReply) => this.onReply(reply));
+      worker.on('error', (e) => this.fail(e));
+      worker.on('exit', (code) => {
+        if (!this.closing) this.fail(new Error(`a replay worker exited${code === 0 ? '' : ` with code ${code}`}`));
+      });
+      return worker;
+    });
+  }
+
+  /**
+   * `threads` workers summarizing steps of sessions configured as `config`, or undefined (with the reason
+   * logged) when there is no compiled worker script next to this module.
+   */
+  static open(config: SessionConfig, backend: BackendName, threads: number, log: Logger): SummaryPool | undefined {
+    if (!existsSync(WORKER_SCRIPT)) {
+      log.debug({ script: WORKER_SCRIPT }, 'replay: no compiled worker script (running from sources?): summaries are computed in this thread');
+      return undefined;
+    }
+    return new SummaryPool(config, backend, threads, log);
+  }
+
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  /** Reads, checks and summarizes the contribution in `frame` (round-robin over the threads; await in order). */
+  async summarize(frame: DeferredFrame): Promise<SummaryOutcome> {
+    if (this.failure) throw this.failure;
+    const id = this.nextId++;
+    const job: SummaryJob = { id, path: frame.path, offset: frame.offset, frameLength: frame.frameLength, summary: this.spareSummaries.pop() };
+    const reply = await new Promise<SummaryReply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.workers[id % this.workers.length]!.postMessage(job, job.summary ? [job.summary] : []);
+    });
+    if (reply.kind !== 'summary') {
+      if (reply.summary) this.spareSummaries.push(reply.summary);
+      if (reply.kind === 'frame-failure') return reply;
+      if (reply.kind === 'io-error') throw new FisherdError('INTERNAL', reply.message, { field: 'trace' });
+      const { code, message, field, step } = reply.error;
+      const error = new FisherdError(isErrorCode(code) ? code : 'INTERNAL', message, { ...(field ? { field } : {}), ...(step === undefined ? {} : { step }) });
+      return { kind: 'step-error', recordedStep: reply.recordedStep, error };
+    }
+    const { summary } = summaryOver(reply.summary, this.fields, this.dim);
+    summary.batchSize = reply.batchSize;
+    if (reply.fisherNormalization !== undefined) summary.fisherNormalization = reply.fisherNormalization;
+    return {
+      kind: 'summary',
+      recordedStep: reply.recordedStep,
+      stepSummary: {
+        step: reply.recordedStep, batchSize: reply.batchSize, summary,
+        ...(reply.loss === undefined ? {} : { loss: reply.loss }),
+        ...(reply.params === undefined ? {} : { params: reply.params }),
+      },
+      release: () => this.spareSummaries.push(reply.summary),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.fail(new Error('the replay worker pool is closed'));
+  }
+
+  private onReply(reply: SummaryReply): void {
+    const waiter = this.pending.get(reply.id);
+    this.pending.delete(reply.id);
+    waiter?.resolve(reply);
+  }
+
+  private fail(e: Error): void {
+    if (this.failure === undefined && !this.closing) this.log.error({ err: e }, 'a replay worker failed');
+    this.failure ??= e;
+    for (const waiter of this.pending.values()) waiter.reject(e);
+    this.pending.clear();
+  }
+}
