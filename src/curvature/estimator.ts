@@ -167,13 +167,12 @@ export class CurvatureEstimator {
       summary.batchSize = batch.batchSize;
       summary.mean.set(batchMean.mean);
       if (summary.centredSquares !== undefined) {
-        // Σ (g_n − ḡ)∘(g_n − ḡ), rows centred on the storage-precision ḡ chunk by chunk.
+        // Σ (g_n − ḡ)∘(g_n − ḡ), the rows centred on the storage-precision ḡ as they are read.
         let beta = 0;
         for (const block of batch.perExampleGrads ?? []) {
-          forEachRowChunk(this.backend, this.centredScratch, block, { centre: this.batchMean, sqrtWeights: false }, this.chunkElements, (rows, count) => {
-            this.backend.syrkDiag(summary.centredSquares!, rows, count, dim, 1, beta);
-            beta = 1;
-          });
+          if (block.count === 0) continue;
+          this.backend.syrkDiagCentred(summary.centredSquares, block.rows, block.count, dim, this.batchMean, 1, beta);
+          beta = 1;
         }
         if (beta === 0) summary.centredSquares.fill(0);
       }

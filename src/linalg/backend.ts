@@ -78,6 +78,12 @@ export interface Backend {
    * the rows is most of the cost. Accumulated like d (float64 where the backend can). `out` must not alias d.
    */
   syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums): void;
+  /**
+   * d ← βd + α·Σ_r (U_r − c)∘(U_r − c) with c of length n: `syrkDiag` of the rows centred on c, each
+   * difference rounded to U's storage type (as centring the rows with `axpby` first would), in one pass
+   * over U where the backend can (the noise covariance's diagonal).
+   */
+  syrkDiagCentred(d: Vec, U: Vec, k: number, n: number, centre: Vec, alpha: number, beta: number): void;
   /** out_i = v_i / (d_i·s + λ): a damped diagonal solve, `s` the bias-correction scale. */
   diagSolve(d: Vec, s: number, lambda: number, v: Vec, out: Vec): void;
 

@@ -26,6 +26,7 @@
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import { FisherdError } from '../errors.js';
 import type { Backend, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
+import { syrkDiagCentredByChunks } from './centred-rows.js';
 import { mirrorUpperToLower } from './layout.js';
 import {
   axpbyChunk, columnSquaresChunk, diagSolveChunk, KernelCache, matVecChunk, productTile, scaleChunk,
@@ -147,6 +148,11 @@ export class GpuJsBackend implements Backend {
         accumulate(d, i0, kernel(blockOf(u, i0, length, r0, rows)) as Float32Array, alpha, keep);
       });
     }
+  }
+
+  syrkDiagCentred(d: Vec, U: Vec, k: number, n: number, centre: Vec, alpha: number, beta: number): void {
+    // Centred in JS, chunk by chunk, then summed by the column-squares kernels (syrkDiag).
+    syrkDiagCentredByChunks(this, d, f32(U), k, n, centre, alpha, beta);
   }
 
   diagSolve(d: Vec, s: number, lambda: number, v: Vec, out: Vec): void {

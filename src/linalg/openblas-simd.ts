@@ -87,6 +87,7 @@ const V128_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
 const HIGH_HALF = simd(0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
 const F64X2_PROMOTE_LOW_F32X4 = simd(0x5f);
 const F32X4_ADD = simd(0xe4);
+const F32X4_SUB = simd(0xe5);
 const F32X4_MUL = simd(0xe6);
 const F64X2_ADD = simd(0xf0);
 
@@ -95,6 +96,8 @@ const F64X2_ADD = simd(0xf0);
  * float32 at byte offset `rows`, acc float64 at byte offset `acc`, width a multiple of 16 (`sums` unused).
  * `moments(…)`: the same and, in the same pass, sums[t] += Σ_{r<k} rows[r·stride + t] (float64 at byte
  * offset `sums`), the column sums summed exactly like the squares.
+ * `centred(…)`: acc[t] += Σ_{r<k} (rows[r·stride + t] − c[t])² with c float32 at byte offset `sums`, the
+ * difference rounded to float32 (what centring the rows with a saxpby and then `sumsq` gives, in one pass).
  *
  *   for (rb = 0; rb < k; rb += 8)                      // a block of up to eight rows …
  *     for (t = 0; t < width; t += 16)                  // … sixteen columns at a time:
@@ -102,7 +105,9 @@ const F64X2_ADD = simd(0xf0);
  *       for r in the block: s[g] += x[g]·x[g], c[g] += x[g], x[g] = rows[r·stride + t + 4g .. +4]
  *       acc[t .. t+16] += promote(s), sums[t .. t+16] += promote(c)   // eight f64x2 adds each
  */
-function kernelBody(withSums: boolean): number[] {
+function kernelBody(mode: 'sumsq' | 'moments' | 'centred'): number[] {
+  const withSums = mode === 'moments';
+  const centred = mode === 'centred';
   // Parameters, then i32 and v128 locals.
   const [ROWS, K, WIDTH, STRIDE, ACC, SUMS] = [0, 1, 2, 3, 4, 5];
   const [ROW_BYTES, T, P, END, ACC_AT, WIDTH_BYTES, BLOCK_END, BLOCK_SPAN, LEFT, BLOCK_START, SUMS_AT] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
@@ -112,7 +117,9 @@ function kernelBody(withSums: boolean): number[] {
   const groups = [0, 1, 2, 3];
 
   const loadRow = groups.flatMap((g) => [
-    ...localGet(P), ...v128Load(16 * g), ...localTee(X), ...localGet(X), ...F32X4_MUL,
+    ...localGet(P), ...v128Load(16 * g),
+    ...(centred ? [...localGet(C[g]), ...F32X4_SUB] : []), // x − c, rounded to float32 as a saxpby would
+    ...localTee(X), ...localGet(X), ...F32X4_MUL,
     ...localGet(S[g]), ...F32X4_ADD, ...localSet(S[g]),
     ...(withSums ? [...localGet(C[g]), ...localGet(X), ...F32X4_ADD, ...localSet(C[g])] : []),
   ]);
@@ -127,6 +134,8 @@ function kernelBody(withSums: boolean): number[] {
     ...localGet(T), ...localGet(WIDTH_BYTES), ...I32_GE_U, ...brIf(1),
     ...groups.flatMap((g) => [...V128_ZERO, ...localSet(S[g])]),
     ...(withSums ? groups.flatMap((g) => [...V128_ZERO, ...localSet(C[g])]) : []),
+    // centred: C[g] holds the centre's sixteen columns (float32 at byte offset `sums` + t).
+    ...(centred ? groups.flatMap((g) => [...localGet(SUMS), ...localGet(T), ...I32_ADD, ...v128Load(16 * g), ...localSet(C[g])]) : []),
     ...localGet(BLOCK_START), ...localGet(T), ...I32_ADD, ...localTee(P),
     ...localGet(BLOCK_SPAN), ...I32_ADD, ...localSet(BLOCK_END),
     ...block(loop(
@@ -167,16 +176,18 @@ function kernelBody(withSums: boolean): number[] {
   return [...uleb(body.length), ...body];
 }
 
-/** The module: functions `sumsq` (0) and `moments` (1), both of type (i32 ×6) → (), and its memory. */
+/** The module: functions `sumsq` (0), `moments` (1) and `centred` (2), all of type (i32 ×6) → (), and its memory. */
 function kernelModule(): Uint8Array {
   const i32x6 = vector([[I32], [I32], [I32], [I32], [I32], [I32]]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
     ...section(1, vector([[0x60, ...i32x6, ...vector([])]])), // type 0: (i32 ×6) → ()
-    ...section(3, vector([[0], [0]])), // functions 0 and 1 have type 0
+    ...section(3, vector([[0], [0], [0]])), // functions 0, 1 and 2 have type 0
     ...section(5, vector([[0x00, ...uleb(memoryPages())]])), // one memory, fixed minimum size
-    ...section(7, vector([[...name('sumsq'), 0x00, 0], [...name('moments'), 0x00, 1], [...name('memory'), 0x02, 0]])),
-    ...section(10, vector([kernelBody(false), kernelBody(true)])),
+    ...section(7, vector([
+      [...name('sumsq'), 0x00, 0], [...name('moments'), 0x00, 1], [...name('centred'), 0x00, 2], [...name('memory'), 0x02, 0],
+    ])),
+    ...section(10, vector([kernelBody('sumsq'), kernelBody('moments'), kernelBody('centred')])),
   ]);
 }
 
@@ -206,14 +217,19 @@ export class SimdSumOfSquares {
   private readonly accOffset = ROW_GROUP * CHUNK_COLUMNS * 4;
   private readonly sumsOffset = this.accOffset + CHUNK_COLUMNS * 8;
 
+  /** The centre's chunk for `centred` (float32), where `sums` is otherwise. */
+  private readonly centre: Float32Array;
+
   private constructor(
     private readonly sumsq: Kernel,
     private readonly moments: Kernel,
+    private readonly centred: Kernel,
     memory: { buffer: ArrayBuffer },
   ) {
     this.rows = new Float32Array(memory.buffer, 0, ROW_GROUP * CHUNK_COLUMNS);
     this.acc = new Float64Array(memory.buffer, this.accOffset, CHUNK_COLUMNS);
     this.sums = new Float64Array(memory.buffer, this.sumsOffset, CHUNK_COLUMNS);
+    this.centre = new Float32Array(memory.buffer, this.sumsOffset, CHUNK_COLUMNS);
   }
 
   /** The kernels, or undefined where this WebAssembly engine lacks SIMD (then the JS loop serves). */
@@ -221,17 +237,18 @@ export class SimdSumOfSquares {
     const bytes = kernelModule();
     if (!WebAssembly.validate(bytes)) return undefined;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-    const { sumsq, moments, memory } = instance.exports as { sumsq: Kernel; moments: Kernel; memory: { buffer: ArrayBuffer } };
-    return new SimdSumOfSquares(sumsq, moments, memory);
+    const { sumsq, moments, centred, memory } = instance.exports as { sumsq: Kernel; moments: Kernel; centred: Kernel; memory: { buffer: ArrayBuffer } };
+    return new SimdSumOfSquares(sumsq, moments, centred, memory);
   }
 
   /**
    * d ← βd + α Σ_r U_r∘U_r (U k×n, row-major); β = 0 overwrites d. With `columnSums`, also
-   * out ← β'·out + α'·Σ_r U_r from the same copy of each chunk (the `moments` kernel).
+   * out ← β'·out + α'·Σ_r U_r from the same copy of each chunk (the `moments` kernel). With `centre` (and
+   * no column sums), d ← βd + α Σ_r (U_r − c)∘(U_r − c), the differences rounded to float32 (`centred`).
    */
-  syrkDiag(d: Vec, U: Float32Array, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums): void {
+  syrkDiag(d: Vec, U: Float32Array, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums, centre?: Float32Array): void {
     const { rows, acc, sums } = this;
-    const kernel = columnSums === undefined ? this.sumsq : this.moments;
+    const kernel = centre !== undefined ? this.centred : columnSums === undefined ? this.sumsq : this.moments;
     for (let i0 = 0; i0 < n; i0 += CHUNK_COLUMNS) {
       const len = Math.min(CHUNK_COLUMNS, n - i0);
       // The kernel's columns (a multiple of 16, so every copied row stays 16-byte aligned); the last
@@ -239,6 +256,7 @@ export class SimdSumOfSquares {
       const width = len - (len % COLUMN_GROUP);
       acc.fill(0, 0, width);
       if (columnSums !== undefined) sums.fill(0, 0, width);
+      if (centre !== undefined) this.centre.set(centre.subarray(i0, i0 + width));
       if (width > 0) {
         for (let r0 = 0; r0 < k; r0 += ROW_GROUP) {
           const count = Math.min(ROW_GROUP, k - r0);
@@ -251,9 +269,10 @@ export class SimdSumOfSquares {
       }
       for (let t = 0; t < width; t++) d[i0 + t] = scaled(beta, d[i0 + t]) + alpha * acc[t];
       for (let t = width; t < len; t++) {
+        const c = centre === undefined ? 0 : centre[i0 + t]!;
         let s = 0;
         for (let r = 0; r < k; r++) {
-          const u = U[r * n + i0 + t];
+          const u = centre === undefined ? U[r * n + i0 + t]! : Math.fround(U[r * n + i0 + t]! - c);
           s += u * u;
         }
         d[i0 + t] = scaled(beta, d[i0 + t]) + alpha * s;

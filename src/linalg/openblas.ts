@@ -10,6 +10,7 @@
  *
  * Hot paths allocate nothing beyond those scratch buffers, which grow to the largest size seen.
  */
+import { syrkDiagCentredByChunks } from './centred-rows.js';
 import type { Backend, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
 import { notPositiveDefinite } from './cholesky.js';
 import { FisherdError } from '../errors.js';
@@ -171,6 +172,19 @@ export class OpenBlasBackend implements Backend {
         for (let t = 0; t < len; t++) out[i0 + t] = scaled(b, out[i0 + t]) + a * sums[t];
       }
     }
+  }
+
+  syrkDiagCentred(d: Vec, U: Vec, k: number, n: number, centre: Vec, alpha: number, beta: number): void {
+    requireLength(d, n, 'syrkDiagCentred', 'd');
+    requireLength(U, k * n, 'syrkDiagCentred', 'U');
+    requireLength(centre, n, 'syrkDiagCentred', 'centre');
+    // Float32 rows: the SIMD kernel subtracts the centre on its way through them (one read of U);
+    // otherwise the rows are centred into scratch chunks and summed by syrkDiag.
+    if (U instanceof Float32Array && this.simd !== undefined) {
+      this.simd.syrkDiag(d, U, k, n, alpha, beta, undefined, this.scratch.asF32(centre, n, 'centre'));
+      return;
+    }
+    syrkDiagCentredByChunks(this, d, U, k, n, centre, alpha, beta);
   }
 
   diagSolve(d: Vec, s: number, lambda: number, v: Vec, out: Vec): void {

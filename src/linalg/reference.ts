@@ -55,6 +55,15 @@ export class ReferenceBackend implements Backend {
     }
   }
 
+  syrkDiagCentred(d: Vec, U: Vec, k: number, n: number, centre: Vec, alpha: number, beta: number): void {
+    // d_i ← β d_i + α Σ_r (U_ri − c_i)², in float64 row by row.
+    const sumOfSquares = new Float64Array(n);
+    for (let r = 0; r < k; r++) {
+      for (let i = 0; i < n; i++) sumOfSquares[i] += (U[r * n + i] - centre[i]) ** 2;
+    }
+    for (let i = 0; i < n; i++) d[i] = scaled(beta, d[i]) + alpha * sumOfSquares[i];
+  }
+
   diagSolve(d: Vec, s: number, lambda: number, v: Vec, out: Vec): void {
     for (let i = 0; i < out.length; i++) out[i] = v[i] / (d[i] * s + lambda);
   }

@@ -26,18 +26,30 @@ export interface MonitorOptions {
  */
 export function monitor(options: MonitorOptions): GradientTransformation<EmptyState> {
   const damping = asSchedule(options.damping);
+  // Work arrays for the measurements, reused from step to step: nothing computed here leaves `update`
+  // but numbers, and fresh D-length arrays every step cost allocation and garbage collection.
+  const scratch = { meanGrad: new Float64Array(0), a: new Float64Array(0), b: new Float64Array(0) };
+  const sized = (dim: number) => {
+    if (scratch.meanGrad.length !== dim) {
+      scratch.meanGrad = new Float64Array(dim);
+      scratch.a = new Float64Array(dim);
+      scratch.b = new Float64Array(dim);
+    }
+    return scratch;
+  };
   return {
     init: () => EMPTY_STATE,
     update(updates, state, ctx) {
       const { curvature } = ctx;
-      const meanGrad = curvature.meanGrad();
+      const work = sized(curvature.dim);
+      const meanGrad = curvature.meanGrad(work.meanGrad);
       let diagnostics: Diagnostics = { gradNorm: norm2(meanGrad), updateNorm: norm2(updates) };
 
       if (curvature.empiricalFisher !== undefined && curvature.fisher !== undefined) {
         const lambda = scheduleValue(damping, ctx);
         try {
-          const efDirection = curvature.empiricalFisher.solve(meanGrad, lambda, new Float64Array(meanGrad.length));
-          const fisherDirection = curvature.fisher.solve(meanGrad, lambda, new Float64Array(meanGrad.length));
+          const efDirection = curvature.empiricalFisher.solve(meanGrad, lambda, work.a);
+          const fisherDirection = curvature.fisher.solve(meanGrad, lambda, work.b);
           diagnostics = { ...diagnostics, cosineEfFisher: cosine(efDirection, fisherDirection) };
         } catch (e) {
           if (!isFisherdError(e, 'NOT_POSITIVE_DEFINITE')) throw e;
@@ -46,13 +58,13 @@ export function monitor(options: MonitorOptions): GradientTransformation<EmptySt
       }
 
       if (curvature.noise !== undefined) {
-        const factors = snrFactors(ctx);
+        const factors = snrFactors(ctx, { meanGrad, noiseDiagonal: work.a, out: work.b });
         let sum = 0;
         for (let i = 0; i < factors.length; i++) sum += factors[i]!;
         diagnostics = { ...diagnostics, meanSnr: factors.length > 0 ? sum / factors.length : 0 };
       }
 
-      return { updates: updates.slice(), state, diagnostics };
+      return { updates, state, diagnostics }; // unchanged: the same array (nobody mutates it)
     },
   };
 }

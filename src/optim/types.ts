@@ -60,7 +60,10 @@ export interface Diagnostics {
 }
 
 export interface TransformResult<S extends OptState> {
-  /** The transformed update (a fresh array: never one of the inputs). */
+  /**
+   * The transformed update: a fresh array, or `updates` itself from a transform that leaves it unchanged
+   * (e.g. `monitor`). Either way nobody mutates it (see `update`); `chain` returns a fresh array always.
+   */
   readonly updates: Float64Array;
   readonly state: S;
   readonly diagnostics: Diagnostics;
@@ -73,7 +76,10 @@ export interface TransformResult<S extends OptState> {
 export interface GradientTransformation<S extends OptState = OptState> {
   /** The initial state for a parameter vector of length `dim`. */
   init(dim: number): S;
-  /** Pure: never mutates `updates`, `state` or anything reachable from `ctx`. */
+  /**
+   * Pure: never mutates `updates`, `state` or anything reachable from `ctx`, and keeps no reference to
+   * `updates` in the state it returns (so that a caller may reuse that array for the next step).
+   */
   update(updates: Float64Array, state: S, ctx: StepContext): TransformResult<S>;
 }
 

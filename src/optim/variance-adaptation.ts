@@ -40,17 +40,27 @@ function meanGradVarianceFactor(curvature: CurvatureEstimator): number {
  * The SNR factors D_ii = ḡ_i² / (ḡ_i² + ρ·S_ii) from the estimates, in [0, 1]. A coordinate with
  * ḡ_i = S_ii = 0 gets 0 (M-SVAG's convention for its 0/0). Throws MISSING_INPUT when S is not tracked.
  */
-export function snrFactors(ctx: StepContext): Float64Array {
-  const noiseDiagonal = requireEstimate(ctx, 'noise').diagonal();
-  return snrFactorsFrom(ctx.curvature.meanGrad(), noiseDiagonal, meanGradVarianceFactor(ctx.curvature));
+export function snrFactors(ctx: StepContext, work: SnrWork = {}): Float64Array {
+  const noiseDiagonal = requireEstimate(ctx, 'noise').diagonal(work.noiseDiagonal);
+  return snrFactorsFrom(work.meanGrad ?? ctx.curvature.meanGrad(), noiseDiagonal, meanGradVarianceFactor(ctx.curvature), work.out);
+}
+
+/** Arrays `snrFactors` may use instead of fresh ones (each of length D). */
+export interface SnrWork {
+  /** The bias-corrected ḡ of this step, already computed (`CurvatureEstimator.meanGrad`). */
+  meanGrad?: Float64Array;
+  /** Where diag(S) is read into. */
+  noiseDiagonal?: Float64Array;
+  /** Where the factors are written (may be `noiseDiagonal`). */
+  out?: Float64Array;
 }
 
 /**
  * D_ii = ḡ_i² / (ḡ_i² + ρ·S_ii) from a bias-corrected ḡ, diag(S) and the EMA variance factor ρ
  * (`emaVarianceFactor`); 0 where ḡ_i = S_ii = 0. The one formula the optimizer and the dashboard share.
  */
-export function snrFactorsFrom(meanGrad: Float64Array, noiseDiagonal: Float64Array, rho: number): Float64Array {
-  const factors = new Float64Array(meanGrad.length);
+export function snrFactorsFrom(meanGrad: Float64Array, noiseDiagonal: Float64Array, rho: number, out?: Float64Array): Float64Array {
+  const factors = out ?? new Float64Array(meanGrad.length);
   for (let i = 0; i < factors.length; i++) {
     const signal = meanGrad[i]! * meanGrad[i]!;
     const denominator = signal + rho * Math.max(noiseDiagonal[i]!, 0);

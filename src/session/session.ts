@@ -126,6 +126,8 @@ export class Session {
   private completed = 0;
   private last: StepResult | undefined;
   private readonly log: Logger;
+  /** ḡ as handed to the optimizer (allocated on the first step). */
+  private meanGradInput: Float64Array | undefined;
   /** Reused arrays for the rescaled rows of 'mean'-reduced contributions. */
   private readonly scaledRows: ScaledRowBuffers;
 
@@ -313,7 +315,8 @@ export class Session {
     this.curvature.checkpoint();
     try {
       updateCurvature();
-      const meanGrad = this.curvature.meanGrad();
+      // The optimizer's input, reused from step to step: transforms neither mutate nor keep it.
+      const meanGrad = this.curvature.meanGrad((this.meanGradInput ??= new Float64Array(this.config.dim)));
       const ctx = { step, curvature: this.curvature, ...(merged.params ? { params: merged.params } : {}) };
       const result = this.optimizer.update(meanGrad, this.optimizerState, ctx);
       const update = toFloat32(result.updates);

@@ -212,7 +212,10 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
           start = 0;
         }
         while (end - start < need && !eof) {
-          const { bytesRead } = await handle.read(this.buffer, end, this.buffer.length - end, base + end);
+          // A chunk, or what the frame still needs: never the whole of a buffer grown for a long record
+          // (after a long record the buffer is large, and the records after it may be passed over unread).
+          const want = Math.min(this.buffer.length - end, Math.max(this.options.chunkBytes, need - (end - start)));
+          const { bytesRead } = await handle.read(this.buffer, end, want, base + end);
           if (bytesRead === 0) eof = true;
           end += bytesRead;
         }

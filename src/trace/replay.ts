@@ -45,11 +45,12 @@ export interface ReplayOptions {
   /** Reader chunk size in bytes. Default 1 MiB. */
   chunkBytes?: number;
   /**
-   * Worker threads that reduce each step's rows to a summary (`Session.summarize`) while this thread reads
-   * and folds, several steps at once: used when every replayed estimate is diagonal and the trace has one
-   * worker per step. 0 computes everything in this thread. Default: the available cores, at most 8.
-   * Each thread holds up to two steps' frames (the bound on the replay's memory: (2·threads + 1) frames of
-   * the largest record, plus the sessions' state). The replayed updates are the same bit for bit.
+   * Worker threads that read, check and reduce contribution records of at least `chunkBytes` to step
+   * summaries (`Session.summarize`) while this thread walks the frame headers and folds the summaries in
+   * order: used when every replayed estimate is diagonal and the trace has one worker per step. 0 does
+   * everything in this thread. Default: the available cores, at most 8. Memory: each thread keeps one
+   * frame buffer (the largest record) and its decoded rows; up to 4·threads summaries (4 D-vectors of
+   * float64 each) wait for the fold. The replayed updates are the same bit for bit.
    */
   threads?: number;
   /** Called after every replayed step. */
@@ -226,7 +227,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     if (threads <= 0 || workers !== 1) return;
     pool = SummaryPool.open(config, backendName, threads, logger);
     if (pool) {
-      maxQueued = 2 * pool.threads;
+      maxQueued = 4 * pool.threads;
       logger.debug({ threads: pool.threads }, 'replay: step summaries in worker threads');
     }
   };

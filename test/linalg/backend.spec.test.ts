@@ -132,6 +132,46 @@ describe.each(backends.map((b) => [label(b), b] as const))('backend %s', (_name,
       expectClose(poisoned, want.s.map((w, i) => w + 0.5 * s0[i]!), scale.s, tol);
     });
 
+    it.each([[13, 37], [9, 16], [1, 5], [0, 7], [130, 20]])('syrkDiagCentred, k = %i, n = %i: β·d + α·Σ_r (U_r − c)∘(U_r − c) in one call', (k, n) => {
+      const random = rng(40 + k * 7 + n);
+      const U = randomValues(k * n, random);
+      const c = randomValues(n, random).map((v) => v + 3); // an offset: centring matters
+      const d0 = randomValues(n, random);
+      const d = storage(backend, d0);
+      backend.syrkDiagCentred(d, storage(backend, U), k, n, storage(backend, c), 0.7, 0.3);
+      const want = new Float64Array(n);
+      const scale = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        let sq = 0;
+        for (let r = 0; r < k; r++) sq += (U[r * n + i]! - c[i]!) ** 2;
+        want[i] = 0.3 * d0[i]! + 0.7 * sq;
+        scale[i] = 0.3 * Math.abs(d0[i]!) + 0.7 * sq;
+      }
+      expectClose(d, want, scale, tol);
+      // β = 0 overwrites: a NaN already in d does not survive.
+      const poisoned = storage(backend, new Array<number>(n).fill(NaN));
+      backend.syrkDiagCentred(poisoned, storage(backend, U), k, n, storage(backend, c), 0.7, 0);
+      expectClose(poisoned, want.map((w, i) => w - 0.3 * d0[i]!), scale, tol);
+    });
+
+    it('syrkDiagCentred equals centring with axpby, then syrkDiag, bit for bit', () => {
+      const random = rng(77);
+      const [k, n] = [19, 45];
+      const U = storage(backend, randomValues(k * n, random));
+      const c = storage(backend, randomValues(n, random).map((v) => v * 10));
+      const centred = backend.zeros(k * n);
+      for (let r = 0; r < k; r++) {
+        const row = centred.subarray(r * n, (r + 1) * n);
+        backend.axpby(1, U.subarray(r * n, (r + 1) * n), 0, row);
+        backend.axpby(-1, c, 1, row);
+      }
+      const viaRows = new Float64Array(n);
+      backend.syrkDiag(viaRows, centred, k, n, 1, 0);
+      const direct = new Float64Array(n);
+      backend.syrkDiagCentred(direct, U, k, n, c, 1, 0);
+      expect(Array.from(direct)).toEqual(Array.from(viaRows));
+    });
+
     it('diagSolve is v / (d·s + λ)', () => {
       const d = [1, 2, 4, 0];
       const v = [1, -3, 5, 2];
