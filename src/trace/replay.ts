@@ -42,10 +42,15 @@ export interface ReplayOptions {
   backend?: BackendPreference;
   /** After a corrupt record, go on with the next segment instead of failing. Default false. */
   continueAfterCorruption?: boolean;
-  /** Reader chunk size in bytes. Default 1 MiB. */
-  chunkBytes?: number;
   /**
-   * Worker threads that read, check and reduce contribution records of at least `chunkBytes` to step
+   * Bytes the reader reads ahead for short records; a longer record is read whole, with one read.
+   * Default 64 KiB (many short records per read, little read in vain before a record that goes to a thread).
+   */
+  chunkBytes?: number;
+  /** Contribution records of at least this many bytes go to the worker threads (see `threads`). Default 1 MiB. */
+  minThreadedRecordBytes?: number;
+  /**
+   * Worker threads that read, check and reduce contribution records of at least `minThreadedRecordBytes` to step
    * summaries (`Session.summarize`) while this thread walks the frame headers and folds the summaries in
    * order: used when every replayed estimate is diagonal and the trace has one worker per step. 0 does
    * everything in this thread. Default: the available cores, at most 8. Memory: each thread keeps one
@@ -154,7 +159,8 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   validateOptions(options);
   const logger = options.logger ?? defaultLog;
   let pool: SummaryPool | undefined;
-  const chunkBytes = options.chunkBytes ?? 1 << 20;
+  const chunkBytes = options.chunkBytes ?? 1 << 16;
+  const minThreadedRecordBytes = options.minThreadedRecordBytes ?? 1 << 20;
   const reader = await openTrace(inputs, {
     continueAfterCorruption: options.continueAfterCorruption ?? false,
     chunkBytes,
@@ -380,7 +386,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   };
 
   try {
-    for await (const entry of reader.deferring((frameLength) => pool !== undefined && frameLength >= chunkBytes)) {
+    for await (const entry of reader.deferring((frameLength) => pool !== undefined && frameLength >= minThreadedRecordBytes)) {
       bytesRead = (startOf.get(entry.path) ?? 0) + entry.offset + entry.frameLength;
       if (stopped) break;
       if (skipped(entry.path, entry.offset)) continue;

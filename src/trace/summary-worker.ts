@@ -1,6 +1,6 @@
 /**
  * A replay worker thread (started by `SummaryPool`): for each job reads the frame from its segment file
- * into a buffer it keeps, checks it as `TraceReader` would (payload CRC, record envelope), decodes the
+ * into a buffer it keeps, checks it as `TraceReader` would (length and payload CRC, record envelope), decodes the
  * contribution and reduces it to a step summary with a Session of the replay's configuration
  * (`Session.summarize`, which changes nothing, so one Session serves every step), then sends the summary
  * back. Damage and invalid contributions go back as data (`SummaryReply`), never as a crash.
@@ -12,8 +12,10 @@ import { selectBackend } from '../linalg/select.js';
 import { log } from '../log.js';
 import { fisherd } from '../protocol/generated/fisherd.js';
 import { Session } from '../session/session.js';
-import { checkFrame } from './framing.js';
+import { crc32c } from '../crc32c.js';
+import { FRAME_FOOTER_BYTES, FRAME_HEADER_BYTES, maskCrc, maskedCrc32c } from './framing.js';
 import { ReusedPayloads } from './payloads.js';
+import type { DeferredFrameFailure } from './reader.js';
 import { decodeRecord } from './record-codec.js';
 import { summaryFields, summaryOver, type SummaryJob, type SummaryReply, type SummaryWorkerData } from './summary-pool.js';
 
@@ -28,40 +30,51 @@ const payloads = new ReusedPayloads();
 let frame = new Uint8Array(0);
 let file: { path: string; fd: number } | undefined;
 
-/** Reads the job's frame into `frame`; returns the bytes read (fewer when the file is shorter now). */
-function readFrame(job: SummaryJob): number {
+/** Bytes per read: the CRC of each piece is taken right after it is read, while it is still in cache. */
+const PIECE_BYTES = 1 << 20;
+
+/**
+ * Reads the job's frame into `frame` piece by piece, with the CRC-32C of the payload bytes among them;
+ * returns the bytes read (fewer when the file is shorter now) and that CRC.
+ */
+function readFrame(job: SummaryJob): { have: number; payloadCrc: number } {
   if (file?.path !== job.path) {
     if (file) closeSync(file.fd);
     file = { path: job.path, fd: openSync(job.path, 'r') };
   }
   if (frame.length < job.frameLength) frame = new Uint8Array(job.frameLength);
+  const payloadEnd = job.frameLength - FRAME_FOOTER_BYTES;
   let have = 0;
+  let payloadCrc = 0;
   while (have < job.frameLength) {
-    const n = readSync(file.fd, frame, have, job.frameLength - have, job.offset + have);
+    const n = readSync(file.fd, frame, have, Math.min(PIECE_BYTES, job.frameLength - have), job.offset + have);
     if (n === 0) break;
+    const [from, to] = [Math.max(have, FRAME_HEADER_BYTES), Math.min(have + n, payloadEnd)];
+    if (to > from) payloadCrc = crc32c(frame.subarray(from, to), payloadCrc);
     have += n;
   }
-  return have;
+  return { have, payloadCrc };
 }
 
 function handle(job: SummaryJob): SummaryReply {
-  let have: number;
+  let read: { have: number; payloadCrc: number };
   try {
-    have = readFrame(job);
+    read = readFrame(job);
   } catch (e) {
     return { id: job.id, kind: 'io-error', summary: job.summary, message: `cannot read ${job.path}: ${e instanceof Error ? e.message : String(e)}` };
   }
-  const check = checkFrame(frame, 0, have, job.frameLength);
-  if (check.status === 'incomplete' || check.status === 'bad-payload-crc') {
-    return { id: job.id, kind: 'frame-failure', summary: job.summary, failure: { status: check.status } };
-  }
-  if (check.status !== 'ok') {
+  const failed = (failure: DeferredFrameFailure): SummaryReply => ({ id: job.id, kind: 'frame-failure', summary: job.summary, failure });
+  if (read.have < job.frameLength) return failed({ status: 'incomplete' });
+  const view = new DataView(frame.buffer, frame.byteOffset, job.frameLength);
+  if (maskedCrc32c(frame.subarray(0, 8)) !== view.getUint32(8, true)) {
     // The main thread checked the length field before handing the frame on: it changed since.
-    return { id: job.id, kind: 'frame-failure', summary: job.summary, failure: { status: 'undecodable', message: `the frame header changed on disk (${check.status})` } };
+    return failed({ status: 'undecodable', message: 'the frame header changed on disk' });
   }
+  const payloadEnd = job.frameLength - FRAME_FOOTER_BYTES;
+  if (maskCrc(read.payloadCrc) !== view.getUint32(payloadEnd, true)) return failed({ status: 'bad-payload-crc' });
   let body: Uint8Array;
   try {
-    const record = decodeRecord(frame.subarray(check.payloadStart, check.payloadStart + check.payloadLength));
+    const record = decodeRecord(frame.subarray(FRAME_HEADER_BYTES, payloadEnd));
     if (record.kind !== 'contribution') throw new FisherdError('TRACE_CORRUPT', `a ${record.kind} record where a contribution was announced`);
     body = record.body;
   } catch (e) {

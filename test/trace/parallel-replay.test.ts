@@ -3,7 +3,7 @@
  * main thread folds) gives exactly what the in-thread replay gives: the same rows, update digests,
  * reproduction verdicts, skipped and missing steps, damage and failures. The worker script exists only
  * compiled, so these tests run the build in test-artifacts (the e2e harness builds it once per change).
- * A 64-byte read chunk makes every contribution frame of these small traces go to the threads.
+ * `minThreadedRecordBytes: 64` sends every contribution frame of these small traces to the threads.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -77,7 +77,7 @@ async function record(dir: string, plan: number[], options: { poison?: number; m
 
 async function both(trace: string, options: Omit<ReplayOptions, 'threads'>): Promise<{ here: Outcome; threaded: Outcome }> {
   const here = await outcome(replayHere, trace, { ...options, threads: 0 });
-  const threaded = await outcome(replayThreaded, trace, { ...options, threads: 2, chunkBytes: 64 });
+  const threaded = await outcome(replayThreaded, trace, { ...options, threads: 2, minThreadedRecordBytes: 64 });
   return { here, threaded };
 }
 
@@ -113,7 +113,7 @@ describe('replay with worker threads', () => {
     expect(here.result!.reproduction).toMatchObject({ recorded: 8, compared: 8, identical: 8, reproduced: true });
     expect(threaded.result!.reproduction).toMatchObject({ recorded: 8, compared: 8, identical: 8, reproduced: true });
     same(here, threaded);
-    same(threaded, await outcome(replayThreaded, trace, { optimizers: ['sgd', 'ngd', 'efgd', 'snr', 'va'], backend: 'openblas', threads: 1, chunkBytes: 64 }));
+    same(threaded, await outcome(replayThreaded, trace, { optimizers: ['sgd', 'ngd', 'efgd', 'snr', 'va'], backend: 'openblas', threads: 1, minThreadedRecordBytes: 64 }));
   }));
 
   it('skips steps logged twice and goes on after missing ones, as in one thread', () => withTempDir(async (dir) => {
@@ -178,7 +178,7 @@ describe('replay with worker threads', () => {
   it('falls back to one thread for a data-parallel trace (W = 2) and for structures that are not diagonal', () => withTempDir(async (dir) => {
     const trace = join(dir, 'trace');
     await record(trace, [1, 2, 3]);
-    const lowrank = await replayThreaded([trace], { optimizers: ['ngd'], backend: 'openblas', structure: { kind: 'lowrank', rank: 2 }, threads: 2, chunkBytes: 64 });
+    const lowrank = await replayThreaded([trace], { optimizers: ['ngd'], backend: 'openblas', structure: { kind: 'lowrank', rank: 2 }, threads: 2, minThreadedRecordBytes: 64 });
     expect(lowrank.threads).toBe(0);
     expect(lowrank.steps).toBe(3);
   }));
