@@ -49,6 +49,12 @@ function parseNumber(value: string): number {
   return n;
 }
 
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`not a count (an integer ≥ 0): ${value}`);
+  return n;
+}
+
 interface ReplayCliOptions {
   optimizer: OptimizerName[];
   structure?: LeafStructure;
@@ -58,6 +64,7 @@ interface ReplayCliOptions {
   url?: string;
   token?: string;
   skipCorrupt?: boolean;
+  threads?: number;
   progress: boolean;
 }
 
@@ -73,6 +80,7 @@ export function registerReplayCommand(program: Command): Command {
     .requiredOption('--out <dir>', 'where to write steps.csv, summary.json and the SVG plots')
     .option('--url <ws-url>', 'replay through a running daemon at this URL instead of offline')
     .option('--token <token>', 'bearer token of the daemon (--url)', process.env['FISHERD_TOKEN'])
+    .option('--threads <n>', 'worker threads that read and summarize steps of diagonal replays (0: none; default: the cores but one)', parseCount)
     .option('--skip-corrupt', 'after a corrupt record, go on with the next segment')
     .option('--no-progress', 'no progress bar')
     .action(async (inputs: string[], opts: ReplayCliOptions) => {
@@ -129,6 +137,7 @@ async function runOffline(inputs: string[], opts: ReplayCliOptions): Promise<voi
       ...(opts.damping === undefined ? {} : { damping: opts.damping }),
       ...(opts.backend ? { backend: opts.backend } : {}),
       continueAfterCorruption: opts.skipCorrupt ?? false,
+      ...(opts.threads === undefined ? {} : { threads: opts.threads }),
       onProgress: (p) => bar.update(p),
     }, async (rows: readonly ReplayStepRow[]) => {
       let text = '';
@@ -162,7 +171,8 @@ async function runOffline(inputs: string[], opts: ReplayCliOptions): Promise<voi
     written.push(plot.file);
   }
   const r = result.reproduction;
-  process.stdout.write(`replayed ${result.steps} steps of session ${result.sessionId} with ${opts.optimizer.join(', ')} on ${result.backend}\n`);
+  const threads = result.threads > 0 ? `, ${result.threads} worker thread${result.threads > 1 ? 's' : ''}` : '';
+  process.stdout.write(`replayed ${result.steps} steps of session ${result.sessionId} with ${opts.optimizer.join(', ')} on ${result.backend}${threads}\n`);
   for (const o of result.optimizers) {
     process.stdout.write(`  ${o.optimizer}: ${o.steps} steps${o.failure ? `, stopped at step ${o.failure.step}: ${o.failure.code} ${o.failure.message}` : ''}\n`);
   }
@@ -186,6 +196,7 @@ async function runRemote(inputs: string[], opts: ReplayCliOptions): Promise<void
       url: opts.url!,
       ...(opts.token ? { token: opts.token } : {}),
       continueAfterCorruption: opts.skipCorrupt ?? false,
+      ...(opts.threads === undefined ? {} : { threads: opts.threads }),
       onProgress: (p) => bar.update(p),
     });
   } finally {

@@ -60,6 +60,13 @@ export interface Backend {
 
   /** A zero-filled storage array of length n. */
   zeros(n: number): Vec;
+  /**
+   * A byte buffer of `bytes` bytes to place rows in before handing them to this backend (e.g. read from a
+   * trace): 4-byte-aligned float32 rows viewed in it are used where they are, saving the copy into the
+   * backend's own memory that rows elsewhere cost (openblas: the WebAssembly kernels' memory; the other
+   * backends: a plain reused buffer). Valid until the next call, which may move it.
+   */
+  stagingBuffer(bytes: number): Uint8Array;
 
   // ---- level 1 -------------------------------------------------------------------------------------
   /** Σ x_i y_i (accumulated in float64 where the backend can). */

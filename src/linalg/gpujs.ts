@@ -34,6 +34,7 @@ import {
 } from './gpujs-kernels.js';
 import { chooseGpuJsMode, type GpuJsMode } from './gpujs-mode.js';
 import { ReferenceBackend, scaled } from './reference.js';
+import { StagingArea } from './staging.js';
 
 export interface GpuJsOptions {
   /** GPU.js mode, or 'auto' for the fastest one that passes verification. Default 'auto'. */
@@ -79,6 +80,7 @@ export class GpuJsBackend implements Backend {
   readonly dtype = 'float32' as const;
   readonly detail: string;
   readonly mode: GpuJsMode;
+  private readonly staging = new StagingArea();
   private readonly kernels: KernelCache;
   private readonly float64 = new ReferenceBackend();
   private readonly maxTile: number;
@@ -148,6 +150,10 @@ export class GpuJsBackend implements Backend {
         accumulate(d, i0, kernel(blockOf(u, i0, length, r0, rows)) as Float32Array, alpha, keep);
       });
     }
+  }
+
+  stagingBuffer(bytes: number): Uint8Array {
+    return this.staging.view(bytes);
   }
 
   syrkDiagCentred(d: Vec, U: Vec, k: number, n: number, centre: Vec, alpha: number, beta: number): void {

@@ -209,27 +209,55 @@ declare const WebAssembly: {
   Instance: new (module: object) => { exports: Record<string, unknown> };
 };
 
+/** The module's memory: `grow` adds 64 KiB pages and replaces `buffer` (views of the old one go dead). */
+interface KernelMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** Where the staging area starts: after the kernel's own rows and accumulators. */
+const STAGING_OFFSET = memoryPages() * 65536;
+
 /** `syrkDiag` (optionally with column sums) for float32 rows through the WebAssembly kernels; one instance per backend (not re-entrant). */
 export class SimdSumOfSquares {
-  private readonly rows: Float32Array;
-  private readonly acc: Float64Array;
-  private readonly sums: Float64Array;
+  private rows!: Float32Array;
+  private acc!: Float64Array;
+  private sums!: Float64Array;
+  /** The centre's chunk for `centred` (float32), where `sums` is otherwise. */
+  private centre!: Float32Array;
   private readonly accOffset = ROW_GROUP * CHUNK_COLUMNS * 4;
   private readonly sumsOffset = this.accOffset + CHUNK_COLUMNS * 8;
-
-  /** The centre's chunk for `centred` (float32), where `sums` is otherwise. */
-  private readonly centre: Float32Array;
 
   private constructor(
     private readonly sumsq: Kernel,
     private readonly moments: Kernel,
     private readonly centred: Kernel,
-    memory: { buffer: ArrayBuffer },
+    private readonly memory: KernelMemory,
   ) {
-    this.rows = new Float32Array(memory.buffer, 0, ROW_GROUP * CHUNK_COLUMNS);
-    this.acc = new Float64Array(memory.buffer, this.accOffset, CHUNK_COLUMNS);
-    this.sums = new Float64Array(memory.buffer, this.sumsOffset, CHUNK_COLUMNS);
-    this.centre = new Float32Array(memory.buffer, this.sumsOffset, CHUNK_COLUMNS);
+    this.refreshViews();
+  }
+
+  private refreshViews(): void {
+    const { buffer } = this.memory;
+    this.rows = new Float32Array(buffer, 0, ROW_GROUP * CHUNK_COLUMNS);
+    this.acc = new Float64Array(buffer, this.accOffset, CHUNK_COLUMNS);
+    this.sums = new Float64Array(buffer, this.sumsOffset, CHUNK_COLUMNS);
+    this.centre = new Float32Array(buffer, this.sumsOffset, CHUNK_COLUMNS);
+  }
+
+  /**
+   * `bytes` bytes of the kernels' own memory (zeroed when new, else as last left), for rows the caller is
+   * about to hand to `syrkDiag`: float32 rows that lie there (4-byte aligned) are read in place, without
+   * the copy into this memory that rows anywhere else cost. The view is valid until the next call, which
+   * may grow the memory (then every earlier view is detached).
+   */
+  staging(bytes: number): Uint8Array {
+    const need = STAGING_OFFSET + bytes;
+    if (this.memory.buffer.byteLength < need) {
+      this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / 65536));
+      this.refreshViews();
+    }
+    return new Uint8Array(this.memory.buffer, STAGING_OFFSET, bytes);
   }
 
   /** The kernels, or undefined where this WebAssembly engine lacks SIMD (then the JS loop serves). */
@@ -237,7 +265,7 @@ export class SimdSumOfSquares {
     const bytes = kernelModule();
     if (!WebAssembly.validate(bytes)) return undefined;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-    const { sumsq, moments, centred, memory } = instance.exports as { sumsq: Kernel; moments: Kernel; centred: Kernel; memory: { buffer: ArrayBuffer } };
+    const { sumsq, moments, centred, memory } = instance.exports as { sumsq: Kernel; moments: Kernel; centred: Kernel; memory: KernelMemory };
     return new SimdSumOfSquares(sumsq, moments, centred, memory);
   }
 
@@ -249,6 +277,8 @@ export class SimdSumOfSquares {
   syrkDiag(d: Vec, U: Float32Array, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums, centre?: Float32Array): void {
     const { rows, acc, sums } = this;
     const kernel = centre !== undefined ? this.centred : columnSums === undefined ? this.sumsq : this.moments;
+    // Rows in the staging area are read where they are (stride n), in the same eight-row blocks as copies.
+    const inPlace = U.buffer === this.memory.buffer && U.byteOffset >= STAGING_OFFSET;
     for (let i0 = 0; i0 < n; i0 += CHUNK_COLUMNS) {
       const len = Math.min(CHUNK_COLUMNS, n - i0);
       // The kernel's columns (a multiple of 16, so every copied row stays 16-byte aligned); the last
@@ -257,7 +287,9 @@ export class SimdSumOfSquares {
       acc.fill(0, 0, width);
       if (columnSums !== undefined) sums.fill(0, 0, width);
       if (centre !== undefined) this.centre.set(centre.subarray(i0, i0 + width));
-      if (width > 0) {
+      if (width > 0 && inPlace) {
+        kernel(U.byteOffset + 4 * i0, k, width, n, this.accOffset, this.sumsOffset);
+      } else if (width > 0) {
         for (let r0 = 0; r0 < k; r0 += ROW_GROUP) {
           const count = Math.min(ROW_GROUP, k - r0);
           for (let r = 0; r < count; r++) {

@@ -18,6 +18,7 @@ import { requireLength } from './layout.js';
 import { CBLAS, DEFAULT_OPENBLAS_LIBRARY, loadOpenBlas, type OpenBlasLibrary } from './openblas-bindings.js';
 import { SimdSumOfSquares } from './openblas-simd.js';
 import { scaled } from './reference.js';
+import { StagingArea } from './staging.js';
 
 export interface OpenBlasOptions {
   /** Shared object to load. Default `libopenblas.so.0`. */
@@ -77,6 +78,7 @@ export class OpenBlasBackend implements Backend {
   readonly dtype = 'float32' as const;
   readonly detail: string;
   private readonly scratch = new Scratch();
+  private readonly staging = new StagingArea();
   /** The WebAssembly SIMD `syrkDiag` for float32 rows (undefined without WebAssembly SIMD). */
   private readonly simd = SimdSumOfSquares.create();
 
@@ -172,6 +174,10 @@ export class OpenBlasBackend implements Backend {
         for (let t = 0; t < len; t++) out[i0 + t] = scaled(b, out[i0 + t]) + a * sums[t];
       }
     }
+  }
+
+  stagingBuffer(bytes: number): Uint8Array {
+    return this.simd?.staging(bytes) ?? this.staging.view(bytes);
   }
 
   syrkDiagCentred(d: Vec, U: Vec, k: number, n: number, centre: Vec, alpha: number, beta: number): void {

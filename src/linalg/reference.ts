@@ -6,11 +6,13 @@
 import type { Backend, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
 import { choleskyFactor } from './cholesky.js';
 import { symmetricEigen } from './eigh.js';
+import { StagingArea } from './staging.js';
 
 export class ReferenceBackend implements Backend {
   readonly name = 'reference' as const;
   readonly detail = 'reference (float64 TypeScript loops)';
   readonly dtype = 'float64' as const;
+  private readonly staging = new StagingArea();
 
   zeros(n: number): Float64Array {
     return new Float64Array(n);
@@ -53,6 +55,10 @@ export class ReferenceBackend implements Backend {
       const { out, alpha: a, beta: b } = columnSums;
       for (let i = 0; i < n; i++) out[i] = scaled(b, out[i]) + a * sums[i];
     }
+  }
+
+  stagingBuffer(bytes: number): Uint8Array {
+    return this.staging.view(bytes);
   }
 
   syrkDiagCentred(d: Vec, U: Vec, k: number, n: number, centre: Vec, alpha: number, beta: number): void {

@@ -12,11 +12,14 @@ import type { StepContribution } from '../session/contribution.js';
 
 export class ReusedPayloads {
   private readonly buffers = new Map<string, Uint8Array>();
+  /** Byte offset, in the body's buffer, of the last decoded contribution's per-example rows (as sent). */
+  rowsByteOffset: number | undefined;
 
   /** The contribution in `body`; with `alwaysCopy` even aligned payloads are copied (they must outlive `body`). */
   decode(body: Uint8Array, alwaysCopy: boolean): StepContribution {
     const wire = fisherd.v1.StepContribution.decode(body);
     const worker = wire.workerId;
+    this.rowsByteOffset = wire.perExampleGrads?.byteOffset;
     const aligned = (bytes: Uint8Array | null | undefined, field: string): Uint8Array => {
       if (!bytes) return new Uint8Array(0);
       if (bytes.length === 0 || (!alwaysCopy && bytes.byteOffset % 4 === 0)) return bytes;

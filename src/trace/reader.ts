@@ -12,6 +12,7 @@
  * - a segment without its end record, or a gap in the segment numbers, is reported as damage (a warning).
  * Every finding is kept in `damage`, so `trace verify` can list them all.
  */
+import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { FisherdError, isFisherdError } from '../errors.js';
 import { log as defaultLog, type Logger } from '../log.js';
@@ -29,12 +30,18 @@ export interface TraceReaderOptions {
   maxRecordBytes?: number;
   /** Where warnings go. Default: the library logger. */
   logger?: Logger;
+  /**
+   * Read with blocking reads (`readSync`) instead of the thread pool's: no round trip through the event
+   * loop per read, for a consumer with nothing else to do meanwhile (a replay); the event loop waits for
+   * each read. Default false.
+   */
+  blockingReads?: boolean;
 }
 
 /** Payload bytes read of a long frame to tell its kind (the timestamp field, then the body's tag). */
 const PEEK_BYTES = 24;
 
-const DEFAULTS = { continueAfterCorruption: false, chunkBytes: 1 << 20, maxRecordBytes: 1 << 30 } as const;
+const DEFAULTS = { continueAfterCorruption: false, chunkBytes: 1 << 20, maxRecordBytes: 1 << 30, blockingReads: false } as const;
 
 /** A record as read, with where it was found. Payload views (`body`) are valid until the next step. */
 export type TraceEntry = TraceRecord & {
@@ -108,6 +115,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
       continueAfterCorruption: options.continueAfterCorruption ?? DEFAULTS.continueAfterCorruption,
       chunkBytes: options.chunkBytes ?? DEFAULTS.chunkBytes,
       maxRecordBytes: options.maxRecordBytes ?? DEFAULTS.maxRecordBytes,
+      blockingReads: options.blockingReads ?? DEFAULTS.blockingReads,
     };
     if (!(this.options.chunkBytes >= 64)) throw new FisherdError('INVALID_CONFIG', 'chunkBytes must be ≥ 64', { field: 'chunkBytes' });
     this.log = options.logger ?? defaultLog;
@@ -215,7 +223,9 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
           // A chunk, or what the frame still needs: never the whole of a buffer grown for a long record
           // (after a long record the buffer is large, and the records after it may be passed over unread).
           const want = Math.min(this.buffer.length - end, Math.max(this.options.chunkBytes, need - (end - start)));
-          const { bytesRead } = await handle.read(this.buffer, end, want, base + end);
+          const bytesRead = this.options.blockingReads
+            ? readSync(handle.fd, this.buffer, end, want, base + end)
+            : (await handle.read(this.buffer, end, want, base + end)).bytesRead;
           if (bytesRead === 0) eof = true;
           end += bytesRead;
         }

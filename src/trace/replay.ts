@@ -53,7 +53,7 @@ export interface ReplayOptions {
    * Worker threads that read, check and reduce contribution records of at least `minThreadedRecordBytes` to step
    * summaries (`Session.summarize`) while this thread walks the frame headers and folds the summaries in
    * order: used when every replayed estimate is diagonal and the trace has one worker per step. 0 does
-   * everything in this thread. Default: the available cores, at most 8. Memory: each thread keeps one
+   * everything in this thread. Default: the available cores but one (which folds), at least 1, at most 8. Memory: each thread keeps one
    * frame buffer (the largest record) and its decoded rows; up to 4·threads summaries (4 D-vectors of
    * float64 each) wait for the fold. The replayed updates are the same bit for bit.
    */
@@ -165,6 +165,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     continueAfterCorruption: options.continueAfterCorruption ?? false,
     chunkBytes,
     logger,
+    blockingReads: true, // this loop only waits for reads and for the threads' summaries
   });
   const { totalBytes, startOf } = await traceByteLayout(inputs);
 
@@ -227,7 +228,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   };
 
   const openPool = (config: SessionConfig, backendName: BackendName) => {
-    const threads = options.threads ?? Math.min(8, availableParallelism());
+    const threads = options.threads ?? defaultThreads();
     if (!lanes.every((l) => l.session.summarizes)) return;
     summarizer = new Session(config, backend!, logger);
     if (threads <= 0 || workers !== 1) return;
@@ -456,7 +457,17 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   };
 }
 
+/** Threads by default: one core folds and reads frame headers, the others summarize (measured in bench/replay.ts). */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(8, availableParallelism() - 1));
+}
+
 function validateOptions(options: ReplayOptions): void {
+  for (const [field, value, least] of [['threads', options.threads, 0], ['chunkBytes', options.chunkBytes, 64], ['minThreadedRecordBytes', options.minThreadedRecordBytes, 1]] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= least)) {
+      throw new FisherdError('INVALID_CONFIG', `${field} must be an integer ≥ ${least}, got ${value}`, { field });
+    }
+  }
   if (!Array.isArray(options.optimizers) || options.optimizers.length === 0) {
     throw new FisherdError('INVALID_CONFIG', `choose at least one optimizer (${OPTIMIZER_NAMES.join(', ')})`, { field: 'optimizers' });
   }

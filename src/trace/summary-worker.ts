@@ -27,8 +27,13 @@ const backend = await selectBackend(backendName, logger);
 const session = new Session(config, backend, logger);
 const fields = summaryFields(config);
 const payloads = new ReusedPayloads();
-let frame = new Uint8Array(0);
 let file: { path: string; fd: number } | undefined;
+/**
+ * Frames are read into the backend's staging buffer (openblas: the WebAssembly kernels' memory, where
+ * aligned rows are summed in place), `shift` bytes in, so that the per-example rows land 4-byte aligned:
+ * the shift that aligned the last frame's rows (every frame of a session has the same layout).
+ */
+let shift = 0;
 
 /** Bytes per read: the CRC of each piece is taken right after it is read, while it is still in cache. */
 const PIECE_BYTES = 1 << 20;
@@ -37,12 +42,11 @@ const PIECE_BYTES = 1 << 20;
  * Reads the job's frame into `frame` piece by piece, with the CRC-32C of the payload bytes among them;
  * returns the bytes read (fewer when the file is shorter now) and that CRC.
  */
-function readFrame(job: SummaryJob): { have: number; payloadCrc: number } {
+function readFrame(job: SummaryJob, frame: Uint8Array): { have: number; payloadCrc: number } {
   if (file?.path !== job.path) {
     if (file) closeSync(file.fd);
     file = { path: job.path, fd: openSync(job.path, 'r') };
   }
-  if (frame.length < job.frameLength) frame = new Uint8Array(job.frameLength);
   const payloadEnd = job.frameLength - FRAME_FOOTER_BYTES;
   let have = 0;
   let payloadCrc = 0;
@@ -57,9 +61,10 @@ function readFrame(job: SummaryJob): { have: number; payloadCrc: number } {
 }
 
 function handle(job: SummaryJob): SummaryReply {
+  const frame = backend.stagingBuffer(job.frameLength + 3).subarray(shift, shift + job.frameLength);
   let read: { have: number; payloadCrc: number };
   try {
-    read = readFrame(job);
+    read = readFrame(job, frame);
   } catch (e) {
     return { id: job.id, kind: 'io-error', summary: job.summary, message: `cannot read ${job.path}: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -85,6 +90,7 @@ function handle(job: SummaryJob): SummaryReply {
   try {
     recordedStep = Number(fisherd.v1.StepContribution.decode(body).step);
     const contribution = payloads.decode(body, false);
+    if (payloads.rowsByteOffset !== undefined) shift = (4 - ((payloads.rowsByteOffset - frame.byteOffset) % 4)) % 4;
     const { buffer, summary } = summaryOver(job.summary, fields, config.dim);
     const result = session.summarize([contribution], { step: recordedStep, out: summary });
     return {
