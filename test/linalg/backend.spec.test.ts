@@ -172,6 +172,31 @@ describe.each(backends.map((b) => [label(b), b] as const))('backend %s', (_name,
       expect(Array.from(direct)).toEqual(Array.from(viaRows));
     });
 
+    it('rows placed in the staging buffer (summed in place on openblas) give the results of rows elsewhere, bit for bit', () => {
+      const [k, n] = [21, 8192 + 37]; // more than one chunk of columns, and a tail
+      const values = randomValues(k * n, rng(5));
+      const elsewhere = storage(backend, values);
+      const width = elsewhere.BYTES_PER_ELEMENT;
+      const centre = storage(backend, randomValues(n, rng(6)));
+      const results = (rows: typeof elsewhere) => {
+        const [d, e, f] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+        const sums = new Float64Array(n);
+        backend.syrkDiag(d, rows, k, n, 0.5, 0);
+        backend.syrkDiag(e, rows, k, n, 1, 0, { out: sums, alpha: 0.25, beta: 0 });
+        backend.syrkDiagCentred(f, rows, k, n, centre, 2, 0);
+        return [d, e, sums, f].map((a) => Array.from(a));
+      };
+      const expected = results(elsewhere);
+      for (const bytes of [k * n * width + 64, 3 * k * n * width]) { // the second call grows the buffer
+        const staged = backend.stagingBuffer(bytes);
+        expect(staged.length).toBe(bytes);
+        const at = staged.byteOffset + 2 * width;
+        const rows = (width === 4 ? new Float32Array(staged.buffer, at, k * n) : new Float64Array(staged.buffer, at, k * n)) as typeof elsewhere;
+        rows.set(elsewhere);
+        expect(results(rows)).toEqual(expected);
+      }
+    });
+
     it('diagSolve is v / (d·s + λ)', () => {
       const d = [1, 2, 4, 0];
       const v = [1, -3, 5, 2];
