@@ -5,8 +5,10 @@
  * step, float32) is written to a temporary directory, then, in the same run, (1) read sequentially in 1 MiB
  * chunks with no parsing at all (the baseline: what the disk and the OS give), (2) read through the trace
  * layer (read, CRC32C, envelope and protobuf decode) without compute, and (3) replayed with `replayTrace`
- * for the diagonal and the low-rank structure. Rows give steps/s, MB/s and the ratio of MB/s to the bare
- * read's under the same cache condition (target ≥ 0.5 for diagonal).
+ * for the diagonal structure (with the default worker threads, and with none) and the low-rank structure.
+ * Rows give steps/s, MB/s and the ratio of MB/s to the bare read's under the same cache condition (target
+ * ≥ 0.5 for diagonal). The trace is long enough (200 steps, 2.6 GB by default) that starting the threads
+ * and compiling the kernels weigh little, as in a replay of a real training run.
  *
  * Each case runs twice. `warm`: from the page cache (the files were just written and read), so the bare
  * read is memcpy speed and any compute at all puts a replay far below it. `cold`: the page cache is
@@ -14,8 +16,8 @@
  * read, so each one reads from the disk, as a replay of an archived trace does. Node exposes no
  * posix_fadvise(DONTNEED), so where drop_caches is not writable the cold rows are replaced by one row
  * saying why. (Dropping the cache is machine-wide: it slows whatever else runs for a moment.)
- * A `CRC32C` row gives @node-rs/crc32's checksum throughput over an in-memory buffer, a ceiling on the
- * trace layer (every payload byte is checksummed).
+ * `CRC32C` rows give each checksum implementation's throughput over an in-memory buffer (the trace layer
+ * checksums every payload byte; fisherd uses the fastest, see src/crc32c.ts).
  *
  * Recording: the daemon's step as it runs with a trace (append the contribution, compute the step with
  * a Session, append the update, awaiting each append as the daemon does) for each durability policy,
@@ -29,7 +31,7 @@ import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { crc32c } from '@node-rs/crc32';
+import { availableCrc32cImplementations, selectedCrc32c } from '../src/crc32c.js';
 import type { BackendName } from '../src/linalg/backend.js';
 import { selectBackend } from '../src/linalg/select.js';
 import { sessionConfigToWire } from '../src/protocol/config-codec.js';
@@ -64,7 +66,7 @@ export interface ReplayBenchOptions {
   dim?: number;
   /** b, examples per step (and sampled labels, K = 1). Default 32. */
   batchSize?: number;
-  /** Steps in the replay trace. Default 60 (≈ 770 MB at the defaults). */
+  /** Steps in the replay trace. Default 200 (≈ 2.6 GB at the defaults). */
   steps?: number;
   /** Steps timed per durability policy. Default 40. */
   recordSteps?: number;
@@ -132,17 +134,19 @@ async function dropPageCache(): Promise<string | undefined> {
   }
 }
 
-/** @node-rs/crc32's crc32c over a 64 MiB in-memory buffer: best of 5 passes. */
-function crcThroughput(): { megabytes: number; seconds: number } {
+/** Each CRC-32C implementation over a 64 MiB in-memory buffer: best of 5 passes. */
+function crcThroughput(): { name: string; megabytes: number; seconds: number }[] {
   const buffer = fill(new Float32Array(16 << 20), 5);
   const bytes = new Uint8Array(buffer.buffer);
-  let best = Infinity;
-  for (let i = 0; i < 5; i++) {
-    const started = performance.now();
-    crc32c(bytes);
-    best = Math.min(best, (performance.now() - started) / 1000);
-  }
-  return { megabytes: bytes.length / 1e6, seconds: best };
+  return availableCrc32cImplementations().map((impl) => {
+    let best = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      impl.update(bytes, 0);
+      best = Math.min(best, (performance.now() - started) / 1000);
+    }
+    return { name: impl.name, megabytes: bytes.length / 1e6, seconds: best };
+  });
 }
 
 /**
@@ -180,14 +184,20 @@ async function replayCases(condition: string, prepare: () => Promise<unknown>, p
     rows.push({ case: `read + CRC + decode, no compute (${condition})`, steps: decoded, megabytes: bytes / 1e6, seconds,
       stepsPerSecond: decoded / seconds, mbPerSecond: mbps, ratioToBareRead: mbps / bareMbps });
   }
-  for (const structure of [{ kind: 'diagonal' } as const, { kind: 'lowrank', rank: options.rank } as const]) {
+  const cases = [
+    { structure: { kind: 'diagonal' } as const, threads: undefined },
+    { structure: { kind: 'diagonal' } as const, threads: 0 },
+    { structure: { kind: 'lowrank', rank: options.rank } as const, threads: undefined },
+  ];
+  for (const { structure, threads } of cases) {
     await prepare();
     const started = performance.now();
-    const result = await replayTrace([traceDir], { optimizers: [options.optimizer], structure, backend: options.backend });
+    const result = await replayTrace([traceDir], { optimizers: [options.optimizer], structure, backend: options.backend, ...(threads === undefined ? {} : { threads }) });
     const seconds = (performance.now() - started) / 1000;
     const mbps = result.bytesRead / 1e6 / seconds;
+    const where = result.threads > 0 ? `${result.threads} worker thread${result.threads > 1 ? 's' : ''}` : 'main thread only';
     rows.push({
-      case: `replay ${structure.kind === 'lowrank' ? `lowrank:${options.rank}` : 'diagonal'} ${options.optimizer} (${options.backend}; ${condition})`,
+      case: `replay ${structure.kind === 'lowrank' ? `lowrank:${options.rank}` : 'diagonal'} ${options.optimizer} (${options.backend}, ${where}; ${condition})`,
       steps: result.steps, megabytes: result.bytesRead / 1e6, seconds, stepsPerSecond: result.steps / seconds, mbPerSecond: mbps,
       ratioToBareRead: mbps / bareMbps,
     });
@@ -198,7 +208,7 @@ async function replayCases(condition: string, prepare: () => Promise<unknown>, p
 export async function runReplayBench(options: ReplayBenchOptions = {}): Promise<ReplayBenchRow[]> {
   const dim = options.dim ?? 50_000;
   const b = options.batchSize ?? 32;
-  const steps = options.steps ?? 60;
+  const steps = options.steps ?? 200;
   const recordSteps = options.recordSteps ?? 40;
   const rank = options.rank ?? 8;
   const optimizer = options.optimizer ?? 'ngd';
@@ -221,9 +231,11 @@ export async function runReplayBench(options: ReplayBenchOptions = {}): Promise<
     const paths = (await listSegments(traceDir)).map((s) => s.path);
 
     // ---- bare read vs replay, same files, same run: warm (page cache), then cold (cache dropped) --------
-    const checksum = crcThroughput();
-    rows.push({ case: 'CRC32C (@node-rs/crc32, in memory)', steps: 0, megabytes: checksum.megabytes, seconds: checksum.seconds,
-      stepsPerSecond: NaN, mbPerSecond: checksum.megabytes / checksum.seconds });
+    for (const checksum of crcThroughput()) {
+      const used = checksum.name === selectedCrc32c().name ? ', used' : '';
+      rows.push({ case: `CRC32C (${checksum.name}${used}, in memory)`, steps: 0, megabytes: checksum.megabytes, seconds: checksum.seconds,
+        stepsPerSecond: NaN, mbPerSecond: checksum.megabytes / checksum.seconds });
+    }
     await bareRead(paths); // warm the cache
     rows.push(...await replayCases(WARM, async () => undefined, paths, traceDir, steps, { optimizer, rank, backend: backend.name }));
     const cannotDrop = await dropPageCache();

@@ -25,6 +25,7 @@ import { contributionFromWire } from '../protocol/step-codec.js';
 import type { FisherSource, SessionConfig } from '../session/config.js';
 import type { StepContribution } from '../session/contribution.js';
 import { Session, type StepResult, type StepSummary } from '../session/session.js';
+import { FRAME_FOOTER_BYTES } from './framing.js';
 import { ReusedPayloads } from './payloads.js';
 import { SummaryPool, type SummaryOutcome } from './summary-pool.js';
 import { openTrace, type DeferredFrame, type TraceDamage } from './reader.js';
@@ -227,19 +228,19 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     for (let i = 0; i < a.length; i++) reproduction.maxAbsDifference = Math.max(reproduction.maxAbsDifference, Math.abs(a[i]! - b[i]!));
   };
 
-  const openPool = (config: SessionConfig, backendName: BackendName) => {
+  const openPool = (config: SessionConfig, backendName: BackendName, rowsOffsetInFrame: number | undefined) => {
     const threads = options.threads ?? defaultThreads();
     if (!lanes.every((l) => l.session.summarizes)) return;
     summarizer = new Session(config, backend!, logger);
     if (threads <= 0 || workers !== 1) return;
-    pool = SummaryPool.open(config, backendName, threads, logger);
+    pool = SummaryPool.open(config, backendName, threads, logger, rowsOffsetInFrame);
     if (pool) {
       maxQueued = 4 * pool.threads;
       logger.debug({ threads: pool.threads }, 'replay: step summaries in worker threads');
     }
   };
 
-  const setUp = async (h: TraceHeader, first: StepContribution) => {
+  const setUp = async (h: TraceHeader, first: StepContribution, rowsOffsetInFrame: number | undefined) => {
     recordedConfig = sessionConfigFromWire(fisherd.v1.SessionConfig.decode(h.sessionConfig));
     const preference = options.backend ?? (isBackendName(h.backend) ? h.backend : 'auto');
     backend = await selectBackend(preference, logger);
@@ -249,7 +250,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     lanes = options.optimizers.map((name, i) =>
       ({ optimizer: name, session: new Session(configs[i]!, backend!, logger), digest: createHash('sha256'), steps: 0, failure: undefined }));
     // Every lane tracks the same estimates with the same structure (replayConfig): one summary serves all.
-    openPool(configs[0]!, backend.name);
+    openPool(configs[0]!, backend.name, rowsOffsetInFrame);
     const recordedName = recordedConfig.optimizer.name;
     comparedLane = options.structure === undefined && options.damping === undefined
       ? lanes.find((l) => l.optimizer === recordedName) : undefined;
@@ -395,7 +396,10 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
       if (entry.kind === 'contribution') {
         await drain(0);
         if (stopped) break;
-        if (lanes.length === 0) await setUp(header!, contributionFromWire(fisherd.v1.StepContribution.decode(entry.body)));
+        if (lanes.length === 0) {
+          const wire = fisherd.v1.StepContribution.decode(entry.body);
+          await setUp(header!, contributionFromWire(wire), rowsOffsetInFrame(entry, wire));
+        }
         if (lanes.every((l) => l.failure)) {
           stopped = true;
           break;
@@ -530,3 +534,13 @@ type QueueItem = { path: string; offset: number; readTo: number } & (
   | { kind: 'update'; step: number; delta: Uint8Array }
   | { kind: 'header'; header: TraceHeader }
   | { kind: 'other' });
+
+/**
+ * Where the per-example rows start in a contribution's frame: the record's body is its last field, so it
+ * starts `frameLength − 4 − body.length` bytes in (the threads align their reads by it from the first frame).
+ */
+function rowsOffsetInFrame(entry: { frameLength: number; body: Uint8Array }, wire: fisherd.v1.StepContribution): number | undefined {
+  const rows = wire.perExampleGrads;
+  if (!rows || rows.length === 0) return undefined;
+  return entry.frameLength - FRAME_FOOTER_BYTES - entry.body.length + (rows.byteOffset - entry.body.byteOffset);
+}

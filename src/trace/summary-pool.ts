@@ -26,6 +26,8 @@ import type { DeferredFrame, DeferredFrameFailure } from './reader.js';
 export interface SummaryWorkerData {
   config: SessionConfig;
   backend: BackendName;
+  /** Where the per-example rows start in a frame, as far as the first one tells (to read them aligned). */
+  rowsOffsetInFrame: number | undefined;
 }
 
 /** One frame for a worker, and a buffer for its summary. */
@@ -93,10 +95,11 @@ export class SummaryPool {
   private failure: Error | undefined;
   private closing = false;
 
-  private constructor(config: SessionConfig, backend: BackendName, threads: number, private readonly log: Logger) {
+  private constructor(config: SessionConfig, backend: BackendName, threads: number, private readonly log: Logger,
+    rowsOffsetInFrame: number | undefined) {
     this.fields = summaryFields(config);
     this.dim = config.dim;
-    const workerData: SummaryWorkerData = { config, backend };
+    const workerData: SummaryWorkerData = { config, backend, rowsOffsetInFrame };
     this.workers = Array.from({ length: threads }, () => {
       const worker = new Worker(WORKER_SCRIPT, { workerData });
       worker.on('message', (reply: SummaryReply) => this.onReply(reply));
@@ -112,12 +115,12 @@ export class SummaryPool {
    * `threads` workers summarizing steps of sessions configured as `config`, or undefined (with the reason
    * logged) when there is no compiled worker script next to this module.
    */
-  static open(config: SessionConfig, backend: BackendName, threads: number, log: Logger): SummaryPool | undefined {
+  static open(config: SessionConfig, backend: BackendName, threads: number, log: Logger, rowsOffsetInFrame?: number): SummaryPool | undefined {
     if (!existsSync(WORKER_SCRIPT)) {
       log.debug({ script: WORKER_SCRIPT }, 'replay: no compiled worker script (running from sources?): summaries are computed in this thread');
       return undefined;
     }
-    return new SummaryPool(config, backend, threads, log);
+    return new SummaryPool(config, backend, threads, log, rowsOffsetInFrame);
   }
 
   get threads(): number {

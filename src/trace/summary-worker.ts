@@ -21,7 +21,7 @@ import { summaryFields, summaryOver, type SummaryJob, type SummaryReply, type Su
 
 const port = parentPort;
 if (port === null) throw new Error('summary-worker.js runs as a worker thread (SummaryPool starts it)');
-const { config, backend: backendName } = workerData as SummaryWorkerData;
+const { config, backend: backendName, rowsOffsetInFrame } = workerData as SummaryWorkerData;
 const logger = log.child({ component: 'replay-worker' }, { level: 'warn' });
 const backend = await selectBackend(backendName, logger);
 const session = new Session(config, backend, logger);
@@ -33,7 +33,7 @@ let file: { path: string; fd: number } | undefined;
  * aligned rows are summed in place), `shift` bytes in, so that the per-example rows land 4-byte aligned:
  * the shift that aligned the last frame's rows (every frame of a session has the same layout).
  */
-let shift = 0;
+let shift = rowsOffsetInFrame === undefined ? 0 : (4 - (rowsOffsetInFrame % 4)) % 4;
 
 /** Bytes per read: the CRC of each piece is taken right after it is read, while it is still in cache. */
 const PIECE_BYTES = 1 << 20;
