@@ -228,17 +228,25 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     for (let i = 0; i < a.length; i++) reproduction.maxAbsDifference = Math.max(reproduction.maxAbsDifference, Math.abs(a[i]! - b[i]!));
   };
 
+  // How to start the pool, once a record long enough for it comes (short-record traces never start it).
+  let startPool: (() => SummaryPool | undefined) | undefined;
   const openPool = (config: SessionConfig, backendName: BackendName, rowsOffsetInFrame: number | undefined) => {
     const threads = options.threads ?? defaultThreads();
     if (!lanes.every((l) => l.session.summarizes)) return;
     summarizer = new Session(config, backend!, logger);
     if (threads <= 0 || workers !== 1) return;
-    pool = SummaryPool.open(config, backendName, threads, logger, rowsOffsetInFrame);
-    if (pool) {
-      maxQueued = 4 * pool.threads;
-      logger.debug({ threads: pool.threads }, 'replay: step summaries in worker threads');
-    }
+    startPool = () => {
+      startPool = undefined;
+      pool = SummaryPool.open(config, backendName, threads, logger, rowsOffsetInFrame);
+      if (pool) {
+        maxQueued = 4 * pool.threads;
+        logger.debug({ threads: pool.threads }, 'replay: step summaries in worker threads');
+      }
+      return pool;
+    };
   };
+  const threadsFor = (frameLength: number): boolean =>
+    frameLength >= minThreadedRecordBytes && (pool ?? startPool?.()) !== undefined;
 
   const setUp = async (h: TraceHeader, first: StepContribution, rowsOffsetInFrame: number | undefined) => {
     recordedConfig = sessionConfigFromWire(fisherd.v1.SessionConfig.decode(h.sessionConfig));
@@ -388,7 +396,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   };
 
   try {
-    for await (const entry of reader.deferring((frameLength) => pool !== undefined && frameLength >= minThreadedRecordBytes)) {
+    for await (const entry of reader.deferring(threadsFor)) {
       bytesRead = (startOf.get(entry.path) ?? 0) + entry.offset + entry.frameLength;
       if (stopped) break;
       if (skipped(entry.path, entry.offset)) continue;

@@ -86,6 +86,25 @@ describe('fisherd replay', () => {
     expect((await readFile(join(out, 'update-norm.svg'), 'utf8')).match(/class="mark-line"/g)).toHaveLength(5);
   }));
 
+  it('--threads N: the same steps.csv with none, and a bad count refused', () => withTempDir(async (dir) => {
+    const trace = join(dir, 'trace');
+    await recordTrace(trace, 4);
+    const csv: string[] = [];
+    for (const threads of ['0', '2']) {
+      const out = join(dir, `out-${threads}`);
+      const { exitCode } = await fisherd('replay', trace, '--optimizer', 'ngd,va', '--backend', 'reference', '--threads', threads, '--out', out, '--no-progress');
+      expect(exitCode).toBe(0);
+      csv.push(await readFile(join(out, 'steps.csv'), 'utf8'));
+    }
+    expect(csv[1]).toBe(csv[0]);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await expect(fisherd('replay', trace, '--optimizer', 'ngd', '--threads', '1.5', '--out', join(dir, 'x'), '--no-progress')).rejects.toThrow(/not a count/);
+    } finally {
+      stderr.mockRestore();
+    }
+  }));
+
   it('reports an invalid override (lowrank:0) with exit code 1', () => withTempDir(async (dir) => {
     const trace = join(dir, 'trace');
     await recordTrace(trace, 2);
