@@ -161,6 +161,10 @@ describe.skipIf(!enabled || !hasPodman)('container image (podman)', () => {
     const metrics = await (await fetch(`${http}/metrics`)).text();
     expect(metrics).toMatch(/fisherd_steps_total\{optimizer="ngd"\} 20/);
     expect(metrics).toMatch(/fisherd_backend_info\{backend="openblas"/); // the image's OpenBLAS loads
+    // and its ISA-L, for the CRC-32C of traces and checkpoints
+    const crc = await podman(['exec', names.first, 'node', '--input-type=module', '-e',
+      "const { selectedCrc32c } = await import('/app/dist/src/crc32c.js'); console.log(selectedCrc32c().name);"]);
+    expect(crc.trim()).toBe('isa-l');
     expect(metrics).toMatch(/fisherd_sessions_opened_total\{kind="new"\} 1/);
     expect((await fetch(`${http}/`)).status).toBe(401); // the dashboard asks for the token
     expect((await fetch(`${http}/?token=${token}`, { redirect: 'manual' })).status).toBe(303);
