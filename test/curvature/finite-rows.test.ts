@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CurvatureEstimator, type Batch, type CurvatureConfig, type CurvatureSnapshot } from '../../src/curvature/index.js';
 import { FisherdError } from '../../src/errors.js';
-import { BACKENDS, Rng } from './helpers.js';
+import { BACKENDS, Rng, errorOf } from './helpers.js';
 
 const D = 37; // not a multiple of 8 or 16: the probes' unrolled loops and tails both run
 const b = 5;
@@ -25,15 +25,6 @@ function snapshotsEqual(a: unknown, c: unknown): boolean {
   return Object.is(a, c);
 }
 
-function caught(f: () => void): FisherdError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FisherdError);
-    return e as FisherdError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s: non-finite per-example rows', (_, backend) => {
   const config: CurvatureConfig = { dim: D, structure: { kind: 'diagonal' }, decay: 0.9, track: { empiricalFisher: true, fisher: false, noise: true } };
@@ -64,7 +55,7 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s: 
       const estimator = new CurvatureEstimator(config, backend);
       estimator.update(batch(first, second));
       const before: CurvatureSnapshot = estimator.snapshot();
-      const error = caught(() => estimator.update(make()));
+      const error = errorOf(() => estimator.update(make()));
       expect(error.code).toBe('NON_FINITE');
       expect(error.field).toBe(field);
       expect(error.step).toBe(2);

@@ -2,6 +2,8 @@
  * Float64 oracles for the curvature tests, written independently of src/curvature and of the backends:
  * dense outer-product sums, Gaussian elimination, a Jacobi eigenvalue solver, seeded random numbers.
  */
+import { expect } from 'vitest';
+import { FisherdError } from '../../src/errors.js';
 import { allBackends, createReferenceBackend, type Backend } from '../../src/linalg/index.js';
 import { createLogger } from '../../src/log.js';
 import type { RowBlock } from '../../src/curvature/index.js';
@@ -170,4 +172,15 @@ export function blockDiagonalPart(A: Float64Array, n: number, sizes: readonly nu
 export function bitwiseEqual(a: Float64Array | Float32Array, b: Float64Array | Float32Array): boolean {
   if (a.length !== b.length || a.constructor !== b.constructor) return false;
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/** The FisherdError `f` throws (the test fails if it throws anything else, or nothing). */
+export function errorOf(f: () => unknown): FisherdError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(FisherdError);
+    return e as FisherdError;
+  }
+  throw new Error('expected a FisherdError');
 }

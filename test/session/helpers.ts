@@ -1,7 +1,7 @@
 /** Contributions for the session tests: seeded gradients with values exact in float32. */
 import type { StepContribution } from '../../src/session/index.js';
 
-export { BACKENDS, REFERENCE, Rng, bitwiseEqual, relativeError } from '../curvature/helpers.js';
+export { BACKENDS, REFERENCE, Rng, bitwiseEqual, errorOf, relativeError } from '../curvature/helpers.js';
 
 /** A seeded stream of small dyadic rationals (k/64, |k| ≤ 256): exact in float32, and in every b·x with b a power of 2. */
 export class DyadicStream {

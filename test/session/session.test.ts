@@ -7,7 +7,7 @@ import { CurvatureEstimator } from '../../src/curvature/index.js';
 import { FisherdError, type ErrorCode } from '../../src/errors.js';
 import { makeOptimizer, type OptimizerSpec } from '../../src/optim/index.js';
 import { Session, encodeSessionSnapshot, type SessionConfig, type StepContribution } from '../../src/session/index.js';
-import { DyadicStream, REFERENCE, bitwiseEqual, contribution, meanRows, relativeError, workerRows } from './helpers.js';
+import { DyadicStream, REFERENCE, bitwiseEqual, contribution, errorOf, meanRows, relativeError, workerRows } from './helpers.js';
 
 const DIM = 6;
 
@@ -15,15 +15,6 @@ function session(optimizer: OptimizerSpec, extra: Partial<SessionConfig> = {}): 
   return new Session({ dim: DIM, structure: { kind: 'full' }, optimizer, ...extra }, REFERENCE);
 }
 
-function errorOf(f: () => unknown): FisherdError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FisherdError);
-    return e as FisherdError;
-  }
-  throw new Error('expected a FisherdError');
-}
 
 function expectError(f: () => unknown, code: ErrorCode, field?: string): void {
   const e = errorOf(f);

@@ -7,19 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { FisherdError } from '../../src/errors.js';
 import { Session, encodeSessionSnapshot, type SessionConfig, type StepContribution } from '../../src/session/index.js';
-import { BACKENDS, DyadicStream, bitwiseEqual, contribution, workerRows } from './helpers.js';
+import { BACKENDS, DyadicStream, bitwiseEqual, contribution, errorOf, workerRows } from './helpers.js';
 
 const DIM = 10;
 
-function errorOf(f: () => unknown): FisherdError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FisherdError);
-    return e as FisherdError;
-  }
-  throw new Error('expected a FisherdError');
-}
 
 describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))('%s: Session.step with non-finite rows', (_, backend) => {
   const config: SessionConfig = {

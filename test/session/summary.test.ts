@@ -8,7 +8,7 @@ import { allocateSummary, validateSummary } from '../../src/curvature/index.js';
 import { FisherdError } from '../../src/errors.js';
 import type { OptimizerSpec } from '../../src/optim/index.js';
 import { Session, type SessionConfig, type StepContribution } from '../../src/session/index.js';
-import { BACKENDS, DyadicStream, bitwiseEqual, contribution, workerRows } from './helpers.js';
+import { BACKENDS, DyadicStream, bitwiseEqual, contribution, errorOf, workerRows } from './helpers.js';
 
 const DIM = 37; // not a multiple of the SIMD kernel's 16 columns: the tail path runs too
 
@@ -22,15 +22,6 @@ function contributions(step: number, workers: number, reduction: 'mean' | 'sum',
   });
 }
 
-function errorOf(f: () => unknown): FisherdError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FisherdError);
-    return e as FisherdError;
-  }
-  throw new Error('expected a FisherdError');
-}
 
 const cases: { name: string; optimizer: OptimizerSpec; workers: number; reduction: 'mean' | 'sum'; fisher: 'sampled' | 'exact' }[] = [
   { name: 'ngd, sampled Fisher, 1 worker, sum', optimizer: { name: 'ngd', stepSize: 0.5, damping: 1e-2 }, workers: 1, reduction: 'sum', fisher: 'sampled' },
