@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   TRACE_CORRUPT: { wire: 'TRACE_CORRUPT', close: undefined },
   /** A trace of a format version this fisherd cannot read. */
   TRACE_VERSION: { wire: 'TRACE_VERSION', close: undefined },
+  /** Recording a session's trace failed (disk full, I/O error); the session goes on without recording. */
+  RECORDING_FAILED: { wire: 'RECORDING_FAILED', close: undefined },
 
   /** A bug in fisherd. */
   INTERNAL: { wire: 'INTERNAL', close: 1011 },

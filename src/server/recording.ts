@@ -12,7 +12,7 @@
  * `on-close` the update is sent without waiting: a kill -9 may then lose the records still in flight.
  *
  * Failures (disk full, I/O error) never reach the session: the recording logs the error, counts it in
- * `fisherd_trace_errors_total`, tells the session's clients once (an INTERNAL error frame on field
+ * `fisherd_trace_errors_total`, tells the session's clients once (a RECORDING_FAILED error frame on field
  * "record", naming the step and the trace) and stops; the session and every other session go on.
  */
 import { join } from 'node:path';
@@ -226,7 +226,7 @@ export class SessionRecording {
     const at = step === undefined ? '' : ` at step ${step}`;
     const what = stage === 'open' ? 'could not be opened' : stage === 'close' ? 'could not be closed' : `failed${at}`;
     this.failureValue = new FisherdError(
-      'INTERNAL',
+      'RECORDING_FAILED',
       `recording the trace of this session in ${this.dir} ${what} (${reason}); the session goes on without recording` +
         (stage === 'append' ? ` and the trace ends before step ${step}` : ''),
       { field: 'record', ...(step === undefined ? {} : { step }), cause },

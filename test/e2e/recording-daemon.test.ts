@@ -160,7 +160,7 @@ describe('recording in the daemon', () => {
       expect(Buffer.from(a.delta.buffer)).toEqual(Buffer.from(b.delta.buffer));
     }
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatchObject({ code: 'INTERNAL', field: 'record', step: 3 });
+    expect(notices[0]).toMatchObject({ code: 'RECORDING_FAILED', field: 'record', step: 3 });
     expect(notices[0]!.message).toMatch(/ENOSPC.*goes on without recording and the trace ends before step 3/);
 
     // A trace that cannot even be opened: the client is told on attach, the session works.
@@ -168,7 +168,7 @@ describe('recording in the daemon', () => {
     const unopened = await connect(d, (e) => openNotices.push(e));
     await unopened.openSession(config);
     expect((await unopened.step(stepInput(1))).step).toBe(1);
-    expect(openNotices.map((e) => [e.code, e.field])).toEqual([['INTERNAL', 'record']]);
+    expect(openNotices.map((e) => [e.code, e.field])).toEqual([['RECORDING_FAILED', 'record']]);
     expect(openNotices[0]!.message).toMatch(/could not be opened \(EACCES/);
 
     const metric = await d.metrics.registry.getSingleMetricAsString('fisherd_trace_errors_total');

@@ -33,6 +33,7 @@ DAEMON_ERROR_CODES = (
     'TRACE_CORRUPT',
     'TRACE_VERSION',
     'INTERNAL',
+    'RECORDING_FAILED',
 )
 
 #: Codes that only a client raises.

@@ -3257,7 +3257,13 @@ export namespace fisherd {
             ERROR_CODE_TRACE_VERSION = 19,
 
             /** ERROR_CODE_INTERNAL value */
-            ERROR_CODE_INTERNAL = 20
+            ERROR_CODE_INTERNAL = 20,
+
+            /**
+             * Recording the session's trace failed (disk full, I/O error): the session goes on, unrecorded; the
+             * message names the step the trace ends before and the trace directory.
+             */
+            ERROR_CODE_RECORDING_FAILED = 21
         }
 
         /**

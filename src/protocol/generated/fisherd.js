@@ -9219,6 +9219,10 @@ export const fisherd = $root.fisherd = (() => {
                     case 20:
                         message.code = 20;
                         break;
+                    case "ERROR_CODE_RECORDING_FAILED":
+                    case 21:
+                        message.code = 21;
+                        break;
                     default:
                         if (typeof object.code === "number" && (object.code | 0) === object.code)
                             message.code = object.code;
@@ -9306,6 +9310,8 @@ export const fisherd = $root.fisherd = (() => {
          * @property {number} ERROR_CODE_TRACE_CORRUPT=18 ERROR_CODE_TRACE_CORRUPT value
          * @property {number} ERROR_CODE_TRACE_VERSION=19 ERROR_CODE_TRACE_VERSION value
          * @property {number} ERROR_CODE_INTERNAL=20 ERROR_CODE_INTERNAL value
+         * @property {number} ERROR_CODE_RECORDING_FAILED=21 Recording the session's trace failed (disk full, I/O error): the session goes on, unrecorded; the
+         * message names the step the trace ends before and the trace directory.
          */
         v1.ErrorCode = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -9330,6 +9336,7 @@ export const fisherd = $root.fisherd = (() => {
             values[valuesById[18] = "ERROR_CODE_TRACE_CORRUPT"] = 18;
             values[valuesById[19] = "ERROR_CODE_TRACE_VERSION"] = 19;
             values[valuesById[20] = "ERROR_CODE_INTERNAL"] = 20;
+            values[valuesById[21] = "ERROR_CODE_RECORDING_FAILED"] = 21;
             return values;
         })();
 
