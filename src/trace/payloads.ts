@@ -15,9 +15,11 @@ export class ReusedPayloads {
   /** Byte offset, in the body's buffer, of the last decoded contribution's per-example rows (as sent). */
   rowsByteOffset: number | undefined;
 
-  /** The contribution in `body`; with `alwaysCopy` even aligned payloads are copied (they must outlive `body`). */
-  decode(body: Uint8Array, alwaysCopy: boolean): StepContribution {
-    const wire = fisherd.v1.StepContribution.decode(body);
+  /**
+   * The contribution in `body` (`wire`: the message, when already decoded from it); with `alwaysCopy` even
+   * aligned payloads are copied (they must outlive `body`). Throws FisherdError for an invalid payload.
+   */
+  decode(body: Uint8Array, alwaysCopy: boolean, wire: fisherd.v1.StepContribution = fisherd.v1.StepContribution.decode(body)): StepContribution {
     const worker = wire.workerId;
     this.rowsByteOffset = wire.perExampleGrads?.byteOffset;
     const aligned = (bytes: Uint8Array | null | undefined, field: string): Uint8Array => {

@@ -68,7 +68,7 @@ export interface TraceDamage {
 /**
  * A contribution record that `TraceReader.deferring` handed on unread: where its frame is. Its length field
  * passed its CRC; the payload has not been read or checked. The caller reads the frame, checks it
- * (`checkFrame`, `decodeRecord`) and reports a failure with `TraceReader.deferredFrameFailed`.
+ * (`checkFrame`, `decodeRecord`) and reports a failure with `TraceReader.recordFailed`.
  */
 export interface DeferredFrame {
   kind: 'deferred-contribution';
@@ -78,8 +78,8 @@ export interface DeferredFrame {
   segmentHeader: TraceHeader;
 }
 
-/** Why a deferred frame failed its caller's check. */
-export type DeferredFrameFailure =
+/** Why a record failed its caller's check (a deferred frame's CRC, or a payload that does not decode). */
+export type RecordFailure =
   | { status: 'bad-payload-crc' | 'incomplete' }
   | { status: 'undecodable'; message: string };
 
@@ -146,11 +146,12 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
   }
 
   /**
-   * Records the failure of a deferred frame's check as damage, as the reader would have: a torn tail when
-   * the frame ends the file, corruption otherwise (then TRACE_CORRUPT is thrown unless
-   * `continueAfterCorruption`; the caller skips the rest of that segment).
+   * Records the failure of a caller's check of a record (a deferred frame's CRC; a contribution whose
+   * payload does not decode) as damage, as the reader would have: a torn tail when a frame failing its CRC
+   * ends the file, corruption otherwise (then TRACE_CORRUPT is thrown unless `continueAfterCorruption`;
+   * the caller skips the rest of that segment).
    */
-  deferredFrameFailed(frame: DeferredFrame, failure: DeferredFrameFailure): TraceDamage {
+  recordFailed(frame: { path: string; offset: number; frameLength: number }, failure: RecordFailure): TraceDamage {
     const { path, offset, frameLength } = frame;
     const summary = this.segments.find((s) => s.path === path);
     if (summary) {
@@ -158,7 +159,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
       summary.contributions--;
       summary.bytes -= frameLength;
     }
-    const last = summary !== undefined && offset + frameLength >= summary.fileBytes;
+    const last = summary !== undefined && offset + frameLength >= summary.fileBytes && failure.status !== 'undecodable';
     const damage: TraceDamage = failure.status === 'undecodable'
       ? { kind: 'corrupt', path, offset, message: `${failure.message} (record at byte ${offset} of ${path})` }
       : last

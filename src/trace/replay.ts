@@ -25,6 +25,7 @@ import { contributionFromWire } from '../protocol/step-codec.js';
 import type { FisherSource, SessionConfig } from '../session/config.js';
 import type { StepContribution } from '../session/contribution.js';
 import { Session, type StepResult, type StepSummary } from '../session/session.js';
+import { decodeContribution } from './contribution-record.js';
 import { FRAME_FOOTER_BYTES } from './framing.js';
 import { ReusedPayloads } from './payloads.js';
 import { SummaryPool, type SummaryOutcome } from './summary-pool.js';
@@ -347,7 +348,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
         compare(item.step, item.delta);
       } else if (item.kind === 'deferred' && outcome !== undefined) {
         if (outcome.kind === 'frame-failure') {
-          const damage = reader.deferredFrameFailed(item.frame, outcome.failure); // throws TRACE_CORRUPT unless told to go on
+          const damage = reader.recordFailed(item.frame, outcome.failure); // throws TRACE_CORRUPT unless told to go on
           if (damage.kind === 'corrupt') skipFrom = { path: item.frame.path, offset: item.frame.offset };
           return;
         }
@@ -405,15 +406,38 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
         await drain(0);
         if (stopped) break;
         if (lanes.length === 0) {
-          const wire = fisherd.v1.StepContribution.decode(entry.body);
-          await setUp(header!, contributionFromWire(wire), rowsOffsetInFrame(entry, wire));
+          const first = decodeContribution(entry.body);
+          if (typeof first === 'string') {
+            throw new FisherdError('TRACE_CORRUPT', `${first} (record at byte ${entry.offset} of ${entry.path}): the replay cannot be configured`, { field: 'trace' });
+          }
+          await setUp(header!, contributionFromWire(first), rowsOffsetInFrame(entry, first));
         }
         if (lanes.every((l) => l.failure)) {
           stopped = true;
           break;
         }
-        // With W > 1 a step's earlier contributions must outlive the reader's buffer: their payloads are copied.
-        const contribution = payloads.decode(entry.body, workers > 1);
+        const wire = decodeContribution(entry.body);
+        if (typeof wire === 'string') { // corruption, reported with its offset (TRACE_CORRUPT unless skipping)
+          const damage = reader.recordFailed(entry, { status: 'undecodable', message: wire });
+          if (damage.kind === 'corrupt') skipFrom = { path: entry.path, offset: entry.offset };
+          continue;
+        }
+        let contribution: StepContribution;
+        try {
+          // With W > 1 a step's earlier contributions must outlive the reader's buffer: their payloads are copied.
+          contribution = payloads.decode(entry.body, workers > 1, wire);
+        } catch (e) {
+          if (!(e instanceof FisherdError)) throw e;
+          // An invalid contribution (a payload of the wrong length, say) fails its step in every rule.
+          const recorded = Number(wire.step);
+          if (admit(recorded) !== undefined) {
+            pending = [];
+            dispatched++;
+            await runStep(() => { throw e; }, recorded, bytesRead);
+          }
+          consumed = bytesRead;
+          continue;
+        }
         const sessionStep = admit(contribution.step);
         if (sessionStep !== undefined) {
           pending.push({ ...contribution, step: sessionStep });
@@ -440,6 +464,8 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     }
     await drain(0);
   } finally {
+    // After a throw, steps still queued are abandoned: their outcomes fail when the pool closes.
+    for (const item of queue.splice(0)) if (item.kind === 'deferred') item.outcome.catch(() => undefined);
     await pool?.close();
   }
   if (pending.length > 0) logger.warn({ contributions: pending.length, workers }, 'the last step is incomplete in the trace: not replayed');

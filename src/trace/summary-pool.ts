@@ -20,7 +20,7 @@ import type { BackendName } from '../linalg/backend.js';
 import type { Logger } from '../log.js';
 import { curvatureConfig, validateSessionConfig, type SessionConfig } from '../session/config.js';
 import type { StepSummary } from '../session/session.js';
-import type { DeferredFrame, DeferredFrameFailure } from './reader.js';
+import type { DeferredFrame, RecordFailure } from './reader.js';
 
 /** What a worker is started with. */
 export interface SummaryWorkerData {
@@ -46,7 +46,7 @@ export type SummaryReply =
       params: Float64Array | undefined; fisherNormalization: number | undefined }
   | { id: number; kind: 'step-error'; recordedStep: number; summary: ArrayBuffer | undefined;
       error: { code: string; message: string; field: string | undefined; step: number | undefined } }
-  | { id: number; kind: 'frame-failure'; summary: ArrayBuffer | undefined; failure: DeferredFrameFailure }
+  | { id: number; kind: 'frame-failure'; summary: ArrayBuffer | undefined; failure: RecordFailure }
   | { id: number; kind: 'io-error'; summary: ArrayBuffer | undefined; message: string };
 
 type SummaryField = 'mean' | 'squares' | 'centredSquares' | 'fisherSquares';
@@ -82,8 +82,8 @@ export type SummaryOutcome =
   | { kind: 'summary'; recordedStep: number; stepSummary: StepSummary; release: () => void }
   /** The step's contribution is invalid (NaN rows, wrong shapes): every rule stops there, as `Session.step` would. */
   | { kind: 'step-error'; recordedStep: number; error: FisherdError }
-  /** The frame itself is damaged: for `TraceReader.deferredFrameFailed`. */
-  | { kind: 'frame-failure'; failure: DeferredFrameFailure };
+  /** The frame itself is damaged: for `TraceReader.recordFailed`. */
+  | { kind: 'frame-failure'; failure: RecordFailure };
 
 export class SummaryPool {
   private readonly workers: Worker[];

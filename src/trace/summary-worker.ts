@@ -15,7 +15,8 @@ import { Session } from '../session/session.js';
 import { crc32c } from '../crc32c.js';
 import { FRAME_FOOTER_BYTES, FRAME_HEADER_BYTES, maskCrc, maskedCrc32c } from './framing.js';
 import { ReusedPayloads } from './payloads.js';
-import type { DeferredFrameFailure } from './reader.js';
+import type { RecordFailure } from './reader.js';
+import { decodeContribution } from './contribution-record.js';
 import { decodeRecord } from './record-codec.js';
 import { summaryFields, summaryOver, type SummaryJob, type SummaryReply, type SummaryWorkerData } from './summary-pool.js';
 
@@ -68,7 +69,7 @@ function handle(job: SummaryJob): SummaryReply {
   } catch (e) {
     return { id: job.id, kind: 'io-error', summary: job.summary, message: `cannot read ${job.path}: ${e instanceof Error ? e.message : String(e)}` };
   }
-  const failed = (failure: DeferredFrameFailure): SummaryReply => ({ id: job.id, kind: 'frame-failure', summary: job.summary, failure });
+  const failed = (failure: RecordFailure): SummaryReply => ({ id: job.id, kind: 'frame-failure', summary: job.summary, failure });
   if (read.have < job.frameLength) return failed({ status: 'incomplete' });
   const view = new DataView(frame.buffer, frame.byteOffset, job.frameLength);
   if (maskedCrc32c(frame.subarray(0, 8)) !== view.getUint32(8, true)) {
@@ -86,10 +87,11 @@ function handle(job: SummaryJob): SummaryReply {
     if (!isFisherdError(e, 'TRACE_CORRUPT')) throw e;
     return { id: job.id, kind: 'frame-failure', summary: job.summary, failure: { status: 'undecodable', message: e.message } };
   }
-  let recordedStep = 0;
+  const wire = decodeContribution(body);
+  if (typeof wire === 'string') return failed({ status: 'undecodable', message: wire });
+  const recordedStep = Number(wire.step);
   try {
-    recordedStep = Number(fisherd.v1.StepContribution.decode(body).step);
-    const contribution = payloads.decode(body, false);
+    const contribution = payloads.decode(body, false, wire);
     if (payloads.rowsByteOffset !== undefined) shift = (4 - ((payloads.rowsByteOffset - frame.byteOffset) % 4)) % 4;
     const { buffer, summary } = summaryOver(job.summary, fields, config.dim);
     const result = session.summarize([contribution], { step: recordedStep, out: summary });

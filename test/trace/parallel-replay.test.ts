@@ -53,7 +53,7 @@ function contribution(step: number, seed = step): StepContribution {
  * steps in trace order (a step listed again is logged twice, as after a resume; the duplicate carries the
  * same contribution); `poison` puts a NaN into that step's rows.
  */
-async function record(dir: string, plan: number[], options: { poison?: number; maxSegmentBytes?: number } = {}): Promise<void> {
+async function record(dir: string, plan: number[], options: { poison?: number; maxSegmentBytes?: number; raw?: { step: number; bytes: Uint8Array } } = {}): Promise<void> {
   const session = new Session(config, await createBackend('openblas'));
   const writer = await TraceWriter.open(dir, {
     sessionId: 'parallel', backend: 'openblas', sessionConfig: fisherd.v1.SessionConfig.encode(sessionConfigToWire(config)).finish(),
@@ -61,6 +61,10 @@ async function record(dir: string, plan: number[], options: { poison?: number; m
   for (const step of plan) {
     const c = contribution(step);
     if (step === options.poison) c.perExampleGrads![17] = Number.NaN;
+    if (step === options.raw?.step) {
+      await writer.appendContribution(options.raw.bytes); // what no daemon records: for the damage tests
+      continue;
+    }
     await writer.appendContribution(fisherd.v1.StepContribution.encode(contributionToWire(c)).finish());
     if (step !== session.nextStep) continue; // a duplicate: the daemon recomputed it (same update)
     try {
@@ -131,6 +135,27 @@ describe('replay with worker threads', () => {
     expect(here.result!.optimizers[0]!.failure).toMatchObject({ step: 3, code: 'NON_FINITE' });
     expect(here.result!.optimizers[0]!.failure!.message).toMatch(/perExampleGrads/);
     same(here, threaded);
+  }));
+
+  it('stops every rule at a contribution of the wrong length, and reports one that does not decode as corruption, as in one thread', () => withTempDir(async (dir) => {
+    const invalid = join(dir, 'invalid');
+    const wire = contributionToWire(contribution(3));
+    wire.perExampleGrads = new Uint8Array(B * D * 4 + 2); // not whole float32 values
+    await record(invalid, [1, 2, 3, 4, 5], { raw: { step: 3, bytes: fisherd.v1.StepContribution.encode(wire).finish() } });
+    const shape = await both(invalid, { optimizers: ['ngd', 'va'], backend: 'openblas' });
+    expect(shape.here.result!.optimizers[0]!.failure).toMatchObject({ step: 3, code: 'SHAPE_MISMATCH' });
+    same(shape.here, shape.threaded);
+
+    const garbage = join(dir, 'garbage');
+    await record(garbage, [1, 2, 3, 4, 5], { raw: { step: 3, bytes: new Uint8Array(200).fill(0xff) } });
+    const strict = await both(garbage, { optimizers: ['ngd'], backend: 'openblas' });
+    expect(strict.here.error).toMatchObject({ code: 'TRACE_CORRUPT' });
+    expect(strict.here.error!.message).toMatch(/does not decode .*record at byte \d+/);
+    same(strict.here, strict.threaded);
+    const lenient = await both(garbage, { optimizers: ['ngd'], backend: 'openblas', continueAfterCorruption: true });
+    expect(lenient.here.result!.damage.map((d) => d.kind)).toEqual(['corrupt']);
+    expect(lenient.here.result!.steps).toBe(2);
+    same(lenient.here, lenient.threaded);
   }));
 
   it('reports a corrupt contribution frame with its offset, or skips the rest of its segment when asked, as in one thread', () => withTempDir(async (dir) => {
