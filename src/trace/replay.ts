@@ -2,7 +2,14 @@
  * Offline replay: streams a recorded trace and feeds every logged step to one `Session` per chosen update
  * rule (same recorded config otherwise), reporting per step what each rule returns and the diagnostics
  * (EF-vs-Fisher cosine, mean SNR, norms). Memory is constant in the trace length: one reader buffer, the
- * contributions of one step, the sessions' state.
+ * contributions of one step, the sessions' state (and, with worker threads, one frame per thread and the
+ * summaries queued for the fold).
+ *
+ * With diagonal estimates a step reduces to a summary (`Session.summarize`) computed once for all rules;
+ * long contribution records are then read, checked and summarized by worker threads (`SummaryPool`) while
+ * this thread walks the frame headers and folds the summaries in trace order (`Session.stepFromSummary`).
+ * Every record, whether handled here or by a thread, goes through one queue in trace order, so the rows,
+ * digests, damage and failures are those of a replay without threads.
  *
  * Deterministic: the same trace, options and backend give the same rows and update digests (timings are
  * not part of the rows). When the trace holds the updates fisherd sent and the recorded optimizer is
