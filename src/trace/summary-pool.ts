@@ -14,12 +14,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DiagonalBatchSummary } from '../curvature/batch-summary.js';
 import { FisherdError, isErrorCode } from '../errors.js';
 import type { BackendName } from '../linalg/backend.js';
 import type { Logger } from '../log.js';
-import { curvatureConfig, validateSessionConfig, type SessionConfig } from '../session/config.js';
+import type { SessionConfig } from '../session/config.js';
 import type { StepSummary } from '../session/session.js';
+import { summaryFields, summaryOver, type SummaryField, type SummaryJob, type SummaryReply } from './frame-summarizer.js';
 import type { DeferredFrame, RecordFailure } from './reader.js';
 
 /** What a worker is started with. */
@@ -28,49 +28,6 @@ export interface SummaryWorkerData {
   backend: BackendName;
   /** Where the per-example rows start in a frame, as far as the first one tells (to read them aligned). */
   rowsOffsetInFrame: number | undefined;
-}
-
-/** One frame for a worker, and a buffer for its summary. */
-export interface SummaryJob {
-  id: number;
-  path: string;
-  offset: number;
-  frameLength: number;
-  /** Float64 vectors in `summaryFields` order; allocated by the worker when absent. */
-  summary: ArrayBuffer | undefined;
-}
-
-/** What a worker sends back for a job. */
-export type SummaryReply =
-  | { id: number; kind: 'summary'; recordedStep: number; summary: ArrayBuffer; batchSize: number; loss: number | undefined;
-      params: Float64Array | undefined; fisherNormalization: number | undefined }
-  | { id: number; kind: 'step-error'; recordedStep: number; summary: ArrayBuffer | undefined;
-      error: { code: string; message: string; field: string | undefined; step: number | undefined } }
-  | { id: number; kind: 'frame-failure'; summary: ArrayBuffer | undefined; failure: RecordFailure }
-  | { id: number; kind: 'io-error'; summary: ArrayBuffer | undefined; message: string };
-
-type SummaryField = 'mean' | 'squares' | 'centredSquares' | 'fisherSquares';
-
-/** The vectors a summary of `config` holds, in buffer order. */
-export function summaryFields(config: SessionConfig): SummaryField[] {
-  const { track } = curvatureConfig(validateSessionConfig(config));
-  return [
-    'mean',
-    ...(track.empiricalFisher ? ['squares' as const] : []),
-    ...(track.noise ? ['centredSquares' as const] : []),
-    ...(track.fisher ? ['fisherSquares' as const] : []),
-  ];
-}
-
-/** A summary whose vectors are views of `buffer` (allocated when undefined or too small). */
-export function summaryOver(buffer: ArrayBuffer | undefined, fields: readonly SummaryField[], dim: number): { buffer: ArrayBuffer; summary: DiagonalBatchSummary } {
-  const bytes = fields.length * dim * 8;
-  const backing = buffer !== undefined && buffer.byteLength >= bytes ? buffer : new ArrayBuffer(bytes);
-  const summary: DiagonalBatchSummary = { batchSize: 0, mean: new Float64Array(backing, 0, dim) };
-  fields.forEach((field, i) => {
-    if (field !== 'mean') summary[field] = new Float64Array(backing, i * dim * 8, dim);
-  });
-  return { buffer: backing, summary };
 }
 
 /** The compiled worker script; absent when fisherd runs from its TypeScript sources (tests), see `SummaryPool.open`. */
@@ -136,6 +93,10 @@ export class SummaryPool {
       this.pending.set(id, { resolve, reject });
       this.workers[id % this.workers.length]!.postMessage(job, job.summary ? [job.summary] : []);
     });
+    return this.outcomeOf(reply);
+  }
+
+  private outcomeOf(reply: SummaryReply): SummaryOutcome {
     if (reply.kind !== 'summary') {
       if (reply.summary) this.spareSummaries.push(reply.summary);
       if (reply.kind === 'frame-failure') return reply;
