@@ -62,7 +62,7 @@ export interface ReplayOptions {
    * Worker threads that read, check and reduce contribution records of at least `minThreadedRecordBytes` to step
    * summaries (`Session.summarize`) while this thread walks the frame headers and folds the summaries in
    * order: used when every replayed estimate is diagonal and the trace has one worker per step. 0 does
-   * everything in this thread. Default: the available cores but one (which folds), at least 1, at most 8. Memory: each thread keeps one
+   * everything in this thread. Default: the available cores but one (which folds), at most 8. Memory: each thread keeps one
    * frame buffer (the largest record) and its decoded rows; up to 4·threads summaries (4 D-vectors of
    * float64 each) wait for the fold. The replayed updates are the same bit for bit.
    */
@@ -502,9 +502,12 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   };
 }
 
-/** Threads by default: one core folds and reads frame headers, the others summarize (measured in bench/replay.ts). */
+/**
+ * Threads by default: one core folds and reads frame headers, the others summarize (measured in
+ * bench/replay.ts: on 2 cores one thread beats none and two); on one core, none.
+ */
 export function defaultThreads(): number {
-  return Math.max(1, Math.min(8, availableParallelism() - 1));
+  return Math.min(8, Math.max(0, availableParallelism() - 1));
 }
 
 function validateOptions(options: ReplayOptions): void {
