@@ -263,10 +263,7 @@ export class CurvatureEstimator {
       if (!batchMean.finite) requireFinitePerExampleGrads(batch);
       mean = batchMean.mean;
     } catch (e) {
-      if (e instanceof FisherdError && e.step === undefined) {
-        throw new FisherdError(e.code, e.message, { field: e.field, step: this.clock.steps + 1, cause: e.cause });
-      }
-      throw e;
+      throw this.withStep(e);
     }
     const b = batch.batchSize;
 
@@ -276,12 +273,8 @@ export class CurvatureEstimator {
 
     const { empiricalFisher, fisher, noise } = this.estimates;
     const grads = batch.perExampleGrads ?? [];
-    if (empiricalFisher instanceof DiagonalEstimate) {
-      // diag Ẽ = (1/b) Σ g_n∘g_n, the sum taken in computeBatchMean's pass over the rows.
-      empiricalFisher.beginUpdate(decay);
-      empiricalFisher.accumulateSumOfSquares(this.batchSquares, 1 / b);
-      empiricalFisher.commitUpdate();
-    } else if (empiricalFisher !== undefined) {
+    // (Diagonal estimates never come here: they go through summarize and fold above.)
+    if (empiricalFisher !== undefined) {
       // Ẽ = (1/b) Σ g_n g_nᵀ
       feed(empiricalFisher, grads, 1 / b, decay);
     }

@@ -14,7 +14,7 @@ import { contributionFromWire } from '../protocol/step-codec.js';
 import type { SessionConfig } from '../session/config.js';
 import type { StepContribution } from '../session/contribution.js';
 import { openTrace, type TraceDamage } from './reader.js';
-import type { ReplayProgress } from './replay.js';
+import type { ReplayProgress, ReproductionReport } from './replay.js';
 import { traceByteLayout } from './segment-files.js';
 
 export interface RemoteReplayOptions {
@@ -36,16 +36,8 @@ export interface RemoteReplayResult {
   /** The daemon's backend as its Welcome states it. */
   daemonBackend: string;
   steps: number;
-  reproduction: {
-    recorded: number;
-    compared: number;
-    identical: number;
-    firstMismatchStep: number | undefined;
-    maxAbsDifference: number;
-    recordedBackend: string;
-    backendMatches: boolean;
-    reproduced: boolean;
-  };
+  /** As an offline replay reports it (the rule and backend are the daemon's, so they are left out). */
+  reproduction: Omit<ReproductionReport, 'optimizer' | 'replayBackend'>;
   damage: TraceDamage[];
 }
 

@@ -1,5 +1,6 @@
 /** Traces of a real session (as the daemon records them), for the replay and CLI tests. */
 import { createBackend } from '../../src/linalg/select.js';
+import { rng } from '../linalg/helpers.js';
 import { sessionConfigToWire } from '../../src/protocol/config-codec.js';
 import { fisherd } from '../../src/protocol/generated/fisherd.js';
 import { contributionToWire, updateToWire } from '../../src/protocol/step-codec.js';
@@ -11,16 +12,10 @@ import { TraceWriter } from '../../src/trace/writer.js';
 const D = 6;
 const B = 4;
 
-/** A deterministic pseudo-random stream (mulberry32), so that traces are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+/** A deterministic pseudo-random stream in [−0.5, 0.5), so that traces are reproducible. */
+function centredRng(seed: number): () => number {
+  const next = rng(seed);
+  return () => next() - 0.5;
 }
 
 function contribution(step: number, random: () => number, workerId = 0): StepContribution {
@@ -42,7 +37,7 @@ export async function recordTrace(dir: string, steps: number, options: { corrupt
     sessionId: 'replay-test', backend: 'reference',
     sessionConfig: fisherd.v1.SessionConfig.encode(sessionConfigToWire(config)).finish(),
   }, { sync: 'on-close' });
-  const random = rng(42);
+  const random = centredRng(42);
   for (let s = 1; s <= steps; s++) {
     const contributions = Array.from({ length: workers }, (_, w) => contribution(s, random, w));
     for (const c of contributions) await writer.appendContribution(fisherd.v1.StepContribution.encode(contributionToWire(c)).finish());
