@@ -1,8 +1,10 @@
 /** Update rules as pure init/update transforms (optax's shape), their combinators, schedules and aliases. */
 export {
-  EMPTY_STATE,
+  EMPTY_STATE, outputArray,
   type Diagnostics, type EmptyState, type GradientTransformation, type OptState, type Schedule, type StepContext, type TransformResult,
+  type Workspace,
 } from './types.js';
+export { StepWorkspace } from './workspace.js';
 export { chain, identity, type ChainState } from './combine.js';
 export {
   asSchedule, constantSchedule, scheduleValue, makeSchedule, validateScheduleSpec,

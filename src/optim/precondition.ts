@@ -10,7 +10,7 @@
 import { FisherdError } from '../errors.js';
 import type { SymmetricEstimate } from '../curvature/symmetric-estimate.js';
 import { asSchedule, scheduleValue } from './schedule.js';
-import { EMPTY_STATE, type EmptyState, type GradientTransformation, type Schedule, type StepContext } from './types.js';
+import { EMPTY_STATE, outputArray, type EmptyState, type GradientTransformation, type Schedule, type StepContext } from './types.js';
 
 /** The curvature estimates a preconditioner can solve with. */
 export type EstimateName = 'fisher' | 'empiricalFisher' | 'noise';
@@ -42,8 +42,8 @@ export function scaleByInverse(name: EstimateName, options: SolveOptions): Gradi
     init: () => EMPTY_STATE,
     update(updates, state, ctx) {
       const lambda = scheduleValue(damping, ctx);
-      // `solve` writes into a fresh array: `updates` is never touched.
-      const out = requireEstimate(ctx, name).solve(updates, lambda, new Float64Array(updates.length));
+      // `solve` writes into another array: `updates` is never touched.
+      const out = requireEstimate(ctx, name).solve(updates, lambda, outputArray(ctx, updates.length));
       return { updates: out, state, diagnostics: { damping: lambda } };
     },
   };

@@ -3,7 +3,7 @@
  */
 import { FisherdError } from '../errors.js';
 import { asSchedule, scheduleValue } from './schedule.js';
-import { EMPTY_STATE, type EmptyState, type GradientTransformation, type Schedule } from './types.js';
+import { EMPTY_STATE, outputArray, type EmptyState, type GradientTransformation, type Schedule } from './types.js';
 
 /**
  * Δθ = −γ_t · u: turns a descent direction into a parameter update (optax's `scale_by_learning_rate`,
@@ -16,7 +16,7 @@ export function scaleByLearningRate(stepSize: number | Schedule): GradientTransf
     init: () => EMPTY_STATE,
     update(updates, state, ctx) {
       const gamma = scheduleValue(schedule, ctx);
-      const out = new Float64Array(updates.length);
+      const out = outputArray(ctx, updates.length);
       for (let i = 0; i < out.length; i++) out[i] = -gamma * updates[i]!;
       return { updates: out, state, diagnostics: { stepSize: gamma } };
     },
@@ -40,11 +40,11 @@ export function traceMomentum(options: TraceOptions): GradientTransformation<Tra
   const { decay, nesterov = false } = options;
   return {
     init: (dim) => ({ trace: new Float64Array(dim) }),
-    update(updates, state) {
+    update(updates, state, ctx) {
       const trace = new Float64Array(updates.length);
       for (let i = 0; i < trace.length; i++) trace[i] = updates[i]! + decay * state.trace[i]!;
       // The returned update never aliases the state: a caller may write into it.
-      const out = new Float64Array(updates.length);
+      const out = outputArray(ctx, updates.length);
       for (let i = 0; i < out.length; i++) out[i] = nesterov ? updates[i]! + decay * trace[i]! : trace[i]!;
       return { updates: out, state: { trace }, diagnostics: {} };
     },
@@ -73,7 +73,7 @@ export function addDecayedWeights(weightDecay: number): GradientTransformation<E
           step: ctx.step,
         });
       }
-      const out = new Float64Array(updates.length);
+      const out = outputArray(ctx, updates.length);
       for (let i = 0; i < out.length; i++) out[i] = updates[i]! + weightDecay * params[i]!;
       return { updates: out, state, diagnostics: {} };
     },
@@ -100,11 +100,11 @@ export function scaleByAdam(options: AdamOptions = {}): GradientTransformation<A
   const { b1 = 0.9, b2 = 0.999, eps = 1e-8 } = options;
   return {
     init: (dim) => ({ count: 0, mu: new Float64Array(dim), nu: new Float64Array(dim) }),
-    update(updates, state) {
+    update(updates, state, ctx) {
       const count = state.count + 1;
       const mu = new Float64Array(updates.length);
       const nu = new Float64Array(updates.length);
-      const out = new Float64Array(updates.length);
+      const out = outputArray(ctx, updates.length);
       const c1 = 1 - b1 ** count;
       const c2 = 1 - b2 ** count;
       for (let i = 0; i < out.length; i++) {

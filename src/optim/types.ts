@@ -38,6 +38,26 @@ export interface StepContext {
   readonly curvature: CurvatureEstimator;
   /** The current parameters θ, when the client sends them (needed by `addDecayedWeights`). */
   readonly params?: Float64Array;
+  /**
+   * Where a transform may take the arrays it returns as `updates` or needs as scratch during the step
+   * (never those it keeps in its state):
+   * arrays that stay valid until the caller's next step, when the caller reuses them. A caller that
+   * passes one copies what it keeps of the result (the session rounds the final update to float32) and
+   * saves an allocation per transform per step (a D-length allocation costs ~3× a pass over it). Absent:
+   * transforms allocate fresh arrays. Take them through `outputArray`.
+   */
+  readonly workspace?: Workspace;
+}
+
+/** Arrays for one step's intermediate updates (see `StepContext.workspace`; `StepWorkspace` is one). */
+export interface Workspace {
+  /** An array of `length` entries, with arbitrary contents, not handed out again before the caller's next step. */
+  vector(length: number): Float64Array;
+}
+
+/** An array for a transform's returned `updates`: from `ctx.workspace` when there is one, else fresh. */
+export function outputArray(ctx: StepContext, length: number): Float64Array {
+  return ctx.workspace?.vector(length) ?? new Float64Array(length);
 }
 
 /**

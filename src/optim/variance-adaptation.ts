@@ -18,7 +18,7 @@
 import type { CurvatureEstimator } from '../curvature/estimator.js';
 import { asSchedule, scheduleValue } from './schedule.js';
 import { requireEstimate, type SolveOptions } from './precondition.js';
-import { EMPTY_STATE, type EmptyState, type GradientTransformation, type StepContext } from './types.js';
+import { EMPTY_STATE, outputArray, type EmptyState, type GradientTransformation, type StepContext } from './types.js';
 import { dot } from './vec.js';
 
 /**
@@ -81,7 +81,7 @@ export function scaleBySnr(): GradientTransformation<EmptyState> {
     init: () => EMPTY_STATE,
     update(updates, state, ctx) {
       const factors = snrFactors(ctx);
-      const out = new Float64Array(updates.length);
+      const out = outputArray(ctx, updates.length);
       let sum = 0;
       for (let i = 0; i < out.length; i++) {
         out[i] = factors[i]! * updates[i]!;
@@ -110,13 +110,13 @@ export function scaleByMsvag(options: MsvagOptions = {}): GradientTransformation
   const { decay = 0.9 } = options;
   return {
     init: (dim) => ({ count: 0, m: new Float64Array(dim), v: new Float64Array(dim) }),
-    update(updates, state) {
+    update(updates, state, ctx) {
       const count = state.count + 1;
       const correction = 1 - decay ** count;
       const rho = Math.min(emaVarianceFactor(decay, count), 0.999);
       const m = new Float64Array(updates.length);
       const v = new Float64Array(updates.length);
-      const out = new Float64Array(updates.length);
+      const out = outputArray(ctx, updates.length);
       let sum = 0;
       for (let i = 0; i < out.length; i++) {
         const u = updates[i]!;
@@ -165,7 +165,7 @@ export function scaleByVarianceAdaptation(options: VarianceAdaptationOptions): G
       const lambda = scheduleValue(damping, ctx);
       const rho = meanGradVarianceFactor(ctx.curvature);
       const meanGrad = ctx.curvature.meanGrad();
-      const x = noise.solve(meanGrad, lambda / rho, new Float64Array(meanGrad.length));
+      const x = noise.solve(meanGrad, lambda / rho, outputArray(ctx, meanGrad.length));
       for (let i = 0; i < x.length; i++) x[i] = x[i]! / rho;
 
       const structure = noise.structure;
@@ -180,7 +180,7 @@ export function scaleByVarianceAdaptation(options: VarianceAdaptationOptions): G
         ranges.push([0, x.length]);
       }
 
-      const out = new Float64Array(updates.length);
+      const out = outputArray(ctx, updates.length);
       for (const [begin, end] of ranges) {
         const gu = dot(meanGrad.subarray(begin, end), updates.subarray(begin, end));
         const gx = dot(meanGrad.subarray(begin, end), x.subarray(begin, end));

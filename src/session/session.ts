@@ -16,17 +16,23 @@ import type { ChainState } from '../optim/combine.js';
 import { makeSchedule, scheduleValue } from '../optim/schedule.js';
 import { DEFAULT_DAMPING, makeOptimizer } from '../optim/spec.js';
 import type { OptState } from '../optim/types.js';
+import { StepWorkspace } from '../optim/workspace.js';
 import { cosine } from '../optim/vec.js';
 import { validateContribution, type ContributionRequirements, type StepContribution } from './contribution.js';
 import { curvatureConfig, validateSessionConfig, type ResolvedSessionConfig, type SessionConfig } from './config.js';
 import { mergeContributions, ScaledRowBuffers } from './merge.js';
 import { sameShape } from './state-shape.js';
 
-/** The update rounded to float32 (Δθ as sent), in one plain loop. */
-function toFloat32(values: Float64Array): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i];
-  return out;
+/** The update rounded to float32 (Δθ as sent) and the index of its first NaN/±Inf (−1 if none), in one pass. */
+function toFloat32(values: Float64Array): { update: Float32Array; firstBad: number } {
+  const update = new Float32Array(values.length);
+  let probe = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = Math.fround(values[i]);
+    update[i] = v;
+    probe += v * 0; // 0 unless v is NaN or ±Inf (float32 rounding overflows to ±Inf here, not before)
+  }
+  return { update, firstBad: probe === 0 ? -1 : firstNonFinite(update) };
 }
 
 /** Diagnostics of one step (proto `Diagnostics`). */
@@ -128,6 +134,8 @@ export class Session {
   private readonly log: Logger;
   /** ḡ as handed to the optimizer (allocated on the first step). */
   private meanGradInput: Float64Array | undefined;
+  /** The arrays the optimizer's transforms return within a step, reused from step to step (`StepContext.workspace`). */
+  private readonly workspace = new StepWorkspace();
   /** Reused arrays for the rescaled rows of 'mean'-reduced contributions. */
   private readonly scaledRows: ScaledRowBuffers;
 
@@ -317,10 +325,10 @@ export class Session {
       updateCurvature();
       // The optimizer's input, reused from step to step: transforms neither mutate nor keep it.
       const meanGrad = this.curvature.meanGrad((this.meanGradInput ??= new Float64Array(this.config.dim)));
-      const ctx = { step, curvature: this.curvature, ...(merged.params ? { params: merged.params } : {}) };
+      this.workspace.reset(); // the last step's arrays: its update went out as float32 (below)
+      const ctx = { step, curvature: this.curvature, workspace: this.workspace, ...(merged.params ? { params: merged.params } : {}) };
       const result = this.optimizer.update(meanGrad, this.optimizerState, ctx);
-      const update = toFloat32(result.updates);
-      const bad = firstNonFinite(update);
+      const { update, firstBad: bad } = toFloat32(result.updates);
       if (bad >= 0) {
         throw new FisherdError('NON_FINITE', `the update is ${update[bad]} at ${bad}; the damped estimate is near singular: raise optimizer.damping`, {
           field: 'optimizer.damping',

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CurvatureEstimator, Structure } from '../../src/curvature/index.js';
-import { makeOptimizer, type OptimizerSpec, type OptState } from '../../src/optim/index.js';
+import { StepWorkspace, makeOptimizer, type OptimizerSpec, type OptState } from '../../src/optim/index.js';
 import { decodeSnapshotValue, encodeSnapshotValue, type SnapshotValue } from '../../src/session/snapshot-codec.js';
 import { sameShape } from '../../src/session/state-shape.js';
 import { REFERENCE, Rng, bitwiseEqual, context, feed, makeEstimator, randomBatch } from './helpers.js';
@@ -111,6 +111,33 @@ describe.each(OPTIMIZERS_UNDER_TEST)('$label', ({ spec }) => {
     expect(stateBytes(result.state).equals(newState)).toBe(true);
   });
 
+  it('with a step workspace: the same updates and states, and a state that keeps none of its arrays', () => {
+    const fresh = startRun(spec);
+    const lent = startRun(spec);
+    const workspace = new StepWorkspace();
+    const handedOut = new Set<Float64Array>();
+    const recording = { vector: (n: number) => { const v = workspace.vector(n); handedOut.add(v); return v; } };
+    const arraysIn = (state: OptState): Float64Array[] => state instanceof Float64Array ? [state]
+      : Array.isArray(state) ? state.flatMap(arraysIn)
+        : state !== null && typeof state === 'object' ? Object.values(state).flatMap(arraysIn) : [];
+    for (let t = 1; t <= 4; t++) {
+      const expected = advance(spec, fresh);
+      const { grads, sampled } = lent.stream.next().value!;
+      feed(lent.estimator, grads, BATCH, sampled);
+      lent.step += 1;
+      workspace.reset();
+      const input = lent.estimator.meanGrad();
+      const before = input.slice();
+      const result = optimizer.update(input, lent.state as never, { ...context(lent.estimator, lent.step, lent.params), workspace: recording });
+      expect(bitwiseEqual(result.updates, expected)).toBe(true);
+      expect(bitwiseEqual(input, before)).toBe(true);
+      expect(arraysIn(result.state).some((a) => handedOut.has(a))).toBe(false);
+      expect(stateBytes(result.state).equals(stateBytes(fresh.state))).toBe(true);
+      lent.state = result.state;
+      lent.params = lent.params.map((p, i) => p + result.updates[i]!);
+    }
+  });
+
   it('is deterministic: the same stream gives bitwise the same updates', () => {
     const a = startRun(spec);
     const b = startRun(spec);
@@ -147,6 +174,18 @@ describe.each(OPTIMIZERS_UNDER_TEST)('$label', ({ spec }) => {
     const meanGrad = run.estimator.meanGrad();
     expect(updates.reduce((s, u, i) => s + u * meanGrad[i]!, 0)).toBeLessThan(0);
   });
+});
+
+it('StepWorkspace: distinct arrays within a step, the same ones again after reset', () => {
+  const workspace = new StepWorkspace();
+  const [a, b] = [workspace.vector(4), workspace.vector(4)];
+  expect(a).not.toBe(b);
+  const c = workspace.vector(3);
+  expect(c.length).toBe(3);
+  workspace.reset();
+  expect(workspace.vector(4)).toBe(a);
+  expect(workspace.vector(4)).toBe(b);
+  expect(workspace.vector(5)).not.toBe(c); // another length: a new array in that slot
 });
 
 it('the list covers every public optimizer', () => {
