@@ -171,7 +171,8 @@ async function runOffline(inputs: string[], opts: ReplayCliOptions): Promise<voi
     written.push(plot.file);
   }
   const r = result.reproduction;
-  const threads = result.threads > 0 ? `, ${result.threads} worker thread${result.threads > 1 ? 's' : ''}` : '';
+  const threads = result.threads > 0
+    ? `, ${result.threads} worker thread${result.threads > 1 ? 's' : ''} (${result.threadedRecords} of the steps summarized there)` : '';
   process.stdout.write(`replayed ${result.steps} steps of session ${result.sessionId} with ${opts.optimizer.join(', ')} on ${result.backend}${threads}\n`);
   for (const o of result.optimizers) {
     process.stdout.write(`  ${o.optimizer}: ${o.steps} steps${o.failure ? `, stopped at step ${o.failure.step}: ${o.failure.code} ${o.failure.message}` : ''}\n`);

@@ -86,6 +86,8 @@ export class CurvatureEstimator {
    * the batch has passed every check (so a throw still leaves the state unchanged).
    */
   private readonly batchSquares: Float64Array;
+  /** Σ_n (g_n − c) of this batch about its first row c (float64; the noise's shift, see `summarize`). */
+  private readonly centredSums: Float64Array;
   /** Whether every tracked estimate is diagonal (see `summarizes`). */
   private readonly diagonalOnly: boolean;
   /** The summary `update(batch)` computes into (allocated on the first diagonal-only update). */
@@ -126,6 +128,7 @@ export class CurvatureEstimator {
     this.chunkElements = resolveEstimateOptions(options).chunkElements;
     this.meanRevealsNonFinite = backend.name === 'reference' || backend.name === 'openblas';
     this.batchSquares = new Float64Array(dim);
+    this.centredSums = new Float64Array(dim);
     this.diagonalOnly = this.trackedEstimates().every((e) => e instanceof DiagonalEstimate);
   }
 
@@ -150,8 +153,8 @@ export class CurvatureEstimator {
   /**
    * The summary of `batch` for diagonal estimates (requires `summarizes`), validated as `update` validates
    * (a throw names the field), written into `out` (fresh arrays when omitted). Changes no state.
-   * Reads the per-example rows once (ḡ and Σ g∘g together) and a second time for the noise (centred rows),
-   * the Fisher rows once; NaN/±Inf in rows show in these sums, and only then are the rows scanned to name them.
+   * Reads the per-example rows once (ḡ, Σ g∘g and the noise's centred squares together), the Fisher rows
+   * once; NaN/±Inf in rows show in these sums, and only then are the rows scanned to name them.
    */
   summarize(batch: Batch, out?: DiagonalBatchSummary): DiagonalBatchSummary {
     if (!this.diagonalOnly) {
@@ -162,19 +165,23 @@ export class CurvatureEstimator {
     try {
       const scan = !this.meanRevealsNonFinite;
       validateBatch(batch, dim, track, { perExampleValues: scan, fisherValues: scan });
-      const batchMean = this.computeBatchMean(batch, summary.squares);
+      // The noise needs rows centred on ḡ, which is not known before the pass that sums them: they are
+      // centred on the batch's first row c instead, in that same pass (`CentredSquares`: Σ (g_n − c)² and
+      // r = Σ (g_n − c), from differences that lose nothing when the rows are close to c), and
+      //   Σ_n (g_n − ḡ)∘(g_n − ḡ) = Σ_n (g_n − c)∘(g_n − c) − r∘r/b   (any c; r/b = ḡ − c)
+      // removes the shift after (the "shifted data" algorithm). c is a row of the batch, about as far from
+      // ḡ as a typical row, so the first term is ~2× the result and the subtraction cancels ~1 digit
+      // however large ḡ is against the spread; a first row k standard deviations out costs ~log₁₀(k²)
+      // digits more (relative error ≲ (1 + k²)·5e-7 from the float32 partial sums).
+      const centre = summary.centredSquares !== undefined ? firstPerExampleRow(batch, dim) : undefined;
+      const centred = centre === undefined ? undefined : { centre, out: summary.centredSquares!, sums: this.centredSums };
+      const batchMean = this.computeBatchMean(batch, summary.squares, centred);
       if (!batchMean.finite) requireFinitePerExampleGrads(batch);
       summary.batchSize = batch.batchSize;
       summary.mean.set(batchMean.mean);
       if (summary.centredSquares !== undefined) {
-        // Σ (g_n − ḡ)∘(g_n − ḡ), the rows centred on the storage-precision ḡ as they are read.
-        let beta = 0;
-        for (const block of batch.perExampleGrads ?? []) {
-          if (block.count === 0) continue;
-          this.backend.syrkDiagCentred(summary.centredSquares, block.rows, block.count, dim, this.batchMean, 1, beta);
-          beta = 1;
-        }
-        if (beta === 0) summary.centredSquares.fill(0);
+        if (centre === undefined) summary.centredSquares.fill(0);
+        else removeShift(summary.centredSquares, this.centredSums, batch.batchSize);
       }
       if (summary.fisherSquares !== undefined) {
         const source = batch.sampledLabelGrads ?? batch.fisherFactorRows;
@@ -318,7 +325,8 @@ export class CurvatureEstimator {
    * leaves it in storage precision (`batchMean`, the centre of the noise rows) and Σ_n g_n∘g_n in `squares`
    * (same pass). Writes scratch only.
    */
-  private computeBatchMean(batch: Batch, squares: Float64Array = this.batchSquares): { mean: Float64Array; finite: boolean } {
+  private computeBatchMean(batch: Batch, squares: Float64Array = this.batchSquares,
+    centred?: { centre: Vec; out: Float64Array; sums: Float64Array }): { mean: Float64Array; finite: boolean } {
     const { dim } = this.config;
     const mean = this.batchMean;
     const mean64 = this.batchMean64;
@@ -336,7 +344,8 @@ export class CurvatureEstimator {
     let first = true;
     for (const block of batch.perExampleGrads) {
       if (block.count === 0) continue;
-      this.backend.syrkDiag(squares, block.rows, block.count, dim, 1, first ? 0 : 1, { out: mean, alpha: 1 / batch.batchSize, beta: 1 });
+      this.backend.syrkDiag(squares, block.rows, block.count, dim, 1, first ? 0 : 1, { out: mean, alpha: 1 / batch.batchSize, beta: 1 },
+        centred && { ...centred, alpha: 1, beta: first ? 0 : 1 });
       first = false;
     }
     if (first) squares.fill(0);
@@ -419,6 +428,24 @@ export class CurvatureEstimator {
     estimator.clock.steps = snapshot.steps;
     estimator.clock.decayProduct = snapshot.decayProduct;
     return estimator;
+  }
+}
+
+/** The first row of the batch's first non-empty block of per-example rows (a view), if any. */
+function firstPerExampleRow(batch: Batch, dim: number): Vec | undefined {
+  const block = batch.perExampleGrads?.find((b) => b.count > 0);
+  return block?.rows.subarray(0, dim);
+}
+
+/**
+ * q ← q − r∘r/b: from the sums of squares of b rows centred on c to those centred on their mean, r being
+ * the sums of the differences (see `summarize`). Clamped at 0, where rounding can take a coordinate whose
+ * rows are all equal; +Inf (rows whose squares overflow) stays +Inf.
+ */
+function removeShift(q: Float64Array, r: Float64Array, b: number): void {
+  for (let i = 0; i < q.length; i++) {
+    const v = q[i]! - (r[i]! * r[i]!) / b;
+    q[i] = v > 0 ? v : q[i] === Infinity ? Infinity : 0;
   }
 }
 

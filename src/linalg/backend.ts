@@ -52,6 +52,22 @@ export interface ColumnSums {
   beta: number;
 }
 
+/**
+ * The optional third output of `syrkDiag`: `out ← β·out + α·Σ_r (U_r − c)∘(U_r − c)`, exactly what
+ * `syrkDiagCentred(out, U, k, n, centre, α, β)` gives (bit for bit), and, with `sums`,
+ * `sums ← β·sums + α·Σ_r (U_r − c)` (each difference rounded to U's storage type, as in the squares), from
+ * the same pass over U where the backend can. `out` and `sums` must alias neither d nor the column sums.
+ * (Rows centred on one of them, c = U_1, with the sums of the differences give the centred second moment
+ * about the mean without a second pass: see `CurvatureEstimator.summarize`.)
+ */
+export interface CentredSquares {
+  centre: Vec;
+  out: Vec;
+  sums?: Vec;
+  alpha: number;
+  beta: number;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /** What actually runs, for logs and `/metrics`: e.g. "openblas 0.3.21 (pthread, 2 threads)", "gpujs webasm". */
@@ -83,8 +99,10 @@ export interface Backend {
    * `columnSums`, if given, also receives `β'·out + α'·Σ_r U_r` from the same read of U: a diagonal
    * estimate fed with per-example rows needs both ḡ = (1/b)Σ g_n and Σ g_n∘g_n, and at large b·D reading
    * the rows is most of the cost. Accumulated like d (float64 where the backend can). `out` must not alias d.
+   * `centred`, if given, also receives the sums of squares of the rows centred on a vector (the noise
+   * covariance's diagonal, see `CentredSquares`), from the same read where the backend can.
    */
-  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums): void;
+  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums, centred?: CentredSquares): void;
   /**
    * d ← βd + α·Σ_r (U_r − c)∘(U_r − c) with c of length n: `syrkDiag` of the rows centred on c, each
    * difference rounded to U's storage type (as centring the rows with `axpby` first would), in one pass

@@ -26,3 +26,17 @@ export function syrkDiagCentredByChunks(backend: Backend, d: Vec, U: Vec, k: num
     backend.syrkDiag(d, chunk.subarray(0, rows * n), rows, n, alpha, r0 === 0 ? beta : 1);
   }
 }
+
+/**
+ * `sums ← β·sums + α·Σ_r (U_r − c)` with each difference rounded to U's storage type (float32 rows:
+ * `Math.fround`), summed in float64 row by row: `CentredSquares.sums` for backends without a fused kernel.
+ */
+export function centredColumnSums(sums: Vec, U: Vec, k: number, n: number, centre: Vec, alpha: number, beta: number): void {
+  const round = U instanceof Float32Array ? Math.fround : (x: number) => x;
+  const acc = new Float64Array(n);
+  for (let r = 0; r < k; r++) {
+    const base = r * n;
+    for (let i = 0; i < n; i++) acc[i] += round(U[base + i]! - centre[i]!);
+  }
+  for (let i = 0; i < n; i++) sums[i] = (beta === 0 ? 0 : beta * sums[i]!) + alpha * acc[i]!;
+}

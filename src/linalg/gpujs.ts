@@ -25,8 +25,8 @@
  */
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import { FisherdError } from '../errors.js';
-import type { Backend, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
-import { syrkDiagCentredByChunks } from './centred-rows.js';
+import type { Backend, CentredSquares, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
+import { centredColumnSums, syrkDiagCentredByChunks } from './centred-rows.js';
 import { mirrorUpperToLower } from './layout.js';
 import {
   axpbyChunk, columnSquaresChunk, diagSolveChunk, KernelCache, matVecChunk, productTile, scaleChunk,
@@ -131,7 +131,11 @@ export class GpuJsBackend implements Backend {
     });
   }
 
-  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums): void {
+  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums, centred?: CentredSquares): void {
+    if (centred !== undefined) {
+      this.syrkDiagCentred(centred.out, U, k, n, centred.centre, centred.alpha, centred.beta);
+      if (centred.sums !== undefined) centredColumnSums(centred.sums, U, k, n, centred.centre, centred.alpha, centred.beta);
+    }
     // The column sums as Uᵀ·1 by the gemv kernels: a second pass over U, but on a GPU the rows are read
     // from device memory and the saving of one fused pass matters less than on the CPU.
     if (columnSums !== undefined) this.gemv(true, k, n, columnSums.alpha, U, new Float32Array(k).fill(1), columnSums.beta, columnSums.out);

@@ -105,16 +105,36 @@ const F64X2_ADD = simd(0xf0);
  *       for r in the block: s[g] += x[g]·x[g], c[g] += x[g], x[g] = rows[r·stride + t + 4g .. +4]
  *       acc[t .. t+16] += promote(s), sums[t .. t+16] += promote(c)   // eight f64x2 adds each
  */
-function kernelBody(mode: 'sumsq' | 'moments' | 'centred'): number[] {
-  const withSums = mode === 'moments';
+/**
+ * Which kernel a body is for. `all(rows, k, width, stride, acc, sums, centre, cacc, csums)` is `moments`
+ * and, from the same loads, cacc[t] += Σ_r (x − c[t])², csums[t] += Σ_r (x − c[t]) with the differences
+ * rounded to float32 (`centred`'s arithmetic; c float32 at byte offset `centre`), all summed alike. Its
+ * column step is eight columns (two f32x4 groups), not sixteen: its four accumulators and the centre per
+ * group would not fit the sixteen SIMD registers of x86-64 at four groups.
+ */
+type KernelMode = 'sumsq' | 'moments' | 'centred' | 'all';
+
+function kernelBody(mode: KernelMode): number[] {
+  const withSums = mode === 'moments' || mode === 'all';
   const centred = mode === 'centred';
-  // Parameters, then i32 and v128 locals.
-  const [ROWS, K, WIDTH, STRIDE, ACC, SUMS] = [0, 1, 2, 3, 4, 5];
-  const [ROW_BYTES, T, P, END, ACC_AT, WIDTH_BYTES, BLOCK_END, BLOCK_SPAN, LEFT, BLOCK_START, SUMS_AT] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
-  const X = 17;
-  const S = [18, 19, 20, 21];
-  const C = [22, 23, 24, 25];
-  const groups = [0, 1, 2, 3];
+  const all = mode === 'all';
+  // Parameters (six, or nine for `all`: then also `centre`, `cacc` and `csums`), then i32 and v128 locals.
+  const [ROWS, K, WIDTH, STRIDE, ACC, SUMS, CENTRE, CACC, CSUMS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const first = all ? 9 : 6;
+  const local = (i: number): number => first + i;
+  const [ROW_BYTES, T, P, END, ACC_AT, WIDTH_BYTES, BLOCK_END, BLOCK_SPAN, LEFT, BLOCK_START, SUMS_AT, CACC_AT, CSUMS_AT] =
+    [local(0), local(1), local(2), local(3), local(4), local(5), local(6), local(7), local(8), local(9), local(10), local(11), local(12)];
+  const i32Locals = all ? 13 : 11;
+  const X = first + i32Locals;
+  const S = [X + 1, X + 2, X + 3, X + 4];
+  const C = [X + 5, X + 6, X + 7, X + 8];
+  // `all` only: the centred squares' and differences' partials, the centre's columns, and x − c.
+  const Q = [X + 9, X + 10, X + 11, X + 12];
+  const R = [X + 13, X + 14, X + 15, X + 16];
+  const E = [X + 17, X + 18, X + 19, X + 20];
+  const Y = X + 21;
+  const v128Locals = all ? 22 : 9;
+  const groups = all ? [0, 1] : [0, 1, 2, 3];
 
   const loadRow = groups.flatMap((g) => [
     ...localGet(P), ...v128Load(16 * g),
@@ -122,8 +142,12 @@ function kernelBody(mode: 'sumsq' | 'moments' | 'centred'): number[] {
     ...localTee(X), ...localGet(X), ...F32X4_MUL,
     ...localGet(S[g]), ...F32X4_ADD, ...localSet(S[g]),
     ...(withSums ? [...localGet(C[g]), ...localGet(X), ...F32X4_ADD, ...localSet(C[g])] : []),
+    // all: y = x − e, q += y², r += y (the operations of `centred`, and of `moments` for r)
+    ...(all ? [...localGet(X), ...localGet(E[g]), ...F32X4_SUB, ...localTee(Y), ...localGet(Y), ...F32X4_MUL,
+      ...localGet(Q[g]), ...F32X4_ADD, ...localSet(Q[g]),
+      ...localGet(R[g]), ...localGet(Y), ...F32X4_ADD, ...localSet(R[g])] : []),
   ]);
-  /** at[2t .. 2t+32) += promote(v[0..3]): the sixteen float32 partials of one column step into float64. */
+  /** at[2t ..) += promote(v[g]): the float32 partials of one column step (4 per group) into float64. */
   const addPartials = (at: number, v: number[]): number[] => groups.flatMap((g) => [
     ...localGet(at), ...localGet(at), ...v128Load(32 * g),
     ...localGet(v[g]), ...F64X2_PROMOTE_LOW_F32X4, ...F64X2_ADD, ...v128Store(32 * g),
@@ -134,6 +158,9 @@ function kernelBody(mode: 'sumsq' | 'moments' | 'centred'): number[] {
     ...localGet(T), ...localGet(WIDTH_BYTES), ...I32_GE_U, ...brIf(1),
     ...groups.flatMap((g) => [...V128_ZERO, ...localSet(S[g])]),
     ...(withSums ? groups.flatMap((g) => [...V128_ZERO, ...localSet(C[g])]) : []),
+    ...(all ? groups.flatMap((g) => [...V128_ZERO, ...localSet(Q[g]), ...V128_ZERO, ...localSet(R[g])]) : []),
+    // all: E[g] holds the centre's columns of the step (float32 at byte offset `centre` + t).
+    ...(all ? groups.flatMap((g) => [...localGet(CENTRE), ...localGet(T), ...I32_ADD, ...v128Load(16 * g), ...localSet(E[g])]) : []),
     // centred: C[g] holds the centre's sixteen columns (float32 at byte offset `sums` + t).
     ...(centred ? groups.flatMap((g) => [...localGet(SUMS), ...localGet(T), ...I32_ADD, ...v128Load(16 * g), ...localSet(C[g])]) : []),
     ...localGet(BLOCK_START), ...localGet(T), ...I32_ADD, ...localTee(P),
@@ -150,7 +177,13 @@ function kernelBody(mode: 'sumsq' | 'moments' | 'centred'): number[] {
       ...localGet(SUMS), ...localGet(T), ...i32Const(1), ...I32_SHL, ...I32_ADD, ...localSet(SUMS_AT),
       ...addPartials(SUMS_AT, C),
     ] : []),
-    ...localGet(T), ...i32Const(4 * COLUMN_GROUP), ...I32_ADD, ...localSet(T),
+    ...(all ? [
+      ...localGet(CACC), ...localGet(T), ...i32Const(1), ...I32_SHL, ...I32_ADD, ...localSet(CACC_AT),
+      ...addPartials(CACC_AT, Q),
+      ...localGet(CSUMS), ...localGet(T), ...i32Const(1), ...I32_SHL, ...I32_ADD, ...localSet(CSUMS_AT),
+      ...addPartials(CSUMS_AT, R),
+    ] : []),
+    ...localGet(T), ...i32Const(16 * groups.length), ...I32_ADD, ...localSet(T),
     ...br(0),
   ];
   const rowBlockStep = [
@@ -165,7 +198,7 @@ function kernelBody(mode: 'sumsq' | 'moments' | 'centred'): number[] {
     ...br(0),
   ];
   const body = [
-    ...vector([[...uleb(11), I32], [...uleb(9), V128]]),
+    ...vector([[...uleb(i32Locals), I32], [...uleb(v128Locals), V128]]),
     ...localGet(STRIDE), ...i32Const(2), ...I32_SHL, ...localSet(ROW_BYTES),
     ...localGet(WIDTH), ...i32Const(2), ...I32_SHL, ...localSet(WIDTH_BYTES),
     ...localGet(ROWS), ...localSet(BLOCK_START),
@@ -176,28 +209,37 @@ function kernelBody(mode: 'sumsq' | 'moments' | 'centred'): number[] {
   return [...uleb(body.length), ...body];
 }
 
-/** The module: functions `sumsq` (0), `moments` (1) and `centred` (2), all of type (i32 ×6) → (), and its memory. */
+/**
+ * The module: functions `sumsq` (0), `moments` (1) and `centred` (2) of type (i32 ×6) → (), `all` (3) of
+ * type (i32 ×9) → (), and its memory.
+ */
 function kernelModule(): Uint8Array {
-  const i32x6 = vector([[I32], [I32], [I32], [I32], [I32], [I32]]);
+  const i32s = (count: number) => vector(Array.from({ length: count }, () => [I32]));
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-    ...section(1, vector([[0x60, ...i32x6, ...vector([])]])), // type 0: (i32 ×6) → ()
-    ...section(3, vector([[0], [0], [0]])), // functions 0, 1 and 2 have type 0
+    ...section(1, vector([[0x60, ...i32s(6), ...vector([])], [0x60, ...i32s(9), ...vector([])]])), // types 0 and 1
+    ...section(3, vector([[0], [0], [0], [1]])), // functions 0–2 have type 0, function 3 type 1
     ...section(5, vector([[0x00, ...uleb(memoryPages())]])), // one memory, fixed minimum size
     ...section(7, vector([
-      [...name('sumsq'), 0x00, 0], [...name('moments'), 0x00, 1], [...name('centred'), 0x00, 2], [...name('memory'), 0x02, 0],
+      [...name('sumsq'), 0x00, 0], [...name('moments'), 0x00, 1], [...name('centred'), 0x00, 2], [...name('all'), 0x00, 3],
+      [...name('memory'), 0x02, 0],
     ])),
-    ...section(10, vector([kernelBody('sumsq'), kernelBody('moments'), kernelBody('centred')])),
+    ...section(10, vector([kernelBody('sumsq'), kernelBody('moments'), kernelBody('centred'), kernelBody('all')])),
   ]);
 }
 
-/** Rows (ROW_GROUP × CHUNK_COLUMNS float32), then two accumulators (CHUNK_COLUMNS float64 each), in 64 KiB pages. */
+/**
+ * Rows (ROW_GROUP × CHUNK_COLUMNS float32), four accumulators (CHUNK_COLUMNS float64 each: squares, sums,
+ * centred squares and centred sums) and a centre (CHUNK_COLUMNS float32), in 64 KiB pages.
+ */
 function memoryPages(): number {
-  return Math.ceil((ROW_GROUP * CHUNK_COLUMNS * 4 + 2 * CHUNK_COLUMNS * 8) / 65536);
+  return Math.ceil((ROW_GROUP * CHUNK_COLUMNS * 4 + 4 * CHUNK_COLUMNS * 8 + CHUNK_COLUMNS * 4) / 65536);
 }
 
-/** Either kernel: `(rows, k, width, stride, acc, sums)`, byte offsets into the module's memory. */
+/** `sumsq`, `moments`, `centred`: `(rows, k, width, stride, acc, sums)`, byte offsets into the module's memory. */
 type Kernel = (rows: number, k: number, width: number, stride: number, acc: number, sums: number) => void;
+/** `all`: the same and `(centre, cacc, csums)`. */
+type FusedKernel = (rows: number, k: number, width: number, stride: number, acc: number, sums: number, centre: number, cacc: number, csums: number) => void;
 
 /**
  * The part of the WebAssembly JS API used here. Node has it as a global, but this project compiles against
@@ -218,20 +260,38 @@ interface KernelMemory {
 /** Where the staging area starts: after the kernel's own rows and accumulators. */
 const STAGING_OFFSET = memoryPages() * 65536;
 
-/** `syrkDiag` (optionally with column sums) for float32 rows through the WebAssembly kernels; one instance per backend (not re-entrant). */
+/**
+ * out[at .. at+width) ← β·out + α·acc. With α = 1, β = 0 that is a copy: 0 + acc is acc bit for bit, as
+ * acc is never −0 (it starts at +0, and +0 + −0 = +0), so the common case of a summary skips the loop.
+ */
+function blend(out: Vec, at: number, acc: Float64Array, width: number, alpha: number, beta: number): void {
+  if (alpha === 1 && beta === 0) {
+    out.set(acc.subarray(0, width), at);
+    return;
+  }
+  for (let t = 0; t < width; t++) out[at + t] = scaled(beta, out[at + t]) + alpha * acc[t];
+}
+
+/** `syrkDiag` (optionally with column sums and centred squares) for float32 rows through the WebAssembly kernels; one instance per backend (not re-entrant). */
 export class SimdSumOfSquares {
   private rows!: Float32Array;
   private acc!: Float64Array;
   private sums!: Float64Array;
-  /** The centre's chunk for `centred` (float32), where `sums` is otherwise. */
+  private cacc!: Float64Array;
+  private csums!: Float64Array;
+  /** The centre's chunk (float32). */
   private centre!: Float32Array;
   private readonly accOffset = ROW_GROUP * CHUNK_COLUMNS * 4;
   private readonly sumsOffset = this.accOffset + CHUNK_COLUMNS * 8;
+  private readonly caccOffset = this.sumsOffset + CHUNK_COLUMNS * 8;
+  private readonly csumsOffset = this.caccOffset + CHUNK_COLUMNS * 8;
+  private readonly centreOffset = this.csumsOffset + CHUNK_COLUMNS * 8;
 
   private constructor(
     private readonly sumsq: Kernel,
     private readonly moments: Kernel,
     private readonly centred: Kernel,
+    private readonly all: FusedKernel,
     private readonly memory: KernelMemory,
   ) {
     this.refreshViews();
@@ -242,7 +302,9 @@ export class SimdSumOfSquares {
     this.rows = new Float32Array(buffer, 0, ROW_GROUP * CHUNK_COLUMNS);
     this.acc = new Float64Array(buffer, this.accOffset, CHUNK_COLUMNS);
     this.sums = new Float64Array(buffer, this.sumsOffset, CHUNK_COLUMNS);
-    this.centre = new Float32Array(buffer, this.sumsOffset, CHUNK_COLUMNS);
+    this.cacc = new Float64Array(buffer, this.caccOffset, CHUNK_COLUMNS);
+    this.csums = new Float64Array(buffer, this.csumsOffset, CHUNK_COLUMNS);
+    this.centre = new Float32Array(buffer, this.centreOffset, CHUNK_COLUMNS);
   }
 
   /**
@@ -265,18 +327,31 @@ export class SimdSumOfSquares {
     const bytes = kernelModule();
     if (!WebAssembly.validate(bytes)) return undefined;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-    const { sumsq, moments, centred, memory } = instance.exports as { sumsq: Kernel; moments: Kernel; centred: Kernel; memory: KernelMemory };
-    return new SimdSumOfSquares(sumsq, moments, centred, memory);
+    const { sumsq, moments, centred, all, memory } = instance.exports as {
+      sumsq: Kernel; moments: Kernel; centred: Kernel; all: FusedKernel; memory: KernelMemory;
+    };
+    return new SimdSumOfSquares(sumsq, moments, centred, all, memory);
   }
 
   /**
    * d ← βd + α Σ_r U_r∘U_r (U k×n, row-major); β = 0 overwrites d. With `columnSums`, also
-   * out ← β'·out + α'·Σ_r U_r from the same copy of each chunk (the `moments` kernel). With `centre` (and
-   * no column sums), d ← βd + α Σ_r (U_r − c)∘(U_r − c), the differences rounded to float32 (`centred`).
+   * out ← β'·out + α'·Σ_r U_r from the same read of each chunk (the `moments` kernel). With `centred`,
+   * also out'' ← β''·out'' + α''·Σ_r (U_r − c)∘(U_r − c), the differences rounded to float32 (the `centred`
+   * kernel's arithmetic), and with its `sums` sums ← β''·sums + α''·Σ_r (U_r − c); with column sums too,
+   * all four from one read (the `all` kernel). Without column sums, `centred` replaces d (its `sums`
+   * unsupported): that is `syrkDiagCentred`.
    */
-  syrkDiag(d: Vec, U: Float32Array, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums, centre?: Float32Array): void {
-    const { rows, acc, sums } = this;
-    const kernel = centre !== undefined ? this.centred : columnSums === undefined ? this.sumsq : this.moments;
+  syrkDiag(d: Vec, U: Float32Array, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums,
+    centred?: { centre: Float32Array; out: Vec; alpha: number; beta: number; sums?: Vec }): void {
+    const { rows, acc, sums, cacc, csums } = this;
+    // The squares of the centred rows go to `acc` when they are the only output (`centredOnly`).
+    const centredOnly = centred !== undefined && columnSums === undefined;
+    const fused = centred !== undefined && columnSums !== undefined;
+    const run = (at: number, count: number, width: number, stride: number) => {
+      if (fused) this.all(at, count, width, stride, this.accOffset, this.sumsOffset, this.centreOffset, this.caccOffset, this.csumsOffset);
+      else if (centredOnly) this.centred(at, count, width, stride, this.accOffset, this.centreOffset);
+      else (columnSums === undefined ? this.sumsq : this.moments)(at, count, width, stride, this.accOffset, this.sumsOffset);
+    };
     // Rows in the staging area are read where they are (stride n), in the same eight-row blocks as copies.
     const inPlace = U.buffer === this.memory.buffer && U.byteOffset >= STAGING_OFFSET;
     for (let i0 = 0; i0 < n; i0 += CHUNK_COLUMNS) {
@@ -286,9 +361,13 @@ export class SimdSumOfSquares {
       const width = len - (len % COLUMN_GROUP);
       acc.fill(0, 0, width);
       if (columnSums !== undefined) sums.fill(0, 0, width);
-      if (centre !== undefined) this.centre.set(centre.subarray(i0, i0 + width));
+      if (fused) {
+        cacc.fill(0, 0, width);
+        csums.fill(0, 0, width);
+      }
+      if (centred !== undefined) this.centre.set(centred.centre.subarray(i0, i0 + width));
       if (width > 0 && inPlace) {
-        kernel(U.byteOffset + 4 * i0, k, width, n, this.accOffset, this.sumsOffset);
+        run(U.byteOffset + 4 * i0, k, width, n);
       } else if (width > 0) {
         for (let r0 = 0; r0 < k; r0 += ROW_GROUP) {
           const count = Math.min(ROW_GROUP, k - r0);
@@ -296,27 +375,37 @@ export class SimdSumOfSquares {
             const from = (r0 + r) * n + i0;
             rows.set(U.subarray(from, from + width), r * width);
           }
-          kernel(0, count, width, width, this.accOffset, this.sumsOffset);
+          run(0, count, width, width);
         }
       }
-      for (let t = 0; t < width; t++) d[i0 + t] = scaled(beta, d[i0 + t]) + alpha * acc[t];
+      if (centredOnly) {
+        blend(centred.out, i0, acc, width, centred.alpha, centred.beta);
+      } else {
+        blend(d, i0, acc, width, alpha, beta);
+        if (columnSums !== undefined) blend(columnSums.out, i0, sums, width, columnSums.alpha, columnSums.beta);
+        if (fused) blend(centred.out, i0, cacc, width, centred.alpha, centred.beta);
+        if (fused && centred.sums !== undefined) blend(centred.sums, i0, csums, width, centred.alpha, centred.beta);
+      }
+      // The tail, in float64: squares (of the rows, or of the centred rows alone), sums, centred squares.
       for (let t = width; t < len; t++) {
-        const c = centre === undefined ? 0 : centre[i0 + t]!;
-        let s = 0;
+        const c = centred === undefined ? 0 : centred.centre[i0 + t]!;
+        let [square, sum, centredSquare, centredSum] = [0, 0, 0, 0];
         for (let r = 0; r < k; r++) {
-          const u = centre === undefined ? U[r * n + i0 + t]! : Math.fround(U[r * n + i0 + t]! - c);
-          s += u * u;
+          const u = U[r * n + i0 + t]!;
+          const v = Math.fround(u - c);
+          square += centredOnly ? v * v : u * u;
+          sum += u;
+          centredSquare += v * v;
+          centredSum += v;
         }
-        d[i0 + t] = scaled(beta, d[i0 + t]) + alpha * s;
-      }
-      if (columnSums !== undefined) {
-        const { out, alpha: a, beta: b } = columnSums;
-        for (let t = 0; t < width; t++) out[i0 + t] = scaled(b, out[i0 + t]) + a * sums[t];
-        for (let t = width; t < len; t++) {
-          let s = 0;
-          for (let r = 0; r < k; r++) s += U[r * n + i0 + t];
-          out[i0 + t] = scaled(b, out[i0 + t]) + a * s;
+        if (centredOnly) {
+          centred.out[i0 + t] = scaled(centred.beta, centred.out[i0 + t]) + centred.alpha * square;
+          continue;
         }
+        d[i0 + t] = scaled(beta, d[i0 + t]) + alpha * square;
+        if (columnSums !== undefined) columnSums.out[i0 + t] = scaled(columnSums.beta, columnSums.out[i0 + t]) + columnSums.alpha * sum;
+        if (fused) centred.out[i0 + t] = scaled(centred.beta, centred.out[i0 + t]) + centred.alpha * centredSquare;
+        if (fused && centred.sums !== undefined) centred.sums[i0 + t] = scaled(centred.beta, centred.sums[i0 + t]) + centred.alpha * centredSum;
       }
     }
   }

@@ -10,8 +10,8 @@
  *
  * Hot paths allocate nothing beyond those scratch buffers, which grow to the largest size seen.
  */
-import { syrkDiagCentredByChunks } from './centred-rows.js';
-import type { Backend, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
+import { centredColumnSums, syrkDiagCentredByChunks } from './centred-rows.js';
+import type { Backend, CentredSquares, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
 import { notPositiveDefinite } from './cholesky.js';
 import { FisherdError } from '../errors.js';
 import { requireLength } from './layout.js';
@@ -115,10 +115,22 @@ export class OpenBlasBackend implements Backend {
     else this.blas.daxpby(n, alpha, this.scratch.asF64(x, n, 'x'), 1, beta, y, 1);
   }
 
-  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums): void {
+  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums, centred?: CentredSquares): void {
     requireLength(d, n, 'syrkDiag', 'd');
     requireLength(U, k * n, 'syrkDiag', 'U');
     if (columnSums !== undefined) requireLength(columnSums.out, n, 'syrkDiag', 'columnSums.out');
+    if (centred !== undefined) {
+      requireLength(centred.out, n, 'syrkDiag', 'centred.out');
+      requireLength(centred.centre, n, 'syrkDiag', 'centred.centre');
+      if (centred.sums !== undefined) requireLength(centred.sums, n, 'syrkDiag', 'centred.sums');
+      // Float32 rows through SIMD: the `all` kernel reads them once for the three outputs.
+      if (U instanceof Float32Array && this.simd !== undefined && columnSums !== undefined) {
+        this.simd.syrkDiag(d, U, k, n, alpha, beta, columnSums, { ...centred, centre: this.scratch.asF32(centred.centre, n, 'centre') });
+        return;
+      }
+      this.syrkDiagCentred(centred.out, U, k, n, centred.centre, centred.alpha, centred.beta);
+      if (centred.sums !== undefined) centredColumnSums(centred.sums, U, k, n, centred.centre, centred.alpha, centred.beta);
+    }
     // No BLAS routine computes Σ_r U_ri²: float32 rows go through the WebAssembly SIMD kernel
     // (openblas-simd.ts); float64 rows, or an engine without SIMD, through a JS pass over chunks of
     // columns that keeps its float64 accumulators in cache while streaming the k rows.
@@ -187,7 +199,7 @@ export class OpenBlasBackend implements Backend {
     // Float32 rows: the SIMD kernel subtracts the centre on its way through them (one read of U);
     // otherwise the rows are centred into scratch chunks and summed by syrkDiag.
     if (U instanceof Float32Array && this.simd !== undefined) {
-      this.simd.syrkDiag(d, U, k, n, alpha, beta, undefined, this.scratch.asF32(centre, n, 'centre'));
+      this.simd.syrkDiag(d, U, k, n, alpha, beta, undefined, { centre: this.scratch.asF32(centre, n, 'centre'), out: d, alpha, beta });
       return;
     }
     syrkDiagCentredByChunks(this, d, U, k, n, centre, alpha, beta);

@@ -3,7 +3,8 @@
  * other backends are tested against and the fallback that runs everywhere. Storage is `Float64Array`;
  * inputs may also be `Float32Array` (they are read, never written, in their own precision).
  */
-import type { Backend, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
+import { centredColumnSums } from './centred-rows.js';
+import type { Backend, CentredSquares, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
 import { choleskyFactor } from './cholesky.js';
 import { symmetricEigen } from './eigh.js';
 import { StagingArea } from './staging.js';
@@ -41,7 +42,11 @@ export class ReferenceBackend implements Backend {
     for (let i = 0; i < y.length; i++) y[i] = alpha * x[i] + scaled(beta, y[i]);
   }
 
-  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums): void {
+  syrkDiag(d: Vec, U: Vec, k: number, n: number, alpha: number, beta: number, columnSums?: ColumnSums, centred?: CentredSquares): void {
+    if (centred !== undefined) {
+      this.syrkDiagCentred(centred.out, U, k, n, centred.centre, centred.alpha, centred.beta);
+      if (centred.sums !== undefined) centredColumnSums(centred.sums, U, k, n, centred.centre, centred.alpha, centred.beta);
+    }
     // d_i ← β d_i + α Σ_r U_ri² (and out_i ← β' out_i + α' Σ_r U_ri), summed in float64 row by row
     // (rows of U are contiguous).
     const sumOfSquares = new Float64Array(n);

@@ -13,7 +13,6 @@
 import { FisherdError } from '../errors.js';
 import { log as defaultLog, type Logger } from '../log.js';
 import type { Backend, BackendName } from './backend.js';
-import { createGpuJsBackend } from './gpujs.js';
 import { createOpenBlasBackend } from './openblas.js';
 import { createReferenceBackend } from './reference.js';
 import { selfCheck } from './self-check.js';
@@ -26,7 +25,9 @@ export const AUTO_PRIORITY: readonly BackendName[] = ['openblas', 'gpujs', 'refe
 const FACTORIES: Record<BackendName, () => Promise<Backend>> = {
   reference: async () => createReferenceBackend(),
   openblas: async () => createOpenBlasBackend(),
-  gpujs: async () => createGpuJsBackend(),
+  // Imported on first use: gpu.js takes ~100 ms to load, paid by every process and replay worker thread
+  // that never runs it otherwise.
+  gpujs: async () => (await import('./gpujs.js')).createGpuJsBackend(),
 };
 
 const BACKEND_NAMES: readonly string[] = ['reference', 'openblas', 'gpujs'];

@@ -67,6 +67,12 @@ export interface ReplayOptions {
    * float64 each) wait for the fold. The replayed updates are the same bit for bit.
    */
   threads?: number;
+  /**
+   * Whether the first long records wait for the worker threads to start (~0.1–0.3 s: modules, backend,
+   * buffers, kernel compilation) instead of being summarized in this thread meanwhile. Default false (the
+   * faster: this thread works while they start); tests set it to send every such record to the threads.
+   */
+  waitForThreads?: boolean;
   /** Called after every replayed step. */
   onProgress?: (progress: ReplayProgress) => void;
   logger?: Logger;
@@ -139,8 +145,10 @@ export interface ReplayResult {
   missingSteps: number;
   damage: TraceDamage[];
   bytesRead: number;
-  /** Worker threads that read and summarized steps (0: everything ran in the calling thread). */
+  /** Worker threads started to read and summarize steps (0: everything ran in the calling thread). */
   threads: number;
+  /** Contribution records the worker threads read and summarized (the others: this thread, e.g. while the threads started). */
+  threadedRecords: number;
 }
 
 interface Lane {
@@ -206,6 +214,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   let summarizer: Session | undefined;
   let ownSummary: DiagonalBatchSummary | undefined;
   let dispatched = 0; // session steps handed on (replayed or queued)
+  let threadedRecords = 0; // contribution records handed to the threads
 
   const compare = (step: number, recordedDelta: Uint8Array) => {
     if (reproduction === undefined) return;
@@ -237,15 +246,15 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   };
 
   // How to start the pool, once a record long enough for it comes (short-record traces never start it).
-  let startPool: (() => SummaryPool | undefined) | undefined;
+  let startPool: ((frameBytes: number) => SummaryPool | undefined) | undefined;
   const openPool = (config: SessionConfig, backendName: BackendName, rowsOffsetInFrame: number | undefined) => {
     const threads = options.threads ?? defaultThreads();
     if (!lanes.every((l) => l.session.summarizes)) return;
     summarizer = new Session(config, backend!, logger);
     if (threads <= 0 || workers !== 1) return;
-    startPool = () => {
+    startPool = (frameBytes: number) => {
       startPool = undefined;
-      pool = SummaryPool.open(config, backendName, threads, logger, rowsOffsetInFrame);
+      pool = SummaryPool.open(config, backendName, threads, logger, rowsOffsetInFrame, frameBytes);
       if (pool) {
         maxQueued = 4 * pool.threads;
         logger.debug({ threads: pool.threads }, 'replay: step summaries in worker threads');
@@ -253,10 +262,12 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
       return pool;
     };
   };
+  // A long record goes to the threads once they are ready; until then (they take ~0.1–0.3 s to start)
+  // this thread summarizes it itself, unless told to wait (`waitForThreads`, in setUp).
   const threadsFor = (frameLength: number): boolean =>
-    frameLength >= minThreadedRecordBytes && (pool ?? startPool?.()) !== undefined;
+    frameLength >= minThreadedRecordBytes && (pool ?? startPool?.(frameLength)) !== undefined && pool!.ready;
 
-  const setUp = async (h: TraceHeader, first: StepContribution, rowsOffsetInFrame: number | undefined) => {
+  const setUp = async (h: TraceHeader, first: StepContribution, rowsOffsetInFrame: number | undefined, frameBytes: number) => {
     recordedConfig = sessionConfigFromWire(fisherd.v1.SessionConfig.decode(h.sessionConfig));
     const preference = options.backend ?? (isBackendName(h.backend) ? h.backend : 'auto');
     backend = await selectBackend(preference, logger);
@@ -267,6 +278,9 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
       ({ optimizer: name, session: new Session(configs[i]!, backend!, logger), digest: createHash('sha256'), steps: 0, failure: undefined }));
     // Every lane tracks the same estimates with the same structure (replayConfig): one summary serves all.
     openPool(configs[0]!, backend.name, rowsOffsetInFrame);
+    // The first record tells whether the threads will have work: start them now, while this thread works.
+    if (frameBytes >= minThreadedRecordBytes) startPool?.(frameBytes);
+    if (options.waitForThreads) await pool?.whenReady();
     const recordedName = recordedConfig.optimizer.name;
     comparedLane = options.structure === undefined && options.damping === undefined
       ? lanes.find((l) => l.optimizer === recordedName) : undefined;
@@ -417,7 +431,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
           if (typeof first === 'string') {
             throw new FisherdError('TRACE_CORRUPT', `${first} (record at byte ${entry.offset} of ${entry.path}): the replay cannot be configured`, { field: 'trace' });
           }
-          await setUp(header!, contributionFromWire(first), rowsOffsetInFrame(entry, first));
+          await setUp(header!, contributionFromWire(first), rowsOffsetInFrame(entry, first), entry.frameLength);
         }
         if (lanes.every((l) => l.failure)) {
           stopped = true;
@@ -458,6 +472,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
         continue;
       }
       if (entry.kind === 'deferred-contribution') {
+        threadedRecords++;
         queue.push({ kind: 'deferred', ...at, frame: entry, outcome: pool!.summarize(entry) });
       } else if (entry.kind === 'header') {
         queue.push({ kind: 'header', ...at, header: entry.header });
@@ -499,6 +514,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     damage: reader.damage,
     bytesRead: consumed,
     threads: pool?.threads ?? 0,
+    threadedRecords,
   };
 }
 

@@ -28,6 +28,15 @@ export interface SummaryWorkerData {
   backend: BackendName;
   /** Where the per-example rows start in a frame, as far as the first one tells (to read them aligned). */
   rowsOffsetInFrame: number | undefined;
+  /** The size of the frames to expect: the worker grows its buffers to it and warms its kernels up before it is ready. */
+  frameBytes: number;
+  /** An Int32Array's buffer whose entry 0 each worker increments once it is ready (read without the event loop). */
+  ready: SharedArrayBuffer;
+}
+
+/** What a worker sends once it is ready for jobs (before any `SummaryReply`). */
+export interface WorkerReady {
+  kind: 'ready';
 }
 
 /** The compiled worker script; absent when fisherd runs from its TypeScript sources (tests), see `SummaryPool.open`. */
@@ -51,15 +60,18 @@ export class SummaryPool {
   private nextId = 0;
   private failure: Error | undefined;
   private closing = false;
+  /** Entry 0: the workers ready so far (each increments it once). */
+  private readonly readyCount = new Int32Array(new SharedArrayBuffer(4));
+  private readonly readyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
 
   private constructor(config: SessionConfig, backend: BackendName, threads: number, private readonly log: Logger,
-    rowsOffsetInFrame: number | undefined) {
+    rowsOffsetInFrame: number | undefined, frameBytes: number) {
     this.fields = summaryFields(config);
     this.dim = config.dim;
-    const workerData: SummaryWorkerData = { config, backend, rowsOffsetInFrame };
+    const workerData: SummaryWorkerData = { config, backend, rowsOffsetInFrame, frameBytes, ready: this.readyCount.buffer as SharedArrayBuffer };
     this.workers = Array.from({ length: threads }, () => {
       const worker = new Worker(WORKER_SCRIPT, { workerData });
-      worker.on('message', (reply: SummaryReply) => this.onReply(reply));
+      worker.on('message', (reply: SummaryReply | WorkerReady) => this.onReply(reply));
       worker.on('error', (e) => this.fail(e));
       worker.on('exit', (code) => {
         if (!this.closing) this.fail(new Error(`a replay worker exited${code === 0 ? '' : ` with code ${code}`}`));
@@ -69,19 +81,36 @@ export class SummaryPool {
   }
 
   /**
-   * `threads` workers summarizing steps of sessions configured as `config`, or undefined (with the reason
-   * logged) when there is no compiled worker script next to this module.
+   * `threads` workers summarizing steps of sessions configured as `config`, from frames of about
+   * `frameBytes` bytes, or undefined (with the reason logged) when there is no compiled worker script next
+   * to this module. The workers start at once; jobs sent before they are `ready` wait in their queues.
    */
-  static open(config: SessionConfig, backend: BackendName, threads: number, log: Logger, rowsOffsetInFrame?: number): SummaryPool | undefined {
+  static open(config: SessionConfig, backend: BackendName, threads: number, log: Logger, rowsOffsetInFrame: number | undefined,
+    frameBytes: number): SummaryPool | undefined {
     if (!existsSync(WORKER_SCRIPT)) {
       log.debug({ script: WORKER_SCRIPT }, 'replay: no compiled worker script (running from sources?): summaries are computed in this thread');
       return undefined;
     }
-    return new SummaryPool(config, backend, threads, log, rowsOffsetInFrame);
+    return new SummaryPool(config, backend, threads, log, rowsOffsetInFrame, frameBytes);
   }
 
   get threads(): number {
     return this.workers.length;
+  }
+
+  /**
+   * Whether every worker has started (modules, backend, buffers grown, kernels compiled: ~0.1–0.3 s),
+   * readable without the event loop, so that a caller can do the work itself until then.
+   */
+  get ready(): boolean {
+    return Atomics.load(this.readyCount, 0) >= this.workers.length;
+  }
+
+  /** Resolves once `ready`; rejects if a worker fails first. */
+  whenReady(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
   /** Reads, checks and summarizes the contribution in `frame` (round-robin over the threads; await in order). */
@@ -126,7 +155,11 @@ export class SummaryPool {
     this.fail(new Error('the replay worker pool is closed'));
   }
 
-  private onReply(reply: SummaryReply): void {
+  private onReply(reply: SummaryReply | WorkerReady): void {
+    if (reply.kind === 'ready') {
+      if (this.ready) for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
+      return;
+    }
     const waiter = this.pending.get(reply.id);
     this.pending.delete(reply.id);
     waiter?.resolve(reply);
@@ -137,5 +170,6 @@ export class SummaryPool {
     this.failure ??= e;
     for (const waiter of this.pending.values()) waiter.reject(e);
     this.pending.clear();
+    for (const waiter of this.readyWaiters.splice(0)) waiter.reject(e);
   }
 }

@@ -172,6 +172,44 @@ describe.each(backends.map((b) => [label(b), b] as const))('backend %s', (_name,
       expect(Array.from(direct)).toEqual(Array.from(viaRows));
     });
 
+    it.each([[19, 45], [8, 16], [130, 100], [0, 5]])('syrkDiag with column sums and centred squares, k = %i, n = %i: each output as its own call gives it, bit for bit', (k, n) => {
+      const random = rng(k * 1000 + n);
+      const U = storage(backend, randomValues(k * n, random));
+      const c = storage(backend, randomValues(n, random).map((v) => v * 3));
+      const start = randomValues(n, random);
+      const [d, sums, centred] = [Float64Array.from(start), Float64Array.from(start).reverse(), Float64Array.from(start).map((v) => v * 2)];
+      const [dAlone, sumsAlone, centredAlone] = [d.slice(), sums.slice(), centred.slice()];
+      backend.syrkDiag(d, U, k, n, 0.7, 0.3, { out: sums, alpha: 1.25, beta: -0.5 }, { centre: c, out: centred, alpha: 2, beta: 0.5 });
+      backend.syrkDiag(dAlone, U, k, n, 0.7, 0.3, { out: sumsAlone, alpha: 1.25, beta: -0.5 });
+      backend.syrkDiagCentred(centredAlone, U, k, n, c, 2, 0.5);
+      expect(Array.from(d)).toEqual(Array.from(dAlone));
+      expect(Array.from(sums)).toEqual(Array.from(sumsAlone));
+      expect(Array.from(centred)).toEqual(Array.from(centredAlone));
+      // The sums of the differences (each rounded to U's type), against float64 with the storage tolerance.
+      const differences = Float64Array.from(start).map((v) => -v);
+      backend.syrkDiag(new Float64Array(n), U, k, n, 1, 0, { out: new Float64Array(n), alpha: 1, beta: 0 },
+        { centre: c, out: new Float64Array(n), sums: differences, alpha: 2, beta: 0.5 });
+      const round = U instanceof Float32Array ? Math.fround : (x: number) => x;
+      const want = start.map((v, i) => {
+        let sum = 0;
+        for (let r = 0; r < k; r++) sum += round(U[r * n + i]! - c[i]!);
+        return -0.5 * v + 2 * sum;
+      });
+      const scale = start.map((v, i) => {
+        let sum = 0;
+        for (let r = 0; r < k; r++) sum += Math.abs(U[r * n + i]! - c[i]!);
+        return 0.5 * Math.abs(v) + 2 * sum;
+      });
+      expectClose(differences, want, scale, tol);
+      // α = 1, β = 0 (a summary's case) overwrites, NaN included, with the same bits.
+      const poisoned = [new Float64Array(n).fill(NaN), new Float64Array(n).fill(NaN), new Float64Array(n).fill(NaN)];
+      backend.syrkDiag(poisoned[0]!, U, k, n, 1, 0, { out: poisoned[1]!, alpha: 1, beta: 0 }, { centre: c, out: poisoned[2]!, alpha: 1, beta: 0 });
+      const fresh = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+      backend.syrkDiag(fresh[0]!, U, k, n, 1, 0, { out: fresh[1]!, alpha: 1, beta: 0 });
+      backend.syrkDiagCentred(fresh[2]!, U, k, n, c, 1, 0);
+      expect(poisoned.map((a) => Array.from(a))).toEqual(fresh.map((a) => Array.from(a)));
+    });
+
     it('rows placed in the staging buffer (summed in place on openblas) give the results of rows elsewhere, bit for bit', () => {
       const [k, n] = [21, 8192 + 37]; // more than one chunk of columns, and a tail
       const values = randomValues(k * n, rng(5));
@@ -184,7 +222,9 @@ describe.each(backends.map((b) => [label(b), b] as const))('backend %s', (_name,
         backend.syrkDiag(d, rows, k, n, 0.5, 0);
         backend.syrkDiag(e, rows, k, n, 1, 0, { out: sums, alpha: 0.25, beta: 0 });
         backend.syrkDiagCentred(f, rows, k, n, centre, 2, 0);
-        return [d, e, sums, f].map((a) => Array.from(a));
+        const [g, gSums, gCentred] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+        backend.syrkDiag(g, rows, k, n, 1, 0, { out: gSums, alpha: 1, beta: 0 }, { centre, out: gCentred, alpha: 1, beta: 0 });
+        return [d, e, sums, f, g, gSums, gCentred].map((a) => Array.from(a));
       };
       const expected = results(elsewhere);
       for (const bytes of [k * n * width + 64, 3 * k * n * width]) { // the second call grows the buffer

@@ -3,7 +3,9 @@
  * main thread folds) gives exactly what the in-thread replay gives: the same rows, update digests,
  * reproduction verdicts, skipped and missing steps, damage and failures. The worker script exists only
  * compiled, so these tests run the build in test-artifacts (the e2e harness builds it once per change).
- * `minThreadedRecordBytes: 64` sends every contribution frame of these small traces to the threads.
+ * `minThreadedRecordBytes: 64` sends every contribution frame of these small traces to the threads, and
+ * `waitForThreads` makes the replay wait for them to start (by default it summarizes the first records
+ * itself meanwhile, which a separate test covers).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -81,7 +83,7 @@ async function record(dir: string, plan: number[], options: { poison?: number; m
 
 async function both(trace: string, options: Omit<ReplayOptions, 'threads'>): Promise<{ here: Outcome; threaded: Outcome }> {
   const here = await outcome(replayHere, trace, { ...options, threads: 0 });
-  const threaded = await outcome(replayThreaded, trace, { ...options, threads: 2, minThreadedRecordBytes: 64 });
+  const threaded = await outcome(replayThreaded, trace, { ...options, threads: 2, minThreadedRecordBytes: 64, waitForThreads: true });
   return { here, threaded };
 }
 
@@ -102,8 +104,8 @@ function same(a: Outcome, b: Outcome): void {
   expect(b.error).toEqual(a.error);
   expect(b.rows).toEqual(a.rows);
   if (a.result === undefined) return;
-  const { threads: _a, ...restA } = a.result;
-  const { threads: _b, ...restB } = b.result!;
+  const { threads: _a, threadedRecords: _c, ...restA } = a.result;
+  const { threads: _b, threadedRecords: _d, ...restB } = b.result!;
   expect(restB).toEqual(restA);
 }
 
@@ -113,12 +115,32 @@ describe('replay with worker threads', () => {
     await record(trace, [1, 2, 3, 4, 5, 6, 7, 8]);
     const { here, threaded } = await both(trace, { optimizers: ['sgd', 'ngd', 'efgd', 'snr', 'va'], backend: 'openblas' });
     expect(threaded.result!.threads).toBe(2);
+    expect(threaded.result!.threadedRecords).toBe(7); // all but the first, which configures the replay
     expect(here.result!.threads).toBe(0);
+    expect(here.result!.threadedRecords).toBe(0);
     expect(here.result!.reproduction).toMatchObject({ recorded: 8, compared: 8, identical: 8, reproduced: true });
     expect(threaded.result!.reproduction).toMatchObject({ recorded: 8, compared: 8, identical: 8, reproduced: true });
     same(here, threaded);
-    same(threaded, await outcome(replayThreaded, trace, { optimizers: ['sgd', 'ngd', 'efgd', 'snr', 'va'], backend: 'openblas', threads: 1, minThreadedRecordBytes: 64 }));
+    same(threaded, await outcome(replayThreaded, trace, { optimizers: ['sgd', 'ngd', 'efgd', 'snr', 'va'], backend: 'openblas', threads: 1, minThreadedRecordBytes: 64, waitForThreads: true }));
   }));
+
+  it('without waiting for the threads to start: the first records summarized here, the rest in the threads, the same results', () => withTempDir(async (dir) => {
+    const trace = join(dir, 'trace');
+    await record(trace, Array.from({ length: 20 }, (_, i) => i + 1));
+    const optimizers: ReplayOptions['optimizers'] = ['ngd', 'snr'];
+    const here = await outcome(replayHere, trace, { optimizers, backend: 'openblas', threads: 0 });
+    // Steps 1–3 are replayed before the thread can have started; after step 3 the replay pauses (its
+    // progress callback is awaited) long enough for the thread to start and take the rest.
+    const rows: ReplayStepRow[] = [];
+    const result = await replayThreaded([trace], { optimizers, backend: 'openblas', threads: 1, minThreadedRecordBytes: 64 }, async (r) => {
+      rows.push(...r);
+      if (r[0]!.step === 3) await new Promise((resolve) => setTimeout(resolve, 3000));
+    });
+    same(here, { rows, result });
+    expect(result.reproduction).toMatchObject({ recorded: 20, identical: 20, reproduced: true });
+    expect(result.threadedRecords).toBeGreaterThan(0);
+    expect(result.threadedRecords).toBeLessThan(19);
+  }), 60_000);
 
   it('skips steps logged twice and goes on after missing ones, as in one thread', () => withTempDir(async (dir) => {
     const trace = join(dir, 'trace');
@@ -203,8 +225,9 @@ describe('replay with worker threads', () => {
   it('falls back to one thread for a data-parallel trace (W = 2) and for structures that are not diagonal', () => withTempDir(async (dir) => {
     const trace = join(dir, 'trace');
     await record(trace, [1, 2, 3]);
-    const lowrank = await replayThreaded([trace], { optimizers: ['ngd'], backend: 'openblas', structure: { kind: 'lowrank', rank: 2 }, threads: 2, minThreadedRecordBytes: 64 });
+    const lowrank = await replayThreaded([trace], { optimizers: ['ngd'], backend: 'openblas', structure: { kind: 'lowrank', rank: 2 }, threads: 2, minThreadedRecordBytes: 64, waitForThreads: true });
     expect(lowrank.threads).toBe(0);
+    expect(lowrank.threadedRecords).toBe(0);
     expect(lowrank.steps).toBe(3);
   }));
 });
