@@ -7,8 +7,9 @@
  * layer (read, CRC32C, envelope and protobuf decode) without compute, and (3) replayed with `replayTrace`
  * for the diagonal structure (with the default worker threads, and with none) and the low-rank structure.
  * Rows give steps/s, MB/s and the ratio of MB/s to the bare read's under the same cache condition (target
- * ≥ 0.5 for diagonal). The trace is long enough (200 steps, 2.6 GB by default) that starting the threads
- * and compiling the kernels weigh little, as in a replay of a real training run.
+ * ≥ 0.5 for diagonal). The bare read and the two diagonal replays run in three interleaved rounds (medians),
+ * so that a drift in this shared host's speed weighs on both sides of the ratio; the worker threads start
+ * while the main thread replays the first steps (the row says how many steps the threads summarized).
  *
  * Each case runs twice. `warm`: from the page cache (the files were just written and read), so the bare
  * read is memcpy speed and any compute at all puts a replay far below it. `cold`: the page cache is
@@ -41,7 +42,7 @@ import type { SessionConfig } from '../src/session/config.js';
 import type { StepContribution } from '../src/session/contribution.js';
 import { Session } from '../src/session/session.js';
 import { openTrace } from '../src/trace/reader.js';
-import { replayTrace } from '../src/trace/replay.js';
+import { replayTrace, type ReplayOptions, type ReplayResult } from '../src/trace/replay.js';
 import { listSegments } from '../src/trace/segment-files.js';
 import { TraceWriter, type DurabilityPolicy } from '../src/trace/writer.js';
 
@@ -157,68 +158,69 @@ function crcThroughput(): { name: string; megabytes: number; seconds: number }[]
 async function replayCases(condition: string, prepare: () => Promise<unknown>, paths: string[], traceDir: string, steps: number,
   options: { optimizer: NonNullable<ReplayBenchOptions['optimizer']>; rank: number; backend: BackendName }): Promise<ReplayBenchRow[]> {
   const rows: ReplayBenchRow[] = [];
-  const bare: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < 3; i++) {
+  const replay = (structure: ReplayOptions['structure'], threads: number | undefined) =>
+    replayTrace([traceDir], { optimizers: [options.optimizer], structure, backend: options.backend, ...(threads === undefined ? {} : { threads }) });
+  const time = async <T>(run: () => Promise<T>): Promise<{ seconds: number; value: T }> => {
     await prepare();
     const started = performance.now();
-    bytes = await bareRead(paths);
-    bare.push((performance.now() - started) / 1000);
+    const value = await run();
+    return { seconds: (performance.now() - started) / 1000, value };
+  };
+  // The bare read and the diagonal replays in interleaved rounds (bare, threads, no threads; three times),
+  // so that a drift of this shared host's speed during the run weighs on the baseline and the replays
+  // alike; medians of the three.
+  const diagonal = [{ threads: undefined }, { threads: 0 }] as const;
+  const bare: number[] = [];
+  const replays = diagonal.map(() => [] as { seconds: number; value: ReplayResult }[]);
+  let bytes = 0;
+  for (let round = 0; round < 3; round++) {
+    const read = await time(() => bareRead(paths));
+    bytes = read.value;
+    bare.push(read.seconds);
+    for (const [i, { threads }] of diagonal.entries()) replays[i]!.push(await time(() => replay({ kind: 'diagonal' }, threads)));
   }
   const bareSeconds = median(bare);
   const bareMbps = bytes / 1e6 / bareSeconds;
   rows.push({ case: `bare read (${condition})`, steps, megabytes: bytes / 1e6, seconds: bareSeconds, stepsPerSecond: steps / bareSeconds, mbPerSecond: bareMbps });
   // For context, not the baseline: the same read in 16 MiB reads (a record's size), whose buffer does not stay in cache.
   {
-    await prepare();
-    const started = performance.now();
-    await bareRead(paths, 16 << 20);
-    const seconds = (performance.now() - started) / 1000;
+    const { seconds } = await time(() => bareRead(paths, 16 << 20));
     rows.push({ case: `bare read in 16 MiB reads, for context (${condition})`, steps, megabytes: bytes / 1e6, seconds,
       stepsPerSecond: steps / seconds, mbPerSecond: bytes / 1e6 / seconds, ratioToBareRead: bytes / 1e6 / seconds / bareMbps });
   }
   // The trace layer alone (read, CRC, envelope and protobuf decode): what replay costs before any compute.
   {
-    await prepare();
-    const started = performance.now();
-    const reader = await openTrace([traceDir]);
-    let decoded = 0;
-    for await (const entry of reader) {
-      if (entry.kind === 'contribution') {
-        fisherd.v1.StepContribution.decode(entry.body);
-        decoded++;
+    const { seconds, value: decoded } = await time(async () => {
+      const reader = await openTrace([traceDir]);
+      let count = 0;
+      for await (const entry of reader) {
+        if (entry.kind === 'contribution') {
+          fisherd.v1.StepContribution.decode(entry.body);
+          count++;
+        }
       }
-    }
-    const seconds = (performance.now() - started) / 1000;
+      return count;
+    });
     const mbps = bytes / 1e6 / seconds;
     rows.push({ case: `read + CRC + decode, no compute (${condition})`, steps: decoded, megabytes: bytes / 1e6, seconds,
       stepsPerSecond: decoded / seconds, mbPerSecond: mbps, ratioToBareRead: mbps / bareMbps });
   }
-  const cases = [
-    { structure: { kind: 'diagonal' } as const, threads: undefined },
-    { structure: { kind: 'diagonal' } as const, threads: 0 },
-    { structure: { kind: 'lowrank', rank: options.rank } as const, threads: undefined },
-  ];
-  for (const { structure, threads } of cases) {
-    // Median of the repeats (the diagonal replays take ~2 s; the low-rank one, slower, runs once).
-    const times: number[] = [];
-    let result: Awaited<ReturnType<typeof replayTrace>> | undefined;
-    for (let i = 0; i < (structure.kind === 'diagonal' ? 3 : 1); i++) {
-      await prepare();
-      const started = performance.now();
-      result = await replayTrace([traceDir], { optimizers: [options.optimizer], structure, backend: options.backend, ...(threads === undefined ? {} : { threads }) });
-      times.push((performance.now() - started) / 1000);
-    }
-    if (result === undefined) continue;
-    const seconds = median(times);
+  const replayRow = (structure: string, runs: { seconds: number; value: ReplayResult }[]): ReplayBenchRow => {
+    const seconds = median(runs.map((r) => r.seconds));
+    const result = runs[runs.length - 1]!.value;
     const mbps = result.bytesRead / 1e6 / seconds;
-    const where = result.threads > 0 ? `${result.threads} worker thread${result.threads > 1 ? 's' : ''}` : 'main thread only';
-    rows.push({
-      case: `replay ${structure.kind === 'lowrank' ? `lowrank:${options.rank}` : 'diagonal'} ${options.optimizer} (${options.backend}, ${where}; ${condition})`,
+    const where = result.threads > 0
+      ? `${result.threads} worker thread${result.threads > 1 ? 's' : ''}, ${result.threadedRecords} of ${result.steps} steps there`
+      : 'main thread only';
+    return {
+      case: `replay ${structure} ${options.optimizer} (${options.backend}, ${where}; ${condition})`,
       steps: result.steps, megabytes: result.bytesRead / 1e6, seconds, stepsPerSecond: result.steps / seconds, mbPerSecond: mbps,
       ratioToBareRead: mbps / bareMbps,
-    });
-  }
+    };
+  };
+  replays.forEach((runs) => rows.push(replayRow('diagonal', runs)));
+  // The low-rank replay (slower, all in this thread) once.
+  rows.push(replayRow(`lowrank:${options.rank}`, [await time(() => replay({ kind: 'lowrank', rank: options.rank }, undefined))]));
   return rows;
 }
 

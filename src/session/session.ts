@@ -23,16 +23,11 @@ import { curvatureConfig, validateSessionConfig, type ResolvedSessionConfig, typ
 import { mergeContributions, ScaledRowBuffers } from './merge.js';
 import { sameShape } from './state-shape.js';
 
-/** The update rounded to float32 (Δθ as sent) and the index of its first NaN/±Inf (−1 if none), in one pass. */
+/** The update rounded to float32 (Δθ as sent; `set` rounds to nearest) and the index of its first NaN/±Inf (−1 if none). */
 function toFloat32(values: Float64Array): { update: Float32Array; firstBad: number } {
   const update = new Float32Array(values.length);
-  let probe = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = Math.fround(values[i]);
-    update[i] = v;
-    probe += v * 0; // 0 unless v is NaN or ±Inf (float32 rounding overflows to ±Inf here, not before)
-  }
-  return { update, firstBad: probe === 0 ? -1 : firstNonFinite(update) };
+  update.set(values);
+  return { update, firstBad: firstNonFinite(update) };
 }
 
 /** Diagnostics of one step (proto `Diagnostics`). */
@@ -58,7 +53,7 @@ export interface StepDiagnostics {
 
 export interface StepResult {
   readonly step: number;
-  /** Δθ: the client applies θ ← θ + Δθ. */
+  /** Δθ: the client applies θ ← θ + Δθ. A fresh array each step, which the session never writes to (it keeps it as its last result). */
   readonly update: Float32Array;
   readonly diagnostics: StepDiagnostics;
 }

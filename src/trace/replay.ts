@@ -304,7 +304,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
         lane.digest.update(bytes);
         lane.steps++;
         if (lane === comparedLane) {
-          replayed.set(recordedStep, bytes.slice());
+          replayed.set(recordedStep, bytes); // a view: the session never writes to an update it returned
           if (replayed.size > RECENT_UPDATES) replayed.delete(replayed.keys().next().value!);
           replayedDigests.set(recordedStep, createHash('sha256').update(bytes).digest('hex'));
           if (replayedDigests.size > RECENT_DIGESTS) replayedDigests.delete(replayedDigests.keys().next().value!);
