@@ -20,7 +20,7 @@ import {
   type EstimateSnapshot,
   type SymmetricEstimate,
 } from './symmetric-estimate.js';
-import { requireDecay, requireVector } from './validate.js';
+import { firstNonFinite, requireDecay, requireVector } from './validate.js';
 
 export type { Batch } from './batch.js';
 export type { DiagonalBatchSummary } from './batch-summary.js';
@@ -197,9 +197,8 @@ export class CurvatureEstimator {
         }
         if (beta === 0) summary.fisherSquares.fill(0);
         if (this.meanRevealsNonFinite) {
-          let probe = 0;
-          for (let i = 0; i < dim; i++) probe += summary.fisherSquares[i]! * 0;
-          if (probe !== 0) requireFiniteFisherRows(batch); // names the value; finite rows whose squares overflow go on
+          // names the value; finite rows whose squares overflow go on
+          if (firstNonFinite(summary.fisherSquares) >= 0) requireFiniteFisherRows(batch);
         }
       }
     } catch (e) {
