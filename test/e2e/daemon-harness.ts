@@ -10,6 +10,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, 'test-artifacts', 'e2e-dist');
@@ -76,9 +77,25 @@ export interface RunningDaemon {
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
+/**
+ * Temporary directories made here, removed after the test file that made them (vitest evaluates this
+ * module once per test file, so the hook below is registered in each; their daemons are gone by then).
+ */
+const madeDirs: string[] = [];
+afterAll(() => {
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory (`prefix` + random), removed after the test file. */
+export function tempDir(prefix = 'fisherd-e2e-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
+}
+
 export function tempDataDir(): string {
   mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-  return mkdtempSync(join(tmpdir(), 'fisherd-e2e-'));
+  return tempDir('fisherd-e2e-');
 }
 
 /** Starts `fisherd serve` with `args` (besides --port 0 and --data-dir, unless given). */

@@ -3,11 +3,10 @@
  * update until its append resolved; a failing trace (disk full) stops only that session's recording,
  * is counted and told to its clients, and the daemon serves on. Also the recording options.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FisherdClient, type FisherdClientError } from '../../clients/ts/src/index.js';
+import { tempDir } from './daemon-harness.js';
 import { createLogger } from '../../src/log.js';
 import { encodeClientMessage, wire } from '../../src/protocol/frames.js';
 import { contributionToWire } from '../../src/protocol/step-codec.js';
@@ -77,7 +76,7 @@ afterEach(async () => {
 });
 
 async function start(flags: Record<string, string>, openTraceSink?: TraceSinkOpener): Promise<Daemon> {
-  dataDir = mkdtempSync(join(tmpdir(), 'fisherd-recording-'));
+  dataDir = tempDir('fisherd-recording-');
   const options = resolveServeOptions({ port: '0', dataDir, dashboard: 'off', heartbeatMs: '0', ...flags }, {});
   const engines = await createSessionEngineFactory('reference', logger);
   daemon = await startDaemon(options, { engines, logger, ...(openTraceSink ? { openTraceSink } : {}) });

@@ -3,10 +3,10 @@
  * proto/fisherd.proto, and the protocol's ErrorCode enum mirrors src/errors.ts one to one.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ERROR_CODES, type ErrorCode } from '../../src/errors.js';
 import { errorCodeFromWire, wire, wireErrorCode } from '../../src/protocol/frames.js';
 
@@ -16,6 +16,7 @@ describe('generated protocol code', () => {
   it('matches a fresh regeneration from proto/fisherd.proto (run `npm run proto:gen` after editing the .proto)', () => {
     const script = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['proto:gen'] as string;
     const out = mkdtempSync(join(tmpdir(), 'fisherd-proto-'));
+    onTestFinished(() => rmSync(out, { recursive: true, force: true }));
     // The same command as the npm script, writing into a temporary directory.
     const command = script.replaceAll('src/protocol/generated/', `${out}/`);
     expect(command).not.toBe(script);

@@ -1,13 +1,15 @@
 /** Checkpoints on disk: atomic replace, read back, remove, and no paths from untrusted ids. */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { CheckpointStore, isSessionId, newSessionId } from '../../src/server/checkpoint-store.js';
 
 describe('checkpoint store', () => {
   it('writes, replaces, reads and removes a checkpoint, leaving no temporary files', async () => {
-    const store = new CheckpointStore(mkdtempSync(join(tmpdir(), 'fisherd-ckpt-')));
+    const dir = mkdtempSync(join(tmpdir(), 'fisherd-ckpt-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const store = new CheckpointStore(dir);
     await store.init();
     const id = newSessionId();
     expect(await store.read(id)).toBeUndefined();
