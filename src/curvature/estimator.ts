@@ -169,10 +169,10 @@ export class CurvatureEstimator {
       // centred on the batch's first row c instead, in that same pass (`CentredSquares`: Σ (g_n − c)² and
       // r = Σ (g_n − c), from differences that lose nothing when the rows are close to c), and
       //   Σ_n (g_n − ḡ)∘(g_n − ḡ) = Σ_n (g_n − c)∘(g_n − c) − r∘r/b   (any c; r/b = ḡ − c)
-      // removes the shift after (the "shifted data" algorithm). c is a row of the batch, about as far from
-      // ḡ as a typical row, so the first term is ~2× the result and the subtraction cancels ~1 digit
-      // however large ḡ is against the spread; a first row k standard deviations out costs ~log₁₀(k²)
-      // digits more (relative error ≲ (1 + k²)·5e-7 from the float32 partial sums).
+      // removes the shift after (the "shifted data" algorithm). c is a row of the batch, so (c − ḡ)² ≤
+      // Σ (g_n − ḡ)² and the first term is at most (b + 1)× the result, however large ḡ is against the
+      // spread: the subtraction costs at most log₁₀(b + 1) digits (relative error ≲ (b + 1)·5e-7 from the
+      // float32 partial sums; ~2× the result, about one digit, for a typical first row).
       const centre = summary.centredSquares !== undefined ? firstPerExampleRow(batch, dim) : undefined;
       const centred = centre === undefined ? undefined : { centre, out: summary.centredSquares!, sums: this.centredSums };
       const batchMean = this.computeBatchMean(batch, summary.squares, centred);
