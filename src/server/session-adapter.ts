@@ -60,15 +60,7 @@ class SessionEngineAdapter implements SessionEngine {
   check(contribution: StepContribution): void {
     // Session.validate checks against the session's next step; a queued (pipelined) step is further
     // ahead, so validate against the step the contribution names (the assembler enforces the order).
-    const { dim, workers, track, fisherSource, optimizer } = this.session.config;
-    validateContribution(contribution, {
-      dim,
-      workers,
-      expectedStep: contribution.step,
-      perExampleGrads: track.empiricalFisher || track.noise,
-      fisher: track.fisher ? fisherSource : false,
-      params: (optimizer.weightDecay ?? 0) > 0,
-    });
+    validateContribution(contribution, this.session.contributionRequirements(contribution.step));
   }
 
   step(contributions: readonly StepContribution[]): StepOutcome {

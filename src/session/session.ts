@@ -177,12 +177,16 @@ export class Session {
     return this.backend.name;
   }
 
-  private requirements(): ContributionRequirements {
+  /**
+   * What a contribution to step `expectedStep` (default: the next one) must hold under this session's
+   * configuration (`validateContribution`): shapes, and the inputs the tracked estimates and the optimizer need.
+   */
+  contributionRequirements(expectedStep = this.nextStep): ContributionRequirements {
     const { dim, workers, track, fisherSource, optimizer } = this.config;
     return {
       dim,
       workers,
-      expectedStep: this.nextStep,
+      expectedStep,
       perExampleGrads: track.empiricalFisher || track.noise,
       fisher: track.fisher ? fisherSource : false,
       params: (optimizer.weightDecay ?? 0) > 0,
@@ -194,7 +198,7 @@ export class Session {
    * inputs) without changing anything; the daemon calls it as each contribution arrives.
    */
   validate(contribution: StepContribution): void {
-    validateContribution(contribution, this.requirements());
+    validateContribution(contribution, this.contributionRequirements());
   }
 
   /**
@@ -275,7 +279,7 @@ export class Session {
 
   /** Validates a step's contributions (shapes, order, inputs; row values are left to the estimator) and merges them. */
   private assemble(contributions: readonly StepContribution[], step: number) {
-    const requirements = { ...this.requirements(), expectedStep: step };
+    const requirements = this.contributionRequirements(step);
     if (!Array.isArray(contributions) || contributions.length === 0) {
       throw new FisherdError('MISSING_INPUT', `step ${step} has no contributions`, { field: 'contributions', step });
     }
