@@ -13,10 +13,12 @@ import type { Command } from 'commander';
 import { isFisherdError } from '../errors.js';
 import { log } from '../log.js';
 import { startDaemon } from '../server/daemon.js';
-import { CONFIG_FILE_SPEC, DEFAULT_SERVE_OPTIONS, SERVE_OPTION_SPECS, resolveServeOptions, type ServeOptions } from '../server/options.js';
+import { CONFIG_FILE_SPEC, DEFAULT_DESCRIPTIONS, DEFAULT_SERVE_OPTIONS, SERVE_OPTION_SPECS, resolveServeOptions, sessionLimitsOf, type ServeOptions } from '../server/options.js';
 import { createSessionEngineFactory } from '../server/session-adapter.js';
 
 function describeDefault(name: keyof ServeOptions): string {
+  const described = DEFAULT_DESCRIPTIONS[name];
+  if (described !== undefined) return described;
   const value = DEFAULT_SERVE_OPTIONS[name];
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   return value === undefined ? 'none' : String(value);
@@ -53,7 +55,7 @@ export function registerServe(program: Command): Command {
     }
     log.level = options.logLevel;
     try {
-      const engines = await createSessionEngineFactory(options.backend, log);
+      const engines = await createSessionEngineFactory(options.backend, log, { limits: sessionLimitsOf(options), maxFrameBytes: options.maxFrameBytes });
       const daemon = await startDaemon(options, { engines, logger: log });
       const host = daemon.address.host.includes(':') ? `[${daemon.address.host}]` : daemon.address.host;
       const recording = options.recordDir === undefined ? '' : `; recording ${options.recordDir}, ${options.recordDurability}`;

@@ -140,10 +140,45 @@ function invalid(field: string, message: string): FisherdError {
   return new FisherdError('INVALID_CONFIG', `${field} ${message}`, { field });
 }
 
+/**
+ * float32's smallest normal number. Updates travel and estimates are kept in float32 (math.md), so a
+ * positive step size or damping below it would round to 0 (or lose all precision) there: such values are
+ * refused instead of being used silently as 0.
+ */
+export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+
+/** Why `value` is not in `domain` (undefined when it is). */
+function domainProblem(value: number, domain: ScheduleDomain): string | undefined {
+  if (!Number.isFinite(value)) return 'must be a finite number';
+  if (domain === 'positive' && !(value > 0)) return 'must be > 0';
+  if (domain === 'nonNegative' && !(value >= 0)) return 'must be ≥ 0';
+  if (value !== 0 && value < FLOAT32_MIN_NORMAL) {
+    return `is ${value}, below float32's smallest normal ${FLOAT32_MIN_NORMAL.toPrecision(3)}: it would underflow to 0 in the float32 update${domain === 'nonNegative' ? ' (use 0 for no damping)' : ''}`;
+  }
+  return undefined;
+}
+
 function checkValue(value: unknown, field: string, domain: ScheduleDomain): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(field, 'must be a finite number');
-  if (domain === 'positive' && !(value > 0)) throw invalid(field, 'must be > 0');
-  if (domain === 'nonNegative' && !(value >= 0)) throw invalid(field, 'must be ≥ 0');
+  const problem = domainProblem(value, domain);
+  if (problem !== undefined) throw invalid(field, problem);
+}
+
+/**
+ * `schedule` with its values checked at every step: a value outside `domain` (a decay that underflowed
+ * past float32's range, say) throws INVALID_CONFIG naming `field` and the step instead of being used.
+ */
+export function checkedSchedule(schedule: Schedule, field: string, domain: ScheduleDomain): Schedule {
+  return (t) => {
+    const value = schedule(t);
+    const problem = domainProblem(value, domain);
+    if (problem !== undefined) {
+      throw new FisherdError('INVALID_CONFIG', `${field} at step ${t + 1} ${problem}; bound the schedule (e.g. endValue) or reopen the session with another`, {
+        field, step: t + 1,
+      });
+    }
+    return value;
+  };
 }
 
 function checkSteps(value: unknown, field: string): void {

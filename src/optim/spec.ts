@@ -6,7 +6,7 @@ import { FisherdError } from '../errors.js';
 import { adam, efgd, ngd, sgd, snr, va, type CommonOptions, type Optimizer } from './alias.js';
 import { chain } from './combine.js';
 import { monitor } from './monitor.js';
-import { makeSchedule, validateScheduleSpec, type ScheduleSpec } from './schedule.js';
+import { checkedSchedule, makeSchedule, validateScheduleSpec, type ScheduleSpec } from './schedule.js';
 
 /** The optimizers fisherd serves (math.md, "Updates"; plus Adam as the paper's reference point). */
 export const OPTIMIZER_NAMES = ['sgd', 'ngd', 'efgd', 'snr', 'va', 'adam'] as const;
@@ -120,9 +120,9 @@ export function requiredEstimates(spec: OptimizerSpec): RequiredEstimates {
  */
 export function makeOptimizer(spec: OptimizerSpec): Optimizer {
   validateOptimizerSpec(spec);
-  const damping = makeSchedule(spec.damping ?? DEFAULT_DAMPING);
+  const damping = checkedSchedule(makeSchedule(spec.damping ?? DEFAULT_DAMPING), 'optimizer.damping', 'nonNegative');
   const common: CommonOptions = {
-    stepSize: makeSchedule(spec.stepSize),
+    stepSize: checkedSchedule(makeSchedule(spec.stepSize), 'optimizer.stepSize', 'positive'),
     momentum: spec.momentum ?? 0,
     nesterov: spec.nesterov ?? false,
     weightDecay: spec.weightDecay ?? 0,

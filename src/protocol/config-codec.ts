@@ -153,6 +153,9 @@ function optimizerFromWire(o: fisherd.v1.OptimizerConfig.$Properties | null | un
   if (name === undefined) throw invalid('optimizer.name', `must be one of ${Object.keys(OPTIMIZER_NAMES).join(', ')}`);
   const V = v1.OptimizerConfig.SnrVariance;
   const snrVariance = o.snrVariance === V.SNR_VARIANCE_MOMENTS ? 'moments' : o.snrVariance === V.SNR_VARIANCE_NOISE ? 'noise' : undefined;
+  if (snrVariance === undefined && (o.snrVariance ?? V.SNR_VARIANCE_UNSPECIFIED) !== V.SNR_VARIANCE_UNSPECIFIED) {
+    throw invalid('optimizer.snrVariance', `has unknown value ${String(o.snrVariance)}; this daemon knows NOISE (1) and MOMENTS (2)`);
+  }
   const momentum = given(o.momentum);
   const weightDecay = given(o.weightDecay);
   const msvagDecay = given(o.msvagDecay);
@@ -190,6 +193,9 @@ export function sessionConfigFromWire(w: fisherd.v1.SessionConfig.$Properties | 
   const S = v1.FisherSource;
   const fisherSource: FisherSource | undefined =
     w.fisherSource === S.FISHER_SOURCE_EXACT ? 'exact' : w.fisherSource === S.FISHER_SOURCE_SAMPLED ? 'sampled' : undefined;
+  if (fisherSource === undefined && (w.fisherSource ?? S.FISHER_SOURCE_UNSPECIFIED) !== S.FISHER_SOURCE_UNSPECIFIED) {
+    throw invalid('fisherSource', `has unknown value ${String(w.fisherSource)}; this daemon knows SAMPLED (1) and EXACT (2)`);
+  }
   const emaDecay = given(w.emaDecay);
   const datasetSize = toNumber(w.datasetSize);
   return {

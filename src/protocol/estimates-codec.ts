@@ -27,6 +27,8 @@ export interface EstimatesData {
   meanGrad?: Float64Array;
   /** cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked. */
   cosineEfFisher?: number;
+  /** The first coordinate the diagonals and `meanGrad` hold (a ranged request). Default 0. */
+  diagonalOffset?: number;
 }
 
 const KIND_TO_WIRE: Record<EstimateName, fisherd.v1.Estimate.Kind> = {
@@ -47,6 +49,7 @@ export function estimatesToWire(e: EstimatesData): fisherd.v1.Estimates.$Propert
     })),
     ...(e.meanGrad ? { meanGrad: float64Bytes(e.meanGrad) } : {}),
     ...(e.cosineEfFisher === undefined ? {} : { cosineEfFisher: e.cosineEfFisher }),
+    ...(e.diagonalOffset ? { diagonalOffset: e.diagonalOffset } : {}),
   };
 }
 
@@ -63,5 +66,6 @@ export function estimatesFromWire(w: fisherd.v1.Estimates.$Properties): Estimate
   };
   if (w.meanGrad && w.meanGrad.length > 0) out.meanGrad = readFloat64(w.meanGrad, 'estimates.meanGrad');
   if (w.cosineEfFisher !== undefined && w.cosineEfFisher !== null) out.cosineEfFisher = w.cosineEfFisher;
+  if (w.diagonalOffset) out.diagonalOffset = w.diagonalOffset;
   return out;
 }

@@ -32,6 +32,8 @@ export interface ConnectionDeps {
   readonly token: string | undefined;
   readonly serverVersion: string;
   readonly backend: string;
+  /** Largest estimates reply with diagonals, in bytes (--max-reply-bytes). */
+  readonly maxReplyBytes: number;
 }
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
@@ -44,6 +46,8 @@ export class Connection implements Peer {
   private host: SessionHost | undefined;
   private inbox: Promise<void> = Promise.resolve();
   private readonly logger: Logger;
+  /** The request id of the estimates request with diagonals this connection waits for, if any. */
+  private diagonalsInFlight: number | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -71,6 +75,7 @@ export class Connection implements Peer {
   }
 
   send(message: ServerMessageInit): void {
+    if (this.diagonalsInFlight === message.requestId && (message.estimates || message.error)) this.diagonalsInFlight = undefined;
     if (this.ws.readyState !== this.ws.OPEN) return;
     const frame = encodeServerMessage(message);
     this.deps.metrics.sentBytes.inc(frame.byteLength);
@@ -116,12 +121,25 @@ export class Connection implements Peer {
         if (topK > MAX_TOP_K) {
           throw new FisherdError('INVALID_CONFIG', `estimatesRequest.topK must be ≤ ${MAX_TOP_K}, got ${topK}`, { field: 'estimatesRequest.topK' });
         }
-        host.requestEstimates(this, requestId, { topK, includeDiagonals: message.estimatesRequest!.includeDiagonals ?? false });
+        const request = message.estimatesRequest!;
+        if (!request.includeDiagonals) {
+          host.requestEstimates(this, requestId, { topK, includeDiagonals: false });
+          return;
+        }
+        const range = this.diagonalRange(host, request);
+        if (this.diagonalsInFlight !== undefined) {
+          throw new FisherdError('BACKPRESSURE', `estimates request ${this.diagonalsInFlight} with diagonals is still being answered on this connection; wait for it before asking again`, {
+            field: 'estimatesRequest.includeDiagonals',
+          });
+        }
+        host.requestEstimates(this, requestId, { topK, includeDiagonals: true, range });
+        this.diagonalsInFlight = requestId;
         return;
       }
       case 'closeSession': {
         const host = this.attached('closeSession');
         this.host = undefined;
+        this.diagonalsInFlight = undefined; // the session answers it before it closes, or never
         const step = await this.deps.registry.detach(host, this, message.closeSession!.discard ?? false);
         this.send({ requestId, sessionClosed: { sessionId: host.id, step } });
         return;
@@ -172,6 +190,35 @@ export class Connection implements Peer {
         ...(lastUpdate === undefined ? {} : { lastUpdate }),
       },
     });
+  }
+
+  /**
+   * The coordinates an estimates request with diagonals asks for, refused (INVALID_CONFIG naming the
+   * largest length that fits) when the reply would exceed --max-reply-bytes: (estimates + ḡ) × length × 8.
+   */
+  private diagonalRange(host: SessionHost, request: NonNullable<ClientMessage['estimatesRequest']>): { offset: number; length: number } {
+    const dim = host.config.dim;
+    const offset = request.diagonalOffset ?? 0;
+    if (offset > dim) {
+      throw new FisherdError('INVALID_CONFIG', `estimatesRequest.diagonalOffset is ${offset}, beyond D = ${dim}`, { field: 'estimatesRequest.diagonalOffset' });
+    }
+    const length = request.diagonalLength || dim - offset;
+    if (offset + length > dim) {
+      throw new FisherdError('INVALID_CONFIG', `estimatesRequest.diagonalLength is ${length}: offset ${offset} + length runs past D = ${dim}`, {
+        field: 'estimatesRequest.diagonalLength',
+      });
+    }
+    const bytesPerCoordinate = (host.trackedEstimates + 1) * 8;
+    const limit = this.deps.maxReplyBytes;
+    if (length * bytesPerCoordinate > limit) {
+      const fits = Math.max(1, Math.floor(limit / bytesPerCoordinate));
+      throw new FisherdError(
+        'INVALID_CONFIG',
+        `estimates with diagonals over ${length} coordinates would be ${length * bytesPerCoordinate} bytes, above --max-reply-bytes = ${limit}; ask in ranges of at most ${fits} coordinates (estimatesRequest.diagonalOffset, diagonalLength)`,
+        { field: 'estimatesRequest.diagonalLength' },
+      );
+    }
+    return { offset, length };
   }
 
   private attached(what: string): SessionHost {

@@ -22,6 +22,7 @@ import { Connection } from './connection.js';
 import { startHeartbeat, trackHeartbeat } from './heartbeat.js';
 import { createDashboardFeed, DashboardHub } from './dashboard/index.js';
 import { createHttpHandler } from './http-routes.js';
+import { MemoryBudget } from './memory-budget.js';
 import { createDaemonMetrics, type DaemonMetrics } from './metrics.js';
 import { combineObservers } from './observers.js';
 import type { ServeOptions } from './options.js';
@@ -74,6 +75,8 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
     [dashboard && createDashboardFeed(dashboard, { spectrumIntervalMs: options.dashboardSpectrumMs, logger }), deps.observer],
     logger,
   );
+  metrics.memoryBudget.set(options.maxMemory);
+  const budget = new MemoryBudget(options.maxMemory, (reserved) => metrics.memoryReserved.set(reserved));
   const sessions = new SessionRegistry(
     {
       checkpointEvery: options.checkpointEvery,
@@ -83,7 +86,7 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
       idleMs: options.sessionIdleMs,
       drainTimeoutMs: options.drainTimeoutMs,
     },
-    { factory: deps.engines, store, metrics, logger, observer, recorder },
+    { factory: deps.engines, store, metrics, logger, observer, recorder, budget },
   );
 
   let accepting = false;
@@ -110,7 +113,7 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       trackHeartbeat(ws);
       const connection = new Connection(ws, {
-        registry: sessions, metrics, logger, token: options.token,
+        registry: sessions, metrics, logger, token: options.token, maxReplyBytes: options.maxReplyBytes,
         serverVersion: FISHERD_VERSION, backend: deps.engines.backend.detail,
       });
       connections.add(connection);
@@ -131,7 +134,7 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
   const address = { host: options.host, port: bound.port };
   logger.info({
     host: address.host, port: address.port, backend: deps.engines.backend.detail, dataDir: options.dataDir, auth: options.token !== undefined,
-    recordDir: options.recordDir, recordDurability: options.recordDurability,
+    recordDir: options.recordDir, recordDurability: options.recordDurability, maxMemory: options.maxMemory,
   }, 'fisherd listening');
 
   let closing: Promise<void> | undefined;

@@ -19,6 +19,8 @@ export interface DaemonMetrics {
   readonly errorsTotal: Counter<'code'>;
   readonly checkpointsTotal: Counter;
   readonly checkpointDuration: Histogram;
+  readonly memoryBudget: Gauge;
+  readonly memoryReserved: Gauge;
   readonly backendInfo: Gauge<'backend' | 'detail'>;
   readonly buildInfo: Gauge<'version' | 'protocol_version' | 'node_version'>;
   countError(code: ErrorCode): void;
@@ -55,6 +57,12 @@ export function createDaemonMetrics(build: { version: string; protocolVersion: n
       name: 'fisherd_checkpoint_duration_seconds',
       help: 'Time to encode and durably write one checkpoint',
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    }),
+    memoryBudget: new Gauge({ name: 'fisherd_memory_budget_bytes', help: 'Memory budget of all sessions together (--max-memory)', registers }),
+    memoryReserved: new Gauge({
+      name: 'fisherd_memory_reserved_bytes',
+      help: 'Memory reserved by the sessions in memory, as computed from their configs at open',
       registers,
     }),
     backendInfo: new Gauge({ name: 'fisherd_backend_info', help: 'Compute backend in use (value 1)', labelNames: ['backend', 'detail'] as const, registers }),

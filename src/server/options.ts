@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { FisherdError } from '../errors.js';
 import type { BackendPreference } from '../linalg/select.js';
+import { DEFAULT_SESSION_LIMITS, sessionLimits, type SessionLimits } from '../session/limits.js';
+import { defaultMaxMemory } from './memory-budget.js';
 
 /** pino's levels. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -29,6 +31,27 @@ export interface ServeOptions {
   readonly checkpointEvery: number;
   /** Largest accepted frame in bytes (ws maxPayload); larger frames get FRAME_TOO_LARGE. Default 256 MiB. */
   readonly maxFrameBytes: number;
+  /**
+   * Largest reply carrying D-length data (estimates with diagonals), in bytes: (tracked estimates + 1) ×
+   * coordinates × 8. A larger request is refused with INVALID_CONFIG naming the largest range that fits;
+   * clients read a large D in ranges (EstimatesRequest.diagonal_offset/length). Default 64 MiB.
+   */
+  readonly maxReplyBytes: number;
+  /**
+   * Memory budget of all sessions together, in bytes: each session's memory is computed from its config
+   * when it opens (src/session/limits.ts `sessionMemoryBytes`) and refused when it would not fit (BACKPRESSURE
+   * when others hold the rest; INVALID_CONFIG when it exceeds the whole budget). Default: 60% of the
+   * machine's memory (the cgroup limit when lower), less 256 MiB for the daemon itself.
+   */
+  readonly maxMemory: number;
+  /** Largest D a session may have. Default 2³⁰ (src/session/limits.ts). */
+  readonly maxDim: number;
+  /** Most data-parallel workers per session. Default 1024. */
+  readonly maxWorkers: number;
+  /** Largest rank cap of a 'lowrank' structure (also at most its block's size). Default 4096. */
+  readonly maxRank: number;
+  /** Most named parameter blocks per session. Default 65536. */
+  readonly maxBlocks: number;
   /** Assembled steps a session may hold waiting for compute before BACKPRESSURE. Default 4. */
   readonly maxQueuedSteps: number;
   /** How long the contributions of a step wait for the missing workers, in ms. Default 30000. */
@@ -75,6 +98,12 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   dataDir: './fisherd-data',
   checkpointEvery: 100,
   maxFrameBytes: 256 * 1024 * 1024,
+  maxReplyBytes: 64 * 1024 * 1024,
+  maxMemory: defaultMaxMemory(),
+  maxDim: DEFAULT_SESSION_LIMITS.maxDim,
+  maxWorkers: DEFAULT_SESSION_LIMITS.maxWorkers,
+  maxRank: DEFAULT_SESSION_LIMITS.maxRank,
+  maxBlocks: DEFAULT_SESSION_LIMITS.maxBlocks,
   maxQueuedSteps: 4,
   workerTimeoutMs: 30_000,
   heartbeatMs: 15_000,
@@ -92,6 +121,11 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   recordSyncMs: 1000,
 };
 
+/** Defaults that depend on the machine, as the help and docs/deploy.md describe them. */
+export const DEFAULT_DESCRIPTIONS: Partial<Record<keyof ServeOptions, string>> = {
+  maxMemory: '60% of memory − 256 MiB',
+};
+
 /** How each option is spelled on the command line and in the environment, and how it is parsed. */
 export const SERVE_OPTION_SPECS = {
   host: { flag: '--host <host>', env: 'FISHERD_HOST', kind: 'string', help: 'interface to bind' },
@@ -100,6 +134,12 @@ export const SERVE_OPTION_SPECS = {
   dataDir: { flag: '--data-dir <dir>', env: 'FISHERD_DATA_DIR', kind: 'string', help: 'directory for session checkpoints' },
   checkpointEvery: { flag: '--checkpoint-every <steps>', env: 'FISHERD_CHECKPOINT_EVERY', kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, help: 'checkpoint every N steps (0 = on close/shutdown only)' },
   maxFrameBytes: { flag: '--max-frame-bytes <bytes>', env: 'FISHERD_MAX_FRAME_BYTES', kind: 'integer', min: 1024, max: 2 ** 31 - 1, help: 'largest accepted frame' },
+  maxReplyBytes: { flag: '--max-reply-bytes <bytes>', env: 'FISHERD_MAX_REPLY_BYTES', kind: 'integer', min: 4096, max: 2 ** 31 - 1, help: 'largest estimates reply (diagonals are read in ranges beyond)' },
+  maxMemory: { flag: '--max-memory <bytes>', env: 'FISHERD_MAX_MEMORY', kind: 'integer', min: 16 * 1024 * 1024, max: Number.MAX_SAFE_INTEGER, help: 'memory budget of all sessions together (default 60% of the machine, less 256 MiB)' },
+  maxDim: { flag: '--max-dim <n>', env: 'FISHERD_MAX_DIM', kind: 'integer', min: 1, max: 2 ** 32 - 1, help: 'largest D of a session' },
+  maxWorkers: { flag: '--max-workers <n>', env: 'FISHERD_MAX_WORKERS', kind: 'integer', min: 1, max: 1_000_000, help: 'most data-parallel workers per session' },
+  maxRank: { flag: '--max-rank <r>', env: 'FISHERD_MAX_RANK', kind: 'integer', min: 1, max: 1_000_000, help: 'largest rank cap of a lowrank structure' },
+  maxBlocks: { flag: '--max-blocks <n>', env: 'FISHERD_MAX_BLOCKS', kind: 'integer', min: 1, max: 10_000_000, help: 'most parameter blocks per session' },
   maxQueuedSteps: { flag: '--max-queued-steps <n>', env: 'FISHERD_MAX_QUEUED_STEPS', kind: 'integer', min: 1, max: 1_000_000, help: 'steps a session may queue before BACKPRESSURE' },
   workerTimeoutMs: { flag: '--worker-timeout-ms <ms>', env: 'FISHERD_WORKER_TIMEOUT_MS', kind: 'integer', min: 1, max: 2 ** 31 - 1, help: 'how long a step waits for missing workers' },
   heartbeatMs: { flag: '--heartbeat-ms <ms>', env: 'FISHERD_HEARTBEAT_MS', kind: 'integer', min: 0, max: 2 ** 31 - 1, help: 'ping interval (0 = off)' },
@@ -231,4 +271,9 @@ export function resolveServeOptions(
     throw invalid('recordDurability', 'periodic needs --record-sync-every or --record-sync-ms above 0');
   }
   return options;
+}
+
+/** The session limits the daemon admits configs with (src/session/limits.ts), from its options. */
+export function sessionLimitsOf(options: ServeOptions): SessionLimits {
+  return sessionLimits({ maxDim: options.maxDim, maxWorkers: options.maxWorkers, maxRank: options.maxRank, maxBlocks: options.maxBlocks });
 }

@@ -13,7 +13,8 @@ import type { SessionConfig } from '../session/config.js';
 import { validateContribution, type StepContribution } from '../session/contribution.js';
 import { Session, type StepResult } from '../session/session.js';
 import { decodeSessionSnapshot, encodeSessionSnapshot } from '../session/snapshot-codec.js';
-import { validateSessionConfig } from '../session/config.js';
+import { validateSessionConfig, type ResolvedSessionConfig } from '../session/config.js';
+import { DEFAULT_SESSION_LIMITS, sessionMemoryBytes, type SessionLimits, type SessionMemory } from '../session/limits.js';
 import type { EstimatesQuery, SessionEngine, SessionEngineFactory, StepOutcome } from './session-engine.js';
 
 /** The wire's diagnostics of a session step: fixed fields, and the optimizer's scalars by name. */
@@ -38,7 +39,13 @@ class SessionEngineAdapter implements SessionEngine {
   constructor(
     private readonly session: Session,
     readonly config: SessionConfig,
+    readonly memory: SessionMemory,
   ) {}
+
+  get trackedEstimates(): number {
+    const { track } = this.session.config;
+    return (track.empiricalFisher ? 1 : 0) + (track.fisher ? 1 : 0) + (track.noise ? 1 : 0);
+  }
 
   get workers(): number {
     return this.session.config.workers;
@@ -68,7 +75,9 @@ class SessionEngineAdapter implements SessionEngine {
   }
 
   estimates(query: EstimatesQuery): Omit<EstimatesData, 'sessionId'> {
-    const report = this.session.estimates({ topK: query.topK, includeDiagonals: query.includeDiagonals });
+    const report = this.session.estimates({
+      topK: query.topK, includeDiagonals: query.includeDiagonals, ...(query.range === undefined ? {} : { range: query.range }),
+    });
     return {
       step: report.step,
       estimates: report.estimates.map((e) => ({
@@ -79,6 +88,7 @@ class SessionEngineAdapter implements SessionEngine {
       })),
       ...(report.meanGrad === undefined ? {} : { meanGrad: report.meanGrad }),
       ...(report.cosineEfFisher === undefined ? {} : { cosineEfFisher: report.cosineEfFisher }),
+      ...(query.includeDiagonals && query.range !== undefined && query.range.offset > 0 ? { diagonalOffset: query.range.offset } : {}),
     };
   }
 
@@ -88,8 +98,7 @@ class SessionEngineAdapter implements SessionEngine {
 }
 
 /** The config echoed to clients: the client's, with the defaults the session filled in. */
-function normalizedConfig(config: SessionConfig): SessionConfig {
-  const resolved = validateSessionConfig(config);
+function normalizedConfig(config: SessionConfig, resolved: ResolvedSessionConfig): SessionConfig {
   return {
     ...config,
     emaDecay: resolved.emaDecay,
@@ -104,7 +113,17 @@ function normalizedConfig(config: SessionConfig): SessionConfig {
  * The daemon's engine factory. `preference` is the daemon's backend (--backend / FISHERD_BACKEND),
  * selected now so that a broken backend fails the start rather than the first session.
  */
-export async function createSessionEngineFactory(preference: BackendPreference, logger: Logger): Promise<SessionEngineFactory> {
+export interface EngineFactoryOptions {
+  /** The sizes a config may have (the daemon's --max-dim, --max-workers, ...). Default the library's. */
+  readonly limits?: SessionLimits;
+  /** The largest frame a worker may send (bounds the rows of one step in the memory estimate). Default 256 MiB. */
+  readonly maxFrameBytes?: number;
+}
+
+export async function createSessionEngineFactory(
+  preference: BackendPreference, logger: Logger, options: EngineFactoryOptions = {},
+): Promise<SessionEngineFactory> {
+  const limits = options.limits ?? DEFAULT_SESSION_LIMITS;
   const daemonBackend = await selectBackend(preference, logger);
   const backends = new Map<string, Promise<Backend>>([[daemonBackend.name, Promise.resolve(daemonBackend)]]);
   const backendFor = (name: BackendPreference): Promise<Backend> => {
@@ -118,17 +137,27 @@ export async function createSessionEngineFactory(preference: BackendPreference, 
     return backend;
   };
   const sessionLogger = logger.child({ component: 'session' });
+  // Storage precision of a session's backend; one not selected yet counts as float64 (the larger).
+  const storageBytes = (name: BackendPreference): 4 | 8 =>
+    (name === 'auto' || name === daemonBackend.name ? daemonBackend.dtype : 'float64') === 'float32' ? 4 : 8;
+  const memoryOf = (resolved: ResolvedSessionConfig, backend: BackendPreference): SessionMemory =>
+    sessionMemoryBytes(resolved, { storageBytes: storageBytes(backend), ...(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes }) });
   return {
     backend: { name: daemonBackend.name, detail: daemonBackend.detail },
+    memoryOf(config) {
+      const resolved = validateSessionConfig(config, limits);
+      return memoryOf(resolved, resolved.backend);
+    },
     async create(config) {
-      const resolved = validateSessionConfig(config);
+      const resolved = validateSessionConfig(config, limits);
       const session = new Session(config, await backendFor(resolved.backend), sessionLogger);
-      return new SessionEngineAdapter(session, normalizedConfig(config));
+      return new SessionEngineAdapter(session, normalizedConfig(config, resolved), memoryOf(resolved, resolved.backend));
     },
     async restore(bytes) {
       const snapshot = decodeSessionSnapshot(bytes);
+      const resolved = validateSessionConfig(snapshot.config, limits);
       const session = Session.restore(snapshot, await backendFor(snapshot.backend.name as BackendName), sessionLogger);
-      return new SessionEngineAdapter(session, normalizedConfig(snapshot.config));
+      return new SessionEngineAdapter(session, normalizedConfig(snapshot.config, resolved), memoryOf(resolved, snapshot.backend.name as BackendName));
     },
   };
 }

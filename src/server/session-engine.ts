@@ -7,6 +7,7 @@ import type { SessionConfig } from '../session/config.js';
 import type { EstimatesData } from '../protocol/estimates-codec.js';
 import type { StepContribution } from '../session/contribution.js';
 import type { UpdateDiagnostics } from '../protocol/step-codec.js';
+import type { SessionMemory } from '../session/limits.js';
 
 /** The update of one completed step. */
 export interface StepOutcome {
@@ -21,6 +22,8 @@ export interface EstimatesQuery {
   /** Largest eigenvalues per estimate, 0..64. */
   readonly topK: number;
   readonly includeDiagonals: boolean;
+  /** With diagonals: the coordinates [offset, offset + length) (length undefined: to D). Default all. */
+  readonly range?: { readonly offset: number; readonly length?: number };
 }
 
 export interface SessionEngine {
@@ -30,6 +33,10 @@ export interface SessionEngine {
   readonly workers: number;
   /** The optimizer's name, for metrics labels. */
   readonly optimizerName: string;
+  /** The memory the session holds, as reserved against the daemon's budget (src/session/limits.ts). */
+  readonly memory: SessionMemory;
+  /** How many estimates the session keeps (each a diagonal in an estimates reply). */
+  readonly trackedEstimates: number;
   /** The last completed step (0 before the first). */
   readonly lastStep: number;
   /** The outcome of `lastStep`, when known (kept in checkpoints, so also after a restart). */
@@ -53,6 +60,11 @@ export interface SessionEngine {
 
 /** Creates and restores engines (one per daemon; it owns the compute backend). */
 export interface SessionEngineFactory {
+  /**
+   * Validates `config` against the daemon's limits (INVALID_CONFIG naming the field and the limit) and
+   * computes the memory a session of it would hold, without allocating it.
+   */
+  memoryOf(config: SessionConfig): SessionMemory;
   /** Validates `config` (INVALID_CONFIG naming the field) and creates a fresh session. */
   create(config: SessionConfig): Promise<SessionEngine>;
   /** Restores a session from `snapshot()` bytes. */

@@ -129,6 +129,16 @@ export class SessionHost {
     return this.engine.lastStep;
   }
 
+  /** The memory the session holds (its reservation against the daemon's budget). */
+  get memoryBytes(): number {
+    return this.engine.memory.bytes;
+  }
+
+  /** How many estimates the session keeps (each a D-length diagonal in an estimates reply). */
+  get trackedEstimates(): number {
+    return this.engine.trackedEstimates;
+  }
+
   /** The update of `lastStep`, when known (the session keeps it, in checkpoints too). */
   get lastUpdateMessage(): ServerMessageInit['update'] | undefined {
     const outcome = this.engine.lastOutcome;

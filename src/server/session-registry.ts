@@ -14,6 +14,7 @@ import { FisherdError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SessionConfig } from '../session/config.js';
 import { newSessionId, isSessionId, type CheckpointStore } from './checkpoint-store.js';
+import type { MemoryBudget } from './memory-budget.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { SessionRecorder } from './recording.js';
 import type { SessionEngineFactory } from './session-engine.js';
@@ -36,6 +37,8 @@ export interface SessionRegistryDeps {
   readonly observer?: SessionObserver | undefined;
   /** Records the sessions that are to be recorded (src/server/recording.ts); none when absent. */
   readonly recorder?: SessionRecorder | undefined;
+  /** The daemon's memory budget; every live session holds its reservation. None: unbounded. */
+  readonly budget?: MemoryBudget | undefined;
 }
 
 export class SessionRegistry {
@@ -58,12 +61,21 @@ export class SessionRegistry {
   /** Creates a session from `config` (validated by the session) and attaches `peer`. */
   async create(config: SessionConfig, peer: Peer): Promise<SessionHost> {
     this.refuseWhenFull();
-    const engine = await this.deps.factory.create(config);
-    this.refuseWhenFull();
+    // Validated against the limits and reserved before anything is allocated for it.
     const id = newSessionId();
-    const host = await this.host(id, engine, 0);
+    this.deps.budget?.reserve(id, this.deps.factory.memoryOf(config));
+    let host: SessionHost;
+    try {
+      const engine = await this.deps.factory.create(config);
+      this.refuseWhenFull();
+      host = await this.host(id, engine, 0);
+    } catch (e) {
+      this.deps.budget?.release(id);
+      throw e;
+    }
+
     host.attach(peer);
-    this.deps.logger.info({ sessionId: id, dim: engine.config.dim, optimizer: engine.optimizerName, workers: engine.workers }, 'session created');
+    this.deps.logger.info({ sessionId: id, dim: host.config.dim, optimizer: host.config.optimizer.name, workers: host.config.workers, memoryBytes: host.memoryBytes }, 'session created');
     this.deps.metrics.sessionsOpened.inc({ kind: 'new' });
     this.notifyOpen(host, 0);
     return host;
@@ -99,7 +111,14 @@ export class SessionRegistry {
     }
     this.refuseWhenFull();
     const engine = await this.deps.factory.restore(snapshot);
-    const host = await this.host(id, engine, engine.lastStep);
+    this.deps.budget?.reserve(id, engine.memory);
+    let host: SessionHost;
+    try {
+      host = await this.host(id, engine, engine.lastStep);
+    } catch (e) {
+      this.deps.budget?.release(id);
+      throw e;
+    }
     this.deps.logger.info({ sessionId: id, step: engine.lastStep }, 'session resumed from checkpoint');
     this.deps.metrics.sessionsOpened.inc({ kind: 'resumed' });
     this.notifyOpen(host, engine.lastStep);
@@ -162,6 +181,7 @@ export class SessionRegistry {
         this.deps.logger.error({ err: e, sessionId: id }, 'session eviction failed');
       } finally {
         this.live.delete(id);
+        this.deps.budget?.release(id);
         this.discardOnEvict.delete(id);
         this.deps.metrics.sessions.set(this.live.size);
         this.evicting.delete(id);

@@ -8,12 +8,13 @@ import { validateStructure } from '../curvature/structure.js';
 import { FisherdError } from '../errors.js';
 import type { BackendPreference } from '../linalg/select.js';
 import { requiredEstimates, validateOptimizerSpec, type OptimizerSpec, type RequiredEstimates } from '../optim/spec.js';
+import { checkScheduleSize, DEFAULT_SESSION_LIMITS, requireAtMost, type SessionLimits } from './limits.js';
 
 /** Where the Fisher's rows come from (math.md, "Curvature and noise estimates"). */
 export type FisherSource = 'sampled' | 'exact';
 
 /** The largest block a 'full' structure may have: D_k² float64 numbers = 512 MiB at 8192. */
-export const MAX_FULL_BLOCK_SIZE = 8192;
+export const MAX_FULL_BLOCK_SIZE = DEFAULT_SESSION_LIMITS.maxFullBlockSize;
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'reference', 'openblas', 'gpujs'];
 
@@ -85,8 +86,9 @@ function isInteger(value: unknown, min: number): value is number {
 }
 
 /** Names unique and non-empty, sizes integers ≥ 1 summing to D, leaf structures valid (fields `blocks[i].…`). */
-function validateBlocks(blocks: readonly ParameterBlock[], dim: number): void {
+function validateBlocks(blocks: readonly ParameterBlock[], dim: number, limits: SessionLimits): void {
   if (!Array.isArray(blocks) || blocks.length === 0) throw invalid('blocks', 'must list at least one parameter block');
+  requireAtMost(blocks.length, limits.maxBlocks, 'blocks', 'parameter blocks (--max-blocks)');
   const names = new Set<string>();
   let total = 0;
   blocks.forEach((block, i) => {
@@ -95,21 +97,40 @@ function validateBlocks(blocks: readonly ParameterBlock[], dim: number): void {
     if (names.has(block.name)) throw invalid(`${at}.name`, `"${block.name}" is used twice`);
     names.add(block.name);
     if (!isInteger(block.size, 1)) throw invalid(`${at}.size`, `must be an integer ≥ 1, got ${String(block.size)}`);
+    requireAtMost(block.size, dim, `${at}.size`, `(dim)`);
     if ((block.structure as Structure | undefined)?.kind === 'blocks') throw invalid(`${at}.structure`, 'must be a leaf structure');
+    checkRank(block.structure, block.size, `${at}.structure`, limits);
     validateStructure(block.structure, block.size, `${at}.structure`);
     total += block.size;
   });
   if (total !== dim) throw invalid('blocks', `sizes sum to ${total}, but dim is ${dim}`);
 }
 
+/** A low-rank rank cap within the limits: r ≤ min(block size, maxRank). */
+function checkRank(structure: LeafStructure, size: number, field: string, limits: SessionLimits): void {
+  if (structure?.kind !== 'lowrank' || !isInteger(structure.rank, 1)) return;
+  requireAtMost(structure.rank, limits.maxRank, `${field}.rank`, 'ranks (--max-rank)');
+  if (structure.rank > size) {
+    throw invalid(`${field}.rank`, `is ${structure.rank}, above the ${size} coordinates it covers (a rank cap is at most the block's size; use 'full' there)`);
+  }
+}
+
 /**
  * Validates a client's config and fills in the defaults. Throws INVALID_CONFIG naming the field, e.g.
  * "optimizer.damping must be ≥ 0", "workers must be an integer ≥ 1", "blocks[1].structure.rank …".
+ * Every size is checked against `limits` (default `DEFAULT_SESSION_LIMITS`; the daemon passes its own)
+ * before anything else, so that a bad config is refused without allocating for it.
  */
-export function validateSessionConfig(config: SessionConfig): ResolvedSessionConfig {
+export function validateSessionConfig(config: SessionConfig, limits: SessionLimits = DEFAULT_SESSION_LIMITS): ResolvedSessionConfig {
   if (typeof config !== 'object' || config === null) throw invalid('config', 'must be a record');
   if (!isInteger(config.dim, 1)) throw invalid('dim', `must be an integer ≥ 1, got ${String(config.dim)}`);
+  requireAtMost(config.dim, limits.maxDim, 'dim', 'parameters (--max-dim)');
   const dim = config.dim;
+  if (config.workers !== undefined && isInteger(config.workers, 1)) requireAtMost(config.workers, limits.maxWorkers, 'workers', 'workers (--max-workers)');
+  if (typeof config.optimizer === 'object' && config.optimizer !== null) {
+    checkScheduleSize(config.optimizer.stepSize, 'optimizer.stepSize', limits);
+    checkScheduleSize(config.optimizer.damping, 'optimizer.damping', limits);
+  }
 
   const leaf: LeafStructure = config.structure ?? { kind: 'diagonal' };
   const singleBlock = config.blocks === undefined;
@@ -118,14 +139,15 @@ export function validateSessionConfig(config: SessionConfig): ResolvedSessionCon
     : config.blocks!;
   if (singleBlock) {
     if ((leaf as Structure).kind === 'blocks') throw invalid('structure', "must be a leaf structure; give named blocks in 'blocks'");
+    checkRank(leaf, dim, 'structure', limits);
     validateStructure(leaf, dim, 'structure');
   } else {
-    validateBlocks(blocks, dim);
+    validateBlocks(blocks, dim, limits);
   }
   blocks.forEach((block, i) => {
-    if (block.structure.kind === 'full' && block.size > MAX_FULL_BLOCK_SIZE) {
-      const field = singleBlock ? 'structure' : `blocks[${i}].structure`;
-      throw invalid(field, `'full' holds D_k² numbers; a block of ${block.size} > ${MAX_FULL_BLOCK_SIZE} needs 'lowrank', 'diagonal' or smaller blocks`);
+    const field = singleBlock ? 'structure' : `blocks[${i}].structure`;
+    if (block.structure.kind === 'full' && block.size > limits.maxFullBlockSize) {
+      throw invalid(field, `'full' holds D_k² numbers; a block of ${block.size} > ${limits.maxFullBlockSize} needs 'lowrank', 'diagonal' or smaller blocks`);
     }
   });
 

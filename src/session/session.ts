@@ -66,6 +66,11 @@ export interface EstimatesQuery {
   readonly includeDiagonals?: boolean;
   /** Restrict diagonals and ḡ to one named parameter block (UNKNOWN_BLOCK if absent). Default: all. */
   readonly block?: string;
+  /**
+   * Restrict diagonals and ḡ to the coordinates [offset, offset + length) (of the block, when `block` is
+   * given). Default 0 and the rest of the range. INVALID_CONFIG when the range lies outside.
+   */
+  readonly range?: { readonly offset: number; readonly length?: number };
 }
 
 export type EstimateName = 'empiricalFisher' | 'fisher' | 'noise';
@@ -127,6 +132,8 @@ export class Session {
   private completed = 0;
   private last: StepResult | undefined;
   private readonly log: Logger;
+  /** The estimates report's work array (allocated on the first report with diagonals). */
+  private reportBuffer: Float64Array | undefined;
   /** ḡ as handed to the optimizer (allocated on the first step). */
   private meanGradInput: Float64Array | undefined;
   /** The arrays the optimizer's transforms return within a step, reused from step to step (`StepContext.workspace`). */
@@ -322,6 +329,7 @@ export class Session {
     this.curvature.checkpoint();
     try {
       updateCurvature();
+      this.requireFiniteEstimates(step);
       // The optimizer's input, reused from step to step: transforms neither mutate nor keep it.
       const meanGrad = this.curvature.meanGrad((this.meanGradInput ??= new Float64Array(this.config.dim)));
       this.workspace.reset(); // the last step's arrays: its update went out as float32 (below)
@@ -361,6 +369,24 @@ export class Session {
     }
   }
 
+  /**
+   * Throws NON_FINITE when an estimate overflowed its storage this step (float32 storage holds squares up
+   * to 3.4e38, i.e. gradient values up to ~1.8e19): the inputs are too large, and raising the damping
+   * would not help. One O(D) trace per tracked estimate (the inputs themselves were checked finite).
+   */
+  private requireFiniteEstimates(step: number): void {
+    const inputs = { empiricalFisher: 'perExampleGrads', noise: 'perExampleGrads', fisher: this.config.fisherSource === 'exact' ? 'fisherFactorRows' : 'sampledLabelGrads' };
+    for (const kind of ['empiricalFisher', 'fisher', 'noise'] as const) {
+      const trace = this.curvature[kind]?.trace();
+      if (trace === undefined || Number.isFinite(trace)) continue;
+      throw new FisherdError(
+        'NON_FINITE',
+        `the ${kind} estimate overflowed its ${this.backend.dtype} storage at step ${step} (its trace is ${trace}): the squares of the values of ${inputs[kind]} exceed ${this.backend.dtype === 'float32' ? '3.4e38' : '1.8e308'}; scale the loss or the gradients down (raising the damping does not help)`,
+        { field: inputs[kind], step },
+      );
+    }
+  }
+
   /** The current estimates (read-only; validates the query: INVALID_CONFIG, UNKNOWN_BLOCK). */
   estimates(query: EstimatesQuery = {}): EstimatesReport {
     const topK = query.topK ?? 5;
@@ -382,6 +408,7 @@ export class Session {
       }
       range = [offset, offset + block.size];
     }
+    if (query.range !== undefined) range = subRange(range, query.range);
     const k = Math.min(topK, this.config.dim);
     const reports: EstimateReport[] = [];
     for (const kind of ['empiricalFisher', 'fisher', 'noise'] as const) {
@@ -391,13 +418,13 @@ export class Session {
         kind,
         trace: estimate.trace(),
         topEigenvalues: k > 0 ? estimate.topEigenvalues(k) : new Float64Array(0),
-        ...(query.includeDiagonals ? { diagonal: estimate.diagonal().slice(range[0], range[1]) } : {}),
+        ...(query.includeDiagonals ? { diagonal: estimate.diagonal(this.reportScratch()).slice(range[0], range[1]) } : {}),
       });
     }
     const report: EstimatesReport = {
       step: this.completed,
       estimates: reports,
-      ...(query.includeDiagonals ? { meanGrad: this.curvature.meanGrad().slice(range[0], range[1]) } : {}),
+      ...(query.includeDiagonals ? { meanGrad: this.curvature.meanGrad(this.reportScratch()).slice(range[0], range[1]) } : {}),
     };
     const { empiricalFisher, fisher } = this.curvature;
     if (empiricalFisher === undefined || fisher === undefined || this.completed === 0) return report;
@@ -407,6 +434,11 @@ export class Session {
       ...report,
       cosineEfFisher: cosine(empiricalFisher.solve(meanGrad, damping), fisher.solve(meanGrad, damping)),
     };
+  }
+
+  /** One D-length array the estimates report computes each diagonal into before copying its range out. */
+  private reportScratch(): Float64Array {
+    return (this.reportBuffer ??= new Float64Array(this.config.dim));
   }
 
   /** The whole state as plain data (copies; the session keeps running). */
@@ -459,4 +491,20 @@ export class Session {
     session.last = snapshot.lastResult;
     return session;
   }
+}
+
+/** `[start, end)` narrowed to `range` (offset relative to start); INVALID_CONFIG when it lies outside. */
+function subRange([start, end]: [number, number], range: { readonly offset: number; readonly length?: number }): [number, number] {
+  const size = end - start;
+  const { offset } = range;
+  if (!Number.isInteger(offset) || offset < 0 || offset > size) {
+    throw new FisherdError('INVALID_CONFIG', `diagonalOffset must be an integer in [0, ${size}], got ${offset}`, { field: 'diagonalOffset' });
+  }
+  const length = range.length ?? size - offset;
+  if (!Number.isInteger(length) || length < 0 || offset + length > size) {
+    throw new FisherdError('INVALID_CONFIG', `diagonalLength must be an integer in [0, ${size - offset}] at offset ${offset}, got ${length}`, {
+      field: 'diagonalLength',
+    });
+  }
+  return [start + offset, start + offset + length];
 }

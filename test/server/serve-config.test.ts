@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerServe } from '../../src/cli/serve.js';
-import { CONFIG_FILE_SPEC, DEFAULT_SERVE_OPTIONS, SERVE_OPTION_SPECS, readServeConfigFile, resolveServeOptions, type ServeOptions } from '../../src/server/options.js';
+import { CONFIG_FILE_SPEC, DEFAULT_DESCRIPTIONS, DEFAULT_SERVE_OPTIONS, SERVE_OPTION_SPECS, readServeConfigFile, resolveServeOptions, type ServeOptions } from '../../src/server/options.js';
 
 const files: Record<string, string> = {
   'good.json': JSON.stringify({ port: 7100, dataDir: '/from-file', checkpointEvery: '9', dashboard: false, logLevel: 'warn' }),
@@ -85,7 +85,8 @@ describe('docs/deploy.md', () => {
     for (const name of Object.keys(SERVE_OPTION_SPECS) as (keyof ServeOptions)[]) {
       const spec = SERVE_OPTION_SPECS[name];
       const value = DEFAULT_SERVE_OPTIONS[name];
-      const shown = value === undefined ? 'none' : typeof value === 'boolean' ? `\`${value ? 'on' : 'off'}\`` : `\`${String(value)}\``;
+      const described = DEFAULT_DESCRIPTIONS[name];
+      const shown = described !== undefined ? described : value === undefined ? 'none' : typeof value === 'boolean' ? `\`${value ? 'on' : 'off'}\`` : `\`${String(value)}\``;
       expect(doc).toContain(`| \`${spec.flag}\` | \`${spec.env}\` | \`${name}\` | ${shown} |`);
     }
   });

@@ -17,8 +17,8 @@ const CONFIGS: readonly { label: string; config: SessionConfig }[] = [
     config: {
       dim: DIM,
       blocks: [
-        { name: 'w', size: 5, structure: { kind: 'full' } },
-        { name: 'b', size: 3, structure: { kind: 'lowrank', rank: 4 } },
+        { name: 'w', size: 3, structure: { kind: 'full' } },
+        { name: 'b', size: 5, structure: { kind: 'lowrank', rank: 4 } },
       ],
       optimizer: { name: 'ngd', stepSize: { kind: 'cosine', init: 0.1, decaySteps: 20, alpha: 0.1 }, damping: 1e-2, momentum: 0.9 },
       emaDecay: 0.9,

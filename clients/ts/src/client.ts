@@ -61,6 +61,9 @@ export interface SessionInfo {
 
 type Kind = 'hello' | 'open' | 'step' | 'estimates' | 'close';
 
+/** Largest estimates reply the client asks for when it reads diagonals in ranges (the daemon's default limit is 64 MiB). */
+const DIAGONAL_REPLY_BYTES = 32 * 1024 * 1024;
+
 interface Pending {
   readonly kind: Kind;
   readonly message: ClientMessageInit;
@@ -148,11 +151,45 @@ export class FisherdClient {
     }
   }
 
-  /** The session's current estimates (diagonals, top eigenvalues, traces, EF-vs-Fisher cosine). */
+  /**
+   * The session's current estimates (diagonals, top eigenvalues, traces, EF-vs-Fisher cosine). With
+   * `includeDiagonals` and a large D, the diagonals are read in ranges of at most 32 MiB a reply (the
+   * daemon refuses replies above its --max-reply-bytes, 64 MiB by default) and put together; ranges that
+   * straddle a step (the session stepped in between) are read again, up to 3 times.
+   */
   async estimates(query: { topK?: number; includeDiagonals?: boolean } = {}): Promise<EstimatesData> {
     if (this.session === undefined) throw new FisherdClientError('UNEXPECTED_MESSAGE', 'open or resume a session before estimates()');
-    const reply = await this.request('estimates', { estimatesRequest: { topK: query.topK ?? 0, includeDiagonals: query.includeDiagonals ?? false } });
-    return estimatesFromWire(reply.estimates!);
+    const topK = query.topK ?? 0;
+    const ask = async (range?: { offset: number; length: number }): Promise<EstimatesData> => {
+      const reply = await this.request('estimates', {
+        estimatesRequest: {
+          topK, includeDiagonals: query.includeDiagonals ?? false,
+          ...(range === undefined ? {} : { diagonalOffset: range.offset, diagonalLength: range.length }),
+        },
+      });
+      return estimatesFromWire(reply.estimates!);
+    };
+    const { dim, track } = this.session.config;
+    const arrays = 1 + (track?.empiricalFisher ? 1 : 0) + (track?.fisher ? 1 : 0) + (track?.noise ? 1 : 0);
+    const chunk = Math.max(1, Math.floor(DIAGONAL_REPLY_BYTES / (8 * arrays)));
+    if (!query.includeDiagonals || dim <= chunk) return ask();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const first = await ask({ offset: 0, length: chunk });
+      const whole: EstimatesData = {
+        ...first,
+        estimates: first.estimates.map((e) => ({ ...e, diagonal: new Float64Array(dim) })),
+        meanGrad: new Float64Array(dim),
+      };
+      let sameStep = true;
+      for (let offset = 0; offset < dim && sameStep; offset += chunk) {
+        const part = offset === 0 ? first : await ask({ offset, length: Math.min(chunk, dim - offset) });
+        sameStep = part.step === first.step;
+        part.estimates.forEach((e, i) => whole.estimates[i]!.diagonal!.set(e.diagonal ?? [], offset));
+        whole.meanGrad!.set(part.meanGrad ?? [], offset);
+      }
+      if (sameStep) return whole;
+    }
+    throw new FisherdClientError('BACKPRESSURE', `the session stepped while its diagonals (D = ${dim}) were read in ranges, 3 times; read them between steps`);
   }
 
   /**

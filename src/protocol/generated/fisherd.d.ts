@@ -800,8 +800,19 @@ export namespace fisherd {
             /** How many of the largest eigenvalues to report per estimate (default 5, at most 64). */
             topK: number;
 
-            /** Whether to include the D-long diagonals (default false; they are large for large D). */
+            /** Whether to include the diagonals and ḡ (default false; they are large for large D). */
             includeDiagonals: boolean;
+
+            /**
+             * With include_diagonals: the coordinates [diagonal_offset, diagonal_offset + diagonal_length) of each
+             * diagonal and of ḡ (default 0 and 0 = up to D). A reply is at most --max-reply-bytes (default 64 MiB):
+             * (tracked estimates + 1) × length × 8 bytes; a larger range is refused with INVALID_CONFIG naming the
+             * largest length that fits, so a large D is read in ranges. One such request per connection at a time.
+             */
+            diagonalOffset: number;
+
+            /** EstimatesRequest diagonalLength. */
+            diagonalLength: number;
 
             /**
              * Creates a new EstimatesRequest instance using the specified properties.
@@ -866,8 +877,19 @@ export namespace fisherd {
                 /** How many of the largest eigenvalues to report per estimate (default 5, at most 64). */
                 topK?: (number|null);
 
-                /** Whether to include the D-long diagonals (default false; they are large for large D). */
+                /** Whether to include the diagonals and ḡ (default false; they are large for large D). */
                 includeDiagonals?: (boolean|null);
+
+                /**
+                 * With include_diagonals: the coordinates [diagonal_offset, diagonal_offset + diagonal_length) of each
+                 * diagonal and of ḡ (default 0 and 0 = up to D). A reply is at most --max-reply-bytes (default 64 MiB):
+                 * (tracked estimates + 1) × length × 8 bytes; a larger range is refused with INVALID_CONFIG naming the
+                 * largest length that fits, so a large D is read in ranges. One such request per connection at a time.
+                 */
+                diagonalOffset?: (number|null);
+
+                /** EstimatesRequest diagonalLength */
+                diagonalLength?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -3294,11 +3316,14 @@ export namespace fisherd {
             /** One entry per tracked estimate. */
             estimates: fisherd.v1.Estimate.$Properties[];
 
-            /** The bias-corrected running mean gradient ḡ, D little-endian float64 (only with include_diagonals). */
+            /** The bias-corrected running mean gradient ḡ, little-endian float64, the requested range (only with include_diagonals). */
             meanGrad: Uint8Array;
 
             /** cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ) with the session's damping, when both Fishers are tracked. */
             cosineEfFisher?: (number|null);
+
+            /** The first coordinate the diagonals and mean_grad hold (the request's diagonal_offset). */
+            diagonalOffset: number;
 
             /**
              * Creates a new Estimates instance using the specified properties.
@@ -3369,11 +3394,14 @@ export namespace fisherd {
                 /** One entry per tracked estimate. */
                 estimates?: (fisherd.v1.Estimate.$Properties[]|null);
 
-                /** The bias-corrected running mean gradient ḡ, D little-endian float64 (only with include_diagonals). */
+                /** The bias-corrected running mean gradient ḡ, little-endian float64, the requested range (only with include_diagonals). */
                 meanGrad?: (Uint8Array|null);
 
                 /** cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ) with the session's damping, when both Fishers are tracked. */
                 cosineEfFisher?: (number|null);
+
+                /** The first coordinate the diagonals and mean_grad hold (the request's diagonal_offset). */
+                diagonalOffset?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -3406,7 +3434,7 @@ export namespace fisherd {
             kind: fisherd.v1.Estimate.Kind;
 
             /**
-             * The bias-corrected diagonal, D little-endian float64 (only with include_diagonals). float64 so that
+             * The bias-corrected diagonal over the requested range, little-endian float64 (only with include_diagonals). float64 so that
              * a resumed session can be compared bit for bit.
              */
             diagonal: Uint8Array;
@@ -3481,7 +3509,7 @@ export namespace fisherd {
                 kind?: (fisherd.v1.Estimate.Kind|null);
 
                 /**
-                 * The bias-corrected diagonal, D little-endian float64 (only with include_diagonals). float64 so that
+                 * The bias-corrected diagonal over the requested range, little-endian float64 (only with include_diagonals). float64 so that
                  * a resumed session can be compared bit for bit.
                  */
                 diagonal?: (Uint8Array|null);

@@ -2174,7 +2174,12 @@ export const fisherd = $root.fisherd = (() => {
              * Properties of an EstimatesRequest.
              * @typedef {Object} fisherd.v1.EstimatesRequest.$Properties
              * @property {number|null} [topK] How many of the largest eigenvalues to report per estimate (default 5, at most 64).
-             * @property {boolean|null} [includeDiagonals] Whether to include the D-long diagonals (default false; they are large for large D).
+             * @property {boolean|null} [includeDiagonals] Whether to include the diagonals and ḡ (default false; they are large for large D).
+             * @property {number|null} [diagonalOffset] With include_diagonals: the coordinates [diagonal_offset, diagonal_offset + diagonal_length) of each
+             * diagonal and of ḡ (default 0 and 0 = up to D). A reply is at most --max-reply-bytes (default 64 MiB):
+             * (tracked estimates + 1) × length × 8 bytes; a larger range is refused with INVALID_CONFIG naming the
+             * largest length that fits, so a large D is read in ranges. One such request per connection at a time.
+             * @property {number|null} [diagonalLength] EstimatesRequest diagonalLength
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2215,12 +2220,31 @@ export const fisherd = $root.fisherd = (() => {
             EstimatesRequest.prototype.topK = 0;
 
             /**
-             * Whether to include the D-long diagonals (default false; they are large for large D).
+             * Whether to include the diagonals and ḡ (default false; they are large for large D).
              * @member {boolean} includeDiagonals
              * @memberof fisherd.v1.EstimatesRequest
              * @instance
              */
             EstimatesRequest.prototype.includeDiagonals = false;
+
+            /**
+             * With include_diagonals: the coordinates [diagonal_offset, diagonal_offset + diagonal_length) of each
+             * diagonal and of ḡ (default 0 and 0 = up to D). A reply is at most --max-reply-bytes (default 64 MiB):
+             * (tracked estimates + 1) × length × 8 bytes; a larger range is refused with INVALID_CONFIG naming the
+             * largest length that fits, so a large D is read in ranges. One such request per connection at a time.
+             * @member {number} diagonalOffset
+             * @memberof fisherd.v1.EstimatesRequest
+             * @instance
+             */
+            EstimatesRequest.prototype.diagonalOffset = 0;
+
+            /**
+             * EstimatesRequest diagonalLength.
+             * @member {number} diagonalLength
+             * @memberof fisherd.v1.EstimatesRequest
+             * @instance
+             */
+            EstimatesRequest.prototype.diagonalLength = 0;
 
             /**
              * Creates a new EstimatesRequest instance using the specified properties.
@@ -2258,6 +2282,10 @@ export const fisherd = $root.fisherd = (() => {
                     writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.topK);
                 if (message.includeDiagonals != null && $Object.hasOwnProperty.call(message, "includeDiagonals") && message.includeDiagonals !== false)
                     writer.uint32(/* id 2, wireType 0 =*/16).bool(message.includeDiagonals);
+                if (message.diagonalOffset != null && $Object.hasOwnProperty.call(message, "diagonalOffset") && message.diagonalOffset !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.diagonalOffset);
+                if (message.diagonalLength != null && $Object.hasOwnProperty.call(message, "diagonalLength") && message.diagonalLength !== 0)
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.diagonalLength);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2320,6 +2348,24 @@ export const fisherd = $root.fisherd = (() => {
                                 delete message.includeDiagonals;
                             continue;
                         }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.diagonalOffset = value;
+                            else
+                                delete message.diagonalOffset;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.diagonalLength = value;
+                            else
+                                delete message.diagonalLength;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2358,6 +2404,12 @@ export const fisherd = $root.fisherd = (() => {
                 if (message.includeDiagonals != null && $Object.hasOwnProperty.call(message, "includeDiagonals"))
                     if (typeof message.includeDiagonals !== "boolean")
                         return "includeDiagonals: boolean expected";
+                if (message.diagonalOffset != null && $Object.hasOwnProperty.call(message, "diagonalOffset"))
+                    if (!$util.isInteger(message.diagonalOffset))
+                        return "diagonalOffset: integer expected";
+                if (message.diagonalLength != null && $Object.hasOwnProperty.call(message, "diagonalLength"))
+                    if (!$util.isInteger(message.diagonalLength))
+                        return "diagonalLength: integer expected";
                 return null;
             };
 
@@ -2385,6 +2437,12 @@ export const fisherd = $root.fisherd = (() => {
                 if (object.includeDiagonals != null)
                     if (object.includeDiagonals)
                         message.includeDiagonals = $Boolean(object.includeDiagonals);
+                if (object.diagonalOffset != null)
+                    if ($Number(object.diagonalOffset) !== 0)
+                        message.diagonalOffset = object.diagonalOffset >>> 0;
+                if (object.diagonalLength != null)
+                    if ($Number(object.diagonalLength) !== 0)
+                        message.diagonalLength = object.diagonalLength >>> 0;
                 return message;
             };
 
@@ -2408,11 +2466,17 @@ export const fisherd = $root.fisherd = (() => {
                 if (options.defaults) {
                     object.topK = 0;
                     object.includeDiagonals = false;
+                    object.diagonalOffset = 0;
+                    object.diagonalLength = 0;
                 }
                 if (message.topK != null && $Object.hasOwnProperty.call(message, "topK"))
                     object.topK = message.topK;
                 if (message.includeDiagonals != null && $Object.hasOwnProperty.call(message, "includeDiagonals"))
                     object.includeDiagonals = message.includeDiagonals;
+                if (message.diagonalOffset != null && $Object.hasOwnProperty.call(message, "diagonalOffset"))
+                    object.diagonalOffset = message.diagonalOffset;
+                if (message.diagonalLength != null && $Object.hasOwnProperty.call(message, "diagonalLength"))
+                    object.diagonalLength = message.diagonalLength;
                 return object;
             };
 
@@ -9348,8 +9412,9 @@ export const fisherd = $root.fisherd = (() => {
              * @property {string|null} [sessionId] Estimates sessionId
              * @property {number|null} [step] The last completed step these estimates include.
              * @property {Array.<fisherd.v1.Estimate.$Properties>|null} [estimates] One entry per tracked estimate.
-             * @property {Uint8Array|null} [meanGrad] The bias-corrected running mean gradient ḡ, D little-endian float64 (only with include_diagonals).
+             * @property {Uint8Array|null} [meanGrad] The bias-corrected running mean gradient ḡ, little-endian float64, the requested range (only with include_diagonals).
              * @property {number|null} [cosineEfFisher] cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ) with the session's damping, when both Fishers are tracked.
+             * @property {number|null} [diagonalOffset] The first coordinate the diagonals and mean_grad hold (the request's diagonal_offset).
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -9407,7 +9472,7 @@ export const fisherd = $root.fisherd = (() => {
             Estimates.prototype.estimates = $util.emptyArray;
 
             /**
-             * The bias-corrected running mean gradient ḡ, D little-endian float64 (only with include_diagonals).
+             * The bias-corrected running mean gradient ḡ, little-endian float64, the requested range (only with include_diagonals).
              * @member {Uint8Array} meanGrad
              * @memberof fisherd.v1.Estimates
              * @instance
@@ -9421,6 +9486,14 @@ export const fisherd = $root.fisherd = (() => {
              * @instance
              */
             Estimates.prototype.cosineEfFisher = null;
+
+            /**
+             * The first coordinate the diagonals and mean_grad hold (the request's diagonal_offset).
+             * @member {number} diagonalOffset
+             * @memberof fisherd.v1.Estimates
+             * @instance
+             */
+            Estimates.prototype.diagonalOffset = 0;
 
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
@@ -9474,6 +9547,8 @@ export const fisherd = $root.fisherd = (() => {
                     writer.uint32(/* id 4, wireType 2 =*/34).bytes(message.meanGrad);
                 if (message.cosineEfFisher != null && $Object.hasOwnProperty.call(message, "cosineEfFisher"))
                     writer.uint32(/* id 5, wireType 1 =*/41).double(message.cosineEfFisher);
+                if (message.diagonalOffset != null && $Object.hasOwnProperty.call(message, "diagonalOffset") && message.diagonalOffset !== 0)
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.diagonalOffset);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -9560,6 +9635,15 @@ export const fisherd = $root.fisherd = (() => {
                             message._cosineEfFisher = "cosineEfFisher";
                             continue;
                         }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.diagonalOffset = value;
+                            else
+                                delete message.diagonalOffset;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -9616,6 +9700,9 @@ export const fisherd = $root.fisherd = (() => {
                     if (typeof message.cosineEfFisher !== "number")
                         return "cosineEfFisher: number expected";
                 }
+                if (message.diagonalOffset != null && $Object.hasOwnProperty.call(message, "diagonalOffset"))
+                    if (!$util.isInteger(message.diagonalOffset))
+                        return "diagonalOffset: integer expected";
                 return null;
             };
 
@@ -9661,6 +9748,9 @@ export const fisherd = $root.fisherd = (() => {
                             message.meanGrad = object.meanGrad;
                 if (object.cosineEfFisher != null)
                     message.cosineEfFisher = $Number(object.cosineEfFisher);
+                if (object.diagonalOffset != null)
+                    if ($Number(object.diagonalOffset) !== 0)
+                        message.diagonalOffset = object.diagonalOffset >>> 0;
                 return message;
             };
 
@@ -9693,6 +9783,7 @@ export const fisherd = $root.fisherd = (() => {
                         if (options.bytes !== $Array)
                             object.meanGrad = $util.newBuffer(object.meanGrad);
                     }
+                    object.diagonalOffset = 0;
                 }
                 if (message.sessionId != null && $Object.hasOwnProperty.call(message, "sessionId"))
                     object.sessionId = message.sessionId;
@@ -9707,6 +9798,8 @@ export const fisherd = $root.fisherd = (() => {
                     object.meanGrad = options.bytes === $String ? $util.base64.encode(message.meanGrad, 0, message.meanGrad.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.meanGrad) : message.meanGrad;
                 if (message.cosineEfFisher != null && $Object.hasOwnProperty.call(message, "cosineEfFisher"))
                     object.cosineEfFisher = options.json && !$isFinite(message.cosineEfFisher) ? $String(message.cosineEfFisher) : message.cosineEfFisher;
+                if (message.diagonalOffset != null && $Object.hasOwnProperty.call(message, "diagonalOffset"))
+                    object.diagonalOffset = message.diagonalOffset;
                 return object;
             };
 
@@ -9730,7 +9823,7 @@ export const fisherd = $root.fisherd = (() => {
              * Properties of an Estimate.
              * @typedef {Object} fisherd.v1.Estimate.$Properties
              * @property {fisherd.v1.Estimate.Kind|null} [kind] Estimate kind
-             * @property {Uint8Array|null} [diagonal] The bias-corrected diagonal, D little-endian float64 (only with include_diagonals). float64 so that
+             * @property {Uint8Array|null} [diagonal] The bias-corrected diagonal over the requested range, little-endian float64 (only with include_diagonals). float64 so that
              * a resumed session can be compared bit for bit.
              * @property {Array.<number>|null} [topEigenvalues] The largest eigenvalues, descending.
              * @property {number|null} [trace] The trace.
@@ -9775,7 +9868,7 @@ export const fisherd = $root.fisherd = (() => {
             Estimate.prototype.kind = 0;
 
             /**
-             * The bias-corrected diagonal, D little-endian float64 (only with include_diagonals). float64 so that
+             * The bias-corrected diagonal over the requested range, little-endian float64 (only with include_diagonals). float64 so that
              * a resumed session can be compared bit for bit.
              * @member {Uint8Array} diagonal
              * @memberof fisherd.v1.Estimate
