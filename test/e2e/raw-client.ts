@@ -40,6 +40,18 @@ export class RawClient {
     return client;
   }
 
+  /**
+   * Sends `messages` in one TCP write (the socket corked around them), so that the daemon reads them in one
+   * event-loop turn; returns their request ids.
+   */
+  sendTogether(messages: ClientMessageInit[]): number[] {
+    const socket = (this.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+    socket.cork();
+    const ids = messages.map((m) => this.send(m));
+    socket.uncork();
+    return ids;
+  }
+
   sendRaw(frame: Uint8Array | string): void {
     this.ws.send(frame, { binary: typeof frame !== 'string' });
   }

@@ -157,7 +157,12 @@ export class FisherdClient {
    * daemon refuses replies above its --max-reply-bytes, 64 MiB by default) and put together; ranges that
    * straddle a step (the session stepped in between) are read again, up to 3 times.
    */
-  async estimates(query: { topK?: number; includeDiagonals?: boolean } = {}): Promise<EstimatesData> {
+  async estimates(query: {
+    topK?: number;
+    includeDiagonals?: boolean;
+    /** The largest reply to ask for when diagonals are read in ranges; at most the daemon's --max-reply-bytes. Default 32 MiB. */
+    maxReplyBytes?: number;
+  } = {}): Promise<EstimatesData> {
     if (this.session === undefined) throw new FisherdClientError('UNEXPECTED_MESSAGE', 'open or resume a session before estimates()');
     const topK = query.topK ?? 0;
     const ask = async (range?: { offset: number; length: number }): Promise<EstimatesData> => {
@@ -171,7 +176,7 @@ export class FisherdClient {
     };
     const { dim, track } = this.session.config;
     const arrays = 1 + (track?.empiricalFisher ? 1 : 0) + (track?.fisher ? 1 : 0) + (track?.noise ? 1 : 0);
-    const chunk = Math.max(1, Math.floor(DIAGONAL_REPLY_BYTES / (8 * arrays)));
+    const chunk = Math.max(1, Math.floor((query.maxReplyBytes ?? DIAGONAL_REPLY_BYTES) / (8 * arrays)));
     if (!query.includeDiagonals || dim <= chunk) return ask();
     for (let attempt = 0; attempt < 3; attempt++) {
       const first = await ask({ offset: 0, length: chunk });
