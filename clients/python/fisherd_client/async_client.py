@@ -27,7 +27,7 @@ from . import fisherd_pb2 as pb
 from .config import SessionConfig, config_to_wire
 from .errors import FisherdError, fisherd_error
 from .results import (
-    Estimates, ServerInfo, SessionInfo, Update, error_from_wire, estimates_from_wire, session_from_wire,
+    Estimates, ServerInfo, SessionInfo, Update, error_from_wire, estimates_from_wire, join_estimate_ranges, session_from_wire,
     update_from_wire,
 )
 from .resume import plan_resume
@@ -214,19 +214,45 @@ class AsyncClient:
         self._last_step = max(self._last_step, update.step)
         return update
 
-    async def estimates(self, top_k: Optional[int] = None, include_diagonals: bool = False) -> Estimates:
+    async def estimates(self, top_k: Optional[int] = None, include_diagonals: bool = False,
+                        max_reply_bytes: int = 32 * 1024 * 1024) -> Estimates:
         """The session's current estimates: top eigenvalues (``top_k``, daemon default 5, at most 64),
-        traces, the EF-vs-Fisher cosine and, with ``include_diagonals``, the D-long diagonals and ḡ."""
+        traces, the EF-vs-Fisher cosine and, with ``include_diagonals``, the D-long diagonals and ḡ.
+
+        With ``include_diagonals`` and a large D, the diagonals are read in ranges of at most
+        ``max_reply_bytes`` a reply (keep it at most the daemon's ``--max-reply-bytes``, 64 MiB by default)
+        and put together; ranges that straddle a step (the session stepped in between) are read again, up
+        to 3 times."""
         session = self._require_session('estimates()')
-        if include_diagonals:
-            track = session.config.track
-            tracked = 3 if track is None else int(track.empirical_fisher) + int(track.fisher) + int(track.noise)
-            self._check_reply_fits(8 * session.dim * (tracked + 1), f'{tracked} float64 diagonals and ḡ (8·D bytes each)')
         message = pb.ClientMessage()
         message.estimates_request.top_k = top_k or 0
         message.estimates_request.include_diagonals = include_diagonals
-        reply = await self._request('estimates', message)
-        return estimates_from_wire(reply.estimates, session.dim)
+        if not include_diagonals:
+            reply = await self._request('estimates', message)
+            return estimates_from_wire(reply.estimates, session.dim)
+        track = session.config.track
+        tracked = 3 if track is None else int(track.empirical_fisher) + int(track.fisher) + int(track.noise)
+        per_coordinate = 8 * (tracked + 1)
+        chunk = max(1, max_reply_bytes // per_coordinate)
+        what = f'{tracked} float64 diagonals and ḡ (8 bytes a coordinate each)'
+        if session.dim <= chunk:
+            self._check_reply_fits(per_coordinate * session.dim, what)
+            reply = await self._request('estimates', message)
+            return estimates_from_wire(reply.estimates, session.dim)
+        for _ in range(3):
+            parts = []
+            for offset in range(0, session.dim, chunk):
+                length = min(chunk, session.dim - offset)
+                self._check_reply_fits(per_coordinate * length, what)
+                message.estimates_request.diagonal_offset = offset
+                message.estimates_request.diagonal_length = length
+                reply = await self._request('estimates', message)
+                parts.append(estimates_from_wire(reply.estimates, length))
+                if parts[-1].step != parts[0].step:
+                    break
+            if all(p.step == parts[0].step for p in parts):
+                return join_estimate_ranges(parts)
+        raise fisherd_error('BACKPRESSURE', f'the session stepped while its diagonals (D = {session.dim}) were read in ranges, 3 times; read them between steps')
 
     async def close_session(self, discard: bool = False) -> int:
         """Detaches from the session, which the daemon checkpoints and keeps resumable (unless ``discard``).

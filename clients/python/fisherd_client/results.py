@@ -183,3 +183,14 @@ def estimates_from_wire(w: pb.Estimates, dim: int) -> Estimates:
         mean_grad=read_float64(w.mean_grad, 'estimates.mean_grad', dim) if w.mean_grad else None,
         cosine_ef_fisher=w.cosine_ef_fisher if w.HasField('cosine_ef_fisher') else None,
     )
+
+
+def join_estimate_ranges(parts: List[Estimates]) -> Estimates:
+    """The estimates of consecutive coordinate ranges (one step) as one: diagonals and ḡ concatenated."""
+    first = parts[0]
+    joined: Dict[str, Estimate] = {}
+    for kind, e in first.estimates.items():
+        diagonal = np.concatenate([p.estimates[kind].diagonal for p in parts])
+        joined[kind] = Estimate(kind, diagonal, e.top_eigenvalues, e.trace)
+    mean_grad = np.concatenate([p.mean_grad for p in parts])
+    return Estimates(first.session_id, first.step, joined, mean_grad, first.cosine_ef_fisher)

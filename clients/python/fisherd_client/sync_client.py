@@ -103,9 +103,10 @@ class Client:
         """Sends this worker's contribution to a step and returns the step's update (see AsyncClient.step)."""
         return self._run(self._async.step(contribution, **fields))
 
-    def estimates(self, top_k: Optional[int] = None, include_diagonals: bool = False) -> Estimates:
+    def estimates(self, top_k: Optional[int] = None, include_diagonals: bool = False,
+                  max_reply_bytes: int = 32 * 1024 * 1024) -> Estimates:
         """The session's current estimates (see AsyncClient.estimates)."""
-        return self._run(self._async.estimates(top_k, include_diagonals))
+        return self._run(self._async.estimates(top_k, include_diagonals, max_reply_bytes))
 
     def close_session(self, discard: bool = False) -> int:
         """Detaches from the session (kept resumable unless ``discard``); returns its last step."""

@@ -150,6 +150,12 @@ def test_estimates_and_the_cosine_between_the_fishers(client: Client) -> None:
     np.testing.assert_allclose(estimates.mean_grad, g.mean(axis=0), rtol=1e-6)
     a, b = (np.linalg.solve(m + 1e-2 * np.eye(D), g.mean(axis=0)) for m in (ef, fisher))
     assert estimates.cosine_ef_fisher == pytest.approx(a @ b / np.linalg.norm(a) / np.linalg.norm(b), rel=1e-5)
+    # Read in ranges of 2 coordinates (3 arrays × 8 bytes × 2 = 48 bytes a reply): the same numbers.
+    ranged = client.estimates(top_k=3, include_diagonals=True, max_reply_bytes=48)
+    for kind in ('empirical_fisher', 'fisher'):
+        np.testing.assert_array_equal(ranged.estimates[kind].diagonal, estimates.estimates[kind].diagonal)
+    np.testing.assert_array_equal(ranged.mean_grad, estimates.mean_grad)
+    assert ranged.step == estimates.step and ranged.cosine_ef_fisher == estimates.cosine_ef_fisher
 
 
 def test_close_session_keeps_it_resumable_by_another_client(client: Client, daemon: LocalDaemon) -> None:
