@@ -94,6 +94,28 @@ export function validateOptimizerSpec(spec: unknown, prefix = 'optimizer'): asse
   }
 }
 
+/**
+ * `spec` with every default it uses filled in (what the daemon echoes in SessionOpened.config): damping,
+ * momentum, nesterov, weight decay for every rule; snrVariance (and msvagDecay with 'moments') for snr;
+ * blockwise for va; b1, b2, eps for adam. Fields a rule does not use stay absent. Validate `spec` first.
+ */
+export function optimizerSpecWithDefaults(spec: OptimizerSpec): OptimizerSpec {
+  const filled: { -readonly [K in keyof OptimizerSpec]: OptimizerSpec[K] } = {
+    ...spec,
+    damping: spec.damping ?? DEFAULT_DAMPING,
+    momentum: spec.momentum ?? 0,
+    nesterov: spec.nesterov ?? false,
+    weightDecay: spec.weightDecay ?? 0,
+  };
+  if (spec.name === 'snr') {
+    filled.snrVariance = spec.snrVariance ?? 'noise';
+    if (filled.snrVariance === 'moments') filled.msvagDecay = spec.msvagDecay ?? 0.9;
+  }
+  if (spec.name === 'va') filled.blockwise = spec.blockwise ?? false;
+  if (spec.name === 'adam') filled.adam = { b1: spec.adam?.b1 ?? 0.9, b2: spec.adam?.b2 ?? 0.999, eps: spec.adam?.eps ?? 1e-8 };
+  return filled;
+}
+
 /** Which running estimates an optimizer solves with (the estimator's `track` flags). */
 export interface RequiredEstimates {
   readonly empiricalFisher: boolean;

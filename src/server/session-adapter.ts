@@ -13,6 +13,7 @@ import type { SessionConfig } from '../session/config.js';
 import { validateContribution, type StepContribution } from '../session/contribution.js';
 import { Session, type StepResult } from '../session/session.js';
 import { decodeSessionSnapshot, encodeSessionSnapshot } from '../session/snapshot-codec.js';
+import { optimizerSpecWithDefaults } from '../optim/spec.js';
 import { validateSessionConfig, type ResolvedSessionConfig } from '../session/config.js';
 import { DEFAULT_SESSION_LIMITS, sessionMemoryBytes, type SessionLimits, type SessionMemory } from '../session/limits.js';
 import type { EstimatesQuery, SessionEngine, SessionEngineFactory, StepOutcome } from './session-engine.js';
@@ -101,6 +102,8 @@ class SessionEngineAdapter implements SessionEngine {
 function normalizedConfig(config: SessionConfig, resolved: ResolvedSessionConfig): SessionConfig {
   return {
     ...config,
+    ...(resolved.singleBlock ? { structure: { ...resolved.blocks[0]!.structure } } : {}),
+    optimizer: optimizerSpecWithDefaults(resolved.optimizer),
     emaDecay: resolved.emaDecay,
     fisherSource: resolved.fisherSource,
     workers: resolved.workers,

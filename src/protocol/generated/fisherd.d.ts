@@ -2769,7 +2769,12 @@ export namespace fisherd {
              */
             resumedStep: number;
 
-            /** The session's configuration (as normalized by the daemon, defaults filled in). */
+            /**
+             * The session's configuration as the daemon runs it, every default it uses filled in: structure (for a
+             * session without blocks), the optimizer's damping, momentum, nesterov and weight decay (and snr_variance,
+             * msvag_decay, blockwise, adam's b1/b2/eps where the rule uses them), ema_decay, fisher_source, workers,
+             * backend and the effective track (what the optimizer needs ∪ what was asked for).
+             */
             config?: (fisherd.v1.SessionConfig.$Properties|null);
 
             /**
@@ -2847,7 +2852,12 @@ export namespace fisherd {
                  */
                 resumedStep?: (number|null);
 
-                /** The session's configuration (as normalized by the daemon, defaults filled in). */
+                /**
+                 * The session's configuration as the daemon runs it, every default it uses filled in: structure (for a
+                 * session without blocks), the optimizer's damping, momentum, nesterov and weight decay (and snr_variance,
+                 * msvag_decay, blockwise, adam's b1/b2/eps where the rule uses them), ema_decay, fisher_source, workers,
+                 * backend and the effective track (what the optimizer needs ∪ what was asked for).
+                 */
                 config?: (fisherd.v1.SessionConfig.$Properties|null);
 
                 /**
@@ -3013,8 +3023,13 @@ export namespace fisherd {
             computeSeconds: number;
 
             /**
-             * Further scalars from the optimizer and estimates (e.g. "gradNorm", "snrMean", "cosineEfFisher");
-             * names are camelCase and documented with each optimizer.
+             * Further scalars, by name (camelCase). The daemon sends:
+             * "gradNorm"        ‖ḡ‖₂ of the (running) mean gradient the rule used, every step;
+             * "stepSize"        γ_t, the step size scheduled for this step, every step;
+             * "damping"         λ_t, for the rules that solve with it (ngd, efgd, va);
+             * "cosineEfFisher"  cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked;
+             * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked.
+             * A client must ignore names it does not know (later versions may add some).
              */
             values: { [k: string]: number };
 
@@ -3091,8 +3106,13 @@ export namespace fisherd {
                 computeSeconds?: (number|null);
 
                 /**
-                 * Further scalars from the optimizer and estimates (e.g. "gradNorm", "snrMean", "cosineEfFisher");
-                 * names are camelCase and documented with each optimizer.
+                 * Further scalars, by name (camelCase). The daemon sends:
+                 * "gradNorm"        ‖ḡ‖₂ of the (running) mean gradient the rule used, every step;
+                 * "stepSize"        γ_t, the step size scheduled for this step, every step;
+                 * "damping"         λ_t, for the rules that solve with it (ngd, efgd, va);
+                 * "cosineEfFisher"  cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked;
+                 * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked.
+                 * A client must ignore names it does not know (later versions may add some).
                  */
                 values?: ({ [k: string]: number }|null);
 

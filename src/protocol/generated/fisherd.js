@@ -7868,7 +7868,10 @@ export const fisherd = $root.fisherd = (() => {
              * @property {string|null} [sessionId] SessionOpened sessionId
              * @property {number|null} [resumedStep] The last step whose update the session has applied (0 for a new session); the next contribution
              * must carry step = resumed_step + 1. After a daemon restart this is the last checkpointed step.
-             * @property {fisherd.v1.SessionConfig.$Properties|null} [config] The session's configuration (as normalized by the daemon, defaults filled in).
+             * @property {fisherd.v1.SessionConfig.$Properties|null} [config] The session's configuration as the daemon runs it, every default it uses filled in: structure (for a
+             * session without blocks), the optimizer's damping, momentum, nesterov and weight decay (and snr_variance,
+             * msvag_decay, blockwise, adam's b1/b2/eps where the rule uses them), ema_decay, fisher_source, workers,
+             * backend and the effective track (what the optimizer needs ∪ what was asked for).
              * @property {fisherd.v1.Update.$Properties|null} [lastUpdate] The update of `resumed_step` (kept in checkpoints too): lets a client that lost the connection after
              * sending step resumed_step, but before receiving its update, carry on.
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
@@ -7926,7 +7929,10 @@ export const fisherd = $root.fisherd = (() => {
             SessionOpened.prototype.resumedStep = 0;
 
             /**
-             * The session's configuration (as normalized by the daemon, defaults filled in).
+             * The session's configuration as the daemon runs it, every default it uses filled in: structure (for a
+             * session without blocks), the optimizer's damping, momentum, nesterov and weight decay (and snr_variance,
+             * msvag_decay, blockwise, adam's b1/b2/eps where the rule uses them), ema_decay, fisher_source, workers,
+             * backend and the effective track (what the optimizer needs ∪ what was asked for).
              * @member {fisherd.v1.SessionConfig.$Properties|null|undefined} config
              * @memberof fisherd.v1.SessionOpened
              * @instance
@@ -8531,8 +8537,13 @@ export const fisherd = $root.fisherd = (() => {
              * @property {number|null} [batchSize] b, the number of examples in the merged minibatch.
              * @property {number|null} [updateNorm] ‖Δθ‖₂.
              * @property {number|null} [computeSeconds] Seconds the daemon spent computing this update.
-             * @property {Object.<string,number>|null} [values] Further scalars from the optimizer and estimates (e.g. "gradNorm", "snrMean", "cosineEfFisher");
-             * names are camelCase and documented with each optimizer.
+             * @property {Object.<string,number>|null} [values] Further scalars, by name (camelCase). The daemon sends:
+             * "gradNorm"        ‖ḡ‖₂ of the (running) mean gradient the rule used, every step;
+             * "stepSize"        γ_t, the step size scheduled for this step, every step;
+             * "damping"         λ_t, for the rules that solve with it (ngd, efgd, va);
+             * "cosineEfFisher"  cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked;
+             * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked.
+             * A client must ignore names it does not know (later versions may add some).
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -8598,8 +8609,13 @@ export const fisherd = $root.fisherd = (() => {
             Diagnostics.prototype.computeSeconds = 0;
 
             /**
-             * Further scalars from the optimizer and estimates (e.g. "gradNorm", "snrMean", "cosineEfFisher");
-             * names are camelCase and documented with each optimizer.
+             * Further scalars, by name (camelCase). The daemon sends:
+             * "gradNorm"        ‖ḡ‖₂ of the (running) mean gradient the rule used, every step;
+             * "stepSize"        γ_t, the step size scheduled for this step, every step;
+             * "damping"         λ_t, for the rules that solve with it (ngd, efgd, va);
+             * "cosineEfFisher"  cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked;
+             * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked.
+             * A client must ignore names it does not know (later versions may add some).
              * @member {Object.<string,number>} values
              * @memberof fisherd.v1.Diagnostics
              * @instance
