@@ -11,13 +11,13 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { isFisherdError } from '../errors.js';
+import { isFisherdError, type FisherdError } from '../errors.js';
 import { readFloat32 } from '../protocol/floats.js';
 import { fisherd } from '../protocol/generated/fisherd.js';
 import { decodeContribution, decodeUpdate } from '../trace/contribution-record.js';
 import { openTrace, type TraceDamage } from '../trace/reader.js';
 import { headerReport, summarizeTrace, type TraceSummary } from '../trace/summary.js';
-import { reportErrors } from './errors.js';
+import { errorLine, reportErrors } from './errors.js';
 
 /** Registers `trace` and its subcommands on the program. */
 export function registerTraceCommands(program: Command): Command {
@@ -66,16 +66,31 @@ export function registerTraceCommands(program: Command): Command {
         return;
       }
       const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
-      const ok = await exportJsonLines(inputs, out, { withData: opts.withData ?? false, skipCorrupt: opts.skipCorrupt ?? false });
+      const result = await exportJsonLines(inputs, out, { withData: opts.withData ?? false, skipCorrupt: opts.skipCorrupt ?? false });
       if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-      if (!ok) process.exitCode = 1;
+      if (result.error) process.stderr.write(`trace export: ${errorLine(result.error)}\n`);
+      else if (result.damage.length > 0) process.stderr.write(`trace export: damaged: ${result.damage.length} finding(s), listed in the "damage" records\n`);
+      if (!result.intact) process.exitCode = 1;
     }));
 
   return trace;
 }
 
-/** Streams the records as JSON Lines into `out` (respecting backpressure); returns whether the trace was intact. */
-export async function exportJsonLines(inputs: readonly string[], out: Writable, options: { withData: boolean; skipCorrupt: boolean }): Promise<boolean> {
+/** What `exportJsonLines` found besides the records. */
+export interface ExportResult {
+  /** No damage and no error. */
+  intact: boolean;
+  damage: TraceDamage[];
+  /** The error that stopped the export (TRACE_CORRUPT naming file and offset, TRACE_VERSION), if one did. */
+  error: FisherdError | undefined;
+}
+
+/**
+ * Streams the records as JSON Lines into `out` (respecting backpressure), then one `damage` record per
+ * finding and an `error` record for the error that stopped it. Throws only for errors before the first
+ * record (no trace at `inputs`).
+ */
+export async function exportJsonLines(inputs: readonly string[], out: Writable, options: { withData: boolean; skipCorrupt: boolean }): Promise<ExportResult> {
   const write = async (value: unknown): Promise<void> => {
     if (!out.write(`${JSON.stringify(value)}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   };
@@ -86,7 +101,7 @@ export async function exportJsonLines(inputs: readonly string[], out: Writable, 
     const values = readFloat32(bytes, field);
     return { length: values.length, ...(options.withData ? { data: Array.from(values) } : {}) };
   };
-  let error: unknown;
+  let error: FisherdError | undefined;
   // After a record that does not decode (with skipCorrupt): the rest of its segment is skipped, as the reader does.
   let skipping: string | undefined;
   const undecodable = (e: { path: string; offset: number; frameLength: number }, message: string, kind: 'contribution' | 'update') => {
@@ -136,8 +151,8 @@ export async function exportJsonLines(inputs: readonly string[], out: Writable, 
     error = e;
   }
   for (const d of reader.damage) await write({ record: 'damage', ...d });
-  if (error !== undefined && isFisherdError(error)) await write({ record: 'error', code: error.code, message: error.message });
-  return reader.damage.length === 0 && error === undefined;
+  if (error !== undefined) await write({ record: 'error', code: error.code, message: error.message });
+  return { intact: reader.damage.length === 0 && error === undefined, damage: reader.damage, error };
 }
 
 /** A damage finding on one line; corruption with its error code, as a reader that stops there reports it. */

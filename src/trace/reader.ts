@@ -219,6 +219,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
       let end = 0; // bytes of `buffer` holding file data
       let base = 0; // file offset of buffer[0]
       let eof = false;
+      let frames = 0; // intact frames before the current one (the end record counts them); unlike `summary.records`, never corrected by `recordFailed`
       // Makes `need` bytes from `start` available (or reaches the end of the file), reading whole chunks.
       const fill = async (need: number): Promise<void> => {
         if (this.buffer.length - start < need) {
@@ -266,6 +267,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
               start = end = 0;
             }
             summary.records++;
+            frames++;
             summary.contributions++;
             summary.bytes += frameLength;
             yield { kind: 'deferred-contribution', path, offset, frameLength, segmentHeader: summary.header };
@@ -293,7 +295,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
           this.checkPlacement(record, summary, path);
         } catch (e) {
           if (!isFisherdError(e, 'TRACE_CORRUPT')) throw e;
-          const message = summary.header === undefined ? `${path} is not a fisherd trace: ${e.message}` : `${e.message} (record at byte ${offset} of ${path})`;
+          const message = summary.header === undefined ? `${path} is not a fisherd trace: ${e.message} (record at byte ${offset})` : `${e.message} (record at byte ${offset} of ${path})`;
           const damage: TraceDamage = { kind: 'corrupt', path, offset, message };
           this.report(damage);
           this.onCorrupt(damage);
@@ -310,16 +312,17 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
             return;
           }
         }
-        if (record.kind === 'end' && record.end.records !== summary.records) {
+        if (record.kind === 'end' && record.end.records !== frames) {
           // Whole frames are missing (or were added) between the header and the end record.
           const damage: TraceDamage = { kind: 'corrupt', path, offset,
-            message: `the end record at byte ${offset} of ${path} counts ${record.end.records} records before it, but the segment holds ${summary.records}` };
+            message: `the end record at byte ${offset} of ${path} counts ${record.end.records} records before it, but the segment holds ${frames}` };
           this.report(damage);
           this.onCorrupt(damage);
           return;
         }
         start += check.frameLength;
         summary.records++;
+        frames++;
         summary.bytes += check.frameLength;
         if (record.kind === 'contribution') summary.contributions++;
         else if (record.kind === 'update') summary.updates++;

@@ -581,9 +581,10 @@ function checkMemoryBudget(configs: readonly SessionConfig[], backend: Backend, 
   const needed = resolved.reduce((n, r) => n + sessionBytes(r, precisionBytes), 0)
     + (summarized ? (1 + threads) * sessionBytes(resolved[0]!, precisionBytes) + (1 + 5 * threads) * 4 * 8 * resolved[0]!.dim : 0);
   if (needed > budget) {
+    const bytes = (n: number) => (Number.isSafeInteger(Math.round(n)) ? String(Math.round(n)) : n.toExponential(2));
     throw new FisherdError('INVALID_CONFIG',
       `replaying the session of ${headerAt.path} (header at byte ${headerAt.offset}: D=${resolved[0]!.dim}, ${resolved[0]!.blocks.length} block(s)) ` +
-      `with ${configs.length} rule(s) needs about ${needed} bytes, over the replay's memory budget of ${budget} bytes: raise --max-memory`,
+      `with ${configs.length} rule(s) needs about ${bytes(needed)} bytes, over the replay's memory budget of ${bytes(budget)} bytes: raise --max-memory`,
       { field: 'maxMemory' });
   }
 }
