@@ -7,6 +7,7 @@ import { isFisherdError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import { fisherd } from '../protocol/generated/fisherd.js';
 import type { SessionConfig } from '../session/config.js';
+import { decodeUpdate } from './contribution-record.js';
 import { checkSessionConfig, type CheckedSessionConfig } from './header-check.js';
 import { openTrace, type TraceDamage } from './reader.js';
 import type { TraceHeader } from './record-codec.js';
@@ -130,6 +131,9 @@ export async function summarizeTrace(inputs: readonly string[], options: { logge
       } else if (entry.kind === 'update') {
         summary.updates++;
         summary.updateBytes += entry.body.length;
+        // Replay decodes the recorded updates it compares: one that does not decode is corruption there, so here too.
+        const u = decodeUpdate(entry.body);
+        if (typeof u === 'string') summary.damage.push({ kind: 'corrupt', path: entry.path, offset: entry.offset, message: `${u} (record at byte ${entry.offset} of ${entry.path})` });
       }
     }
   } catch (e) {

@@ -87,6 +87,9 @@ export function refusedByDaemon(c: CraftedCase): boolean {
 
 const valid: SessionConfig = { dim: D, optimizer: sgd };
 
+/** A config every check accepts (D = 4, sgd), encoded. */
+export const encodeValidConfig = (): Uint8Array => encodeConfig(valid);
+
 /** The crafted headers of issue 12, item 6. */
 export function craftedCases(): CraftedCase[] {
   const withConfig = (name: string, config: SessionConfig): CraftedCase => ({ name, sessionConfig: encodeConfig(config), config });

@@ -15,11 +15,13 @@ import { exportJsonLines } from '../../src/cli/trace.js';
 import { isFisherdError } from '../../src/errors.js';
 import { log } from '../../src/log.js';
 import { fisherd } from '../../src/protocol/generated/fisherd.js';
+import { encodeFrame, encodeFrameHeader } from '../../src/trace/framing.js';
 import { openTrace } from '../../src/trace/reader.js';
+import { encodeRecord } from '../../src/trace/record-codec.js';
 import { replayTrace } from '../../src/trace/replay.js';
 import { summarizeTrace } from '../../src/trace/summary.js';
 import { buildDaemon, ROOT } from '../e2e/daemon-harness.js';
-import { craftedCases, nestedWarmupConfig, refusedByDaemon, writeCrafted, type CraftedCase } from './crafted-headers.js';
+import { craftedCases, encodeValidConfig, nestedWarmupConfig, refusedByDaemon, writeCrafted } from './crafted-headers.js';
 import { withTempDir } from './fixtures.js';
 import { recordTrace } from './session-fixtures.js';
 
@@ -213,3 +215,66 @@ describe.runIf(linux)('crafted trace headers through every trace command', () =>
     }
   }), 60_000);
 });
+
+describe('lengths and records that disagree with the file', () => {
+  /** A closed segment of `valid`'s header and the frames given, written whole. */
+  async function segment(dir: string, frames: Uint8Array[]): Promise<string> {
+    const path = await writeCrafted(dir, { name: 'valid', sessionConfig: encodeValidConfig() });
+    const bytes = await readFile(path);
+    const headerFrame = bytes.subarray(0, 12 + Number(bytes.readBigUInt64LE(0)) + 4);
+    await writeFile(path, Buffer.concat([headerFrame, ...frames]));
+    return path;
+  }
+
+  it('a record claiming 512 MiB in a file of a few hundred bytes: a torn tail, and the read buffer does not grow for it', () => withTempDir(async (dir) => {
+    const liar = new Uint8Array(100);
+    liar.set(encodeFrameHeader(512 * 2 ** 20), 0);
+    const path = await segment(join(dir, 't'), [liar]);
+    const reader = await openTrace([path], { logger: silent, chunkBytes: 4096 });
+    for await (const entry of reader) void entry;
+    expect(reader.damage.map((d) => d.kind)).toEqual(['torn-tail']);
+    expect(reader.damage[0]!.message).toMatch(/torn record at byte \d+ of .*: 100 of 536870928 bytes present/);
+    expect(reader.bufferBytes).toBe(4096);
+  }));
+
+  it('an end record whose count disagrees with the frames before it is corruption (whole frames cut out)', () => withTempDir(async (dir) => {
+    const path = await segment(join(dir, 't'), [encodeFrame(encodeRecord({ kind: 'end', end: { records: 5, continued: false, recovered: false }, recordedAtMs: 1 }))]);
+    await expect((async () => { for await (const e of await openTrace([path], { logger: silent })) void e; })())
+      .rejects.toMatchObject({ code: 'TRACE_CORRUPT', message: expect.stringMatching(/end record at byte \d+ of .* counts 5 records before it, but the segment holds 1/) });
+    const summary = await summarizeTrace([path], { logger: silent });
+    expect(summary.intact).toBe(false);
+  }));
+
+  it('a recorded update that does not decode is corruption for verify, export and replay alike', () => withTempDir(async (dir) => {
+    const trace = join(dir, 'trace');
+    await recordTrace(trace, 3);
+    const [segmentPath] = (await summarizeTrace([trace], { logger: silent })).segments.map((s) => s.path);
+    // Rewrite the segment with the second update's body replaced by bytes that are no protobuf message.
+    const entries: Uint8Array[] = [];
+    let updates = 0;
+    let badOffset = -1;
+    let at = 0;
+    for await (const e of await openTrace([trace], { logger: silent })) {
+      const record = e.kind === 'update' && ++updates === 2 ? { kind: 'update' as const, body: Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]), recordedAtMs: 1 }
+        : e.kind === 'header' ? { kind: 'header' as const, header: e.header, recordedAtMs: e.recordedAtMs }
+          : e.kind === 'end' ? { kind: 'end' as const, end: e.end, recordedAtMs: e.recordedAtMs }
+            : { kind: e.kind, body: e.body.slice(), recordedAtMs: e.recordedAtMs };
+      if (e.kind === 'update' && updates === 2) badOffset = at;
+      const f = encodeFrame(encodeRecord(record));
+      entries.push(f);
+      at += f.length;
+    }
+    await writeFile(segmentPath!, Buffer.concat(entries));
+
+    const summary = await summarizeTrace([trace], { logger: silent });
+    expect(summary.damage).toEqual([expect.objectContaining({ kind: 'corrupt', offset: badOffset })]);
+    const sink = new PassThrough();
+    sink.resume();
+    expect((await exportJsonLines([trace], sink, { withData: false, skipCorrupt: false })).error).toMatchObject({ code: 'TRACE_CORRUPT', message: expect.stringContaining(`byte ${badOffset} of`) });
+    await expect(replayTrace([trace], { optimizers: ['ngd'], threads: 0, logger: silent }))
+      .rejects.toMatchObject({ code: 'TRACE_CORRUPT', message: expect.stringContaining(`record at byte ${badOffset} of`) });
+    const skipping = await replayTrace([trace], { optimizers: ['ngd'], threads: 0, logger: silent, continueAfterCorruption: true });
+    expect(skipping.damage.map((d) => d.offset)).toEqual([badOffset]);
+  }));
+});
+
