@@ -8,6 +8,9 @@
  *   update-norm.svg ‖Δθ‖ per step and rule (log scale); cosine-ef-fisher.svg and mean-snr.svg when tracked
  * With --url: sends the trace's contributions to a running daemon as its client(s) and compares the
  * updates it returns with the recorded ones (src/trace/remote-replay.ts).
+ * --max-memory BYTES (offline; default half the machine's memory): the sessions the trace's config would
+ * need are estimated first, and a replay over the budget is refused (INVALID_CONFIG, field maxMemory).
+ * An error ends the command with one line on stderr and exit code 1 (cli/errors.ts), never a stack trace.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -7,6 +7,8 @@
  *                                                one JSON object per record (JSON Lines), for scripts
  *
  * TRACE is a segment file, a session's trace directory, or a record directory (all sessions in it).
+ * Headers are checked as replay checks them (src/trace/header-check.ts): a bad one is damage, TRACE_CORRUPT
+ * with its file and offset. An error ends a command with one line on stderr and exit code 1 (cli/errors.ts).
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
