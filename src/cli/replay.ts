@@ -8,6 +8,9 @@
  *   update-norm.svg ‖Δθ‖ per step and rule (log scale); cosine-ef-fisher.svg and mean-snr.svg when tracked
  * With --url: sends the trace's contributions to a running daemon as its client(s) and compares the
  * updates it returns with the recorded ones (src/trace/remote-replay.ts).
+ * --max-memory BYTES (offline; default half the machine's memory): the sessions the trace's config would
+ * need are estimated first, and a replay over the budget is refused (INVALID_CONFIG, field maxMemory).
+ * An error ends the command with one line on stderr and exit code 1 (cli/errors.ts), never a stack trace.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -15,7 +18,6 @@ import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import type { LeafStructure } from '../curvature/structure.js';
-import { isFisherdError } from '../errors.js';
 import { Figure, PAPER_STYLES } from '../lab/svg/figure.js';
 import type { LineStyle } from '../lab/svg/panel.js';
 import { extent } from '../lab/svg/scale.js';
@@ -24,6 +26,7 @@ import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/spec.js';
 import { replayThroughDaemon } from '../trace/remote-replay.js';
 import { replayTrace, type ReplayProgress, type ReplayStepRow } from '../trace/replay.js';
 import { DecimatedSeries } from '../trace/series.js';
+import { reportErrors } from './errors.js';
 
 const CSV_COLUMNS = ['step', 'optimizer', 'loss', 'batchSize', 'gradNorm', 'updateNorm', 'cosineEfFisher', 'meanSnr', 'stepSize', 'damping'] as const;
 
@@ -49,6 +52,12 @@ function parseNumber(value: string): number {
   return n;
 }
 
+function parseBytes(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`not a number of bytes (an integer ≥ 1): ${value}`);
+  return n;
+}
+
 function parseCount(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`not a count (an integer ≥ 0): ${value}`);
@@ -65,6 +74,7 @@ interface ReplayCliOptions {
   token?: string;
   skipCorrupt?: boolean;
   threads?: number;
+  maxMemory?: number;
   progress: boolean;
 }
 
@@ -81,19 +91,14 @@ export function registerReplayCommand(program: Command): Command {
     .option('--url <ws-url>', 'replay through a running daemon at this URL instead of offline')
     .option('--token <token>', 'bearer token of the daemon (--url)', process.env['FISHERD_TOKEN'])
     .option('--threads <n>', 'worker threads that read and summarize steps of diagonal replays (0: none; default: the cores but one)', parseCount)
+    .option('--max-memory <bytes>', 'memory budget of an offline replay: a trace whose sessions would need more is refused (default: half the machine\'s memory)', parseBytes)
     .option('--skip-corrupt', 'after a corrupt record, go on with the next segment')
     .option('--no-progress', 'no progress bar')
-    .action(async (inputs: string[], opts: ReplayCliOptions) => {
-      try {
-        await mkdir(opts.out, { recursive: true });
-        if (opts.url) await runRemote(inputs, opts);
-        else await runOffline(inputs, opts);
-      } catch (e) {
-        if (!isFisherdError(e)) throw e;
-        process.stderr.write(`replay: ${e.code}: ${e.message}\n`);
-        process.exitCode = 1;
-      }
-    });
+    .action((inputs: string[], opts: ReplayCliOptions) => reportErrors('replay', async () => {
+      await mkdir(opts.out, { recursive: true });
+      if (opts.url) await runRemote(inputs, opts);
+      else await runOffline(inputs, opts);
+    }));
 }
 
 function progressBar(enabled: boolean): { update(p: ReplayProgress): void; stop(): void } {
@@ -138,6 +143,7 @@ async function runOffline(inputs: string[], opts: ReplayCliOptions): Promise<voi
       ...(opts.backend ? { backend: opts.backend } : {}),
       continueAfterCorruption: opts.skipCorrupt ?? false,
       ...(opts.threads === undefined ? {} : { threads: opts.threads }),
+      ...(opts.maxMemory === undefined ? {} : { maxMemoryBytes: opts.maxMemory }),
       onProgress: (p) => bar.update(p),
     }, async (rows: readonly ReplayStepRow[]) => {
       let text = '';

@@ -7,15 +7,19 @@
  *                                                one JSON object per record (JSON Lines), for scripts
  *
  * TRACE is a segment file, a session's trace directory, or a record directory (all sessions in it).
+ * Headers are checked as replay checks them (src/trace/header-check.ts): a bad one is damage, TRACE_CORRUPT
+ * with its file and offset. An error ends a command with one line on stderr and exit code 1 (cli/errors.ts).
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { isFisherdError } from '../errors.js';
+import { isFisherdError, type FisherdError } from '../errors.js';
 import { readFloat32 } from '../protocol/floats.js';
 import { fisherd } from '../protocol/generated/fisherd.js';
-import { openTrace } from '../trace/reader.js';
+import { decodeContribution, decodeUpdate } from '../trace/contribution-record.js';
+import { openTrace, type TraceDamage } from '../trace/reader.js';
 import { headerReport, summarizeTrace, type TraceSummary } from '../trace/summary.js';
+import { errorLine, reportErrors } from './errors.js';
 
 /** Registers `trace` and its subcommands on the program. */
 export function registerTraceCommands(program: Command): Command {
@@ -25,17 +29,17 @@ export function registerTraceCommands(program: Command): Command {
     .description('show headers, steps, dimensions, sizes and any damage')
     .argument('<trace...>', 'segment files, trace directories or a record directory')
     .option('--json', 'print the summary as JSON')
-    .action(async (inputs: string[], opts: { json?: boolean }) => {
+    .action((inputs: string[], opts: { json?: boolean }) => reportErrors('trace inspect', async () => {
       const summary = await summarizeTrace(inputs);
       process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
       if (!summary.intact) process.exitCode = 1;
-    });
+    }));
 
   trace.command('verify')
     .description('check every record; exit code 0 when the trace is intact, 1 when not')
     .argument('<trace...>', 'segment files, trace directories or a record directory')
     .option('-q, --quiet', 'print nothing, only set the exit code')
-    .action(async (inputs: string[], opts: { quiet?: boolean }) => {
+    .action((inputs: string[], opts: { quiet?: boolean }) => reportErrors('trace verify', async () => {
       const summary = await summarizeTrace(inputs);
       if (!opts.quiet) {
         const records = summary.segments.reduce((n, s) => n + s.records, 0);
@@ -43,12 +47,12 @@ export function registerTraceCommands(program: Command): Command {
           process.stdout.write(`intact: ${summary.segments.length} segment(s), ${records} records, ${summary.steps?.count ?? 0} steps\n`);
         } else {
           process.stdout.write(`damaged: ${summary.segments.length} segment(s), ${records} intact records\n`);
-          for (const d of summary.damage) process.stdout.write(`  ${d.kind}: ${d.message}\n`);
+          for (const d of summary.damage) process.stdout.write(`  ${damageLine(d)}\n`);
           if (summary.error) process.stdout.write(`  ${summary.error.code}: ${summary.error.message}\n`);
         }
       }
       process.exitCode = summary.intact ? 0 : 1;
-    });
+    }));
 
   trace.command('export')
     .description('write every record as one JSON object per line (JSON Lines)')
@@ -57,23 +61,38 @@ export function registerTraceCommands(program: Command): Command {
     .option('--with-data', 'include the float arrays (gradients, updates); large')
     .option('--skip-corrupt', 'after a corrupt record, go on with the next segment')
     .option('-o, --out <file>', 'write to a file instead of stdout')
-    .action(async (inputs: string[], opts: { json?: boolean; withData?: boolean; skipCorrupt?: boolean; out?: string }) => {
+    .action((inputs: string[], opts: { json?: boolean; withData?: boolean; skipCorrupt?: boolean; out?: string }) => reportErrors('trace export', async () => {
       if (!opts.json) {
         process.stderr.write('trace export: choose a format: --json\n');
         process.exitCode = 2;
         return;
       }
       const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
-      const ok = await exportJsonLines(inputs, out, { withData: opts.withData ?? false, skipCorrupt: opts.skipCorrupt ?? false });
+      const result = await exportJsonLines(inputs, out, { withData: opts.withData ?? false, skipCorrupt: opts.skipCorrupt ?? false });
       if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-      if (!ok) process.exitCode = 1;
-    });
+      if (result.error) process.stderr.write(`trace export: ${errorLine(result.error)}\n`);
+      else if (result.damage.length > 0) process.stderr.write(`trace export: damaged: ${result.damage.length} finding(s), listed in the "damage" records\n`);
+      if (!result.intact) process.exitCode = 1;
+    }));
 
   return trace;
 }
 
-/** Streams the records as JSON Lines into `out` (respecting backpressure); returns whether the trace was intact. */
-export async function exportJsonLines(inputs: readonly string[], out: Writable, options: { withData: boolean; skipCorrupt: boolean }): Promise<boolean> {
+/** What `exportJsonLines` found besides the records. */
+export interface ExportResult {
+  /** No damage and no error. */
+  intact: boolean;
+  damage: TraceDamage[];
+  /** The error that stopped the export (TRACE_CORRUPT naming file and offset, TRACE_VERSION), if one did. */
+  error: FisherdError | undefined;
+}
+
+/**
+ * Streams the records as JSON Lines into `out` (respecting backpressure), then one `damage` record per
+ * finding and an `error` record for the error that stopped it. Throws only for errors before the first
+ * record (no trace at `inputs`).
+ */
+export async function exportJsonLines(inputs: readonly string[], out: Writable, options: { withData: boolean; skipCorrupt: boolean }): Promise<ExportResult> {
   const write = async (value: unknown): Promise<void> => {
     if (!out.write(`${JSON.stringify(value)}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   };
@@ -84,16 +103,27 @@ export async function exportJsonLines(inputs: readonly string[], out: Writable, 
     const values = readFloat32(bytes, field);
     return { length: values.length, ...(options.withData ? { data: Array.from(values) } : {}) };
   };
-  let error: unknown;
+  let error: FisherdError | undefined;
+  // After a record that does not decode (with skipCorrupt): the rest of its segment is skipped, as the reader does.
+  let skipping: string | undefined;
+  const undecodable = (e: { path: string; offset: number; frameLength: number }, message: string, kind: 'contribution' | 'update') => {
+    reader.recordFailed(e, { status: 'undecodable', message }, kind); // throws TRACE_CORRUPT unless skipCorrupt
+    skipping = e.path;
+  };
   try {
     for await (const e of reader) {
+      if (e.path === skipping) continue;
       const where = { path: e.path, offset: e.offset, recordedAtMs: e.recordedAtMs };
       if (e.kind === 'header') {
-        await write({ record: 'header', ...where, ...headerReport(e.header) });
+        await write({ record: 'header', ...where, ...headerReport(e.header, reader.segments.at(-1)?.config) });
       } else if (e.kind === 'end') {
         await write({ record: 'end', ...e.end, ...where });
       } else if (e.kind === 'contribution') {
-        const c = fisherd.v1.StepContribution.decode(e.body);
+        const c = decodeContribution(e.body);
+        if (typeof c === 'string') {
+          undecodable(e, c, 'contribution');
+          continue;
+        }
         await write({
           record: 'contribution', ...where, step: c.step, workerId: c.workerId, batchSize: c.batchSize,
           reduction: c.reduction === fisherd.v1.Reduction.REDUCTION_SUM ? 'sum' : 'mean',
@@ -109,7 +139,11 @@ export async function exportJsonLines(inputs: readonly string[], out: Writable, 
           params: floats(c.params, 'params'),
         });
       } else {
-        const u = fisherd.v1.Update.decode(e.body);
+        const u = decodeUpdate(e.body);
+        if (typeof u === 'string') {
+          undecodable(e, u, 'update');
+          continue;
+        }
         const diagnostics = u.diagnostics ? fisherd.v1.Diagnostics.toObject(fisherd.v1.Diagnostics.fromObject(u.diagnostics)) : undefined;
         await write({ record: 'update', ...where, sessionId: u.sessionId, step: u.step, diagnostics, delta: floats(u.delta, 'delta') });
       }
@@ -119,8 +153,13 @@ export async function exportJsonLines(inputs: readonly string[], out: Writable, 
     error = e;
   }
   for (const d of reader.damage) await write({ record: 'damage', ...d });
-  if (error !== undefined && isFisherdError(error)) await write({ record: 'error', code: error.code, message: error.message });
-  return reader.damage.length === 0 && error === undefined;
+  if (error !== undefined) await write({ record: 'error', code: error.code, message: error.message });
+  return { intact: reader.damage.length === 0 && error === undefined, damage: reader.damage, error };
+}
+
+/** A damage finding on one line; corruption with its error code, as a reader that stops there reports it. */
+function damageLine(d: TraceDamage): string {
+  return `${d.kind}${d.kind === 'corrupt' ? ' (TRACE_CORRUPT)' : ''}: ${d.message}`;
 }
 
 function formatBytes(n: number): string {
@@ -164,6 +203,6 @@ export function formatSummary(s: TraceSummary): string {
   }
   if (s.error) lines.push(`error        ${s.error.code}: ${s.error.message}`);
   lines.push(`damage       ${s.damage.length === 0 ? 'none' : `${s.damage.length}`}`);
-  for (const d of s.damage) lines.push(`  ${d.kind} at byte ${d.offset} of ${d.path}: ${d.message}`);
+  for (const d of s.damage) lines.push(`  ${d.kind}${d.kind === 'corrupt' ? ' (TRACE_CORRUPT)' : ''} at byte ${d.offset} of ${d.path}: ${d.message}`);
   return `${lines.join('\n')}\n`;
 }

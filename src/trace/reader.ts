@@ -17,6 +17,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { FisherdError, isFisherdError } from '../errors.js';
 import { log as defaultLog, type Logger } from '../log.js';
 import { checkFrame, FRAME_HEADER_BYTES, type FrameCheck } from './framing.js';
+import { checkHeader, MAX_HEADER_RECORD_BYTES, type CheckedSessionConfig } from './header-check.js';
 import { decodeRecord, peekRecordKind, TRACE_FORMAT_VERSION, TRACE_MAGIC, type TraceEnd, type TraceHeader, type TraceRecord } from './record-codec.js';
 import { resolveTracePaths } from './segment-files.js';
 
@@ -36,12 +37,19 @@ export interface TraceReaderOptions {
    * each read. Default false.
    */
   blockingReads?: boolean;
+  /**
+   * Check every segment header as replay needs it (`checkHeader`: its fields, and its session config
+   * decoded and validated as the daemon validates OpenSession); a header that fails is corruption
+   * (`TRACE_CORRUPT` with the file and byte offset, or with `continueAfterCorruption` the segment is
+   * skipped). Default true; false only for readers that look at the framing alone (the writer's recovery).
+   */
+  checkHeaders?: boolean;
 }
 
 /** Payload bytes read of a long frame to tell its kind (the timestamp field, then the body's tag). */
 const PEEK_BYTES = 24;
 
-const DEFAULTS = { continueAfterCorruption: false, chunkBytes: 1 << 20, maxRecordBytes: 1 << 30, blockingReads: false } as const;
+const DEFAULTS = { continueAfterCorruption: false, chunkBytes: 1 << 20, maxRecordBytes: 1 << 30, blockingReads: false, checkHeaders: true } as const;
 
 /** A record as read, with where it was found. Payload views (`body`) are valid until the next step. */
 export type TraceEntry = TraceRecord & {
@@ -96,6 +104,8 @@ export interface SegmentSummary {
   fileBytes: number;
   /** The end record, when the segment has one. */
   end: TraceEnd | undefined;
+  /** The header's session config, decoded and validated (`checkHeaders`); undefined before the header or when not checked. */
+  config: CheckedSessionConfig | undefined;
 }
 
 export class TraceReader implements AsyncIterable<TraceEntry> {
@@ -116,6 +126,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
       chunkBytes: options.chunkBytes ?? DEFAULTS.chunkBytes,
       maxRecordBytes: options.maxRecordBytes ?? DEFAULTS.maxRecordBytes,
       blockingReads: options.blockingReads ?? DEFAULTS.blockingReads,
+      checkHeaders: options.checkHeaders ?? DEFAULTS.checkHeaders,
     };
     if (!(this.options.chunkBytes >= 64)) throw new FisherdError('INVALID_CONFIG', 'chunkBytes must be ≥ 64', { field: 'chunkBytes' });
     this.log = options.logger ?? defaultLog;
@@ -146,17 +157,19 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
   }
 
   /**
-   * Records the failure of a caller's check of a record (a deferred frame's CRC; a contribution whose
-   * payload does not decode) as damage, as the reader would have: a torn tail when a frame failing its CRC
+   * Records the failure of a caller's check of a record (a deferred frame's CRC; a contribution or an
+   * update, `kind`, whose payload does not decode) as damage, as the reader would have: a torn tail when a frame failing its CRC
    * ends the file, corruption otherwise (then TRACE_CORRUPT is thrown unless `continueAfterCorruption`;
    * the caller skips the rest of that segment).
    */
-  recordFailed(frame: { path: string; offset: number; frameLength: number }, failure: RecordFailure): TraceDamage {
+  recordFailed(frame: { path: string; offset: number; frameLength: number }, failure: RecordFailure,
+    kind: 'contribution' | 'update' = 'contribution'): TraceDamage {
     const { path, offset, frameLength } = frame;
     const summary = this.segments.find((s) => s.path === path);
     if (summary) {
       summary.records--;
-      summary.contributions--;
+      if (kind === 'contribution') summary.contributions--;
+      else summary.updates--;
       summary.bytes -= frameLength;
     }
     const last = summary !== undefined && offset + frameLength >= summary.fileBytes && failure.status !== 'undecodable';
@@ -181,7 +194,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
     this.started = true;
     let previous: SegmentSummary | undefined;
     for (const path of this.paths) {
-      const summary: SegmentSummary = { path, header: undefined, records: 0, contributions: 0, updates: 0, bytes: 0, fileBytes: 0, end: undefined };
+      const summary: SegmentSummary = { path, header: undefined, records: 0, contributions: 0, updates: 0, bytes: 0, fileBytes: 0, end: undefined, config: undefined };
       this.segments.push(summary);
       yield* this.readSegment(path, summary, defer);
       const header = summary.header;
@@ -206,6 +219,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
       let end = 0; // bytes of `buffer` holding file data
       let base = 0; // file offset of buffer[0]
       let eof = false;
+      let frames = 0; // intact frames before the current one (the end record counts them); unlike `summary.records`, never corrected by `recordFailed`
       // Makes `need` bytes from `start` available (or reaches the end of the file), reading whole chunks.
       const fill = async (need: number): Promise<void> => {
         if (this.buffer.length - start < need) {
@@ -235,7 +249,9 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
       for (;;) {
         if (end - start < 12) await fill(12);
         if (start === end) break; // clean end of the segment
-        let check: FrameCheck = checkFrame(this.buffer, start, end, this.options.maxRecordBytes);
+        // A header is small (MAX_HEADER_RECORD_BYTES); a longer first record is refused before it is read.
+        const maxRecordBytes = summary.header === undefined ? Math.min(this.options.maxRecordBytes, MAX_HEADER_RECORD_BYTES) : this.options.maxRecordBytes;
+        let check: FrameCheck = checkFrame(this.buffer, start, end, maxRecordBytes);
         if ((check.status === 'incomplete' || check.status === 'ok') && summary.header !== undefined && summary.end === undefined
           && base + start + check.frameLength <= summary.fileBytes && defer(check.frameLength)) {
           // A frame wholly in the file that the caller would take unread: is it a contribution? Its first bytes tell.
@@ -251,6 +267,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
               start = end = 0;
             }
             summary.records++;
+            frames++;
             summary.contributions++;
             summary.bytes += frameLength;
             yield { kind: 'deferred-contribution', path, offset, frameLength, segmentHeader: summary.header };
@@ -258,12 +275,16 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
           }
         }
         if (check.status === 'incomplete') {
-          await fill(check.frameLength);
-          check = checkFrame(this.buffer, start, end, this.options.maxRecordBytes);
+          // A length the rest of the file cannot hold is a torn record: never grow the buffer for it.
+          const inFile = summary.fileBytes - (base + start);
+          if (check.frameLength <= inFile) {
+            await fill(check.frameLength);
+            check = checkFrame(this.buffer, start, end, maxRecordBytes);
+          }
         }
         const offset = base + start;
         if (check.status !== 'ok') {
-          const damage = await this.classify(check, handle, path, offset, base + end, summary.fileBytes);
+          const damage = await this.classify(check, handle, path, offset, Math.min(base + end, summary.fileBytes), summary.fileBytes, maxRecordBytes);
           this.report(damage);
           if (damage.kind === 'corrupt') this.onCorrupt(damage);
           return;
@@ -274,14 +295,34 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
           this.checkPlacement(record, summary, path);
         } catch (e) {
           if (!isFisherdError(e, 'TRACE_CORRUPT')) throw e;
-          const message = summary.header === undefined ? `${path} is not a fisherd trace: ${e.message}` : `${e.message} (record at byte ${offset} of ${path})`;
+          const message = summary.header === undefined ? `${path} is not a fisherd trace: ${e.message} (record at byte ${offset})` : `${e.message} (record at byte ${offset} of ${path})`;
           const damage: TraceDamage = { kind: 'corrupt', path, offset, message };
+          this.report(damage);
+          this.onCorrupt(damage);
+          return;
+        }
+        if (record.kind === 'header' && this.options.checkHeaders) {
+          try {
+            summary.config = checkHeader(record.header);
+          } catch (e) {
+            if (!isFisherdError(e, 'TRACE_CORRUPT')) throw e;
+            const damage: TraceDamage = { kind: 'corrupt', path, offset, message: `the header at byte ${offset} of ${path} is corrupt: ${e.message}` };
+            this.report(damage);
+            this.onCorrupt(damage, e);
+            return;
+          }
+        }
+        if (record.kind === 'end' && record.end.records !== frames) {
+          // Whole frames are missing (or were added) between the header and the end record.
+          const damage: TraceDamage = { kind: 'corrupt', path, offset,
+            message: `the end record at byte ${offset} of ${path} counts ${record.end.records} records before it, but the segment holds ${frames}` };
           this.report(damage);
           this.onCorrupt(damage);
           return;
         }
         start += check.frameLength;
         summary.records++;
+        frames++;
         summary.bytes += check.frameLength;
         if (record.kind === 'contribution') summary.contributions++;
         else if (record.kind === 'update') summary.updates++;
@@ -305,6 +346,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
       if (record.kind !== 'header') throw new FisherdError('TRACE_CORRUPT', 'it does not start with a header');
       const header = record.header;
       if (header.magic !== TRACE_MAGIC) throw new FisherdError('TRACE_CORRUPT', `its header's magic is "${header.magic}"`);
+      if (header.formatVersion === 0) throw new FisherdError('TRACE_CORRUPT', 'its header has no format version');
       if (header.formatVersion !== TRACE_FORMAT_VERSION) {
         throw new FisherdError('TRACE_VERSION',
           `${path} is trace format version ${header.formatVersion}, written by fisherd ${header.fisherdVersion || '(unknown)'}; ` +
@@ -318,7 +360,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
 
   /** Torn tail or corruption? A crash mid-write damages only the last frame of a file. */
   private async classify(check: FrameCheck, handle: FileHandle, path: string, offset: number, available: number,
-    fileBytes: number): Promise<TraceDamage> {
+    fileBytes: number, maxRecordBytes: number): Promise<TraceDamage> {
     switch (check.status) {
       case 'incomplete':
         return { kind: 'torn-tail', path, offset,
@@ -335,7 +377,7 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
         return { kind: 'corrupt', path, offset, message: `CRC mismatch in the length of the record at byte ${offset} of ${path}` };
       case 'too-large':
         return { kind: 'corrupt', path, offset,
-          message: `record at byte ${offset} of ${path} claims ${check.payloadLength} bytes, over the ${this.options.maxRecordBytes}-byte limit` };
+          message: `${maxRecordBytes < this.options.maxRecordBytes ? 'the first record (the header)' : 'record'} at byte ${offset} of ${path} claims ${check.payloadLength} bytes, over the ${maxRecordBytes}-byte limit` };
       default:
         throw new FisherdError('INTERNAL', `classify called on an intact frame at byte ${offset}`);
     }
@@ -352,9 +394,11 @@ export class TraceReader implements AsyncIterable<TraceEntry> {
     return true;
   }
 
-  private onCorrupt(damage: TraceDamage): void {
+  /** Throws TRACE_CORRUPT (its field that of `cause`, or 'trace') unless told to go on with the next segment. */
+  private onCorrupt(damage: TraceDamage, cause?: FisherdError): void {
     if (!this.options.continueAfterCorruption) {
-      throw new FisherdError('TRACE_CORRUPT', `${damage.message}; pass continueAfterCorruption (--skip-corrupt) to go on with the next segment`);
+      throw new FisherdError('TRACE_CORRUPT', `${damage.message}; pass continueAfterCorruption (--skip-corrupt) to go on with the next segment`,
+        { field: cause?.field ?? 'trace', ...(cause ? { cause } : {}) });
     }
     this.log.warn({ path: damage.path, offset: damage.offset }, 'skipping the rest of a corrupt trace segment');
   }

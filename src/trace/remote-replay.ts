@@ -7,12 +7,13 @@
 import { FisherdClient } from '../../clients/ts/src/client.js';
 import { FisherdError } from '../errors.js';
 import { log as defaultLog, type Logger } from '../log.js';
-import { sessionConfigFromWire } from '../protocol/config-codec.js';
 import { float32Bytes, readFloat32 } from '../protocol/floats.js';
 import { fisherd } from '../protocol/generated/fisherd.js';
 import { contributionFromWire } from '../protocol/step-codec.js';
 import type { SessionConfig } from '../session/config.js';
 import type { StepContribution } from '../session/contribution.js';
+import { decodeContribution, decodeUpdate } from './contribution-record.js';
+import { checkSessionConfig } from './header-check.js';
 import { openTrace, type TraceDamage } from './reader.js';
 import type { ReplayProgress, ReproductionReport } from './replay.js';
 import { traceByteLayout } from './segment-files.js';
@@ -71,6 +72,13 @@ export async function replayThroughDaemon(inputs: readonly string[], options: Re
     daemonBackend = clients[0]!.server.backend;
   };
 
+  // After a record that does not decode (with continueAfterCorruption): the rest of its segment is skipped.
+  let skipping: string | undefined;
+  const undecodable = (entry: { path: string; offset: number; frameLength: number }, message: string, kind: 'contribution' | 'update') => {
+    reader.recordFailed(entry, { status: 'undecodable', message }, kind); // throws TRACE_CORRUPT unless told to go on
+    skipping = entry.path;
+  };
+
   try {
     for await (const entry of reader) {
       if (entry.kind === 'header') {
@@ -78,14 +86,21 @@ export async function replayThroughDaemon(inputs: readonly string[], options: Re
           throw new FisherdError('INVALID_CONFIG', 'the trace holds several sessions: replay one session at a time', { field: 'trace' });
         }
         if (!header) {
-          const config = sessionConfigFromWire(fisherd.v1.SessionConfig.decode(entry.header.sessionConfig));
+          // The reader checked the header (TRACE_CORRUPT with file and offset otherwise): this cannot throw.
+          const { config } = checkSessionConfig(entry.header.sessionConfig);
           header = { sessionId: entry.header.sessionId, backend: entry.header.backend, config };
           reproduction.recordedBackend = entry.header.backend;
         }
       } else if (entry.kind === 'contribution') {
-        if (clients.length === 0) await connect(header!.config);
+        if (entry.path === skipping) continue;
         // Copied: the step's contributions are sent after the reader has moved on.
-        const c = contributionFromWire(fisherd.v1.StepContribution.decode(entry.body.slice()));
+        const wire = decodeContribution(entry.body.slice());
+        if (typeof wire === 'string') {
+          undecodable(entry, wire, 'contribution');
+          continue;
+        }
+        if (clients.length === 0) await connect(header!.config);
+        const c = contributionFromWire(wire);
         offset ??= c.step - 1;
         pending.push({ ...c, step: c.step - offset });
         if (pending.length < clients.length) continue;
@@ -97,7 +112,12 @@ export async function replayThroughDaemon(inputs: readonly string[], options: Re
         steps++;
         options.onProgress?.({ steps, bytesRead: (startOf.get(entry.path) ?? 0) + entry.offset + entry.frameLength, totalBytes });
       } else if (entry.kind === 'update') {
-        const recorded = fisherd.v1.Update.decode(entry.body);
+        if (entry.path === skipping) continue;
+        const recorded = decodeUpdate(entry.body);
+        if (typeof recorded === 'string') {
+          undecodable(entry, recorded, 'update');
+          continue;
+        }
         reproduction.recorded++;
         const mine = answered.get(recorded.step);
         if (mine === undefined) continue;

@@ -17,7 +17,7 @@
  * (float32, as sent on the wire); the result says whether the backend also matched.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { allocateSummary, type DiagonalBatchSummary } from '../curvature/batch-summary.js';
 import type { LeafStructure } from '../curvature/structure.js';
 import { FisherdError } from '../errors.js';
@@ -25,14 +25,14 @@ import type { Backend, BackendName } from '../linalg/backend.js';
 import { selectBackend, type BackendPreference } from '../linalg/select.js';
 import { log as defaultLog, type Logger } from '../log.js';
 import { OPTIMIZER_NAMES, requiredEstimates, type OptimizerName } from '../optim/spec.js';
-import { sessionConfigFromWire } from '../protocol/config-codec.js';
 import { float32Bytes, readFloat32 } from '../protocol/floats.js';
 import { fisherd } from '../protocol/generated/fisherd.js';
 import { contributionFromWire } from '../protocol/step-codec.js';
-import type { FisherSource, SessionConfig } from '../session/config.js';
+import { validateSessionConfig, type FisherSource, type ResolvedSessionConfig, type SessionConfig } from '../session/config.js';
 import type { StepContribution } from '../session/contribution.js';
 import { Session, type StepResult, type StepSummary } from '../session/session.js';
-import { decodeContribution } from './contribution-record.js';
+import { decodeContribution, decodeUpdate } from './contribution-record.js';
+import { checkSessionConfig } from './header-check.js';
 import { FRAME_FOOTER_BYTES } from './framing.js';
 import { ReusedPayloads } from './payloads.js';
 import { SummaryPool, type SummaryOutcome } from './summary-pool.js';
@@ -73,6 +73,13 @@ export interface ReplayOptions {
    * faster: this thread works while they start); tests set it to send every such record to the threads.
    */
   waitForThreads?: boolean;
+  /**
+   * The replay's memory budget in bytes: the sessions it would create for the trace's config (one per
+   * rule, plus those that summarize steps, one per thread) are estimated before any is created, and a
+   * replay that needs more is refused (INVALID_CONFIG, field `maxMemory`, naming both numbers) instead of
+   * exhausting the machine's memory. Default: half the machine's memory (`os.totalmem() / 2`).
+   */
+  maxMemoryBytes?: number;
   /** Called after every replayed step. */
   onProgress?: (progress: ReplayProgress) => void;
   logger?: Logger;
@@ -267,13 +274,16 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   const threadsFor = (frameLength: number): boolean =>
     frameLength >= minThreadedRecordBytes && (pool ?? startPool?.(frameLength)) !== undefined && pool!.ready;
 
-  const setUp = async (h: TraceHeader, first: StepContribution, rowsOffsetInFrame: number | undefined, frameBytes: number) => {
-    recordedConfig = sessionConfigFromWire(fisherd.v1.SessionConfig.decode(h.sessionConfig));
+  const setUp = async (h: TraceHeader, headerAt: { path: string; offset: number }, first: StepContribution,
+    rowsOffsetInFrame: number | undefined, frameBytes: number) => {
+    // The reader checked the header (TRACE_CORRUPT with file and offset otherwise): this cannot throw.
+    recordedConfig = checkSessionConfig(h.sessionConfig).config;
     const preference = options.backend ?? (isBackendName(h.backend) ? h.backend : 'auto');
     backend = await selectBackend(preference, logger);
     workers = recordedConfig.workers ?? 1;
     const available = availableInputs(first, recordedConfig);
     const configs = options.optimizers.map((name) => replayConfig(recordedConfig!, name, available, options, backend!.name));
+    checkMemoryBudget(configs, backend, options, headerAt);
     lanes = options.optimizers.map((name, i) =>
       ({ optimizer: name, session: new Session(configs[i]!, backend!, logger), digest: createHash('sha256'), steps: 0, failure: undefined }));
     // Every lane tracks the same estimates with the same structure (replayConfig): one summary serves all.
@@ -351,10 +361,12 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   let stopped = false;
   let consumed = 0;
 
-  const onHeader = (h: TraceHeader) => {
+  let headerAt = { path: '', offset: 0 };
+  const onHeader = (h: TraceHeader, at: { path: string; offset: number }) => {
     if (header && h.sessionId !== header.sessionId) {
       throw new FisherdError('INVALID_CONFIG', `the trace holds sessions ${header.sessionId} and ${h.sessionId}: replay one session at a time`, { field: 'trace' });
     }
+    if (header === undefined) headerAt = { path: at.path, offset: at.offset };
     header ??= h;
   };
 
@@ -363,7 +375,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     const outcome = item.kind === 'deferred' ? await item.outcome : undefined;
     try {
       if (stopped || skipped(item.path, item.offset)) return;
-      if (item.kind === 'header') onHeader(item.header);
+      if (item.kind === 'header') onHeader(item.header, item);
       else if (item.kind === 'update' && reproduction) {
         reproduction.recorded++;
         compare(item.step, item.delta);
@@ -431,7 +443,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
           if (typeof first === 'string') {
             throw new FisherdError('TRACE_CORRUPT', `${first} (record at byte ${entry.offset} of ${entry.path}): the replay cannot be configured`, { field: 'trace' });
           }
-          await setUp(header!, contributionFromWire(first), rowsOffsetInFrame(entry, first), entry.frameLength);
+          await setUp(header!, headerAt, contributionFromWire(first), rowsOffsetInFrame(entry, first), entry.frameLength);
         }
         if (lanes.every((l) => l.failure)) {
           stopped = true;
@@ -477,7 +489,13 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
       } else if (entry.kind === 'header') {
         queue.push({ kind: 'header', ...at, header: entry.header });
       } else if (entry.kind === 'update' && reproduction) {
-        const update = fisherd.v1.Update.decode(entry.body);
+        const update = decodeUpdate(entry.body);
+        if (typeof update === 'string') { // corruption, as for a contribution
+          await drain(0);
+          const damage = reader.recordFailed(entry, { status: 'undecodable', message: update }, 'update');
+          if (damage.kind === 'corrupt') skipFrom = { path: entry.path, offset: entry.offset };
+          continue;
+        }
         queue.push({ kind: 'update', ...at, step: update.step, delta: update.delta.slice() });
       } else {
         queue.push({ kind: 'other', ...at });
@@ -526,8 +544,54 @@ export function defaultThreads(): number {
   return Math.min(8, Math.max(0, availableParallelism() - 1));
 }
 
+/**
+ * The bytes a session of `resolved` holds on a backend storing `precisionBytes`-byte numbers.
+ *
+ * LEAD-MERGE: a local stand-in for `sessionMemoryBytes(resolved, precisionBytes)` of session/config.ts
+ * (the daemon's admission estimate); once that exists, this function returns it and nothing else changes.
+ * Until then: per tracked estimate, D_k float64 numbers for a diagonal block, 2·D_k² for a full one
+ * (estimate and factor), 2·r·D_k + r² for a low-rank one; plus 8 D-vectors (ḡ, update, workspace, …).
+ */
+function sessionBytes(resolved: ResolvedSessionConfig, precisionBytes: 4 | 8): number {
+  const estimates = Math.max(1, [resolved.track.empiricalFisher, resolved.track.fisher, resolved.track.noise].filter(Boolean).length);
+  let perEstimate = 0;
+  for (const block of resolved.blocks) {
+    const n = block.size;
+    const s = block.structure;
+    perEstimate += s.kind === 'diagonal' ? 8 * n
+      : s.kind === 'full' ? 2 * precisionBytes * n * n
+        : 2 * precisionBytes * s.rank * n + 8 * s.rank * s.rank;
+  }
+  return estimates * perEstimate + 8 * 8 * resolved.dim;
+}
+
+/**
+ * The one place where a replay's memory is weighed against its budget (`maxMemoryBytes`), before any
+ * session is created: one session per rule and, for diagonal estimates, one that summarizes in this
+ * thread, one per worker thread, and the step summaries in flight (four D-vectors of float64 each, up to
+ * 1 + 5 per thread).
+ */
+function checkMemoryBudget(configs: readonly SessionConfig[], backend: Backend, options: ReplayOptions, headerAt: { path: string; offset: number }): void {
+  const budget = options.maxMemoryBytes ?? Math.floor(totalmem() / 2);
+  const precisionBytes = backend.dtype === 'float32' ? 4 : 8;
+  const resolved = configs.map((c) => validateSessionConfig(c));
+  // Steps are summarized (here, and in threads for one worker per step) only when every estimate is diagonal.
+  const summarized = resolved.every((r) => r.blocks.every((b) => b.structure.kind === 'diagonal'));
+  const threads = summarized && resolved[0]!.workers === 1 ? options.threads ?? defaultThreads() : 0;
+  const needed = resolved.reduce((n, r) => n + sessionBytes(r, precisionBytes), 0)
+    + (summarized ? (1 + threads) * sessionBytes(resolved[0]!, precisionBytes) + (1 + 5 * threads) * 4 * 8 * resolved[0]!.dim : 0);
+  if (needed > budget) {
+    const bytes = (n: number) => (Number.isSafeInteger(Math.round(n)) ? String(Math.round(n)) : n.toExponential(2));
+    throw new FisherdError('INVALID_CONFIG',
+      `replaying the session of ${headerAt.path} (header at byte ${headerAt.offset}: D=${resolved[0]!.dim}, ${resolved[0]!.blocks.length} block(s)) ` +
+      `with ${configs.length} rule(s) needs about ${bytes(needed)} bytes, over the replay's memory budget of ${bytes(budget)} bytes: raise --max-memory`,
+      { field: 'maxMemory' });
+  }
+}
+
 function validateOptions(options: ReplayOptions): void {
-  for (const [field, value, least] of [['threads', options.threads, 0], ['chunkBytes', options.chunkBytes, 64], ['minThreadedRecordBytes', options.minThreadedRecordBytes, 1]] as const) {
+  for (const [field, value, least] of [['threads', options.threads, 0], ['chunkBytes', options.chunkBytes, 64], ['minThreadedRecordBytes', options.minThreadedRecordBytes, 1],
+    ['maxMemoryBytes', options.maxMemoryBytes, 1]] as const) {
     if (value !== undefined && !(Number.isInteger(value) && value >= least)) {
       throw new FisherdError('INVALID_CONFIG', `${field} must be an integer ≥ ${least}, got ${value}`, { field });
     }

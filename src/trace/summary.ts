@@ -5,9 +5,10 @@
  */
 import { isFisherdError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
-import { sessionConfigFromWire } from '../protocol/config-codec.js';
 import { fisherd } from '../protocol/generated/fisherd.js';
 import type { SessionConfig } from '../session/config.js';
+import { decodeUpdate } from './contribution-record.js';
+import { checkSessionConfig, type CheckedSessionConfig } from './header-check.js';
 import { openTrace, type TraceDamage } from './reader.js';
 import type { TraceHeader } from './record-codec.js';
 import { schemaHash } from './schema-hash.js';
@@ -63,13 +64,15 @@ export interface TraceSummary {
   intact: boolean;
 }
 
-export function headerReport(header: TraceHeader): HeaderReport {
+/** A header for people and scripts; `checked`: its config as the reader checked it (else it is checked here). */
+export function headerReport(header: TraceHeader, checked?: CheckedSessionConfig): HeaderReport {
   let sessionConfig: HeaderReport['sessionConfig'];
   try {
-    sessionConfig = sessionConfigFromWire(fisherd.v1.SessionConfig.decode(header.sessionConfig));
+    sessionConfig = (checked ?? checkSessionConfig(header.sessionConfig)).config;
   } catch (e) {
     sessionConfig = { error: e instanceof Error ? e.message : String(e) };
   }
+  const created = new Date(header.createdAtMs);
   return {
     formatVersion: header.formatVersion,
     schemaHash: header.schemaHash,
@@ -77,7 +80,7 @@ export function headerReport(header: TraceHeader): HeaderReport {
     fisherdVersion: header.fisherdVersion,
     sessionId: header.sessionId,
     segmentIndex: header.segmentIndex,
-    createdAt: new Date(header.createdAtMs).toISOString(),
+    createdAt: Number.isNaN(created.getTime()) ? `(not a date: ${header.createdAtMs} ms)` : created.toISOString(),
     backend: header.backend,
     sessionConfig,
   };
@@ -98,10 +101,8 @@ export async function summarizeTrace(inputs: readonly string[], options: { logge
   try {
     for await (const entry of reader) {
       if (entry.kind === 'header') {
-        if (summary.dim === undefined) {
-          const report = headerReport(entry.header);
-          if ('dim' in report.sessionConfig) summary.dim = report.sessionConfig.dim;
-        }
+        // The reader checked the header (its config among the rest) before handing it on.
+        summary.dim ??= reader.segments.at(-1)?.config?.config.dim;
       } else if (entry.kind === 'contribution') {
         summary.contributions++;
         summary.contributionBytes += entry.body.length;
@@ -130,6 +131,9 @@ export async function summarizeTrace(inputs: readonly string[], options: { logge
       } else if (entry.kind === 'update') {
         summary.updates++;
         summary.updateBytes += entry.body.length;
+        // Replay decodes the recorded updates it compares: one that does not decode is corruption there, so here too.
+        const u = decodeUpdate(entry.body);
+        if (typeof u === 'string') summary.damage.push({ kind: 'corrupt', path: entry.path, offset: entry.offset, message: `${u} (record at byte ${entry.offset} of ${entry.path})` });
       }
     }
   } catch (e) {
@@ -138,7 +142,7 @@ export async function summarizeTrace(inputs: readonly string[], options: { logge
   }
   summary.segments = reader.segments.map((s) => ({
     path: s.path,
-    header: s.header ? headerReport(s.header) : undefined,
+    header: s.header ? headerReport(s.header, s.config) : undefined,
     records: s.records,
     contributions: s.contributions,
     updates: s.updates,

@@ -2,6 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sessionConfigToWire } from '../../src/protocol/config-codec.js';
+import { fisherd } from '../../src/protocol/generated/fisherd.js';
 import { TraceWriter, type DurabilityPolicy, type TraceWriterOptions } from '../../src/trace/writer.js';
 import { TraceReader, type TraceEntry, type TraceReaderOptions } from '../../src/trace/reader.js';
 
@@ -19,7 +21,11 @@ export function payload(seed: number, length: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (seed * 31 + i * 7) & 0xff);
 }
 
-export const HEADER = { sessionId: 'sess-1', sessionConfig: new Uint8Array([8, 3]), backend: 'reference' };
+/** A valid session config (readers check it as the daemon checks OpenSession): D = 3, sgd. */
+export const SESSION_CONFIG: Uint8Array = new Uint8Array(fisherd.v1.SessionConfig.encode(
+  sessionConfigToWire({ dim: 3, optimizer: { name: 'sgd', stepSize: 0.1 } })).finish()); // a plain array, as read back
+
+export const HEADER = { sessionId: 'sess-1', sessionConfig: SESSION_CONFIG, backend: 'reference' };
 
 /** Writes `steps` (contribution, update) pairs and closes; returns the written bodies in order. */
 export async function writeTrace(dir: string, steps: number, options: {

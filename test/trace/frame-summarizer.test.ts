@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../src/linalg/select.js';
 import { log } from '../../src/log.js';
+import { sessionConfigToWire } from '../../src/protocol/config-codec.js';
 import { fisherd } from '../../src/protocol/generated/fisherd.js';
 import { contributionToWire } from '../../src/protocol/step-codec.js';
 import type { SessionConfig } from '../../src/session/config.js';
@@ -32,7 +33,7 @@ function contribution(step: number): StepContribution {
 }
 
 async function frames(dir: string, bodies: Uint8Array[]): Promise<{ path: string; offset: number; frameLength: number }[]> {
-  const writer = await TraceWriter.open(dir, { sessionId: 's', backend: 'openblas', sessionConfig: new Uint8Array(0) }, { sync: 'on-close' });
+  const writer = await TraceWriter.open(dir, { sessionId: 's', backend: 'openblas', sessionConfig: fisherd.v1.SessionConfig.encode(sessionConfigToWire(config)).finish() }, { sync: 'on-close' });
   for (const body of bodies) await writer.appendContribution(body);
   await writer.close();
   const reader = await openTrace([dir]);
