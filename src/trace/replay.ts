@@ -30,6 +30,7 @@ import { fisherd } from '../protocol/generated/fisherd.js';
 import { contributionFromWire } from '../protocol/step-codec.js';
 import { validateSessionConfig, type FisherSource, type ResolvedSessionConfig, type SessionConfig } from '../session/config.js';
 import type { StepContribution } from '../session/contribution.js';
+import { sessionMemoryBytes } from '../session/limits.js';
 import { Session, type StepResult, type StepSummary } from '../session/session.js';
 import { decodeContribution, decodeUpdate } from './contribution-record.js';
 import { checkSessionConfig } from './header-check.js';
@@ -544,25 +545,9 @@ export function defaultThreads(): number {
   return Math.min(8, Math.max(0, availableParallelism() - 1));
 }
 
-/**
- * The bytes a session of `resolved` holds on a backend storing `precisionBytes`-byte numbers.
- *
- * LEAD-MERGE: a local stand-in for `sessionMemoryBytes(resolved, precisionBytes)` of session/config.ts
- * (the daemon's admission estimate); once that exists, this function returns it and nothing else changes.
- * Until then: per tracked estimate, D_k float64 numbers for a diagonal block, 2·D_k² for a full one
- * (estimate and factor), 2·r·D_k + r² for a low-rank one; plus 8 D-vectors (ḡ, update, workspace, …).
- */
+/** The memory a session of `resolved` holds (the daemon's admission estimate, src/session/limits.ts). */
 function sessionBytes(resolved: ResolvedSessionConfig, precisionBytes: 4 | 8): number {
-  const estimates = Math.max(1, [resolved.track.empiricalFisher, resolved.track.fisher, resolved.track.noise].filter(Boolean).length);
-  let perEstimate = 0;
-  for (const block of resolved.blocks) {
-    const n = block.size;
-    const s = block.structure;
-    perEstimate += s.kind === 'diagonal' ? 8 * n
-      : s.kind === 'full' ? 2 * precisionBytes * n * n
-        : 2 * precisionBytes * s.rank * n + 8 * s.rank * s.rank;
-  }
-  return estimates * perEstimate + 8 * 8 * resolved.dim;
+  return sessionMemoryBytes(resolved, { storageBytes: precisionBytes }).bytes;
 }
 
 /**
