@@ -19,6 +19,7 @@ export interface DaemonMetrics {
   readonly errorsTotal: Counter<'code'>;
   readonly checkpointsTotal: Counter;
   readonly checkpointDuration: Histogram;
+  readonly checkpointFailures: Counter;
   readonly backendInfo: Gauge<'backend' | 'detail'>;
   readonly buildInfo: Gauge<'version' | 'protocol_version' | 'node_version'>;
   countError(code: ErrorCode): void;
@@ -55,6 +56,11 @@ export function createDaemonMetrics(build: { version: string; protocolVersion: n
       name: 'fisherd_checkpoint_duration_seconds',
       help: 'Time to encode and durably write one checkpoint',
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    }),
+    checkpointFailures: new Counter({
+      name: 'fisherd_checkpoint_failures_total',
+      help: 'Session checkpoint writes that failed (disk full, I/O error); each is retried, and /readyz is 503 while a session\'s latest one failed',
       registers,
     }),
     backendInfo: new Gauge({ name: 'fisherd_backend_info', help: 'Compute backend in use (value 1)', labelNames: ['backend', 'detail'] as const, registers }),

@@ -82,8 +82,8 @@ class SessionEngineAdapter implements SessionEngine {
     };
   }
 
-  snapshot(): Uint8Array {
-    return encodeSessionSnapshot(this.session.snapshot());
+  snapshot(sessionId: string): Uint8Array {
+    return encodeSessionSnapshot(this.session.snapshot(), sessionId);
   }
 }
 
@@ -125,8 +125,8 @@ export async function createSessionEngineFactory(preference: BackendPreference, 
       const session = new Session(config, await backendFor(resolved.backend), sessionLogger);
       return new SessionEngineAdapter(session, normalizedConfig(config));
     },
-    async restore(bytes) {
-      const snapshot = decodeSessionSnapshot(bytes);
+    async restore(bytes, sessionId) {
+      const snapshot = decodeSessionSnapshot(bytes, sessionId);
       const session = Session.restore(snapshot, await backendFor(snapshot.backend.name as BackendName), sessionLogger);
       return new SessionEngineAdapter(session, normalizedConfig(snapshot.config));
     },
