@@ -140,6 +140,8 @@ export class SessionHost {
   /** performance.now() before which a step does not retry a failed checkpoint. */
   private retryAt = 0;
   private closing: Promise<SessionCloseOutcome> | undefined;
+  /** Set once close() has made its final checkpoint attempt: no write starts after it. */
+  private closed = false;
   private accepting = true;
 
   constructor(id: string, engine: SessionEngine, deps: SessionHostDeps, checkpointedStep = 0) {
@@ -391,10 +393,12 @@ export class SessionHost {
    * any earlier checkpoint write. Resolves, never rejects, once written: with undefined when the step on
    * disk is now the one snapshotted, or with the CHECKPOINT_FAILED error when the write failed (already
    * counted, logged and sent to the attached connections). A call at a step already on disk or being
-   * written starts nothing and resolves with that attempt's outcome.
+   * written, or after the session closed (its final attempt was the last), starts nothing and resolves
+   * with the latest attempt's outcome.
    */
   checkpoint(): Promise<FisherdError | undefined> {
     const step = this.engine.lastStep;
+    if (this.closed) return this.checkpointChain;
     if (step === this.attempted && (step === this.written || this.failure === undefined)) return this.checkpointChain;
     this.attempted = step;
     this.retryAt = performance.now() + (this.deps.options.checkpointRetryMs ?? DEFAULT_CHECKPOINT_RETRY_MS);
@@ -474,7 +478,9 @@ export class SessionHost {
     if (result === 'timeout') this.deps.logger.warn({ sessionId: this.id, queued: this.queued }, 'drain timed out; checkpointing what is done');
     this.pipeline.unsubscribe();
     this.jobs.complete();
-    const failure = await this.checkpoint();
+    const final = this.checkpoint();
+    this.closed = true;
+    const failure = await final;
     await this.deps.recording?.close();
     this.notify('onClose', () => this.deps.observer?.onClose?.({ sessionId: this.id, lastStep: this.engine.lastStep }));
     return { lastStep: this.engine.lastStep, checkpointedStep: this.written, failure };

@@ -206,6 +206,10 @@ describe('checkpoint failures', () => {
     const report = await registry.shutdown();
     expect(report.lost).toEqual([{ sessionId: failing.id, lastStep: 3, checkpointedStep: 2, reason: expect.stringMatching(/step 3 failed/) as string }]);
     expect(a.errors().filter((e) => e.code === 'CHECKPOINT_FAILED')).toEqual([expect.objectContaining({ step: 2 })]);
+    // The connections closing after the drain start no write (the process is about to exit).
+    const writes = disk.writes;
+    await registry.detach(failing, a);
+    expect(disk.writes).toBe(writes);
   });
 
   it('a discarded session stops counting as failing', async () => {
