@@ -52,6 +52,13 @@ export const ERROR_CODES = {
   /** Recording a session's trace failed (disk full, I/O error); the session goes on without recording. */
   RECORDING_FAILED: { wire: 'RECORDING_FAILED', close: undefined },
 
+  // ---- durability ----
+  /**
+   * Writing a session's checkpoint failed (disk full, I/O error): the session goes on in memory, but a
+   * restart resumes it from the older checkpoint on disk, whose step the error's `step` carries.
+   */
+  CHECKPOINT_FAILED: { wire: 'CHECKPOINT_FAILED', close: undefined },
+
   /** A bug in fisherd. */
   INTERNAL: { wire: 'INTERNAL', close: 1011 },
 } as const;

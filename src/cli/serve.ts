@@ -5,7 +5,8 @@
  *
  * Prints one line to stdout once listening — `fisherd listening on ws://HOST:PORT ...` — which scripts
  * and tests wait for (with `--port 0` it carries the port picked). SIGTERM or SIGINT drain the sessions,
- * checkpoint them, close the sockets with 1001 and exit 0; a second signal exits at once with 1.
+ * checkpoint them, close the sockets with 1001 and exit 0, or 3 when a session's final checkpoint failed
+ * (disk full: the log names each session and the steps lost); a second signal exits at once with 1.
  * With `--record-dir` the line also says where traces go and how durably; the drain closes every trace
  * after its session's final checkpoint.
  */
@@ -23,6 +24,9 @@ function describeDefault(name: keyof ServeOptions): string {
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   return value === undefined ? 'none' : String(value);
 }
+
+/** The exit code when the drain finished but a session's final checkpoint failed (its last steps are lost). */
+export const CHECKPOINT_LOST_EXIT_CODE = 3;
 
 /** Exits once pino has written its buffered lines (its destination may be asynchronous). */
 function exitAfterLogs(code: number): void {
@@ -70,7 +74,18 @@ export function registerServe(program: Command): Command {
         stopping = true;
         log.info({ signal }, 'signal received');
         daemon.close().then(
-          () => exitAfterLogs(0),
+          (report) => {
+            if (report.lost.length === 0) {
+              exitAfterLogs(0);
+              return;
+            }
+            // The registry logged each session and its lost steps; this sums them up.
+            log.error(
+              { lost: report.lost.map((l) => ({ sessionId: l.sessionId, lastStep: l.lastStep, onDisk: l.checkpointedStep })) },
+              `final checkpoints failed for ${report.lost.length} session(s): exiting with ${CHECKPOINT_LOST_EXIT_CODE}`,
+            );
+            exitAfterLogs(CHECKPOINT_LOST_EXIT_CODE);
+          },
           (e: unknown) => {
             log.error({ err: e }, 'shutdown failed');
             exitAfterLogs(1);

@@ -6,9 +6,15 @@
  * The payload is the session's snapshot as src/session/snapshot-codec.ts encodes it, which carries its own
  * magic, format version and CRC-32C, so corruption the rename cannot prevent (bit rot, a truncated copy)
  * is caught when the session is restored.
+ *
+ * Failures: a write that fails at any stage (open, write — e.g. ENOSPC —, fsync, close, rename) removes
+ * its temporary file and leaves the previous checkpoint exactly as it was; a failed directory fsync
+ * (after the rename) throws too, since the new checkpoint may not survive a power loss. Temporary files a
+ * killed process left behind are removed by `init()`. Errors are the file system's (errno); the session
+ * host turns them into CHECKPOINT_FAILED for its clients.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import * as fsPromises from 'node:fs/promises';
 import { join } from 'node:path';
 import { FisherdError } from '../errors.js';
 
@@ -23,16 +29,38 @@ export function isSessionId(id: string): boolean {
   return SESSION_ID.test(id);
 }
 
+/** The file-system calls the store makes (those of node:fs/promises); tests inject failing ones. */
+export interface CheckpointFs {
+  readonly mkdir: typeof fsPromises.mkdir;
+  readonly open: typeof fsPromises.open;
+  readonly readFile: typeof fsPromises.readFile;
+  readonly readdir: typeof fsPromises.readdir;
+  readonly rename: typeof fsPromises.rename;
+  readonly rm: typeof fsPromises.rm;
+}
+
+/** Temporary files of `write` are named `<id>.ckpt.tmp-<pid>-<random>`. */
+const TEMP_FILE = /^[0-9a-f]{32}\.ckpt\.tmp-/;
+
 export class CheckpointStore {
   readonly directory: string;
+  private readonly fs: CheckpointFs;
 
-  constructor(dataDir: string) {
+  /** `fs`: the file-system calls to use (default node:fs/promises). */
+  constructor(dataDir: string, fs: CheckpointFs = fsPromises) {
     this.directory = join(dataDir, 'sessions');
+    this.fs = fs;
   }
 
-  /** Creates the directory (and parents); call once before writing. */
+  /**
+   * Creates the directory (and parents) and removes the temporary files an earlier process left behind
+   * (killed while writing); call once before writing.
+   */
   async init(): Promise<void> {
-    await mkdir(this.directory, { recursive: true });
+    await this.fs.mkdir(this.directory, { recursive: true });
+    for (const name of await this.fs.readdir(this.directory)) {
+      if (TEMP_FILE.test(name)) await this.fs.rm(join(this.directory, name), { force: true });
+    }
   }
 
   pathOf(id: string): string {
@@ -40,29 +68,42 @@ export class CheckpointStore {
     return join(this.directory, `${id}.ckpt`);
   }
 
-  /** Durably replaces the checkpoint of session `id` with `payload`. */
+  /**
+   * Durably replaces the checkpoint of session `id` with `payload`. On any failure the temporary file is
+   * gone and the previous checkpoint (if any) is untouched, except when only the final directory fsync
+   * failed: then the new checkpoint is in place but may not be durable, and this still throws.
+   */
   async write(id: string, payload: Uint8Array): Promise<void> {
     const path = this.pathOf(id);
     const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    const file = await open(tmp, 'w', 0o600);
+    let renamed = false;
     try {
-      await file.writeFile(payload);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    try {
-      await rename(tmp, path);
+      const file = await this.fs.open(tmp, 'wx', 0o600);
+      let failure: unknown;
+      try {
+        await file.writeFile(payload);
+        await file.sync();
+      } catch (e) {
+        failure = e;
+      }
+      try {
+        await file.close();
+      } catch (e) {
+        failure ??= e; // a close error can report a deferred write error (NFS)
+      }
+      if (failure !== undefined) throw failure;
+      await this.fs.rename(tmp, path);
+      renamed = true;
+      // Make the rename itself durable.
+      const dir = await this.fs.open(this.directory, 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
     } catch (e) {
-      await rm(tmp, { force: true });
+      if (!renamed) await this.fs.rm(tmp, { force: true }).catch(() => undefined); // the original error matters more
       throw e;
-    }
-    // Make the rename itself durable.
-    const dir = await open(this.directory, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
     }
   }
 
@@ -70,7 +111,7 @@ export class CheckpointStore {
   async read(id: string): Promise<Uint8Array | undefined> {
     let bytes: Buffer;
     try {
-      bytes = await readFile(this.pathOf(id));
+      bytes = await this.fs.readFile(this.pathOf(id));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
@@ -80,6 +121,6 @@ export class CheckpointStore {
 
   /** Deletes session `id`'s checkpoint, if any. */
   async remove(id: string): Promise<void> {
-    await rm(this.pathOf(id), { force: true });
+    await this.fs.rm(this.pathOf(id), { force: true });
   }
 }

@@ -6,7 +6,12 @@
  * Shutdown (`close()`, what SIGTERM/SIGINT call): stop accepting connections and sessions (/readyz turns
  * 503), let every session finish its queued steps, checkpoint every session, close the sockets with
  * 1001 (going away), then stop the HTTP server. Recorded sessions' traces are closed after their final
- * checkpoint (src/server/recording.ts).
+ * checkpoint (src/server/recording.ts). `close()` resolves with the sessions whose final checkpoint
+ * failed (`fisherd serve` then exits 3).
+ *
+ * Readiness: /readyz is also 503 while any session's latest checkpoint attempt has failed (disk full),
+ * its body naming the sessions and the steps on disk; it turns 200 again once their checkpoints succeed
+ * or they are discarded.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -29,7 +34,7 @@ import type { ServeOptions } from './options.js';
 import { recordingOptionsOf, SessionRecorder, type TraceSinkOpener } from './recording.js';
 import type { SessionEngineFactory } from './session-engine.js';
 import type { SessionObserver } from './session-host.js';
-import { SessionRegistry } from './session-registry.js';
+import { SessionRegistry, type ShutdownReport } from './session-registry.js';
 
 export interface DaemonDeps {
   /** Creates and restores sessions; owns the compute backend. */
@@ -46,8 +51,11 @@ export interface Daemon {
   readonly address: { readonly host: string; readonly port: number };
   readonly metrics: DaemonMetrics;
   readonly sessions: SessionRegistry;
-  /** Graceful shutdown (see the module comment); idempotent. */
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown (see the module comment); idempotent. Resolves with the sessions whose final
+   * checkpoint failed (`lost`, empty when every session is on disk).
+   */
+  close(): Promise<ShutdownReport>;
 }
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string, extraHeaders: string[] = []): void {
@@ -55,6 +63,15 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string, extraHead
   socket.end(
     [`HTTP/1.1 ${status} ${reason}`, 'Connection: close', 'Content-Type: text/plain; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, ...extraHeaders, '', body].join('\r\n'),
   );
+}
+
+/** Why /readyz is 503 although the daemon accepts sessions: failing checkpoints (undefined when none). */
+function checkpointTrouble(sessions: SessionRegistry): string | undefined {
+  const failing = sessions.failingCheckpoints();
+  if (failing.length === 0) return undefined;
+  const shown = failing.slice(0, 10).map((f) => `  session ${f.sessionId}: step ${f.lastStep} in memory, step ${f.checkpointedStep} on disk`);
+  if (failing.length > shown.length) shown.push(`  and ${failing.length - shown.length} more`);
+  return [`checkpoints failing for ${failing.length} session(s) (${failing[0]!.reason}):`, ...shown].join('\n');
 }
 
 export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Promise<Daemon> {
@@ -91,7 +108,11 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
 
   let accepting = false;
   const connections = new Set<Connection>();
-  const routes = createHttpHandler({ registry: metrics.registry, isReady: () => accepting });
+  const routes = createHttpHandler({
+    registry: metrics.registry,
+    isReady: () => accepting,
+    notReadyReason: () => checkpointTrouble(sessions),
+  });
   const http: Server = createServer((req, res) => {
     if (dashboard?.handleHttp(req, res) !== true) routes(req, res);
   });
@@ -137,13 +158,13 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
     recordDir: options.recordDir, recordDurability: options.recordDurability, maxMemory: options.maxMemory,
   }, 'fisherd listening');
 
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
+  let closing: Promise<ShutdownReport> | undefined;
+  const close = (): Promise<ShutdownReport> => {
     closing ??= (async () => {
       accepting = false;
       logger.info({ sessions: sessions.size, connections: connections.size }, 'shutting down: draining sessions');
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
-      await sessions.shutdown();
+      const report = await sessions.shutdown();
       dashboard?.close(); // after the sessions, so that the pages saw them close
       for (const connection of connections) connection.close(1001, 'fisherd shutting down');
       stopHeartbeat();
@@ -155,7 +176,8 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
       wss.close();
       http.closeAllConnections();
       await httpClosed;
-      logger.info('fisherd stopped');
+      logger.info({ sessionsLost: report.lost.length }, 'fisherd stopped');
+      return report;
     })();
     return closing;
   };

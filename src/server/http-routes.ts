@@ -1,7 +1,8 @@
 /**
  * The daemon's plain-HTTP endpoints, on the same port as the WebSocket:
  *   GET /livez   200 while the process serves requests (liveness)
- *   GET /readyz  200 when it accepts sessions, 503 while starting or shutting down (readiness)
+ *   GET /readyz  200 when it accepts sessions, 503 while starting or shutting down (readiness), and
+ *                503 while a session's checkpoints fail (disk full), its body saying which
  *   GET /metrics Prometheus text format (prom-client)
  * They carry no session data and need no token (probes and scrapers seldom hold one).
  */
@@ -12,6 +13,8 @@ export interface HttpRouteDeps {
   readonly registry: Registry;
   /** Whether the daemon accepts new sessions now. */
   readonly isReady: () => boolean;
+  /** When the daemon accepts sessions but is not healthy (failing checkpoints): why, for the 503 body. */
+  readonly notReadyReason?: () => string | undefined;
 }
 
 function reply(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
@@ -31,10 +34,12 @@ export function createHttpHandler(deps: HttpRouteDeps): (req: IncomingMessage, r
       case '/livez':
         reply(res, 200, 'ok\n');
         return;
-      case '/readyz':
-        if (deps.isReady()) reply(res, 200, 'ready\n');
-        else reply(res, 503, 'not ready\n');
+      case '/readyz': {
+        const reason = deps.isReady() ? deps.notReadyReason?.() : 'not ready';
+        if (reason === undefined) reply(res, 200, 'ready\n');
+        else reply(res, 503, `${reason}\n`);
         return;
+      }
       case '/metrics':
         deps.registry.metrics().then(
           (text) => reply(res, 200, text, deps.registry.contentType),

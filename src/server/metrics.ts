@@ -21,6 +21,7 @@ export interface DaemonMetrics {
   readonly checkpointDuration: Histogram;
   readonly memoryBudget: Gauge;
   readonly memoryReserved: Gauge;
+  readonly checkpointFailures: Counter;
   readonly backendInfo: Gauge<'backend' | 'detail'>;
   readonly buildInfo: Gauge<'version' | 'protocol_version' | 'node_version'>;
   countError(code: ErrorCode): void;
@@ -63,6 +64,11 @@ export function createDaemonMetrics(build: { version: string; protocolVersion: n
     memoryReserved: new Gauge({
       name: 'fisherd_memory_reserved_bytes',
       help: 'Memory reserved by the sessions in memory, as computed from their configs at open',
+      registers,
+    }),
+    checkpointFailures: new Counter({
+      name: 'fisherd_checkpoint_failures_total',
+      help: 'Session checkpoint writes that failed (disk full, I/O error); each is retried, and /readyz is 503 while a session\'s latest one failed',
       registers,
     }),
     backendInfo: new Gauge({ name: 'fisherd_backend_info', help: 'Compute backend in use (value 1)', labelNames: ['backend', 'detail'] as const, registers }),

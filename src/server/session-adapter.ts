@@ -93,8 +93,8 @@ class SessionEngineAdapter implements SessionEngine {
     };
   }
 
-  snapshot(): Uint8Array {
-    return encodeSessionSnapshot(this.session.snapshot());
+  snapshot(sessionId: string): Uint8Array {
+    return encodeSessionSnapshot(this.session.snapshot(), sessionId);
   }
 }
 
@@ -156,8 +156,8 @@ export async function createSessionEngineFactory(
       const session = new Session(config, await backendFor(resolved.backend), sessionLogger);
       return new SessionEngineAdapter(session, normalizedConfig(config, resolved), memoryOf(resolved, resolved.backend));
     },
-    async restore(bytes) {
-      const snapshot = decodeSessionSnapshot(bytes);
+    async restore(bytes, sessionId) {
+      const snapshot = decodeSessionSnapshot(bytes, sessionId);
       const resolved = validateSessionConfig(snapshot.config, limits);
       const session = Session.restore(snapshot, await backendFor(snapshot.backend.name as BackendName), sessionLogger);
       return new SessionEngineAdapter(session, normalizedConfig(snapshot.config, resolved), memoryOf(resolved, snapshot.backend.name as BackendName));

@@ -54,8 +54,11 @@ export interface SessionEngine {
   step(contributions: readonly StepContribution[]): StepOutcome;
   /** The current estimates (without the session id). */
   estimates(query: EstimatesQuery): Omit<EstimatesData, 'sessionId'>;
-  /** The session's state as self-checking bytes; `restore` of them continues bit-identically. */
-  snapshot(): Uint8Array;
+  /**
+   * The session's state as self-checking bytes, bound to session `sessionId` (its id and config hash are
+   * stored with it); `restore` of them continues bit-identically.
+   */
+  snapshot(sessionId: string): Uint8Array;
 }
 
 /** Creates and restores engines (one per daemon; it owns the compute backend). */
@@ -67,8 +70,11 @@ export interface SessionEngineFactory {
   memoryOf(config: SessionConfig): SessionMemory;
   /** Validates `config` (INVALID_CONFIG naming the field) and creates a fresh session. */
   create(config: SessionConfig): Promise<SessionEngine>;
-  /** Restores a session from `snapshot()` bytes. */
-  restore(snapshot: Uint8Array): Promise<SessionEngine>;
+  /**
+   * Restores session `sessionId` from `snapshot()` bytes. Refuses bytes bound to another session
+   * (UNKNOWN_SESSION, naming both ids) or whose config does not match their config hash (TRACE_CORRUPT).
+   */
+  restore(snapshot: Uint8Array, sessionId: string): Promise<SessionEngine>;
   /** The backend, for Welcome and metrics. */
   readonly backend: { readonly name: string; readonly detail: string };
 }

@@ -19,6 +19,14 @@
  * once (their writes overlap the compute); under every-record durability the update is sent only once
  * its append resolved, i.e. once the step is on disk. The next step of the session waits for that.
  *
+ * Checkpoints (`checkpoint()`): every `checkpointEvery` steps, when the last connection leaves and when the
+ * session closes. A failed write (disk full, I/O error) is counted (`fisherd_checkpoint_failures_total`),
+ * logged and sent to every attached connection as CHECKPOINT_FAILED carrying the step on disk; the session
+ * goes on in memory, and is checkpointed again at the first step completed `checkpointRetryMs` or more
+ * after the failed attempt began (and whenever it closes) until a write succeeds. `checkpointFailure` says
+ * whether the latest attempt failed (the daemon's /readyz turns 503 while one has), `checkpointedStep`
+ * which step is on disk.
+ *
  * Payload memory: the decoded payload arrays of a contribution (step-codec.ts `stepPayloadPool`) go back
  * to the pool when nothing reads them any more: after the step's update was sent and observers told, after
  * the step failed, or when the contribution was refused. The trace keeps the frame's bytes, never these
@@ -65,6 +73,24 @@ export interface SessionHostOptions {
   readonly checkpointEvery: number;
   readonly maxQueuedSteps: number;
   readonly workerTimeoutMs: number;
+  /**
+   * After a failed checkpoint, the least time in ms before the next step retries it (a failing disk is
+   * not hammered at every step). Default `DEFAULT_CHECKPOINT_RETRY_MS` (1000).
+   */
+  readonly checkpointRetryMs?: number;
+}
+
+/** The default of `SessionHostOptions.checkpointRetryMs`. */
+export const DEFAULT_CHECKPOINT_RETRY_MS = 1000;
+
+/** How a session's close went, for the daemon's drain report. */
+export interface SessionCloseOutcome {
+  /** The last completed step (in memory). */
+  readonly lastStep: number;
+  /** The step the checkpoint on disk holds (0: none); less than `lastStep` when the final checkpoint failed. */
+  readonly checkpointedStep: number;
+  /** Why the final checkpoint failed (CHECKPOINT_FAILED), when it did. */
+  readonly failure: FisherdError | undefined;
 }
 
 export interface SessionHostDeps {
@@ -104,8 +130,18 @@ export class SessionHost {
   private readonly pipeline: Subscription;
   private queued = 0;
   private idleWaiters: (() => void)[] = [];
-  private checkpointChain: Promise<void> = Promise.resolve();
-  private checkpointedStep: number;
+  private checkpointChain: Promise<FisherdError | undefined> = Promise.resolve(undefined);
+  /** The step on disk (0: nothing written yet). */
+  private written: number;
+  /** The step of the latest checkpoint started (written or not). */
+  private attempted: number;
+  /** The failure of the latest checkpoint attempt, while it is the latest. */
+  private failure: FisherdError | undefined;
+  /** performance.now() before which a step does not retry a failed checkpoint. */
+  private retryAt = 0;
+  private closing: Promise<SessionCloseOutcome> | undefined;
+  /** Set once close() has made its final checkpoint attempt: no write starts after it. */
+  private closed = false;
   private accepting = true;
 
   constructor(id: string, engine: SessionEngine, deps: SessionHostDeps, checkpointedStep = 0) {
@@ -114,7 +150,8 @@ export class SessionHost {
     this.deps = deps;
     this.assembler = new StepAssembler(engine.workers, engine.lastStep + 1);
     this.senders = new Array<Contribution | undefined>(engine.workers).fill(undefined);
-    this.checkpointedStep = checkpointedStep;
+    this.written = checkpointedStep;
+    this.attempted = checkpointedStep;
     this.pipeline = this.jobs.pipe(concatMap((job) => this.runSoon(job))).subscribe();
     deps.recording?.onFailure((error) => {
       for (const peer of this.peers) this.sendError(peer, error, 0);
@@ -149,11 +186,25 @@ export class SessionHost {
     return this.peers.size;
   }
 
-  /** Attaches a connection; it hears at once if this session's recording has stopped on a failure. */
+  /** The step the session's checkpoint on disk holds (0: none written yet). */
+  get checkpointedStep(): number {
+    return this.written;
+  }
+
+  /** CHECKPOINT_FAILED while the latest checkpoint attempt has failed; undefined otherwise. */
+  get checkpointFailure(): FisherdError | undefined {
+    return this.failure;
+  }
+
+  /**
+   * Attaches a connection; it hears at once if this session's recording has stopped on a failure, or if
+   * its latest checkpoint failed.
+   */
   attach(peer: Peer): void {
     this.peers.add(peer);
     const recordingFailure = this.deps.recording?.failure;
     if (recordingFailure !== undefined) this.sendError(peer, recordingFailure, 0);
+    if (this.failure !== undefined) this.sendError(peer, this.failure, 0);
   }
 
   /** Detaches a connection; returns how many remain. Its partial contributions stay (the timeout covers them). */
@@ -327,7 +378,8 @@ export class SessionHost {
     }));
     this.release(job);
     const every = this.deps.options.checkpointEvery;
-    if (every > 0 && outcome.step % every === 0) void this.checkpoint();
+    const retry = this.failure !== undefined && performance.now() >= this.retryAt;
+    if ((every > 0 && outcome.step % every === 0) || retry) void this.checkpoint();
   }
 
   /** Gives a finished step's payload arrays back to the pool (the session and observers are done with them). */
@@ -348,25 +400,63 @@ export class SessionHost {
 
   /**
    * Snapshots the session now (synchronously, so the checkpoint is exactly this step) and writes it after
-   * any earlier checkpoint write. Resolves when written; failures are logged (the next one retries).
+   * any earlier checkpoint write. Resolves, never rejects, once written: with undefined when the step on
+   * disk is now the one snapshotted, or with the CHECKPOINT_FAILED error when the write failed (already
+   * counted, logged and sent to the attached connections). A call at a step already on disk or being
+   * written, or after the session closed (its final attempt was the last), starts nothing and resolves
+   * with the latest attempt's outcome.
    */
-  checkpoint(): Promise<void> {
+  checkpoint(): Promise<FisherdError | undefined> {
     const step = this.engine.lastStep;
-    if (step === this.checkpointedStep) return this.checkpointChain;
+    if (this.closed) return this.checkpointChain;
+    if (step === this.attempted && (step === this.written || this.failure === undefined)) return this.checkpointChain;
+    this.attempted = step;
+    this.retryAt = performance.now() + (this.deps.options.checkpointRetryMs ?? DEFAULT_CHECKPOINT_RETRY_MS);
     const started = performance.now();
-    const bytes = this.engine.snapshot();
+    let bytes: Uint8Array;
+    try {
+      bytes = this.engine.snapshot(this.id);
+    } catch (e) {
+      const failed = this.checkpointFailed(step, e);
+      this.checkpointChain = this.checkpointChain.then(() => failed);
+      return this.checkpointChain;
+    }
     this.checkpointChain = this.checkpointChain
       .then(() => this.deps.store.write(this.id, bytes))
       .then(
         () => {
-          this.checkpointedStep = Math.max(this.checkpointedStep, step);
+          this.written = Math.max(this.written, step);
           this.deps.metrics.checkpointsTotal.inc();
           this.deps.metrics.checkpointDuration.observe((performance.now() - started) / 1000);
-          this.deps.logger.debug({ sessionId: this.id, step, bytes: bytes.byteLength }, 'checkpoint written');
+          if (this.failure !== undefined) {
+            this.failure = undefined;
+            this.deps.logger.info({ sessionId: this.id, step }, 'checkpoint written again after failures');
+          } else {
+            this.deps.logger.debug({ sessionId: this.id, step, bytes: bytes.byteLength }, 'checkpoint written');
+          }
+          return undefined;
         },
-        (e: unknown) => this.deps.logger.error({ err: e, sessionId: this.id, step }, 'checkpoint failed'),
+        (e: unknown) => this.checkpointFailed(step, e),
       );
     return this.checkpointChain;
+  }
+
+  /** Records a failed checkpoint of `step`: the metric, the log, and CHECKPOINT_FAILED to every attached connection. */
+  private checkpointFailed(step: number, cause: unknown): FisherdError {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const onDisk = this.written === 0
+      ? 'no checkpoint of this session is on disk yet, so a restart would lose it'
+      : `the checkpoint on disk holds step ${this.written}, where a restart would resume`;
+    const error = new FisherdError(
+      'CHECKPOINT_FAILED',
+      `checkpoint of step ${step} failed (${reason}); ${onDisk}. The session goes on in memory and is checkpointed again at the next steps and when it closes`,
+      { step: this.written, cause },
+    );
+    this.failure = error;
+    this.deps.metrics.checkpointFailures.inc();
+    this.deps.logger.error({ err: cause, sessionId: this.id, step, onDisk: this.written }, 'checkpoint failed');
+    for (const peer of this.peers) this.sendError(peer, error, 0);
+    return error;
   }
 
   /** Resolves when no job is queued or running. */
@@ -378,8 +468,15 @@ export class SessionHost {
   /**
    * Stops accepting steps (partial ones are answered with `reason`), lets the queued steps finish (up to
    * `drainTimeoutMs`), checkpoints, ends the pipeline and closes the trace (after the checkpoint).
+   * Resolves with what is on disk (the final checkpoint's failure included); a second call returns the
+   * first one's promise.
    */
-  async close(reason: FisherdError, drainTimeoutMs: number): Promise<void> {
+  close(reason: FisherdError, drainTimeoutMs: number): Promise<SessionCloseOutcome> {
+    this.closing ??= this.closeNow(reason, drainTimeoutMs);
+    return this.closing;
+  }
+
+  private async closeNow(reason: FisherdError, drainTimeoutMs: number): Promise<SessionCloseOutcome> {
     this.accepting = false;
     this.abandonAssembly(reason, this.assembler.step);
     let timer: NodeJS.Timeout | undefined;
@@ -391,9 +488,12 @@ export class SessionHost {
     if (result === 'timeout') this.deps.logger.warn({ sessionId: this.id, queued: this.queued }, 'drain timed out; checkpointing what is done');
     this.pipeline.unsubscribe();
     this.jobs.complete();
-    await this.checkpoint();
+    const final = this.checkpoint();
+    this.closed = true;
+    const failure = await final;
     await this.deps.recording?.close();
     this.notify('onClose', () => this.deps.observer?.onClose?.({ sessionId: this.id, lastStep: this.engine.lastStep }));
+    return { lastStep: this.engine.lastStep, checkpointedStep: this.written, failure };
   }
 
   private sendError(peer: Peer, error: unknown, requestId: number): void {

@@ -7,11 +7,19 @@
  * finds it live, with its last update); after eviction it resumes from the checkpoint, bit-identically.
  * Attaching to a session that is being evicted waits for the eviction and then loads the checkpoint.
  *
+ * Durability: a session whose checkpoint failed (disk full) is never evicted, since the steps since the
+ * checkpoint on disk exist only in its memory: each eviction attempt checkpoints first, and on failure
+ * the session stays (and the eviction is tried again after `idleMs`). `failingCheckpoints()` lists the
+ * sessions whose latest checkpoint attempt failed (the daemon's /readyz); `shutdown()` reports those whose
+ * final checkpoint failed, with the steps lost. A checkpoint file that belongs to another session (copied
+ * over this one's) or whose config was altered is refused on resume (UNKNOWN_SESSION / TRACE_CORRUPT).
+ *
  * Recording: a recorded session's trace is opened before the session is live (a resumed one appends to
  * the same trace directory, in a new segment) and closed when it is evicted or the daemon shuts down.
  */
 import { FisherdError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { errorMessage } from '../protocol/frames.js';
 import type { SessionConfig } from '../session/config.js';
 import { newSessionId, isSessionId, type CheckpointStore } from './checkpoint-store.js';
 import type { MemoryBudget } from './memory-budget.js';
@@ -41,6 +49,22 @@ export interface SessionRegistryDeps {
   readonly budget?: MemoryBudget | undefined;
 }
 
+/** A session whose latest checkpoint did not reach the disk. */
+export interface CheckpointShortfall {
+  readonly sessionId: string;
+  /** The last completed step, in memory (acknowledged to the clients). */
+  readonly lastStep: number;
+  /** The step the checkpoint on disk holds (0: none); a restart resumes there. */
+  readonly checkpointedStep: number;
+  /** The CHECKPOINT_FAILED message. */
+  readonly reason: string;
+}
+
+/** What `shutdown()` could not save: the sessions whose final checkpoint failed (empty when all were written). */
+export interface ShutdownReport {
+  readonly lost: readonly CheckpointShortfall[];
+}
+
 export class SessionRegistry {
   private readonly live = new Map<string, SessionHost>();
   private readonly loading = new Map<string, Promise<SessionHost>>();
@@ -56,6 +80,16 @@ export class SessionRegistry {
 
   get size(): number {
     return this.live.size;
+  }
+
+  /** The live sessions whose latest checkpoint attempt failed (until a later one succeeds or the session is discarded). */
+  failingCheckpoints(): CheckpointShortfall[] {
+    const failing: CheckpointShortfall[] = [];
+    for (const host of this.live.values()) {
+      const failure = host.checkpointFailure;
+      if (failure !== undefined && !this.discardOnEvict.has(host.id)) failing.push(shortfallOf(host, failure));
+    }
+    return failing;
   }
 
   /** Creates a session from `config` (validated by the session) and attaches `peer`. */
@@ -110,7 +144,7 @@ export class SessionRegistry {
       });
     }
     this.refuseWhenFull();
-    const engine = await this.deps.factory.restore(snapshot);
+    const engine = await this.deps.factory.restore(snapshot, id);
     this.deps.budget?.reserve(id, engine.memory);
     let host: SessionHost;
     try {
@@ -147,26 +181,39 @@ export class SessionRegistry {
 
   /**
    * Detaches `peer` from `host`. When it was the last connection, the session is checkpointed and its
-   * eviction scheduled (`discard`: deleted instead of kept resumable). Resolves with the last step once
-   * the checkpoint is written.
+   * eviction scheduled (`discard`: deleted instead of kept resumable). Resolves, once that checkpoint is
+   * written or failed, with the step on disk (what SessionClosed reports; with `discard`, the last step).
+   * A failed checkpoint is also sent to `peer` (CHECKPOINT_FAILED, unsolicited), which the session no
+   * longer counts among its connections.
    */
   async detach(host: SessionHost, peer: Peer, discard = false): Promise<number> {
     if (discard) this.discardOnEvict.add(host.id);
-    if (host.detach(peer) > 0 || this.live.get(host.id) !== host) return host.lastStep;
+    if (host.detach(peer) > 0 || this.live.get(host.id) !== host) return discard ? host.lastStep : host.checkpointedStep;
     if (this.discardOnEvict.has(host.id)) {
       await this.evict(host);
       return host.lastStep;
     }
     await host.idle();
-    await host.checkpoint();
-    if (host.peerCount === 0 && !this.idleTimers.has(host.id)) {
-      const timer = setTimeout(() => void this.evict(host), this.options.idleMs);
-      timer.unref();
-      this.idleTimers.set(host.id, timer);
+    const failure = await host.checkpoint();
+    if (failure !== undefined) {
+      this.deps.metrics.countError(failure.code);
+      peer.send(errorMessage(failure, 0));
     }
-    return host.lastStep;
+    if (host.peerCount === 0) this.scheduleEviction(host);
+    return host.checkpointedStep;
   }
 
+  private scheduleEviction(host: SessionHost): void {
+    if (this.idleTimers.has(host.id) || this.shuttingDown) return;
+    const timer = setTimeout(() => void this.evict(host), this.options.idleMs);
+    timer.unref();
+    this.idleTimers.set(host.id, timer);
+  }
+
+  /**
+   * Takes an idle session out of memory: checkpoints it first and keeps it (retrying after `idleMs`)
+   * when that fails; a discarded one is closed and its checkpoint deleted.
+   */
   private evict(host: SessionHost): Promise<void> {
     const id = host.id;
     clearTimeout(this.idleTimers.get(id));
@@ -174,35 +221,72 @@ export class SessionRegistry {
     if (host.peerCount > 0 || this.live.get(id) !== host) return Promise.resolve();
     const discard = this.discardOnEvict.has(id);
     const done = (async () => {
+      let gone = false;
       try {
-        await host.close(new FisherdError('UNKNOWN_SESSION', `session ${id} was closed`), this.options.drainTimeoutMs);
+        if (!discard) {
+          await host.idle();
+          const failure = await host.checkpoint();
+          if (failure !== undefined) {
+            this.deps.logger.warn(
+              { sessionId: id, lastStep: host.lastStep, onDisk: host.checkpointedStep, retryInMs: this.options.idleMs },
+              'session kept in memory: its checkpoint failed',
+            );
+            if (host.peerCount === 0) this.scheduleEviction(host);
+            return;
+          }
+          // A connection attached meanwhile keeps it; shutdown closes it itself.
+          if (host.peerCount > 0 || this.shuttingDown) return;
+        }
+        gone = true;
+        const outcome = await host.close(new FisherdError('UNKNOWN_SESSION', `session ${id} was closed`), this.options.drainTimeoutMs);
         if (discard) await this.deps.store.remove(id);
+        this.deps.logger.info({ sessionId: id, step: outcome.checkpointedStep, lastStep: outcome.lastStep, discarded: discard }, 'session evicted');
       } catch (e) {
         this.deps.logger.error({ err: e, sessionId: id }, 'session eviction failed');
       } finally {
-        this.live.delete(id);
-        this.deps.budget?.release(id);
-        this.discardOnEvict.delete(id);
-        this.deps.metrics.sessions.set(this.live.size);
+        if (gone) {
+          this.live.delete(id);
+          this.deps.budget?.release(id);
+          this.discardOnEvict.delete(id);
+          this.deps.metrics.sessions.set(this.live.size);
+        }
         this.evicting.delete(id);
-        this.deps.logger.info({ sessionId: id, step: host.lastStep, discarded: discard }, 'session evicted');
       }
     })();
     this.evicting.set(id, done);
     return done;
   }
 
-  /** Stops accepting sessions, drains and checkpoints every live one. */
-  async shutdown(): Promise<void> {
+  /**
+   * Stops accepting sessions, drains and checkpoints every live one. Resolves with the sessions whose
+   * final checkpoint failed (logged here, with the steps lost); discarded sessions are not among them.
+   */
+  async shutdown(): Promise<ShutdownReport> {
     this.shuttingDown = true;
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
+    await Promise.all(this.evicting.values()); // an eviction that checkpointed leaves the session to us
     const reason = new FisherdError('SHUTTING_DOWN', 'the daemon is shutting down; resume this session when it is back');
+    const lost: CheckpointShortfall[] = [];
     await Promise.all([...this.live.values()].map(async (host) => {
-      await host.close(reason, this.options.drainTimeoutMs);
-      if (this.discardOnEvict.has(host.id) && host.peerCount === 0) await this.deps.store.remove(host.id);
+      const outcome = await host.close(reason, this.options.drainTimeoutMs);
+      if (this.discardOnEvict.has(host.id) && host.peerCount === 0) {
+        await this.deps.store.remove(host.id);
+        return;
+      }
+      if (outcome.failure === undefined) {
+        this.deps.logger.info({ sessionId: host.id, step: outcome.checkpointedStep }, 'session checkpointed for shutdown');
+        return;
+      }
+      const shortfall = shortfallOf(host, outcome.failure);
+      lost.push(shortfall);
+      this.deps.logger.error(
+        { sessionId: host.id, lastStep: shortfall.lastStep, onDisk: shortfall.checkpointedStep },
+        `final checkpoint failed: steps ${shortfall.checkpointedStep + 1}..${shortfall.lastStep} of session ${host.id} are lost; it resumes at step ${shortfall.checkpointedStep}`,
+      );
     }));
     await Promise.all(this.evicting.values());
+    return { lost };
   }
 
   private refuseWhenShuttingDown(): void {
@@ -223,4 +307,8 @@ export class SessionRegistry {
       this.deps.logger.error({ err: e, sessionId: host.id }, 'session observer threw');
     }
   }
+}
+
+function shortfallOf(host: SessionHost, failure: FisherdError): CheckpointShortfall {
+  return { sessionId: host.id, lastStep: host.lastStep, checkpointedStep: host.checkpointedStep, reason: failure.message };
 }

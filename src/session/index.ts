@@ -15,6 +15,6 @@ export {
 } from './session.js';
 export {
   SNAPSHOT_FORMAT_VERSION, SNAPSHOT_MAGIC, decodeSessionSnapshot, decodeSnapshotValue, encodeSessionSnapshot,
-  encodeSnapshotValue, type SnapshotValue,
+  encodeSnapshotValue, sessionConfigHash, type SnapshotBinding, type SnapshotValue,
 } from './snapshot-codec.js';
 export { StepAssembler } from './step-assembler.js';

@@ -17,10 +17,18 @@
  *
  * Typed arrays travel as raw IEEE-754 bytes and finite numbers as JSON's shortest round-trip decimal, so
  * decode(encode(x)) is bit-identical to x. Decoded arrays are fresh copies (never views of the input).
+ *
+ * Session checkpoints are bound to their session: the daemon's snapshot tree carries, beside the
+ * snapshot's own fields, `"binding": {"sessionId": id, "configHash": h}` with h = `sessionConfigHash` of
+ * the snapshot's config, and restoring checks both (a checkpoint file copied over another session's, or
+ * one whose config was altered, is refused). The field is optional within format version 1: snapshots
+ * written before it existed (or without an id, as in tests) still load, and older readers ignore it.
  */
+import { createHash } from 'node:crypto';
 import { crc32c } from '../crc32c.js';
 import { endianness } from 'node:os';
 import { FisherdError } from '../errors.js';
+import type { SessionConfig } from './config.js';
 import { SESSION_SNAPSHOT_FORMAT, type SessionSnapshot } from './session.js';
 
 export const SNAPSHOT_MAGIC = 'FDSS';
@@ -182,21 +190,71 @@ export function decodeSnapshotValue(bytes: Uint8Array): SnapshotValue {
   return revive(tree);
 }
 
-/** A session snapshot as one Buffer (the daemon's checkpoint file). */
-export function encodeSessionSnapshot(snapshot: SessionSnapshot): Buffer {
+/** What ties a checkpoint to its session (the tree's `binding` field). */
+export interface SnapshotBinding {
+  /** The session the snapshot was taken of (32 hex digits in the daemon). */
+  readonly sessionId: string;
+  /** `sessionConfigHash` of the snapshot's config. */
+  readonly configHash: string;
+}
+
+/** JSON with object keys sorted at every level, so that equal configs give equal text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(v).sort()) sorted[key] = (v as Record<string, unknown>)[key];
+    return sorted;
+  });
+}
+
+/** SHA-256 (hex) of a session config as given (canonical JSON: sorted keys, undefined fields dropped). */
+export function sessionConfigHash(config: SessionConfig): string {
+  return createHash('sha256').update(canonicalJson(config)).digest('hex');
+}
+
+/**
+ * A session snapshot as one Buffer (the daemon's checkpoint file). With `sessionId`, the snapshot is
+ * bound to that session (see the module comment).
+ */
+export function encodeSessionSnapshot(snapshot: SessionSnapshot, sessionId?: string): Buffer {
   // SessionSnapshot is plain data by construction (numbers, strings, records, typed arrays); its interfaces
   // lack the index signature SnapshotValue's records have, hence the cast.
-  return encodeSnapshotValue(snapshot as unknown as SnapshotValue);
+  const tree = snapshot as unknown as { readonly [key: string]: SnapshotValue };
+  if (sessionId === undefined) return encodeSnapshotValue(tree);
+  const binding: SnapshotBinding = { sessionId, configHash: sessionConfigHash(snapshot.config) };
+  return encodeSnapshotValue({ ...tree, binding: binding as unknown as SnapshotValue });
 }
 
 /**
  * The snapshot in `bytes`. Checks the envelope (magic, version, CRC) and the format tag; `Session.restore`
- * checks that the parts fit together.
+ * checks that the parts fit together. When the snapshot is bound (see the module comment), its config
+ * must hash to the stored hash (TRACE_CORRUPT otherwise) and, with `expectedSessionId`, it must be of
+ * that session (UNKNOWN_SESSION otherwise, naming both ids); an unbound snapshot (written before
+ * bindings existed) is accepted. The binding is not part of the returned snapshot.
  */
-export function decodeSessionSnapshot(bytes: Uint8Array): SessionSnapshot {
+export function decodeSessionSnapshot(bytes: Uint8Array, expectedSessionId?: string): SessionSnapshot {
   const value = decodeSnapshotValue(bytes);
   if (typeof value !== 'object' || value === null || (value as { format?: unknown }).format !== SESSION_SNAPSHOT_FORMAT) {
     throw corrupt(`not a ${SESSION_SNAPSHOT_FORMAT} snapshot`);
   }
-  return value as unknown as SessionSnapshot;
+  const { binding, ...snapshot } = value as unknown as SessionSnapshot & { binding?: unknown };
+  if (binding !== undefined) {
+    const b = binding as Partial<Record<keyof SnapshotBinding, unknown>> | null;
+    if (typeof b !== 'object' || b === null || typeof b.sessionId !== 'string' || typeof b.configHash !== 'string') {
+      throw corrupt('malformed binding (sessionId, configHash)');
+    }
+    if (expectedSessionId !== undefined && b.sessionId !== expectedSessionId) {
+      throw new FisherdError(
+        'UNKNOWN_SESSION',
+        `the checkpoint file of session ${expectedSessionId} holds session ${b.sessionId} (a file copied or moved from another session); refusing to resume it as ${expectedSessionId}`,
+        { field: 'sessionId' },
+      );
+    }
+    const actual = sessionConfigHash(snapshot.config);
+    if (b.configHash !== actual) {
+      throw corrupt(`the config of session ${b.sessionId} hashes to ${actual}, but its checkpoint was written for config hash ${b.configHash}: the file was altered`);
+    }
+  }
+  return snapshot;
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { FisherdError } from '../../src/errors.js';
 import {
-  Session, decodeSessionSnapshot, decodeSnapshotValue, encodeSessionSnapshot, encodeSnapshotValue, type SessionConfig,
+  Session, decodeSessionSnapshot, decodeSnapshotValue, encodeSessionSnapshot, encodeSnapshotValue, sessionConfigHash, type SessionConfig,
 } from '../../src/session/index.js';
 import { BACKENDS, DyadicStream, REFERENCE, bitwiseEqual, contribution, workerRows } from './helpers.js';
 
@@ -145,5 +145,38 @@ describe('snapshot codec', () => {
 
   it("refuses keys that start with '$' (reserved for the codec)", () => {
     expect(() => encodeSnapshotValue({ $array: 'float64' })).toThrow(FisherdError);
+  });
+});
+
+describe('snapshot binding (session id and config hash)', () => {
+  const A = 'a'.repeat(32);
+  const B = 'b'.repeat(32);
+  const session = new Session(CONFIGS[1]!.config, REFERENCE);
+  session.step(stepOf(session, 1));
+
+  it('stores the id and the config hash, strips them on decode, and round-trips bit for bit', () => {
+    const bytes = encodeSessionSnapshot(session.snapshot(), A);
+    expect(decodeSnapshotValue(bytes)).toMatchObject({ binding: { sessionId: A, configHash: sessionConfigHash(CONFIGS[1]!.config) } });
+    const decoded = decodeSessionSnapshot(bytes, A);
+    expect(decoded).not.toHaveProperty('binding');
+    expect(encodeSessionSnapshot(decoded, A).equals(bytes)).toBe(true);
+    expect(decodeSessionSnapshot(bytes).lastStep).toBe(1); // no expected id: the binding is not compared
+  });
+
+  it('refuses another session id (UNKNOWN_SESSION naming both) and an altered config (TRACE_CORRUPT); accepts unbound snapshots', () => {
+    const bytes = encodeSessionSnapshot(session.snapshot(), A);
+    expect(() => decodeSessionSnapshot(bytes, B)).toThrow(expect.objectContaining({ code: 'UNKNOWN_SESSION', message: expect.stringContaining(`session ${B} holds session ${A}`) }) as Error);
+    const tree = decodeSnapshotValue(bytes) as Record<string, unknown>;
+    const altered = encodeSnapshotValue({ ...tree, config: { ...(tree['config'] as object), dim: 9 } } as never);
+    expect(() => decodeSessionSnapshot(altered, A)).toThrow(expect.objectContaining({ code: 'TRACE_CORRUPT', field: 'snapshot' }) as Error);
+    const unbound = encodeSessionSnapshot(session.snapshot());
+    expect(decodeSessionSnapshot(unbound, B).lastStep).toBe(1);
+  });
+
+  it('hashes configs by content, not key order', () => {
+    const config = CONFIGS[0]!.config;
+    const reordered = Object.fromEntries(Object.entries(config).reverse()) as SessionConfig;
+    expect(sessionConfigHash(reordered)).toBe(sessionConfigHash(config));
+    expect(sessionConfigHash({ ...config, emaDecay: 0.5 })).not.toBe(sessionConfigHash(config));
   });
 });

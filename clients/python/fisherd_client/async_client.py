@@ -84,8 +84,9 @@ class AsyncClient:
             ``FRAME_TOO_LARGE`` before they are sent.
         open_timeout: seconds to wait for the WebSocket handshake. Default 10.
         on_notice: called with errors the daemon sends without a request of this client to answer (e.g.
-            WORKER_TIMEOUT for a step this worker had not contributed to yet, or SHUTTING_DOWN), on the
-            event loop's thread. Default: ignored.
+            WORKER_TIMEOUT for a step this worker had not contributed to yet, SHUTTING_DOWN, or
+            CHECKPOINT_FAILED with the step the checkpoint on disk holds in ``step``), on the event loop's
+            thread. Default: ignored.
     """
 
     def __init__(
@@ -256,7 +257,8 @@ class AsyncClient:
 
     async def close_session(self, discard: bool = False) -> int:
         """Detaches from the session, which the daemon checkpoints and keeps resumable (unless ``discard``).
-        Returns the session's last step."""
+        Returns the step the session's checkpoint on disk holds, where a resume after a daemon restart
+        continues (less than the last step when that checkpoint failed; with ``discard``, the last step)."""
         if self._session is None:
             return self._last_step
         message = pb.ClientMessage()

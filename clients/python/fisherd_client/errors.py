@@ -34,6 +34,7 @@ DAEMON_ERROR_CODES = (
     'TRACE_VERSION',
     'INTERNAL',
     'RECORDING_FAILED',
+    'CHECKPOINT_FAILED',
 )
 
 #: Codes that only a client raises.

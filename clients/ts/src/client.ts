@@ -43,7 +43,8 @@ export interface ConnectOptions {
   readonly maxFrameBytes?: number;
   /**
    * Called with errors the daemon sends without a request of this client to answer, e.g. WORKER_TIMEOUT
-   * for a step this worker had not contributed to yet, or SHUTTING_DOWN. Default: ignored.
+   * for a step this worker had not contributed to yet, SHUTTING_DOWN, or CHECKPOINT_FAILED (its `step`:
+   * the step the checkpoint on disk holds, where a restart would resume). Default: ignored.
    */
   readonly onNotice?: (error: FisherdClientError) => void;
 }
@@ -199,7 +200,8 @@ export class FisherdClient {
 
   /**
    * Detaches from the session (which the daemon checkpoints and keeps resumable, unless `discard`).
-   * Resolves with the session's last step.
+   * Resolves with the step the session's checkpoint on disk holds, where a resume after a daemon restart
+   * continues: less than the last step when that checkpoint failed (with `discard`: the last step).
    */
   async closeSession(options: { discard?: boolean } = {}): Promise<number> {
     if (this.session === undefined) return this.lastCompletedStep;

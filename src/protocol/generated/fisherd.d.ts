@@ -3305,7 +3305,16 @@ export namespace fisherd {
              * Recording the session's trace failed (disk full, I/O error): the session goes on, unrecorded; the
              * message names the step the trace ends before and the trace directory.
              */
-            ERROR_CODE_RECORDING_FAILED = 21
+            ERROR_CODE_RECORDING_FAILED = 21,
+
+            /**
+             * Writing the session's checkpoint failed (disk full, I/O error): the session goes on in memory, but a
+             * restart would resume it from the older checkpoint on disk. `step` is the step that checkpoint holds
+             * (0: none yet); the message says it too, and the step the failed write was for. Sent to every
+             * connection attached to the session, unsolicited (request_id 0), at each failed attempt; the daemon
+             * retries at the next steps and when the session closes.
+             */
+            ERROR_CODE_CHECKPOINT_FAILED = 22
         }
 
         /**
@@ -3586,7 +3595,13 @@ export namespace fisherd {
             /** SessionClosed sessionId. */
             sessionId: string;
 
-            /** The last completed step, as checkpointed. */
+            /**
+             * The step the session's checkpoint on disk holds, i.e. where a resume after a restart continues
+             * (0 when none is written yet). When this connection was the session's last, the daemon checkpoints
+             * before answering, so this is the last completed step unless that checkpoint failed (the reply is
+             * then preceded by an Error CHECKPOINT_FAILED carrying the same step). With `discard`: the last
+             * completed step (nothing stays on disk).
+             */
             step: number;
 
             /**
@@ -3652,7 +3667,13 @@ export namespace fisherd {
                 /** SessionClosed sessionId */
                 sessionId?: (string|null);
 
-                /** The last completed step, as checkpointed. */
+                /**
+                 * The step the session's checkpoint on disk holds, i.e. where a resume after a restart continues
+                 * (0 when none is written yet). When this connection was the session's last, the daemon checkpoints
+                 * before answering, so this is the last completed step unless that checkpoint failed (the reply is
+                 * then preceded by an Error CHECKPOINT_FAILED carrying the same step). With `discard`: the last
+                 * completed step (nothing stays on disk).
+                 */
                 step?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */

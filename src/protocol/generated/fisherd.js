@@ -9303,6 +9303,10 @@ export const fisherd = $root.fisherd = (() => {
                     case 21:
                         message.code = 21;
                         break;
+                    case "ERROR_CODE_CHECKPOINT_FAILED":
+                    case 22:
+                        message.code = 22;
+                        break;
                     default:
                         if (typeof object.code === "number" && (object.code | 0) === object.code)
                             message.code = object.code;
@@ -9392,6 +9396,11 @@ export const fisherd = $root.fisherd = (() => {
          * @property {number} ERROR_CODE_INTERNAL=20 ERROR_CODE_INTERNAL value
          * @property {number} ERROR_CODE_RECORDING_FAILED=21 Recording the session's trace failed (disk full, I/O error): the session goes on, unrecorded; the
          * message names the step the trace ends before and the trace directory.
+         * @property {number} ERROR_CODE_CHECKPOINT_FAILED=22 Writing the session's checkpoint failed (disk full, I/O error): the session goes on in memory, but a
+         * restart would resume it from the older checkpoint on disk. `step` is the step that checkpoint holds
+         * (0: none yet); the message says it too, and the step the failed write was for. Sent to every
+         * connection attached to the session, unsolicited (request_id 0), at each failed attempt; the daemon
+         * retries at the next steps and when the session closes.
          */
         v1.ErrorCode = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -9417,6 +9426,7 @@ export const fisherd = $root.fisherd = (() => {
             values[valuesById[19] = "ERROR_CODE_TRACE_VERSION"] = 19;
             values[valuesById[20] = "ERROR_CODE_INTERNAL"] = 20;
             values[valuesById[21] = "ERROR_CODE_RECORDING_FAILED"] = 21;
+            values[valuesById[22] = "ERROR_CODE_CHECKPOINT_FAILED"] = 22;
             return values;
         })();
 
@@ -10225,7 +10235,11 @@ export const fisherd = $root.fisherd = (() => {
              * Properties of a SessionClosed.
              * @typedef {Object} fisherd.v1.SessionClosed.$Properties
              * @property {string|null} [sessionId] SessionClosed sessionId
-             * @property {number|null} [step] The last completed step, as checkpointed.
+             * @property {number|null} [step] The step the session's checkpoint on disk holds, i.e. where a resume after a restart continues
+             * (0 when none is written yet). When this connection was the session's last, the daemon checkpoints
+             * before answering, so this is the last completed step unless that checkpoint failed (the reply is
+             * then preceded by an Error CHECKPOINT_FAILED carrying the same step). With `discard`: the last
+             * completed step (nothing stays on disk).
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -10266,7 +10280,11 @@ export const fisherd = $root.fisherd = (() => {
             SessionClosed.prototype.sessionId = "";
 
             /**
-             * The last completed step, as checkpointed.
+             * The step the session's checkpoint on disk holds, i.e. where a resume after a restart continues
+             * (0 when none is written yet). When this connection was the session's last, the daemon checkpoints
+             * before answering, so this is the last completed step unless that checkpoint failed (the reply is
+             * then preceded by an Error CHECKPOINT_FAILED carrying the same step). With `discard`: the last
+             * completed step (nothing stays on disk).
              * @member {number} step
              * @memberof fisherd.v1.SessionClosed
              * @instance
