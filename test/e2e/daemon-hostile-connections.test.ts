@@ -225,6 +225,47 @@ describe('fisherd daemon: a client that never reads its replies', () => {
     expect(metrics).toMatch(/fisherd_connections 0/);
   });
 
+  it('a client that stops reading for less than --send-stall-ms is only paused: every request is answered afterwards', async () => {
+    const D = 65_536;
+    const client = await RawClient.ready(daemon.url);
+    const config: SessionConfig = { dim: D, optimizer: { name: 'efgd', stepSize: 0.1, damping: 1e-2 } };
+    expect((await client.request({ openSession: { config: sessionConfigToWire(config) } })).kind).toBe('sessionOpened');
+    const contribution = (step: number) => contributionToWire({ step, workerId: 0, batchSize: 1, reduction: 'sum', perExampleGrads: new Float32Array(D).fill(0.5) });
+    expect((await client.request({ step: contribution(1) })).kind).toBe('update');
+    const linesBefore = logLines(daemon).length;
+    const watch = watchDaemon(daemon);
+    client.ws.pause(); // stops reading its socket: the daemon's replies pile up
+    const sent: number[] = [];
+    const stalled = () => logLines(daemon).slice(linesBefore).some((l) => String(l['msg']).includes('its requests wait'));
+    // One request at a time (a client that pipelines deeply has more replies in flight when the stall
+    // begins, which count against twice the cap).
+    for (let i = 0; i < 200 && !stalled(); i++) {
+      sent.push(client.send({ estimatesRequest: { includeDiagonals: true, topK: 1 } }));
+      await sleep(15);
+    }
+    expect(stalled()).toBe(true);
+    for (let i = 0; i < 8; i++) sent.push(client.send({ estimatesRequest: { includeDiagonals: true, topK: 1 } })); // they wait
+    await sleep(300);
+    client.ws.resume();
+    const answered = new Map<number, string>();
+    while (answered.size < sent.length) {
+      const reply = await client.next(5000);
+      answered.set(reply.requestId, reply.kind === 'error' ? errorCodeFromWire(reply.error!.code ?? 0) : String(reply.kind));
+    }
+    expect([...answered.keys()].sort((a, b) => a - b)).toEqual(sent);
+    for (const kind of answered.values()) expect(['estimates', 'BACKPRESSURE']).toContain(kind);
+    expect([...answered.values()].filter((k) => k === 'estimates').length).toBeGreaterThan(8);
+    console.log(`[hostile]   ${sent.length} requests, all answered after the pause (${[...answered.values()].filter((k) => k === 'estimates').length} estimates)`);
+    expect((await client.request({ step: contribution(2) })).kind).toBe('update');
+    const seen = await watch.stop();
+    report('client that pauses reading below --send-stall-ms', seen);
+    expect(logLines(daemon).slice(linesBefore).some((l) => String(l['msg']).includes('peer reads again'))).toBe(true);
+    expect(logLines(daemon).slice(linesBefore).some((l) => String(l['msg']).includes('SEND_BUFFER_FULL'))).toBe(false);
+    expectHealthy(seen, 150 * MiB);
+    client.close();
+    await client.closed;
+  });
+
   it('attached to a session another worker drives, without reading: closed beyond twice the cap, the worker is not slowed', async () => {
     const D = 131_072; // every update is 512 KiB
     const STEPS = 200;
