@@ -38,7 +38,22 @@ function expectHealthy(seen: WatchResult, rssGrowthBound: number): void {
 
 /** The daemon's pino log lines, parsed. */
 function logLines(daemon: RunningDaemon): Record<string, unknown>[] {
-  return daemon.stderr().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines: Record<string, unknown>[] = [];
+  for (const line of daemon.stderr().split('\n')) {
+    try {
+      if (line.startsWith('{') && line.endsWith('}')) lines.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // a line still being written
+    }
+  }
+  return lines;
+}
+
+/** Waits (up to `ms`) for the daemon's log to match `re`: its stderr arrives after its replies. */
+async function logMatches(daemon: RunningDaemon, re: RegExp, ms = 2000): Promise<string> {
+  const deadline = Date.now() + ms;
+  while (!re.test(daemon.stderr()) && Date.now() < deadline) await sleep(20);
+  return daemon.stderr();
 }
 
 function expectError(message: ServerMessage, code: string, text?: RegExp): void {
@@ -259,6 +274,7 @@ describe('fisherd daemon: a client that never reads its replies', () => {
     expect((await client.request({ step: contribution(2) })).kind).toBe('update');
     const seen = await watch.stop();
     report('client that pauses reading below --send-stall-ms', seen);
+    await logMatches(daemon, /peer reads again/);
     expect(logLines(daemon).slice(linesBefore).some((l) => String(l['msg']).includes('peer reads again'))).toBe(true);
     expect(logLines(daemon).slice(linesBefore).some((l) => String(l['msg']).includes('SEND_BUFFER_FULL'))).toBe(false);
     expectHealthy(seen, 150 * MiB);
@@ -295,6 +311,7 @@ describe('fisherd daemon: a client that never reads its replies', () => {
     console.log(`[hostile]   ${STEPS} steps took ${stepsMs.toFixed(0)} ms`);
     report(`never-reading peer of a busy session (${STEPS} broadcast updates of 512 KiB)`, seen);
     console.log(`[hostile]   driving worker: slowest step ${slowestMs.toFixed(1)} ms`);
+    await logMatches(daemon, /more than twice --max-send-buffer-bytes unsent/);
     const closing = logLines(daemon).slice(linesBefore).filter((l) => String(l['msg']).includes('more than twice --max-send-buffer-bytes unsent'));
     expect(closing).toHaveLength(1);
     // What waited for the peer when it was closed: at most twice the cap and one update.
@@ -385,7 +402,7 @@ describe('fisherd daemon: connection hygiene', () => {
     await held[0]!.closed;
     await sleep(50);
     const again = await RawClient.ready(daemon.url);
-    expect(daemon.stderr()).toMatch(/upgrade refused: --max-connections reached/);
+    expect(await logMatches(daemon, /upgrade refused: --max-connections reached/)).toMatch(/upgrade refused: --max-connections reached/);
     for (const c of [again, ...held.slice(1)]) c.close();
     await Promise.all([again, ...held.slice(1)].map((c) => c.closed));
     const seen = await watch.stop();
@@ -461,7 +478,7 @@ describe('fisherd daemon: session quotas and discard', () => {
     const second = await RawClient.ready(daemon.url, {}, { localAddress: '127.0.0.3' });
     expect((await second.request({ openSession: { sessionId } })).kind).toBe('sessionOpened');
     expect((await first.request({ closeSession: { discard: true } })).kind).toBe('sessionClosed');
-    expect(daemon.stderr()).toMatch(/discard ignored: other connections still use the session; it is kept/);
+    expect(await logMatches(daemon, /discard ignored: other connections still use the session; it is kept/)).toMatch(/discard ignored: other connections still use the session; it is kept/);
     const step = await second.request({ step: contributionToWire({ step: 1, workerId: 0, batchSize: 1, reduction: 'sum', meanGrad: new Float32Array(4).fill(1) }) });
     expect(step.kind, JSON.stringify(step)).toBe('update');
     const closed = await second.request({ closeSession: {} });
@@ -501,7 +518,7 @@ describe('fisherd daemon: browsers, no token', () => {
     expect((await tryUpgrade(daemon.port, { origin: 'HTTP://Allowed.Example:8080' })).status).toBe(101);
     expect((await tryUpgrade(daemon.port)).status).toBe(101); // tools send no Origin
     await expect(RawClient.connect(daemon.url, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
-    expect(daemon.stderr()).toMatch(/upgrade refused: a browser page from Origin/);
+    expect(await logMatches(daemon, /upgrade refused: a browser page from Origin/)).toMatch(/upgrade refused: a browser page from Origin/);
     const seen = await watch.stop();
     report('cross-origin upgrades', seen);
     expectHealthy(seen, 50 * MiB);
@@ -521,7 +538,7 @@ describe('fisherd daemon: browsers, no token', () => {
     expect((await tryUpgrade(daemon.port, { host: rebound, origin: `http://${rebound}` }, '/dashboard/ws')).status).toBe(403);
     expect((await get(daemon.port, '/', { host: `127.0.0.1:${daemon.port}` })).status).toBe(200);
     expect((await get(daemon.port, '/livez', { host: rebound })).status).toBe(200);
-    expect(daemon.stderr()).toMatch(/dashboard refused: Host \\"evil\.example/);
+    expect(await logMatches(daemon, /dashboard refused: Host \\"evil\.example/)).toMatch(/dashboard refused: Host \\"evil\.example/);
   });
 
   it('serves the dashboard to its own page (same origin) and to listed origins only', async () => {
