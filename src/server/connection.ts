@@ -5,6 +5,18 @@
  *
  * Messages of one connection are handled strictly in order (a promise chain), so that a step sent right
  * after OpenSession waits for the session to be loaded.
+ *
+ * Hello deadline: a connection that has not completed Hello `helloTimeoutMs` after the upgrade gets an
+ * UNEXPECTED_MESSAGE error frame and is closed with 1008 "HELLO_TIMEOUT".
+ *
+ * Send-side backpressure: every reply and update is queued on the socket without waiting, so a client
+ * that does not read would make the daemon buffer without end. Once more than `maxSendBufferBytes` wait
+ * unsent (ws `bufferedAmount`), the connection stops reading the peer's requests (the socket is paused
+ * and its already-received requests wait) until fewer than half of that wait; a peer still above the
+ * cap after `sendStallMs`, or above twice the cap when another message is due (updates broadcast by a
+ * session keep coming), is closed with 1008 "SEND_BUFFER_FULL: client does not read its replies" (cut
+ * a second later if the close cannot get through). Memory per slow peer is thus at most twice the cap
+ * and one message, and a slow peer never delays the others of its session.
  */
 import type { WebSocket } from 'ws';
 import { FisherdError, isFisherdError } from '../errors.js';
@@ -34,7 +46,22 @@ export interface ConnectionDeps {
   readonly backend: string;
   /** Largest estimates reply with diagonals, in bytes (--max-reply-bytes). */
   readonly maxReplyBytes: number;
+  /** The peer's address (per-address session quota). */
+  readonly remoteAddress?: string | undefined;
+  /** Close a connection that sent no Hello within this, in ms. Default 10000. */
+  readonly helloTimeoutMs?: number;
+  /** Unsent bytes beyond which the peer's requests wait (closed beyond twice it). Default 64 MiB. */
+  readonly maxSendBufferBytes?: number;
+  /** How long a peer may stay above maxSendBufferBytes before it is closed, in ms. Default 30000. */
+  readonly sendStallMs?: number;
 }
+
+/** The close reason of a peer that does not read its replies. */
+export const SEND_BUFFER_FULL_REASON = 'SEND_BUFFER_FULL: client does not read its replies';
+/** The close reason of a connection that sent no Hello in time. */
+export const HELLO_TIMEOUT_REASON = 'HELLO_TIMEOUT';
+/** How long a closed slow peer gets to take its close frame before its socket is cut, in ms. */
+const CLOSE_GRACE_MS = 1000;
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
 
@@ -48,13 +75,21 @@ export class Connection implements Peer {
   private readonly logger: Logger;
   /** The request id of the estimates request with diagonals this connection waits for, if any. */
   private diagonalsInFlight: number | undefined;
+  private readonly maxSendBufferBytes: number;
+  private helloTimer: NodeJS.Timeout | undefined;
+  /** Set while more than maxSendBufferBytes wait unsent: the socket is paused and requests wait. */
+  private stall: { since: number; poll: NodeJS.Timeout; deadline: NodeJS.Timeout; waiters: (() => void)[] } | undefined;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly deps: ConnectionDeps,
   ) {
     this.logger = deps.logger.child({ connection: this.id });
+    this.maxSendBufferBytes = deps.maxSendBufferBytes ?? 64 * 1024 * 1024;
     deps.metrics.connections.inc();
+    const helloTimeoutMs = deps.helloTimeoutMs ?? 10_000;
+    this.helloTimer = setTimeout(() => this.helloTimedOut(helloTimeoutMs), helloTimeoutMs);
+    this.helloTimer.unref();
     ws.on('message', (data, isBinary) => this.receive(data as Buffer | Buffer[] | ArrayBuffer, isBinary));
     ws.on('close', () => this.closed());
     // Without an 'error' listener, ws rethrows a socket error (e.g. an oversized frame) and the daemon dies.
@@ -74,17 +109,94 @@ export class Connection implements Peer {
     return this.host;
   }
 
+  /** Remote address of the peer (per-address session quota). */
+  get remoteAddress(): string | undefined {
+    return this.deps.remoteAddress;
+  }
+
+  /** Queues `message` for the peer (send-side backpressure: see the module comment). */
   send(message: ServerMessageInit): void {
     if (this.diagonalsInFlight === message.requestId && (message.estimates || message.error)) this.diagonalsInFlight = undefined;
     if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.stall !== undefined && this.ws.bufferedAmount > 2 * this.maxSendBufferBytes) {
+      this.dropSlowPeer('more than twice --max-send-buffer-bytes unsent');
+      return;
+    }
     const frame = encodeServerMessage(message);
     this.deps.metrics.sentBytes.inc(frame.byteLength);
     this.ws.send(frame, { binary: true });
+    if (this.stall === undefined && this.ws.bufferedAmount > this.maxSendBufferBytes) this.startStall();
   }
 
   /** Closes the socket with `code` (e.g. 1001 on shutdown). */
   close(code: number, reason: string): void {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
+  }
+
+  // ---- send-side backpressure ----------------------------------------------------------------------
+
+  /** Stops reading the peer until its unsent bytes fall under half the cap; closes it after sendStallMs. */
+  private startStall(): void {
+    const stallMs = this.deps.sendStallMs ?? 30_000;
+    const lowWater = this.maxSendBufferBytes / 2;
+    this.ws.pause();
+    const poll = setInterval(() => {
+      if (this.ws.bufferedAmount <= lowWater) this.endStall(true);
+    }, Math.max(5, Math.min(100, Math.floor(stallMs / 4))));
+    poll.unref();
+    const deadline = setTimeout(() => this.dropSlowPeer(`above --max-send-buffer-bytes for ${stallMs} ms (--send-stall-ms)`), stallMs);
+    deadline.unref();
+    this.stall = { since: Date.now(), poll, deadline, waiters: [] };
+    this.logger.info({ buffered: this.ws.bufferedAmount, cap: this.maxSendBufferBytes }, 'peer does not read its replies: its requests wait');
+  }
+
+  /** Ends a stall: resumes reading (`resume`) and lets the waiting requests go on. */
+  private endStall(resume: boolean): void {
+    const stall = this.stall;
+    if (stall === undefined) return;
+    this.stall = undefined;
+    clearInterval(stall.poll);
+    clearTimeout(stall.deadline);
+    if (resume) {
+      this.ws.resume();
+      this.logger.info({ buffered: this.ws.bufferedAmount, stalledMs: Date.now() - stall.since }, 'peer reads again: its requests go on');
+    }
+    for (const resolve of stall.waiters.splice(0)) resolve();
+  }
+
+  /** Resolves when the peer may be served: at once, or when its stall ends (or the connection closes). */
+  private writable(): Promise<void> | undefined {
+    const stall = this.stall;
+    if (stall === undefined) return undefined;
+    return new Promise((resolve) => stall.waiters.push(resolve));
+  }
+
+  /** Closes a peer that does not read; its waiting requests stay unserved (released when the socket closes). */
+  private dropSlowPeer(why: string): void {
+    const stall = this.stall;
+    if (stall === undefined || this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
+    const since = stall.since;
+    clearInterval(stall.poll);
+    clearTimeout(stall.deadline);
+    this.deps.metrics.countError('BACKPRESSURE');
+    this.logger.warn(
+      { buffered: this.ws.bufferedAmount, cap: this.maxSendBufferBytes, stalledMs: Date.now() - since, remote: this.deps.remoteAddress },
+      `closing with 1008 ${SEND_BUFFER_FULL_REASON} (${why})`,
+    );
+    this.close(1008, SEND_BUFFER_FULL_REASON);
+    // The close frame waits behind everything unsent; a peer that does not read never gets it.
+    const cut = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
+    cut.unref();
+    this.ws.once('close', () => clearTimeout(cut));
+  }
+
+  private helloTimedOut(ms: number): void {
+    this.helloTimer = undefined;
+    if (this.state !== 'awaiting-hello') return;
+    this.deps.metrics.countError('UNEXPECTED_MESSAGE');
+    this.logger.warn({ remote: this.deps.remoteAddress }, `no Hello within ${ms} ms of the upgrade: closing with 1008 ${HELLO_TIMEOUT_REASON}`);
+    this.send(errorMessage(new FisherdError('UNEXPECTED_MESSAGE', `no Hello within ${ms} ms of the upgrade (--hello-timeout-ms); connection closed`, { field: 'hello' }), 0));
+    this.close(1008, HELLO_TIMEOUT_REASON);
   }
 
   private receive(data: Buffer | Buffer[] | ArrayBuffer, isBinary: boolean): void {
@@ -98,7 +210,8 @@ export class Connection implements Peer {
       this.fail(e, 0);
       return;
     }
-    this.inbox = this.inbox.then(() => this.handle(message, frame)).catch((e: unknown) => this.fail(e, message.requestId));
+    // While the peer does not read its replies, its requests wait (writable()).
+    this.inbox = this.inbox.then(() => this.writable()).then(() => this.handle(message, frame)).catch((e: unknown) => this.fail(e, message.requestId));
   }
 
   /** `frame`: the message as received, whose StepContribution bytes a recorded session keeps as they are. */
@@ -162,6 +275,8 @@ export class Connection implements Peer {
       throw new FisherdError('UNAUTHORIZED', 'hello.token does not match the daemon\'s token', { field: 'hello.token' });
     }
     this.state = 'ready';
+    clearTimeout(this.helloTimer);
+    this.helloTimer = undefined;
     this.logger.debug({ client: hello.clientName }, 'hello');
     this.send({ requestId, welcome: { protocolVersion: PROTOCOL_VERSION, serverVersion: this.deps.serverVersion, backend: this.deps.backend } });
   }
@@ -244,6 +359,8 @@ export class Connection implements Peer {
   private closed(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    clearTimeout(this.helloTimer);
+    this.endStall(false);
     this.deps.metrics.connections.dec();
     const host = this.host;
     this.host = undefined;

@@ -3,6 +3,13 @@
  * checked), the health and metrics endpoints and the live dashboard (src/server/dashboard/: the page at
  * /, its updates on /dashboard/ws); a registry of sessions; heartbeats; graceful shutdown.
  *
+ * Connection limits (docs/deploy.md, "Connection limits and browser safety"): a TCP connection must send
+ * its request head within `handshakeTimeoutMs` (node's headersTimeout/requestTimeout answer 408 and
+ * close); upgrades are refused with 403 when a browser page or a rebound DNS name asks (browser-guard.ts),
+ * and with 503 beyond `maxConnections` open WebSockets (protocol and dashboard together); each protocol
+ * connection then has its Hello deadline, send-side backpressure (connection.ts) and session quotas
+ * (session-registry.ts).
+ *
  * Shutdown (`close()`, what SIGTERM/SIGINT call): stop accepting connections and sessions (/readyz turns
  * 503), let every session finish its queued steps, checkpoint every session, close the sockets with
  * 1001 (going away), then stop the HTTP server. Recorded sessions' traces are closed after their final
@@ -22,10 +29,11 @@ import { log as defaultLogger, type Logger } from '../log.js';
 import { PROTOCOL_VERSION } from '../protocol/frames.js';
 import { FISHERD_VERSION } from '../version.js';
 import { isAuthorized } from './auth.js';
+import { parseAllowedOrigins, protocolRefusal, type BrowserGuardPolicy } from './browser-guard.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { Connection } from './connection.js';
 import { startHeartbeat, trackHeartbeat } from './heartbeat.js';
-import { createDashboardFeed, DashboardHub } from './dashboard/index.js';
+import { createDashboardFeed, DashboardHub, DEFAULT_DASHBOARD_OPTIONS } from './dashboard/index.js';
 import { createHttpHandler } from './http-routes.js';
 import { MemoryBudget } from './memory-budget.js';
 import { createDaemonMetrics, type DaemonMetrics } from './metrics.js';
@@ -58,8 +66,9 @@ export interface Daemon {
   close(): Promise<ShutdownReport>;
 }
 
-function refuseUpgrade(socket: Duplex, status: number, reason: string, extraHeaders: string[] = []): void {
-  const body = `${reason}\n`;
+/** Answers an upgrade with an HTTP error: `text` (default `reason`) is the body. */
+function refuseUpgrade(socket: Duplex, status: number, reason: string, extraHeaders: string[] = [], text = reason): void {
+  const body = `${text}\n`;
   socket.end(
     [`HTTP/1.1 ${status} ${reason}`, 'Connection: close', 'Content-Type: text/plain; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, ...extraHeaders, '', body].join('\r\n'),
   );
@@ -85,8 +94,14 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
   const recorder = new SessionRecorder(recordingOptionsOf(options), {
     metrics, logger, backend: deps.engines.backend.name, openSink: deps.openTraceSink,
   });
+  const parsedOrigins = parseAllowedOrigins(options.allowedOrigins);
+  const guard: BrowserGuardPolicy = { token: options.token, allowedOrigins: 'origins' in parsedOrigins ? parsedOrigins.origins : [] };
   const dashboard = options.dashboard
-    ? new DashboardHub({ token: options.token, historyLimit: options.dashboardHistory, logger, onViewers: (n) => metrics.dashboardViewers.set(n) })
+    ? new DashboardHub({
+      token: options.token, historyLimit: options.dashboardHistory, logger, onViewers: (n) => metrics.dashboardViewers.set(n),
+      allowedOrigins: guard.allowedOrigins,
+      maxViewerBufferBytes: Math.min(DEFAULT_DASHBOARD_OPTIONS.maxViewerBufferBytes, options.maxSendBufferBytes),
+    })
     : undefined;
   const observer = combineObservers(
     [dashboard && createDashboardFeed(dashboard, { spectrumIntervalMs: options.dashboardSpectrumMs, logger }), deps.observer],
@@ -102,6 +117,8 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
       maxSessions: options.maxSessions,
       idleMs: options.sessionIdleMs,
       drainTimeoutMs: options.drainTimeoutMs,
+      maxSessionsPerConnection: options.maxSessionsPerConnection,
+      maxSessionsPerAddress: options.maxSessionsPerAddress,
     },
     { factory: deps.engines, store, metrics, logger, observer, recorder, budget },
   );
@@ -113,16 +130,36 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
     isReady: () => accepting,
     notReadyReason: () => checkpointTrouble(sessions),
   });
-  const http: Server = createServer((req, res) => {
+  // A socket that sends nothing, or trickles its request head, is answered 408 and closed (node checks
+  // every connectionsCheckingInterval); upgraded sockets leave these checks.
+  const handshakeMs = options.handshakeTimeoutMs;
+  const http: Server = createServer({
+    headersTimeout: handshakeMs,
+    requestTimeout: handshakeMs,
+    connectionsCheckingInterval: Math.max(5, Math.min(1000, Math.floor(handshakeMs / 4))),
+  }, (req, res) => {
     if (dashboard?.handleHttp(req, res) !== true) routes(req, res);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (dashboard?.handleUpgrade(req, socket, head) === true) return; // its own token check (cookie or bearer)
+    const open = connections.size + (dashboard?.viewers ?? 0);
+    if (open >= options.maxConnections) {
+      logger.warn({ remote: req.socket.remoteAddress, open, limit: options.maxConnections }, 'upgrade refused: --max-connections reached');
+      refuseUpgrade(socket, 503, 'Service Unavailable', ['Retry-After: 1'],
+        `fisherd holds its maximum of ${options.maxConnections} WebSocket connections (--max-connections ${options.maxConnections}, protocol and dashboard together); try again later`);
+      return;
+    }
+    if (dashboard?.handleUpgrade(req, socket, head) === true) return; // its own checks: Host, Origin, token (cookie or bearer)
     if (!accepting) {
       refuseUpgrade(socket, 503, 'Service Unavailable');
+      return;
+    }
+    const refusal = protocolRefusal(req, guard);
+    if (refusal !== undefined) {
+      logger.warn({ remote: req.socket.remoteAddress, host: req.headers.host, origin: req.headers.origin }, `upgrade ${refusal}`);
+      refuseUpgrade(socket, 403, 'Forbidden', [], `fisherd: upgrade ${refusal}`);
       return;
     }
     if (!isAuthorized(req, options.token)) {
@@ -136,6 +173,10 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
       const connection = new Connection(ws, {
         registry: sessions, metrics, logger, token: options.token, maxReplyBytes: options.maxReplyBytes,
         serverVersion: FISHERD_VERSION, backend: deps.engines.backend.detail,
+        remoteAddress: req.socket.remoteAddress,
+        helloTimeoutMs: options.helloTimeoutMs,
+        maxSendBufferBytes: options.maxSendBufferBytes,
+        sendStallMs: options.sendStallMs,
       });
       connections.add(connection);
       ws.on('close', () => connections.delete(connection));

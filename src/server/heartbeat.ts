@@ -1,6 +1,7 @@
 /**
  * Heartbeat: pings every client each interval and terminates any that did not answer the previous ping
  * (a dead peer whose TCP connection never closed), so its session is detached and checkpointed.
+ * Sockets paused for send-side backpressure are skipped (their --send-stall-ms deadline applies).
  */
 import type { WebSocket, WebSocketServer } from 'ws';
 
@@ -17,6 +18,12 @@ export function startHeartbeat(wss: WebSocketServer, intervalMs: number): () => 
   if (intervalMs <= 0) return () => {};
   const timer = setInterval(() => {
     for (const ws of wss.clients) {
+      // A paused socket (its peer does not read its replies, connection.ts) cannot have its pongs read;
+      // the send-stall deadline decides its fate, not the heartbeat.
+      if (ws.isPaused) {
+        alive.set(ws, true);
+        continue;
+      }
       if (alive.get(ws) === false) {
         ws.terminate();
         continue;

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { FisherdError } from '../errors.js';
+import { parseAllowedOrigins } from './browser-guard.js';
 import type { BackendPreference } from '../linalg/select.js';
 import { DEFAULT_SESSION_LIMITS, sessionLimits, type SessionLimits } from '../session/limits.js';
 import { defaultMaxMemory } from './memory-budget.js';
@@ -89,6 +90,41 @@ export interface ServeOptions {
   readonly recordSyncEvery: number;
   /** periodic: sync this many ms after the first unsynced record; 0 = no timer. Default 1000. */
   readonly recordSyncMs: number;
+  /**
+   * Bytes that may wait unsent for one WebSocket peer (ws `bufferedAmount`) before fisherd stops reading
+   * that peer's requests; reading resumes once under half of it. A peer still above it after
+   * `sendStallMs`, or above twice it, is closed with 1008 "SEND_BUFFER_FULL". Dashboard pages are dropped
+   * above the smaller of this and 8 MiB. Default 64 MiB.
+   */
+  readonly maxSendBufferBytes: number;
+  /** How long a peer may stay above `maxSendBufferBytes` before it is closed (1008 SEND_BUFFER_FULL), in ms. Default 30000. */
+  readonly sendStallMs: number;
+  /** A WebSocket that has not completed Hello this long after the upgrade is closed (1008 HELLO_TIMEOUT), in ms. Default 10000. */
+  readonly helloTimeoutMs: number;
+  /**
+   * A TCP connection must deliver its complete HTTP request head (an upgrade or a GET) within this many ms
+   * of connecting (or of its previous request); a socket that sends nothing, or trickles its headers, is
+   * answered 408 and closed (node's headersTimeout and requestTimeout). Default 10000.
+   */
+  readonly handshakeTimeoutMs: number;
+  /** Open WebSocket connections, protocol and dashboard together; one more upgrade is refused with HTTP 503. Default 256. */
+  readonly maxConnections: number;
+  /**
+   * Sessions one connection may hold in memory (created or resumed by it, attached or idle until
+   * evicted); one more OpenSession is refused with BACKPRESSURE. Default 8.
+   */
+  readonly maxSessionsPerConnection: number;
+  /**
+   * Sessions the connections of one remote address may hold in memory together (the daemon has one
+   * token, so "per client" is per address); one more is refused with BACKPRESSURE. Default 32.
+   */
+  readonly maxSessionsPerAddress: number;
+  /**
+   * Browser origins (e.g. "https://notebook.example:8888", comma-separated) whose pages may open the
+   * protocol WebSocket or the dashboard; any other request carrying an `Origin` header is refused with
+   * HTTP 403 (the dashboard's own same-origin page is always allowed). Default none.
+   */
+  readonly allowedOrigins: string | undefined;
 }
 
 export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
@@ -119,6 +155,14 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   recordDurability: 'every-record',
   recordSyncEvery: 100,
   recordSyncMs: 1000,
+  maxSendBufferBytes: 64 * 1024 * 1024,
+  sendStallMs: 30_000,
+  helloTimeoutMs: 10_000,
+  handshakeTimeoutMs: 10_000,
+  maxConnections: 256,
+  maxSessionsPerConnection: 8,
+  maxSessionsPerAddress: 32,
+  allowedOrigins: undefined,
 };
 
 /** Defaults that depend on the machine, as the help and docs/deploy.md describe them. */
@@ -155,6 +199,14 @@ export const SERVE_OPTION_SPECS = {
   recordDurability: { flag: '--record-durability <policy>', env: 'FISHERD_RECORD_DURABILITY', kind: 'enum', values: ['every-record', 'periodic', 'on-close'], help: 'when traces are synced to disk: every-record, periodic, on-close' },
   recordSyncEvery: { flag: '--record-sync-every <records>', env: 'FISHERD_RECORD_SYNC_EVERY', kind: 'integer', min: 0, max: 1_000_000_000, help: 'periodic: sync every N records (0 = no count)' },
   recordSyncMs: { flag: '--record-sync-ms <ms>', env: 'FISHERD_RECORD_SYNC_MS', kind: 'integer', min: 0, max: 2 ** 31 - 1, help: 'periodic: sync T ms after the first unsynced record (0 = no timer)' },
+  maxSendBufferBytes: { flag: '--max-send-buffer-bytes <bytes>', env: 'FISHERD_MAX_SEND_BUFFER_BYTES', kind: 'integer', min: 65_536, max: 2 ** 31 - 1, help: 'unsent bytes per peer before its requests wait (closed beyond twice it)' },
+  sendStallMs: { flag: '--send-stall-ms <ms>', env: 'FISHERD_SEND_STALL_MS', kind: 'integer', min: 1, max: 2 ** 31 - 1, help: 'how long a peer may stay above --max-send-buffer-bytes before it is closed' },
+  helloTimeoutMs: { flag: '--hello-timeout-ms <ms>', env: 'FISHERD_HELLO_TIMEOUT_MS', kind: 'integer', min: 1, max: 2 ** 31 - 1, help: 'close a WebSocket that sent no Hello within this' },
+  handshakeTimeoutMs: { flag: '--handshake-timeout-ms <ms>', env: 'FISHERD_HANDSHAKE_TIMEOUT_MS', kind: 'integer', min: 10, max: 2 ** 31 - 1, help: 'close a TCP connection that sent no complete HTTP request head within this' },
+  maxConnections: { flag: '--max-connections <n>', env: 'FISHERD_MAX_CONNECTIONS', kind: 'integer', min: 1, max: 1_000_000, help: 'open WebSocket connections (protocol and dashboard together)' },
+  maxSessionsPerConnection: { flag: '--max-sessions-per-connection <n>', env: 'FISHERD_MAX_SESSIONS_PER_CONNECTION', kind: 'integer', min: 1, max: 1_000_000, help: 'sessions one connection may hold in memory' },
+  maxSessionsPerAddress: { flag: '--max-sessions-per-address <n>', env: 'FISHERD_MAX_SESSIONS_PER_ADDRESS', kind: 'integer', min: 1, max: 1_000_000, help: 'sessions the connections of one remote address may hold in memory' },
+  allowedOrigins: { flag: '--allowed-origins <origins>', env: 'FISHERD_ALLOWED_ORIGINS', kind: 'string', help: 'comma-separated browser origins allowed to connect (others with an Origin header get 403)' },
 } as const satisfies Record<keyof ServeOptions, OptionSpec>;
 
 /** The config file option itself (not a ServeOptions field: it says where the others may come from). */
@@ -243,6 +295,21 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
+/** Shortest accepted token, in bytes (UTF-8). */
+export const MIN_TOKEN_BYTES = 16;
+
+/**
+ * Why `token` is too weak to guard the daemon, or undefined: it must not be blank, must carry no
+ * whitespace (an `Authorization: Bearer` header cannot), and must be at least MIN_TOKEN_BYTES long.
+ */
+export function weakTokenProblem(token: string): string | undefined {
+  if (token.trim().length === 0) return 'the token is empty or only whitespace; use a random string of at least 16 bytes, e.g. `openssl rand -hex 16`';
+  if (/\s/.test(token)) return 'the token contains whitespace, which an Authorization: Bearer header cannot carry';
+  const bytes = Buffer.byteLength(token, 'utf8');
+  if (bytes < MIN_TOKEN_BYTES) return `the token is ${bytes} bytes long; use at least ${MIN_TOKEN_BYTES}, e.g. \`openssl rand -hex 16\``;
+  return undefined;
+}
+
 /**
  * Resolves the options: for each, the flag's value if given, else the environment variable, else the
  * config file's key (file from `flags.config`, else FISHERD_CONFIG), else the default. Throws
@@ -264,6 +331,14 @@ export function resolveServeOptions(
     else if (fromFile[name] !== undefined) resolved[name] = parseValue(name, fromFile[name], { kind: 'file', path: configPath! });
   }
   const options = resolved as unknown as ServeOptions;
+  if (options.token !== undefined) {
+    const problem = weakTokenProblem(options.token);
+    if (problem !== undefined) throw invalid('token', problem); // names the length, never the token
+  }
+  const origins = parseAllowedOrigins(options.allowedOrigins);
+  if ('bad' in origins) {
+    throw invalid('allowedOrigins', `${JSON.stringify(origins.bad)} is not a web origin; list origins such as https://lab.example:8888, comma-separated, without paths`);
+  }
   if (!isLoopback(options.host) && options.token === undefined) {
     throw invalid('token', `binding to ${options.host} (beyond loopback) requires a bearer token`);
   }

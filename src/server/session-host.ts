@@ -50,6 +50,12 @@ import type { EstimatesQuery, SessionEngine, StepOutcome } from './session-engin
 /** A connection as a session sees it. */
 export interface Peer {
   readonly id: number;
+  /** The peer's remote address, for the per-address session quota (session-registry.ts); none for in-process peers. */
+  readonly remoteAddress?: string | undefined;
+  /**
+   * Sends (or queues) a message. Never blocks: a peer that does not read its replies is paused or
+   * closed by the connection (connection.ts, send-side backpressure), never waited for.
+   */
   send(message: ServerMessageInit): void;
 }
 

@@ -14,6 +14,16 @@
  * final checkpoint failed, with the steps lost. A checkpoint file that belongs to another session (copied
  * over this one's) or whose config was altered is refused on resume (UNKNOWN_SESSION / TRACE_CORRUPT).
  *
+ * Quotas: besides `maxSessions` in all, the sessions a connection brought into memory (created, or
+ * resumed from disk by its OpenSession) count against that connection (`maxSessionsPerConnection`) and
+ * its remote address (`maxSessionsPerAddress`) until they are evicted, idle ones included: one client
+ * cannot fill every slot by opening and closing sessions in a loop. A refusal is BACKPRESSURE naming the
+ * limit and the count.
+ *
+ * Discard: `CloseSession{discard}` deletes the session only when the discarding connection is the last
+ * one attached; while other connections use it, it is kept (the discarding connection is detached, and
+ * a later non-discard close by the others leaves it resumable).
+ *
  * Recording: a recorded session's trace is opened before the session is live (a resumed one appends to
  * the same trace directory, in a new segment) and closed when it is evicted or the daemon shuts down.
  */
@@ -35,6 +45,16 @@ export interface SessionRegistryOptions extends SessionHostOptions {
   readonly idleMs: number;
   /** How long closing a session waits for its queued steps, in ms. */
   readonly drainTimeoutMs: number;
+  /** Sessions one connection may hold in memory (created or resumed by it). Default: no limit beyond maxSessions. */
+  readonly maxSessionsPerConnection?: number;
+  /** Sessions the connections of one remote address may hold in memory together. Default: no limit beyond maxSessions. */
+  readonly maxSessionsPerAddress?: number;
+}
+
+/** Who brought a session into memory, for the quotas. */
+interface Owner {
+  readonly connection: number;
+  readonly address: string | undefined;
 }
 
 export interface SessionRegistryDeps {
@@ -71,6 +91,7 @@ export class SessionRegistry {
   private readonly evicting = new Map<string, Promise<void>>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private readonly discardOnEvict = new Set<string>();
+  private readonly owners = new Map<string, Owner>();
   private shuttingDown = false;
 
   constructor(
@@ -94,20 +115,19 @@ export class SessionRegistry {
 
   /** Creates a session from `config` (validated by the session) and attaches `peer`. */
   async create(config: SessionConfig, peer: Peer): Promise<SessionHost> {
-    this.refuseWhenFull();
+    this.refuseWhenFull(peer);
     // Validated against the limits and reserved before anything is allocated for it.
     const id = newSessionId();
     this.deps.budget?.reserve(id, this.deps.factory.memoryOf(config));
     let host: SessionHost;
     try {
       const engine = await this.deps.factory.create(config);
-      this.refuseWhenFull();
-      host = await this.host(id, engine, 0);
+      this.refuseWhenFull(peer);
+      host = await this.host(id, engine, 0, peer);
     } catch (e) {
       this.deps.budget?.release(id);
       throw e;
     }
-
     host.attach(peer);
     this.deps.logger.info({ sessionId: id, dim: host.config.dim, optimizer: host.config.optimizer.name, workers: host.config.workers, memoryBytes: host.memoryBytes }, 'session created');
     this.deps.metrics.sessionsOpened.inc({ kind: 'new' });
@@ -124,7 +144,7 @@ export class SessionRegistry {
     if (host === undefined) {
       let pending = this.loading.get(id);
       if (pending === undefined) {
-        pending = this.load(id).finally(() => this.loading.delete(id));
+        pending = this.load(id, peer).finally(() => this.loading.delete(id));
         this.loading.set(id, pending);
       }
       host = await pending;
@@ -136,19 +156,19 @@ export class SessionRegistry {
     return host;
   }
 
-  private async load(id: string): Promise<SessionHost> {
+  private async load(id: string, peer: Peer): Promise<SessionHost> {
     const snapshot = await this.deps.store.read(id);
     if (snapshot === undefined) {
       throw new FisherdError('UNKNOWN_SESSION', `no session ${id} here (never created, discarded, or its data directory is elsewhere)`, {
         field: 'sessionId',
       });
     }
-    this.refuseWhenFull();
+    this.refuseWhenFull(peer);
     const engine = await this.deps.factory.restore(snapshot, id);
     this.deps.budget?.reserve(id, engine.memory);
     let host: SessionHost;
     try {
-      host = await this.host(id, engine, engine.lastStep);
+      host = await this.host(id, engine, engine.lastStep, peer);
     } catch (e) {
       this.deps.budget?.release(id);
       throw e;
@@ -159,12 +179,14 @@ export class SessionRegistry {
     return host;
   }
 
-  private async host(id: string, engine: Awaited<ReturnType<SessionEngineFactory['create']>>, checkpointedStep: number): Promise<SessionHost> {
+  private async host(id: string, engine: Awaited<ReturnType<SessionEngineFactory['create']>>, checkpointedStep: number, owner: Peer): Promise<SessionHost> {
     const recording = await this.deps.recorder?.open(id, engine.config);
-    if (this.live.size >= this.options.maxSessions || this.shuttingDown) {
-      // Another session took the last place (or shutdown began) while the trace was opening.
+    try {
+      // Another session may have taken the last place (or shutdown began) while the trace was opening.
+      this.refuseWhenFull(owner);
+    } catch (e) {
       await recording?.close();
-      this.refuseWhenFull();
+      throw e;
     }
     const host = new SessionHost(id, engine, {
       options: this.options,
@@ -175,20 +197,27 @@ export class SessionRegistry {
       recording,
     }, checkpointedStep);
     this.live.set(id, host);
+    this.owners.set(id, { connection: owner.id, address: owner.remoteAddress });
     this.deps.metrics.sessions.set(this.live.size);
     return host;
   }
 
   /**
    * Detaches `peer` from `host`. When it was the last connection, the session is checkpointed and its
-   * eviction scheduled (`discard`: deleted instead of kept resumable). Resolves, once that checkpoint is
+   * eviction scheduled (`discard`: deleted instead of kept resumable; a discard while other connections
+   * remain attached only detaches `peer` and keeps the session). Resolves, once that checkpoint is
    * written or failed, with the step on disk (what SessionClosed reports; with `discard`, the last step).
    * A failed checkpoint is also sent to `peer` (CHECKPOINT_FAILED, unsolicited), which the session no
    * longer counts among its connections.
    */
   async detach(host: SessionHost, peer: Peer, discard = false): Promise<number> {
+    const remaining = host.detach(peer);
+    if (remaining > 0) {
+      if (discard) this.deps.logger.info({ sessionId: host.id, connection: peer.id, attached: remaining }, 'discard ignored: other connections still use the session; it is kept');
+      return host.checkpointedStep;
+    }
+    if (this.live.get(host.id) !== host) return discard ? host.lastStep : host.checkpointedStep;
     if (discard) this.discardOnEvict.add(host.id);
-    if (host.detach(peer) > 0 || this.live.get(host.id) !== host) return discard ? host.lastStep : host.checkpointedStep;
     if (this.discardOnEvict.has(host.id)) {
       await this.evict(host);
       return host.lastStep;
@@ -246,6 +275,7 @@ export class SessionRegistry {
       } finally {
         if (gone) {
           this.live.delete(id);
+          this.owners.delete(id);
           this.deps.budget?.release(id);
           this.discardOnEvict.delete(id);
           this.deps.metrics.sessions.set(this.live.size);
@@ -293,10 +323,35 @@ export class SessionRegistry {
     if (this.shuttingDown) throw new FisherdError('SHUTTING_DOWN', 'the daemon is shutting down and opens no sessions');
   }
 
-  private refuseWhenFull(): void {
+  /** Refuses a new session in memory: shutting down, the daemon full, or `peer` over its quotas. */
+  private refuseWhenFull(peer?: Peer): void {
     this.refuseWhenShuttingDown();
     if (this.live.size >= this.options.maxSessions) {
       throw new FisherdError('BACKPRESSURE', `the daemon holds its maximum of ${this.options.maxSessions} sessions; try again later`);
+    }
+    if (peer === undefined) return;
+    const perConnection = this.options.maxSessionsPerConnection;
+    const perAddress = this.options.maxSessionsPerAddress;
+    let ofConnection = 0;
+    let ofAddress = 0;
+    for (const owner of this.owners.values()) {
+      if (owner.connection === peer.id) ofConnection++;
+      if (peer.remoteAddress !== undefined && owner.address === peer.remoteAddress) ofAddress++;
+    }
+    const advice = 'close a session with discard, or wait until idle ones are evicted (--session-idle-ms)';
+    if (perConnection !== undefined && ofConnection >= perConnection) {
+      throw new FisherdError(
+        'BACKPRESSURE',
+        `this connection holds ${ofConnection} sessions in memory, its maximum (--max-sessions-per-connection ${perConnection}); ${advice}`,
+        { field: 'openSession' },
+      );
+    }
+    if (perAddress !== undefined && peer.remoteAddress !== undefined && ofAddress >= perAddress) {
+      throw new FisherdError(
+        'BACKPRESSURE',
+        `the connections from ${peer.remoteAddress} hold ${ofAddress} sessions in memory, their maximum (--max-sessions-per-address ${perAddress}); ${advice}`,
+        { field: 'openSession' },
+      );
     }
   }
 

@@ -23,9 +23,10 @@ export class RawClient {
     }));
   }
 
-  static connect(url: string, headers: Record<string, string> = {}): Promise<RawClient> {
+  /** `options`: further ws client options (e.g. `localAddress`, to connect from another loopback address). */
+  static connect(url: string, headers: Record<string, string> = {}, options: WebSocket.ClientOptions = {}): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+      const ws = new WebSocket(url, { ...options, headers, perMessageDeflate: false });
       ws.once('open', () => resolve(new RawClient(ws)));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
       ws.once('error', reject);
@@ -33,8 +34,8 @@ export class RawClient {
   }
 
   /** Connects and completes the Hello handshake. */
-  static async ready(url: string, headers: Record<string, string> = {}): Promise<RawClient> {
-    const client = await RawClient.connect(url, headers);
+  static async ready(url: string, headers: Record<string, string> = {}, options: WebSocket.ClientOptions = {}): Promise<RawClient> {
+    const client = await RawClient.connect(url, headers, options);
     const welcome = await client.request({ hello: { protocolVersion: PROTOCOL_VERSION, clientName: 'raw' } });
     if (welcome.kind !== 'welcome') throw new Error(`expected welcome, got ${welcome.kind}`);
     return client;

@@ -1,6 +1,7 @@
 /** Daemon options: flag > env > default, validated with messages naming the flag and the variable. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SERVE_OPTIONS, resolveServeOptions } from '../../src/server/options.js';
+import type { FisherdError } from '../../src/errors.js';
+import { DEFAULT_SERVE_OPTIONS, resolveServeOptions, weakTokenProblem } from '../../src/server/options.js';
 
 describe('serve options', () => {
   it('defaults work with no configuration', () => {
@@ -27,7 +28,54 @@ describe('serve options', () => {
 
   it('requires a token beyond loopback, not on it', () => {
     expect(() => resolveServeOptions({ host: '0.0.0.0' }, {})).toThrow(/requires a bearer token/);
-    expect(resolveServeOptions({ host: '0.0.0.0' }, { FISHERD_TOKEN: 't' }).token).toBe('t');
+    const token = 'a-token-of-24-characters';
+    expect(resolveServeOptions({ host: '0.0.0.0' }, { FISHERD_TOKEN: token }).token).toBe(token);
     for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) expect(resolveServeOptions({ host }, {}).host).toBe(host);
+  });
+
+  it('refuses weak tokens at start with INVALID_CONFIG, naming the length but never the token', () => {
+    const refused = (token: string): FisherdError => {
+      try {
+        resolveServeOptions({ token }, {});
+      } catch (e) {
+        return e as FisherdError;
+      }
+      throw new Error(`token of ${token.length} characters accepted`);
+    };
+    for (const token of ['', '   ', '\t\n', 'fifteen-bytes!!', 'short']) {
+      const e = refused(token);
+      expect(e.code).toBe('INVALID_CONFIG');
+      expect(e.field).toBe('token');
+      expect(e.message).toMatch(/^--token \/ FISHERD_TOKEN: /);
+      if (token.trim().length > 0) expect(e.message).not.toContain(token);
+    }
+    expect(refused('fifteen-bytes!!').message).toContain('the token is 15 bytes long; use at least 16');
+    expect(refused('   ').message).toContain('empty or only whitespace');
+    expect(refused('sixteen bytes ok').message).toContain('whitespace');
+    expect(() => resolveServeOptions({}, { FISHERD_TOKEN: 'short' })).toThrow(/FISHERD_TOKEN: the token is 5 bytes long/);
+    expect(resolveServeOptions({ token: 'sixteen-bytes-ok' }, {}).token).toBe('sixteen-bytes-ok'); // exactly 16
+    expect(weakTokenProblem('ééééééééé')).toBeUndefined(); // 18 bytes of UTF-8
+  });
+
+  it('parses --allowed-origins into normalized origins and refuses anything else', () => {
+    expect(resolveServeOptions({ allowedOrigins: 'https://lab.example:8888, HTTP://Notebook.Example:80' }, {}).allowedOrigins).toBe(
+      'https://lab.example:8888, HTTP://Notebook.Example:80',
+    );
+    for (const bad of ['lab.example', 'https://lab.example/path', 'null', 'ftp://x.example', '*']) {
+      expect(() => resolveServeOptions({ allowedOrigins: bad }, {})).toThrow(/--allowed-origins \/ FISHERD_ALLOWED_ORIGINS: .* is not a web origin/);
+    }
+  });
+
+  it('has connection limits a single client cannot exhaust by default', () => {
+    const options = resolveServeOptions({}, {});
+    expect(options.maxSessionsPerConnection).toBeLessThan(options.maxSessions);
+    expect(options.maxSessionsPerAddress).toBeLessThan(options.maxSessions);
+    expect(options.maxSendBufferBytes).toBe(64 * 1024 * 1024);
+    expect(options.sendStallMs).toBe(30_000);
+    expect(options.helloTimeoutMs).toBe(10_000);
+    expect(options.handshakeTimeoutMs).toBe(10_000);
+    expect(options.maxConnections).toBe(256);
+    expect(resolveServeOptions({}, { FISHERD_MAX_CONNECTIONS: '3', FISHERD_HELLO_TIMEOUT_MS: '200' })).toMatchObject({ maxConnections: 3, helloTimeoutMs: 200 });
+    expect(() => resolveServeOptions({ maxSendBufferBytes: '1000' }, {})).toThrow(/--max-send-buffer-bytes \/ FISHERD_MAX_SEND_BUFFER_BYTES/);
   });
 });

@@ -201,15 +201,15 @@ def test_async_client_pipelines_steps_and_merges_workers(daemon: LocalDaemon) ->
 
 
 def test_a_token_is_required_when_the_daemon_has_one(start_daemon) -> None:  # type: ignore[no-untyped-def]
-    guarded = start_daemon(['--token', 's3cret'])
+    guarded = start_daemon(['--token', 's3cret-python-client-token'])
     with pytest.raises(Unauthorized) as refused:
         Client.connect(guarded.url)
     assert refused.value.code == 'UNAUTHORIZED' and 'HTTP 401' in refused.value.message
     with pytest.raises(Unauthorized):
         Client.connect(guarded.url, token='wrong')
-    with Client.connect(guarded.url, token='s3cret') as allowed:
+    with Client.connect(guarded.url, token='s3cret-python-client-token') as allowed:
         assert allowed.server.protocol_version == 1
-    assert 's3cret' not in guarded.log
+    assert 's3cret-python-client-token' not in guarded.log
 
 
 def test_the_frame_limit_follows_the_session_dimension(daemon: LocalDaemon) -> None:

@@ -257,9 +257,25 @@ export class FisherdClient {
       });
       ws.once('unexpected-response', (_req, res) => {
         const status = res.statusCode ?? 0;
-        if (status === 401) fail(new FisherdClientError('UNAUTHORIZED', `the daemon refused the connection: missing or wrong bearer token (HTTP 401)`));
-        else if (status === 503) fail(new FisherdClientError('SHUTTING_DOWN', 'the daemon is not accepting connections (HTTP 503)'));
-        else fail(new FisherdClientError('CONNECTION_CLOSED', `the daemon answered the upgrade with HTTP ${status}`));
+        // The daemon says why in a one-line text body (e.g. --max-connections reached, a refused Origin).
+        let body = '';
+        let settled = false;
+        const refused = (): void => {
+          if (settled) return;
+          settled = true;
+          const why = body.trim() === '' ? '' : `: ${body.trim().slice(0, 500)}`;
+          if (status === 401) fail(new FisherdClientError('UNAUTHORIZED', `the daemon refused the connection: missing or wrong bearer token (HTTP 401)`));
+          else if (status === 403) fail(new FisherdClientError('UNAUTHORIZED', `the daemon refused the connection (HTTP 403)${why}`));
+          else if (status === 503) fail(new FisherdClientError('SHUTTING_DOWN', `the daemon is not accepting connections (HTTP 503)${why}`));
+          else fail(new FisherdClientError('CONNECTION_CLOSED', `the daemon answered the upgrade with HTTP ${status}${why}`));
+        };
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (body.length < 4096) body += chunk;
+        });
+        res.once('end', refused);
+        res.once('close', refused);
+        res.once('error', refused);
       });
       ws.once('error', (e) => fail(new FisherdClientError('CONNECTION_CLOSED', `cannot connect to ${this.url}: ${e.message}`)));
     });

@@ -5,9 +5,10 @@
  * but a digest of it: a leaked cookie opens the dashboard, not the training protocol. Tools may send
  * `Authorization: Bearer <token>` instead.
  *
- * The dashboard WebSocket also checks the Origin header (when a browser sends one) against Host, so that
- * another site open in the same browser cannot read the dashboard through the cookie (cross-site
- * WebSocket hijacking; the cookie is also SameSite=Strict).
+ * The dashboard (page, state and WebSocket) also checks the Origin header (when a browser sends one)
+ * against Host, so that another site open in the same browser cannot read the dashboard through the
+ * cookie (cross-site WebSocket hijacking; the cookie is also SameSite=Strict), and with no token accepts
+ * only loopback Host values (DNS rebinding): src/server/browser-guard.ts `dashboardRefusal`.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -49,15 +50,4 @@ export function isDashboardAuthorized(request: IncomingMessage, expected: string
   if (bearer !== undefined && tokensEqual(bearer, expected)) return true;
   const cookie = cookieValue(request, DASHBOARD_COOKIE);
   return cookie !== undefined && tokensEqual(cookie, dashboardCookieValue(expected));
-}
-
-/** False when a browser's Origin names another host than the one it asked (cross-site request). */
-export function isSameOrigin(request: IncomingMessage): boolean {
-  const origin = request.headers.origin;
-  if (origin === undefined) return true; // not a browser
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
 }

@@ -11,13 +11,18 @@
  * Cost to the daemon: publish() only appends to memory; pages get new steps coalesced once per
  * `flushIntervalMs`. A page that does not keep up (more than `maxViewerBufferBytes` unsent) is dropped;
  * it reconnects and starts again from a snapshot. Nothing here can block or fail a session.
+ *
+ * Browser safety (src/server/browser-guard.ts `dashboardRefusal`): with no token, only loopback Host
+ * values are served (DNS rebinding); a request with an Origin other than the page's own (same host and
+ * port as its Host) or one of `allowedOrigins` is refused. Both with HTTP 403, a text body and a log line.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { log as defaultLogger, type Logger } from '../../log.js';
-import { dashboardCookieHeader, isDashboardAuthorized, isSameOrigin, queryToken } from './dashboard-auth.js';
+import { dashboardCookieHeader, isDashboardAuthorized, queryToken } from './dashboard-auth.js';
 import { tokensEqual } from '../auth.js';
+import { dashboardRefusal, type BrowserGuardPolicy } from '../browser-guard.js';
 import type { DashboardMessage, DashboardSessionInfo, DashboardSessionState, DashboardSpectrum, DashboardStep } from './messages.js';
 import { DASHBOARD_PAGE, UNAUTHORIZED_PAGE, type StaticPage } from './page.js';
 import { StepHistory } from './step-history.js';
@@ -35,6 +40,8 @@ export interface DashboardOptions {
   readonly maxViewerBufferBytes?: number;
   /** Ping interval for open pages in ms; a page that missed the previous ping is dropped. Default 30000. */
   readonly pingIntervalMs?: number;
+  /** Origins besides the page's own whose pages may use the dashboard (normalized, browser-guard.ts). Default none. */
+  readonly allowedOrigins?: readonly string[];
   /** Told the number of open pages whenever it changes (the daemon's fisherd_dashboard_viewers gauge). */
   readonly onViewers?: (viewers: number) => void;
   readonly logger?: Logger;
@@ -73,7 +80,8 @@ function thin<T>(steps: readonly T[], limit: number): T[] {
 const MAX_STEPS_PER_FLUSH = 64;
 
 export class DashboardHub {
-  private readonly options: Required<Omit<DashboardOptions, 'token' | 'logger' | 'onViewers'>>;
+  private readonly options: Required<Omit<DashboardOptions, 'token' | 'logger' | 'onViewers' | 'allowedOrigins'>>;
+  private readonly guard: BrowserGuardPolicy;
   private readonly onViewers: (viewers: number) => void;
   private readonly token: string | undefined;
   private readonly logger: Logger;
@@ -96,6 +104,7 @@ export class DashboardHub {
       throw new RangeError(`dashboard historyLimit must be an integer ≥ 2, got ${this.options.historyLimit}`);
     }
     this.token = options.token;
+    this.guard = { token: options.token, allowedOrigins: options.allowedOrigins ?? [] };
     this.onViewers = options.onViewers ?? (() => undefined);
     this.logger = (options.logger ?? defaultLogger).child({ component: 'dashboard' });
     this.flushTimer = setInterval(() => this.flush(), this.options.flushIntervalMs);
@@ -204,7 +213,7 @@ export class DashboardHub {
   private send(ws: WebSocket, text: string): void {
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > this.options.maxViewerBufferBytes) {
-      this.logger.warn({ buffered: ws.bufferedAmount }, 'dashboard page too slow: dropped (it reconnects)');
+      this.logger.warn({ buffered: ws.bufferedAmount, cap: this.options.maxViewerBufferBytes }, 'SEND_BUFFER_FULL: dashboard page does not read its updates: dropped (it reconnects)');
       ws.terminate();
       return;
     }
@@ -232,6 +241,13 @@ export class DashboardHub {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
       res.end('method not allowed\n');
+      return true;
+    }
+    const refusal = dashboardRefusal(req, this.guard);
+    if (refusal !== undefined) {
+      this.logger.warn({ remote: req.socket.remoteAddress, host: req.headers.host, origin: req.headers.origin, path }, `dashboard ${refusal}`);
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(`fisherd: dashboard ${refusal}\n`);
       return true;
     }
     const presented = queryToken(req);
@@ -278,12 +294,16 @@ export class DashboardHub {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== DASHBOARD_PATHS.socket) return false;
-    const refuse = (status: number, reason: string): void => {
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const refuse = (status: number, reason: string, text = ''): void => {
+      const body = text === '' ? '' : `${text}\n`;
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     };
+    const refusal = this.closed ? undefined : dashboardRefusal(req, this.guard);
     if (this.closed) refuse(503, 'Service Unavailable');
-    else if (!isSameOrigin(req)) refuse(403, 'Forbidden');
-    else if (!isDashboardAuthorized(req, this.token)) refuse(401, 'Unauthorized');
+    else if (refusal !== undefined) {
+      this.logger.warn({ remote: req.socket.remoteAddress, host: req.headers.host, origin: req.headers.origin }, `dashboard upgrade ${refusal}`);
+      refuse(403, 'Forbidden', `fisherd: dashboard upgrade ${refusal}`);
+    } else if (!isDashboardAuthorized(req, this.token)) refuse(401, 'Unauthorized');
     else {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         this.alive.set(ws, true);
