@@ -126,6 +126,10 @@ export class SessionHost {
   private readonly engine: SessionEngine;
   private readonly deps: SessionHostDeps;
   private readonly peers = new Set<Peer>();
+  /** The trace of the current segment; undefined between a segment's end and the next attach (or unrecorded). */
+  private recording: SessionRecording | undefined;
+  /** Set when the last connection left and the segment was ended: the next attach opens a new one. */
+  private segmentEnded: Promise<void> | undefined;
   private readonly assembler: StepAssembler;
   /** Who sent each worker's contribution to the step being assembled, to answer them. */
   private senders: (Contribution | undefined)[];
@@ -159,9 +163,8 @@ export class SessionHost {
     this.written = checkpointedStep;
     this.attempted = checkpointedStep;
     this.pipeline = this.jobs.pipe(concatMap((job) => this.runSoon(job))).subscribe();
-    deps.recording?.onFailure((error) => {
-      for (const peer of this.peers) this.sendError(peer, error, 0);
-    });
+    this.recording = deps.recording;
+    this.listenTo(this.recording);
   }
 
   get config(): SessionConfig {
@@ -188,6 +191,38 @@ export class SessionHost {
     return outcome === undefined ? undefined : updateToWire({ sessionId: this.id, ...outcome });
   }
 
+  /**
+   * Ends the current trace segment (end record, synced) once the queued steps are done, so that a trace is
+   * complete as soon as its last client closed (`fisherd trace verify` says intact at once). The next
+   * `attach` opens a new segment (`needsNewSegment`). No-op for an unrecorded session.
+   */
+  endSegment(): Promise<void> {
+    const recording = this.recording;
+    if (recording === undefined) return this.segmentEnded ?? Promise.resolve();
+    this.recording = undefined;
+    this.segmentEnded = this.idle().then(() => recording.close());
+    return this.segmentEnded;
+  }
+
+  /** True when the segment was ended and nothing is recording: the registry opens a new one on attach. */
+  get needsNewSegment(): boolean {
+    return this.segmentEnded !== undefined && this.recording === undefined;
+  }
+
+  /** Records the following steps in `recording` (a new segment of the same trace), after the ended one closed. */
+  async startSegment(recording: SessionRecording | undefined): Promise<void> {
+    await this.segmentEnded;
+    this.segmentEnded = undefined;
+    this.recording = recording;
+    this.listenTo(recording);
+  }
+
+  private listenTo(recording: SessionRecording | undefined): void {
+    recording?.onFailure((error) => {
+      for (const peer of this.peers) this.sendError(peer, error, 0);
+    });
+  }
+
   get peerCount(): number {
     return this.peers.size;
   }
@@ -208,7 +243,7 @@ export class SessionHost {
    */
   attach(peer: Peer): void {
     this.peers.add(peer);
-    const recordingFailure = this.deps.recording?.failure;
+    const recordingFailure = this.recording?.failure;
     if (recordingFailure !== undefined) this.sendError(peer, recordingFailure, 0);
     if (this.failure !== undefined) this.sendError(peer, this.failure, 0);
   }
@@ -256,7 +291,7 @@ export class SessionHost {
       this.assembler.take();
       this.enqueue({ kind: 'step', step, contributions: senders, epoch: this.epoch, assembledAt: performance.now() });
       // Written while the step waits for and runs its compute (which starts in a later event-loop turn).
-      this.deps.recording?.recordContributions(senders, step);
+      this.recording?.recordContributions(senders, step);
     }
   }
 
@@ -359,7 +394,7 @@ export class SessionHost {
       return undefined;
     }
     const update = updateToWire({ sessionId: this.id, ...outcome });
-    const recorded = this.deps.recording?.recordUpdate(update, outcome.step);
+    const recorded = this.recording?.recordUpdate(update, outcome.step);
     if (recorded === undefined) {
       this.deliver(job, outcome, update);
       return undefined;
@@ -497,7 +532,8 @@ export class SessionHost {
     const final = this.checkpoint();
     this.closed = true;
     const failure = await final;
-    await this.deps.recording?.close();
+    await this.segmentEnded;
+    await this.recording?.close();
     this.notify('onClose', () => this.deps.observer?.onClose?.({ sessionId: this.id, lastStep: this.engine.lastStep }));
     return { lastStep: this.engine.lastStep, checkpointedStep: this.written, failure };
   }

@@ -25,7 +25,9 @@
  * a later non-discard close by the others leaves it resumable).
  *
  * Recording: a recorded session's trace is opened before the session is live (a resumed one appends to
- * the same trace directory, in a new segment) and closed when it is evicted or the daemon shuts down.
+ * the same trace directory, in a new segment). Its segment ends (end record, synced) when the last
+ * connection detaches, before the reply, and a connection attaching again opens a new segment; the trace
+ * is closed for good when the session is evicted or the daemon shuts down.
  */
 import { FisherdError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -152,6 +154,8 @@ export class SessionRegistry {
     clearTimeout(this.idleTimers.get(id));
     this.idleTimers.delete(id);
     this.discardOnEvict.delete(id);
+    // The last client had closed it (its trace segment ended): record what follows in a new segment.
+    if (host.needsNewSegment) await host.startSegment(await this.deps.recorder?.open(id, host.config));
     host.attach(peer);
     return host;
   }
@@ -228,7 +232,11 @@ export class SessionRegistry {
       this.deps.metrics.countError(failure.code);
       peer.send(errorMessage(failure, 0));
     }
-    if (host.peerCount === 0) this.scheduleEviction(host);
+    if (host.peerCount === 0) {
+      // Its trace segment ends now, before the reply: the trace is complete while nobody uses the session.
+      await host.endSegment();
+      this.scheduleEviction(host);
+    }
     return host.checkpointedStep;
   }
 

@@ -16,6 +16,7 @@ import { durabilityPolicyOf, stepContributionBytes, traceDirOf, type TraceSink, 
 import { createSessionEngineFactory } from '../../src/server/session-adapter.js';
 import type { SessionConfig } from '../../src/session/config.js';
 import { openTrace } from '../../src/trace/reader.js';
+import { summarizeTrace } from '../../src/trace/summary.js';
 import { TraceWriter } from '../../src/trace/writer.js';
 
 const D = 8;
@@ -118,6 +119,30 @@ describe('recording in the daemon', () => {
     expect(Buffer.from(recorded[0]!.delta)).toEqual(Buffer.from(first.delta.buffer, first.delta.byteOffset, first.delta.byteLength));
     await client.closeSession({ discard: true });
     await expect.poll(() => sink.closed).toBe(true);
+  });
+
+  it('CloseSession ends the trace segment before its reply: the trace is intact at once; a resume records a new segment', async () => {
+    const d = await start({});
+    const client = await connect(d);
+    const session = await client.openSession(config);
+    for (let t = 1; t <= 3; t++) await client.step(stepInput(t));
+    expect(await client.closeSession()).toBe(3);
+    const dir = join(dataDir, 'traces', session.sessionId);
+    // Right after the reply, long before the idle eviction (60 s): every segment ended, nothing torn.
+    let summary = await summarizeTrace([dir]);
+    expect(summary.damage).toEqual([]);
+    expect(summary.intact).toBe(true);
+    expect(summary.segments).toHaveLength(1);
+    expect(summary.steps?.count).toBe(3);
+    // Resumed while still in memory: the next steps go to a second segment, ended again by the next close.
+    const again = await connect(d);
+    await again.resumeSession(session.sessionId);
+    for (let t = 4; t <= 5; t++) await again.step(stepInput(t));
+    await again.closeSession();
+    summary = await summarizeTrace([dir]);
+    expect(summary.intact).toBe(true);
+    expect(summary.segments).toHaveLength(2);
+    expect(summary.steps?.count).toBe(5);
   });
 
   it('periodic and on-close do not hold updates back', async () => {
