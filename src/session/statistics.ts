@@ -124,6 +124,13 @@ export function validateStatistics(c: StepContribution, req: ContributionRequire
     if (m.count !== c.batchSize) {
       throw error('SHAPE_MISMATCH', `${base}.count`, `is ${String(m.count)}, but batchSize is ${c.batchSize}: every block sums over the same b_w examples`);
     }
+    const missing = (name: MomentVector, why: string) => {
+      if (m[name] === undefined) throw error('MISSING_INPUT', `${base}.${name}`, `is required: ${why}`);
+    };
+    missing('sum', 'ḡ comes from it');
+    if (req.track.empiricalFisher) missing('sumSquares', 'the session tracks the empirical Fisher');
+    if (req.track.noise) missing('centredSquares', 'the session tracks the noise covariance');
+    if (req.fisher !== false) missing(fisherField(req.fisher), `the session tracks the Fisher with fisherSource '${req.fisher}'`);
     for (const name of MOMENT_VECTORS) {
       const v = m[name];
       if (v === undefined) continue;
@@ -145,13 +152,6 @@ export function validateStatistics(c: StepContribution, req: ContributionRequire
       }
       samplesPerExample = k;
     }
-    const missing = (name: MomentVector, why: string) => {
-      if (m[name] === undefined) throw error('MISSING_INPUT', `${base}.${name}`, `is required: ${why}`);
-    };
-    missing('sum', 'ḡ comes from it');
-    if (req.track.empiricalFisher) missing('sumSquares', 'the session tracks the empirical Fisher');
-    if (req.track.noise) missing('centredSquares', 'the session tracks the noise covariance');
-    if (req.fisher !== false) missing(fisherField(req.fisher), `the session tracks the Fisher with fisherSource '${req.fisher}'`);
   });
   if (!seen.has('')) {
     const absent = req.blocks.filter((b) => !seen.has(b.name));
