@@ -15,6 +15,7 @@ import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { isFisherdError, type FisherdError } from '../errors.js';
 import { readFloat32 } from '../protocol/floats.js';
+import { decodeStatisticsVector } from '../protocol/statistics-codec.js';
 import { fisherd } from '../protocol/generated/fisherd.js';
 import { decodeContribution, decodeUpdate } from '../trace/contribution-record.js';
 import { openTrace, type TraceDamage } from '../trace/reader.js';
@@ -137,6 +138,23 @@ export async function exportJsonLines(inputs: readonly string[], out: Writable, 
             : undefined,
           meanGrad: floats(c.meanGrad, 'meanGrad'),
           params: floats(c.params, 'params'),
+          statistics: c.statistics.length === 0 ? undefined : c.statistics.map((entry, i) => {
+            const m = entry.diagonal;
+            if (!m) return { block: entry.block, kind: 'unknown' };
+            const encoding = m.encoding === 2 ? 'float16' : m.encoding === 3 ? 'bfloat16' : 'float32';
+            const vector = (bytes: Uint8Array | null | undefined, name: string) => {
+              if (!bytes || bytes.length === 0) return undefined;
+              const values = decodeStatisticsVector(bytes, encoding, `statistics[${i}].diagonal.${name}`);
+              return { length: values.length, ...(options.withData ? { data: Array.from(values) } : {}) };
+            };
+            return {
+              block: entry.block, kind: 'diagonal', count: m.count, encoding,
+              sum: vector(m.sum, 'sum'), sumSquares: vector(m.sumSquares, 'sumSquares'), centredSquares: vector(m.centredSquares, 'centredSquares'),
+              sampledLabelSquares: vector(m.sampledLabelSquares, 'sampledLabelSquares'),
+              ...(m.sampledLabelSquares && m.sampledLabelSquares.length > 0 ? { samplesPerExample: m.samplesPerExample } : {}),
+              factorSquares: vector(m.factorSquares, 'factorSquares'),
+            };
+          }),
         });
       } else {
         const u = decodeUpdate(e.body);
@@ -195,7 +213,11 @@ export function formatSummary(s: TraceSummary): string {
   lines.push(`records      ${s.contributions} contributions (${formatBytes(s.contributionBytes)}), ${s.updates} updates (${formatBytes(s.updateBytes)})`);
   const inputs = Object.entries(s.inputs).filter(([, v]) => v.contributions > 0)
     .map(([k, v]) => `${k} ×${v.contributions}${k === 'meanGrad' || k === 'params' ? '' : ` (${v.rows} rows)`}`);
+  lines.push(`kinds        ${s.kinds.join(', ') || 'none'}`);
   lines.push(`inputs       ${inputs.join(', ') || 'none'}`);
+  if (s.statistics.contributions > 0) {
+    lines.push(`statistics   ×${s.statistics.contributions} (${s.statistics.blocks} block entries, ${formatBytes(s.statistics.bytes)}, ${s.statistics.encodings.join(', ')})`);
+  }
   lines.push(`segments     ${s.segments.length}`);
   for (const seg of s.segments) {
     const steps = seg.steps ? `steps ${seg.steps.first}…${seg.steps.last}` : 'no steps';

@@ -7,6 +7,7 @@
 import { FisherdError } from '../errors.js';
 import type { Backend } from '../linalg/backend.js';
 import { EstimateBase } from './estimate-base.js';
+import { DiagonalEstimate } from './diagonal-estimate.js';
 import { createLeafEstimate } from './leaf-estimate.js';
 import type { RowBlock } from './rows.js';
 import { StorageScratch } from './scratch.js';
@@ -69,6 +70,21 @@ export class BlockDiagonalEstimate extends EstimateBase {
         });
       });
     }
+  }
+
+  /** True when every block is stored as a diagonal: then `accumulateSumOfSquares` works. */
+  get allDiagonal(): boolean {
+    return this.children.every((c) => c instanceof DiagonalEstimate);
+  }
+
+  /**
+   * `DiagonalEstimate.accumulateSumOfSquares` block by block (requires `allDiagonal`): block k takes
+   * `squares[o_k .. o_k + d_k)`. Between `beginUpdate` and `commitUpdate`; validates nothing.
+   */
+  accumulateSumOfSquares(squares: Float64Array, scale: number): void {
+    this.children.forEach((child, k) => {
+      (child as DiagonalEstimate).accumulateSumOfSquares(squares.subarray(this.offsets[k], this.offsets[k + 1]), scale);
+    });
   }
 
   commitUpdate(): void {

@@ -8,6 +8,7 @@ import type { Backend, Vec } from '../linalg/backend.js';
 import { requireFiniteFisherRows, requireFinitePerExampleGrads, validateBatch, type Batch, type TrackedQuantities } from './batch.js';
 import { allocateSummary, validateSummary, type DiagonalBatchSummary } from './batch-summary.js';
 import { createSymmetricEstimate } from './create-estimate.js';
+import { BlockDiagonalEstimate } from './block-estimate.js';
 import { DiagonalEstimate } from './diagonal-estimate.js';
 import { EmaClock } from './ema.js';
 import { forEachRowChunk, type RowBlock } from './rows.js';
@@ -90,6 +91,8 @@ export class CurvatureEstimator {
   private readonly centredSums: Float64Array;
   /** Whether every tracked estimate is diagonal (see `summarizes`). */
   private readonly diagonalOnly: boolean;
+  /** Whether every tracked estimate is a diagonal or blocks of diagonals (see `acceptsSummaries`). */
+  private readonly diagonalBlocksOnly: boolean;
   /** The summary `update(batch)` computes into (allocated on the first diagonal-only update). */
   private ownSummary: DiagonalBatchSummary | undefined;
   /** The state at the last `checkpoint()`: ḡ's EMA (allocated on the first) and the clock. */
@@ -130,6 +133,16 @@ export class CurvatureEstimator {
     this.batchSquares = new Float64Array(dim);
     this.centredSums = new Float64Array(dim);
     this.diagonalOnly = this.trackedEstimates().every((e) => e instanceof DiagonalEstimate);
+    this.diagonalBlocksOnly = this.trackedEstimates().every((e) => e instanceof DiagonalEstimate || (e instanceof BlockDiagonalEstimate && e.allDiagonal));
+  }
+
+  /**
+   * True when every tracked estimate is stored as diagonals, one or per parameter block: then
+   * `updateFromSummary` folds a summary in (one computed from rows by `summarize`, or merged from a
+   * client's statistics). Rows of a block-diagonal structure still go through `update`.
+   */
+  get acceptsSummaries(): boolean {
+    return this.diagonalBlocksOnly;
   }
 
   /**
@@ -212,7 +225,7 @@ export class CurvatureEstimator {
    * `update`. Checks the summary's shapes and that it holds no NaN first; a throw leaves the state unchanged.
    */
   updateFromSummary(summary: DiagonalBatchSummary): void {
-    if (!this.diagonalOnly) {
+    if (!this.diagonalBlocksOnly) {
       throw new FisherdError('INTERNAL', 'updateFromSummary needs every tracked estimate to be diagonal', { field: 'structure' });
     }
     try {
@@ -232,7 +245,7 @@ export class CurvatureEstimator {
     const { empiricalFisher, fisher, noise } = this.estimates;
     const take = (estimate: AccumulatingEstimate | undefined, squares: Float64Array | undefined, scale: number) => {
       if (estimate === undefined || squares === undefined) return;
-      const diagonal = estimate as DiagonalEstimate;
+      const diagonal = estimate as DiagonalEstimate | BlockDiagonalEstimate; // diagonalBlocksOnly
       diagonal.beginUpdate(decay);
       diagonal.accumulateSumOfSquares(squares, scale);
       diagonal.commitUpdate();

@@ -8,6 +8,7 @@ import { FisherdError } from '../errors.js';
 import type { Reduction, StepContribution } from '../session/contribution.js';
 import { fisherd } from './generated/fisherd.js';
 import { Float32Pool, float32Bytes, readFloat32 } from './floats.js';
+import { statisticsFromWire, statisticsToWire, type StatisticsEncoding } from './statistics-codec.js';
 
 const R = fisherd.v1.Reduction;
 
@@ -47,7 +48,11 @@ function reductionFromWire(r: number | null | undefined, step: number): Reductio
   }
 }
 
-export function contributionToWire(c: StepContribution): fisherd.v1.StepContribution.$Properties {
+/**
+ * A contribution for the wire; `options.statisticsEncoding` (default 'float32') is how its statistics'
+ * vectors travel ('float16' / 'bfloat16': 2 bytes per value, see src/protocol/half-floats.ts).
+ */
+export function contributionToWire(c: StepContribution, options: { statisticsEncoding?: StatisticsEncoding } = {}): fisherd.v1.StepContribution.$Properties {
   return {
     step: c.step,
     workerId: c.workerId,
@@ -63,6 +68,7 @@ export function contributionToWire(c: StepContribution): fisherd.v1.StepContribu
       : {}),
     ...(c.meanGrad ? { meanGrad: float32Bytes(c.meanGrad) } : {}),
     ...(c.params ? { params: float32Bytes(c.params) } : {}),
+    ...(c.statistics ? { statistics: statisticsToWire(c.statistics, options.statisticsEncoding) } : {}),
   };
 }
 
@@ -99,6 +105,7 @@ export function contributionFromWire(w: fisherd.v1.StepContribution.$Properties,
       : {}),
     ...(bytes(w.meanGrad) ? { meanGrad: floats(w.meanGrad, 'step.meanGrad') } : {}),
     ...(bytes(w.params) ? { params: floats(w.params, 'step.params') } : {}),
+    ...(w.statistics && w.statistics.length > 0 ? { statistics: statisticsFromWire(w.statistics, step) } : {}),
   };
 }
 

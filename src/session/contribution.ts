@@ -15,9 +15,11 @@
  * The multipliers are applied through `RowBlock.scale` (a row multiplier c is scale c², as the rows enter
  * the estimates quadratically), so the client's arrays are never copied.
  */
+import type { TrackedQuantities } from '../curvature/batch.js';
 import type { RowBlock } from '../curvature/rows.js';
 import { firstNonFinite } from '../curvature/validate.js';
 import { FisherdError } from '../errors.js';
+import { validateStatistics, type BlockStatistics } from './statistics.js';
 
 export type Reduction = 'mean' | 'sum';
 
@@ -42,6 +44,11 @@ export interface StepContribution {
   readonly meanGrad?: Float32Array;
   /** The current parameters θ (D), for optimizers that use them (weight decay). */
   readonly params?: Float32Array;
+  /**
+   * Statistics of the worker's rows instead of the rows (src/session/statistics.ts, math.md "Statistics
+   * contributions"): per parameter block, or one entry for the whole vector. Excludes the row fields.
+   */
+  readonly statistics?: readonly BlockStatistics[];
 }
 
 /** What a session needs from every contribution of a step (from its config). */
@@ -56,6 +63,10 @@ export interface ContributionRequirements {
   readonly fisher: 'sampled' | 'exact' | false;
   /** The optimizer adds weight decay. */
   readonly params: boolean;
+  /** Which estimates are tracked (statistics must carry the sums of each). */
+  readonly track: TrackedQuantities;
+  /** The session's parameter blocks in order, and whether every estimate of each is diagonal. */
+  readonly blocks: readonly { readonly name: string; readonly size: number; readonly diagonal: boolean }[];
 }
 
 function shapeError(field: string, message: string, step: number): FisherdError {
@@ -112,6 +123,14 @@ export function validateContribution(c: StepContribution, req: ContributionRequi
   }
   if (c.loss !== undefined && !Number.isFinite(c.loss)) {
     throw new FisherdError('NON_FINITE', `loss is ${c.loss}`, { field: 'loss', step });
+  }
+  if (c.statistics !== undefined) {
+    validateStatistics(c, req);
+    if (c.params !== undefined) checkFloats(c.params, req.dim, 'params', step);
+    if (req.params && c.params === undefined) {
+      throw new FisherdError('MISSING_INPUT', 'params is required: the optimizer applies weight decay', { field: 'params', step });
+    }
+    return;
   }
   const { dim } = req;
   const b = c.batchSize;

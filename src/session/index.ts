@@ -18,3 +18,7 @@ export {
   encodeSnapshotValue, sessionConfigHash, type SnapshotBinding, type SnapshotValue,
 } from './snapshot-codec.js';
 export { StepAssembler } from './step-assembler.js';
+export {
+  diagonalMomentsOf, mergeStatistics, validateStatistics,
+  type BlockStatistics, type DiagonalMoments, type StatisticsVector,
+} from './statistics.js';

@@ -115,6 +115,11 @@ export function mergeContributions(
     batch = { ...batch, fisherFactorRows: { blocks, factorsPerExample } };
   }
 
+  return { batch, ...lossAndParams(contributions) };
+}
+
+/** The sample-weighted mean loss Σ b_w ℓ_w / Σ b_w of the workers that sent one, and θ from the lowest worker id that sent it. */
+export function lossAndParams(contributions: readonly StepContribution[]): { loss?: number; params?: Float64Array } {
   let lossSum = 0;
   let lossExamples = 0;
   for (const c of contributions) {
@@ -125,7 +130,6 @@ export function mergeContributions(
   }
   const withParams = contributions.find((c) => c.params !== undefined);
   return {
-    batch,
     ...(lossExamples > 0 ? { loss: lossSum / lossExamples } : {}),
     ...(withParams ? { params: new Float64Array(withParams.params!) } : {}),
   };

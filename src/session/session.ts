@@ -5,6 +5,7 @@
  * updates the estimates, runs the optimizer (a pure transform) on the bias-corrected mean gradient ḡ and
  * returns Δθ (float32) with diagnostics. A rejected step leaves the session exactly as it was.
  */
+import { allocateSummary } from '../curvature/batch-summary.js';
 import { CurvatureEstimator, type CurvatureSnapshot, type DiagonalBatchSummary } from '../curvature/estimator.js';
 import { firstNonFinite } from '../curvature/validate.js';
 import { FisherdError, isFisherdError } from '../errors.js';
@@ -20,7 +21,8 @@ import { StepWorkspace } from '../optim/workspace.js';
 import { cosine } from '../optim/vec.js';
 import { validateContribution, type ContributionRequirements, type StepContribution } from './contribution.js';
 import { curvatureConfig, validateSessionConfig, type ResolvedSessionConfig, type SessionConfig } from './config.js';
-import { mergeContributions, ScaledRowBuffers } from './merge.js';
+import { lossAndParams, mergeContributions, ScaledRowBuffers } from './merge.js';
+import { mergeStatistics } from './statistics.js';
 import { sameShape } from './state-shape.js';
 
 /** The update rounded to float32 (Δθ as sent; `set` rounds to nearest) and the index of its first NaN/±Inf (−1 if none). */
@@ -140,6 +142,10 @@ export class Session {
   private readonly workspace = new StepWorkspace();
   /** Reused arrays for the rescaled rows of 'mean'-reduced contributions. */
   private readonly scaledRows: ScaledRowBuffers;
+  /** The blocks as `contributionRequirements` lists them (computed once). */
+  private blockShapes: ContributionRequirements['blocks'] | undefined;
+  /** The summary a step from statistics merges into, reused from step to step. */
+  private statisticsSummary: DiagonalBatchSummary | undefined;
 
   /** Validates `config` (INVALID_CONFIG naming the field) and starts at step 0 with zero estimates. */
   private readonly clientConfig: SessionConfig;
@@ -189,7 +195,7 @@ export class Session {
    * configuration (`validateContribution`): shapes, and the inputs the tracked estimates and the optimizer need.
    */
   contributionRequirements(expectedStep = this.nextStep): ContributionRequirements {
-    const { dim, workers, track, fisherSource, optimizer } = this.config;
+    const { dim, workers, track, fisherSource, optimizer, blocks } = this.config;
     return {
       dim,
       workers,
@@ -197,6 +203,8 @@ export class Session {
       perExampleGrads: track.empiricalFisher || track.noise,
       fisher: track.fisher ? fisherSource : false,
       params: (optimizer.weightDecay ?? 0) > 0,
+      track: { ...track },
+      blocks: (this.blockShapes ??= blocks.map((b) => ({ name: b.name, size: b.size, diagonal: b.structure.kind === 'diagonal' }))),
     };
   }
 
@@ -215,7 +223,14 @@ export class Session {
   step(contributions: readonly StepContribution[]): StepResult {
     const started = performance.now();
     const step = this.nextStep;
-    const { ordered, merged, requirements } = this.assemble(contributions, step);
+    const assembled = this.assemble(contributions, step);
+    if (assembled.kind === 'statistics') {
+      // Statistics are a summary already: merged (Chan et al. for the noise) and folded in.
+      const { requirements, ordered, merged } = assembled;
+      const summary = mergeStatistics(ordered, requirements, (this.statisticsSummary ??= allocateSummary(this.config.dim, this.config.track)));
+      return this.advance(step, started, { ...merged, batchSize: summary.batchSize }, () => this.curvature.updateFromSummary(summary));
+    }
+    const { ordered, merged, requirements } = assembled;
     return this.advance(step, started, { ...merged, batchSize: merged.batch.batchSize }, () => {
       try {
         this.curvature.update(merged.batch);
@@ -236,7 +251,8 @@ export class Session {
   }
 
   /**
-   * The first half of `step` (requires `summarizes`): validates and merges the contributions as `step`
+   * The first half of `step` (requires `summarizes`; for statistics contributions, diagonal estimates per
+   * block suffice): validates and merges the contributions as `step`
    * does, for step `options.step` (default `nextStep`), and reduces them to a summary, written into
    * `options.out` when given. Changes nothing: any session with the same configuration and backend type
    * computes the same summary, whatever its own step.
@@ -244,7 +260,15 @@ export class Session {
   summarize(contributions: readonly StepContribution[], options: { step?: number; out?: DiagonalBatchSummary } = {}): StepSummary {
     const step = options.step ?? this.nextStep;
     try {
-      const { ordered, merged, requirements } = this.assemble(contributions, step);
+      const assembled = this.assemble(contributions, step);
+      if (assembled.kind === 'statistics') {
+        if (!this.curvature.acceptsSummaries) {
+          throw new FisherdError('INTERNAL', 'summarize needs every tracked estimate to be diagonal', { field: 'structure' });
+        }
+        const summary = mergeStatistics(assembled.ordered, assembled.requirements, options.out);
+        return { step, batchSize: summary.batchSize, ...assembled.merged, summary };
+      }
+      const { ordered, merged, requirements } = assembled;
       let summary: DiagonalBatchSummary;
       try {
         summary = this.curvature.summarize(merged.batch, options.out);
@@ -307,8 +331,17 @@ export class Session {
       });
     }
     const ordered = [...contributions].sort((a, b) => a.workerId - b.workerId);
+    const withStatistics = ordered.filter((c) => c.statistics !== undefined).length;
+    if (withStatistics > 0) {
+      if (withStatistics < ordered.length) {
+        throw new FisherdError('INVALID_CONFIG',
+          `step ${step}: ${withStatistics} of ${ordered.length} workers sent statistics and the others rows; every worker of a step sends the same kind`,
+          { field: 'statistics', step });
+      }
+      return { kind: 'statistics' as const, ordered, requirements, merged: lossAndParams(ordered) };
+    }
     const merged = mergeContributions(ordered, this.config, this.backend, this.scaledRows);
-    return { ordered, merged, requirements };
+    return { kind: 'rows' as const, ordered, merged, requirements };
   }
 
   /**

@@ -599,16 +599,30 @@ function isBackendName(name: string): name is BackendName {
 }
 
 interface AvailableInputs {
-  perExampleGrads: boolean;
+  /** Σ g∘g: per-example rows, or statistics with sumSquares. */
+  empiricalFisher: boolean;
+  /** Σ (g − ḡ)²: per-example rows, or statistics with centredSquares. */
+  noise: boolean;
   fisher: FisherSource | undefined;
+  /** What the contributions carry, for messages. */
+  kind: 'rows' | 'statistics';
 }
 
 /** What the trace's contributions carry, judged from the first one (a session requires it of all). */
 function availableInputs(first: StepContribution, recorded: SessionConfig): AvailableInputs {
-  const sampled = first.sampledLabelGrads !== undefined;
-  const exact = first.fisherFactorRows !== undefined;
-  const fisher: FisherSource | undefined = sampled && exact ? (recorded.fisherSource ?? 'sampled') : sampled ? 'sampled' : exact ? 'exact' : undefined;
-  return { perExampleGrads: first.perExampleGrads !== undefined, fisher };
+  const pick = (sampled: boolean, exact: boolean): FisherSource | undefined =>
+    sampled && exact ? (recorded.fisherSource ?? 'sampled') : sampled ? 'sampled' : exact ? 'exact' : undefined;
+  if (first.statistics !== undefined) {
+    // Every block entry of a contribution carries the same sums (the session requires them of each).
+    const has = (name: 'sumSquares' | 'centredSquares' | 'sampledLabelSquares' | 'factorSquares') =>
+      first.statistics!.every((entry) => entry.moments[name] !== undefined);
+    return {
+      empiricalFisher: has('sumSquares'), noise: has('centredSquares'),
+      fisher: pick(has('sampledLabelSquares'), has('factorSquares')), kind: 'statistics',
+    };
+  }
+  const rows = first.perExampleGrads !== undefined;
+  return { empiricalFisher: rows, noise: rows, fisher: pick(first.sampledLabelGrads !== undefined, first.fisherFactorRows !== undefined), kind: 'rows' };
 }
 
 /**
@@ -620,8 +634,11 @@ function replayConfig(recorded: SessionConfig, name: OptimizerName, available: A
   const optimizer = { ...recorded.optimizer, name, ...(options.damping === undefined ? {} : { damping: options.damping }) };
   if (name === 'adam' && optimizer.momentum !== undefined) delete (optimizer as { momentum?: number }).momentum;
   const needs = requiredEstimates(optimizer);
-  const lacking = needs.fisher && available.fisher === undefined ? 'sampledLabelGrads or fisherFactorRows'
-    : (needs.empiricalFisher || needs.noise) && !available.perExampleGrads ? 'perExampleGrads' : undefined;
+  const statistics = available.kind === 'statistics';
+  const lacking = needs.fisher && available.fisher === undefined
+    ? (statistics ? 'sampledLabelSquares or factorSquares' : 'sampledLabelGrads or fisherFactorRows')
+    : needs.empiricalFisher && !available.empiricalFisher ? (statistics ? 'sumSquares' : 'perExampleGrads')
+    : needs.noise && !available.noise ? (statistics ? 'centredSquares' : 'perExampleGrads') : undefined;
   if (lacking) {
     throw new FisherdError('MISSING_INPUT', `${name} cannot be replayed: it needs ${lacking}, which the trace's contributions do not carry`, { field: 'optimizers' });
   }
@@ -632,7 +649,7 @@ function replayConfig(recorded: SessionConfig, name: OptimizerName, available: A
     backend,
     record: false,
     ...(available.fisher === undefined ? {} : { fisherSource: available.fisher }),
-    track: { empiricalFisher: available.perExampleGrads, noise: available.perExampleGrads, fisher: available.fisher !== undefined },
+    track: { empiricalFisher: available.empiricalFisher, noise: available.noise, fisher: available.fisher !== undefined },
     ...(structure === undefined ? {}
       : recorded.blocks ? { blocks: recorded.blocks.map((b) => ({ ...b, structure })) } : { structure }),
   };

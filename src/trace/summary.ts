@@ -13,6 +13,10 @@ import { openTrace, type TraceDamage } from './reader.js';
 import type { TraceHeader } from './record-codec.js';
 import { schemaHash } from './schema-hash.js';
 
+export type ContributionKind = 'rows' | 'diagonal statistics';
+
+const ENCODING_NAMES: Record<number, string> = { 0: 'float32', 1: 'float32', 2: 'float16', 3: 'bfloat16' };
+
 /** A header in JSON-friendly form, its session config decoded. */
 export interface HeaderReport {
   formatVersion: number;
@@ -57,6 +61,13 @@ export interface TraceSummary {
   updateBytes: number;
   /** How many contributions carry each kind of input, and its total size (rows of D floats). */
   inputs: Record<'perExampleGrads' | 'sampledLabelGrads' | 'fisherFactorRows' | 'meanGrad' | 'params', { contributions: number; bytes: number; rows: number | undefined }>;
+  /**
+   * The kinds of contribution the trace holds: 'rows' (per-example, sampled-label or factor rows, or ḡ
+   * alone) and 'diagonal statistics' (proto `DiagonalMoments`), in the order first seen.
+   */
+  kinds: ContributionKind[];
+  /** Contributions that send statistics, their payload bytes, block entries and vector encodings seen. */
+  statistics: { contributions: number; bytes: number; blocks: number; encodings: string[] };
   damage: TraceDamage[];
   /** Why reading stopped early (an unknown format version, a file that is not a trace). */
   error: { code: ErrorCode; message: string } | undefined;
@@ -92,7 +103,7 @@ export async function summarizeTrace(inputs: readonly string[], options: { logge
   const inputKinds = () => ({ contributions: 0, bytes: 0, rows: undefined });
   const summary: TraceSummary = {
     segments: [], steps: undefined, contributions: 0, updates: 0, workers: 0, dim: undefined,
-    contributionBytes: 0, updateBytes: 0,
+    contributionBytes: 0, updateBytes: 0, kinds: [], statistics: { contributions: 0, bytes: 0, blocks: 0, encodings: [] },
     inputs: { perExampleGrads: inputKinds(), sampledLabelGrads: inputKinds(), fisherFactorRows: inputKinds(), meanGrad: inputKinds(), params: inputKinds() },
     damage: reader.damage, error: undefined, intact: false,
   };
@@ -128,6 +139,19 @@ export async function summarizeTrace(inputs: readonly string[], options: { logge
         note('fisherFactorRows', c.fisherFactorRows?.rows);
         note('meanGrad', c.meanGrad);
         note('params', c.params);
+        const kind: ContributionKind = c.statistics.length > 0 ? 'diagonal statistics' : 'rows';
+        if (!summary.kinds.includes(kind)) summary.kinds.push(kind);
+        if (c.statistics.length > 0) {
+          summary.statistics.contributions++;
+          summary.statistics.blocks += c.statistics.length;
+          for (const entry of c.statistics) {
+            const m = entry.diagonal;
+            if (!m) continue;
+            for (const v of [m.sum, m.sumSquares, m.centredSquares, m.sampledLabelSquares, m.factorSquares]) summary.statistics.bytes += v?.length ?? 0;
+            const encoding = ENCODING_NAMES[m.encoding ?? 0] ?? `unknown (${String(m.encoding)})`;
+            if (!summary.statistics.encodings.includes(encoding)) summary.statistics.encodings.push(encoding);
+          }
+        }
       } else if (entry.kind === 'update') {
         summary.updates++;
         summary.updateBytes += entry.body.length;

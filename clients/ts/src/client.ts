@@ -21,6 +21,7 @@ import {
   PROTOCOL_VERSION, decodeServerMessage, encodeClientMessage, errorFromWire,
   type ClientMessageInit, type ServerMessage,
 } from '../../../src/protocol/frames.js';
+import type { StatisticsEncoding } from '../../../src/protocol/statistics-codec.js';
 import { contributionToWire, updateFromWire, type UpdateData } from '../../../src/protocol/step-codec.js';
 import type { SessionConfig } from '../../../src/session/config.js';
 import type { StepContribution } from '../../../src/session/contribution.js';
@@ -49,8 +50,17 @@ export interface ConnectOptions {
   readonly onNotice?: (error: FisherdClientError) => void;
 }
 
-/** One step's input: a StepContribution whose step and worker id default to the next step and this client's worker. */
-export type StepInput = Omit<StepContribution, 'step' | 'workerId'> & { readonly step?: number; readonly workerId?: number };
+/**
+ * One step's input: a StepContribution whose step and worker id default to the next step and this client's
+ * worker. Rows, or `statistics` (see statistics.ts `statisticsFromRows`) with `statisticsEncoding`: how
+ * their vectors travel, 'float32' (default), or 'float16' / 'bfloat16' at half the bytes (float16 holds
+ * |x| ≤ 65504 with 11 significant bits, bfloat16 float32's range with 8; docs/math.md says when each fits).
+ */
+export type StepInput = Omit<StepContribution, 'step' | 'workerId'> & {
+  readonly step?: number;
+  readonly workerId?: number;
+  readonly statisticsEncoding?: StatisticsEncoding;
+};
 
 export interface SessionInfo {
   readonly sessionId: string;
@@ -138,9 +148,11 @@ export class FisherdClient {
     const previousNext = this.nextStep;
     const step = input.step ?? previousNext;
     this.nextStep = step + 1;
-    const contribution: StepContribution = { ...input, step, workerId: input.workerId ?? this.options.workerId ?? 0 };
+    const { statisticsEncoding, ...fields } = input;
+    const contribution: StepContribution = { ...fields, step, workerId: input.workerId ?? this.options.workerId ?? 0 };
     try {
-      const reply = await this.request('step', { step: contributionToWire(contribution) }, step);
+      const wire = contributionToWire(contribution, statisticsEncoding === undefined ? {} : { statisticsEncoding });
+      const reply = await this.request('step', { step: wire }, step);
       const update = updateFromWire(reply.update!);
       this.lastCompletedStep = Math.max(this.lastCompletedStep, update.step);
       return update;

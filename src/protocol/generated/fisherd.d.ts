@@ -455,6 +455,16 @@ export namespace fisherd {
             params: Uint8Array;
 
             /**
+             * Statistics computed by the client from its rows instead of the rows themselves (docs/math.md,
+             * "Statistics contributions"): D-vectors of sums per parameter block, b_w-independent in size. A
+             * contribution sends either rows (fields 6–9) or statistics, and every worker of a step sends the same
+             * kind. Each parameter block appears at most once; together the entries cover all D parameters, either
+             * as one entry with an empty `block` (the whole vector) or one per SessionConfig block. Old clients never
+             * set this field and are served as before.
+             */
+            statistics: fisherd.v1.BlockStatistics.$Properties[];
+
+            /**
              * Creates a new StepContribution instance using the specified properties.
              * @param [properties] Properties to set
              * @returns StepContribution instance
@@ -556,12 +566,312 @@ export namespace fisherd {
                  */
                 params?: (Uint8Array|null);
 
+                /**
+                 * Statistics computed by the client from its rows instead of the rows themselves (docs/math.md,
+                 * "Statistics contributions"): D-vectors of sums per parameter block, b_w-independent in size. A
+                 * contribution sends either rows (fields 6–9) or statistics, and every worker of a step sends the same
+                 * kind. Each parameter block appears at most once; together the entries cover all D parameters, either
+                 * as one entry with an empty `block` (the whole vector) or one per SessionConfig block. Old clients never
+                 * set this field and are served as before.
+                 */
+                statistics?: (fisherd.v1.BlockStatistics.$Properties[]|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of a StepContribution. */
-            type $Shape = fisherd.v1.StepContribution.$Properties;
+            type $Shape = {
+              step?: number|null;
+              workerId?: number|null;
+              loss?: number|null;
+              batchSize?: number|null;
+              reduction?: fisherd.v1.Reduction|null;
+              perExampleGrads?: Uint8Array|null;
+              sampledLabelGrads?: fisherd.v1.SampledLabelGrads.$Shape|null;
+              fisherFactorRows?: fisherd.v1.FisherFactorRows.$Shape|null;
+              meanGrad?: Uint8Array|null;
+              params?: Uint8Array|null;
+              statistics?: fisherd.v1.BlockStatistics.$Shape[]|null;
+              $unknowns?: Uint8Array[];
+            };
+        }
+
+        /**
+         * Properties of a BlockStatistics.
+         * @deprecated Use fisherd.v1.BlockStatistics.$Properties instead.
+         */
+        interface IBlockStatistics extends fisherd.v1.BlockStatistics.$Properties {
+        }
+
+        /**
+         * One parameter block's statistics. The kind may differ from block to block (a later protocol revision
+         * adds Kronecker factors for layer blocks beside the diagonal moments).
+         */
+        class BlockStatistics {
+
+            /**
+             * Constructs a new BlockStatistics.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.BlockStatistics.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** The SessionConfig block's name; empty = the whole parameter vector (then the only entry). */
+            block: string;
+
+            /** BlockStatistics diagonal. */
+            diagonal?: (fisherd.v1.DiagonalMoments.$Properties|null);
+
+            /** BlockStatistics kind. */
+            kind?: "diagonal";
+
+            /**
+             * Creates a new BlockStatistics instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns BlockStatistics instance
+             */
+            static create(properties: fisherd.v1.BlockStatistics.$Shape): fisherd.v1.BlockStatistics & fisherd.v1.BlockStatistics.$Shape;
+            static create(properties?: fisherd.v1.BlockStatistics.$Properties): fisherd.v1.BlockStatistics;
+
+            /**
+             * Encodes the specified BlockStatistics message. Does not implicitly {@link fisherd.v1.BlockStatistics.verify|verify} messages.
+             * @param message BlockStatistics message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.BlockStatistics.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a BlockStatistics message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.BlockStatistics & fisherd.v1.BlockStatistics.$Shape} BlockStatistics
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.BlockStatistics & fisherd.v1.BlockStatistics.$Shape;
+
+            /**
+             * Verifies a BlockStatistics message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a BlockStatistics message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns BlockStatistics
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.BlockStatistics;
+
+            /**
+             * Creates a plain object from a BlockStatistics message. Also converts values to other types if specified.
+             * @param message BlockStatistics
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.BlockStatistics, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this BlockStatistics to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace BlockStatistics {
+
+            /** Properties of a BlockStatistics. */
+            interface $Properties {
+
+                /** The SessionConfig block's name; empty = the whole parameter vector (then the only entry). */
+                block?: (string|null);
+
+                /** BlockStatistics diagonal */
+                diagonal?: (fisherd.v1.DiagonalMoments.$Properties|null);
+
+                /** BlockStatistics kind */
+                kind?: "diagonal";
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Narrowed shape of a BlockStatistics. */
+            type $Shape = {
+              block?: string|null;
+              diagonal?: fisherd.v1.DiagonalMoments.$Shape|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ kind?: undefined; diagonal?: null }|{ kind?: "diagonal"; diagonal: fisherd.v1.DiagonalMoments.$Shape })
+            );
+        }
+
+        /**
+         * Properties of a DiagonalMoments.
+         * @deprecated Use fisherd.v1.DiagonalMoments.$Properties instead.
+         */
+        interface IDiagonalMoments extends fisherd.v1.DiagonalMoments.$Properties {
+        }
+
+        /**
+         * Per-coordinate sums over this worker's b_w examples of the rows r_n as the client holds them (scaled
+         * by `StepContribution.reduction` exactly like the rows they replace: for REDUCTION_MEAN r_n = g_n/b_w,
+         * u/√b_w; fisherd multiplies back, math.md). Every vector has the block's size, in `encoding`. Sums that
+         * the session's tracked estimates need are required (MISSING_INPUT naming the field); others are checked
+         * and ignored. Only sessions whose tracked estimates are all diagonal accept statistics (INVALID_CONFIG).
+         */
+        class DiagonalMoments {
+
+            /**
+             * Constructs a new DiagonalMoments.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.DiagonalMoments.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** b_w, the examples summed (>= 1); must equal StepContribution.batch_size. */
+            count: number;
+
+            /** How the float vectors below are encoded (default FLOAT32). */
+            encoding: fisherd.v1.FloatEncoding;
+
+            /** Σ_n r_n (always required). */
+            sum: Uint8Array;
+
+            /** Σ_n r_n∘r_n (>= 0), for the empirical Fisher. */
+            sumSquares: Uint8Array;
+
+            /**
+             * M2_w = Σ_n (r_n − r̄)∘(r_n − r̄) (>= 0), r̄ = Σ_n r_n / b_w, computed in two passes over the rows:
+             * for the noise covariance (the workers' M2 merge exactly, Chan et al.).
+             */
+            centredSquares: Uint8Array;
+
+            /** Σ_n Σ_k r̃_{n,k}∘r̃_{n,k} (>= 0) over the K sampled-label rows per example: the Monte-Carlo Fisher. */
+            sampledLabelSquares: Uint8Array;
+
+            /** K >= 1, with sampled_label_squares (the same for every block and worker). */
+            samplesPerExample: number;
+
+            /** Σ_n Σ_c u_{n,c}∘u_{n,c} (>= 0) over the exact factor rows: the exact Fisher. */
+            factorSquares: Uint8Array;
+
+            /**
+             * Creates a new DiagonalMoments instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns DiagonalMoments instance
+             */
+            static create(properties: fisherd.v1.DiagonalMoments.$Shape): fisherd.v1.DiagonalMoments & fisherd.v1.DiagonalMoments.$Shape;
+            static create(properties?: fisherd.v1.DiagonalMoments.$Properties): fisherd.v1.DiagonalMoments;
+
+            /**
+             * Encodes the specified DiagonalMoments message. Does not implicitly {@link fisherd.v1.DiagonalMoments.verify|verify} messages.
+             * @param message DiagonalMoments message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.DiagonalMoments.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a DiagonalMoments message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.DiagonalMoments & fisherd.v1.DiagonalMoments.$Shape} DiagonalMoments
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.DiagonalMoments & fisherd.v1.DiagonalMoments.$Shape;
+
+            /**
+             * Verifies a DiagonalMoments message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a DiagonalMoments message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns DiagonalMoments
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.DiagonalMoments;
+
+            /**
+             * Creates a plain object from a DiagonalMoments message. Also converts values to other types if specified.
+             * @param message DiagonalMoments
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.DiagonalMoments, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this DiagonalMoments to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace DiagonalMoments {
+
+            /** Properties of a DiagonalMoments. */
+            interface $Properties {
+
+                /** b_w, the examples summed (>= 1); must equal StepContribution.batch_size. */
+                count?: (number|null);
+
+                /** How the float vectors below are encoded (default FLOAT32). */
+                encoding?: (fisherd.v1.FloatEncoding|null);
+
+                /** Σ_n r_n (always required). */
+                sum?: (Uint8Array|null);
+
+                /** Σ_n r_n∘r_n (>= 0), for the empirical Fisher. */
+                sumSquares?: (Uint8Array|null);
+
+                /**
+                 * M2_w = Σ_n (r_n − r̄)∘(r_n − r̄) (>= 0), r̄ = Σ_n r_n / b_w, computed in two passes over the rows:
+                 * for the noise covariance (the workers' M2 merge exactly, Chan et al.).
+                 */
+                centredSquares?: (Uint8Array|null);
+
+                /** Σ_n Σ_k r̃_{n,k}∘r̃_{n,k} (>= 0) over the K sampled-label rows per example: the Monte-Carlo Fisher. */
+                sampledLabelSquares?: (Uint8Array|null);
+
+                /** K >= 1, with sampled_label_squares (the same for every block and worker). */
+                samplesPerExample?: (number|null);
+
+                /** Σ_n Σ_c u_{n,c}∘u_{n,c} (>= 0) over the exact factor rows: the exact Fisher. */
+                factorSquares?: (Uint8Array|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a DiagonalMoments. */
+            type $Shape = fisherd.v1.DiagonalMoments.$Properties;
+        }
+
+        /** Encoding of a float vector in `bytes`, little-endian. */
+        enum FloatEncoding {
+
+            /** treated as FLOAT32 */
+            FLOAT_ENCODING_UNSPECIFIED = 0,
+
+            /** IEEE-754 binary32, 4 bytes per value */
+            FLOAT_ENCODING_FLOAT32 = 1,
+
+            /** IEEE-754 binary16, 2 bytes (|x| <= 65504, 11 significant bits) */
+            FLOAT_ENCODING_FLOAT16 = 2,
+
+            /** bfloat16 (the top half of a binary32), 2 bytes (8 significant bits) */
+            FLOAT_ENCODING_BFLOAT16 = 3
         }
 
         /** How the client's loss was reduced over its b_w examples. */

@@ -1072,6 +1072,12 @@ export const fisherd = $root.fisherd = (() => {
              * no per-example rows are sent. Ignored when per_example_grads is present (ḡ is then their mean).
              * @property {Uint8Array|null} [params] Optional current parameters θ (D floats, little-endian float32), for optimizers that use them
              * (weight decay).
+             * @property {Array.<fisherd.v1.BlockStatistics.$Properties>|null} [statistics] Statistics computed by the client from its rows instead of the rows themselves (docs/math.md,
+             * "Statistics contributions"): D-vectors of sums per parameter block, b_w-independent in size. A
+             * contribution sends either rows (fields 6–9) or statistics, and every worker of a step sends the same
+             * kind. Each parameter block appears at most once; together the entries cover all D parameters, either
+             * as one entry with an empty `block` (the whole vector) or one per SessionConfig block. Old clients never
+             * set this field and are served as before.
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1085,7 +1091,20 @@ export const fisherd = $root.fisherd = (() => {
 
             /**
              * Shape of a StepContribution.
-             * @typedef {fisherd.v1.StepContribution.$Properties} fisherd.v1.StepContribution.$Shape
+             * @typedef {{
+             *   step?: number|null;
+             *   workerId?: number|null;
+             *   loss?: number|null;
+             *   batchSize?: number|null;
+             *   reduction?: fisherd.v1.Reduction|null;
+             *   perExampleGrads?: Uint8Array|null;
+             *   sampledLabelGrads?: fisherd.v1.SampledLabelGrads.$Shape|null;
+             *   fisherFactorRows?: fisherd.v1.FisherFactorRows.$Shape|null;
+             *   meanGrad?: Uint8Array|null;
+             *   params?: Uint8Array|null;
+             *   statistics?: Array.<fisherd.v1.BlockStatistics.$Shape>|null;
+             *   $unknowns?: Array.<Uint8Array>;
+             * }} fisherd.v1.StepContribution.$Shape
              */
 
             /**
@@ -1099,6 +1118,7 @@ export const fisherd = $root.fisherd = (() => {
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
             const StepContribution = function (properties) {
+                this.statistics = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1189,6 +1209,19 @@ export const fisherd = $root.fisherd = (() => {
              */
             StepContribution.prototype.params = $util.newBuffer([]);
 
+            /**
+             * Statistics computed by the client from its rows instead of the rows themselves (docs/math.md,
+             * "Statistics contributions"): D-vectors of sums per parameter block, b_w-independent in size. A
+             * contribution sends either rows (fields 6–9) or statistics, and every worker of a step sends the same
+             * kind. Each parameter block appears at most once; together the entries cover all D parameters, either
+             * as one entry with an empty `block` (the whole vector) or one per SessionConfig block. Old clients never
+             * set this field and are served as before.
+             * @member {Array.<fisherd.v1.BlockStatistics.$Properties>} statistics
+             * @memberof fisherd.v1.StepContribution
+             * @instance
+             */
+            StepContribution.prototype.statistics = $util.emptyArray;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -1250,6 +1283,9 @@ export const fisherd = $root.fisherd = (() => {
                     writer.uint32(/* id 9, wireType 2 =*/74).bytes(message.meanGrad);
                 if (message.params != null && $Object.hasOwnProperty.call(message, "params") && message.params.length)
                     writer.uint32(/* id 10, wireType 2 =*/82).bytes(message.params);
+                if (message.statistics != null && message.statistics.length)
+                    for (let i = 0; i < message.statistics.length; ++i)
+                        $root.fisherd.v1.BlockStatistics.encode(message.statistics[i], writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1376,6 +1412,14 @@ export const fisherd = $root.fisherd = (() => {
                                 delete message.params;
                             continue;
                         }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.statistics && message.statistics.length))
+                                message.statistics = [];
+                            message.statistics.push($root.fisherd.v1.BlockStatistics.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1445,6 +1489,15 @@ export const fisherd = $root.fisherd = (() => {
                 if (message.params != null && $Object.hasOwnProperty.call(message, "params"))
                     if (!(message.params && typeof message.params.length === "number" || $util.isString(message.params)))
                         return "params: buffer expected";
+                if (message.statistics != null && $Object.hasOwnProperty.call(message, "statistics")) {
+                    if (!$Array.isArray(message.statistics))
+                        return "statistics: array expected";
+                    for (let i = 0; i < message.statistics.length; ++i) {
+                        let error = $root.fisherd.v1.BlockStatistics.verify(message.statistics[i], _depth + 1);
+                        if (error)
+                            return "statistics." + error;
+                    }
+                }
                 return null;
             };
 
@@ -1523,6 +1576,16 @@ export const fisherd = $root.fisherd = (() => {
                             $util.base64.decode(object.params, message.params = $util.newBuffer($util.base64.length(object.params)), 0);
                         else if (object.params.length >= 0)
                             message.params = object.params;
+                if (object.statistics) {
+                    if (!$Array.isArray(object.statistics))
+                        throw $TypeError(".fisherd.v1.StepContribution.statistics: array expected");
+                    message.statistics = $Array(object.statistics.length);
+                    for (let i = 0; i < object.statistics.length; ++i) {
+                        if (!$util.isObject(object.statistics[i]))
+                            throw $TypeError(".fisherd.v1.StepContribution.statistics: object expected");
+                        message.statistics[i] = $root.fisherd.v1.BlockStatistics.fromObject(object.statistics[i], _depth + 1);
+                    }
+                }
                 return message;
             };
 
@@ -1543,6 +1606,8 @@ export const fisherd = $root.fisherd = (() => {
                 if (_depth > $util.recursionLimit)
                     throw $Error("max depth exceeded");
                 let object = {};
+                if (options.arrays || options.defaults)
+                    object.statistics = [];
                 if (options.defaults) {
                     object.step = 0;
                     object.workerId = 0;
@@ -1592,6 +1657,11 @@ export const fisherd = $root.fisherd = (() => {
                     object.meanGrad = options.bytes === $String ? $util.base64.encode(message.meanGrad, 0, message.meanGrad.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.meanGrad) : message.meanGrad;
                 if (message.params != null && $Object.hasOwnProperty.call(message, "params"))
                     object.params = options.bytes === $String ? $util.base64.encode(message.params, 0, message.params.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.params) : message.params;
+                if (message.statistics && message.statistics.length) {
+                    object.statistics = $Array(message.statistics.length);
+                    for (let j = 0; j < message.statistics.length; ++j)
+                        object.statistics[j] = $root.fisherd.v1.BlockStatistics.toObject(message.statistics[j], options, _depth + 1);
+                }
                 return object;
             };
 
@@ -1607,6 +1677,821 @@ export const fisherd = $root.fisherd = (() => {
             };
 
             return StepContribution;
+        })();
+
+        v1.BlockStatistics = (function() {
+
+            /**
+             * Properties of a BlockStatistics.
+             * @typedef {Object} fisherd.v1.BlockStatistics.$Properties
+             * @property {string|null} [block] The SessionConfig block's name; empty = the whole parameter vector (then the only entry).
+             * @property {fisherd.v1.DiagonalMoments.$Properties|null} [diagonal] BlockStatistics diagonal
+             * @property {"diagonal"} [kind] BlockStatistics kind
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a BlockStatistics.
+             * @memberof fisherd.v1
+             * @interface IBlockStatistics
+             * @augments fisherd.v1.BlockStatistics.$Properties
+             * @deprecated Use fisherd.v1.BlockStatistics.$Properties instead.
+             */
+
+            /**
+             * Narrowed shape of a BlockStatistics.
+             * @typedef {{
+             *   block?: string|null;
+             *   diagonal?: fisherd.v1.DiagonalMoments.$Shape|null;
+             *   $unknowns?: Array.<Uint8Array>;
+             * } & (
+             *   ({ kind?: undefined; diagonal?: null }|{ kind?: "diagonal"; diagonal: fisherd.v1.DiagonalMoments.$Shape })
+             * )} fisherd.v1.BlockStatistics.$Shape
+             */
+
+            /**
+             * Constructs a new BlockStatistics.
+             * @memberof fisherd.v1
+             * @classdesc One parameter block's statistics. The kind may differ from block to block (a later protocol revision
+             * adds Kronecker factors for layer blocks beside the diagonal moments).
+             * @constructor
+             * @param {fisherd.v1.BlockStatistics.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const BlockStatistics = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * The SessionConfig block's name; empty = the whole parameter vector (then the only entry).
+             * @member {string} block
+             * @memberof fisherd.v1.BlockStatistics
+             * @instance
+             */
+            BlockStatistics.prototype.block = "";
+
+            /**
+             * BlockStatistics diagonal.
+             * @member {fisherd.v1.DiagonalMoments.$Properties|null|undefined} diagonal
+             * @memberof fisherd.v1.BlockStatistics
+             * @instance
+             */
+            BlockStatistics.prototype.diagonal = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            /**
+             * BlockStatistics kind.
+             * @member {"diagonal"|undefined} kind
+             * @memberof fisherd.v1.BlockStatistics
+             * @instance
+             */
+            $Object.defineProperty(BlockStatistics.prototype, "kind", {
+                get: $util.oneOfGetter($oneOfFields = ["diagonal"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new BlockStatistics instance using the specified properties.
+             * @function create
+             * @memberof fisherd.v1.BlockStatistics
+             * @static
+             * @param {fisherd.v1.BlockStatistics.$Properties=} [properties] Properties to set
+             * @returns {fisherd.v1.BlockStatistics} BlockStatistics instance
+             * @type {{
+             *   (properties: fisherd.v1.BlockStatistics.$Shape): fisherd.v1.BlockStatistics & fisherd.v1.BlockStatistics.$Shape;
+             *   (properties?: fisherd.v1.BlockStatistics.$Properties): fisherd.v1.BlockStatistics;
+             * }}
+             */
+            BlockStatistics.create = function(properties) {
+                return new BlockStatistics(properties);
+            };
+
+            /**
+             * Encodes the specified BlockStatistics message. Does not implicitly {@link fisherd.v1.BlockStatistics.verify|verify} messages.
+             * @function encode
+             * @memberof fisherd.v1.BlockStatistics
+             * @static
+             * @param {fisherd.v1.BlockStatistics.$Properties} message BlockStatistics message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            BlockStatistics.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.block != null && $Object.hasOwnProperty.call(message, "block") && message.block !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.block);
+                if (message.diagonal != null && $Object.hasOwnProperty.call(message, "diagonal"))
+                    $root.fisherd.v1.DiagonalMoments.encode(message.diagonal, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a BlockStatistics message from the specified reader or buffer.
+             * @function decode
+             * @memberof fisherd.v1.BlockStatistics
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {fisherd.v1.BlockStatistics & fisherd.v1.BlockStatistics.$Shape} BlockStatistics
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            BlockStatistics.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.fisherd.v1.BlockStatistics();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.block = value;
+                            else
+                                delete message.block;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.diagonal = $root.fisherd.v1.DiagonalMoments.decode(reader, reader.size(), $undefined, _depth + 1, message.diagonal);
+                            message.kind = "diagonal";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Verifies a BlockStatistics message.
+             * @function verify
+             * @memberof fisherd.v1.BlockStatistics
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            BlockStatistics.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                let properties = {};
+                if (message.block != null && $Object.hasOwnProperty.call(message, "block"))
+                    if (!$util.isString(message.block))
+                        return "block: string expected";
+                if (message.diagonal != null && $Object.hasOwnProperty.call(message, "diagonal")) {
+                    properties.kind = 1;
+                    {
+                        let error = $root.fisherd.v1.DiagonalMoments.verify(message.diagonal, _depth + 1);
+                        if (error)
+                            return "diagonal." + error;
+                    }
+                }
+                return null;
+            };
+
+            /**
+             * Creates a BlockStatistics message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof fisherd.v1.BlockStatistics
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {fisherd.v1.BlockStatistics} BlockStatistics
+             */
+            BlockStatistics.fromObject = function (object, _depth) {
+                if (object instanceof $root.fisherd.v1.BlockStatistics)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".fisherd.v1.BlockStatistics: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.fisherd.v1.BlockStatistics();
+                if (object.block != null)
+                    if (typeof object.block !== "string" || object.block.length)
+                        message.block = $String(object.block);
+                if (object.diagonal != null) {
+                    if (!$util.isObject(object.diagonal))
+                        throw $TypeError(".fisherd.v1.BlockStatistics.diagonal: object expected");
+                    message.diagonal = $root.fisherd.v1.DiagonalMoments.fromObject(object.diagonal, _depth + 1);
+                }
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a BlockStatistics message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof fisherd.v1.BlockStatistics
+             * @static
+             * @param {fisherd.v1.BlockStatistics} message BlockStatistics
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            BlockStatistics.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.block = "";
+                if (message.block != null && $Object.hasOwnProperty.call(message, "block"))
+                    object.block = message.block;
+                if (message.diagonal != null && $Object.hasOwnProperty.call(message, "diagonal")) {
+                    object.diagonal = $root.fisherd.v1.DiagonalMoments.toObject(message.diagonal, options, _depth + 1);
+                    if (options.oneofs)
+                        object.kind = "diagonal";
+                }
+                return object;
+            };
+
+            /**
+             * Converts this BlockStatistics to JSON.
+             * @function toJSON
+             * @memberof fisherd.v1.BlockStatistics
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            BlockStatistics.prototype.toJSON = function() {
+                return BlockStatistics.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return BlockStatistics;
+        })();
+
+        v1.DiagonalMoments = (function() {
+
+            /**
+             * Properties of a DiagonalMoments.
+             * @typedef {Object} fisherd.v1.DiagonalMoments.$Properties
+             * @property {number|null} [count] b_w, the examples summed (>= 1); must equal StepContribution.batch_size.
+             * @property {fisherd.v1.FloatEncoding|null} [encoding] How the float vectors below are encoded (default FLOAT32).
+             * @property {Uint8Array|null} [sum] Σ_n r_n (always required).
+             * @property {Uint8Array|null} [sumSquares] Σ_n r_n∘r_n (>= 0), for the empirical Fisher.
+             * @property {Uint8Array|null} [centredSquares] M2_w = Σ_n (r_n − r̄)∘(r_n − r̄) (>= 0), r̄ = Σ_n r_n / b_w, computed in two passes over the rows:
+             * for the noise covariance (the workers' M2 merge exactly, Chan et al.).
+             * @property {Uint8Array|null} [sampledLabelSquares] Σ_n Σ_k r̃_{n,k}∘r̃_{n,k} (>= 0) over the K sampled-label rows per example: the Monte-Carlo Fisher.
+             * @property {number|null} [samplesPerExample] K >= 1, with sampled_label_squares (the same for every block and worker).
+             * @property {Uint8Array|null} [factorSquares] Σ_n Σ_c u_{n,c}∘u_{n,c} (>= 0) over the exact factor rows: the exact Fisher.
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a DiagonalMoments.
+             * @memberof fisherd.v1
+             * @interface IDiagonalMoments
+             * @augments fisherd.v1.DiagonalMoments.$Properties
+             * @deprecated Use fisherd.v1.DiagonalMoments.$Properties instead.
+             */
+
+            /**
+             * Shape of a DiagonalMoments.
+             * @typedef {fisherd.v1.DiagonalMoments.$Properties} fisherd.v1.DiagonalMoments.$Shape
+             */
+
+            /**
+             * Constructs a new DiagonalMoments.
+             * @memberof fisherd.v1
+             * @classdesc Per-coordinate sums over this worker's b_w examples of the rows r_n as the client holds them (scaled
+             * by `StepContribution.reduction` exactly like the rows they replace: for REDUCTION_MEAN r_n = g_n/b_w,
+             * u/√b_w; fisherd multiplies back, math.md). Every vector has the block's size, in `encoding`. Sums that
+             * the session's tracked estimates need are required (MISSING_INPUT naming the field); others are checked
+             * and ignored. Only sessions whose tracked estimates are all diagonal accept statistics (INVALID_CONFIG).
+             * @constructor
+             * @param {fisherd.v1.DiagonalMoments.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const DiagonalMoments = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * b_w, the examples summed (>= 1); must equal StepContribution.batch_size.
+             * @member {number} count
+             * @memberof fisherd.v1.DiagonalMoments
+             * @instance
+             */
+            DiagonalMoments.prototype.count = 0;
+
+            /**
+             * How the float vectors below are encoded (default FLOAT32).
+             * @member {fisherd.v1.FloatEncoding} encoding
+             * @memberof fisherd.v1.DiagonalMoments
+             * @instance
+             */
+            DiagonalMoments.prototype.encoding = 0;
+
+            /**
+             * Σ_n r_n (always required).
+             * @member {Uint8Array} sum
+             * @memberof fisherd.v1.DiagonalMoments
+             * @instance
+             */
+            DiagonalMoments.prototype.sum = $util.newBuffer([]);
+
+            /**
+             * Σ_n r_n∘r_n (>= 0), for the empirical Fisher.
+             * @member {Uint8Array} sumSquares
+             * @memberof fisherd.v1.DiagonalMoments
+             * @instance
+             */
+            DiagonalMoments.prototype.sumSquares = $util.newBuffer([]);
+
+            /**
+             * M2_w = Σ_n (r_n − r̄)∘(r_n − r̄) (>= 0), r̄ = Σ_n r_n / b_w, computed in two passes over the rows:
+             * for the noise covariance (the workers' M2 merge exactly, Chan et al.).
+             * @member {Uint8Array} centredSquares
+             * @memberof fisherd.v1.DiagonalMoments
+             * @instance
+             */
+            DiagonalMoments.prototype.centredSquares = $util.newBuffer([]);
+
+            /**
+             * Σ_n Σ_k r̃_{n,k}∘r̃_{n,k} (>= 0) over the K sampled-label rows per example: the Monte-Carlo Fisher.
+             * @member {Uint8Array} sampledLabelSquares
+             * @memberof fisherd.v1.DiagonalMoments
+             * @instance
+             */
+            DiagonalMoments.prototype.sampledLabelSquares = $util.newBuffer([]);
+
+            /**
+             * K >= 1, with sampled_label_squares (the same for every block and worker).
+             * @member {number} samplesPerExample
+             * @memberof fisherd.v1.DiagonalMoments
+             * @instance
+             */
+            DiagonalMoments.prototype.samplesPerExample = 0;
+
+            /**
+             * Σ_n Σ_c u_{n,c}∘u_{n,c} (>= 0) over the exact factor rows: the exact Fisher.
+             * @member {Uint8Array} factorSquares
+             * @memberof fisherd.v1.DiagonalMoments
+             * @instance
+             */
+            DiagonalMoments.prototype.factorSquares = $util.newBuffer([]);
+
+            /**
+             * Creates a new DiagonalMoments instance using the specified properties.
+             * @function create
+             * @memberof fisherd.v1.DiagonalMoments
+             * @static
+             * @param {fisherd.v1.DiagonalMoments.$Properties=} [properties] Properties to set
+             * @returns {fisherd.v1.DiagonalMoments} DiagonalMoments instance
+             * @type {{
+             *   (properties: fisherd.v1.DiagonalMoments.$Shape): fisherd.v1.DiagonalMoments & fisherd.v1.DiagonalMoments.$Shape;
+             *   (properties?: fisherd.v1.DiagonalMoments.$Properties): fisherd.v1.DiagonalMoments;
+             * }}
+             */
+            DiagonalMoments.create = function(properties) {
+                return new DiagonalMoments(properties);
+            };
+
+            /**
+             * Encodes the specified DiagonalMoments message. Does not implicitly {@link fisherd.v1.DiagonalMoments.verify|verify} messages.
+             * @function encode
+             * @memberof fisherd.v1.DiagonalMoments
+             * @static
+             * @param {fisherd.v1.DiagonalMoments.$Properties} message DiagonalMoments message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            DiagonalMoments.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.count != null && $Object.hasOwnProperty.call(message, "count") && message.count !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.count);
+                if (message.encoding != null && $Object.hasOwnProperty.call(message, "encoding") && message.encoding !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).int32(message.encoding);
+                if (message.sum != null && $Object.hasOwnProperty.call(message, "sum") && message.sum.length)
+                    writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.sum);
+                if (message.sumSquares != null && $Object.hasOwnProperty.call(message, "sumSquares") && message.sumSquares.length)
+                    writer.uint32(/* id 4, wireType 2 =*/34).bytes(message.sumSquares);
+                if (message.centredSquares != null && $Object.hasOwnProperty.call(message, "centredSquares") && message.centredSquares.length)
+                    writer.uint32(/* id 5, wireType 2 =*/42).bytes(message.centredSquares);
+                if (message.sampledLabelSquares != null && $Object.hasOwnProperty.call(message, "sampledLabelSquares") && message.sampledLabelSquares.length)
+                    writer.uint32(/* id 6, wireType 2 =*/50).bytes(message.sampledLabelSquares);
+                if (message.samplesPerExample != null && $Object.hasOwnProperty.call(message, "samplesPerExample") && message.samplesPerExample !== 0)
+                    writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.samplesPerExample);
+                if (message.factorSquares != null && $Object.hasOwnProperty.call(message, "factorSquares") && message.factorSquares.length)
+                    writer.uint32(/* id 8, wireType 2 =*/66).bytes(message.factorSquares);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a DiagonalMoments message from the specified reader or buffer.
+             * @function decode
+             * @memberof fisherd.v1.DiagonalMoments
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {fisherd.v1.DiagonalMoments & fisherd.v1.DiagonalMoments.$Shape} DiagonalMoments
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            DiagonalMoments.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.fisherd.v1.DiagonalMoments();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.count = value;
+                            else
+                                delete message.count;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.encoding = value;
+                            else
+                                delete message.encoding;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.sum = value;
+                            else
+                                delete message.sum;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.sumSquares = value;
+                            else
+                                delete message.sumSquares;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.centredSquares = value;
+                            else
+                                delete message.centredSquares;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.sampledLabelSquares = value;
+                            else
+                                delete message.sampledLabelSquares;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.samplesPerExample = value;
+                            else
+                                delete message.samplesPerExample;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.factorSquares = value;
+                            else
+                                delete message.factorSquares;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Verifies a DiagonalMoments message.
+             * @function verify
+             * @memberof fisherd.v1.DiagonalMoments
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            DiagonalMoments.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.count != null && $Object.hasOwnProperty.call(message, "count"))
+                    if (!$util.isInteger(message.count))
+                        return "count: integer expected";
+                if (message.encoding != null && $Object.hasOwnProperty.call(message, "encoding"))
+                    if (typeof message.encoding !== "number" || (message.encoding | 0) !== message.encoding)
+                        return "encoding: enum value expected";
+                if (message.sum != null && $Object.hasOwnProperty.call(message, "sum"))
+                    if (!(message.sum && typeof message.sum.length === "number" || $util.isString(message.sum)))
+                        return "sum: buffer expected";
+                if (message.sumSquares != null && $Object.hasOwnProperty.call(message, "sumSquares"))
+                    if (!(message.sumSquares && typeof message.sumSquares.length === "number" || $util.isString(message.sumSquares)))
+                        return "sumSquares: buffer expected";
+                if (message.centredSquares != null && $Object.hasOwnProperty.call(message, "centredSquares"))
+                    if (!(message.centredSquares && typeof message.centredSquares.length === "number" || $util.isString(message.centredSquares)))
+                        return "centredSquares: buffer expected";
+                if (message.sampledLabelSquares != null && $Object.hasOwnProperty.call(message, "sampledLabelSquares"))
+                    if (!(message.sampledLabelSquares && typeof message.sampledLabelSquares.length === "number" || $util.isString(message.sampledLabelSquares)))
+                        return "sampledLabelSquares: buffer expected";
+                if (message.samplesPerExample != null && $Object.hasOwnProperty.call(message, "samplesPerExample"))
+                    if (!$util.isInteger(message.samplesPerExample))
+                        return "samplesPerExample: integer expected";
+                if (message.factorSquares != null && $Object.hasOwnProperty.call(message, "factorSquares"))
+                    if (!(message.factorSquares && typeof message.factorSquares.length === "number" || $util.isString(message.factorSquares)))
+                        return "factorSquares: buffer expected";
+                return null;
+            };
+
+            /**
+             * Creates a DiagonalMoments message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof fisherd.v1.DiagonalMoments
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {fisherd.v1.DiagonalMoments} DiagonalMoments
+             */
+            DiagonalMoments.fromObject = function (object, _depth) {
+                if (object instanceof $root.fisherd.v1.DiagonalMoments)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".fisherd.v1.DiagonalMoments: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.fisherd.v1.DiagonalMoments();
+                if (object.count != null)
+                    if ($Number(object.count) !== 0)
+                        message.count = object.count >>> 0;
+                if (object.encoding !== 0 && (typeof object.encoding !== "string" || $root.fisherd.v1.FloatEncoding[object.encoding] !== 0))
+                    switch (object.encoding) {
+                    case "FLOAT_ENCODING_UNSPECIFIED":
+                    case 0:
+                        message.encoding = 0;
+                        break;
+                    case "FLOAT_ENCODING_FLOAT32":
+                    case 1:
+                        message.encoding = 1;
+                        break;
+                    case "FLOAT_ENCODING_FLOAT16":
+                    case 2:
+                        message.encoding = 2;
+                        break;
+                    case "FLOAT_ENCODING_BFLOAT16":
+                    case 3:
+                        message.encoding = 3;
+                        break;
+                    default:
+                        if (typeof object.encoding === "number" && (object.encoding | 0) === object.encoding)
+                            message.encoding = object.encoding;
+                    }
+                if (object.sum != null)
+                    if (object.sum.length)
+                        if (typeof object.sum === "string")
+                            $util.base64.decode(object.sum, message.sum = $util.newBuffer($util.base64.length(object.sum)), 0);
+                        else if (object.sum.length >= 0)
+                            message.sum = object.sum;
+                if (object.sumSquares != null)
+                    if (object.sumSquares.length)
+                        if (typeof object.sumSquares === "string")
+                            $util.base64.decode(object.sumSquares, message.sumSquares = $util.newBuffer($util.base64.length(object.sumSquares)), 0);
+                        else if (object.sumSquares.length >= 0)
+                            message.sumSquares = object.sumSquares;
+                if (object.centredSquares != null)
+                    if (object.centredSquares.length)
+                        if (typeof object.centredSquares === "string")
+                            $util.base64.decode(object.centredSquares, message.centredSquares = $util.newBuffer($util.base64.length(object.centredSquares)), 0);
+                        else if (object.centredSquares.length >= 0)
+                            message.centredSquares = object.centredSquares;
+                if (object.sampledLabelSquares != null)
+                    if (object.sampledLabelSquares.length)
+                        if (typeof object.sampledLabelSquares === "string")
+                            $util.base64.decode(object.sampledLabelSquares, message.sampledLabelSquares = $util.newBuffer($util.base64.length(object.sampledLabelSquares)), 0);
+                        else if (object.sampledLabelSquares.length >= 0)
+                            message.sampledLabelSquares = object.sampledLabelSquares;
+                if (object.samplesPerExample != null)
+                    if ($Number(object.samplesPerExample) !== 0)
+                        message.samplesPerExample = object.samplesPerExample >>> 0;
+                if (object.factorSquares != null)
+                    if (object.factorSquares.length)
+                        if (typeof object.factorSquares === "string")
+                            $util.base64.decode(object.factorSquares, message.factorSquares = $util.newBuffer($util.base64.length(object.factorSquares)), 0);
+                        else if (object.factorSquares.length >= 0)
+                            message.factorSquares = object.factorSquares;
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a DiagonalMoments message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof fisherd.v1.DiagonalMoments
+             * @static
+             * @param {fisherd.v1.DiagonalMoments} message DiagonalMoments
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            DiagonalMoments.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.count = 0;
+                    object.encoding = options.enums === $String ? "FLOAT_ENCODING_UNSPECIFIED" : 0;
+                    if (options.bytes === $String)
+                        object.sum = "";
+                    else {
+                        object.sum = [];
+                        if (options.bytes !== $Array)
+                            object.sum = $util.newBuffer(object.sum);
+                    }
+                    if (options.bytes === $String)
+                        object.sumSquares = "";
+                    else {
+                        object.sumSquares = [];
+                        if (options.bytes !== $Array)
+                            object.sumSquares = $util.newBuffer(object.sumSquares);
+                    }
+                    if (options.bytes === $String)
+                        object.centredSquares = "";
+                    else {
+                        object.centredSquares = [];
+                        if (options.bytes !== $Array)
+                            object.centredSquares = $util.newBuffer(object.centredSquares);
+                    }
+                    if (options.bytes === $String)
+                        object.sampledLabelSquares = "";
+                    else {
+                        object.sampledLabelSquares = [];
+                        if (options.bytes !== $Array)
+                            object.sampledLabelSquares = $util.newBuffer(object.sampledLabelSquares);
+                    }
+                    object.samplesPerExample = 0;
+                    if (options.bytes === $String)
+                        object.factorSquares = "";
+                    else {
+                        object.factorSquares = [];
+                        if (options.bytes !== $Array)
+                            object.factorSquares = $util.newBuffer(object.factorSquares);
+                    }
+                }
+                if (message.count != null && $Object.hasOwnProperty.call(message, "count"))
+                    object.count = message.count;
+                if (message.encoding != null && $Object.hasOwnProperty.call(message, "encoding"))
+                    object.encoding = options.enums === $String ? $root.fisherd.v1.FloatEncoding[message.encoding] === $undefined ? message.encoding : $root.fisherd.v1.FloatEncoding[message.encoding] : message.encoding;
+                if (message.sum != null && $Object.hasOwnProperty.call(message, "sum"))
+                    object.sum = options.bytes === $String ? $util.base64.encode(message.sum, 0, message.sum.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.sum) : message.sum;
+                if (message.sumSquares != null && $Object.hasOwnProperty.call(message, "sumSquares"))
+                    object.sumSquares = options.bytes === $String ? $util.base64.encode(message.sumSquares, 0, message.sumSquares.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.sumSquares) : message.sumSquares;
+                if (message.centredSquares != null && $Object.hasOwnProperty.call(message, "centredSquares"))
+                    object.centredSquares = options.bytes === $String ? $util.base64.encode(message.centredSquares, 0, message.centredSquares.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.centredSquares) : message.centredSquares;
+                if (message.sampledLabelSquares != null && $Object.hasOwnProperty.call(message, "sampledLabelSquares"))
+                    object.sampledLabelSquares = options.bytes === $String ? $util.base64.encode(message.sampledLabelSquares, 0, message.sampledLabelSquares.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.sampledLabelSquares) : message.sampledLabelSquares;
+                if (message.samplesPerExample != null && $Object.hasOwnProperty.call(message, "samplesPerExample"))
+                    object.samplesPerExample = message.samplesPerExample;
+                if (message.factorSquares != null && $Object.hasOwnProperty.call(message, "factorSquares"))
+                    object.factorSquares = options.bytes === $String ? $util.base64.encode(message.factorSquares, 0, message.factorSquares.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.factorSquares) : message.factorSquares;
+                return object;
+            };
+
+            /**
+             * Converts this DiagonalMoments to JSON.
+             * @function toJSON
+             * @memberof fisherd.v1.DiagonalMoments
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            DiagonalMoments.prototype.toJSON = function() {
+                return DiagonalMoments.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return DiagonalMoments;
+        })();
+
+        /**
+         * Encoding of a float vector in `bytes`, little-endian.
+         * @name fisherd.v1.FloatEncoding
+         * @enum {number}
+         * @property {number} FLOAT_ENCODING_UNSPECIFIED=0 treated as FLOAT32
+         * @property {number} FLOAT_ENCODING_FLOAT32=1 IEEE-754 binary32, 4 bytes per value
+         * @property {number} FLOAT_ENCODING_FLOAT16=2 IEEE-754 binary16, 2 bytes (|x| <= 65504, 11 significant bits)
+         * @property {number} FLOAT_ENCODING_BFLOAT16=3 bfloat16 (the top half of a binary32), 2 bytes (8 significant bits)
+         */
+        v1.FloatEncoding = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "FLOAT_ENCODING_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "FLOAT_ENCODING_FLOAT32"] = 1;
+            values[valuesById[2] = "FLOAT_ENCODING_FLOAT16"] = 2;
+            values[valuesById[3] = "FLOAT_ENCODING_BFLOAT16"] = 3;
+            return values;
         })();
 
         /**

@@ -1,0 +1,296 @@
+/**
+ * Statistics contributions (proto `BlockStatistics`, math.md "Statistics contributions"): instead of its
+ * b_w·D rows, a worker sends per parameter block D_k-vectors of sums over them, computed on its own
+ * device. For diagonal estimates these are all a step needs (`DiagonalBatchSummary`), so a step from
+ * statistics is `stepFromSummary` of their merge, and W workers' statistics merge exactly:
+ *
+ *   b  = Σ_w b_w                           ḡ  = (1/b) Σ_w s_w              (s_w = Σ_n g_n)
+ *   Q  = Σ_w Q_w                           (Q_w = Σ_n g_n∘g_n; the empirical Fisher)
+ *   M2 = Σ_w M2_w + Σ_w b_w (ḡ_w − ḡ)∘(ḡ_w − ḡ)   (M2_w = Σ_n (g_n − ḡ_w)∘(g_n − ḡ_w); the noise)
+ *   F  = Σ_w F_w                           (Σ_{n,k} g̃∘g̃ or Σ_{n,c} u∘u; the Fisher)
+ *
+ * The noise travels as the centred M2_w, which a client computes in two passes over its rows (ḡ_w, then
+ * Σ (g_n − ḡ_w)²) without cancellation, and merges with Chan, Golub & LeVeque's parallel rule (1979): no
+ * term is a difference of large numbers, so the noise stays accurate when |ḡ| ≫ its spread. Recovering it
+ * from Q − s∘s/b instead would lose every digit there (SNR 10⁸ in float32) — the same reason the row path
+ * uses the shifted-data rule (src/curvature/estimator.ts `summarize`).
+ *
+ * The vectors arrive scaled as the rows they replace (`Reduction`): for 'mean' the rows are g_n/b_w and
+ * u/√b_w, so s_w, Q_w, M2_w and Σ g̃∘g̃ are multiplied by b_w, b_w², b_w², b_w² and Σ u∘u by b_w.
+ */
+import { allocateSummary, type DiagonalBatchSummary } from '../curvature/batch-summary.js';
+import { FisherdError } from '../errors.js';
+import type { ContributionRequirements, StepContribution } from './contribution.js';
+import type { FisherSource } from './config.js';
+
+/** A float vector of a statistics contribution (float64 after decoding from the wire). */
+export type StatisticsVector = Float32Array | Float64Array;
+
+/** Per-coordinate sums over a worker's b_w examples of the rows r_n as the client holds them. */
+export interface DiagonalMoments {
+  /** b_w, the examples summed; equals the contribution's batchSize. */
+  readonly count: number;
+  /** Σ_n r_n (always). */
+  readonly sum: StatisticsVector;
+  /** Σ_n r_n∘r_n (≥ 0): the empirical Fisher. */
+  readonly sumSquares?: StatisticsVector;
+  /** M2_w = Σ_n (r_n − r̄)∘(r_n − r̄) (≥ 0), two-pass: the noise covariance. */
+  readonly centredSquares?: StatisticsVector;
+  /** Σ_n Σ_k r̃_{n,k}∘r̃_{n,k} (≥ 0) over K sampled-label rows per example: the Monte-Carlo Fisher. */
+  readonly sampledLabelSquares?: StatisticsVector;
+  /** K ≥ 1, with `sampledLabelSquares`. */
+  readonly samplesPerExample?: number;
+  /** Σ_n Σ_c u_{n,c}∘u_{n,c} (≥ 0) over the exact factor rows: the exact Fisher. */
+  readonly factorSquares?: StatisticsVector;
+}
+
+/** One block's statistics (a later kind, Kronecker factors, joins this union). */
+export interface BlockStatistics {
+  /** The parameter block's name; '' = the whole parameter vector (then the only entry). */
+  readonly block: string;
+  readonly kind: 'diagonal';
+  readonly moments: DiagonalMoments;
+}
+
+/** The vectors of `DiagonalMoments`, with the field names clients see. */
+const MOMENT_VECTORS = ['sum', 'sumSquares', 'centredSquares', 'sampledLabelSquares', 'factorSquares'] as const;
+type MomentVector = (typeof MOMENT_VECTORS)[number];
+
+/** The row fields a statistics contribution must not carry as well. */
+const ROW_FIELDS = ['perExampleGrads', 'sampledLabelGrads', 'fisherFactorRows', 'meanGrad'] as const;
+
+/** Where each entry's vectors go: [offset, size] in the parameter vector. */
+function entryRange(entry: BlockStatistics, req: ContributionRequirements): { offset: number; size: number; diagonal: boolean } {
+  if (entry.block === '') return { offset: 0, size: req.dim, diagonal: req.blocks.every((b) => b.diagonal) };
+  let offset = 0;
+  for (const block of req.blocks) {
+    if (block.name === entry.block) return { offset, size: block.size, diagonal: block.diagonal };
+    offset += block.size;
+  }
+  throw new Error('unreachable: validated block'); // validateStatistics checked the name
+}
+
+/** The Fisher quantity a session with `source` needs, and its field. */
+function fisherField(source: FisherSource): MomentVector {
+  return source === 'exact' ? 'factorSquares' : 'sampledLabelSquares';
+}
+
+/**
+ * Validates a statistics contribution (`c.statistics` present) against the session: no rows beside it;
+ * entries naming known blocks once each (or one whole-vector entry) and covering all of them; every block
+ * diagonal when an estimate is tracked; counts equal to batchSize; vectors of the block's size, finite,
+ * second moments ≥ 0; the sums the tracked estimates need present. Throws SHAPE_MISMATCH, UNKNOWN_BLOCK,
+ * NON_FINITE, INVALID_CONFIG or MISSING_INPUT naming the field (`statistics[i].diagonal.sumSquares`).
+ */
+export function validateStatistics(c: StepContribution, req: ContributionRequirements): void {
+  const step = c.step;
+  const statistics = c.statistics!;
+  const error = (code: 'SHAPE_MISMATCH' | 'INVALID_CONFIG' | 'MISSING_INPUT' | 'UNKNOWN_BLOCK', field: string, message: string) =>
+    new FisherdError(code, `${field} ${message}`, { field, step });
+  for (const row of ROW_FIELDS) {
+    if (c[row] !== undefined) {
+      throw error('INVALID_CONFIG', 'statistics', `cannot come with ${row}: a contribution sends either rows or statistics`);
+    }
+  }
+  if (!Array.isArray(statistics) || statistics.length === 0) {
+    throw error('SHAPE_MISMATCH', 'statistics', 'must list at least one parameter block (or one entry with an empty block name for all of them)');
+  }
+  const tracksAny = req.track.empiricalFisher || req.track.noise || req.track.fisher;
+  const seen = new Set<string>();
+  let samplesPerExample: number | undefined;
+  statistics.forEach((entry, i) => {
+    const at = `statistics[${i}]`;
+    if (typeof entry !== 'object' || entry === null) throw error('SHAPE_MISMATCH', at, 'must be a record');
+    if (entry.kind !== 'diagonal' || typeof entry.moments !== 'object' || entry.moments === null) {
+      throw error('INVALID_CONFIG', `${at}.kind`, `must be 'diagonal' with its moments (the only kind this fisherd reads), got ${String(entry.kind)}`);
+    }
+    if (typeof entry.block !== 'string') throw error('SHAPE_MISMATCH', `${at}.block`, 'must be a string');
+    if (entry.block === '' && statistics.length > 1) {
+      throw error('INVALID_CONFIG', `${at}.block`, `is empty (the whole parameter vector), so it must be the only entry, but there are ${statistics.length}`);
+    }
+    if (entry.block !== '' && !req.blocks.some((b) => b.name === entry.block)) {
+      throw error('UNKNOWN_BLOCK', `${at}.block`, `"${entry.block}" is not a parameter block of the session; blocks: ${req.blocks.map((b) => b.name).join(', ')}`);
+    }
+    if (seen.has(entry.block)) throw error('SHAPE_MISMATCH', `${at}.block`, `"${entry.block}" appears twice`);
+    seen.add(entry.block);
+    const { size, diagonal } = entryRange(entry, req);
+    if (tracksAny && !diagonal) {
+      const which = entry.block === '' ? req.blocks.filter((b) => !b.diagonal).map((b) => `"${b.name}"`).join(', ') : `"${entry.block}"`;
+      throw error('INVALID_CONFIG', `${at}.diagonal`,
+        `feeds diagonal estimates only, and the session's block ${which} is not diagonal: send per-example rows for it, or configure { kind: 'diagonal' }`);
+    }
+    const m = entry.moments;
+    const base = `${at}.diagonal`;
+    if (m.count !== c.batchSize) {
+      throw error('SHAPE_MISMATCH', `${base}.count`, `is ${String(m.count)}, but batchSize is ${c.batchSize}: every block sums over the same b_w examples`);
+    }
+    const missing = (name: MomentVector, why: string) => {
+      if (m[name] === undefined) throw error('MISSING_INPUT', `${base}.${name}`, `is required: ${why}`);
+    };
+    missing('sum', 'ḡ comes from it');
+    if (req.track.empiricalFisher) missing('sumSquares', 'the session tracks the empirical Fisher');
+    if (req.track.noise) missing('centredSquares', 'the session tracks the noise covariance');
+    if (req.fisher !== false) missing(fisherField(req.fisher), `the session tracks the Fisher with fisherSource '${req.fisher}'`);
+    for (const name of MOMENT_VECTORS) {
+      const v = m[name];
+      if (v === undefined) continue;
+      const field = `${base}.${name}`;
+      if (!(v instanceof Float32Array || v instanceof Float64Array)) throw error('SHAPE_MISMATCH', field, 'must be a Float32Array or Float64Array');
+      if (v.length !== size) throw error('SHAPE_MISMATCH', field, `has length ${v.length}, expected ${size} (block "${entry.block || 'all'}")`);
+      const squares = name !== 'sum';
+      for (let j = 0; j < v.length; j++) {
+        const x = v[j]!;
+        if (!Number.isFinite(x)) throw new FisherdError('NON_FINITE', `${field}[${j}] is ${x}; every value must be finite`, { field, step });
+        if (squares && x < 0) throw new FisherdError('INVALID_CONFIG', `${field}[${j}] is ${x}; a sum of squares is ≥ 0`, { field, step });
+      }
+    }
+    if (m.sampledLabelSquares !== undefined) {
+      const k = m.samplesPerExample;
+      if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw error('SHAPE_MISMATCH', `${base}.samplesPerExample`, `must be an integer ≥ 1, got ${String(k)}`);
+      if (samplesPerExample !== undefined && k !== samplesPerExample) {
+        throw error('SHAPE_MISMATCH', `${base}.samplesPerExample`, `is ${k}, but ${samplesPerExample} in an earlier block: K is the same for all`);
+      }
+      samplesPerExample = k;
+    }
+  });
+  if (!seen.has('')) {
+    const absent = req.blocks.filter((b) => !seen.has(b.name));
+    if (absent.length > 0) {
+      throw error('MISSING_INPUT', 'statistics', `lack the blocks ${absent.map((b) => `"${b.name}"`).join(', ')}: statistics cover every parameter block`);
+    }
+  }
+}
+
+/** Multipliers that bring a worker's sums to math.md's scale (see the module comment). */
+function multipliers(c: StepContribution): { sum: number; squares: number; factors: number } {
+  const b = c.batchSize;
+  return c.reduction === 'mean' ? { sum: b, squares: b * b, factors: b } : { sum: 1, squares: 1, factors: 1 };
+}
+
+/**
+ * Merges validated statistics contributions (one per worker, all with statistics) into the step's
+ * diagonal summary, in float64 (into `out` when given: every vector of it is written). `track` and
+ * `fisherSource` say which vectors the summary holds. Throws SHAPE_MISMATCH when workers disagree on K.
+ */
+export function mergeStatistics(
+  contributions: readonly StepContribution[],
+  req: ContributionRequirements,
+  out?: DiagonalBatchSummary,
+): DiagonalBatchSummary {
+  const { dim, track } = req;
+  const summary = out ?? allocateSummary(dim, track);
+  const step = contributions[0]!.step;
+  const b = contributions.reduce((sum, c) => sum + c.batchSize, 0);
+  const { mean } = summary;
+  mean.fill(0);
+  summary.squares?.fill(0);
+  summary.centredSquares?.fill(0);
+  summary.fisherSquares?.fill(0);
+  let samplesPerExample: number | undefined;
+  // One pass per worker and block: ḡ, Q, Σ_w M2_w and F, each vector added at math.md's scale.
+  for (const c of contributions) {
+    const scale = multipliers(c);
+    for (const entry of c.statistics!) {
+      const { offset } = entryRange(entry, req);
+      const m = entry.moments;
+      add(mean, offset, m.sum, scale.sum / b);
+      if (summary.squares) add(summary.squares, offset, m.sumSquares!, scale.squares);
+      if (summary.centredSquares) add(summary.centredSquares, offset, m.centredSquares!, scale.squares);
+      if (summary.fisherSquares) {
+        if (req.fisher === 'exact') add(summary.fisherSquares, offset, m.factorSquares!, scale.factors);
+        else {
+          add(summary.fisherSquares, offset, m.sampledLabelSquares!, scale.squares);
+          if (samplesPerExample !== undefined && m.samplesPerExample !== samplesPerExample) {
+            throw new FisherdError('SHAPE_MISMATCH',
+              `statistics samplesPerExample is ${samplesPerExample} for one worker and ${String(m.samplesPerExample)} for another; it must be the same for all`,
+              { field: 'statistics.diagonal.samplesPerExample', step });
+          }
+          samplesPerExample = m.samplesPerExample;
+        }
+      }
+    }
+  }
+  // Chan et al.: M2 = Σ_w M2_w + Σ_w b_w (ḡ_w − ḡ)∘(ḡ_w − ḡ), with ḡ_w = multiplier·s_w / b_w.
+  const centred = summary.centredSquares;
+  if (centred && contributions.length > 1) {
+    for (const c of contributions) {
+      const toMean = multipliers(c).sum / c.batchSize;
+      for (const entry of c.statistics!) {
+        const { offset } = entryRange(entry, req);
+        const sum = entry.moments.sum;
+        for (let j = 0; j < sum.length; j++) {
+          const d = toMean * sum[j]! - mean[offset + j]!;
+          centred[offset + j] += c.batchSize * d * d;
+        }
+      }
+    }
+  }
+  summary.batchSize = b;
+  if (summary.fisherSquares) summary.fisherNormalization = req.fisher === 'exact' ? 1 / b : 1 / (b * samplesPerExample!);
+  return summary;
+}
+
+/** target[offset + j] += factor · v[j]. */
+function add(target: Float64Array, offset: number, v: StatisticsVector, factor: number): void {
+  for (let j = 0; j < v.length; j++) target[offset + j] += factor * v[j]!;
+}
+
+/**
+ * The statistics of one worker's rows (as the client holds them, any reduction) for one block or the whole
+ * vector: what a client computes on its device, here in float64 (the helper the TypeScript client exports,
+ * and the tests' reference). `rows` are `count` rows of `dim`; `[offset, offset + size)` is the block.
+ * M2 is two-pass: the block's mean first, then the squared deviations from it.
+ */
+export function diagonalMomentsOf(input: {
+  readonly count: number;
+  readonly dim: number;
+  readonly perExampleGrads?: ArrayLike<number>;
+  readonly sampledLabelGrads?: { readonly rows: ArrayLike<number>; readonly samplesPerExample: number };
+  readonly fisherFactorRows?: { readonly rows: ArrayLike<number>; readonly factorsPerExample: number };
+  readonly meanGrad?: ArrayLike<number>;
+  readonly offset?: number;
+  readonly size?: number;
+  /** Which sums to compute (default: all the rows given allow). */
+  readonly include?: Partial<Record<'sumSquares' | 'centredSquares', boolean>>;
+}): DiagonalMoments {
+  const { count: n, dim } = input;
+  const offset = input.offset ?? 0;
+  const size = input.size ?? dim - offset;
+  const columnSums = (rows: ArrayLike<number>, count: number) => {
+    const s = new Float64Array(size);
+    for (let r = 0; r < count; r++) for (let j = 0; j < size; j++) s[j] += rows[r * dim + offset + j]!;
+    return s;
+  };
+  const squareSums = (rows: ArrayLike<number>, count: number, centre?: Float64Array) => {
+    const q = new Float64Array(size);
+    for (let r = 0; r < count; r++) {
+      for (let j = 0; j < size; j++) {
+        const x = rows[r * dim + offset + j]! - (centre ? centre[j]! : 0);
+        q[j] += x * x;
+      }
+    }
+    return q;
+  };
+  const rows = input.perExampleGrads;
+  let sum: Float64Array;
+  const extra: { -readonly [K in keyof DiagonalMoments]?: DiagonalMoments[K] } = {};
+  if (rows !== undefined) {
+    sum = columnSums(rows, n);
+    if (input.include?.sumSquares !== false) extra.sumSquares = squareSums(rows, n);
+    if (input.include?.centredSquares !== false) extra.centredSquares = squareSums(rows, n, sum.map((x) => x / n));
+  } else if (input.meanGrad !== undefined) {
+    // The batch's sum of the rows as held: n times their mean.
+    sum = Float64Array.from({ length: size }, (_, j) => n * input.meanGrad![offset + j]!);
+  } else {
+    throw new FisherdError('MISSING_INPUT', 'diagonalMomentsOf needs perExampleGrads or meanGrad', { field: 'perExampleGrads' });
+  }
+  if (input.sampledLabelGrads !== undefined) {
+    const k = input.sampledLabelGrads.samplesPerExample;
+    extra.sampledLabelSquares = squareSums(input.sampledLabelGrads.rows, n * k);
+    extra.samplesPerExample = k;
+  }
+  if (input.fisherFactorRows !== undefined) {
+    extra.factorSquares = squareSums(input.fisherFactorRows.rows, n * input.fisherFactorRows.factorsPerExample);
+  }
+  return { count: n, sum, ...extra };
+}
