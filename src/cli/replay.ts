@@ -149,7 +149,7 @@ export function registerReplayCommand(program: Command): Command {
         const offlineOnly = [opts.rule.length > 0 && '--rule', opts.stepSize !== undefined && '--step-size', opts.damping !== undefined && '--damping',
           opts.structure !== undefined && '--structure', opts.exportUpdates !== undefined && '--export-updates'].filter((f): f is string => typeof f === 'string');
         if (offlineOnly.length > 0) {
-          throw new FisherdError('INVALID_CONFIG', `${offlineOnly.join(', ')} apply to offline replays only: a replay through a daemon (--url) replays the recorded config`, { field: 'url' });
+          throw new FisherdError('INVALID_CONFIG', `${offlineOnly.join(', ')}: offline replays only; a replay through a daemon (--url) replays the recorded config`, { field: 'url' });
         }
       }
       await mkdir(opts.out, { recursive: true });
