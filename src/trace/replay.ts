@@ -15,6 +15,10 @@
  * not part of the rows). When the trace holds the updates fisherd sent and the recorded optimizer is
  * replayed with the recorded structure, each replayed Δθ is compared byte for byte with the recorded one
  * (float32, as sent on the wire); the result says whether the backend also matched.
+ *
+ * Open loop: every rule sees the recorded gradients at the recorded θ, whatever it returns. What that
+ * allows to say per step (the cosine with the recorded update, the local model q(Δ) under F̂ and Ẽ) is
+ * computed in what-if.ts; the step size and damping can be replaced for every rule or per rule.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { availableParallelism, totalmem } from 'node:os';
@@ -182,7 +186,8 @@ const RECENT_DIGESTS = 1 << 16;
 
 /**
  * Replays the trace at `inputs` (files or directories), calling `onRows` with each step's rows (one per
- * rule, in `options.optimizers` order) before going on.
+ * rule that completed it, in `options.optimizers` order) before going on. A step's rows are handed on when
+ * the next step starts (or the replay ends), with the recorded update of that step attached (what-if.ts).
  */
 export async function replayTrace(inputs: readonly string[], options: ReplayOptions,
   onRows: (rows: readonly ReplayStepRow[]) => void | Promise<void> = () => undefined): Promise<ReplayResult> {
