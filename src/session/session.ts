@@ -126,6 +126,25 @@ export interface StepSummary {
 
 export const MAX_TOP_K = 64;
 
+/** A running estimate as seen from outside the session: products with it, nothing that changes it. */
+export interface EstimateProduct {
+  /** The bias-corrected estimate times `v` (no damping); `out` may alias `v`. */
+  matvec(v: Float64Array, out?: Float64Array): Float64Array;
+}
+
+/**
+ * The session's running estimates after its last step, read-only: what the optimizer saw (the replay's
+ * local model of the loss change, src/trace/what-if.ts, evaluates them).
+ */
+export interface EstimatesView {
+  /** ḡ as the optimizer takes it: the bias-corrected EMA of the batch means (this batch's ḡ with emaDecay 0). */
+  meanGrad(out?: Float64Array): Float64Array;
+  /** Present when tracked; with the session's structure (diagonal, full, low-rank, per block). */
+  readonly empiricalFisher: EstimateProduct | undefined;
+  readonly fisher: EstimateProduct | undefined;
+  readonly noise: EstimateProduct | undefined;
+}
+
 export class Session {
   readonly config: ResolvedSessionConfig;
   private curvature: CurvatureEstimator;
@@ -184,6 +203,17 @@ export class Session {
   /** The result of the last completed step, if any. */
   get lastResult(): StepResult | undefined {
     return this.last;
+  }
+
+  /** The running estimates after the last completed step, read-only (a live view: it follows later steps). */
+  get estimatesView(): EstimatesView {
+    const curvature = this.curvature;
+    return {
+      meanGrad: (out) => curvature.meanGrad(out),
+      empiricalFisher: curvature.empiricalFisher,
+      fisher: curvature.fisher,
+      noise: curvature.noise,
+    };
   }
 
   get backendName(): string {

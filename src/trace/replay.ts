@@ -15,6 +15,10 @@
  * not part of the rows). When the trace holds the updates fisherd sent and the recorded optimizer is
  * replayed with the recorded structure, each replayed Δθ is compared byte for byte with the recorded one
  * (float32, as sent on the wire); the result says whether the backend also matched.
+ *
+ * Open loop: every rule sees the recorded gradients at the recorded θ, whatever it returns. What that
+ * allows to say per step (the cosine with the recorded update, the local model q(Δ) under F̂ and Ẽ) is
+ * computed in what-if.ts; the step size and damping can be replaced for every rule or per rule.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { availableParallelism, totalmem } from 'node:os';
@@ -31,7 +35,7 @@ import { contributionFromWire } from '../protocol/step-codec.js';
 import { validateSessionConfig, type FisherSource, type ResolvedSessionConfig, type SessionConfig } from '../session/config.js';
 import type { StepContribution } from '../session/contribution.js';
 import { sessionMemoryBytes } from '../session/limits.js';
-import { Session, type StepResult, type StepSummary } from '../session/session.js';
+import { Session, type EstimatesView, type StepResult, type StepSummary } from '../session/session.js';
 import { decodeContribution, decodeUpdate } from './contribution-record.js';
 import { checkSessionConfig } from './header-check.js';
 import { FRAME_FOOTER_BYTES } from './framing.js';
@@ -40,14 +44,32 @@ import { SummaryPool, type SummaryOutcome } from './summary-pool.js';
 import { openTrace, type DeferredFrame, type TraceDamage } from './reader.js';
 import type { TraceHeader } from './record-codec.js';
 import { traceByteLayout } from './segment-files.js';
+import { HeldStep, type LocalModelMatrices, type ReplayStepRow } from './what-if.js';
+
+export type { ReplayStepRow } from './what-if.js';
+
+/** Per-rule replacements of the recorded hyperparameters (constant values; a recorded schedule is replaced whole). */
+export interface RuleOverrides {
+  /** Step size γ > 0. Default: `ReplayOptions.stepSize`, else as recorded. */
+  stepSize?: number;
+  /** Damping λ ≥ 0. Default: `ReplayOptions.damping`, else as recorded. */
+  damping?: number;
+}
 
 export interface ReplayOptions {
   /** The update rules to replay, one Session each. Required, non-empty, no repeats. */
   optimizers: readonly OptimizerName[];
   /** Replaces the recorded structure (of every block). Default: as recorded. */
   structure?: LeafStructure;
-  /** Replaces the recorded damping λ. Default: as recorded. */
+  /** Replaces the recorded damping λ ≥ 0 (a schedule included) in every rule. Default: as recorded. */
   damping?: number;
+  /** Replaces the recorded step size γ > 0 (a schedule included) in every rule. Default: as recorded. */
+  stepSize?: number;
+  /**
+   * Per-rule step size and damping, over `stepSize` / `damping`; every key must be among `optimizers`.
+   * Default: none. A rule with any override is not compared with the recorded updates.
+   */
+  overrides?: Partial<Record<OptimizerName, RuleOverrides>>;
   /** Compute backend. Default: the one the trace was recorded with, when this fisherd has it; else 'auto'. */
   backend?: BackendPreference;
   /** After a corrupt record, go on with the next segment instead of failing. Default false. */
@@ -90,21 +112,6 @@ export interface ReplayProgress {
   steps: number;
   bytesRead: number;
   totalBytes: number;
-}
-
-/** What one rule returned at one step. */
-export interface ReplayStepRow {
-  /** The step as recorded. */
-  step: number;
-  optimizer: OptimizerName;
-  loss: number | undefined;
-  batchSize: number;
-  gradNorm: number;
-  updateNorm: number;
-  cosineEfFisher: number | undefined;
-  meanSnr: number | undefined;
-  stepSize: number | undefined;
-  damping: number | undefined;
 }
 
 export interface OptimizerReplaySummary {
@@ -153,6 +160,8 @@ export interface ReplayResult {
   missingSteps: number;
   damage: TraceDamage[];
   bytesRead: number;
+  /** The matrices of the rows' local-model columns (qFisher: which Fisher; qEmpiricalFisher: whether Ẽ). */
+  localModel: LocalModelMatrices;
   /** Worker threads started to read and summarize steps (0: everything ran in the calling thread). */
   threads: number;
   /** Contribution records the worker threads read and summarized (the others: this thread, e.g. while the threads started). */
@@ -177,7 +186,8 @@ const RECENT_DIGESTS = 1 << 16;
 
 /**
  * Replays the trace at `inputs` (files or directories), calling `onRows` with each step's rows (one per
- * rule, in `options.optimizers` order) before going on.
+ * rule that completed it, in `options.optimizers` order) before going on. A step's rows are handed on when
+ * the next step starts (or the replay ends), with the recorded update of that step attached (what-if.ts).
  */
 export async function replayTrace(inputs: readonly string[], options: ReplayOptions,
   onRows: (rows: readonly ReplayStepRow[]) => void | Promise<void> = () => undefined): Promise<ReplayResult> {
@@ -213,6 +223,8 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
   const replayedDigests = new Map<number, string>();
   let reproduction: ReproductionReport | undefined;
   let reproductionSkipped: string | undefined;
+  let held: HeldStep | undefined;
+  let localModel: LocalModelMatrices = { fisher: undefined, empiricalFisher: false };
   let comparedLane: Lane | undefined;
   const payloads = new ReusedPayloads();
   // Steps whose summaries are being computed, and recorded updates waiting for their step: handled in order.
@@ -287,26 +299,34 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     checkMemoryBudget(configs, backend, options, headerAt);
     lanes = options.optimizers.map((name, i) =>
       ({ optimizer: name, session: new Session(configs[i]!, backend!, logger), digest: createHash('sha256'), steps: 0, failure: undefined }));
+    held = new HeldStep(recordedConfig.dim);
+    const tracked = lanes[0]!.session.config.track;
+    localModel = { fisher: tracked.fisher ? lanes[0]!.session.config.fisherSource : undefined, empiricalFisher: tracked.empiricalFisher };
     // Every lane tracks the same estimates with the same structure (replayConfig): one summary serves all.
     openPool(configs[0]!, backend.name, rowsOffsetInFrame);
     // The first record tells whether the threads will have work: start them now, while this thread works.
     if (frameBytes >= minThreadedRecordBytes) startPool?.(frameBytes);
     if (options.waitForThreads) await pool?.whenReady();
     const recordedName = recordedConfig.optimizer.name;
-    comparedLane = options.structure === undefined && options.damping === undefined
+    const recordedOverridden = Object.keys(ruleOverrides(options, recordedName)).length > 0;
+    comparedLane = options.structure === undefined && !recordedOverridden
       ? lanes.find((l) => l.optimizer === recordedName) : undefined;
     if (comparedLane) {
       reproduction = { optimizer: recordedName, recorded: 0, compared: 0, identical: 0, firstMismatchStep: undefined, maxAbsDifference: 0,
         recordedBackend: h.backend, replayBackend: backend.name, backendMatches: h.backend === backend.name, reproduced: false };
     } else {
-      reproductionSkipped = options.structure !== undefined || options.damping !== undefined
-        ? 'the structure or damping was overridden'
-        : `the recorded optimizer ${recordedName} is not among those replayed`;
+      reproductionSkipped = options.structure !== undefined ? 'the structure was overridden'
+        : recordedOverridden && lanes.some((l) => l.optimizer === recordedName) ? `the step size or damping of ${recordedName} was overridden`
+          : `the recorded optimizer ${recordedName} is not among those replayed`;
     }
   };
 
   const runStep = async (stepOf: (session: Session) => StepResult, recordedStep: number, readTo: number) => {
+    // The last step's rows, held for its recorded update (what-if.ts), go out before this step changes the estimates' state.
+    const previous = held!.take();
+    if (previous.length > 0) await onRows(previous);
     const rows: ReplayStepRow[] = [];
+    let view: EstimatesView | undefined;
     for (const lane of lanes) {
       if (lane.failure) continue;
       try {
@@ -321,9 +341,12 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
           if (replayedDigests.size > RECENT_DIGESTS) replayedDigests.delete(replayedDigests.keys().next().value!);
         }
         const d = result.diagnostics;
+        view ??= lane.session.estimatesView;
         rows.push({
           step: recordedStep, optimizer: lane.optimizer, loss: d.loss, batchSize: d.batchSize, gradNorm: d.gradNorm,
           updateNorm: d.updateNorm, cosineEfFisher: d.cosineEfFisher, meanSnr: d.meanSnr, stepSize: d.stepSize, damping: d.damping,
+          cosineRecorded: undefined, recordedUpdateNorm: undefined, ...held!.measure(lane.session.estimatesView, result.update),
+          qFisherRecorded: undefined, qEmpiricalFisherRecorded: undefined, update: result.update,
         });
       } catch (e) {
         if (!(e instanceof FisherdError)) throw e;
@@ -334,7 +357,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     steps++;
     firstStep ??= recordedStep;
     lastStep = recordedStep;
-    await onRows(rows);
+    held!.hold(recordedStep, rows, view);
     options.onProgress?.({ steps, bytesRead: readTo, totalBytes });
   };
 
@@ -377,9 +400,12 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     try {
       if (stopped || skipped(item.path, item.offset)) return;
       if (item.kind === 'header') onHeader(item.header, item);
-      else if (item.kind === 'update' && reproduction) {
-        reproduction.recorded++;
-        compare(item.step, item.delta);
+      else if (item.kind === 'update') {
+        held?.recorded(item.step, item.delta);
+        if (reproduction) {
+          reproduction.recorded++;
+          compare(item.step, item.delta);
+        }
       } else if (item.kind === 'deferred' && outcome !== undefined) {
         if (outcome.kind === 'frame-failure') {
           const damage = reader.recordFailed(item.frame, outcome.failure); // throws TRACE_CORRUPT unless told to go on
@@ -489,7 +515,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
         queue.push({ kind: 'deferred', ...at, frame: entry, outcome: pool!.summarize(entry) });
       } else if (entry.kind === 'header') {
         queue.push({ kind: 'header', ...at, header: entry.header });
-      } else if (entry.kind === 'update' && reproduction) {
+      } else if (entry.kind === 'update') {
         const update = decodeUpdate(entry.body);
         if (typeof update === 'string') { // corruption, as for a contribution
           await drain(0);
@@ -504,6 +530,8 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
       await drain(maxQueued);
     }
     await drain(0);
+    const last = held?.take() ?? [];
+    if (last.length > 0) await onRows(last);
   } finally {
     // After a throw, steps still queued are abandoned: their outcomes fail when the pool closes.
     for (const item of queue.splice(0)) if (item.kind === 'deferred') item.outcome.catch(() => undefined);
@@ -532,6 +560,7 @@ export async function replayTrace(inputs: readonly string[], options: ReplayOpti
     missingSteps,
     damage: reader.damage,
     bytesRead: consumed,
+    localModel,
     threads: pool?.threads ?? 0,
     threadedRecords,
   };
@@ -592,6 +621,29 @@ function validateOptions(options: ReplayOptions): void {
   if (new Set(options.optimizers).size !== options.optimizers.length) {
     throw new FisherdError('INVALID_CONFIG', 'an optimizer is listed twice', { field: 'optimizers' });
   }
+  const checkOverrides = (o: RuleOverrides, at: string) => {
+    if (o.stepSize !== undefined && !(Number.isFinite(o.stepSize) && o.stepSize > 0)) {
+      throw new FisherdError('INVALID_CONFIG', `${at}stepSize must be a number > 0, got ${o.stepSize}`, { field: `${at}stepSize` });
+    }
+    if (o.damping !== undefined && !(Number.isFinite(o.damping) && o.damping >= 0)) {
+      throw new FisherdError('INVALID_CONFIG', `${at}damping must be a number ≥ 0, got ${o.damping}`, { field: `${at}damping` });
+    }
+  };
+  checkOverrides(options, '');
+  for (const [name, o] of Object.entries(options.overrides ?? {})) {
+    if (!options.optimizers.includes(name as OptimizerName)) {
+      throw new FisherdError('INVALID_CONFIG', `overrides are given for ${name}, which is not among the rules replayed (${options.optimizers.join(', ')})`, { field: 'overrides' });
+    }
+    if (o !== undefined) checkOverrides(o, `overrides.${name}.`);
+  }
+}
+
+/** The step size and damping that replace the recorded ones for rule `name` (none: as recorded). */
+function ruleOverrides(options: ReplayOptions, name: OptimizerName): RuleOverrides {
+  const own = options.overrides?.[name];
+  const stepSize = own?.stepSize ?? options.stepSize;
+  const damping = own?.damping ?? options.damping;
+  return { ...(stepSize === undefined ? {} : { stepSize }), ...(damping === undefined ? {} : { damping }) };
 }
 
 function isBackendName(name: string): name is BackendName {
@@ -631,7 +683,7 @@ function availableInputs(first: StepContribution, recorded: SessionConfig): Avai
  */
 function replayConfig(recorded: SessionConfig, name: OptimizerName, available: AvailableInputs, options: ReplayOptions,
   backend: BackendName): SessionConfig {
-  const optimizer = { ...recorded.optimizer, name, ...(options.damping === undefined ? {} : { damping: options.damping }) };
+  const optimizer = { ...recorded.optimizer, name, ...ruleOverrides(options, name) };
   if (name === 'adam' && optimizer.momentum !== undefined) delete (optimizer as { momentum?: number }).momentum;
   const needs = requiredEstimates(optimizer);
   const statistics = available.kind === 'statistics';

@@ -12,7 +12,7 @@ import { fisherd } from '../../src/protocol/generated/fisherd.js';
 import type { SessionConfig } from '../../src/session/config.js';
 import { openTrace, type TraceDamageKind } from '../../src/trace/reader.js';
 import { replayThroughDaemon } from '../../src/trace/remote-replay.js';
-import { replayTrace } from '../../src/trace/replay.js';
+import { replayTrace, type ReplayStepRow } from '../../src/trace/replay.js';
 import { listSegments } from '../../src/trace/segment-files.js';
 import { buildDaemon, startDaemon, tempDataDir } from './daemon-harness.js';
 
@@ -82,8 +82,18 @@ describe('fisherd daemon: recording traces', () => {
       for (let step = 1; step <= STEPS; step++) expect(recorded.updates.get(step)).toEqual(received[step - 1]);
 
       // Offline: the recorded rule with the recorded backend reproduces every recorded update.
-      const offline = await replayTrace([dir], { optimizers: ['efgd', 'sgd'] });
+      const rows: ReplayStepRow[] = [];
+      const offline = await replayTrace([dir], { optimizers: ['efgd', 'sgd'] }, (r) => { rows.push(...r); });
       expect(offline.steps).toBe(STEPS);
+      // The daemon writes each update after its step's contributions: every row has it attached (what-if
+      // columns), the recorded rule points exactly along it, and the low-rank Ẽ gives the local model.
+      expect(rows.length).toBe(2 * STEPS);
+      for (const row of rows) {
+        expect(row.recordedUpdateNorm).toBeCloseTo(Math.hypot(...new Float32Array(new Uint8Array(received[row.step - 1]!).buffer)), 12);
+        if (row.optimizer === 'efgd') expect(row.cosineRecorded).toBeCloseTo(1, 12);
+        expect(Number.isFinite(row.qEmpiricalFisher)).toBe(true);
+        expect(row.qEmpiricalFisherRecorded).toBeDefined();
+      }
       expect(offline.backend).toBe('reference');
       expect(offline.reproduction).toMatchObject({ recorded: STEPS, compared: STEPS, identical: STEPS, backendMatches: true, reproduced: true });
 

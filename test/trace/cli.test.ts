@@ -74,7 +74,8 @@ describe('fisherd replay', () => {
     expect(exitCode).toBe(0);
     expect(stdout).toMatch(/reproduced bit for bit \(5\/5/);
     const csv = (await readFile(join(out, 'steps.csv'), 'utf8')).trim().split('\n');
-    expect(csv[0]).toBe('step,optimizer,loss,batchSize,gradNorm,updateNorm,cosineEfFisher,meanSnr,stepSize,damping');
+    expect(csv[0]).toBe('step,optimizer,loss,batchSize,gradNorm,updateNorm,cosineEfFisher,meanSnr,stepSize,damping,' +
+      'cosineRecorded,recordedUpdateNorm,gradDotUpdate,qFisher,qEmpiricalFisher,qFisherRecorded,qEmpiricalFisherRecorded');
     expect(csv.length).toBe(1 + 5 * 5);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
     expect(summary.reproduction.reproduced).toBe(true);
