@@ -146,10 +146,8 @@ export class KroneckerEstimate extends EstimateBase {
 
   /** The checks of `updateFactors` alone (for callers that stream: validate all, then accumulate). */
   validateFactors(factors: KroneckerFactors, field = 'factors'): void {
+    // Pairs and eigenbasis squares are EKFAC statistics: checked always, used only by an eigenvalueCorrected block.
     validateKroneckerFactors(factors, this.shape, field, this.decomposition?.version);
-    if (!this.corrected && (factors.pairs !== undefined || factors.eigenbasisSquares !== undefined)) {
-      throw new FisherdError('INVALID_CONFIG', `${field}: pairs and eigenbasisSquares are EKFAC statistics; this block is not eigenvalueCorrected`, { field });
-    }
   }
 
   /** Bias-corrected copies of the current factors: Ā (in' × in') and Ḡ (out × out). */
