@@ -13,7 +13,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isFisherdError } from '../../src/errors.js';
-import { allBackends, createGpuJsBackend, GpuJsBackend, type Backend } from '../../src/linalg/index.js';
+import { allBackends, createGpuJsBackend, createOpenBlasBackend, GpuJsBackend, type Backend } from '../../src/linalg/index.js';
 import {
   denseGemm, denseMatVec, expectClose, logAbsDet, randomSpd, randomValues, rng, storage, tolerance,
 } from './helpers.js';
@@ -26,8 +26,12 @@ const tiled = createGpuJsBackend({ mode: gpujs?.mode ?? 'cpu', maxTileSize: 3 })
 // above 2²⁴ elements are with the default limit.
 const split = createGpuJsBackend({ mode: gpujs?.mode ?? 'cpu', maxTileSize: 3, maxInputElements: 4 });
 backends.push(tiled, split);
+// OpenBLAS with float64 storage (`dtype: 'float64'`): the same kernels through the d* routines.
+const openblas64 = backends.some((b) => b.name === 'openblas') ? createOpenBlasBackend({ dtype: 'float64' }) : undefined;
+if (openblas64) backends.push(openblas64);
 
 const label = (b: Backend): string => {
+  if (b === openblas64) return 'openblas float64';
   if (!(b instanceof GpuJsBackend)) return b.name;
   const limits = b === tiled ? ' (3×3 tiles)' : b === split ? ' (3×3 tiles, 4-element inputs)' : '';
   return `gpujs ${b.mode}${limits}`;
