@@ -500,6 +500,17 @@ export class KroneckerEstimate extends EstimateBase {
     }
     requireSnapshotLength(snapshot.inputFactor, inputOrder * inputOrder, 'snapshot.inputFactor');
     requireSnapshotLength(snapshot.outputGradFactor, outputs * outputs, 'snapshot.outputGradFactor');
+    const d = snapshot.decomposition;
+    if (d !== undefined) {
+      requireSnapshotLength(d.inputValues, inputOrder, 'snapshot.decomposition.inputValues');
+      requireSnapshotLength(d.inputVectors, inputOrder * inputOrder, 'snapshot.decomposition.inputVectors');
+      requireSnapshotLength(d.outputValues, outputs, 'snapshot.decomposition.outputValues');
+      requireSnapshotLength(d.outputVectors, outputs * outputs, 'snapshot.decomposition.outputVectors');
+    }
+    if (snapshot.eigenbasisMoments !== undefined) requireSnapshotLength(snapshot.eigenbasisMoments.squares, this.dim, 'snapshot.eigenbasisMoments.squares');
+    if (!(Number.isInteger(snapshot.updatesSinceRefresh) && snapshot.updatesSinceRefresh >= 0 && Number.isInteger(snapshot.nextVersion) && snapshot.nextVersion >= 1)) {
+      throw new FisherdError('INVALID_CONFIG', 'snapshot.updatesSinceRefresh and snapshot.nextVersion must be integers ≥ 0 and ≥ 1', { field: 'snapshot.nextVersion' });
+    }
     this.inputFactor = Float64Array.from(snapshot.inputFactor);
     this.outputGradFactor = Float64Array.from(snapshot.outputGradFactor);
     this.updatesSinceRefresh = snapshot.updatesSinceRefresh;
