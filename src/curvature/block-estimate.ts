@@ -3,16 +3,23 @@
  * estimate per named parameter block, blocks laid out in order along the D parameters. A row block's rows are
  * split by column ranges, so block k sees `v_r[o_k .. o_k + d_k)`; solves, mat-vecs and the diagonal are
  * done block by block.
+ *
+ * Kronecker blocks take factor statistics, not rows: their columns of a row block are skipped, and their
+ * factors come with `update(blocks, decay, factors)` (or `accumulateFactors` between `beginUpdate` and
+ * `commitUpdate`), keyed by block name.
  */
 import { FisherdError } from '../errors.js';
 import type { Backend } from '../linalg/backend.js';
 import { EstimateBase } from './estimate-base.js';
 import { DiagonalEstimate } from './diagonal-estimate.js';
+import type { KroneckerFactors } from './kronecker-factors.js';
+import { KroneckerEstimate } from './kronecker-estimate.js';
 import { createLeafEstimate } from './leaf-estimate.js';
-import type { RowBlock } from './rows.js';
+import { validateRowBlocks, type RowBlock } from './rows.js';
 import { StorageScratch } from './scratch.js';
 import { blockOffsets, copyStructure, findBlock, type ParameterBlock } from './structure.js';
 import type { EstimateSnapshot, ResolvedEstimateOptions, SymmetricEstimate } from './symmetric-estimate.js';
+import { requireDecay } from './validate.js';
 
 export class BlockDiagonalEstimate extends EstimateBase {
   readonly structure: { readonly kind: 'blocks'; readonly blocks: readonly ParameterBlock[] };
@@ -41,6 +48,42 @@ export class BlockDiagonalEstimate extends EstimateBase {
     return { offset, size };
   }
 
+  /** The Kronecker estimate of block `name`: UNKNOWN_BLOCK for an unknown name, INVALID_CONFIG for another kind. */
+  kronecker(name: string): KroneckerEstimate {
+    const child = this.children[findBlock(this.structure, name).index];
+    if (!(child instanceof KroneckerEstimate)) {
+      throw new FisherdError('INVALID_CONFIG', `block "${name}" is ${child.structure.kind}, not kronecker: it takes rows, not factors`, {
+        field: `factors.${name}`,
+      });
+    }
+    return child;
+  }
+
+  /**
+   * `update(blocks, decay)` plus, for Kronecker blocks, their factor statistics by block name. Validates all
+   * of it first (UNKNOWN_BLOCK, INVALID_CONFIG for factors of a non-Kronecker block, the factors' own checks
+   * naming `factors.<name>`): a throw leaves every block unchanged. A Kronecker block without factors in an
+   * update stays as it was.
+   */
+  override update(blocks: readonly RowBlock[], decay: number, factors: Readonly<Record<string, KroneckerFactors>> = {}): void {
+    requireDecay(decay);
+    validateRowBlocks(blocks, this.dim, 'blocks');
+    const named = Object.entries(factors).map(([name, f]) => {
+      const child = this.kronecker(name);
+      child.validateFactors(f, `factors.${name}`);
+      return [name, f] as const;
+    });
+    this.beginUpdate(decay);
+    for (const block of blocks) this.accumulate(block);
+    for (const [name, f] of named) this.accumulateFactors(name, f);
+    this.commitUpdate();
+  }
+
+  /** Adds one contribution's factors to Kronecker block `name` (streaming form; validated by the caller). */
+  accumulateFactors(name: string, factors: KroneckerFactors): void {
+    this.kronecker(name).accumulateFactors(factors);
+  }
+
   beginUpdate(decay: number): void {
     this.pendingDecay = decay;
     for (const child of this.children) child.beginUpdate(decay);
@@ -54,6 +97,7 @@ export class BlockDiagonalEstimate extends EstimateBase {
     for (let first = 0; first < count; first += chunkRows) {
       const n = Math.min(chunkRows, count - first);
       children.forEach((child, k) => {
+        if (child instanceof KroneckerEstimate) return; // fed with factors, not rows
         const offset = offsets[k];
         const size = offsets[k + 1] - offset;
         const columns = this.columnScratch.view(n * size);

@@ -4,7 +4,7 @@ import type { Backend } from '../linalg/backend.js';
 import { BlockDiagonalEstimate } from './block-estimate.js';
 import type { EstimateBase } from './estimate-base.js';
 import { createLeafEstimate } from './leaf-estimate.js';
-import { validateStructure, type Structure } from './structure.js';
+import { copyKronecker, validateStructure, type Structure } from './structure.js';
 import {
   resolveEstimateOptions,
   type AccumulatingEstimate,
@@ -38,6 +38,8 @@ export function snapshotStructure(snapshot: EstimateSnapshot): Structure {
       return { kind: snapshot.kind };
     case 'lowrank':
       return { kind: 'lowrank', rank: snapshot.rank };
+    case 'kronecker':
+      return copyKronecker(snapshot.structure);
     case 'blocks':
       return {
         kind: 'blocks',

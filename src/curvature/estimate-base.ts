@@ -33,6 +33,7 @@ export abstract class EstimateBase implements AccumulatingEstimate {
   update(blocks: readonly RowBlock[], decay: number): void {
     requireDecay(decay);
     validateRowBlocks(blocks, this.dim, 'blocks');
+    this.checkRowBlocks(blocks);
     this.beginUpdate(decay);
     for (const block of blocks) this.accumulate(block);
     this.commitUpdate();
@@ -128,6 +129,9 @@ export abstract class EstimateBase implements AccumulatingEstimate {
     this.clock.steps = saved.steps;
     this.clock.decayProduct = saved.decayProduct;
   }
+
+  /** Structure-specific checks of valid row blocks before an update (a Kronecker block refuses rows). */
+  protected checkRowBlocks(_blocks: readonly RowBlock[]): void {}
 
   abstract beginUpdate(decay: number): void;
   abstract accumulate(block: RowBlock): void;

@@ -1,6 +1,12 @@
 /** Running curvature and noise estimates: the public surface of `src/curvature/`. */
-export type { LeafStructure, ParameterBlock, Structure } from './structure.js';
-export { blockOffsets, copyStructure, describeStructure, findBlock, validateStructure } from './structure.js';
+export type { KroneckerStructure, LeafStructure, ParameterBlock, Structure } from './structure.js';
+export { blockOffsets, copyStructure, describeStructure, findBlock, kroneckerInputOrder, validateStructure } from './structure.js';
+export { KroneckerEstimate, type KroneckerState } from './kronecker-estimate.js';
+export {
+  blockIndex, blockToMatrix, FACTOR_SYMMETRY_TOLERANCE, kroneckerFactorsFromPairs, kroneckerShape, matrixToBlock, outerProductSum,
+  validateKroneckerFactors, type KroneckerEigenbasisSquares, type KroneckerFactors, type KroneckerPairs, type KroneckerShape,
+} from './kronecker-factors.js';
+export { decomposeKroneckerFactors, type KroneckerDecomposition, type KroneckerRefreshJob } from './kronecker-decomposition.js';
 export type { RowBlock, RowTransform } from './rows.js';
 export { forEachRowChunk, validateRowBlock, validateRowBlocks } from './rows.js';
 export type {

@@ -1,8 +1,9 @@
-/** Builds the estimate of one leaf structure (full, diagonal or low-rank). */
+/** Builds the estimate of one leaf structure (full, diagonal, low-rank or Kronecker). */
 import type { Backend } from '../linalg/backend.js';
 import { DiagonalEstimate } from './diagonal-estimate.js';
 import type { EstimateBase } from './estimate-base.js';
 import { FullEstimate } from './full-estimate.js';
+import { KroneckerEstimate } from './kronecker-estimate.js';
 import { LowRankEstimate } from './lowrank-estimate.js';
 import type { LeafStructure } from './structure.js';
 import type { ResolvedEstimateOptions } from './symmetric-estimate.js';
@@ -20,5 +21,7 @@ export function createLeafEstimate(
       return new DiagonalEstimate(dim, backend, options);
     case 'lowrank':
       return new LowRankEstimate(dim, structure.rank, backend, options);
+    case 'kronecker':
+      return new KroneckerEstimate(structure, backend, options);
   }
 }

@@ -6,8 +6,41 @@
 import { FisherdError } from '../errors.js';
 import { requireInteger } from './validate.js';
 
+/**
+ * A layer's weight (outputs × inputs, plus a bias column when `bias`) whose curvature is the Kronecker
+ * product of an output-gradient factor G (outputs × outputs) and an input factor A (in' × in',
+ * in' = inputs + 1 with a bias): math.md, "Kronecker factors (K-FAC)". The block's coordinates are laid out
+ * as torch's `parameters_to_vector([weight, bias])`: the weight row-major (`W[o][i]` at `o·inputs + i`),
+ * then the bias (`b[o]` at `outputs·inputs + o`); its size must be `outputs·in'`. Fed with factor
+ * statistics (`KroneckerFactors`), never with gradient rows.
+ */
+export interface KroneckerStructure {
+  kind: 'kronecker';
+  /** Rows of the weight (the layer's output features). */
+  outputs: number;
+  /** Columns of the weight, the bias not counted (the layer's input features). */
+  inputs: number;
+  /** Whether the block holds the layer's bias after its weight (then in' = inputs + 1). */
+  bias: boolean;
+  /**
+   * How the damping λ enters the solve. 'tikhonov' (default): `(G⊗A + λI)⁻¹`, exact through the factors'
+   * eigendecompositions; 'pi': `((G + √λ/π·I) ⊗ (A + π√λ·I))⁻¹` (Martens & Grosse 2015, §6.3). With
+   * `eigenvalueCorrected`, only 'tikhonov'.
+   */
+  damping?: 'tikhonov' | 'pi';
+  /** EKFAC (George et al. 2018): rescale in the Kronecker eigenbasis by second moments s. Default false. */
+  eigenvalueCorrected?: boolean;
+  /** T_inv: the eigendecompositions are refreshed every this many factor updates (≥ 1). Default 1. */
+  refreshEvery?: number;
+}
+
 /** A structure that is not itself split into blocks. */
-export type LeafStructure = { kind: 'full' } | { kind: 'diagonal' } | { kind: 'lowrank'; rank: number };
+export type LeafStructure = { kind: 'full' } | { kind: 'diagonal' } | { kind: 'lowrank'; rank: number } | KroneckerStructure;
+
+/** in' = inputs (+ 1 for the bias): the order of a Kronecker block's input factor A. */
+export function kroneckerInputOrder(structure: KroneckerStructure): number {
+  return structure.inputs + (structure.bias ? 1 : 0);
+}
 
 /** A named, contiguous range of parameters; blocks are laid out in order, the first at offset 0. */
 export interface ParameterBlock {
@@ -40,7 +73,7 @@ export function validateStructure(structure: Structure, dim: number, field = 'st
       }
       names.add(block.name);
       requireInteger(block.size, 1, `${at}.size`);
-      validateLeaf(block.structure, `${at}.structure`);
+      validateLeaf(block.structure, block.size, `${at}.structure`);
       total += block.size;
     });
     if (total !== dim) {
@@ -50,10 +83,10 @@ export function validateStructure(structure: Structure, dim: number, field = 'st
     }
     return;
   }
-  validateLeaf(structure, field);
+  validateLeaf(structure, dim, field);
 }
 
-function validateLeaf(structure: LeafStructure, field: string): void {
+function validateLeaf(structure: LeafStructure, size: number, field: string): void {
   switch (structure?.kind) {
     case 'full':
     case 'diagonal':
@@ -61,15 +94,47 @@ function validateLeaf(structure: LeafStructure, field: string): void {
     case 'lowrank':
       requireInteger(structure.rank, 1, `${field}.rank`);
       return;
+    case 'kronecker':
+      validateKronecker(structure, size, field);
+      return;
     default:
       throw new FisherdError(
         'INVALID_CONFIG',
-        `${field}.kind must be one of full, diagonal, lowrank${field === 'structure' ? ', blocks' : ''}; got ${
+        `${field}.kind must be one of full, diagonal, lowrank, kronecker${field === 'structure' ? ', blocks' : ''}; got ${
           (structure as { kind?: unknown } | undefined)?.kind
         }`,
         { field: `${field}.kind` },
       );
   }
+}
+
+function validateKronecker(structure: KroneckerStructure, size: number, field: string): void {
+  requireInteger(structure.outputs, 1, `${field}.outputs`);
+  requireInteger(structure.inputs, 1, `${field}.inputs`);
+  if (typeof structure.bias !== 'boolean') {
+    throw new FisherdError('INVALID_CONFIG', `${field}.bias must be true or false`, { field: `${field}.bias` });
+  }
+  const inputOrder = kroneckerInputOrder(structure);
+  if (structure.outputs * inputOrder !== size) {
+    throw new FisherdError(
+      'INVALID_CONFIG',
+      `${field}: a Kronecker block of ${structure.outputs} outputs × ${inputOrder} inputs${structure.bias ? ' (bias included)' : ''} holds ${structure.outputs * inputOrder} parameters, but the block has ${size}`,
+      { field },
+    );
+  }
+  const { damping, eigenvalueCorrected, refreshEvery } = structure;
+  if (damping !== undefined && damping !== 'tikhonov' && damping !== 'pi') {
+    throw new FisherdError('INVALID_CONFIG', `${field}.damping must be 'tikhonov' or 'pi', got ${String(damping)}`, { field: `${field}.damping` });
+  }
+  if (eigenvalueCorrected !== undefined && typeof eigenvalueCorrected !== 'boolean') {
+    throw new FisherdError('INVALID_CONFIG', `${field}.eigenvalueCorrected must be true or false`, { field: `${field}.eigenvalueCorrected` });
+  }
+  if (eigenvalueCorrected === true && damping === 'pi') {
+    throw new FisherdError('INVALID_CONFIG', `${field}.damping must be 'tikhonov' with eigenvalueCorrected (EKFAC adds λ to the corrected eigenvalues)`, {
+      field: `${field}.damping`,
+    });
+  }
+  if (refreshEvery !== undefined) requireInteger(refreshEvery, 1, `${field}.refreshEvery`);
 }
 
 /** The offset of each block's first parameter, and the total as the last entry (length blocks + 1). */
@@ -91,13 +156,34 @@ export function copyStructure(structure: Structure): Structure {
 }
 
 function copyLeaf(structure: LeafStructure): LeafStructure {
-  return structure.kind === 'lowrank' ? { kind: 'lowrank', rank: structure.rank } : { kind: structure.kind };
+  switch (structure.kind) {
+    case 'lowrank':
+      return { kind: 'lowrank', rank: structure.rank };
+    case 'kronecker':
+      return copyKronecker(structure);
+    default:
+      return { kind: structure.kind };
+  }
+}
+
+/** A plain copy of a Kronecker structure (optional fields copied only when given). */
+export function copyKronecker(s: KroneckerStructure): KroneckerStructure {
+  return {
+    kind: 'kronecker', outputs: s.outputs, inputs: s.inputs, bias: s.bias,
+    ...(s.damping === undefined ? {} : { damping: s.damping }),
+    ...(s.eigenvalueCorrected === undefined ? {} : { eigenvalueCorrected: s.eigenvalueCorrected }),
+    ...(s.refreshEvery === undefined ? {} : { refreshEvery: s.refreshEvery }),
+  };
 }
 
 /** A short human-readable description, e.g. "lowrank(r=256)" or "blocks[conv1:full(64), fc:diagonal(10)]". */
 export function describeStructure(structure: Structure): string {
   if (structure.kind === 'blocks') {
     return `blocks[${structure.blocks.map((b) => `${b.name}:${describeStructure(b.structure)}(${b.size})`).join(', ')}]`;
+  }
+  if (structure.kind === 'kronecker') {
+    const { outputs, inputs, bias } = structure;
+    return `kronecker(${outputs}×${inputs}${bias ? '+bias' : ''}${structure.eigenvalueCorrected === true ? ', ekfac' : ''})`;
   }
   return structure.kind === 'lowrank' ? `lowrank(r=${structure.rank})` : structure.kind;
 }

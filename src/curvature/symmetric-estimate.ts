@@ -4,6 +4,7 @@
  * `structure.ts`, that answers damped solves, mat-vecs, its diagonal, trace and top eigenvalues.
  */
 import type { Vec } from '../linalg/backend.js';
+import type { KroneckerState } from './kronecker-estimate.js';
 import type { RowBlock } from './rows.js';
 import type { LeafStructure, Structure } from './structure.js';
 
@@ -57,6 +58,7 @@ export type EstimateSnapshot =
       /** The Gram UUᵀ as maintained by the updates (rowCount × rowCount, float64). */
       gram: Float64Array;
     })
+  | (SnapshotClock & { kind: 'kronecker' } & KroneckerState)
   | {
       kind: 'blocks';
       dim: number;

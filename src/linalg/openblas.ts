@@ -1,5 +1,5 @@
 /**
- * The `openblas` backend: float32 storage, kernels in the system OpenBLAS through koffi (FFI), the default
+ * The `openblas` backend: float32 storage (float64 with `dtype: 'float64'`), kernels in the system OpenBLAS through koffi (FFI), the default
  * wherever `libopenblas.so.0` loads (~100 GFLOP/s for syrk/gemm here, vs ~1 GFLOP/s for the JS loops).
  *
  * Precision: every level-2/3 kernel runs in the precision of its *output* array — `sgemm`/`ssyrk`/`sgemv`
@@ -11,7 +11,7 @@
  * Hot paths allocate nothing beyond those scratch buffers, which grow to the largest size seen.
  */
 import { centredColumnSums, syrkDiagCentredByChunks } from './centred-rows.js';
-import type { Backend, CentredSquares, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
+import type { Backend, CentredSquares, CholeskyFactor, ColumnSums, DType, SymmetricEigen, Vec } from './backend.js';
 import { notPositiveDefinite } from './cholesky.js';
 import { FisherdError } from '../errors.js';
 import { requireLength } from './layout.js';
@@ -25,6 +25,13 @@ export interface OpenBlasOptions {
   library?: string;
   /** OpenBLAS threads (`openblas_set_num_threads`); process-wide. Default: leave OpenBLAS's own choice. */
   threads?: number;
+  /**
+   * Storage precision of the arrays `zeros` hands out, hence of the estimates built on this backend.
+   * Default 'float32' (half the memory and bandwidth). 'float64' makes every level-2/3 kernel the d*
+   * routine (they run in the precision of their output): for small damping on ill-conditioned estimates,
+   * where float32 storage loses digits (math.md, "Precision").
+   */
+  dtype?: DType;
 }
 
 /** Edge of the blocks the syrk mirror transposes with omatcopy (measured best of 16–512 at n = 2048). */
@@ -75,21 +82,24 @@ function grow<T extends Vec>(pool: Map<string, T>, slot: string, length: number,
 
 export class OpenBlasBackend implements Backend {
   readonly name = 'openblas' as const;
-  readonly dtype = 'float32' as const;
   readonly detail: string;
   private readonly scratch = new Scratch();
   private readonly staging = new StagingArea();
   /** The WebAssembly SIMD `syrkDiag` for float32 rows (undefined without WebAssembly SIMD). */
   private readonly simd = SimdSumOfSquares.create();
 
-  constructor(private readonly blas: OpenBlasLibrary) {
+  constructor(
+    private readonly blas: OpenBlasLibrary,
+    /** Storage precision (`OpenBlasOptions.dtype`). */
+    readonly dtype: DType = 'float32',
+  ) {
     const version = /OpenBLAS\s+(\S+)/.exec(blas.config)?.[1] ?? 'unknown';
     const threading = ['sequential', 'pthread', 'openmp'][blas.parallel] ?? `parallel=${blas.parallel}`;
-    this.detail = `openblas ${version} (${blas.coreName}, ${threading}, ${blas.getNumThreads()} threads)`;
+    this.detail = `openblas ${version} (${blas.coreName}, ${threading}, ${blas.getNumThreads()} threads${dtype === 'float64' ? ', float64 storage' : ''})`;
   }
 
-  zeros(n: number): Float32Array {
-    return new Float32Array(n);
+  zeros(n: number): Vec {
+    return this.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
   }
 
   dot(x: Vec, y: Vec): number {
@@ -414,5 +424,5 @@ class LapackCholesky implements CholeskyFactor {
 export function createOpenBlasBackend(options: OpenBlasOptions = {}): OpenBlasBackend {
   const blas = loadOpenBlas(options.library ?? DEFAULT_OPENBLAS_LIBRARY);
   if (options.threads !== undefined) blas.setNumThreads(options.threads);
-  return new OpenBlasBackend(blas);
+  return new OpenBlasBackend(blas, options.dtype ?? 'float32');
 }

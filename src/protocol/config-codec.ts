@@ -44,6 +44,9 @@ function structureToWire(s: LeafStructure): fisherd.v1.BlockStructure.$Propertie
       return { kind: Leaf.KIND_DIAGONAL };
     case 'lowrank':
       return { kind: Leaf.KIND_LOW_RANK, rank: s.rank };
+    case 'kronecker':
+      // Kronecker blocks exist in src/curvature but not yet in the protocol (issue 13's wiring step).
+      throw new FisherdError('INVALID_CONFIG', "structure kind 'kronecker' is not in the protocol yet", { field: 'structure.kind' });
   }
 }
 

@@ -149,6 +149,8 @@ export function validateSessionConfig(config: SessionConfig, limits: SessionLimi
     if (block.structure.kind === 'full' && block.size > limits.maxFullBlockSize) {
       throw invalid(field, `'full' holds D_k² numbers; a block of ${block.size} > ${limits.maxFullBlockSize} needs 'lowrank', 'diagonal' or smaller blocks`);
     }
+    // Sessions feed estimates with rows; Kronecker blocks take factor statistics, which steps cannot carry yet.
+    if (block.structure.kind === 'kronecker') throw invalid(`${field}.kind`, "'kronecker' blocks are not available in sessions yet");
   });
 
   validateOptimizerSpec(config.optimizer, 'optimizer');

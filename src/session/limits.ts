@@ -147,6 +147,12 @@ export function estimateBytes(structure: LeafStructure, size: number, storageByt
       const m = structure.rank + Math.min(rowsPerStep, size);
       return 4 * storageBytes * m * size + 32 * m * m;
     }
+    case 'kronecker': {
+      // float64 factors A (in'²) and G (out²): state, checkpoint copy, update sums, the installed
+      // decomposition and the one a checkpoint holds; work matrices and EKFAC moments (and their copy): 6·8·D.
+      const inputOrder = structure.inputs + (structure.bias ? 1 : 0);
+      return 5 * 8 * (inputOrder * inputOrder + structure.outputs * structure.outputs) + 6 * 8 * size;
+    }
   }
 }
 

@@ -13,7 +13,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isFisherdError } from '../../src/errors.js';
-import { allBackends, createGpuJsBackend, GpuJsBackend, type Backend } from '../../src/linalg/index.js';
+import { allBackends, createGpuJsBackend, createOpenBlasBackend, GpuJsBackend, type Backend } from '../../src/linalg/index.js';
 import {
   denseGemm, denseMatVec, expectClose, logAbsDet, randomSpd, randomValues, rng, storage, tolerance,
 } from './helpers.js';
@@ -26,8 +26,12 @@ const tiled = createGpuJsBackend({ mode: gpujs?.mode ?? 'cpu', maxTileSize: 3 })
 // above 2²⁴ elements are with the default limit.
 const split = createGpuJsBackend({ mode: gpujs?.mode ?? 'cpu', maxTileSize: 3, maxInputElements: 4 });
 backends.push(tiled, split);
+// OpenBLAS with float64 storage (`dtype: 'float64'`): the same kernels through the d* routines.
+const openblas64 = backends.some((b) => b.name === 'openblas') ? createOpenBlasBackend({ dtype: 'float64' }) : undefined;
+if (openblas64) backends.push(openblas64);
 
 const label = (b: Backend): string => {
+  if (b === openblas64) return 'openblas float64';
   if (!(b instanceof GpuJsBackend)) return b.name;
   const limits = b === tiled ? ' (3×3 tiles)' : b === split ? ' (3×3 tiles, 4-element inputs)' : '';
   return `gpujs ${b.mode}${limits}`;
@@ -415,6 +419,42 @@ describe.each(backends.map((b) => [label(b), b] as const))('backend %s', (_name,
           expect(Math.abs(reconstructed - A[a * n + b]!)).toBeLessThan(1e-12 * n);
           expect(Math.abs(gram - (a === b ? 1 : 0))).toBeLessThan(1e-12 * n);
         }
+      }
+    });
+
+    // The K-FAC factors' sizes (out, in' up to ~1025) go through eigh; n = 65 crosses LAPACK's and the
+    // GPU tiles' small-size paths. A·V = V·Λ and VᵀV = I to 1e-12·n·‖A‖ (float64 on every backend), for a
+    // rank-deficient PSD factor (a sum of 10 outer products, as a K-FAC factor of a batch of 10) with a
+    // repeated zero eigenvalue, given as storage and as a Float64Array.
+    it.each([[65, 10], [17, 30]])('eigh of a PSD factor of order %i from %i outer products: A·V = V·Λ, orthonormal V, λ ≥ −1e-12·‖A‖', (n, k) => {
+      const random = rng(32 + n);
+      // Entries multiples of 1/8: every product and sum is exact in float32, so A is exactly PSD in every storage.
+      const U = randomValues(k * n, random).map((u) => Math.round(8 * u) / 8);
+      const A = new Float64Array(n * n);
+      for (let r = 0; r < k; r++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] += U[r * n + i]! * U[r * n + j]!;
+      const norm = Math.max(...A.map(Math.abs));
+      for (const input of [storage(backend, A), Float64Array.from(A)]) {
+        const { values, vectors } = backend.eigh(input, n);
+        expect(values).toBeInstanceOf(Float64Array);
+        for (let j = 1; j < n; j++) expect(values[j]!).toBeLessThanOrEqual(values[j - 1]!);
+        expect(values[n - 1]!).toBeGreaterThan(-1e-12 * norm);
+        if (k < n) expect(Math.abs(values[k]!)).toBeLessThan(1e-12 * n * norm);
+        let worstResidual = 0;
+        let worstGram = 0;
+        for (let j = 0; j < n; j++) {
+          for (let i = 0; i < n; i++) {
+            let av = 0;
+            for (let p = 0; p < n; p++) av += A[i * n + p]! * vectors[j * n + p]!;
+            worstResidual = Math.max(worstResidual, Math.abs(av - values[j]! * vectors[j * n + i]!));
+          }
+          for (let l = 0; l <= j; l++) {
+            let dot = 0;
+            for (let p = 0; p < n; p++) dot += vectors[j * n + p]! * vectors[l * n + p]!;
+            worstGram = Math.max(worstGram, Math.abs(dot - (j === l ? 1 : 0)));
+          }
+        }
+        expect(worstResidual).toBeLessThan(1e-12 * n * norm);
+        expect(worstGram).toBeLessThan(1e-12 * n);
       }
     });
 

@@ -1,0 +1,590 @@
+/**
+ * The Kronecker structure (K-FAC; math.md, "Kronecker factors (K-FAC)"): a layer block of D = out·in'
+ * parameters whose estimate is Ḡ ⊗ Ā in the block's row-major (torch) order, from EMAs with bias
+ * correction of the factors `A_t = βA_{t−1} + (1−β)·inputSum/inputCount` and
+ * `G_t = βG_{t−1} + (1−β)·outputGradSum/outputGradCount` (Ā = A_t/(1−β^t), Ḡ likewise; factors in float64
+ * on every backend). Solves go through the factors' eigendecompositions, refreshed every `refreshEvery`
+ * factor updates (T_inv) and reused in between:
+ *   (Ḡ⊗Ā + λI)⁻¹ v = vec(V_G [ (V_Gᵀ X V_A) ⊘ (λ_G λ_Aᵀ + λ) ] V_Aᵀ)              ('tikhonov', default)
+ *   ((Ḡ + √λ/π I) ⊗ (Ā + π√λ I))⁻¹ v: divide by (λ_G + √λ/π)(λ_A + π√λ)ᵀ instead   ('pi')
+ *   EKFAC: divide by (s + λ), s the bias-corrected EMA of the gradients' second moment in that eigenbasis
+ * with X the out × in' matrix of v (bias last column). Gradient rows are refused: a Kronecker block takes
+ * `KroneckerFactors`; an update without them leaves the factors and the clock as they are (the steps between
+ * two factor contributions, T_stat).
+ *
+ * What each read-out describes: matvec, diagonal, trace and dense() are of the *current* factors, Ḡ⊗Ā
+ * (EKFAC: of V diag(s) Vᵀ in the installed basis); solve and topEigenvalues use the installed
+ * decomposition (from the last refresh). A solve or topEigenvalues with no decomposition installed yet
+ * refreshes synchronously; otherwise refreshing is the caller's call (`needsRefresh`,
+ * `refreshDecompositions()`, or `refreshJob()` → `decomposeKroneckerFactors` elsewhere →
+ * `installDecomposition`), except that `solve` refreshes synchronously when `needsRefresh` holds and no
+ * one did, so that the library alone follows the T_inv schedule.
+ */
+import { FisherdError } from '../errors.js';
+import type { Backend } from '../linalg/backend.js';
+import { ReferenceBackend } from '../linalg/reference.js';
+import { EstimateBase, requireSnapshotLength } from './estimate-base.js';
+import { decomposeKroneckerFactors, type KroneckerDecomposition, type KroneckerRefreshJob } from './kronecker-decomposition.js';
+import {
+  blockIndex, blockToMatrix, kroneckerShape, matrixToBlock, validateKroneckerFactors,
+  type KroneckerFactors, type KroneckerPairs, type KroneckerShape,
+} from './kronecker-factors.js';
+import type { RowBlock } from './rows.js';
+import { copyKronecker, type KroneckerStructure } from './structure.js';
+import type { EstimateSnapshot, ResolvedEstimateOptions } from './symmetric-estimate.js';
+import { requireDecay } from './validate.js';
+
+/** EKFAC pairs of a factor update that arrived while a refresh was due: projected once the new basis is in. */
+interface PendingPairs {
+  pairs: KroneckerPairs;
+  /** The divisor of their squares (the update's outputGradCount). */
+  divisor: number;
+}
+
+/** The EMA of the EKFAC second moment s (out·in', un-normalized) in the installed basis, with its own clock. */
+interface EigenbasisMoments {
+  squares: Float64Array;
+  steps: number;
+  decayProduct: number;
+}
+
+/** The kind-specific part of a Kronecker snapshot (see `EstimateSnapshot`). */
+export interface KroneckerState {
+  structure: KroneckerStructure;
+  /** A_t, in' × in', un-normalized. */
+  inputFactor: Float64Array;
+  /** G_t, out × out, un-normalized. */
+  outputGradFactor: Float64Array;
+  /** Factor updates since the installed decomposition's factors. */
+  updatesSinceRefresh: number;
+  /** The version the next refresh job gets. */
+  nextVersion: number;
+  decomposition?: KroneckerDecomposition;
+  eigenbasisMoments?: EigenbasisMoments;
+  pendingPairs?: { pairs: KroneckerPairs; divisor: number; decay: number }[];
+}
+
+/** Everything a checkpoint restores (arrays copied; decompositions and pending pairs are never mutated). */
+interface SavedState {
+  inputFactor: Float64Array;
+  outputGradFactor: Float64Array;
+  updatesSinceRefresh: number;
+  nextVersion: number;
+  decomposition: KroneckerDecomposition | undefined;
+  moments: EigenbasisMoments | undefined;
+  pending: PendingPairs[];
+  pendingDecay: number;
+}
+
+export class KroneckerEstimate extends EstimateBase {
+  readonly structure: KroneckerStructure;
+  readonly shape: KroneckerShape;
+  private readonly refreshEvery: number;
+  private readonly corrected: boolean;
+  private readonly piDamping: boolean;
+  /** Small float64 products: the backend itself where its Float64Array kernels run in float64. */
+  private readonly float64: Backend;
+  private inputFactor: Float64Array;
+  private outputGradFactor: Float64Array;
+  private updatesSinceRefresh = 0;
+  private nextVersion = 1;
+  private decomposition: KroneckerDecomposition | undefined;
+  private moments: EigenbasisMoments | undefined;
+  private pending: PendingPairs[] = [];
+  /** The decay of the update that brought `pending`. */
+  private pendingPairsDecay = 0;
+  // The update being accumulated (beginUpdate … commitUpdate).
+  private updateDecay = 0;
+  private readonly inputSum: Float64Array;
+  private readonly outputGradSum: Float64Array;
+  private inputCount = 0;
+  private outputGradCount = 0;
+  private updatePairs: PendingPairs[] = [];
+  private updateSquares: { sum: Float64Array; count: number } | undefined;
+  private saved: SavedState | undefined;
+  // Work matrices of the solve (out × in').
+  private readonly work: Float64Array[];
+
+  constructor(structure: KroneckerStructure, backend: Backend, options: ResolvedEstimateOptions) {
+    const shape = kroneckerShape(structure);
+    super(shape.outputs * shape.inputOrder, backend, options);
+    this.structure = copyKronecker(structure);
+    this.shape = shape;
+    this.refreshEvery = structure.refreshEvery ?? 1;
+    this.corrected = structure.eigenvalueCorrected === true;
+    this.piDamping = structure.damping === 'pi';
+    this.float64 = backend.name === 'gpujs' ? new ReferenceBackend() : backend;
+    const { outputs, inputOrder } = shape;
+    this.inputFactor = new Float64Array(inputOrder * inputOrder);
+    this.outputGradFactor = new Float64Array(outputs * outputs);
+    this.inputSum = new Float64Array(inputOrder * inputOrder);
+    this.outputGradSum = new Float64Array(outputs * outputs);
+    this.work = [0, 1, 2].map(() => new Float64Array(this.dim));
+  }
+
+  /** The version of the installed eigendecomposition (undefined before the first refresh). */
+  get decompositionVersion(): number | undefined {
+    return this.decomposition?.version;
+  }
+
+  /** True when no decomposition is installed yet or `refreshEvery` factor updates came since its factors. */
+  get needsRefresh(): boolean {
+    return this.clock.steps > 0 && (this.decomposition === undefined || this.updatesSinceRefresh >= this.refreshEvery);
+  }
+
+  /**
+   * One factor update: `A ← βA + (1−β)Â`, `G ← βG + (1−β)Ĝ`, t ← t+1 (math.md). Validates everything first
+   * (SHAPE_MISMATCH, NON_FINITE, INVALID_CONFIG naming the field): a throw leaves the estimate unchanged.
+   */
+  updateFactors(factors: KroneckerFactors, decay: number, field = 'factors'): void {
+    requireDecay(decay);
+    this.validateFactors(factors, field);
+    this.beginUpdate(decay);
+    this.accumulateFactors(factors);
+    this.commitUpdate();
+  }
+
+  /** The checks of `updateFactors` alone (for callers that stream: validate all, then accumulate). */
+  validateFactors(factors: KroneckerFactors, field = 'factors'): void {
+    // Pairs and eigenbasis squares are EKFAC statistics: checked always, used only by an eigenvalueCorrected block.
+    validateKroneckerFactors(factors, this.shape, field, this.decomposition?.version);
+  }
+
+  /** Bias-corrected copies of the current factors: Ā (in' × in') and Ḡ (out × out). */
+  factors(): { input: Float64Array; outputGrad: Float64Array } {
+    const c = this.clock.correction();
+    return { input: this.inputFactor.map((a) => a * c), outputGrad: this.outputGradFactor.map((g) => g * c) };
+  }
+
+  // ---- the streaming update ------------------------------------------------------------------------
+
+  beginUpdate(decay: number): void {
+    this.updateDecay = decay;
+    this.inputSum.fill(0);
+    this.outputGradSum.fill(0);
+    this.inputCount = 0;
+    this.outputGradCount = 0;
+    this.updatePairs = [];
+    this.updateSquares = undefined;
+  }
+
+  /** Gradient rows carry no Kronecker factors; `checkRowBlocks` refuses non-empty ones before any update. */
+  accumulate(block: RowBlock): void {
+    if (block.count > 0) throw rowsRefused('blocks');
+  }
+
+  /**
+   * Adds one contribution's factor sums (W workers: one call each; sums and counts add up, so the update's
+   * Â = ΣinputSum / ΣinputCount). Validated by the caller (`validateFactors`).
+   */
+  accumulateFactors(factors: KroneckerFactors): void {
+    addInto(this.inputSum, factors.inputSum);
+    addInto(this.outputGradSum, factors.outputGradSum);
+    this.inputCount += factors.inputCount;
+    this.outputGradCount += factors.outputGradCount;
+    if (!this.corrected) return;
+    if (factors.pairs !== undefined) {
+      const { inputs, count, outputGrads, outputGradsPerInput } = factors.pairs;
+      // Copied: the caller may reuse its arrays, and pending pairs may outlive this call.
+      this.updatePairs.push({
+        pairs: { inputs: inputs.slice(), count, outputGrads: outputGrads.slice(), outputGradsPerInput },
+        divisor: factors.outputGradCount,
+      });
+    }
+    if (factors.eigenbasisSquares !== undefined) {
+      const { sum, count } = factors.eigenbasisSquares;
+      if (this.updateSquares === undefined) this.updateSquares = { sum: sum.slice(), count };
+      else {
+        addInto(this.updateSquares.sum, sum);
+        this.updateSquares.count += count;
+      }
+    }
+  }
+
+  commitUpdate(): void {
+    if (this.inputCount === 0) return; // no factors: the estimate stays as it was (a step between T_stat ones)
+    const beta = this.updateDecay;
+    blend(this.inputFactor, beta, (1 - beta) / this.inputCount, this.inputSum);
+    blend(this.outputGradFactor, beta, (1 - beta) / this.outputGradCount, this.outputGradSum);
+    this.clock.advance(beta);
+    this.updatesSinceRefresh += 1;
+    if (!this.corrected) return;
+    if (this.needsRefresh) {
+      // The basis these statistics belong to is the next one: pairs wait for it; squares (of the old basis)
+      // are dropped, as the moments restart with the new basis.
+      if (this.updatePairs.length > 0) {
+        this.pending = this.updatePairs;
+        this.pendingPairsDecay = beta;
+      }
+      return;
+    }
+    this.foldMoments(this.updatePairs, this.updateSquares, beta);
+  }
+
+  /** s ← βs + (1−β)Ŝ, Ŝ = (Σ projected pair squares + Σ sent squares) / (Σ their divisors), in the installed basis. */
+  private foldMoments(pairs: readonly PendingPairs[], squares: { sum: Float64Array; count: number } | undefined, beta: number): void {
+    const decomposition = this.decomposition;
+    if (decomposition === undefined || (pairs.length === 0 && squares === undefined)) return;
+    const batch = new Float64Array(this.dim);
+    let divisor = 0;
+    for (const { pairs: p, divisor: d } of pairs) {
+      this.projectPairSquares(p, decomposition, batch);
+      divisor += d;
+    }
+    if (squares !== undefined) {
+      addInto(batch, squares.sum);
+      divisor += squares.count;
+    }
+    const moments = this.moments ?? { squares: new Float64Array(this.dim), steps: 0, decayProduct: 1 };
+    blend(moments.squares, moments.steps === 0 ? 0 : beta, (1 - beta) / divisor, batch);
+    moments.steps += 1;
+    moments.decayProduct *= beta;
+    this.moments = moments;
+  }
+
+  /** out[o·in' + i] += Σ_j (Q_G e_j)_o² (Q_A ā_{n(j)})_i² (Q = eigenvectors as rows = Vᵀ). */
+  private projectPairSquares(pairs: KroneckerPairs, d: KroneckerDecomposition, out: Float64Array): void {
+    const { outputs, inputOrder } = this.shape;
+    const { inputs, count, outputGrads, outputGradsPerInput: K } = pairs;
+    const projectedInputs = new Float64Array(count * inputOrder);
+    const projectedGrads = new Float64Array(count * K * outputs);
+    // (Q_A ā_n) for every n at once: rows ā_nᵀ Q_Aᵀ = (inputs · Q_Aᵀ), count × in'.
+    this.float64.gemm(false, true, count, inputOrder, inputOrder, 1, inputs, d.inputVectors, 0, projectedInputs);
+    this.float64.gemm(false, true, count * K, outputs, outputs, 1, outputGrads, d.outputVectors, 0, projectedGrads);
+    for (let n = 0; n < count; n++) {
+      for (let k = 0; k < K; k++) {
+        const e = (n * K + k) * outputs;
+        for (let o = 0; o < outputs; o++) {
+          const p = projectedGrads[e + o] ** 2;
+          if (p === 0) continue;
+          const row = o * inputOrder;
+          for (let i = 0; i < inputOrder; i++) out[row + i] += p * projectedInputs[n * inputOrder + i] ** 2;
+        }
+      }
+    }
+  }
+
+  // ---- refreshing the decompositions ------------------------------------------------------------------
+
+  /** Copies of the bias-corrected factors to decompose (undefined before the first factor update). */
+  refreshJob(): KroneckerRefreshJob | undefined {
+    if (this.clock.steps === 0) return undefined;
+    const { input, outputGrad } = this.factors();
+    const { outputs, inputOrder } = this.shape;
+    return { version: this.nextVersion++, factorUpdates: this.clock.steps, outputs, inputOrder, inputFactor: input, outputGradFactor: outputGrad };
+  }
+
+  /**
+   * Adopts a decomposition of one of this estimate's jobs: INVALID_CONFIG when it is not newer than the
+   * installed one or has other shapes; an EKFAC block restarts its moments in the new basis (from the
+   * pending pairs of the update that made the refresh due, when there are some).
+   */
+  installDecomposition(decomposition: KroneckerDecomposition): void {
+    const { outputs, inputOrder } = this.shape;
+    if (decomposition.inputValues?.length !== inputOrder || decomposition.outputValues?.length !== outputs ||
+        decomposition.inputVectors?.length !== inputOrder * inputOrder || decomposition.outputVectors?.length !== outputs * outputs) {
+      throw new FisherdError('SHAPE_MISMATCH', `the decomposition is not of a ${outputs} × ${inputOrder} Kronecker block`, { field: 'decomposition' });
+    }
+    const installed = this.decomposition?.version ?? 0;
+    if (!(decomposition.version > installed) || decomposition.version >= this.nextVersion || decomposition.factorUpdates > this.clock.steps) {
+      throw new FisherdError('INVALID_CONFIG', `decomposition version ${decomposition.version} is not a newer job of this estimate (installed ${installed})`, {
+        field: 'decomposition.version',
+      });
+    }
+    this.decomposition = decomposition;
+    this.updatesSinceRefresh = this.clock.steps - decomposition.factorUpdates;
+    if (!this.corrected) return;
+    this.moments = undefined;
+    const pending = this.pending;
+    this.pending = [];
+    this.foldMoments(pending, undefined, this.pendingPairsDecay);
+  }
+
+  /** Decomposes the current factors here and now (synchronous; O(out³ + in'³) through `Backend.eigh`). */
+  refreshDecompositions(): void {
+    const job = this.refreshJob();
+    if (job !== undefined) this.installDecomposition(decomposeKroneckerFactors(job, this.backend));
+  }
+
+  private installed(): KroneckerDecomposition {
+    if (this.decomposition === undefined) this.refreshDecompositions();
+    return this.decomposition!;
+  }
+
+  // ---- read-outs ---------------------------------------------------------------------------------------
+
+  protected override checkRowBlocks(blocks: readonly RowBlock[]): void {
+    if (blocks.some((b) => b.count > 0)) throw rowsRefused('blocks');
+  }
+
+  protected solveChecked(v: Float64Array, damping: number, out: Float64Array): Float64Array {
+    if (this.needsRefresh) this.refreshDecompositions();
+    const d = this.installed();
+    const { outputs, inputOrder } = this.shape;
+    const [X, Y] = this.work;
+    blockToMatrix(this.shape, v, X);
+    this.toBasis(d, X, Y);
+    const sqrtDamping = Math.sqrt(damping);
+    const moments = this.corrected ? this.moments : undefined;
+    const sCorrection = moments === undefined ? 0 : 1 / (1 - moments.decayProduct);
+    for (let o = 0; o < outputs; o++) {
+      for (let i = 0; i < inputOrder; i++) {
+        const at = o * inputOrder + i;
+        const divisor =
+          moments !== undefined ? moments.squares[at] * sCorrection + damping
+          : this.piDamping ? (d.outputValues[o] + sqrtDamping / d.pi) * (d.inputValues[i] + d.pi * sqrtDamping)
+          : d.outputValues[o] * d.inputValues[i] + damping;
+        if (!(divisor > 0)) {
+          throw new FisherdError(
+            'NOT_POSITIVE_DEFINITE',
+            `Kronecker eigenvalue (${o}, ${i}) of the damped estimate is ${divisor}; a singular factor needs damping > 0`,
+          );
+        }
+        Y[at] /= divisor;
+      }
+    }
+    this.fromBasis(d, Y, X);
+    return matrixToBlock(this.shape, X, out);
+  }
+
+  /** Y = Q_G X Q_Aᵀ = V_Gᵀ X V_A (X, Y out × in'). */
+  private toBasis(d: KroneckerDecomposition, X: Float64Array, Y: Float64Array): void {
+    const { outputs, inputOrder } = this.shape;
+    const T = this.work[2];
+    this.float64.gemm(false, false, outputs, inputOrder, outputs, 1, d.outputVectors, X, 0, T);
+    this.float64.gemm(false, true, outputs, inputOrder, inputOrder, 1, T, d.inputVectors, 0, Y);
+  }
+
+  /** X = Q_Gᵀ Y Q_A = V_G Y V_Aᵀ. */
+  private fromBasis(d: KroneckerDecomposition, Y: Float64Array, X: Float64Array): void {
+    const { outputs, inputOrder } = this.shape;
+    const T = this.work[2];
+    this.float64.gemm(true, false, outputs, inputOrder, outputs, 1, d.outputVectors, Y, 0, T);
+    this.float64.gemm(false, false, outputs, inputOrder, inputOrder, 1, T, d.inputVectors, 0, X);
+  }
+
+  /** The EKFAC eigenvalues s (bias-corrected), or λ_G λ_Aᵀ before any moments in this basis. */
+  private correctedEigenvalues(d: KroneckerDecomposition): Float64Array {
+    const { outputs, inputOrder } = this.shape;
+    const s = new Float64Array(this.dim);
+    const moments = this.moments;
+    if (moments !== undefined) {
+      const c = 1 / (1 - moments.decayProduct);
+      for (let j = 0; j < s.length; j++) s[j] = moments.squares[j] * c;
+      return s;
+    }
+    for (let o = 0; o < outputs; o++) for (let i = 0; i < inputOrder; i++) s[o * inputOrder + i] = d.outputValues[o] * d.inputValues[i];
+    return s;
+  }
+
+  protected matvecChecked(v: Float64Array, out: Float64Array): Float64Array {
+    const { outputs, inputOrder } = this.shape;
+    const [X, Y, T] = this.work;
+    blockToMatrix(this.shape, v, X);
+    if (this.corrected) {
+      const d = this.installed();
+      const s = this.correctedEigenvalues(d);
+      this.toBasis(d, X, Y);
+      for (let j = 0; j < Y.length; j++) Y[j] *= s[j];
+      this.fromBasis(d, Y, X);
+      return matrixToBlock(this.shape, X, out);
+    }
+    // (Ḡ⊗Ā) vec(X) = vec(Ḡ X Ā) (row-major vec; Ā symmetric), with Ḡ = c·G_t, Ā = c·A_t.
+    const c = this.clock.correction();
+    this.float64.gemm(false, false, outputs, inputOrder, outputs, c, this.outputGradFactor, X, 0, T);
+    this.float64.gemm(false, false, outputs, inputOrder, inputOrder, c, T, this.inputFactor, 0, Y);
+    return matrixToBlock(this.shape, Y, out);
+  }
+
+  protected diagonalChecked(out: Float64Array): Float64Array {
+    const { outputs, inputOrder } = this.shape;
+    if (this.corrected) {
+      // diag(V diag(s) Vᵀ)_(o,i) = Σ_{p,j} s_pj Q_G[p,o]² Q_A[j,i]² = ((Q_G∘Q_G)ᵀ S (Q_A∘Q_A))_{o,i}.
+      const d = this.installed();
+      const S = this.correctedEigenvalues(d);
+      const squaredG = d.outputVectors.map((q) => q * q);
+      const squaredA = d.inputVectors.map((q) => q * q);
+      const [, Y, T] = this.work;
+      this.float64.gemm(true, false, outputs, inputOrder, outputs, 1, squaredG, S, 0, T);
+      this.float64.gemm(false, false, outputs, inputOrder, inputOrder, 1, T, squaredA, 0, Y);
+      return matrixToBlock(this.shape, Y, out);
+    }
+    const c2 = this.clock.correction() ** 2;
+    for (let o = 0; o < outputs; o++) {
+      const g = this.outputGradFactor[o * outputs + o] * c2;
+      for (let i = 0; i < inputOrder; i++) out[blockIndex(this.shape, o, i)] = g * this.inputFactor[i * inputOrder + i];
+    }
+    return out;
+  }
+
+  protected traceChecked(): number {
+    if (this.corrected) return this.correctedEigenvalues(this.installed()).reduce((a, b) => a + b, 0);
+    const { outputs, inputOrder } = this.shape;
+    let traceA = 0;
+    let traceG = 0;
+    for (let i = 0; i < inputOrder; i++) traceA += this.inputFactor[i * inputOrder + i];
+    for (let o = 0; o < outputs; o++) traceG += this.outputGradFactor[o * outputs + o];
+    return traceA * traceG * this.clock.correction() ** 2;
+  }
+
+  /** λ(Ḡ⊗Ā) = {λ_G,o · λ_A,i}: the top k products, from the installed decomposition (EKFAC: the top s). */
+  protected topEigenvaluesChecked(k: number): Float64Array {
+    const d = this.installed();
+    return this.correctedOrProducts(d).sort().reverse().slice(0, k);
+  }
+
+  private correctedOrProducts(d: KroneckerDecomposition): Float64Array {
+    return this.corrected ? this.correctedEigenvalues(d) : productsOf(d);
+  }
+
+  protected denseChecked(out: Float64Array): Float64Array {
+    const { dim, shape } = this;
+    if (this.corrected) {
+      const unit = new Float64Array(dim);
+      const column = new Float64Array(dim);
+      for (let j = 0; j < dim; j++) {
+        unit[j] = 1;
+        this.matvecChecked(unit, column);
+        unit[j] = 0;
+        for (let i = 0; i < dim; i++) out[i * dim + j] = column[i];
+      }
+      return out;
+    }
+    // Entry ((o,i), (p,j)) of Ḡ⊗Ā is Ḡ_op Ā_ij, at the block's coordinates of (o,i) and (p,j).
+    const { outputs, inputOrder } = shape;
+    const c2 = this.clock.correction() ** 2;
+    for (let o = 0; o < outputs; o++) {
+      for (let i = 0; i < inputOrder; i++) {
+        const row = blockIndex(shape, o, i) * dim;
+        for (let p = 0; p < outputs; p++) {
+          const g = this.outputGradFactor[o * outputs + p] * c2;
+          for (let j = 0; j < inputOrder; j++) out[row + blockIndex(shape, p, j)] = g * this.inputFactor[i * inputOrder + j];
+        }
+      }
+    }
+    return out;
+  }
+
+  // ---- state -------------------------------------------------------------------------------------------
+
+  snapshot(): EstimateSnapshot {
+    const { dim, clock } = this;
+    return {
+      kind: 'kronecker', dim, steps: clock.steps, decayProduct: clock.decayProduct,
+      ...this.copyState(),
+    };
+  }
+
+  private copyState(): KroneckerState {
+    const state: KroneckerState = {
+      structure: copyKronecker(this.structure),
+      inputFactor: this.inputFactor.slice(),
+      outputGradFactor: this.outputGradFactor.slice(),
+      updatesSinceRefresh: this.updatesSinceRefresh,
+      nextVersion: this.nextVersion,
+    };
+    if (this.decomposition !== undefined) state.decomposition = copyDecomposition(this.decomposition);
+    if (this.moments !== undefined) state.eigenbasisMoments = { ...this.moments, squares: this.moments.squares.slice() };
+    if (this.pending.length > 0) {
+      state.pendingPairs = this.pending.map((p) => ({ pairs: copyPairs(p.pairs), divisor: p.divisor, decay: this.pendingPairsDecay }));
+    }
+    return state;
+  }
+
+  protected restoreChecked(snapshot: EstimateSnapshot): void {
+    if (snapshot.kind !== 'kronecker') return;
+    const { outputs, inputOrder } = this.shape;
+    const same = snapshot.structure?.outputs === outputs && snapshot.structure.inputs === this.structure.inputs && snapshot.structure.bias === this.structure.bias;
+    if (!same) {
+      throw new FisherdError('INVALID_CONFIG', 'snapshot.structure is not the shape of this Kronecker block', { field: 'snapshot.structure' });
+    }
+    requireSnapshotLength(snapshot.inputFactor, inputOrder * inputOrder, 'snapshot.inputFactor');
+    requireSnapshotLength(snapshot.outputGradFactor, outputs * outputs, 'snapshot.outputGradFactor');
+    const d = snapshot.decomposition;
+    if (d !== undefined) {
+      requireSnapshotLength(d.inputValues, inputOrder, 'snapshot.decomposition.inputValues');
+      requireSnapshotLength(d.inputVectors, inputOrder * inputOrder, 'snapshot.decomposition.inputVectors');
+      requireSnapshotLength(d.outputValues, outputs, 'snapshot.decomposition.outputValues');
+      requireSnapshotLength(d.outputVectors, outputs * outputs, 'snapshot.decomposition.outputVectors');
+    }
+    if (snapshot.eigenbasisMoments !== undefined) requireSnapshotLength(snapshot.eigenbasisMoments.squares, this.dim, 'snapshot.eigenbasisMoments.squares');
+    if (!(Number.isInteger(snapshot.updatesSinceRefresh) && snapshot.updatesSinceRefresh >= 0 && Number.isInteger(snapshot.nextVersion) && snapshot.nextVersion >= 1)) {
+      throw new FisherdError('INVALID_CONFIG', 'snapshot.updatesSinceRefresh and snapshot.nextVersion must be integers ≥ 0 and ≥ 1', { field: 'snapshot.nextVersion' });
+    }
+    this.inputFactor = Float64Array.from(snapshot.inputFactor);
+    this.outputGradFactor = Float64Array.from(snapshot.outputGradFactor);
+    this.updatesSinceRefresh = snapshot.updatesSinceRefresh;
+    this.nextVersion = snapshot.nextVersion;
+    this.decomposition = snapshot.decomposition === undefined ? undefined : copyDecomposition(snapshot.decomposition);
+    this.moments = snapshot.eigenbasisMoments === undefined ? undefined : { ...snapshot.eigenbasisMoments, squares: snapshot.eigenbasisMoments.squares.slice() };
+    this.pending = (snapshot.pendingPairs ?? []).map((p) => ({ pairs: copyPairs(p.pairs), divisor: p.divisor }));
+    this.pendingPairsDecay = snapshot.pendingPairs?.[0]?.decay ?? 0;
+  }
+
+  protected saveState(): void {
+    const saved = this.saved;
+    if (saved === undefined) {
+      this.saved = {
+        inputFactor: this.inputFactor.slice(), outputGradFactor: this.outputGradFactor.slice(),
+        updatesSinceRefresh: 0, nextVersion: 0, decomposition: undefined, moments: undefined, pending: [], pendingDecay: 0,
+      };
+    } else {
+      saved.inputFactor.set(this.inputFactor);
+      saved.outputGradFactor.set(this.outputGradFactor);
+    }
+    const s = this.saved!;
+    s.updatesSinceRefresh = this.updatesSinceRefresh;
+    s.nextVersion = this.nextVersion;
+    s.decomposition = this.decomposition;
+    s.moments = this.moments === undefined ? undefined : { ...this.moments, squares: this.moments.squares.slice() };
+    s.pending = this.pending;
+    s.pendingDecay = this.pendingPairsDecay;
+  }
+
+  protected restoreSavedState(): void {
+    const s = this.saved;
+    if (s === undefined) return;
+    this.inputFactor.set(s.inputFactor);
+    this.outputGradFactor.set(s.outputGradFactor);
+    this.updatesSinceRefresh = s.updatesSinceRefresh;
+    this.nextVersion = s.nextVersion;
+    this.decomposition = s.decomposition;
+    this.moments = s.moments === undefined ? undefined : { ...s.moments, squares: s.moments.squares.slice() };
+    this.pending = s.pending;
+    this.pendingPairsDecay = s.pendingDecay;
+  }
+}
+
+function rowsRefused(field: string): FisherdError {
+  return new FisherdError('INVALID_CONFIG', `${field}: a Kronecker block takes factor statistics (KroneckerFactors), not gradient rows`, { field });
+}
+
+/** y ← β·y + α·x (β = 0 overwrites). */
+function blend(y: Float64Array, beta: number, alpha: number, x: Float64Array): void {
+  if (beta === 0) for (let i = 0; i < y.length; i++) y[i] = alpha * x[i];
+  else for (let i = 0; i < y.length; i++) y[i] = beta * y[i] + alpha * x[i];
+}
+
+function addInto(y: Float64Array, x: Float64Array): void {
+  for (let i = 0; i < y.length; i++) y[i] += x[i];
+}
+
+function productsOf(d: KroneckerDecomposition): Float64Array {
+  const outputs = d.outputValues.length;
+  const inputOrder = d.inputValues.length;
+  const s = new Float64Array(outputs * inputOrder);
+  for (let o = 0; o < outputs; o++) for (let i = 0; i < inputOrder; i++) s[o * inputOrder + i] = d.outputValues[o] * d.inputValues[i];
+  return s;
+}
+
+function copyDecomposition(d: KroneckerDecomposition): KroneckerDecomposition {
+  return {
+    version: d.version, factorUpdates: d.factorUpdates, pi: d.pi,
+    inputValues: Float64Array.from(d.inputValues), inputVectors: Float64Array.from(d.inputVectors),
+    outputValues: Float64Array.from(d.outputValues), outputVectors: Float64Array.from(d.outputVectors),
+  };
+}
+
+function copyPairs(p: KroneckerPairs): KroneckerPairs {
+  return { inputs: Float64Array.from(p.inputs), count: p.count, outputGrads: Float64Array.from(p.outputGrads), outputGradsPerInput: p.outputGradsPerInput };
+}

@@ -1,0 +1,239 @@
+/**
+ * What a Kronecker block is fed with (math.md, "Kronecker factors (K-FAC)"): per update, the sums of the
+ * factors' outer products with the numbers they are divided by, and, for EKFAC, a statistic of the
+ * gradients in the Kronecker eigenbasis. Also the block's coordinate layout (torch's weight-then-bias
+ * order) and the validation that every update runs before it touches any state.
+ */
+import { FisherdError } from '../errors.js';
+import { kroneckerInputOrder, type KroneckerStructure } from './structure.js';
+import { firstNonFinite, requireFinite } from './validate.js';
+
+/**
+ * Per-pair rows: `count` input vectors ā_n (rows of `inputs`, count × in') and, for each of them,
+ * `outputGradsPerInput` output gradients e_{n,k} (rows of `outputGrads`, (count·K) × out, those of ā_n at
+ * rows n·K … n·K + K − 1). The daemon needs them (or `eigenbasisSquares`) for EKFAC, whose statistic
+ * `Σ_j (V_Gᵀe_j)² (V_Aᵀā_{n(j)})²ᵀ` is a fourth moment that the factor sums do not determine. Valid for
+ * layers without weight sharing (one ā per example, math.md): a shared layer's per-example gradient is a
+ * sum over positions, whose projection the client computes (`eigenbasisSquares`).
+ */
+export interface KroneckerPairs {
+  inputs: Float64Array;
+  count: number;
+  outputGrads: Float64Array;
+  outputGradsPerInput: number;
+}
+
+/**
+ * A second moment of the gradients in the Kronecker eigenbasis of version `basisVersion`
+ * (`KroneckerEstimate.decompositionVersion`): `sum[o·in' + i] = Σ_j ((V_Gᵀ E_j V_A)_{o,i})²` over the
+ * gradient matrices E_j (out × in', bias column last) of the update, with `count` the number they are
+ * divided by (that of `outputGradSum`). Entries are ≥ 0.
+ */
+export interface KroneckerEigenbasisSquares {
+  sum: Float64Array;
+  count: number;
+  basisVersion: number;
+}
+
+/**
+ * One update of a Kronecker block: `Â = inputSum / inputCount` (in' × in', row-major, symmetric) and
+ * `Ĝ = outputGradSum / outputGradCount` (out × out). The counts are the divisors of math.md's table (for
+ * the empirical Fisher: b and b; the sampled Fisher with K labels: b and b·K; the exact Fisher: b and b;
+ * with weight sharing over R positions, K-FAC-expand: b·R and b). Sums over T_stat steps come with their
+ * counts summed over the same steps. EKFAC blocks also take `pairs` or `eigenbasisSquares` (either one).
+ */
+export interface KroneckerFactors {
+  inputSum: Float64Array;
+  inputCount: number;
+  outputGradSum: Float64Array;
+  outputGradCount: number;
+  pairs?: KroneckerPairs;
+  eigenbasisSquares?: KroneckerEigenbasisSquares;
+}
+
+/**
+ * |M_ij − M_ji| allowed relative to √(M_ii·M_jj) (the Cauchy–Schwarz bound on a PSD sum's entries): a sum
+ * `XᵀX` formed by a general matrix product in float32 (torch's `a.T @ a`) is symmetric only to rounding.
+ */
+export const FACTOR_SYMMETRY_TOLERANCE = 1e-4;
+
+/** The block's shape: out, in' and D = out·in'. */
+export interface KroneckerShape {
+  outputs: number;
+  /** in' (inputs, plus one with a bias). */
+  inputOrder: number;
+  /** Columns of the weight without the bias. */
+  inputs: number;
+  bias: boolean;
+}
+
+export function kroneckerShape(structure: KroneckerStructure): KroneckerShape {
+  return { outputs: structure.outputs, inputOrder: kroneckerInputOrder(structure), inputs: structure.inputs, bias: structure.bias };
+}
+
+/**
+ * The block's D-vector `v` (torch order: weight row-major, then bias) as the out × in' matrix X with the bias
+ * as last column: `X[o][i] = v[o·inputs + i]`, `X[o][inputs] = v[outputs·inputs + o]`.
+ */
+export function blockToMatrix(shape: KroneckerShape, v: ArrayLike<number>, X: Float64Array): Float64Array {
+  const { outputs, inputOrder, inputs, bias } = shape;
+  for (let o = 0; o < outputs; o++) {
+    for (let i = 0; i < inputs; i++) X[o * inputOrder + i] = v[o * inputs + i];
+    if (bias) X[o * inputOrder + inputs] = v[outputs * inputs + o];
+  }
+  return X;
+}
+
+/** The inverse of `blockToMatrix`: the out × in' matrix X back into the block's D-vector layout. */
+export function matrixToBlock(shape: KroneckerShape, X: ArrayLike<number>, out: Float64Array): Float64Array {
+  const { outputs, inputOrder, inputs, bias } = shape;
+  for (let o = 0; o < outputs; o++) {
+    for (let i = 0; i < inputs; i++) out[o * inputs + i] = X[o * inputOrder + i];
+    if (bias) out[outputs * inputs + o] = X[o * inputOrder + inputs];
+  }
+  return out;
+}
+
+/** The coordinate of the block's D-vector that holds matrix entry (o, i), i < in'. */
+export function blockIndex(shape: KroneckerShape, o: number, i: number): number {
+  return i < shape.inputs ? o * shape.inputs + i : shape.outputs * shape.inputs + o;
+}
+
+/**
+ * Checks one update against the block before any state changes: SHAPE_MISMATCH for lengths, NON_FINITE,
+ * INVALID_CONFIG for counts ≤ 0, asymmetric factors, negative diagonals or negative squares, and
+ * INVALID_CONFIG naming `eigenbasisSquares.basisVersion` when the squares are of another basis than
+ * `currentBasis` (undefined: none installed yet).
+ */
+export function validateKroneckerFactors(
+  factors: KroneckerFactors, shape: KroneckerShape, field: string, currentBasis: number | undefined,
+): void {
+  if (typeof factors !== 'object' || factors === null) {
+    throw new FisherdError('SHAPE_MISMATCH', `${field} must be a record of factor sums`, { field });
+  }
+  const { outputs, inputOrder } = shape;
+  requireFactor(factors.inputSum, inputOrder, `${field}.inputSum`);
+  requireFactor(factors.outputGradSum, outputs, `${field}.outputGradSum`);
+  requireCount(factors.inputCount, `${field}.inputCount`);
+  requireCount(factors.outputGradCount, `${field}.outputGradCount`);
+  const { pairs, eigenbasisSquares } = factors;
+  if (pairs !== undefined) validatePairs(pairs, shape, `${field}.pairs`);
+  if (eigenbasisSquares !== undefined) {
+    const at = `${field}.eigenbasisSquares`;
+    const { sum, count, basisVersion } = eigenbasisSquares;
+    if (!(sum instanceof Float64Array) || sum.length !== outputs * inputOrder) {
+      throw new FisherdError('SHAPE_MISMATCH', `${at}.sum must be a Float64Array of length out·in' = ${outputs * inputOrder}`, { field: `${at}.sum` });
+    }
+    requireFinite(sum, `${at}.sum`);
+    const negative = sum.findIndex((s) => s < 0);
+    if (negative >= 0) {
+      throw new FisherdError('INVALID_CONFIG', `${at}.sum[${negative}] is ${sum[negative]}; squares must be ≥ 0`, { field: `${at}.sum` });
+    }
+    requireCount(count, `${at}.count`);
+    if (basisVersion !== currentBasis) {
+      throw new FisherdError(
+        'INVALID_CONFIG',
+        `${at}.basisVersion is ${basisVersion}, but the block's eigenbasis is ${currentBasis === undefined ? 'not computed yet' : `version ${currentBasis}`}`,
+        { field: `${at}.basisVersion` },
+      );
+    }
+  }
+}
+
+function requireCount(count: number, field: string): void {
+  if (!(count > 0 && count < Infinity)) {
+    throw new FisherdError('INVALID_CONFIG', `${field} must be finite and > 0, got ${count}`, { field });
+  }
+}
+
+/** An n×n factor sum: float64, finite, symmetric to FACTOR_SYMMETRY_TOLERANCE, with a diagonal ≥ 0. */
+function requireFactor(M: Float64Array, n: number, field: string): void {
+  if (!(M instanceof Float64Array) || M.length !== n * n) {
+    throw new FisherdError('SHAPE_MISMATCH', `${field} must be a Float64Array of length ${n}·${n} = ${n * n}, got ${describeLength(M)}`, { field });
+  }
+  const bad = firstNonFinite(M);
+  if (bad >= 0) {
+    throw new FisherdError('NON_FINITE', `${field}[${Math.floor(bad / n)}][${bad % n}] is ${M[bad]}; every value must be finite`, { field });
+  }
+  for (let i = 0; i < n; i++) {
+    if (M[i * n + i] < 0) {
+      throw new FisherdError('INVALID_CONFIG', `${field}[${i}][${i}] is ${M[i * n + i]}; a sum of outer products has a diagonal ≥ 0`, { field });
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const gap = Math.abs(M[i * n + j] - M[j * n + i]);
+      const bound = FACTOR_SYMMETRY_TOLERANCE * Math.sqrt(M[i * n + i] * M[j * n + j]);
+      if (!(gap <= bound)) {
+        throw new FisherdError(
+          'INVALID_CONFIG',
+          `${field} is not symmetric: [${i}][${j}] = ${M[i * n + j]} but [${j}][${i}] = ${M[j * n + i]} (allowed gap ${bound})`,
+          { field },
+        );
+      }
+    }
+  }
+}
+
+function validatePairs(pairs: KroneckerPairs, shape: KroneckerShape, field: string): void {
+  const { inputs, count, outputGrads, outputGradsPerInput } = pairs;
+  if (!Number.isInteger(count) || count < 1) {
+    throw new FisherdError('INVALID_CONFIG', `${field}.count must be an integer ≥ 1, got ${count}`, { field: `${field}.count` });
+  }
+  if (!Number.isInteger(outputGradsPerInput) || outputGradsPerInput < 1) {
+    throw new FisherdError('INVALID_CONFIG', `${field}.outputGradsPerInput must be an integer ≥ 1, got ${outputGradsPerInput}`, {
+      field: `${field}.outputGradsPerInput`,
+    });
+  }
+  if (!(inputs instanceof Float64Array) || inputs.length !== count * shape.inputOrder) {
+    throw new FisherdError('SHAPE_MISMATCH', `${field}.inputs must be a Float64Array of count·in' = ${count * shape.inputOrder}, got ${describeLength(inputs)}`, {
+      field: `${field}.inputs`,
+    });
+  }
+  const rows = count * outputGradsPerInput;
+  if (!(outputGrads instanceof Float64Array) || outputGrads.length !== rows * shape.outputs) {
+    throw new FisherdError('SHAPE_MISMATCH', `${field}.outputGrads must be a Float64Array of count·K·out = ${rows * shape.outputs}, got ${describeLength(outputGrads)}`, {
+      field: `${field}.outputGrads`,
+    });
+  }
+  requireFinite(inputs, `${field}.inputs`);
+  requireFinite(outputGrads, `${field}.outputGrads`);
+}
+
+function describeLength(v: unknown): string {
+  return v instanceof Float64Array ? `length ${v.length}` : v instanceof Float32Array ? 'a Float32Array' : String(typeof v);
+}
+
+/**
+ * The factor sums of per-pair rows (float64 loops, exactly symmetric): `inputSum = Σ_n ā_n ā_nᵀ`,
+ * `outputGradSum = Σ_{n,k} e_{n,k} e_{n,k}ᵀ`, with `inputCount = count` and `outputGradCount` the divisor
+ * of math.md's table for the source (default count·K: the empirical Fisher for K = 1, the sampled Fisher;
+ * pass b for the exact Fisher's columns of H^{1/2}). The pairs ride along for EKFAC.
+ */
+export function kroneckerFactorsFromPairs(
+  shape: KroneckerShape, pairs: KroneckerPairs, outputGradCount = pairs.count * pairs.outputGradsPerInput,
+): KroneckerFactors {
+  const { inputOrder, outputs } = shape;
+  return {
+    inputSum: outerProductSum(pairs.inputs, pairs.count, inputOrder),
+    inputCount: pairs.count,
+    outputGradSum: outerProductSum(pairs.outputGrads, pairs.count * pairs.outputGradsPerInput, outputs),
+    outputGradCount,
+    pairs,
+  };
+}
+
+/** Σ_r u_r u_rᵀ of `count` rows of length n, float64, upper triangle computed and mirrored. */
+export function outerProductSum(rows: ArrayLike<number>, count: number, n: number): Float64Array {
+  const M = new Float64Array(n * n);
+  for (let r = 0; r < count; r++) {
+    const base = r * n;
+    for (let i = 0; i < n; i++) {
+      const ui = rows[base + i];
+      if (ui === 0) continue;
+      for (let j = i; j < n; j++) M[i * n + j] += ui * rows[base + j];
+    }
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) M[i * n + j] = M[j * n + i];
+  return M;
+}

@@ -1,0 +1,408 @@
+/**
+ * The Kronecker (K-FAC) structure against float64 oracles written here from math.md's formulas, in the
+ * block's torch layout (weight row-major W[o][i] at o·in + i, then bias b[o] at out·in + o), independent of
+ * src/curvature's layout helpers:
+ * - b = 1: Ḡ⊗Ā is exactly the layer's per-example g gᵀ (dense() to 1e-14 relative, solves against a dense
+ *   elimination of g gᵀ + λI to 1e-9);
+ * - b > 1: the expectation-factorized Ḡ⊗Ā with Ā = (1/b)Σ ā āᵀ, Ḡ = (1/b)Σ e eᵀ (sampled labels: 1/(bK));
+ * - π-damping and EKFAC solves against dense solves of the damped matrices built from the formulas (1e-9);
+ * - refresh every T_inv: the update of the decomposition from the last refresh step;
+ * - linear regression with a Gaussian likelihood: the exact Fisher is I ⊗ (1/(bσ²))Σ x xᵀ;
+ * - EMA with bias correction; snapshot/restore and checkpoint/rollback bit for bit; bad inputs typed.
+ * Solves run on every backend (their Kronecker products run in float64 on all of them, so one tolerance).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  BlockDiagonalEstimate,
+  createSymmetricEstimate,
+  decomposeKroneckerFactors,
+  KroneckerEstimate,
+  kroneckerFactorsFromPairs,
+  kroneckerShape,
+  outerProductSum,
+  restoreSymmetricEstimate,
+  validateStructure,
+  type KroneckerFactors,
+  type KroneckerStructure,
+} from '../../src/curvature/index.js';
+import type { Backend } from '../../src/linalg/index.js';
+import { BACKENDS, bitwiseEqual, denseSolve, diagonalOf, errorOf, jacobiEigen, matvec, REFERENCE, relativeError, Rng } from './helpers.js';
+
+function kronecker(structure: KroneckerStructure, backend: Backend = REFERENCE): KroneckerEstimate {
+  const dim = structure.outputs * (structure.inputs + (structure.bias ? 1 : 0));
+  const estimate = createSymmetricEstimate(dim, structure, backend);
+  expect(estimate).toBeInstanceOf(KroneckerEstimate);
+  return estimate as KroneckerEstimate;
+}
+
+/** Coordinate of weight entry (o, i) — i = inputs is the bias — in torch's weight-then-bias order. */
+function torchIndex(out: number, inputs: number, o: number, i: number): number {
+  return i < inputs ? o * inputs + i : out * inputs + o;
+}
+
+/** The per-example gradient of a linear layer, g = vec(e āᵀ), in torch order (ā = [a; 1] with a bias). */
+function layerGradient(e: ArrayLike<number>, a: ArrayLike<number>, bias: boolean): Float64Array {
+  const out = e.length;
+  const inputs = a.length;
+  const g = new Float64Array(out * (inputs + (bias ? 1 : 0)));
+  for (let o = 0; o < out; o++) {
+    for (let i = 0; i < inputs; i++) g[o * inputs + i] = e[o] * a[i];
+    if (bias) g[out * inputs + o] = e[o];
+  }
+  return g;
+}
+
+/** Dense (G ⊗ A) in torch order: entry ((o,i),(p,j)) = G_op A_ij (A of order in', bias last). */
+function denseKronecker(G: Float64Array, A: Float64Array, out: number, inputs: number, bias: boolean): Float64Array {
+  const order = inputs + (bias ? 1 : 0);
+  const D = out * order;
+  const M = new Float64Array(D * D);
+  for (let o = 0; o < out; o++) for (let i = 0; i < order; i++) for (let p = 0; p < out; p++) for (let j = 0; j < order; j++) {
+    M[torchIndex(out, inputs, o, i) * D + torchIndex(out, inputs, p, j)] = G[o * out + p] * A[i * order + j];
+  }
+  return M;
+}
+
+/** ā = [a; 1] rows from a rows. */
+function withOnes(a: Float64Array, count: number, inputs: number): Float64Array {
+  const out = new Float64Array(count * (inputs + 1));
+  for (let n = 0; n < count; n++) {
+    out.set(a.subarray(n * inputs, (n + 1) * inputs), n * (inputs + 1));
+    out[n * (inputs + 1) + inputs] = 1;
+  }
+  return out;
+}
+
+function scaled(M: Float64Array, s: number): Float64Array {
+  return M.map((x) => x * s);
+}
+
+function plusIdentity(M: Float64Array, n: number, s: number): Float64Array {
+  return M.map((x, k) => (k % (n + 1) === 0 ? x + s : x));
+}
+
+/** Random pairs: b inputs (with bias column of ones when `bias`) and b·K output gradients. */
+function randomPairs(rng: Rng, out: number, inputs: number, bias: boolean, b: number, K = 1) {
+  const a = rng.normals(b * inputs);
+  const aBar = bias ? withOnes(a, b, inputs) : a;
+  const e = rng.normals(b * K * out);
+  return { a, aBar, e, pairs: { inputs: aBar, count: b, outputGrads: e, outputGradsPerInput: K } };
+}
+
+const OUT = 3;
+const IN = 4;
+
+describe.each(BACKENDS.map((b) => [b.name, b] as const))('kronecker on %s', (_name, backend) => {
+  it.each([true, false])('b = 1 (bias %s): Ḡ⊗Ā is exactly the per-example g gᵀ; solve equals the dense solve of g gᵀ + λI', (bias) => {
+    const rng = new Rng(1);
+    const structure: KroneckerStructure = { kind: 'kronecker', outputs: OUT, inputs: IN, bias };
+    const estimate = kronecker(structure, backend);
+    const { a, e, pairs } = randomPairs(rng, OUT, IN, bias, 1);
+    estimate.updateFactors(kroneckerFactorsFromPairs(kroneckerShape(structure), pairs), 0);
+    const g = layerGradient(e, a, bias);
+    const D = g.length;
+    const outer = new Float64Array(D * D);
+    for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) outer[i * D + j] = g[i] * g[j];
+    expect(relativeError(estimate.dense(), outer)).toBeLessThan(1e-14);
+    const v = rng.normals(D);
+    for (const lambda of [1e-2, 1]) {
+      expect(relativeError(estimate.solve(v, lambda), denseSolve(outer, D, lambda, v))).toBeLessThan(1e-9);
+    }
+    expect(relativeError(estimate.matvec(v), matvec(outer, v, D))).toBeLessThan(1e-13);
+    expect(relativeError(estimate.diagonal(), diagonalOf(outer, D))).toBeLessThan(1e-14);
+    expect(estimate.trace()).toBeCloseTo(g.reduce((s, x) => s + x * x, 0), 10);
+    // A rank-one matrix: one non-zero eigenvalue ‖g‖².
+    const top = estimate.topEigenvalues(2);
+    expect(top[0]).toBeCloseTo(g.reduce((s, x) => s + x * x, 0), 10);
+    expect(Math.abs(top[1])).toBeLessThan(1e-12 * top[0]);
+  });
+
+  it('b > 1, sampled labels K = 3: Ḡ⊗Ā with Ā = (1/b)Σ ā āᵀ, Ḡ = (1/(bK))Σ e eᵀ; read-outs agree with it', () => {
+    const rng = new Rng(2);
+    const b = 5;
+    const K = 3;
+    const structure: KroneckerStructure = { kind: 'kronecker', outputs: OUT, inputs: IN, bias: true };
+    const estimate = kronecker(structure, backend);
+    const { aBar, e, pairs } = randomPairs(rng, OUT, IN, true, b, K);
+    estimate.updateFactors(kroneckerFactorsFromPairs(kroneckerShape(structure), pairs), 0);
+    const Abar = scaled(outerProductSum(aBar, b, IN + 1), 1 / b);
+    const Gbar = scaled(outerProductSum(e, b * K, OUT), 1 / (b * K));
+    const want = denseKronecker(Gbar, Abar, OUT, IN, true);
+    const D = OUT * (IN + 1);
+    expect(relativeError(estimate.dense(), want)).toBeLessThan(1e-14);
+    // It is an approximation of the rows' (1/(bK))Σ g gᵀ, not equal to it for b > 1.
+    const fromRows = new Float64Array(D * D);
+    for (let n = 0; n < b; n++) for (let k = 0; k < K; k++) {
+      const g = layerGradient(e.subarray((n * K + k) * OUT, (n * K + k + 1) * OUT), aBar.subarray(n * (IN + 1), n * (IN + 1) + IN), true);
+      for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) fromRows[i * D + j] += (g[i] * g[j]) / (b * K);
+    }
+    expect(relativeError(want, fromRows)).toBeGreaterThan(1e-2);
+    const v = rng.normals(D);
+    expect(relativeError(estimate.solve(v, 0.1), denseSolve(want, D, 0.1, v))).toBeLessThan(1e-9);
+    expect(relativeError(estimate.matvec(v), matvec(want, v, D))).toBeLessThan(1e-13);
+    expect(relativeError(estimate.diagonal(), diagonalOf(want, D))).toBeLessThan(1e-14);
+    expect(estimate.trace()).toBeCloseTo(diagonalOf(want, D).reduce((s, x) => s + x, 0), 10);
+    expect(relativeError(estimate.topEigenvalues(4), jacobiEigen(want, D).values.slice(0, 4))).toBeLessThan(1e-10);
+  });
+
+  it('π-damping solves ((Ḡ + √λ/π I) ⊗ (Ā + π√λ I))⁻¹ v with π = √((tr Ā/in′)/(tr Ḡ/out))', () => {
+    const rng = new Rng(3);
+    const b = 6;
+    const structure: KroneckerStructure = { kind: 'kronecker', outputs: OUT, inputs: IN, bias: true, damping: 'pi' };
+    const estimate = kronecker(structure, backend);
+    const { aBar, e, pairs } = randomPairs(rng, OUT, IN, true, b);
+    // Input scale far from the gradients' so that π ≠ 1 matters.
+    const scaledInputs = { ...pairs, inputs: pairs.inputs.map((x) => 10 * x) };
+    estimate.updateFactors(kroneckerFactorsFromPairs(kroneckerShape(structure), scaledInputs), 0);
+    const order = IN + 1;
+    const Abar = scaled(outerProductSum(aBar.map((x) => 10 * x), b, order), 1 / b);
+    const Gbar = scaled(outerProductSum(e, b, OUT), 1 / b);
+    const trA = diagonalOf(Abar, order).reduce((s, x) => s + x, 0);
+    const trG = diagonalOf(Gbar, OUT).reduce((s, x) => s + x, 0);
+    const pi = Math.sqrt(trA / order / (trG / OUT));
+    expect(pi).toBeGreaterThan(3);
+    const v = rng.normals(OUT * order);
+    for (const lambda of [1e-3, 0.5]) {
+      const damped = denseKronecker(plusIdentity(Gbar, OUT, Math.sqrt(lambda) / pi), plusIdentity(Abar, order, pi * Math.sqrt(lambda)), OUT, IN, true);
+      expect(relativeError(estimate.solve(v, lambda), denseSolve(damped, OUT * order, 0, v))).toBeLessThan(1e-9);
+    }
+  });
+
+  it('EKFAC: solve by (s + λ) in the Kronecker eigenbasis, s = (1/m)Σ_j (V_Gᵀe_j)²(V_Aᵀā_j)²ᵀ; at b = 1 it is K-FAC', () => {
+    const rng = new Rng(4);
+    const b = 7;
+    const structure: KroneckerStructure = { kind: 'kronecker', outputs: OUT, inputs: IN, bias: true, eigenvalueCorrected: true };
+    const estimate = kronecker(structure, backend);
+    const { aBar, e, pairs } = randomPairs(rng, OUT, IN, true, b);
+    estimate.updateFactors(kroneckerFactorsFromPairs(kroneckerShape(structure), pairs), 0);
+    const order = IN + 1;
+    const D = OUT * order;
+    const VA = jacobiEigen(scaled(outerProductSum(aBar, b, order), 1 / b), order).vectors;
+    const VG = jacobiEigen(scaled(outerProductSum(e, b, OUT), 1 / b), OUT).vectors;
+    // M = Σ_{o,i} s_oi (u_o ⊗ w_i)(u_o ⊗ w_i)ᵀ in torch order, u_o = row o of VG, w_i = row i of VA.
+    const M = new Float64Array(D * D);
+    for (let o = 0; o < OUT; o++) for (let i = 0; i < order; i++) {
+      let s = 0;
+      for (let n = 0; n < b; n++) {
+        let pe = 0;
+        let pa = 0;
+        for (let p = 0; p < OUT; p++) pe += VG[o * OUT + p] * e[n * OUT + p];
+        for (let j = 0; j < order; j++) pa += VA[i * order + j] * aBar[n * order + j];
+        s += (pe * pe * pa * pa) / b;
+      }
+      const basis = new Float64Array(D);
+      for (let p = 0; p < OUT; p++) for (let j = 0; j < order; j++) basis[torchIndex(OUT, IN, p, j)] = VG[o * OUT + p] * VA[i * order + j];
+      for (let x = 0; x < D; x++) for (let y = 0; y < D; y++) M[x * D + y] += s * basis[x] * basis[y];
+    }
+    const v = rng.normals(D);
+    expect(relativeError(estimate.solve(v, 0.05), denseSolve(M, D, 0.05, v))).toBeLessThan(1e-9);
+    expect(relativeError(estimate.dense(), M)).toBeLessThan(1e-10);
+    expect(relativeError(estimate.diagonal(), diagonalOf(M, D))).toBeLessThan(1e-10);
+    // b = 1: s are the eigenvalue products and EKFAC is K-FAC.
+    const one = randomPairs(rng, OUT, IN, true, 1);
+    const ekfac = kronecker(structure, backend);
+    const kfac = kronecker({ ...structure, eigenvalueCorrected: false }, backend);
+    ekfac.updateFactors(kroneckerFactorsFromPairs(kroneckerShape(structure), one.pairs), 0);
+    const { pairs: _unused, ...sumsOnly } = kroneckerFactorsFromPairs(kroneckerShape(structure), one.pairs);
+    kfac.updateFactors(sumsOnly, 0);
+    expect(relativeError(ekfac.solve(v, 0.05), kfac.solve(v, 0.05))).toBeLessThan(1e-9);
+  });
+});
+
+describe('kronecker schedule, scalings and state (reference backend)', () => {
+  const structure: KroneckerStructure = { kind: 'kronecker', outputs: OUT, inputs: IN, bias: true };
+  const shape = kroneckerShape(structure);
+  const order = IN + 1;
+  const D = OUT * order;
+
+  function batches(seed: number, count: number, b = 4): KroneckerFactors[] {
+    const rng = new Rng(seed);
+    return Array.from({ length: count }, () => {
+      const { pairs } = randomPairs(rng, OUT, IN, true, b);
+      const { pairs: _p, ...sums } = kroneckerFactorsFromPairs(shape, pairs);
+      return sums;
+    });
+  }
+
+  it('EMA with bias correction: Ā_t = Σ_s β^{t−s}(1−β)Â_s / (1−β^t), Ḡ_t likewise, estimate Ḡ_t ⊗ Ā_t', () => {
+    const beta = 0.7;
+    const estimate = kronecker(structure);
+    const updates = batches(5, 3);
+    const A = new Float64Array(order * order);
+    const G = new Float64Array(OUT * OUT);
+    updates.forEach((f, t) => {
+      estimate.updateFactors(f, beta);
+      for (let k = 0; k < A.length; k++) A[k] = beta * A[k] + ((1 - beta) * f.inputSum[k]) / f.inputCount;
+      for (let k = 0; k < G.length; k++) G[k] = beta * G[k] + ((1 - beta) * f.outputGradSum[k]) / f.outputGradCount;
+      const c = 1 / (1 - beta ** (t + 1));
+      expect(relativeError(estimate.dense(), denseKronecker(scaled(G, c), scaled(A, c), OUT, IN, true))).toBeLessThan(1e-14);
+    });
+    expect(estimate.steps).toBe(3);
+  });
+
+  it('an update without factors (a step between T_stat ones) changes nothing; summed factors over steps are averaged by their counts', () => {
+    const estimate = kronecker(structure);
+    const [f1, f2] = batches(6, 2);
+    estimate.updateFactors(f1, 0.5);
+    const before = estimate.snapshot();
+    estimate.update([], 0.5);
+    expect(estimate.snapshot()).toEqual(before);
+    // Two steps' sums sent together equal one update with the pooled counts.
+    const pooled = kronecker(structure);
+    pooled.updateFactors({
+      inputSum: f1.inputSum.map((x, k) => x + f2.inputSum[k]), inputCount: f1.inputCount + f2.inputCount,
+      outputGradSum: f1.outputGradSum.map((x, k) => x + f2.outputGradSum[k]), outputGradCount: f1.outputGradCount + f2.outputGradCount,
+    }, 0);
+    const workers = kronecker(structure);
+    workers.beginUpdate(0);
+    workers.accumulateFactors(f1);
+    workers.accumulateFactors(f2);
+    workers.commitUpdate();
+    expect(bitwiseEqual(workers.dense(), pooled.dense())).toBe(true);
+  });
+
+  it('refresh every T_inv = 3: the fresh decomposition at factor updates 1, 4, 7, the stale one in between', () => {
+    const lambda = 0.1;
+    const estimate = kronecker({ ...structure, refreshEvery: 3 });
+    const v = new Rng(7).normals(D);
+    let refreshed: Float64Array | undefined;
+    batches(8, 8).forEach((f, index) => {
+      const t = index + 1;
+      estimate.updateFactors(f, 0.6);
+      const current = estimate.dense();
+      expect(estimate.needsRefresh).toBe(t % 3 === 1);
+      if (t % 3 === 1) refreshed = current;
+      const got = estimate.solve(v, lambda);
+      expect(estimate.needsRefresh).toBe(false);
+      expect(relativeError(got, denseSolve(refreshed!, D, lambda, v))).toBeLessThan(1e-9);
+      if (t % 3 !== 1) expect(relativeError(got, denseSolve(current, D, lambda, v))).toBeGreaterThan(1e-6);
+    });
+  });
+
+  it('a refresh computed off the estimate (job → decomposeKroneckerFactors → install) gives the same solves; stale installs are refused', () => {
+    const [f1, f2] = batches(9, 2);
+    const here = kronecker({ ...structure, refreshEvery: 100 });
+    const there = kronecker({ ...structure, refreshEvery: 100 });
+    for (const e of [here, there]) e.updateFactors(f1, 0.5);
+    here.refreshDecompositions();
+    const job = there.refreshJob()!;
+    there.updateFactors(f2, 0.5); // the factors move on while the job runs elsewhere
+    here.updateFactors(f2, 0.5);
+    const decomposition = decomposeKroneckerFactors(structuredClone(job), REFERENCE);
+    there.installDecomposition(decomposition);
+    const v = new Rng(10).normals(D);
+    expect(bitwiseEqual(there.solve(v, 0.1), here.solve(v, 0.1))).toBe(true);
+    expect(errorOf(() => there.installDecomposition(decomposition)).field).toBe('decomposition.version');
+  });
+
+  it('linear regression, Gaussian σ²: the exact Fisher of the layer is I ⊗ (1/(bσ²))Σ x̄ x̄ᵀ (math.md closed form)', () => {
+    const rng = new Rng(11);
+    const b = 6;
+    const inputs = 3;
+    const linear: KroneckerStructure = { kind: 'kronecker', outputs: 1, inputs, bias: true };
+    for (const sigma2 of [1, 4]) {
+      const x = rng.normals(b * inputs);
+      const xBar = withOnes(x, b, inputs);
+      // H = 1/σ² for every example: its square root's one column, backpropagated through f = wᵀx̄ + c, is 1/σ.
+      const e = new Float64Array(b).fill(1 / Math.sqrt(sigma2));
+      const estimate = kronecker(linear);
+      estimate.updateFactors(kroneckerFactorsFromPairs(kroneckerShape(linear), { inputs: xBar, count: b, outputGrads: e, outputGradsPerInput: 1 }, b), 0);
+      const closedForm = scaled(outerProductSum(xBar, b, inputs + 1), 1 / (b * sigma2));
+      expect(relativeError(estimate.dense(), closedForm)).toBeLessThan(1e-14);
+    }
+  });
+
+  it('snapshot → restore continues bit for bit (EKFAC, T_inv = 2, pending pairs), and checkpoint → rollback undoes an update', () => {
+    const ekfac: KroneckerStructure = { ...structure, eigenvalueCorrected: true, refreshEvery: 2 };
+    const rng = new Rng(12);
+    const updates = Array.from({ length: 5 }, () => kroneckerFactorsFromPairs(shape, randomPairs(rng, OUT, IN, true, 3).pairs));
+    const v = rng.normals(D);
+    const original = kronecker(ekfac);
+    original.updateFactors(updates[0], 0.8);
+    original.solve(v, 0.1);
+    original.updateFactors(updates[1], 0.8);
+    original.solve(v, 0.1);
+    original.updateFactors(updates[2], 0.8); // refresh due: its pairs wait for the new basis
+    expect(original.needsRefresh).toBe(true);
+    const snapshot = structuredClone(original.snapshot());
+    const restored = restoreSymmetricEstimate(snapshot, REFERENCE) as KroneckerEstimate;
+    for (const e of [original, restored]) {
+      for (const f of updates.slice(3)) {
+        e.solve(v, 0.1);
+        e.updateFactors(f, 0.8);
+      }
+    }
+    expect(bitwiseEqual(restored.solve(v, 0.1), original.solve(v, 0.1))).toBe(true);
+    expect(bitwiseEqual(restored.dense(), original.dense())).toBe(true);
+
+    original.checkpoint();
+    const before = original.solve(v, 0.1);
+    const saved = structuredClone(original.snapshot());
+    original.updateFactors(updates[0], 0.8);
+    original.refreshDecompositions();
+    original.rollback();
+    expect(original.snapshot()).toEqual(saved);
+    expect(bitwiseEqual(original.solve(v, 0.1), before)).toBe(true);
+  });
+
+  it('bad inputs throw typed errors naming the field and leave the estimate unchanged', () => {
+    const estimate = kronecker({ ...structure, eigenvalueCorrected: true });
+    const [good] = batches(13, 1);
+    estimate.updateFactors(good, 0.5);
+    const before = structuredClone(estimate.snapshot());
+    const asymmetric = good.inputSum.slice();
+    asymmetric[1] += 1;
+    const negativeDiagonal = good.outputGradSum.slice();
+    negativeDiagonal[0] = -1;
+    const nan = good.inputSum.slice();
+    nan[7] = NaN;
+    const cases: [Partial<KroneckerFactors>, string, string][] = [
+      [{ inputSum: new Float64Array(IN * IN) }, 'SHAPE_MISMATCH', 'factors.inputSum'],
+      [{ outputGradSum: new Float64Array(OUT * OUT + 1) }, 'SHAPE_MISMATCH', 'factors.outputGradSum'],
+      [{ inputSum: nan }, 'NON_FINITE', 'factors.inputSum'],
+      [{ inputSum: asymmetric }, 'INVALID_CONFIG', 'factors.inputSum'],
+      [{ outputGradSum: negativeDiagonal }, 'INVALID_CONFIG', 'factors.outputGradSum'],
+      [{ inputCount: 0 }, 'INVALID_CONFIG', 'factors.inputCount'],
+      [{ outputGradCount: -2 }, 'INVALID_CONFIG', 'factors.outputGradCount'],
+      [{ eigenbasisSquares: { sum: new Float64Array(D), count: 1, basisVersion: 99 } }, 'INVALID_CONFIG', 'factors.eigenbasisSquares.basisVersion'],
+      [{ eigenbasisSquares: { sum: new Float64Array(D).fill(-1), count: 1, basisVersion: 1 } }, 'INVALID_CONFIG', 'factors.eigenbasisSquares.sum'],
+      [{ pairs: { inputs: new Float64Array(order), count: 1, outputGrads: new Float64Array(OUT + 1), outputGradsPerInput: 1 } }, 'SHAPE_MISMATCH', 'factors.pairs.outputGrads'],
+    ];
+    for (const [patch, code, field] of cases) {
+      const error = errorOf(() => estimate.updateFactors({ ...good, ...patch }, 0.5));
+      expect([error.code, error.field]).toEqual([code, field]);
+      expect(estimate.snapshot()).toEqual(before);
+    }
+    const rows = errorOf(() => estimate.update([{ rows: new Float64Array(D), count: 1, dim: D, scale: 1 }], 0.5));
+    expect(rows.code).toBe('INVALID_CONFIG');
+    expect(estimate.snapshot()).toEqual(before);
+    expect(errorOf(() => validateStructure(structure, D + 1)).code).toBe('INVALID_CONFIG');
+    expect(errorOf(() => validateStructure({ ...structure, eigenvalueCorrected: true, damping: 'pi' }, D)).field).toBe('structure.damping');
+  });
+
+  it('in a block-diagonal estimate: rows feed the other blocks, factors the Kronecker block; unknown or non-Kronecker names refused, nothing changed', () => {
+    const estimate = createSymmetricEstimate(D + 2, {
+      kind: 'blocks',
+      blocks: [{ name: 'fc', size: D, structure }, { name: 'scale', size: 2, structure: { kind: 'diagonal' } }],
+    }, REFERENCE) as BlockDiagonalEstimate;
+    const [f] = batches(14, 1);
+    const rows = new Float64Array(D + 2).fill(1);
+    rows[D] = 2;
+    rows[D + 1] = 3;
+    estimate.update([{ rows, count: 1, dim: D + 2, scale: 1 }], 0, { fc: f });
+    const dense = estimate.dense();
+    const fc = kronecker(structure);
+    fc.updateFactors(f, 0);
+    const want = new Float64Array((D + 2) ** 2);
+    const fcDense = fc.dense();
+    for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) want[i * (D + 2) + j] = fcDense[i * D + j];
+    want[D * (D + 2) + D] = 4;
+    want[(D + 1) * (D + 2) + D + 1] = 9;
+    expect(relativeError(dense, want)).toBeLessThan(1e-14);
+    const before = structuredClone(estimate.snapshot());
+    expect(errorOf(() => estimate.update([], 0, { nope: f })).code).toBe('UNKNOWN_BLOCK');
+    expect(errorOf(() => estimate.update([], 0, { scale: f })).field).toBe('factors.scale');
+    expect(errorOf(() => estimate.update([], 0, { fc: { ...f, inputCount: 0 } })).field).toBe('factors.fc.inputCount');
+    expect(estimate.snapshot()).toEqual(before);
+  });
+});
