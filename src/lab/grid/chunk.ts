@@ -27,7 +27,7 @@ export interface Chunk {
   dampings: number[];
 }
 
-export const STATUS_CODES: readonly RunStatus[] = ['completed', 'diverged', 'non-finite', 'not-positive-definite'];
+export const STATUS_CODES: readonly RunStatus[] = ['completed', 'diverged', 'non-finite', 'singular'];
 
 export interface ChunkResult {
   indices: number[];
