@@ -124,10 +124,12 @@ export function registerLabCommands(program: Command): Command {
 
   withCommonOptions(lab.command('vecfield').description('Fig. 1: GD, NGD and EF vector fields and trajectories'))
     .option('--iterations <n>', 'iterations per trajectory', positiveInteger, 50_000)
-    .option('--step-size <γ>', 'step size', positiveNumber, 1e-4)
+    .option('--step-size <γ>', 'step size (default 1e-4; 1e-3 with --variant code)', positiveNumber)
     .option('--damping <λ>', 'damping', positiveNumber, 1e-8)
-    .action(async (flags: CommonFlags & { iterations: number; stepSize: number; damping: number }) => {
-      const result = await runVecfieldExperiment({ iterations: flags.iterations, stepSize: flags.stepSize, damping: flags.damping, target: target(flags), progress: progressBar(flags.progress) });
+    .addOption(new Option('--variant <which>', "text: Appendix D.1 as written (γ = 1e-4, no prior, through the Session); code: the authors' code (fields scaled 1/3, 1, 3, γ = 1e-3, prior variance 0.1, float64), whose EF paths reach θ*").choices(['text', 'code']).default('text'))
+    .action(async (flags: CommonFlags & { iterations: number; stepSize?: number; damping: number; variant: 'text' | 'code' }) => {
+      const result = await runVecfieldExperiment({ variant: flags.variant, iterations: flags.iterations, ...(flags.stepSize === undefined ? {} : { stepSize: flags.stepSize }), damping: flags.damping, target: target(flags), progress: progressBar(flags.progress) });
+      process.stdout.write(`EF end points' distance from θ*: ${result.endDistances?.efgd.map((d) => d.toPrecision(3)).join(', ')} (NGD: ${result.endDistances?.ngd.map((d) => d.toPrecision(3)).join(', ')})\n`);
       report(writeVecfield(flags.out, result), flags.out);
     });
 
