@@ -30,7 +30,13 @@ export interface OptimSummary {
   seconds: number;
   cpuSeconds?: number;
   machine?: OptimResult['machine'];
-  optimizers: Record<GridOptimizer, { selected: PointSummary; paper?: PointSummary; statusCounts: Record<RunStatus, number> }>;
+  optimizers: Record<GridOptimizer, {
+    selected: PointSummary;
+    paper?: PointSummary;
+    /** The grid's final loss at Table 6's point with the sign of log10 γ flipped (null: not finite or off the grid). */
+    paperSignFlippedLoss?: number | null;
+    statusCounts: Record<RunStatus, number>;
+  }>;
   cosine: { minUndamped: number | null; undefinedUndamped: number; steps: number; minDamped: number | null };
   checks: OptimResult['checks'];
 }
@@ -62,6 +68,18 @@ function point(run: ReplayedRun): PointSummary {
   };
 }
 
+/** The grid's final loss at (log10 γ, log10 λ), null where not finite or not a grid point. */
+function gridLoss(result: OptimResult, grid: (number | null)[][], log10StepSize: number, log10Damping: number | null): number | null {
+  const index = (g: OptimResult['grid']['stepSizes'], x: number): number => {
+    const k = g.num === 1 ? 0 : ((x - g.start) * (g.num - 1)) / (g.stop - g.start);
+    return Math.abs(k - Math.round(k)) < 1e-9 && k >= -1e-9 && k <= g.num - 1 + 1e-9 ? Math.round(k) : -1;
+  };
+  const i = index(result.grid.stepSizes, log10StepSize);
+  const j = log10Damping === null ? 0 : index(result.grid.dampings, log10Damping);
+  if (i < 0 || j < 0) return null;
+  return finiteOrNull(grid[i]?.[j]);
+}
+
 export function summarizeOptim(result: OptimResult): OptimSummary {
   const finite = (v: readonly (number | null)[]): number[] => v.filter((x): x is number => x !== null && Number.isFinite(x));
   const undamped = finite(result.cosine.undamped);
@@ -69,7 +87,11 @@ export function summarizeOptim(result: OptimResult): OptimSummary {
   const optimizers = {} as OptimSummary['optimizers'];
   for (const o of GRID_OPTIMIZERS) {
     const r = result.optimizers[o];
-    optimizers[o] = { selected: point(r.selected), ...(r.paper ? { paper: point(r.paper) } : {}), statusCounts: r.statusCounts };
+    optimizers[o] = {
+      selected: point(r.selected),
+      ...(r.paper ? { paper: point(r.paper), paperSignFlippedLoss: gridLoss(result, r.finalLossGrid, -r.paper.log10StepSize, r.paper.log10Damping) } : {}),
+      statusCounts: r.statusCounts,
+    };
   }
   return {
     dataset: result.dataset,

@@ -108,12 +108,28 @@ export function timingsMarkdown(results: readonly OptimSummary[]): string {
   ].join('\n');
 }
 
+/**
+ * Table 6's EFGD point on each set where it ends far above fisherd's selection, beside the same point with the
+ * sign of log₁₀γ flipped (the Boston sign question).
+ */
+export function signQuestionMarkdown(results: readonly OptimSummary[]): string {
+  const lines = results.flatMap((r) => {
+    const efgd = r.optimizers.efgd;
+    const paper = efgd.paper;
+    if (!paper || paper.kernelFinalLoss === null || efgd.selected.kernelFinalLoss === null) return [];
+    if (paper.kernelFinalLoss <= 2 * efgd.selected.kernelFinalLoss) return [];
+    return [`- ${r.dataset}, EFGD: Table 6's point (log₁₀γ = ${fmt(paper.log10StepSize)}, log₁₀λ = ${fmt(paper.log10Damping, 1)}) ends at ${loss(paper.kernelFinalLoss)}; with the sign of log₁₀γ flipped (log₁₀γ = ${fmt(-paper.log10StepSize)}, the same λ) the grid's run ends at ${loss(efgd.paperSignFlippedLoss)}; fisherd's selection (log₁₀γ = ${fmt(efgd.selected.log10StepSize)}, log₁₀λ = ${fmt(efgd.selected.log10Damping, 1)}) at ${loss(efgd.selected.kernelFinalLoss)}, NGD's at ${loss(r.optimizers.ngd.selected.kernelFinalLoss)}.`];
+  });
+  return lines.length ? lines.join('\n') : '- No Table 6 EFGD point ends more than 2× above fisherd\'s selection.';
+}
+
 /** The doc's generated blocks by name. */
 export function generatedBlocks(summary: LabSummary): Record<string, string> {
   return {
     table6: comparisonMarkdown(summary.optim),
     checks: checksMarkdown(summary.optim, summary.misspec),
     singular: singularRunsMarkdown(summary.optim),
+    'sign-question': signQuestionMarkdown(summary.optim),
     timings: timingsMarkdown(summary.optim),
   };
 }
