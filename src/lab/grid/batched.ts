@@ -17,6 +17,7 @@
  * differently (BLAS blocking), so losses agree with the per-run path to rounding, not bit for bit
  * (`test/lab/batched.test.ts` states the tolerance).
  */
+import { FisherdError } from '../../errors.js';
 import type { Backend } from '../../linalg/backend.js';
 import type { Examples } from '../problems/problem.js';
 import { DampedSolver } from './damped-solver.js';
@@ -238,7 +239,7 @@ export class BatchedLogisticKernel implements BatchedKernel {
   }
 
   constantFisherMatrix(): Float64Array {
-    throw new Error('logistic regression has no constant Fisher');
+    throw new FisherdError('INTERNAL', 'logistic regression has no constant Fisher (constantFisher is false)');
   }
 }
 
