@@ -175,7 +175,7 @@ function gridSection(result: GridBenchResult): string {
     `${result.rounds} interleaved rounds. fisherd: \`gridSearch\` with the runs batched in lock-step through the openblas`,
     'backend\'s gemm (src/lab/grid/batched.ts); numpy: bench/numpy_grid.py, the same moment algebra vectorized over the',
     'grid points, `np.linalg.solve` on the stacked damped matrices' + (result.numpy.available ? ` (numpy ${result.numpy.version ?? '?'}).` : ` — **numpy missing**: ${result.numpy.reason}.`),
-    '`× numpy` = numpy (BLAS threads as installed) median / median (> 1: faster than numpy). CPU = user + system, all threads.',
+    '`× numpy` = the faster numpy row\'s median / median (> 1: faster than numpy at its best thread setting). CPU = user + system, all threads.',
     `Selected runs (log₁₀γ/log₁₀λ) are near-ties at the least-squares optimum; largest relative difference of the`,
     `selected final losses, fisherd vs numpy: ${result.agreement === undefined ? '—' : result.agreement.toExponential(1)}.`,
     '',
