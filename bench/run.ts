@@ -2,7 +2,7 @@
  * Runs fisherd's benchmarks and writes bench/RESULTS.md: the machine (CPU model, cores, Node, BLAS), then
  * one table per benchmark. `npm run bench` = `npm run build && node dist/bench/run.js`.
  *
- * Flags: `--only=core,linalg,roundtrip,replay,record` runs a subset (default all); `--shrink=N` divides the core and
+ * Flags: `--only=core,linalg,roundtrip,replay,record,grid` runs a subset (default all); `--shrink=N` divides the core and
  * kernel benchmarks' dimensions by N (a quick smoke run; the file then says so); `--out=PATH` writes
  * elsewhere. Every benchmark carries its own baseline in the same run (numpy for core, the reference
  * backend for the kernels, a bare file read for replay, the daemon without recording for record), so
@@ -18,8 +18,9 @@ import { runCoreBench, type CoreBenchResult } from './core.js';
 import { runLinalgBench, type BenchRow } from './linalg-kernels.js';
 import { runRecordOverheadBench, type RecordOverheadRow } from './record-overhead.js';
 import { runReplayBench, type ReplayBenchRow } from './replay.js';
+import { runGridBench, type GridBenchResult } from './grid.js';
 
-const BENCHES = ['core', 'linalg', 'roundtrip', 'replay', 'record'] as const;
+const BENCHES = ['core', 'linalg', 'roundtrip', 'replay', 'record', 'grid'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 function flag(name: string): string | undefined {
@@ -163,9 +164,31 @@ function recordSection(rows: RecordOverheadRow[]): string {
   ].join('\n');
 }
 
+function gridSection(result: GridBenchResult): string {
+  const range = (v: number[]): string => `${fmt(Math.min(...v))}–${fmt(Math.max(...v))}`;
+  const best = (r: GridBenchResult['rows'][number]): string => (['gd', 'ngd', 'efgd'] as const)
+    .map((o) => `${o} ${r.best[o][0]}${r.best[o][1] === null ? '' : `/${r.best[o][1]}`}`).join(', ');
+  return [
+    `## Table 5 grid on ${result.dataset} vs numpy over the grid points (bench/grid.ts)`,
+    '',
+    `${result.runs} runs (GD, NGD, EFGD × 241 step sizes × 41 dampings) of 100 iterations, one whole grid per round,`,
+    `${result.rounds} interleaved rounds. fisherd: \`gridSearch\` with the runs batched in lock-step through the openblas`,
+    'backend\'s gemm (src/lab/grid/batched.ts); numpy: bench/numpy_grid.py, the same moment algebra vectorized over the',
+    'grid points, `np.linalg.solve` on the stacked damped matrices' + (result.numpy.available ? ` (numpy ${result.numpy.version ?? '?'}).` : ` — **numpy missing**: ${result.numpy.reason}.`),
+    '`× numpy` = the faster numpy row\'s median / median (> 1: faster than numpy at its best thread setting). CPU = user + system, all threads.',
+    `Selected runs (log₁₀γ/log₁₀λ) are near-ties at the least-squares optimum; largest relative difference of the`,
+    `selected final losses, fisherd vs numpy: ${result.agreement === undefined ? '—' : result.agreement.toExponential(1)}.`,
+    '',
+    table(['contender', 'median s', 'range s', 'median CPU s', '× numpy', 'selected'], result.rows.map((r) => [
+      r.contender, fmt(r.medianSeconds), range(r.seconds), fmt(r.medianCpuSeconds), fmt(r.ratioToNumpy), best(r),
+    ])),
+  ].join('\n');
+}
+
 /** Headings of each benchmark's section, to keep the sections of benchmarks not run this time. */
 const HEADINGS: Record<BenchName, string> = {
   core: '## Core', linalg: '## Kernels', roundtrip: '## Step round trip', replay: '## Trace replay', record: '## Recording overhead',
+  grid: '## Table 5 grid',
 };
 
 /** With `--only`, the sections of the other benchmarks from the existing file, marked as earlier results. */
@@ -216,6 +239,11 @@ async function main(): Promise<void> {
   if (only.includes('record')) {
     console.error('recording overhead benchmark …');
     sections.push(recordSection(await runRecordOverheadBench()));
+  }
+
+  if (only.includes('grid')) {
+    console.error('grid benchmark …');
+    sections.push(gridSection(await runGridBench()));
   }
 
   const header = [

@@ -11,7 +11,7 @@
  *   fisherd lab all --out DIR            all of them and an index.html
  *   fisherd lab summary --in DIR         Table 6 beside fisherd's selections, as Markdown
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -24,10 +24,11 @@ import { runVecfieldExperiment } from '../lab/experiments/vecfield.js';
 import { GRID_OPTIMIZERS, type GridOptimizer } from '../lab/grid/run.js';
 import type { BackendName } from '../linalg/backend.js';
 import {
-  writeIndex, writeMisspec, writeOptim, writeOptimFigures, writeSinglePoint, writeStartPoints, writeVariance, writeVecfield, type OutputFile,
+  toJson, writeIndex, writeMisspec, writeOptim, writeOptimFigures, writeSinglePoint, writeStartPoints, writeVariance, writeVecfield, type OutputFile,
 } from '../lab/outputs.js';
 import type { Progress } from '../lab/progress.js';
-import { checksMarkdown, comparisonHtml, comparisonMarkdown } from '../lab/summary.js';
+import { summarizeMisspec, summarizeOptim, updateGeneratedBlocks, type LabSummary } from '../lab/doc-summary.js';
+import { checksMarkdown, comparisonHtml, generatedBlocks } from '../lab/summary.js';
 import type { StepperTarget } from '../lab/stepper.js';
 
 interface CommonFlags {
@@ -123,10 +124,12 @@ export function registerLabCommands(program: Command): Command {
 
   withCommonOptions(lab.command('vecfield').description('Fig. 1: GD, NGD and EF vector fields and trajectories'))
     .option('--iterations <n>', 'iterations per trajectory', positiveInteger, 50_000)
-    .option('--step-size <γ>', 'step size', positiveNumber, 1e-4)
+    .option('--step-size <γ>', 'step size (default 1e-4; 1e-3 with --variant code)', positiveNumber)
     .option('--damping <λ>', 'damping', positiveNumber, 1e-8)
-    .action(async (flags: CommonFlags & { iterations: number; stepSize: number; damping: number }) => {
-      const result = await runVecfieldExperiment({ iterations: flags.iterations, stepSize: flags.stepSize, damping: flags.damping, target: target(flags), progress: progressBar(flags.progress) });
+    .addOption(new Option('--variant <which>', "text: Appendix D.1 as written (γ = 1e-4, no prior, through the Session); code: the authors' code (fields scaled 1/3, 1, 3, γ = 1e-3, prior variance 0.1, float64), whose EF paths reach θ*").choices(['text', 'code']).default('text'))
+    .action(async (flags: CommonFlags & { iterations: number; stepSize?: number; damping: number; variant: 'text' | 'code' }) => {
+      const result = await runVecfieldExperiment({ variant: flags.variant, iterations: flags.iterations, ...(flags.stepSize === undefined ? {} : { stepSize: flags.stepSize }), damping: flags.damping, target: target(flags), progress: progressBar(flags.progress) });
+      process.stdout.write(`EF end points' distance from θ*: ${result.endDistances?.efgd.map((d) => d.toPrecision(3)).join(', ')} (NGD: ${result.endDistances?.ngd.map((d) => d.toPrecision(3)).join(', ')})\n`);
       report(writeVecfield(flags.out, result), flags.out);
     });
 
@@ -134,7 +137,7 @@ export function registerLabCommands(program: Command): Command {
     .action(async (flags: CommonFlags) => {
       const result = await runMisspecExperiment({ target: target(flags), progress: progressBar(flags.progress) });
       report(writeMisspec(flags.out, result), flags.out);
-      process.stdout.write(checksMarkdown([], result) + '\n');
+      process.stdout.write(checksMarkdown([], summarizeMisspec(result)) + '\n');
     });
 
   withCommonOptions(lab.command('optim').description('Figs. 3 and 5: grid-searched GD, NGD, EFGD and the EF/Fisher cosine'))
@@ -225,24 +228,51 @@ export function registerLabCommands(program: Command): Command {
         ...common,
       });
       files.push(...writeVariance(flags.out, variance));
-      writeIndex(flags.out, files, comparisonHtml(optimResults, misspec));
+      writeIndex(flags.out, files, comparisonHtml(optimResults.map(summarizeOptim), summarizeMisspec(misspec)));
       report([...files, { file: 'index.html', caption: 'index of every figure' }], flags.out);
     });
 
   lab.command('summary')
-    .description("print Table 6 beside fisherd's selections and the checks, as Markdown, from the JSON in a folder")
-    .option('--in <dir>', 'folder with optim-*.json (and misspec.json)', 'lab-results')
-    .action((flags: { in: string }) => {
-      const results = readdirSync(flags.in)
-        .filter((f) => /^optim-[A-Za-z0-9]+\.json$/.test(f))
-        .map((f) => JSON.parse(readFileSync(join(flags.in, f), 'utf8')) as OptimResult)
-        .sort((a, b) => PAPER_DATASETS.indexOf(a.dataset) - PAPER_DATASETS.indexOf(b.dataset));
-      const misspecFile = join(flags.in, 'misspec.json');
-      const misspec = existsSync(misspecFile) ? (JSON.parse(readFileSync(misspecFile, 'utf8')) as MisspecResult) : undefined;
-      process.stdout.write(comparisonMarkdown(results) + '\n\n' + checksMarkdown(results, misspec) + '\n');
+    .description("Table 6 beside fisherd's selections, the checks and the timings, as Markdown, from the lab's JSON")
+    .option('--in <path>', 'a folder with optim-*.json (and misspec.json), or a summary JSON written by --save', 'lab-results')
+    .option('--save <file>', 'write the condensed results (what the doc is generated from) to this JSON file')
+    .option('--update-doc <file>', 'rewrite the <!-- generated: NAME --> blocks of this Markdown file (e.g. docs/paper-reproduction.md)')
+    .option('--check-doc <file>', 'exit 1 when the generated blocks of this Markdown file differ from what --in gives')
+    .action((flags: { in: string; save?: string; updateDoc?: string; checkDoc?: string }) => {
+      const summary = readSummary(flags.in);
+      if (flags.save !== undefined) writeFileSync(flags.save, toJson(summary));
+      const blocks = generatedBlocks(summary);
+      if (flags.updateDoc !== undefined) {
+        const doc = readFileSync(flags.updateDoc, 'utf8');
+        const updated = updateGeneratedBlocks(doc, blocks);
+        if (updated !== doc) writeFileSync(flags.updateDoc, updated);
+        process.stdout.write(`${flags.updateDoc}: ${updated === doc ? 'already up to date' : 'updated'} (${Object.keys(blocks).join(', ')})\n`);
+      }
+      if (flags.checkDoc !== undefined) {
+        const doc = readFileSync(flags.checkDoc, 'utf8');
+        if (updateGeneratedBlocks(doc, blocks) !== doc) {
+          process.stderr.write(`${flags.checkDoc}: generated blocks differ from ${flags.in}; run fisherd lab summary --in ${flags.in} --update-doc ${flags.checkDoc}\n`);
+          process.exitCode = 1;
+        }
+      }
+      if (flags.save === undefined && flags.updateDoc === undefined && flags.checkDoc === undefined) {
+        process.stdout.write(Object.values(blocks).join('\n\n') + '\n');
+      }
     });
 
   return lab;
+}
+
+/** The condensed results of a folder of lab JSON (optim-*.json, misspec.json) or of a summary JSON. */
+export function readSummary(path: string): LabSummary {
+  if (statSync(path).isFile()) return JSON.parse(readFileSync(path, 'utf8')) as LabSummary;
+  const optim = readdirSync(path)
+    .filter((f) => /^optim-[A-Za-z0-9]+\.json$/.test(f))
+    .map((f) => summarizeOptim(JSON.parse(readFileSync(join(path, f), 'utf8')) as OptimResult))
+    .sort((a, b) => PAPER_DATASETS.indexOf(a.dataset as DatasetName) - PAPER_DATASETS.indexOf(b.dataset as DatasetName));
+  const misspecFile = join(path, 'misspec.json');
+  const misspec = existsSync(misspecFile) ? summarizeMisspec(JSON.parse(readFileSync(misspecFile, 'utf8')) as MisspecResult) : undefined;
+  return { generatedBy: 'fisherd lab summary --save (from fisherd lab optim / misspec JSON)', optim, ...(misspec ? { misspec } : {}) };
 }
 
 function selectionOf(result: OptimResult): { hyperparameters: { ngd: { log10StepSize: number; log10Damping: number | null }; efgd: { log10StepSize: number; log10Damping: number | null } } } {

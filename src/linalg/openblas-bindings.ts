@@ -54,6 +54,10 @@ export interface OpenBlasLibrary {
   dpotrf(uplo: string, n: Int32Array, A: Float64Array, lda: Int32Array, info: Int32Array, uploLength: number): void;
   dpotrs(uplo: string, n: Int32Array, nrhs: Int32Array, A: Float64Array, lda: Int32Array, B: Float64Array,
     ldb: Int32Array, info: Int32Array, uploLength: number): void;
+  /** LU with partial pivoting (column-major), as numpy.linalg.solve; info > 0: an exactly zero pivot. */
+  dgetrf(m: Int32Array, n: Int32Array, A: Float64Array, lda: Int32Array, ipiv: Int32Array, info: Int32Array): void;
+  dgetrs(trans: string, n: Int32Array, nrhs: Int32Array, A: Float64Array, lda: Int32Array, ipiv: Int32Array,
+    B: Float64Array, ldb: Int32Array, info: Int32Array, transLength: number): void;
   dsyevd(jobz: string, uplo: string, n: Int32Array, A: Float64Array, lda: Int32Array, w: Float64Array,
     work: Float64Array, lwork: Int32Array, iwork: Int32Array, liwork: Int32Array, info: Int32Array,
     jobzLength: number, uploLength: number): void;
@@ -111,6 +115,8 @@ export function loadOpenBlas(path: string = DEFAULT_OPENBLAS_LIBRARY): OpenBlasL
     domatcopy: bind('void cblas_domatcopy(int, int, int, int, double, const double *, int, double *, int)'),
     dpotrf: bind('void dpotrf_(const char *, const int *, double *, const int *, int *, size_t)'),
     dpotrs: bind('void dpotrs_(const char *, const int *, const int *, const double *, const int *, double *, const int *, int *, size_t)'),
+    dgetrf: bind('void dgetrf_(const int *, const int *, double *, const int *, int *, int *)'),
+    dgetrs: bind('void dgetrs_(const char *, const int *, const int *, const double *, const int *, const int *, double *, const int *, int *, size_t)'),
     dsyevd: bind(
       'void dsyevd_(const char *, const char *, const int *, double *, const int *, double *, double *, const int *, int *, const int *, int *, size_t, size_t)',
     ),

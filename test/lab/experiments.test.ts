@@ -13,6 +13,7 @@ import { vecfieldFigure } from '../../src/lab/figures/vecfield-figure.js';
 import { indexPage } from '../../src/lab/outputs.js';
 import { Rng } from '../../src/lab/rng.js';
 import { comparisonMarkdown } from '../../src/lab/summary.js';
+import { summarizeOptim } from '../../src/lab/doc-summary.js';
 import { vectorFieldData } from '../../src/lab/synthetic.js';
 import { checkWellFormed, countPaths } from './xml.js';
 
@@ -85,7 +86,7 @@ describe('lab experiments through the Session (small instances)', () => {
     checkWellFormed(svg);
     expect(countPaths(svg, 'mark-line')).toBe(3 + 1); // GD, NGD, EFGD losses + the undamped cosine
     expect(countPaths(svg, 'mark-points')).toBe(1); // the session's damped cosine
-    expect(comparisonMarkdown([result]).split('\n').length).toBe(2 + 3);
+    expect(comparisonMarkdown([summarizeOptim(result)]).split('\n').length).toBe(2 + 3 + 2);
     const page = indexPage([{ file: 'optim-Boston.svg', caption: 'Boston & co' }, { file: 'optim-Boston.json', caption: 'data' }], '<p>summary</p>');
     expect(page).toContain('<img src="optim-Boston.svg" alt="Boston &amp; co">');
     expect(page).toContain('<a href="optim-Boston.json">');

@@ -8,6 +8,7 @@
  * `Session` (in-process, or a daemon with `--url`), and the figures show the replays. The JSON keeps
  * both curves and their largest relative difference.
  */
+import { cpus, loadavg } from 'node:os';
 import { FisherdError } from '../../errors.js';
 import { createReferenceBackend } from '../../linalg/reference.js';
 import type { OptimizerSpec } from '../../optim/spec.js';
@@ -92,7 +93,11 @@ export interface OptimResult {
   task: 'linear' | 'logistic';
   numExamples: number;
   numParams: number;
-  grid: { stepSizes: LogGrid; dampings: LogGrid; iterations: number; divergenceFactor: number; runs: number; seconds: number; workers: number; backend: string };
+  grid: {
+    stepSizes: LogGrid; dampings: LogGrid; iterations: number; divergenceFactor: number; runs: number; seconds: number; workers: number; backend: string;
+    /** CPU seconds (user + system, all threads of the process) of the grid search. */
+    cpuSeconds?: number;
+  };
   optimizers: Record<GridOptimizer, OptimizerReport>;
   cosine: CosineSeries;
   checks: {
@@ -105,6 +110,10 @@ export interface OptimResult {
   };
   stepper: string;
   seconds: number;
+  /** CPU seconds (user + system, all threads) of the whole experiment. */
+  cpuSeconds?: number;
+  /** Where it ran: CPU model, cores, the 1-minute load average at the start and at the end. */
+  machine?: { cpu: string; cores: number; loadAverage: [number, number] };
 }
 
 /**
@@ -128,6 +137,8 @@ function finite(x: number): number | null {
 
 export async function runOptimExperiment(options: OptimOptions): Promise<OptimResult> {
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  const loadStart = loadavg()[0]!;
   const progress = options.progress ?? silentProgress;
   const stepSizes = options.stepSizes ?? PAPER_GRID.stepSize;
   const dampings = options.dampings ?? PAPER_GRID.damping;
@@ -139,10 +150,12 @@ export async function runOptimExperiment(options: OptimOptions): Promise<OptimRe
   const log10Dampings = exponents(dampings);
   const totalRuns = log10StepSizes.length * (1 + 2 * log10Dampings.length);
 
+  const gridCpuStart = process.cpuUsage();
   const grid = await phase(progress, `${options.dataset}: grid`, totalRuns, (update) => gridSearch(
     { dataset: options.dataset, optimizers: GRID_OPTIMIZERS, log10StepSizes, log10Dampings, iterations, divergenceFactor },
     { ...(options.workers === undefined ? {} : { workers: options.workers }), onProgress: (done) => update(done) },
   ));
+  const gridCpu = process.cpuUsage(gridCpuStart);
 
   const kernelBackend = createReferenceBackend();
   const workspace = new RunWorkspace(glmKernel(DATASETS[options.dataset].task, data, kernelBackend), kernelBackend);
@@ -190,7 +203,7 @@ export async function runOptimExperiment(options: OptimOptions): Promise<OptimRe
     task: DATASETS[options.dataset].task,
     numExamples: data.numExamples,
     numParams: data.numFeatures,
-    grid: { stepSizes, dampings, iterations, divergenceFactor, runs: totalRuns, seconds: grid.seconds, workers: grid.workers, backend: grid.backend },
+    grid: { stepSizes, dampings, iterations, divergenceFactor, runs: totalRuns, seconds: grid.seconds, workers: grid.workers, backend: grid.backend, cpuSeconds: (gridCpu.user + gridCpu.system) / 1e6 },
     optimizers: reports,
     cosine,
     checks: {
@@ -201,6 +214,8 @@ export async function runOptimExperiment(options: OptimOptions): Promise<OptimRe
     },
     stepper: stepperDescription,
     seconds: (performance.now() - started) / 1000,
+    cpuSeconds: ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpuStart)),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAverage: [loadStart, loadavg()[0]!] },
   };
 }
 

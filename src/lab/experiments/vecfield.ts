@@ -17,7 +17,22 @@ import { train } from '../train.js';
 import { FISHERD_OPTIMIZER } from './optim.js';
 import { leastSquares } from './least-squares.js';
 
+/**
+ * Which Fig. 1 to run. 'text' (default): Appendix D.1 as written — γ = 1e-4, no prior, unscaled updates,
+ * trajectories through the Session. 'code': what the authors' `experiments/vecfield` code does — the
+ * display-rescaled fields (GD ×1/3, NGD ×1, EF ×3) stepped with γ = 1e-3 on `LinearRegression`'s default
+ * prior (variance 0.1: a ridge term θ/(0.1·N) in the gradient and the Hessian, none in the EF), so that
+ * every trajectory, the EF's included, is integrated to θ*; computed in float64 outside the Session (a
+ * session has no prior term).
+ */
+export type VecfieldVariant = 'text' | 'code';
+
+/** The authors' code's settings for `variant: 'code'`. */
+export const VECFIELD_CODE_VARIANT = { stepSize: 1e-3, priorVariance: 0.1, damping: 1e-8 } as const;
+
 export interface VecfieldOptions {
+  /** Default 'text'. */
+  variant?: VecfieldVariant;
   /** Default 50 000 (Appendix D.1). */
   iterations?: number;
   /** Default 1e-4. */
@@ -50,6 +65,10 @@ export interface Trajectory {
 
 export interface VecfieldResult {
   experiment: 'vecfield';
+  /** 'text' or 'code' (absent in results written before the option existed: 'text'). */
+  variant?: VecfieldVariant;
+  /** Per optimizer: the distance of each trajectory's end point from θ*, in start-point order. */
+  endDistances?: Record<GridOptimizer, number[]>;
   numExamples: number;
   seed: number;
   stepSize: number;
@@ -72,7 +91,8 @@ export async function runVecfieldExperiment(options: VecfieldOptions = {}): Prom
   const started = performance.now();
   const progress = options.progress ?? silentProgress;
   const iterations = options.iterations ?? 50_000;
-  const stepSize = options.stepSize ?? 1e-4;
+  const variant = options.variant ?? 'text';
+  const stepSize = options.stepSize ?? (variant === 'code' ? VECFIELD_CODE_VARIANT.stepSize : 1e-4);
   const damping = options.damping ?? 1e-8;
   const seed = options.seed ?? 0;
   const keepEvery = options.keepEvery ?? Math.max(1, Math.round(iterations / 1000));
@@ -104,40 +124,90 @@ export async function runVecfieldExperiment(options: VecfieldOptions = {}): Prom
   const trajectories: Trajectory[] = [];
   let stepper = '';
   const total = VECFIELD_START_POINTS.length * 3 * iterations;
-  await phase(progress, 'Fig. 1: trajectories', total, async (update) => {
-    let done = 0;
-    for (const start of VECFIELD_START_POINTS) {
-      for (const optimizer of ['gd', 'ngd', 'efgd'] as const) {
-        const steps: number[] = [];
-        const points: [number, number][] = [];
-        const result = await train({
-          problem,
-          optimizer: { name: FISHERD_OPTIMIZER[optimizer], stepSize, damping },
-          iterations,
-          initialParams: Float64Array.from(start),
-          ...(options.target ? { target: options.target } : {}),
-          evaluateEvery: iterations,
-          observe: (theta, step) => {
-            if (step % keepEvery === 0 || step === iterations) {
-              steps.push(step);
+  if (variant === 'code') {
+    // θ ← θ + γ·s·(−P⁻¹g) with the prior's ridge r = 1/(0.1·N) in g and in F (not in the EF), as the code.
+    const ridge = 1 / (VECFIELD_CODE_VARIANT.priorVariance * examples.numExamples);
+    await phase(progress, 'Fig. 1 (code variant): trajectories', total, async (update) => {
+      let done = 0;
+      for (const start of VECFIELD_START_POINTS) {
+        for (const optimizer of ['gd', 'ngd', 'efgd'] as const) {
+          const theta = Float64Array.from(start);
+          const steps: number[] = [0];
+          const points: [number, number][] = [[theta[0], theta[1]]];
+          for (let t = 1; t <= iterations; t++) {
+            kernel.setParams(theta);
+            kernel.gradient(gradient);
+            gradient[0] += ridge * theta[0];
+            gradient[1] += ridge * theta[1];
+            if (optimizer === 'gd') {
+              direction.set(gradient);
+            } else {
+              kernel.curvature(optimizer === 'ngd' ? 'fisher' : 'empiricalFisher', matrix);
+              if (optimizer === 'ngd') {
+                matrix[0] += ridge;
+                matrix[3] += ridge;
+              }
+              solver.solve(matrix, damping, gradient, direction);
+            }
+            const scale = VECFIELD_DISPLAY_SCALE[optimizer] * stepSize;
+            theta[0] -= scale * direction[0];
+            theta[1] -= scale * direction[1];
+            if (t % keepEvery === 0 || t === iterations) {
+              steps.push(t);
               points.push([theta[0], theta[1]]);
             }
-          },
-          onStep: () => {
-            if (++done % 500 === 0) update(done);
-          },
-        });
-        stepper = result.stepper;
-        trajectories.push({ optimizer, start: [start[0], start[1]], steps, points, status: result.status, finalLoss: result.losses[result.losses.length - 1] });
+            if (++done % 5000 === 0) update(done);
+          }
+          kernel.setParams(theta);
+          trajectories.push({ optimizer, start: [start[0], start[1]], steps, points, status: 'completed', finalLoss: kernel.loss() + (ridge * (theta[0] ** 2 + theta[1] ** 2)) / 2 });
+        }
       }
-    }
-  });
+    });
+    stepper = 'float64 kernel (the authors\' code: scaled fields, γ = 1e-3, prior variance 0.1)';
+  } else {
+    await phase(progress, 'Fig. 1: trajectories', total, async (update) => {
+      let done = 0;
+      for (const start of VECFIELD_START_POINTS) {
+        for (const optimizer of ['gd', 'ngd', 'efgd'] as const) {
+          const steps: number[] = [];
+          const points: [number, number][] = [];
+          const result = await train({
+            problem,
+            optimizer: { name: FISHERD_OPTIMIZER[optimizer], stepSize, damping },
+            iterations,
+            initialParams: Float64Array.from(start),
+            ...(options.target ? { target: options.target } : {}),
+            evaluateEvery: iterations,
+            observe: (theta, step) => {
+              if (step % keepEvery === 0 || step === iterations) {
+                steps.push(step);
+                points.push([theta[0], theta[1]]);
+              }
+            },
+            onStep: () => {
+              if (++done % 500 === 0) update(done);
+            },
+          });
+          stepper = result.stepper;
+          trajectories.push({ optimizer, start: [start[0], start[1]], steps, points, status: result.status, finalLoss: result.losses[result.losses.length - 1] });
+        }
+      }
+    });
+
+  }
 
   const xs: number[] = [];
   for (let n = 0; n < examples.numExamples; n++) xs.push(examples.X[2 * n + 1]);
   const optimum = leastSquares(examples);
+  const endDistances: Record<GridOptimizer, number[]> = { gd: [], ngd: [], efgd: [] };
+  for (const t of trajectories) {
+    const [b, slope] = t.points[t.points.length - 1]!;
+    endDistances[t.optimizer].push(Math.hypot(b - optimum[0], slope - optimum[1]));
+  }
   return {
     experiment: 'vecfield',
+    variant,
+    endDistances,
     numExamples: examples.numExamples,
     seed,
     stepSize,

@@ -1,12 +1,14 @@
 /**
  * The unit of work of the grid search, shared by the main thread and its workers: a worker state (the
- * data set's kernel and a reusable solver) and a chunk of runs of one optimizer.
+ * data set's batched kernel and a reusable solver) and a chunk of runs of one optimizer, run in lock-step
+ * as one batch (`batched.ts`).
  */
 import { createBackend } from '../../linalg/select.js';
 import type { Backend, BackendName } from '../../linalg/backend.js';
 import { DATASETS, loadDataset, type DatasetName } from '../datasets.js';
-import { glmKernel } from './glm-kernel.js';
-import { runGlm, RunWorkspace, type GridOptimizer, type RunStatus } from './run.js';
+import { lapackLibrary } from './damped-solver.js';
+import { BatchWorkspace, batchedKernel, runBatch } from './batched.js';
+import type { GridOptimizer, RunStatus } from './run.js';
 
 export interface WorkerSetup {
   dataset: DatasetName;
@@ -27,7 +29,7 @@ export interface Chunk {
   dampings: number[];
 }
 
-export const STATUS_CODES: readonly RunStatus[] = ['completed', 'diverged', 'non-finite', 'not-positive-definite'];
+export const STATUS_CODES: readonly RunStatus[] = ['completed', 'diverged', 'non-finite', 'singular'];
 
 export interface ChunkResult {
   indices: number[];
@@ -38,32 +40,32 @@ export interface ChunkResult {
 }
 
 export interface WorkerState {
-  workspace: RunWorkspace;
+  workspace: BatchWorkspace;
   backend: Backend;
   setup: WorkerSetup;
 }
 
 export async function createWorkerState(setup: WorkerSetup): Promise<WorkerState> {
+  // One worker per core: OpenBLAS's own threads inside each would oversubscribe them (process-wide setting).
+  lapackLibrary();
   const backend = await createBackend(setup.backend);
   const data = loadDataset(setup.dataset, setup.dataRoot);
-  const kernel = glmKernel(DATASETS[setup.dataset].task, data, backend, { probabilityClip: setup.probabilityClip });
-  return { workspace: new RunWorkspace(kernel, backend), backend, setup };
+  const kernel = batchedKernel(DATASETS[setup.dataset].task, data, backend, setup.probabilityClip);
+  return { workspace: new BatchWorkspace(kernel), backend, setup };
 }
 
 export function processChunk(state: WorkerState, chunk: Chunk): ChunkResult {
-  const result: ChunkResult = { indices: chunk.indices, finalLosses: [], statuses: [], iterations: [] };
-  for (let i = 0; i < chunk.indices.length; i++) {
-    const run = runGlm(state.workspace, {
-      optimizer: chunk.optimizer,
-      stepSize: chunk.stepSizes[i],
-      damping: chunk.dampings[i],
-      iterations: state.setup.iterations,
-      divergenceFactor: state.setup.divergenceFactor,
-      recordLosses: false,
-    });
-    result.finalLosses.push(run.finalLoss);
-    result.statuses.push(STATUS_CODES.indexOf(run.status));
-    result.iterations.push(run.iterations);
-  }
-  return result;
+  const batch = runBatch(state.workspace, {
+    optimizer: chunk.optimizer,
+    stepSizes: chunk.stepSizes,
+    dampings: chunk.dampings,
+    iterations: state.setup.iterations,
+    divergenceFactor: state.setup.divergenceFactor,
+  });
+  return {
+    indices: chunk.indices,
+    finalLosses: batch.finalLosses,
+    statuses: batch.statuses.map((s) => STATUS_CODES.indexOf(s)),
+    iterations: batch.iterations,
+  };
 }

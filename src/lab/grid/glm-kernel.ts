@@ -125,6 +125,17 @@ export class LinearRegressionKernel implements GlmKernel {
     this.theta.set(theta);
   }
 
+  /** The precomputed moments (shared, not copies), for the batched grid (`batched.ts`). */
+  moments(): {
+    gram: Float64Array; xty: Float64Array; halfMeanSquaredTarget: number; pairs: number; pairI: Int32Array; pairJ: Int32Array;
+    fourth: Float64Array; third: Float64Array; second: Float64Array;
+  } {
+    return {
+      gram: this.gram, xty: this.xty, halfMeanSquaredTarget: this.halfMeanSquaredTarget, pairs: this.pairs, pairI: this.pairI, pairJ: this.pairJ,
+      fourth: this.fourth, third: this.third, second: this.second,
+    };
+  }
+
   loss(): number {
     const D = this.dim;
     const theta = this.theta;
@@ -309,13 +320,22 @@ export class LogisticRegressionKernel implements GlmKernel {
   }
 
   curvature(kind: CurvatureKind, out: Float64Array): void {
-    const { N, dim: D, weight } = this;
+    const { N, weight } = this;
     for (let n = 0; n < N; n++) {
       const p = this.probability[n];
       const r = p - this.y[n];
       // F: (1/N) π(1 − π);  Ẽ: (1/N)(π − y)²
       weight[n] = kind === 'fisher' ? (p * (1 - p)) / N : (r * r) / N;
     }
+    this.formWeighted(weight, out);
+  }
+
+  /**
+   * The upper triangle of Xᵀ diag(w) X (row-major D×D) for per-example weights w (length N): the formation
+   * `curvature` uses, open to the batched grid (`batched.ts`), which computes the weights of many runs.
+   */
+  formWeighted(weight: Float64Array, out: Float64Array): void {
+    const { N, dim: D } = this;
     if (this.representation === 'sparse') {
       out.fill(0);
       const rows = this.incidenceRow;

@@ -68,7 +68,7 @@ export interface OptimizerGrid {
 export interface GridOptions {
   /** Worker threads. Default: the number of cores (2 here); 0 runs in this thread. */
   workers?: number;
-  /** Runs per chunk. Default 32. */
+  /** Runs per chunk, run in lock-step as one batch (`batched.ts`). Default 128. */
   chunkSize?: number;
   /** Backend of the kernels' gemv/syrk. Default 'openblas' where it loads, else 'reference'. */
   backend?: BackendName;
@@ -125,7 +125,7 @@ export async function gridSearch(spec: GridSpec, options: GridOptions = {}): Pro
       else for (const log10Damping of spec.log10Dampings) runs.push({ optimizer, log10StepSize, log10Damping });
     }
   }
-  const chunkSize = options.chunkSize ?? 32;
+  const chunkSize = options.chunkSize ?? 128;
   const chunks: Chunk[] = [];
   for (let start = 0; start < runs.length;) {
     const optimizer = runs[start].optimizer;

@@ -6,12 +6,12 @@
  *   EFGD: θ ← θ − γ (Ẽ(θ) + λI)⁻¹ ∇L(θ)
  *
  * from θ₀, for a number of iterations, stopping as the paper's runner does when the loss exceeds
- * `divergenceFactor` × the initial loss. A NaN loss, or a damped matrix that is not numerically positive
- * definite, also ends the run (the paper's numpy code would carry NaN to the end, where its argmin
- * picks it first; here such runs rank last).
+ * `divergenceFactor` × the initial loss. The damped systems are solved by LU with partial pivoting, as
+ * the paper's `numpy.linalg.solve`; an exactly singular one ends the run (numpy raises there), and so
+ * does a NaN loss (the paper's numpy code would carry NaN to the end, where its argmin picks it first;
+ * here such runs rank last).
  */
-import type { Backend, CholeskyFactor } from '../../linalg/backend.js';
-import { isFisherdError } from '../../errors.js';
+import type { Backend } from '../../linalg/backend.js';
 import { DampedSolver } from './damped-solver.js';
 import type { GlmKernel } from './glm-kernel.js';
 
@@ -37,13 +37,13 @@ export interface RunSpec {
 }
 
 /** How a run ended. */
-export type RunStatus = 'completed' | 'diverged' | 'non-finite' | 'not-positive-definite';
+export type RunStatus = 'completed' | 'diverged' | 'non-finite' | 'singular';
 
 export interface RunResult {
   /** L_0, L_1, …: the loss before the first step and after each step taken. */
   losses: Float64Array;
   status: RunStatus;
-  /** The last loss; +∞ for 'non-finite' and 'not-positive-definite' runs (they rank last). */
+  /** The last loss; +∞ for 'non-finite' and 'singular' runs (they rank last). */
   finalLoss: number;
   /** Steps taken. */
   iterations: number;
@@ -51,23 +51,26 @@ export interface RunResult {
   params: Float64Array;
 }
 
-/** Reusable per-worker state: the solver's buffer and, for a constant Fisher, its factors per λ. */
+/** Reusable per-worker state: the solver's buffer and, for a constant Fisher, its LU factors per λ. */
 export class RunWorkspace {
   readonly solver: DampedSolver;
-  private readonly constantFactors = new Map<number, CholeskyFactor>();
+  /** Per λ: the factored F + λI, or null where it is singular. */
+  private readonly constantFactors = new Map<number, DampedSolver | null>();
 
-  constructor(readonly kernel: GlmKernel, private readonly backend: Backend) {
+  /** `backend` is kept for callers that construct kernels with it; the solves are float64 LU (`DampedSolver`). */
+  constructor(readonly kernel: GlmKernel, readonly backend?: Backend) {
     this.solver = new DampedSolver(kernel.dim);
   }
 
-  /** The retained factor of F + λI for a kernel whose Fisher does not depend on θ. */
-  constantFisherFactor(damping: number): CholeskyFactor {
+  /** The retained LU factor of F + λI for a kernel whose Fisher does not depend on θ (null: singular). */
+  constantFisherFactor(damping: number): DampedSolver | null {
     let factor = this.constantFactors.get(damping);
     if (factor === undefined) {
       const D = this.kernel.dim;
       const fisher = new Float64Array(D * D);
       this.kernel.curvature('fisher', fisher);
-      factor = this.backend.cholesky(fisher, D, damping);
+      const solver = new DampedSolver(D);
+      factor = solver.factorDamped(fisher, damping) ? solver : null;
       this.constantFactors.set(damping, factor);
     }
     return factor;
@@ -94,16 +97,20 @@ export function runGlm(workspace: RunWorkspace, spec: RunSpec): RunResult {
     if (matrix === undefined) {
       direction.set(gradient);
     } else {
-      try {
-        if (spec.optimizer === 'ngd' && kernel.constantFisher) {
-          workspace.constantFisherFactor(spec.damping).solve(gradient, direction);
-        } else {
-          kernel.curvature(spec.optimizer === 'ngd' ? 'fisher' : 'empiricalFisher', matrix);
-          workspace.solver.solve(matrix, spec.damping, gradient, direction);
+      let solved: boolean;
+      if (spec.optimizer === 'ngd' && kernel.constantFisher) {
+        const factor = workspace.constantFisherFactor(spec.damping);
+        solved = factor !== null;
+        if (factor !== null) {
+          direction.set(gradient);
+          factor.solveFactored(direction);
         }
-      } catch (e) {
-        if (!isFisherdError(e, 'NOT_POSITIVE_DEFINITE')) throw e;
-        status = 'not-positive-definite';
+      } else {
+        kernel.curvature(spec.optimizer === 'ngd' ? 'fisher' : 'empiricalFisher', matrix);
+        solved = workspace.solver.solve(matrix, spec.damping, gradient, direction);
+      }
+      if (!solved) {
+        status = 'singular';
         break;
       }
     }
@@ -127,6 +134,6 @@ export function runGlm(workspace: RunWorkspace, spec: RunSpec): RunResult {
   }
   const trimmed = losses.slice(0, taken + 1);
   // A run that stopped on a singular solve ends at its last evaluated loss, but ranks last.
-  const finalLoss = status === 'non-finite' || status === 'not-positive-definite' ? Infinity : trimmed[taken];
+  const finalLoss = status === 'non-finite' || status === 'singular' ? Infinity : trimmed[taken];
   return { losses: trimmed, status, finalLoss, iterations: taken, params: theta };
 }
