@@ -44,6 +44,8 @@ def test_statistics_give_the_rows_update(daemon: LocalDaemon, name: str, reducti
             got = by_stats.step(StepInput(reduction=reduction, batch_size=b, statistics=per_block(held, held_tilde))).delta
             # float32 sums on the wire vs float64 sums of float32 rows in the daemon: relative 1e-6.
             np.testing.assert_allclose(got, expected, rtol=2e-5, atol=1e-6 * np.abs(expected).max())
+        by_rows.close_session(discard=True)
+        by_stats.close_session(discard=True)
 
 
 @pytest.mark.parametrize('encoding,bits', [('float32', 24), ('float16', 11), ('bfloat16', 8)])
@@ -64,6 +66,7 @@ def test_half_statistics_reach_the_daemon(daemon: LocalDaemon) -> None:
         c.open_session(config)
         stats = per_block(g, np.zeros((5, 1, D)))
         got = c.step(StepInput(reduction='sum', batch_size=5, statistics=stats, statistics_encoding='bfloat16')).delta
+        c.close_session(discard=True)
     mean, ef = g.mean(axis=0), (g * g).mean(axis=0)
     np.testing.assert_allclose(got, -mean / (ef + 1e-2), rtol=2 ** -6)
 
@@ -90,3 +93,4 @@ def test_bad_statistics_are_refused_before_sending(daemon: LocalDaemon) -> None:
         with pytest.raises(FisherdError) as e:
             c.step(StepInput(reduction='sum', batch_size=5, statistics=stats))
         assert e.value.code == 'MISSING_INPUT' and not e.value.local and 'sumSquares' in str(e.value)
+        c.close_session(discard=True)
