@@ -402,3 +402,84 @@ def test_strict_mode_raises(start_daemon, tmp_path) -> None:  # type: ignore[no-
     assert e.value.code == 'CONNECTION_CLOSED'
     for handle in pre._handles:
         handle.remove()
+
+
+def test_kronecker_factors_follow_math_md(daemon: LocalDaemon) -> None:
+    """b = 1 on a Linear: Ĝ ⊗ Â = g gᵀ exactly (math.md, output factor outside). A convolution: the
+    expand convention, A = Σ_{n,r} ā āᵀ over unfolded patches (count b·R), G = Σ_{n,r} e eᵀ (count b) at
+    the per-example loss's scale (a mean-reduced loss's e times b)."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).double()
+    x = torch.randn(1, 3, dtype=torch.float64)
+    with preconditioner(model, daemon.url, optimizer=Optimizer('sgd', step_size=1.0), kronecker=True) as pre:
+        F.cross_entropy(model(x), torch.tensor([1])).backward()
+        factors = pre.kronecker_factors()
+        for name, layer in (('0', model[0]), ('2', model[2])):
+            f = factors[name]
+            assert (f['input_count'], f['output_grad_count']) == (1, 1)
+            g = torch.cat([layer.weight.grad, layer.bias.grad[:, None]], dim=1).reshape(-1)  # row-major [W | c]
+            kron = torch.kron(f['output_grad_sum'] / f['output_grad_count'], f['input_sum'] / f['input_count'])
+            torch.testing.assert_close(kron, torch.outer(g, g), rtol=1e-12, atol=1e-15)
+
+    torch.manual_seed(1)
+    conv = nn.Conv2d(2, 3, 3, padding=1).double()
+    model = nn.Sequential(conv, nn.Flatten(), nn.Linear(3 * 4 * 4, 2)).double()
+    x = torch.randn(4, 2, 4, 4, dtype=torch.float64)
+    y = torch.tensor([0, 1, 1, 0])
+    with preconditioner(model, daemon.url, optimizer=Optimizer('sgd', step_size=1.0), kronecker=True) as pre:
+        zs = []
+        handle = conv.register_forward_hook(lambda m, i, out: zs.append(out) or out.retain_grad())
+        F.cross_entropy(model(x), y).backward()
+        handle.remove()
+        z = zs[0]
+        f = pre.kronecker_factors()['0']
+        patches = F.unfold(x, 3, padding=1).transpose(1, 2).reshape(-1, 18)
+        a = torch.cat([patches, torch.ones(patches.shape[0], 1, dtype=torch.float64)], dim=1)
+        e = 4 * z.grad.permute(0, 2, 3, 1).reshape(-1, 3)  # per-example scale: b · ∂(mean loss)/∂z
+        assert (f['input_count'], f['output_grad_count']) == (4 * 16, 4)
+        torch.testing.assert_close(f['input_sum'], a.T @ a, rtol=1e-12, atol=1e-12)
+        torch.testing.assert_close(f['output_grad_sum'], e.T @ e, rtol=1e-12, atol=1e-15)
+
+
+def test_unsupported_parameters_keep_their_gradient_with_one_warning(daemon: LocalDaemon) -> None:
+    class Scaled(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.linear = nn.Linear(3, 2)
+            self.scale = nn.Parameter(torch.tensor(2.0))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.scale * self.linear(x)
+
+    torch.manual_seed(0)
+    model = Scaled().double()
+    with pytest.warns(UserWarning, match=r'1 parameter\(s\) .* scale'):
+        pre = Preconditioner(model, daemon.url, optimizer=Optimizer('efgd', step_size=1.0, damping=0.1))
+    try:
+        assert pre.config.dim == 8 and [b.name for b in pre.blocks] == ['linear']
+        x = torch.randn(5, 3, dtype=torch.float64)
+        F.cross_entropy(model(x), torch.tensor([0, 1, 0, 1, 1])).backward()
+        own = model.scale.grad.clone()
+        update = pre.step()
+        assert update is not None and update.delta.shape == (8,)
+        assert torch.equal(model.scale.grad, own)
+        torch.testing.assert_close(model.linear.bias.grad, -torch.from_numpy(update.blocks['linear'][6:]).double())
+    finally:
+        pre.close(discard=True)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA device')
+def test_statistics_on_the_gpu_equal_the_cpu(daemon: LocalDaemon) -> None:
+    """The hooks compute on the model's device; the numbers are the CPU's (float64 on both)."""
+    results = []
+    for device in ('cpu', 'cuda'):
+        model = cnn().to(device)
+        x = torch.randn(5, 2, 7, 7, dtype=torch.float64, generator=torch.Generator().manual_seed(4)).to(device)
+        with preconditioner(model, daemon.url, **ALL_SUMS, likelihood='cross_entropy', generator=None) as pre:
+            torch.manual_seed(0)
+            F.cross_entropy(model(x), torch.tensor([0, 1, 2, 1, 0], device=device)).backward()
+            stats = pre.statistics()
+            assert all(layer.moments.sum.device.type == device for layer in stats)
+            results.append({layer.block: layer.moments.sum_squares.cpu() for layer in stats})
+    for name in results[0]:
+        torch.testing.assert_close(results[1][name], results[0][name], rtol=1e-10, atol=1e-14)
