@@ -399,6 +399,11 @@ class AsyncClient:
         frame = message.SerializeToString()
         future: 'asyncio.Future[pb.ServerMessage]' = asyncio.get_running_loop().create_future()
         self._pending[request_id] = _Pending(kind, frame, step, future)
+        reader_gone = self._reader is None or self._reader.done()
+        if self._reconnecting is None and reader_gone and not self._is_open() and kind not in ('hello', 'open'):
+            # Not connected and not reconnecting (the reconnect gave up, or reconnect=False): nothing would
+            # ever send this request.
+            raise fisherd_error('CONNECTION_CLOSED', f'not connected to {self.url} (the connection was lost and not restored)', step=step)
         # While reconnecting, the request waits in `_pending` and is sent once the session is restored.
         if self._reconnecting is None or kind in ('hello', 'open'):
             await self._transmit(frame)

@@ -25,6 +25,7 @@ from . import fisherd_pb2 as pb
 from .errors import fisherd_error
 from .payloads import rows_matrix, vector, wire_bytes
 from .results import SessionInfo
+from .statistics import encode_statistics
 
 Reduction = Literal['mean', 'sum']
 _REDUCTIONS = {'mean': pb.REDUCTION_MEAN, 'sum': pb.REDUCTION_SUM}
@@ -49,6 +50,10 @@ class StepInput:
         loss: this worker's minibatch loss (mean over its examples), for diagnostics.
         step: the step index (default: the client's next step).
         worker_id: this worker's id (default: the client's ``worker_id``).
+        statistics: instead of rows, a list of ``statistics.DiagonalMoments`` per block (or one with
+            block ``''`` for all D), summed over the rows as held under ``reduction``; needs
+            ``batch_size``. Cannot come with rows or ``mean_grad``.
+        statistics_encoding: ``'float32'`` (default), ``'float16'`` or ``'bfloat16'`` (2 bytes a value).
     """
 
     reduction: Optional[Reduction] = None
@@ -63,6 +68,8 @@ class StepInput:
     loss: Optional[float] = None
     step: Optional[int] = None
     worker_id: Optional[int] = None
+    statistics: Any = None
+    statistics_encoding: str = 'float32'
 
 
 def _shape_error(field: str, message: str, step: int) -> Exception:
@@ -100,6 +107,9 @@ def encode_step(
     if c.loss is not None and not np.isfinite(c.loss):
         raise fisherd_error('NON_FINITE', f'loss is {c.loss}', field='loss', step=step, local=True)
 
+    if c.statistics is not None:
+        _encode_statistics_step(c, session, step, worker_id, out)
+        return
     batch_sizes = {}  # field -> the b its rows imply
     per_example = sampled = factors = None
     if c.per_example_grads is not None:
@@ -151,3 +161,23 @@ def encode_step(
         out.mean_grad = wire_bytes(mean_grad)
     if params is not None:
         out.params = wire_bytes(params)
+
+
+def _encode_statistics_step(c: StepInput, session: SessionInfo, step: int, worker_id: int, out: pb.StepContribution) -> None:
+    rows = [name for name in ('per_example_grads', 'sampled_label_grads', 'fisher_factor_rows', 'mean_grad')
+            if getattr(c, name) is not None]
+    if rows:
+        raise fisherd_error('INVALID_CONFIG', f'statistics cannot come with {rows[0]}: a contribution sends either rows or statistics',
+                            field='statistics', step=step, local=True)
+    b = c.batch_size
+    if isinstance(b, bool) or not isinstance(b, (int, np.integer)) or b < 1:
+        raise _shape_error('batch_size', f'must be an integer ≥ 1 with statistics, got {b!r}', step)
+    out.step = step
+    out.worker_id = worker_id
+    if c.loss is not None:
+        out.loss = float(c.loss)
+    out.batch_size = int(b)
+    out.reduction = _REDUCTIONS[c.reduction]  # type: ignore[index]
+    encode_statistics(c.statistics, c.statistics_encoding, session.blocks, session.dim, int(b), step, out.statistics)  # type: ignore[arg-type]
+    if c.params is not None:
+        out.params = wire_bytes(vector(c.params, 'params', session.blocks, session.dim, step))

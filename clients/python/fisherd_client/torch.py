@@ -15,6 +15,50 @@ with ỹ_{n,k} ~ p(· | f_n), and, without per-example rows, ``mean_grad`` = Σ_
 ḡ = (1/b) Σ g_n, Ẽ = (1/b) Σ g_n g_nᵀ and F̂ = (1/(bK)) Σ g̃ g̃ᵀ.
 
 This module imports torch; ``fisherd_client`` itself does not, so the client works without it.
+
+**Preconditioner (two lines in your own loop)**: statistics from layer hooks, on the model's device, no
+per-example gradient tensors; your loss, optimizer and scheduler stay yours::
+
+    preconditioner = Preconditioner(model, 'ws://127.0.0.1:7070', likelihood='cross_entropy')
+    for x, y in batches:
+        optimizer.zero_grad()
+        loss = criterion(model(x), y)          # any loss, reduction='mean' (say reduction='sum' otherwise)
+        loss.backward()
+        preconditioner.step()                  # p.grad ← −Δθ (the daemon's update)
+        optimizer.step(); scheduler.step()
+
+What is collected (``_torch_hooks``): per nn.Linear / nn.Conv2d / BatchNorm / LayerNorm / GroupNorm /
+nn.Embedding block the diagonal moments Σ r_n, Σ r_n∘r_n, the two-pass centred Σ (r_n − r̄)² (only for
+sessions tracking the noise: snr, va) and, for the Fisher, Σ_{n,k} r̃∘r̃ from one extra backward per
+sampled label set (``samples`` = K) with labels drawn from the model's predictive distribution
+(``likelihood``: 'cross_entropy', 'bce_with_logits', 'mse' (the likelihood behind ``nn.MSELoss``,
+σ² = d/2), 'gaussian' (σ² = 1), or a ``Likelihood``). With ``fisher='auto'`` the sampled backward runs
+right after the model's forward (its output, or ``output_fn(output)``, are the likelihood's natural
+parameters); with ``fisher='manual'`` call ``preconditioner.sample_fisher(outputs)`` before
+``loss.backward()``. The sampled backward differentiates with respect to the layer outputs only: it never
+touches p.grad. Parameters outside those layers keep your gradient (one warning lists them). ``kronecker=True``
+also keeps the K-FAC factors A = Σ ā āᵀ and G = Σ e eᵀ (``kronecker_factors()``), for a sender that
+sends them once the daemon reads ``KroneckerFactors``; the ``sender`` is pluggable (``DiagonalSender``).
+
+``step()`` writes p.grad = −Δθ. The session's ``step_size`` is 1 by default, so p.grad is the
+preconditioned gradient (F + λI)⁻¹ḡ and your optimizer's lr is the step size: ``SGD(lr=γ)`` applies
+exactly the daemon's NGD step with γ; ``SGD(lr=1)`` applies the daemon's Δθ bit for bit whatever its
+step size; momentum, weight decay, Adam's normalization and LR schedulers act on the preconditioned
+gradient as they would on a gradient (Adam on top of NGD is not NGD any more).
+
+Recording: only forward passes in training mode with gradients enabled (``torch.no_grad()`` and
+``model.eval()`` passes are ignored unless ``record_eval=True``). Micro-batches: every recorded forward
+whose backward ran before ``step()`` is part of the step; sums and counts add (the centred sums merge by
+Chan et al.'s rule). With ``reduction='mean'`` the rows held are g_n/b with b the step's total examples,
+i.e. your accumulated loss must be the mean over all of them (each micro-batch's mean loss divided by the
+number of equal-sized micro-batches, the usual recipe).
+
+Failure policy (default): a dropped connection or a daemon restart never raises into the loop: the
+client reconnects and resumes; on a resume gap the step is sent again as the step after the daemon's
+checkpoint (counted in ``counters.resume_gaps``, logged once); a lost session is opened again; when
+fisherd cannot be reached, the step keeps your own gradient (``step()`` returns None,
+``counters.fallback_steps``). ``strict=True`` raises instead. Local errors (bad shapes, non-finite
+statistics) always raise.
 """
 from __future__ import annotations
 
@@ -25,6 +69,9 @@ import torch
 from torch import nn
 
 from ._torch_engines import make_engine, trainable_parameters
+from ._torch_preconditioner import (
+    DiagonalSender, FailureCounters, FisherdOptimizer, LayerStatistics, MeanSquaredError, Preconditioner,
+)
 from ._torch_likelihoods import Bernoulli, Categorical, Gaussian, Likelihood
 from .config import Block, Structure, StructureLike
 from .results import Update
@@ -33,6 +80,7 @@ from .step_input import StepInput
 __all__ = [
     'ParameterBlocks', 'Likelihood', 'Categorical', 'Bernoulli', 'Gaussian',
     'per_example_grads', 'sampled_label_grads', 'gradients',
+    'Preconditioner', 'FisherdOptimizer', 'DiagonalSender', 'LayerStatistics', 'FailureCounters', 'MeanSquaredError',
 ]
 
 StructureChoice = Union[StructureLike, Mapping[str, StructureLike], Callable[[str, torch.Size], StructureLike]]

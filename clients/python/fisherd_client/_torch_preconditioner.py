@@ -1,0 +1,697 @@
+"""``Preconditioner`` and ``FisherdOptimizer``: fisherd as a drop-in preconditioner of a torch training loop.
+See ``fisherd_client.torch`` for the user-facing documentation."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import warnings
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+import torch
+from torch import nn
+
+from ._torch_hooks import AffineHandler, Handler, handler_for
+from ._torch_likelihoods import Bernoulli, Categorical, Gaussian, Likelihood
+from .async_client import Reconnect
+from .config import Block, Optimizer, SessionConfig, Track
+from .errors import FisherdError
+from .results import Update
+from .statistics import DiagonalMoments, StatisticsEncoding
+from .step_input import StepInput
+from .sync_client import Client
+
+log = logging.getLogger('fisherd_client.torch')
+
+
+class MeanSquaredError(Likelihood):
+    """The likelihood behind ``nn.MSELoss()`` per example: (1/d)‖f − y‖² = −log N(y; f, σ² = d/2) + const,
+    d the number of outputs per example; labels are sampled from that Gaussian."""
+
+    def _variance(self, f: torch.Tensor) -> float:
+        return max(1, f[0].numel()) / 2.0
+
+    def nll(self, f: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return Gaussian(self._variance(f)).nll(f, y)
+
+    def sample(self, f: torch.Tensor, k: int, generator: Optional[torch.Generator]) -> torch.Tensor:
+        return Gaussian(self._variance(f)).sample(f, k, generator)
+
+
+LIKELIHOODS: Dict[str, Callable[[], Likelihood]] = {
+    'cross_entropy': Categorical,
+    'categorical': Categorical,
+    'bce_with_logits': Bernoulli,
+    'bernoulli': Bernoulli,
+    'mse': MeanSquaredError,
+    'gaussian': Gaussian,
+}
+
+
+def as_likelihood(value: Union[None, str, Likelihood]) -> Optional[Likelihood]:
+    if value is None or isinstance(value, Likelihood):
+        return value
+    if value not in LIKELIHOODS:
+        raise ValueError(f'likelihood must be one of {", ".join(LIKELIHOODS)} or a Likelihood, got {value!r}')
+    return LIKELIHOODS[value]()
+
+
+def _needs(optimizer: Optimizer, track: Optional[Track]) -> Tuple[bool, bool, bool]:
+    """(sum_squares, centred_squares, sampled_label_squares) that the session's estimates read."""
+    t = track or Track()
+    ef = optimizer.name == 'efgd' or t.empirical_fisher
+    noise = optimizer.name == 'va' or (optimizer.name == 'snr' and optimizer.snr_variance != 'moments') or t.noise
+    fisher = optimizer.name == 'ngd' or t.fisher
+    return ef, noise, fisher
+
+
+# ---- micro-batches ---------------------------------------------------------------------------------------
+
+class _Call:
+    __slots__ = ('captured', 'output', 'grad')
+
+    def __init__(self, captured: Any, output: Optional[torch.Tensor]) -> None:
+        self.captured = captured
+        self.output = output  # kept until the sampled-label backward has run
+        self.grad: Optional[torch.Tensor] = None
+
+
+class _MicroBatch:
+    """What one forward pass of the model recorded, until its backward has run and it is reduced."""
+
+    def __init__(self, batch_size: int) -> None:
+        self.batch_size = batch_size
+        self.calls: Dict[int, List[_Call]] = {}  # handler index -> calls
+        self.fisher: Dict[int, Dict[str, torch.Tensor]] = {}  # handler index -> Σ_k squares (per-example scale)
+        self.samples = 0
+
+    def complete(self) -> bool:
+        return bool(self.calls) and all(c.grad is not None for calls in self.calls.values() for c in calls)
+
+    def any_grad(self) -> bool:
+        return any(c.grad is not None for calls in self.calls.values() for c in calls)
+
+
+@dataclass
+class _Accumulated:
+    """Sums over the micro-batches of one step, per handler and parameter (float64)."""
+
+    count: int = 0
+    sums: Dict[Tuple[int, str], torch.Tensor] = field(default_factory=dict)
+    squares: Dict[Tuple[int, str], torch.Tensor] = field(default_factory=dict)
+    centred: Dict[Tuple[int, str], torch.Tensor] = field(default_factory=dict)
+    fisher: Dict[Tuple[int, str], torch.Tensor] = field(default_factory=dict)
+    samples: int = 0
+    kron: Dict[int, Dict[str, Any]] = field(default_factory=dict)
+
+
+# ---- senders ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LayerStatistics:
+    """One block's statistics as a sender receives them: ``moments`` (rows as held under the
+    preconditioner's reduction) and, for Linear/Conv2d blocks collected with ``kronecker=True``,
+    ``factors`` (see ``Preconditioner.kronecker_factors``)."""
+
+    block: str
+    moments: DiagonalMoments
+    factors: Optional[Dict[str, Any]] = None
+
+
+class DiagonalSender:
+    """Sends every block's diagonal moments (``DiagonalMoments``), vectors in ``encoding``
+    ('float32' default, 'float16' or 'bfloat16'). The sender interface: ``structure(handler)`` (each
+    block's session structure) and ``contribution(layers, reduction, batch_size, loss)`` → ``StepInput``;
+    a Kronecker sender (once the daemon takes ``KroneckerFactors``) sends ``factors`` for affine blocks."""
+
+    def __init__(self, encoding: StatisticsEncoding = 'float32') -> None:
+        self.encoding = encoding
+
+    def structure(self, handler: Handler) -> str:
+        return 'diagonal'
+
+    def contribution(self, layers: Sequence[LayerStatistics], reduction: str, batch_size: int, loss: Optional[float]) -> StepInput:
+        return StepInput(reduction=reduction, batch_size=batch_size, loss=loss,  # type: ignore[arg-type]
+                         statistics=[layer.moments for layer in layers], statistics_encoding=self.encoding)
+
+
+# ---- the preconditioner ----------------------------------------------------------------------------------
+
+@dataclass
+class FailureCounters:
+    """What the failure policy did so far."""
+
+    reconnects: int = 0  # new connections made by the preconditioner (after the client gave up)
+    resume_gaps: int = 0  # steps that continued from the daemon's older checkpoint
+    new_sessions: int = 0  # sessions opened again because the daemon had lost the session
+    fallback_steps: int = 0  # steps left to the user's own gradient because fisherd could not be reached
+
+
+_TRANSIENT = ('CONNECTION_CLOSED', 'TIMEOUT', 'SHUTTING_DOWN', 'RESUME_GAP', 'UNKNOWN_SESSION', 'BACKPRESSURE', 'WORKER_TIMEOUT')
+
+
+class Preconditioner:
+    """See ``fisherd_client.torch`` (module documentation) for the whole contract."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        client_or_url: Union[str, Client],
+        *,
+        optimizer: Optional[Optimizer] = None,
+        likelihood: Union[None, str, Likelihood] = None,
+        samples: int = 1,
+        fisher: str = 'auto',
+        output_fn: Optional[Callable[[Any], torch.Tensor]] = None,
+        reduction: str = 'mean',
+        ema_decay: Optional[float] = None,
+        track: Optional[Track] = None,
+        session_id: Optional[str] = None,
+        sender: Optional[DiagonalSender] = None,
+        kronecker: bool = False,
+        record_eval: bool = False,
+        strict: bool = False,
+        reconnect: Union[bool, Reconnect] = True,
+        connect_options: Optional[Dict[str, Any]] = None,
+        generator: Optional[torch.Generator] = None,
+        dataset_size: Optional[int] = None,
+    ) -> None:
+        if reduction not in ('mean', 'sum'):
+            raise ValueError(f"reduction must be 'mean' or 'sum' (how your loss reduces over the batch), got {reduction!r}")
+        if fisher not in ('auto', 'manual', 'off'):
+            raise ValueError(f"fisher must be 'auto', 'manual' or 'off', got {fisher!r}")
+        if samples < 1:
+            raise ValueError(f'samples must be ≥ 1, got {samples}')
+        self.model = model
+        self.optimizer = optimizer or Optimizer('ngd', step_size=1.0, damping=1e-2)
+        self.likelihood = as_likelihood(likelihood)
+        self.samples = samples
+        self.fisher_mode = fisher
+        self.output_fn = output_fn
+        self.reduction = reduction
+        self.sender = sender or DiagonalSender()
+        self.collect_kronecker = kronecker
+        self.record_eval = record_eval
+        self.strict = strict
+        self.generator = generator
+        self.counters = FailureCounters()
+        self.last_update: Optional[Update] = None
+        self._need_squares, self._need_centred, self._need_fisher = _needs(self.optimizer, track)
+        if self._need_fisher and self.likelihood is None:
+            raise ValueError(f"optimizer {self.optimizer.name!r} (or track.fisher) needs the Fisher: give likelihood= "
+                             f"({', '.join(LIKELIHOODS)}) so that labels can be sampled from the model")
+        if self._need_fisher and fisher == 'off':
+            raise ValueError("fisher='off', but the session needs the sampled-label Fisher")
+
+        self.handlers: List[Handler] = []
+        self.fallback: List[Tuple[str, nn.Parameter]] = []
+        self._layout(model)
+        self.blocks = [Block(self._block_name(h), sum(p.numel() for _, p in h.params), self.sender.structure(h)) for h in self.handlers]
+        self.config = SessionConfig(dim=sum(b.size for b in self.blocks), blocks=self.blocks, optimizer=self.optimizer,
+                                    ema_decay=ema_decay, track=track, dataset_size=dataset_size)
+        self._url = client_or_url if isinstance(client_or_url, str) else client_or_url._async.url
+        self._owns_client = isinstance(client_or_url, str)
+        self._connect_options = dict(connect_options or {})
+        self._connect_options.setdefault('reconnect', reconnect)
+        self.client: Optional[Client] = Client.connect(self._url, **self._connect_options) if isinstance(client_or_url, str) else client_or_url
+        if session_id is None:
+            self.client.open_session(self.config)
+        else:
+            self._resume(session_id, expected_step=None)
+        self._session_id_seen: Optional[str] = None
+        self._last_step_seen: Optional[int] = None
+        self._remember()
+        self._pending: List[_MicroBatch] = []
+        self._current: Optional[_MicroBatch] = None
+        self._acc = _Accumulated()
+        self._in_fisher = False
+        self._paused = False
+        self._warned_gap = False
+        self._handles = [model.register_forward_pre_hook(self._pre_forward), model.register_forward_hook(self._post_forward)]
+        for index, handler in enumerate(self.handlers):
+            self._handles.append(handler.module.register_forward_hook(self._module_hook(index)))
+
+    # ---- layout --------------------------------------------------------------------------------------
+
+    def _layout(self, model: nn.Module) -> None:
+        owners: Dict[int, int] = {}
+        for module in model.modules():
+            for p in module.parameters(recurse=False):
+                owners[id(p)] = owners.get(id(p), 0) + 1
+        names = {id(p): name for name, p in model.named_parameters()}
+        self._module_names = {id(m): name for name, m in model.named_modules()}
+        covered = set()
+        for module in model.modules():
+            cls = handler_for(module)
+            own = [(n, p) for n, p in module.named_parameters(recurse=False) if p.requires_grad]
+            if cls is None or not own or any(owners[id(p)] > 1 for _, p in own):
+                continue
+            order = ['weight', 'bias']
+            own.sort(key=lambda item: order.index(item[0]) if item[0] in order else 2)
+            if any(n not in order for n, _ in own):
+                continue
+            self.handlers.append(cls(module, own))
+            covered.update(id(p) for _, p in own)
+        self.fallback = [(names[id(p)], p) for p in model.parameters() if p.requires_grad and id(p) not in covered]
+        if not self.handlers:
+            raise ValueError('the model has no trainable nn.Linear, nn.Conv2d, normalization or embedding layer for fisherd')
+        if self.fallback:
+            warnings.warn(
+                f'fisherd: {len(self.fallback)} parameter(s) are not in a supported layer and keep your own gradient '
+                f'(plain mean gradient for your optimizer, as SGD would use it): {", ".join(n for n, _ in self.fallback)}',
+                stacklevel=3)
+
+    def _block_name(self, handler: Handler) -> str:
+        return self._module_names[id(handler.module)] or 'model'
+
+    @property
+    def parameters(self) -> List[nn.Parameter]:
+        """The parameters fisherd preconditions, in the session's order."""
+        return [p for h in self.handlers for _, p in h.params]
+
+    @property
+    def session_id(self) -> Optional[str]:
+        return None if self.client is None else self.client.session_id
+
+    # ---- hooks ---------------------------------------------------------------------------------------
+
+    def _recording(self) -> bool:
+        return torch.is_grad_enabled() and (self.model.training or self.record_eval) and not self._in_fisher and not self._paused
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """Inside: forward passes are not recorded and backward passes (``backward``, ``autograd.grad``,
+        e.g. a gradient penalty) add nothing to the statistics."""
+        before, self._paused = self._paused, True
+        try:
+            yield
+        finally:
+            self._paused = before
+
+    def _pre_forward(self, module: nn.Module, args: Tuple[Any, ...]) -> None:
+        self._reduce_complete()
+        if not self._recording():
+            self._current = None
+            return
+        first = next((a for a in args if isinstance(a, torch.Tensor)), None)
+        if first is None or first.dim() == 0:
+            raise ValueError('fisherd: the model\'s first tensor argument must have the batch as its first axis')
+        self._current = _MicroBatch(int(first.shape[0]))
+        self._pending.append(self._current)
+
+    def _module_hook(self, index: int) -> Callable[..., None]:
+        def hook(module: nn.Module, args: Tuple[Any, ...], output: Any) -> None:
+            batch = self._current
+            if batch is None or not self._recording() or not isinstance(output, torch.Tensor) or not output.requires_grad:
+                return
+            call = _Call(self.handlers[index].capture(args, output), output)
+            batch.calls.setdefault(index, []).append(call)
+
+            def grad_hook(grad: torch.Tensor) -> None:
+                if self._in_fisher or self._paused:
+                    return
+                call.grad = grad.detach() if call.grad is None else call.grad + grad.detach()
+
+            output.register_hook(grad_hook)
+        return hook
+
+    def _post_forward(self, module: nn.Module, args: Tuple[Any, ...], output: Any) -> None:
+        batch = self._current
+        if batch is None:
+            return
+        if self.fisher_mode == 'auto' and self._need_fisher:
+            self._sample(batch, output if self.output_fn is None else self.output_fn(output), self.likelihood)  # type: ignore[arg-type]
+        if self.fisher_mode != 'manual':
+            self._release_outputs(batch)
+
+    @staticmethod
+    def _release_outputs(batch: _MicroBatch) -> None:
+        for calls in batch.calls.values():
+            for call in calls:
+                call.output = None
+
+    def sample_fisher(self, outputs: torch.Tensor, likelihood: Union[None, str, Likelihood] = None) -> None:
+        """With ``fisher='manual'``: the sampled-label backward for the last forward pass, from its
+        ``outputs`` (the model's predictions as the likelihood reads them), before your ``loss.backward()``."""
+        batch = self._current
+        if batch is None:
+            raise RuntimeError('sample_fisher() needs a recorded forward pass (training mode, gradients enabled) first')
+        chosen = as_likelihood(likelihood) or self.likelihood
+        if chosen is None:
+            raise ValueError('sample_fisher() needs a likelihood (here or in the constructor)')
+        self._sample(batch, outputs, chosen)
+        self._release_outputs(batch)
+
+    def _sample(self, batch: _MicroBatch, outputs: Any, likelihood: Likelihood) -> None:
+        """K backward passes of Σ_n −log p(ỹ_{n,k} | f_n) to the recorded layer outputs (not to p.grad);
+        the squares are kept at the per-example scale."""
+        if not isinstance(outputs, torch.Tensor):
+            outputs = outputs[0] if isinstance(outputs, (tuple, list)) else outputs
+        if not isinstance(outputs, torch.Tensor) or not outputs.requires_grad:
+            raise ValueError('fisherd: the model output must be a tensor with a graph (or give output_fn=)')
+        keys = [(i, j) for i, calls in batch.calls.items() for j, _ in enumerate(calls)]
+        zs = [batch.calls[i][j].output for i, j in keys]
+        if not zs:
+            return
+        labels = likelihood.sample(outputs.detach(), self.samples, self.generator)
+        self._in_fisher = True
+        try:
+            for k in range(self.samples):
+                loss = likelihood.nll(outputs, labels[:, k]).sum()
+                grads = torch.autograd.grad(loss, zs, retain_graph=True, allow_unused=True)
+                per_handler: Dict[int, List[Optional[torch.Tensor]]] = {}
+                for (i, j), g in zip(keys, grads):
+                    per_handler.setdefault(i, [None] * len(batch.calls[i]))[j] = None if g is None else g.detach()
+                for i, es in per_handler.items():
+                    if all(e is None for e in es):
+                        continue
+                    squares = self.handlers[i].squares([c.captured for c in batch.calls[i]], es)
+                    into = batch.fisher.setdefault(i, {})
+                    for name, v in squares.items():
+                        into[name] = into[name] + v if name in into else v
+        finally:
+            self._in_fisher = False
+        batch.samples = self.samples
+
+    # ---- reduction -----------------------------------------------------------------------------------
+
+    def _reduce_complete(self) -> None:
+        """Reduces the recorded micro-batches whose backward has run (frees their activations)."""
+        keep = []
+        for batch in self._pending:
+            if batch.complete():
+                self._reduce(batch)
+            else:
+                keep.append(batch)
+        self._pending = keep
+
+    def _flush(self) -> None:
+        for batch in self._pending:
+            if batch.any_grad():
+                self._reduce(batch)
+            else:
+                log.debug('fisherd: a recorded forward pass got no backward; it is not part of the step')
+        self._pending = []
+        self._current = None
+
+    def _reduce(self, batch: _MicroBatch) -> None:
+        acc = self._acc
+        n_a, n_b = acc.count, batch.batch_size
+        for i, handler in enumerate(self.handlers):
+            calls = batch.calls.get(i, [])
+            if calls and any(c.grad is not None for c in calls):
+                captured = [c.captured for c in calls]
+                es = [c.grad for c in calls]
+                if any(c.captured.shape[0] != n_b for c in calls if isinstance(c.captured, torch.Tensor)):
+                    raise ValueError(f'fisherd: layer {self._block_name(handler)} saw a batch other than the model input\'s {n_b}')
+                moments = handler.moments(captured, es, self._need_centred)
+                if self.collect_kronecker and isinstance(handler, AffineHandler):
+                    self._add_kronecker(i, handler, captured, es, n_b)
+            else:
+                moments = {}
+            for name, p in handler.params:
+                key = (i, name)
+                m = moments.get(name)
+                zero = torch.zeros(p.numel(), dtype=torch.float64, device=p.device)
+                s = zero if m is None else m['sum'].double()
+                q = zero if m is None else m['squares'].double()
+                c = zero if m is None else m.get('centred', zero).double()
+                if key not in acc.sums:
+                    acc.sums[key], acc.squares[key] = s, q
+                    if self._need_centred:
+                        acc.centred[key] = c if m is not None else torch.zeros_like(zero)
+                else:
+                    if self._need_centred:
+                        # Chan et al.: M2 = M2_a + M2_b + n_a n_b/(n_a + n_b) (mean_a − mean_b)².
+                        delta = acc.sums[key] / n_a - s / n_b
+                        acc.centred[key] = acc.centred[key] + c + (n_a * n_b / (n_a + n_b)) * delta * delta
+                    acc.sums[key] = acc.sums[key] + s
+                    acc.squares[key] = acc.squares[key] + q
+                f = batch.fisher.get(i, {}).get(name)
+                if batch.samples:
+                    f64 = zero if f is None else f.double()
+                    acc.fisher[key] = acc.fisher[key] + f64 if key in acc.fisher else f64
+        if batch.samples:
+            if acc.samples and acc.samples != batch.samples:
+                raise ValueError('fisherd: every micro-batch of a step must sample the same number of labels')
+            acc.samples = batch.samples
+        acc.count += n_b
+
+    def _add_kronecker(self, i: int, handler: AffineHandler, captured: List[Any], es: List[Optional[torch.Tensor]], b: int) -> None:
+        a_sum, a_count = handler.input_factor(captured)
+        g_sum = handler.output_factor(es)
+        entry = self._acc.kron.setdefault(i, {'A': 0, 'A_count': 0, 'G': 0, 'G_count': 0})
+        entry['A'] = entry['A'] + a_sum.double()
+        entry['A_count'] += a_count
+        entry['G'] = entry['G'] + g_sum.double()
+        entry['G_count'] += b
+
+    # ---- what is sent --------------------------------------------------------------------------------
+
+    def statistics(self) -> List[LayerStatistics]:
+        """The statistics the next ``step()`` sends, one entry per block (reduces what was recorded)."""
+        self._flush()
+        acc = self._acc
+        if acc.count == 0:
+            raise RuntimeError('fisherd: no backward of a recorded forward pass since the last step() '
+                               '(the model must run in training mode with gradients enabled, then loss.backward())')
+        if self._need_fisher and not acc.samples:
+            raise RuntimeError("fisherd: the session needs the sampled-label Fisher, but no labels were sampled "
+                               "(fisher='manual': call preconditioner.sample_fisher(outputs) before loss.backward())")
+        b = acc.count
+        # Sampled-label rows were kept at the per-example scale; 'mean' holds rows as g/b.
+        scale = 1.0 / (b * b) if self.reduction == 'mean' else 1.0
+        out = []
+        for i, handler in enumerate(self.handlers):
+            keys = [(i, name) for name, _ in handler.params]
+            moments = DiagonalMoments(count=b, sum=torch.cat([acc.sums[k] for k in keys]), block=self._block_name(handler))
+            if self._need_squares:
+                moments.sum_squares = torch.cat([acc.squares[k] for k in keys])
+            if self._need_centred:
+                moments.centred_squares = torch.cat([acc.centred[k] for k in keys]).clamp_min(0)
+            if self._need_fisher:
+                moments.sampled_label_squares = torch.cat([acc.fisher[k] for k in keys]) * scale
+                moments.samples_per_example = acc.samples
+            out.append(LayerStatistics(moments.block, moments, self._factors(i)))
+        return out
+
+    def _factors(self, i: int) -> Optional[Dict[str, Any]]:
+        entry = self._acc.kron.get(i)
+        if entry is None:
+            return None
+        b = self._acc.count
+        scale = float(b * b) if self.reduction == 'mean' else 1.0
+        return {'input_sum': entry['A'], 'input_count': entry['A_count'],
+                'output_grad_sum': entry['G'] * scale, 'output_grad_count': entry['G_count']}
+
+    def kronecker_factors(self) -> Dict[str, Dict[str, Any]]:
+        """With ``kronecker=True``: per Linear/Conv2d block, the K-FAC sums of the step so far in math.md's
+        convention (``input_sum`` = Σ ā āᵀ over examples and positions, ``input_count`` = b·R;
+        ``output_grad_sum`` = Σ e eᵀ of the per-example loss (a mean-reduced loss's e times b, squared),
+        ``output_grad_count`` = b; the 'expand' convention for convolutions)."""
+        self._flush()
+        return {self._block_name(h): f for i, h in enumerate(self.handlers) if (f := self._factors(i)) is not None}
+
+    # ---- the step ------------------------------------------------------------------------------------
+
+    def step(self, loss: Optional[float] = None) -> Optional[Update]:
+        """Sends this step's statistics, receives the update Δθ and writes p.grad = −Δθ for every
+        preconditioned parameter (other parameters keep their gradient). Returns the update, or None when
+        the failure policy left this step to your own gradient."""
+        layers = self.statistics()
+        contribution = self.sender.contribution(layers, self.reduction, self._acc.count, loss)
+        self._acc = _Accumulated()
+        update = self._send(contribution)
+        if update is None:
+            return None
+        self.last_update = update
+        self._remember()
+        with torch.no_grad():
+            for i, handler in enumerate(self.handlers):
+                delta = torch.from_numpy(update.blocks[self._block_name(handler)])
+                offset = 0
+                for _, p in handler.params:
+                    part = delta[offset:offset + p.numel()].reshape(p.shape).to(device=p.device, dtype=p.dtype)
+                    offset += p.numel()
+                    if p.grad is None:
+                        p.grad = -part
+                    else:
+                        p.grad.copy_(-part)
+        return update
+
+    def zero_statistics(self) -> None:
+        """Drops what was recorded since the last step (e.g. a skipped step)."""
+        self._pending, self._current, self._acc = [], None, _Accumulated()
+
+    # ---- failure policy ------------------------------------------------------------------------------
+
+    def _send(self, contribution: StepInput) -> Optional[Update]:
+        if self.strict:
+            assert self.client is not None
+            return self.client.step(contribution)
+        for attempt in range(3):
+            try:
+                if self.client is None:
+                    self._reconnect()
+                assert self.client is not None
+                return self.client.step(replace(contribution))
+            except FisherdError as e:
+                if e.local or e.code not in _TRANSIENT:
+                    raise
+                self._recover(e)
+        self.counters.fallback_steps += 1
+        log.warning('fisherd: step left to your own gradient (fisherd unreachable; %d such steps so far)', self.counters.fallback_steps)
+        return None
+
+    def _recover(self, error: FisherdError) -> None:
+        if error.code == 'RESUME_GAP':
+            # The client already moved its next step to resumed_step + 1: continue from the daemon's
+            # checkpoint with the model's current parameters (this step's statistics go out again).
+            self._gap(error.resumed_step, error.step)
+            return
+        if error.code in ('SHUTTING_DOWN', 'BACKPRESSURE', 'WORKER_TIMEOUT'):
+            time.sleep(0.2)
+            return
+        if error.code == 'UNKNOWN_SESSION':
+            assert self.client is not None
+            self._drop_session_locally()
+            self.client.open_session(self.config)
+            self.counters.new_sessions += 1
+            log.warning('fisherd: the daemon lost the session; opened a new one (%s) from the current parameters', self.session_id)
+            return
+        # CONNECTION_CLOSED / TIMEOUT: the client gave up reconnecting; a fresh connection next attempt.
+        log.warning('fisherd: %s; connecting again', error)
+        self._close_client_quietly()
+
+    def _drop_session_locally(self) -> None:
+        if self.client is not None:
+            self.client._async._session = None
+
+    def _reconnect(self) -> None:
+        session_id = self._session_id_seen
+        self.client = Client.connect(self._url, **self._connect_options)
+        self.counters.reconnects += 1
+        try:
+            self._resume(session_id, expected_step=self._last_step_seen)
+        except FisherdError as e:
+            if e.code != 'UNKNOWN_SESSION':
+                raise
+            self.client.open_session(self.config)
+            self.counters.new_sessions += 1
+            log.warning('fisherd: session %s is gone (%s); opened a new one (%s)', session_id, e, self.session_id)
+        self._remember()
+
+    def _resume(self, session_id: Optional[str], expected_step: Optional[int]) -> None:
+        assert self.client is not None
+        if session_id is None:
+            self.client.open_session(self.config)
+            return
+        info = self.client.resume_session(session_id)
+        if info.dim != self.config.dim:
+            raise ValueError(f'session {session_id} has dim {info.dim}, but the model\'s preconditioned parameters are {self.config.dim}')
+        if expected_step is not None and info.resumed_step < expected_step:
+            self._gap(info.resumed_step, expected_step + 1)
+
+    def _gap(self, resumed: Optional[int], step: Optional[int]) -> None:
+        """A resume gap: counted; logged the first time only."""
+        self.counters.resume_gaps += 1
+        if not self._warned_gap:
+            self._warned_gap = True
+            log.warning('fisherd: the daemon resumed session %s at step %s, before this step %s; continuing from '
+                        'there with the current parameters (counted in counters.resume_gaps; logged once)',
+                        self.session_id, resumed, step)
+
+    def _remember(self) -> None:
+        if self.client is not None and self.client.session_id is not None:
+            self._session_id_seen, self._last_step_seen = self.client.session_id, self.client.last_step
+
+    def _close_client_quietly(self) -> None:
+        self._remember()
+        client, self.client = self.client, None
+        if client is not None:
+            try:
+                client._stop_loop()
+            except Exception:
+                pass
+
+    # ---- state -----------------------------------------------------------------------------------------
+
+    def state_dict(self) -> Dict[str, Any]:
+        """The session id and the resume point (the last step whose update was received)."""
+        return {'session_id': self.session_id or self._session_id_seen,
+                'last_step': self.client.last_step if self.client is not None else self._last_step_seen,
+                'url': self._url}
+
+    def load_state_dict(self, state: Dict[str, Any]) -> None:
+        """Re-attaches to the saved session (closing the current one, kept resumable). A daemon that
+        resumed at an earlier step than saved continues from there (logged, counted in resume_gaps)."""
+        self.zero_statistics()
+        if self.client is None:
+            self.client = Client.connect(self._url, **self._connect_options)
+        if self.client.session_id == state['session_id']:
+            return
+        if self.client.session_id is not None:
+            self.client.close_session()
+        self._resume(state['session_id'], expected_step=state.get('last_step'))
+        self._remember()
+
+    def close(self, discard: bool = False) -> None:
+        """Removes the hooks; closes the session (kept resumable unless ``discard``) and an own connection."""
+        for handle in self._handles:
+            handle.remove()
+        self._handles = []
+        if self.client is None:
+            return
+        try:
+            if self.client.session_id is not None:
+                self.client.close_session(discard)
+        except FisherdError:
+            pass
+        if self._owns_client:
+            self.client.close()
+
+    def __enter__(self) -> 'Preconditioner':
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class FisherdOptimizer(torch.optim.Optimizer):
+    """A ``torch.optim.Optimizer`` around a ``Preconditioner``: ``step()`` sends the statistics and applies
+    θ ← θ + lr·Δθ (lr default 1: exactly the daemon's update; a torch LR scheduler scales it), and
+    θ ← θ − lr·p.grad for parameters outside the supported layers (SGD on your gradient).
+    ``state_dict()`` carries the session id and the resume point beside torch's own state."""
+
+    def __init__(self, model: nn.Module, client_or_url: Union[str, Client], *, lr: float = 1.0, **options: Any) -> None:
+        self.preconditioner = Preconditioner(model, client_or_url, **options)
+        super().__init__([p for p in model.parameters() if p.requires_grad], {'lr': lr})
+
+    @torch.no_grad()
+    def step(self, closure: Optional[Callable[[], float]] = None) -> Optional[float]:  # type: ignore[override]
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        self.preconditioner.step(loss=None if loss is None else float(loss))
+        for group in self.param_groups:
+            for p in group['params']:
+                if p.grad is not None:
+                    p.add_(p.grad, alpha=-group['lr'])
+        return loss
+
+    def state_dict(self) -> Dict[str, Any]:
+        state = super().state_dict()
+        state['fisherd'] = self.preconditioner.state_dict()
+        return state
+
+    def load_state_dict(self, state_dict: Dict[str, Any]) -> None:
+        state = dict(state_dict)
+        fisherd = state.pop('fisherd', None)
+        super().load_state_dict(state)
+        if fisherd is not None:
+            self.preconditioner.load_state_dict(fisherd)
+
+    def close(self, discard: bool = False) -> None:
+        self.preconditioner.close(discard)
