@@ -180,6 +180,7 @@ export function formatSummary(s: TraceSummary): string {
   const first = s.segments.find((seg) => seg.header)?.header;
   if (first) {
     lines.push(`session      ${first.sessionId}`);
+    if (!('error' in first.sessionConfig)) lines.push(`name         ${first.sessionConfig.name ?? '(unnamed)'}`);
     lines.push(`format       version ${first.formatVersion}, written by fisherd ${first.fisherdVersion} on ${first.createdAt}`);
     lines.push(`schema       ${first.schemaHash}${first.schemaMatches ? '' : '  (differs from this fisherd\'s schema)'}`);
     lines.push(`backend      ${first.backend || '(not recorded)'}`);

@@ -58,7 +58,8 @@ export interface SessionObserver {
     /** Reads the session's estimates as of this step (the dashboard samples them); call it only during the event. */
     estimates: SessionEngine['estimates'];
   }): void;
-  onClose?(event: { sessionId: string; lastStep: number }): void;
+  /** `discarded`: the session is being deleted (CloseSession with discard), not kept resumable. */
+  onClose?(event: { sessionId: string; lastStep: number; discarded: boolean }): void;
 }
 
 export interface SessionHostOptions {
@@ -379,7 +380,7 @@ export class SessionHost {
    * Stops accepting steps (partial ones are answered with `reason`), lets the queued steps finish (up to
    * `drainTimeoutMs`), checkpoints, ends the pipeline and closes the trace (after the checkpoint).
    */
-  async close(reason: FisherdError, drainTimeoutMs: number): Promise<void> {
+  async close(reason: FisherdError, drainTimeoutMs: number, discarded = false): Promise<void> {
     this.accepting = false;
     this.abandonAssembly(reason, this.assembler.step);
     let timer: NodeJS.Timeout | undefined;
@@ -393,7 +394,7 @@ export class SessionHost {
     this.jobs.complete();
     await this.checkpoint();
     await this.deps.recording?.close();
-    this.notify('onClose', () => this.deps.observer?.onClose?.({ sessionId: this.id, lastStep: this.engine.lastStep }));
+    this.notify('onClose', () => this.deps.observer?.onClose?.({ sessionId: this.id, lastStep: this.engine.lastStep, discarded }));
   }
 
   private sendError(peer: Peer, error: unknown, requestId: number): void {

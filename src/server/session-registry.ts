@@ -75,7 +75,7 @@ export class SessionRegistry {
     }
 
     host.attach(peer);
-    this.deps.logger.info({ sessionId: id, dim: host.config.dim, optimizer: host.config.optimizer.name, workers: host.config.workers, memoryBytes: host.memoryBytes }, 'session created');
+    this.deps.logger.info({ sessionId: id, name: host.config.name, dim: host.config.dim, optimizer: host.config.optimizer.name, workers: host.config.workers, memoryBytes: host.memoryBytes }, 'session created');
     this.deps.metrics.sessionsOpened.inc({ kind: 'new' });
     this.notifyOpen(host, 0);
     return host;
@@ -119,7 +119,7 @@ export class SessionRegistry {
       this.deps.budget?.release(id);
       throw e;
     }
-    this.deps.logger.info({ sessionId: id, step: engine.lastStep }, 'session resumed from checkpoint');
+    this.deps.logger.info({ sessionId: id, name: engine.config.name, step: engine.lastStep }, 'session resumed from checkpoint');
     this.deps.metrics.sessionsOpened.inc({ kind: 'resumed' });
     this.notifyOpen(host, engine.lastStep);
     return host;
@@ -175,7 +175,7 @@ export class SessionRegistry {
     const discard = this.discardOnEvict.has(id);
     const done = (async () => {
       try {
-        await host.close(new FisherdError('UNKNOWN_SESSION', `session ${id} was closed`), this.options.drainTimeoutMs);
+        await host.close(new FisherdError('UNKNOWN_SESSION', `session ${id} was closed`), this.options.drainTimeoutMs, discard);
         if (discard) await this.deps.store.remove(id);
       } catch (e) {
         this.deps.logger.error({ err: e, sessionId: id }, 'session eviction failed');
@@ -185,7 +185,7 @@ export class SessionRegistry {
         this.discardOnEvict.delete(id);
         this.deps.metrics.sessions.set(this.live.size);
         this.evicting.delete(id);
-        this.deps.logger.info({ sessionId: id, step: host.lastStep, discarded: discard }, 'session evicted');
+        this.deps.logger.info({ sessionId: id, name: host.config.name, step: host.lastStep, discarded: discard }, 'session evicted');
       }
     })();
     this.evicting.set(id, done);
