@@ -180,6 +180,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await expect.poll(() => groupIds(page, 'discarded'), { timeout: 5000 }).toEqual([snrInfo.sessionId]);
     expect(await groupIds(page, 'live')).toEqual([info.sessionId]);
     expect(await page.textContent('#sessions [data-group="discarded"] h2')).toBe('Discarded (1)');
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-groups.png') });
     await page.click(`li[data-session="${plainId}"]`);
     await expect.poll(() => page.textContent('#title-status'), { timeout: 5000 }).toBe('closed');
     await page.click(`li[data-session="${snrInfo.sessionId}"]`);
