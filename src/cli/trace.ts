@@ -5,6 +5,9 @@
  *   fisherd trace verify TRACE... [--quiet]      exit 0 when intact, 1 when damaged or unreadable
  *   fisherd trace export TRACE... --json [--with-data] [--out FILE]
  *                                                one JSON object per record (JSON Lines), for scripts
+ *   fisherd trace export TRACE... --csv [--out FILE]
+ *                                                one row per recorded update: its per-step scalars
+ *                                                (step, loss, batch size, update norm, every diagnostic)
  *
  * TRACE is a segment file, a session's trace directory, or a record directory (all sessions in it).
  * Headers are checked as replay checks them (src/trace/header-check.ts): a bad one is damage, TRACE_CORRUPT
@@ -56,23 +59,35 @@ export function registerTraceCommands(program: Command): Command {
     }));
 
   trace.command('export')
-    .description('write every record as one JSON object per line (JSON Lines)')
+    .description('write every record as one JSON object per line (--json), or each step\'s scalars as CSV (--csv)')
     .argument('<trace...>', 'segment files, trace directories or a record directory')
-    .option('--json', 'JSON Lines output (the only format; required so that scripts say what they expect)')
-    .option('--with-data', 'include the float arrays (gradients, updates); large')
+    .option('--json', 'JSON Lines output: one object per record')
+    .option('--csv', 'CSV output: one row per update, columns step, loss, batch_size, update_norm, compute_seconds and every diagnostic (docs/trace-format.md)')
+    .option('--with-data', 'with --json: include the float arrays (gradients, updates); large')
     .option('--skip-corrupt', 'after a corrupt record, go on with the next segment')
     .option('-o, --out <file>', 'write to a file instead of stdout')
-    .action((inputs: string[], opts: { json?: boolean; withData?: boolean; skipCorrupt?: boolean; out?: string }) => reportErrors('trace export', async () => {
-      if (!opts.json) {
-        process.stderr.write('trace export: choose a format: --json\n');
+    .action((inputs: string[], opts: { json?: boolean; csv?: boolean; withData?: boolean; skipCorrupt?: boolean; out?: string }) => reportErrors('trace export', async () => {
+      if (opts.json === opts.csv) {
+        process.stderr.write(`trace export: choose one format: --json or --csv${opts.json ? ' (not both)' : ''}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      if (opts.csv && opts.withData) {
+        process.stderr.write('trace export: --with-data goes with --json (CSV holds the per-step scalars only)\n');
         process.exitCode = 2;
         return;
       }
       const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
-      const result = await exportJsonLines(inputs, out, { withData: opts.withData ?? false, skipCorrupt: opts.skipCorrupt ?? false });
+      const skipCorrupt = opts.skipCorrupt ?? false;
+      const result = opts.csv
+        ? await exportCsv(inputs, out, { skipCorrupt })
+        : await exportJsonLines(inputs, out, { withData: opts.withData ?? false, skipCorrupt });
       if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
       if (result.error) process.stderr.write(`trace export: ${errorLine(result.error)}\n`);
-      else if (result.damage.length > 0) process.stderr.write(`trace export: damaged: ${result.damage.length} finding(s), listed in the "damage" records\n`);
+      else if (result.damage.length > 0) {
+        process.stderr.write(`trace export: damaged: ${result.damage.length} finding(s)${opts.csv ? '' : ', listed in the "damage" records'}\n`);
+        if (opts.csv) for (const d of result.damage) process.stderr.write(`  ${damageLine(d)}\n`);
+      }
       if (!result.intact) process.exitCode = 1;
     }));
 
@@ -175,6 +190,79 @@ export async function exportJsonLines(inputs: readonly string[], out: Writable, 
   return { intact: reader.damage.length === 0 && error === undefined, damage: reader.damage, error };
 }
 
+/**
+ * The documented `Diagnostics.values` keys (proto/fisherd.proto, docs/dashboard.md), in the order their
+ * CSV columns come; keys a later daemon adds follow them alphabetically.
+ */
+export const DIAGNOSTIC_KEYS = ['gradNorm', 'stepSize', 'damping', 'cosineEfFisher', 'meanSnr'] as const;
+
+/** The CSV columns before the diagnostics' values. */
+export const CSV_FIXED_COLUMNS = ['step', 'loss', 'batch_size', 'update_norm', 'compute_seconds'] as const;
+
+/** A number as a CSV cell: shortest round-trip decimal; nan, inf, -inf (as Python and pandas read them); '' when absent. */
+function csvNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  return String(value);
+}
+
+/** A text cell, quoted when it must be (RFC 4180). */
+function csvText(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/**
+ * Writes the per-step scalars of the recorded updates as CSV (RFC 4180, `\n` line ends) into `out`: the
+ * columns `CSV_FIXED_COLUMNS`, then one per diagnostics value that occurs in the trace (the documented
+ * keys first, in `DIAGNOSTIC_KEYS` order, then others alphabetically), then `session_id` when the
+ * inputs hold more than one session. A value a step does not have is an empty cell. The rows are
+ * collected first (a few numbers per step) so that the columns are known before the header is written.
+ * Damage and errors are returned, as by `exportJsonLines`; the rows read before an error are written.
+ */
+export async function exportCsv(inputs: readonly string[], out: Writable, options: { skipCorrupt: boolean }): Promise<ExportResult> {
+  const reader = await openTrace(inputs, { continueAfterCorruption: options.skipCorrupt });
+  interface Row { sessionId: string; step: number; d: fisherd.v1.IDiagnostics | null | undefined }
+  const rows: Row[] = [];
+  const keys = new Set<string>();
+  const sessions = new Set<string>();
+  let error: FisherdError | undefined;
+  let skipping: string | undefined;
+  try {
+    for await (const e of reader) {
+      if (e.path === skipping || e.kind !== 'update') continue;
+      const u = decodeUpdate(e.body);
+      if (typeof u === 'string') {
+        reader.recordFailed(e, { status: 'undecodable', message: u }, 'update'); // throws TRACE_CORRUPT unless skipCorrupt
+        skipping = e.path;
+        continue;
+      }
+      for (const key of Object.keys(u.diagnostics?.values ?? {})) keys.add(key);
+      sessions.add(u.sessionId);
+      rows.push({ sessionId: u.sessionId, step: u.step, d: u.diagnostics });
+    }
+  } catch (e) {
+    if (!isFisherdError(e)) throw e;
+    error = e;
+  }
+  const known: readonly string[] = DIAGNOSTIC_KEYS;
+  const valueKeys = [...known.filter((k) => keys.has(k)), ...[...keys].filter((k) => !known.includes(k)).sort()];
+  const withSession = sessions.size > 1;
+  const write = async (line: string): Promise<void> => {
+    if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  };
+  await write([...CSV_FIXED_COLUMNS, ...valueKeys, ...(withSession ? ['session_id'] : [])].map(csvText).join(','));
+  for (const { sessionId, step, d } of rows) {
+    const values = d?.values ?? {};
+    await write([
+      String(step), csvNumber(d?.loss), String(d?.batchSize ?? 0), csvNumber(d?.updateNorm ?? 0), csvNumber(d?.computeSeconds ?? 0),
+      ...valueKeys.map((k) => csvNumber(values[k])),
+      ...(withSession ? [csvText(sessionId)] : []),
+    ].join(','));
+  }
+  return { intact: reader.damage.length === 0 && error === undefined, damage: reader.damage, error };
+}
+
 /** A damage finding on one line; corruption with its error code, as a reader that stops there reports it. */
 function damageLine(d: TraceDamage): string {
   return `${d.kind}${d.kind === 'corrupt' ? ' (TRACE_CORRUPT)' : ''}: ${d.message}`;
@@ -198,6 +286,7 @@ export function formatSummary(s: TraceSummary): string {
   const first = s.segments.find((seg) => seg.header)?.header;
   if (first) {
     lines.push(`session      ${first.sessionId}`);
+    if (!('error' in first.sessionConfig)) lines.push(`name         ${first.sessionConfig.name ?? '(unnamed)'}`);
     lines.push(`format       version ${first.formatVersion}, written by fisherd ${first.fisherdVersion} on ${first.createdAt}`);
     lines.push(`schema       ${first.schemaHash}${first.schemaMatches ? '' : '  (differs from this fisherd\'s schema)'}`);
     lines.push(`backend      ${first.backend || '(not recorded)'}`);

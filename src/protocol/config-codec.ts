@@ -103,6 +103,7 @@ export function sessionConfigToWire(c: SessionConfig): fisherd.v1.SessionConfig.
     record: c.record ?? false,
     backend: c.backend ?? '',
     ...(c.track === undefined ? {} : { track: { ...c.track } }),
+    name: c.name ?? '',
   };
 }
 
@@ -214,5 +215,7 @@ export function sessionConfigFromWire(w: fisherd.v1.SessionConfig.$Properties | 
     ...(w.track
       ? { track: { empiricalFisher: w.track.empiricalFisher ?? false, fisher: w.track.fisher ?? false, noise: w.track.noise ?? false } }
       : {}),
+    // proto3 cannot tell "" from unset: an empty name is no name (the daemon gives the default one).
+    ...(w.name ? { name: w.name } : {}),
   };
 }

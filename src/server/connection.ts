@@ -27,6 +27,7 @@ import {
   type ClientMessage, type ServerMessageInit,
 } from '../protocol/frames.js';
 import { contributionFromWire } from '../protocol/step-codec.js';
+import { withDefaultName } from '../session/config.js';
 import { tokensEqual } from './auth.js';
 import type { DaemonMetrics } from './metrics.js';
 import { stepContributionBytes } from './recording.js';
@@ -71,6 +72,8 @@ export class Connection implements Peer {
   readonly id = nextConnectionId++;
   private state: State = 'awaiting-hello';
   private host: SessionHost | undefined;
+  /** Hello.client_name, the first part of the default name of the sessions this connection creates. */
+  private clientName: string | undefined;
   private inbox: Promise<void> = Promise.resolve();
   private readonly logger: Logger;
   /** The request id of the estimates request with diagonals this connection waits for, if any. */
@@ -277,6 +280,7 @@ export class Connection implements Peer {
     this.state = 'ready';
     clearTimeout(this.helloTimer);
     this.helloTimer = undefined;
+    this.clientName = hello.clientName ?? undefined;
     this.logger.debug({ client: hello.clientName }, 'hello');
     this.send({ requestId, welcome: { protocolVersion: PROTOCOL_VERSION, serverVersion: this.deps.serverVersion, backend: this.deps.backend } });
   }
@@ -288,7 +292,7 @@ export class Connection implements Peer {
     }
     const host = open.sessionId
       ? await this.deps.registry.attach(open.sessionId, this)
-      : await this.deps.registry.create(sessionConfigFromWire(open.config), this);
+      : await this.deps.registry.create(withDefaultName(sessionConfigFromWire(open.config), this.clientName), this);
     if ((this.state as State) === 'closed') {
       // The socket closed while the session was loading.
       void this.deps.registry.detach(host, this);

@@ -72,7 +72,8 @@ export interface SessionObserver {
     /** Reads the session's estimates as of this step (the dashboard samples them); call it only during the event. */
     estimates: SessionEngine['estimates'];
   }): void;
-  onClose?(event: { sessionId: string; lastStep: number }): void;
+  /** `discarded`: the session is being deleted (CloseSession with discard), not kept resumable. */
+  onClose?(event: { sessionId: string; lastStep: number; discarded: boolean }): void;
 }
 
 export interface SessionHostOptions {
@@ -512,12 +513,12 @@ export class SessionHost {
    * Resolves with what is on disk (the final checkpoint's failure included); a second call returns the
    * first one's promise.
    */
-  close(reason: FisherdError, drainTimeoutMs: number): Promise<SessionCloseOutcome> {
-    this.closing ??= this.closeNow(reason, drainTimeoutMs);
+  close(reason: FisherdError, drainTimeoutMs: number, discarded = false): Promise<SessionCloseOutcome> {
+    this.closing ??= this.closeNow(reason, drainTimeoutMs, discarded);
     return this.closing;
   }
 
-  private async closeNow(reason: FisherdError, drainTimeoutMs: number): Promise<SessionCloseOutcome> {
+  private async closeNow(reason: FisherdError, drainTimeoutMs: number, discarded: boolean): Promise<SessionCloseOutcome> {
     this.accepting = false;
     this.abandonAssembly(reason, this.assembler.step);
     let timer: NodeJS.Timeout | undefined;
@@ -534,7 +535,7 @@ export class SessionHost {
     const failure = await final;
     await this.segmentEnded;
     await this.recording?.close();
-    this.notify('onClose', () => this.deps.observer?.onClose?.({ sessionId: this.id, lastStep: this.engine.lastStep }));
+    this.notify('onClose', () => this.deps.observer?.onClose?.({ sessionId: this.id, lastStep: this.engine.lastStep, discarded }));
     return { lastStep: this.engine.lastStep, checkpointedStep: this.written, failure };
   }
 

@@ -131,7 +131,7 @@ export class SessionRegistry {
       throw e;
     }
     host.attach(peer);
-    this.deps.logger.info({ sessionId: id, dim: host.config.dim, optimizer: host.config.optimizer.name, workers: host.config.workers, memoryBytes: host.memoryBytes }, 'session created');
+    this.deps.logger.info({ sessionId: id, name: host.config.name, dim: host.config.dim, optimizer: host.config.optimizer.name, workers: host.config.workers, memoryBytes: host.memoryBytes }, 'session created');
     this.deps.metrics.sessionsOpened.inc({ kind: 'new' });
     this.notifyOpen(host, 0);
     return host;
@@ -177,7 +177,7 @@ export class SessionRegistry {
       this.deps.budget?.release(id);
       throw e;
     }
-    this.deps.logger.info({ sessionId: id, step: engine.lastStep }, 'session resumed from checkpoint');
+    this.deps.logger.info({ sessionId: id, name: engine.config.name, step: engine.lastStep }, 'session resumed from checkpoint');
     this.deps.metrics.sessionsOpened.inc({ kind: 'resumed' });
     this.notifyOpen(host, engine.lastStep);
     return host;
@@ -275,9 +275,9 @@ export class SessionRegistry {
           if (host.peerCount > 0 || this.shuttingDown) return;
         }
         gone = true;
-        const outcome = await host.close(new FisherdError('UNKNOWN_SESSION', `session ${id} was closed`), this.options.drainTimeoutMs);
+        const outcome = await host.close(new FisherdError('UNKNOWN_SESSION', `session ${id} was closed`), this.options.drainTimeoutMs, discard);
         if (discard) await this.deps.store.remove(id);
-        this.deps.logger.info({ sessionId: id, step: outcome.checkpointedStep, lastStep: outcome.lastStep, discarded: discard }, 'session evicted');
+        this.deps.logger.info({ sessionId: id, name: host.config.name, step: outcome.checkpointedStep, lastStep: outcome.lastStep, discarded: discard }, 'session evicted');
       } catch (e) {
         this.deps.logger.error({ err: e, sessionId: id }, 'session eviction failed');
       } finally {

@@ -19,6 +19,13 @@ export const MAX_FULL_BLOCK_SIZE = DEFAULT_SESSION_LIMITS.maxFullBlockSize;
 const BACKENDS: readonly BackendPreference[] = ['auto', 'reference', 'openblas', 'gpujs'];
 
 export interface SessionConfig {
+  /**
+   * A human-readable name for the run (dashboard, daemon logs, `fisherd trace inspect`): 1 to
+   * `MAX_SESSION_NAME_LENGTH` (128) characters, printable (no control characters), not only spaces.
+   * Default: the daemon names a session created without one "<client name> <UTC start time>", e.g.
+   * "train-logistic 2026-12-03 08:15:02" (`defaultSessionName`); a library `Session` stays unnamed.
+   */
+  readonly name?: string;
   /** D, the number of parameters; integer ≥ 1. Required. */
   readonly dim: number;
   /**
@@ -59,6 +66,8 @@ export interface SessionConfig {
 
 /** A validated config with every default filled in (what `Session` keeps and checkpoints). */
 export interface ResolvedSessionConfig {
+  /** The run's name; null when none was given (a library session; the daemon always gives one). */
+  readonly name: string | null;
   readonly dim: number;
   readonly blocks: readonly ParameterBlock[];
   /** True when the client gave no blocks (one block 'params'); the estimates then use the leaf structure. */
@@ -72,6 +81,64 @@ export interface ResolvedSessionConfig {
   readonly backend: BackendPreference;
   /** The estimates the session keeps: what the optimizer needs ∪ `track`. */
   readonly track: RequiredEstimates;
+}
+
+/** The most characters (code points) a session name may have. */
+export const MAX_SESSION_NAME_LENGTH = 128;
+
+/** Control characters (C0, DEL, C1) and the line/paragraph separators: not printable in a name. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+
+/** Checks a session name (field `name`); INVALID_CONFIG naming what is wrong. */
+export function validateSessionName(name: unknown, field = 'name'): string {
+  if (typeof name !== 'string') throw invalid(field, 'must be a string');
+  const length = [...name].length;
+  if (length === 0 || name.trim().length === 0) throw invalid(field, 'must not be empty or only spaces');
+  if (length > MAX_SESSION_NAME_LENGTH) throw invalid(field, `has ${length} characters; at most ${MAX_SESSION_NAME_LENGTH}`);
+  const bad = UNPRINTABLE.exec(name);
+  if (bad !== null) {
+    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw invalid(field, `must be printable; it has the control character U+${code} at index ${bad.index}`);
+  }
+  return name;
+}
+
+/** "2026-12-03 08:15:02": `at` in UTC to the second. */
+export function formatSessionTime(at: Date): string {
+  return at.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/**
+ * The name the daemon gives a session created without one: "<client name> <UTC start time>", e.g.
+ * "train-logistic 2026-12-03 08:15:02". The client name (Hello.client_name) loses its control
+ * characters and is cut so that the whole stays within MAX_SESSION_NAME_LENGTH; "session" when empty.
+ */
+export function defaultSessionName(clientName: string | undefined, at: Date): string {
+  const time = formatSessionTime(at);
+  const room = MAX_SESSION_NAME_LENGTH - time.length - 1;
+  const cleaned = [...(clientName ?? '').replace(new RegExp(UNPRINTABLE.source, 'gu'), ' ').trim()].slice(0, room).join('').trim();
+  return `${cleaned.length > 0 ? cleaned : 'session'} ${time}`;
+}
+
+/** `config` with `name` set to `defaultSessionName(clientName, at)` when it has none (the daemon calls this). */
+export function withDefaultName(config: SessionConfig, clientName: string | undefined, at: Date = new Date()): SessionConfig {
+  if (typeof config !== 'object' || config === null || config.name !== undefined) return config;
+  return { ...config, name: defaultSessionName(clientName, at) };
+}
+
+/**
+ * The estimates a session with `config` keeps: what its optimizer needs ∪ what `track` asks for (the
+ * effective tracking, as `ResolvedSessionConfig.track`; e.g. an 'snr' session keeps the noise whether
+ * or not `track.noise` is set). Expects a config that passed `validateSessionConfig`.
+ */
+export function effectiveTrack(config: Pick<SessionConfig, 'optimizer' | 'track'>): RequiredEstimates {
+  const required = requiredEstimates(config.optimizer);
+  const extra = config.track ?? {};
+  return {
+    empiricalFisher: required.empiricalFisher || extra.empiricalFisher === true,
+    fisher: required.fisher || extra.fisher === true,
+    noise: required.noise || extra.noise === true,
+  };
 }
 
 /** The name of the one block of a session configured without `blocks`. */
@@ -123,6 +190,7 @@ function checkRank(structure: LeafStructure, size: number, field: string, limits
  */
 export function validateSessionConfig(config: SessionConfig, limits: SessionLimits = DEFAULT_SESSION_LIMITS): ResolvedSessionConfig {
   if (typeof config !== 'object' || config === null) throw invalid('config', 'must be a record');
+  const name = config.name === undefined ? null : validateSessionName(config.name);
   if (!isInteger(config.dim, 1)) throw invalid('dim', `must be an integer ≥ 1, got ${String(config.dim)}`);
   requireAtMost(config.dim, limits.maxDim, 'dim', 'parameters (--max-dim)');
   const dim = config.dim;
@@ -166,16 +234,11 @@ export function validateSessionConfig(config: SessionConfig, limits: SessionLimi
   const backend = config.backend ?? 'auto';
   if (!BACKENDS.includes(backend)) throw invalid('backend', `must be one of ${BACKENDS.join(', ')}`);
 
-  const required = requiredEstimates(config.optimizer);
   const extra = config.track ?? {};
   for (const key of ['empiricalFisher', 'fisher', 'noise'] as const) {
     if (extra[key] !== undefined && typeof extra[key] !== 'boolean') throw invalid(`track.${key}`, 'must be a boolean');
   }
-  const track: RequiredEstimates = {
-    empiricalFisher: required.empiricalFisher || extra.empiricalFisher === true,
-    fisher: required.fisher || extra.fisher === true,
-    noise: required.noise || extra.noise === true,
-  };
+  const track = effectiveTrack(config);
 
   // A low-rank estimate is singular: its Woodbury solve divides by λ, so λ = 0 cannot work.
   const solvesWith = config.optimizer.name === 'ngd' || config.optimizer.name === 'efgd' || config.optimizer.name === 'va';
@@ -184,6 +247,7 @@ export function validateSessionConfig(config: SessionConfig, limits: SessionLimi
   }
 
   return {
+    name,
     dim,
     blocks: blocks.map((b) => ({ name: b.name, size: b.size, structure: { ...b.structure } })),
     singleBlock,

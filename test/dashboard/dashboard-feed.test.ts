@@ -55,6 +55,50 @@ describe('dashboard feed', () => {
     expect(spectrum.snrHistogram?.counts[19]).toBe(1);
   });
 
+  it('uses the effective tracking: an snr session keeps the noise (and gets its SNR histogram) without track.noise', async () => {
+    const snr: SessionConfig = { dim: 3, optimizer: { name: 'snr', stepSize: 0.1 }, name: 'snr run' };
+    const hub = new DashboardHub({ logger, flushIntervalMs: 10, pingIntervalMs: 0 });
+    const feed = createDashboardFeed(hub, { spectrumIntervalMs: 0 });
+    const id = 'e'.repeat(32);
+    feed.onOpen({ sessionId: id, config: snr, resumedStep: 0 });
+    const info = hub.snapshot().sessions[0]!.info;
+    expect(info.name).toBe('snr run');
+    expect(info.track).toEqual({ empiricalFisher: false, fisher: false, noise: true });
+    const server = createServer();
+    server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/dashboard/ws`);
+    await new Promise((resolve) => ws.once('open', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const queries: EstimatesQuery[] = [];
+    feed.onStep({
+      sessionId: id, config: snr, outcome: outcome(1), estimates: (q) => {
+        queries.push(q);
+        return { step: 1, estimates: [estimates(1).estimates[2]!], meanGrad: Float64Array.of(1, 2, 0) };
+      },
+    });
+    expect(queries).toEqual([{ topK: 3, includeDiagonals: true }]); // the diagonals, for the histogram
+    expect(hub.snapshot().sessions[0]!.spectrum?.snrHistogram?.total).toBe(3);
+    // 'moments' SNR keeps no noise covariance: no diagonals asked for.
+    const moments: SessionConfig = { dim: 3, optimizer: { name: 'snr', stepSize: 0.1, snrVariance: 'moments' } };
+    feed.onOpen({ sessionId: 'd'.repeat(32), config: moments, resumedStep: 0 });
+    expect(hub.snapshot().sessions.find((s) => s.info.id[0] === 'd')?.info.track.noise).toBe(false);
+    ws.close();
+    hub.close();
+    server.close();
+  });
+
+  it('tells a discarded session from a closed one', () => {
+    const hub = new DashboardHub({ logger, flushIntervalMs: 10, pingIntervalMs: 0 });
+    const feed = createDashboardFeed(hub);
+    feed.onOpen({ sessionId: '1'.repeat(32), config, resumedStep: 0 });
+    feed.onOpen({ sessionId: '2'.repeat(32), config, resumedStep: 0 });
+    feed.onClose({ sessionId: '1'.repeat(32), lastStep: 0 });
+    feed.onClose({ sessionId: '2'.repeat(32), lastStep: 0, discarded: true });
+    expect(hub.snapshot().sessions.map((s) => s.status)).toEqual(['closed', 'discarded']);
+    hub.close();
+  });
+
   it('samples the estimates only while a page is open, and not more often than asked', async () => {
     const hub = new DashboardHub({ logger, flushIntervalMs: 10, pingIntervalMs: 0 });
     const feed = createDashboardFeed(hub, { spectrumIntervalMs: 60_000 });

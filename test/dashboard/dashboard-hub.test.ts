@@ -44,7 +44,7 @@ afterEach(async () => {
 
 function info(id: string): DashboardSessionInfo {
   return {
-    id, dim: 4, optimizer: 'ngd', structure: 'diagonal', workers: 1, emaDecay: 0,
+    id, name: `run ${id.slice(0, 4)}`, dim: 4, optimizer: 'ngd', structure: 'diagonal', workers: 1, emaDecay: 0,
     track: { empiricalFisher: true, fisher: true, noise: true }, resumedStep: 0, openedAt: Date.now(),
   };
 }
@@ -131,6 +131,26 @@ describe('DashboardHub', () => {
     hub.openSession(info('4'.repeat(32)));
     expect(hub.snapshot().sessions.map((s) => s.info.id[0]).sort()).toEqual(['2', '3', '4']);
     hub.close();
+  });
+
+  it('tells live, closed (resumable) and discarded sessions apart, in the snapshot and the close message', async () => {
+    const { hub, base, ws: url } = await start();
+    for (const c of ['l', 'c', 'd']) hub.openSession(info(c.repeat(32)));
+    const page = await viewer(url);
+    hub.closeSession('c'.repeat(32), 3);
+    hub.closeSession('d'.repeat(32), 4, true);
+    await until(() => page.messages.filter((m) => m.type === 'close').length === 2);
+    const closes = page.messages.filter((m) => m.type === 'close');
+    expect(closes.map((m) => m.type === 'close' && [m.sessionId[0], m.lastStep, m.status])).toEqual([['c', 3, 'closed'], ['d', 4, 'discarded']]);
+    const state = await (await fetch(`${base}/dashboard/state`)).json() as DashboardMessage;
+    expect(state.type).toBe('snapshot');
+    if (state.type !== 'snapshot') return;
+    const byId = Object.fromEntries(state.sessions.map((s) => [s.info.id[0], [s.status, s.live, s.info.name]]));
+    expect(byId).toEqual({ l: ['live', true, 'run llll'], c: ['closed', false, 'run cccc'], d: ['discarded', false, 'run dddd'] });
+    // A discarded session that comes back (resumed by id before its deletion) is live again.
+    hub.openSession(info('d'.repeat(32)));
+    expect(hub.snapshot().sessions.find((s) => s.info.id[0] === 'd')?.status).toBe('live');
+    page.ws.close();
   });
 
   describe('with a token', () => {

@@ -2,7 +2,9 @@
  * The live dashboard in a real browser: headless Chromium (Debian's `chromium` package, driven by
  * playwright-core; no browser is downloaded) opens the page of a real daemon (separate process, with a
  * token) while real sessions train through the TypeScript client, and checks that every plot shows data
- * pushed over the WebSocket. The screenshot is kept as test-artifacts/dashboard.png; with
+ * pushed over the WebSocket; that runs are listed by name (given, or the daemon's default from the client
+ * name and start time) in live / closed / discarded groups; that an SNR session that did not list the
+ * noise under `track` shows its SNR histogram; and that "compare with" overlays a second run's curves. The screenshot is kept as test-artifacts/dashboard.png; with
  * FISHERD_UPDATE_DOCS_SCREENSHOT=1 (or when it is missing) it is also copied to docs/dashboard.png,
  * which the README shows.
  *
@@ -27,6 +29,19 @@ const PLOTS = ['loss', 'grad', 'update', 'cosine', 'snr', 'eigen'] as const;
 
 /** The page's DOM as far as these checks use it (the project compiles without the DOM library). */
 type PageDocument = { getElementById(id: string): { getAttribute(name: string): string | null } | null };
+
+async function comparePoints(page: Page): Promise<Record<string, number>> {
+  return page.evaluate((ids) => {
+    const doc = (globalThis as unknown as { document: PageDocument }).document;
+    return Object.fromEntries(ids.map((id) => [id, Number(doc.getElementById(`plot-${id}`)?.getAttribute('data-compare-points') ?? 0)]));
+  }, ['loss', 'grad', 'update', 'cosine']);
+}
+
+/** The ids of the sessions listed in one group ('live', 'closed', 'discarded') of the page's list. */
+async function groupIds(page: Page, group: string): Promise<string[]> {
+  const items = await page.$$(`#sessions [data-group="${group}"] li[data-session]`);
+  return Promise.all(items.map(async (li) => (await li.getAttribute('data-session')) ?? ''));
+}
 
 async function plotPoints(page: Page): Promise<Record<string, number>> {
   return page.evaluate((ids) => {
@@ -72,14 +87,19 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await expect.poll(() => page.textContent('#empty'), { timeout: 10_000 }).toContain('No sessions yet');
 
     // A session that tracks nothing beyond SGD: its estimate panels say why they are empty.
-    const plain = await FisherdClient.connect(daemon.url, { token: TOKEN });
-    await plain.openSession({ dim: 8, optimizer: { name: 'sgd', stepSize: 0.1 } });
+    // Unnamed: the daemon names it "<client name> <UTC start time>" and says so in SessionOpened.config.
+    const plain = await FisherdClient.connect(daemon.url, { token: TOKEN, clientName: 'plain-sgd' });
+    const before = Date.now();
+    const plainInfo = await plain.openSession({ dim: 8, optimizer: { name: 'sgd', stepSize: 0.1 } });
+    const plainName = plainInfo.config.name ?? '';
+    expect(plainName).toMatch(/^plain-sgd \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(Math.abs(Date.parse(`${plainName.slice('plain-sgd '.length).replace(' ', 'T')}Z`) - before)).toBeLessThan(5000);
     await trainLogistic(plain, logisticProblem(8, 256, 3), { steps: 10, batchSize: 16 });
 
     // The session to watch: NGD with both Fishers and the noise covariance, trained while the page is open.
     const trainer = await FisherdClient.connect(daemon.url, { token: TOKEN });
     const info = await trainer.openSession({
-      dim: 24, optimizer: { name: 'ngd', stepSize: 0.2, damping: 1e-2 }, emaDecay: 0.9,
+      name: 'ngd · both Fishers', dim: 24, optimizer: { name: 'ngd', stepSize: 0.2, damping: 1e-2 }, emaDecay: 0.9,
       track: { empiricalFisher: true, fisher: true, noise: true },
     });
     const problem = logisticProblem(24, 1024);
@@ -106,6 +126,9 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(await page.textContent('#facts')).toContain('NGD');
     expect(Number(await page.textContent('#v-cosine'))).toBeGreaterThan(-1);
     expect(await page.textContent('#sessions')).toContain(info.sessionId.slice(0, 8));
+    expect(await page.textContent('#sessions')).toContain('ngd · both Fishers');
+    expect(await page.textContent('#title-name')).toBe('ngd · both Fishers');
+    expect(await page.textContent('#title-id')).toBe(info.sessionId);
 
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: ARTIFACT });
@@ -118,10 +141,52 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(await page.textContent('#plot-snr')).toContain('needs the noise covariance');
     expect(Number(await page.getAttribute('#plot-loss', 'data-points'))).toBe(10);
 
-    // Closing a session shows it as closed, live.
+    expect(await page.textContent(`li[data-session="${plain.sessionId!}"]`)).toContain(plainName);
+
+    // Compare: the NGD run with the SGD run's curves overlaid (dashed) on the four line plots.
+    await page.click(`li[data-session="${info.sessionId}"]`);
+    await page.selectOption('#compare', plain.sessionId!);
+    await expect.poll(() => comparePoints(page), { timeout: 5000 }).toEqual({ loss: 10, grad: 10, update: 10, cosine: 0 }); // SGD: no cosine
+    expect(Number(await page.getAttribute('#plot-loss', 'data-points'))).toBeGreaterThanOrEqual(100); // its own curve stays
+    expect(await page.textContent('#compare-legend')).toBe(`ngd · both Fishers${plainName}`);
+    expect(await page.$$('#plot-loss path.line.compare')).toHaveLength(1);
+    expect(new URL(page.url()).hash).toBe(`#session=${info.sessionId}&compare=${plain.sessionId!}`);
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-compare.png') });
+    await page.selectOption('#compare', '');
+    await expect.poll(() => page.getAttribute('#plot-loss', 'data-compare-points'), { timeout: 5000 }).toBe('0');
+    expect(await page.isHidden('#compare-legend')).toBe(true);
+
+    // An SNR session that does not list the noise under track: the optimizer needs S, so it is tracked,
+    // and the SNR histogram shows.
+    const snr = await FisherdClient.connect(daemon.url, { token: TOKEN, clientName: 'snr-job' });
+    const snrInfo = await snr.openSession({ name: 'snr without track', dim: 12, optimizer: { name: 'snr', stepSize: 0.1 } });
+    expect(snrInfo.config.track?.noise).toBe(true);
+    await page.click(`li[data-session="${snrInfo.sessionId}"]`);
+    const snrProblem = logisticProblem(12, 512, 5);
+    const snrTheta = new Float64Array(12);
+    for (let seed = 1; Number(await page.getAttribute('#plot-snr', 'data-points')) === 0; seed++) {
+      expect(seed).toBeLessThan(200); // about 20 s at most
+      await trainLogistic(snr, snrProblem, { steps: 5, batchSize: 16, seed, theta: snrTheta });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await page.textContent('#v-snr')).toMatch(/^step \d+$/);
+
+    // Live, closed (resumable) and discarded runs are listed apart.
+    expect((await groupIds(page, 'live')).sort()).toEqual([info.sessionId, plain.sessionId!, snrInfo.sessionId].sort());
+    const plainId = plain.sessionId!;
     await plain.closeSession();
+    await snr.closeSession({ discard: true });
+    await expect.poll(() => groupIds(page, 'closed'), { timeout: 5000 }).toEqual([plainId]);
+    await expect.poll(() => groupIds(page, 'discarded'), { timeout: 5000 }).toEqual([snrInfo.sessionId]);
+    expect(await groupIds(page, 'live')).toEqual([info.sessionId]);
+    expect(await page.textContent('#sessions [data-group="discarded"] h2')).toBe('Discarded (1)');
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'dashboard-groups.png') });
+    await page.click(`li[data-session="${plainId}"]`);
     await expect.poll(() => page.textContent('#title-status'), { timeout: 5000 }).toBe('closed');
+    await page.click(`li[data-session="${snrInfo.sessionId}"]`);
+    await expect.poll(() => page.textContent('#title-status'), { timeout: 5000 }).toBe('discarded');
     await plain.close();
+    await snr.close();
     await trainer.close();
     expect(problems).toEqual([]);
     await page.close();

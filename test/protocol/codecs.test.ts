@@ -30,6 +30,7 @@ describe('protocol codecs', () => {
       },
       emaDecay: 0.99, fisherSource: 'exact', workers: 3, datasetSize: 60_000, record: true, backend: 'reference',
       track: { empiricalFisher: true, fisher: true, noise: false },
+      name: 'mnist snr 2026-12-03 08:15:02',
     };
     expect(viaWire(sessionConfigToWire, 'openSession', (m) => sessionConfigFromWire(m.openSession!.config), config)).toEqual(config);
     const minimal: SessionConfig = { dim: 3, optimizer: { name: 'adam', stepSize: 1e-3, adam: { b1: 0.8 } } };

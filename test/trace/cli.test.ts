@@ -5,6 +5,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerReplayCommand } from '../../src/cli/replay.js';
 import { registerTraceCommands } from '../../src/cli/trace.js';
 import { listSegments } from '../../src/trace/segment-files.js';
+import { sessionConfigToWire } from '../../src/protocol/config-codec.js';
+import { fisherd as wire } from '../../src/protocol/generated/fisherd.js';
+import { updateToWire, type UpdateDiagnostics } from '../../src/protocol/step-codec.js';
+import { TraceWriter } from '../../src/trace/writer.js';
 import { withTempDir } from './fixtures.js';
 import { recordTrace } from './session-fixtures.js';
 
@@ -62,6 +66,74 @@ describe('fisherd trace', () => {
     expect(lines[1]).toMatchObject({ step: 1, workerId: 0, batchSize: 4, reduction: 'sum', perExampleGrads: { length: 24 } });
     expect(lines[1].perExampleGrads.data).toHaveLength(24);
     expect(lines[2].delta.data).toHaveLength(6);
+  }));
+});
+
+/** A trace of updates only, with the given diagnostics per step, for the CSV export. */
+async function updatesTrace(dir: string, sessionId: string, diagnostics: readonly UpdateDiagnostics[], name?: string): Promise<void> {
+  const config = { dim: 2, optimizer: { name: 'ngd' as const, stepSize: 0.1, damping: 1e-3 }, ...(name === undefined ? {} : { name }) };
+  const writer = await TraceWriter.open(dir, {
+    sessionId, backend: 'reference', sessionConfig: wire.v1.SessionConfig.encode(sessionConfigToWire(config)).finish(),
+  }, { sync: 'on-close' });
+  for (const [i, d] of diagnostics.entries()) {
+    await writer.appendUpdate(wire.v1.Update.encode(updateToWire({ sessionId, step: i + 1, delta: new Float32Array(2), diagnostics: d })).finish());
+  }
+  await writer.close();
+}
+
+describe('fisherd trace export --csv', () => {
+  const steps: UpdateDiagnostics[] = [
+    { loss: 0.693, batchSize: 32, updateNorm: 0.125, computeSeconds: 0.0004, values: { gradNorm: 1.5, stepSize: 0.1, damping: 0.001, cosineEfFisher: 0.97 } },
+    { batchSize: 16, updateNorm: 1e-7, computeSeconds: 0.0003, values: { gradNorm: Number.NaN, stepSize: 0.1, damping: 0.001, zNew: 2 } },
+    { loss: 0.5, batchSize: 32, updateNorm: 0.0625, computeSeconds: 0.0002, values: { gradNorm: Number.POSITIVE_INFINITY, stepSize: 0.05, meanSnr: 0.25 } },
+  ];
+
+  it('writes one row per update: fixed columns, then every diagnostic that occurs (documented order, then others)', () => withTempDir(async (dir) => {
+    const trace = join(dir, 'trace');
+    await updatesTrace(trace, 'csv-test', steps);
+    const { stdout, exitCode } = await fisherd('trace', 'export', '--csv', trace);
+    expect(exitCode).toBe(0);
+    expect(stdout).toBe([
+      'step,loss,batch_size,update_norm,compute_seconds,gradNorm,stepSize,damping,cosineEfFisher,meanSnr,zNew',
+      '1,0.693,32,0.125,0.0004,1.5,0.1,0.001,0.97,,',
+      '2,,16,1e-7,0.0003,nan,0.1,0.001,,,2',
+      '3,0.5,32,0.0625,0.0002,inf,0.05,,,0.25,',
+      '',
+    ].join('\n'));
+    // --out writes the same to a file.
+    const file = join(dir, 'steps.csv');
+    expect((await fisherd('trace', 'export', '--csv', '--out', file, trace)).stdout).toBe('');
+    expect(await readFile(file, 'utf8')).toBe(stdout);
+  }));
+
+  it('adds session_id when the inputs hold several sessions; asks for exactly one format', () => withTempDir(async (dir) => {
+    await updatesTrace(join(dir, 'a'), 'sess-a', steps.slice(0, 1));
+    await updatesTrace(join(dir, 'b'), 'sess-b', steps.slice(2));
+    const lines = (await fisherd('trace', 'export', '--csv', join(dir, 'a'), join(dir, 'b'))).stdout.trim().split('\n');
+    expect(lines[0]).toBe('step,loss,batch_size,update_norm,compute_seconds,gradNorm,stepSize,damping,cosineEfFisher,meanSnr,session_id');
+    expect(lines.slice(1).map((l) => l.split(',').at(-1))).toEqual(['sess-a', 'sess-b']);
+    const stderr: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+    try {
+      expect((await fisherd('trace', 'export', join(dir, 'a'))).exitCode).toBe(2);
+      expect((await fisherd('trace', 'export', '--csv', '--json', join(dir, 'a'))).exitCode).toBe(2);
+      expect((await fisherd('trace', 'export', '--csv', '--with-data', join(dir, 'a'))).exitCode).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stderr.join('')).toMatch(/choose one format: --json or --csv\n.*not both.*\n.*--with-data goes with --json/s);
+  }));
+
+  it('trace inspect shows the session name from the header', () => withTempDir(async (dir) => {
+    await updatesTrace(join(dir, 'named'), 'sess-n', steps.slice(0, 1), 'mnist ngd 2026-12-03 08:15:02');
+    expect((await fisherd('trace', 'inspect', join(dir, 'named'))).stdout).toMatch(/^session {6}sess-n\nname {9}mnist ngd 2026-12-03 08:15:02\n/);
+    await updatesTrace(join(dir, 'unnamed'), 'sess-u', steps.slice(0, 1));
+    expect((await fisherd('trace', 'inspect', join(dir, 'unnamed'))).stdout).toContain('name         (unnamed)\n');
+    const json = JSON.parse((await fisherd('trace', 'inspect', '--json', join(dir, 'named'))).stdout);
+    expect(json.segments[0].header.sessionConfig.name).toBe('mnist ngd 2026-12-03 08:15:02');
   }));
 });
 

@@ -2,7 +2,8 @@
 
 Blocking (``Client``) and asyncio (``AsyncClient``) APIs with the TypeScript client's semantics; PyTorch
 helpers live in ``fisherd_client.torch`` (imported on demand, so that this package needs only numpy,
-websockets and protobuf).
+websockets and protobuf); ``fisherd_client.metrics`` writes each step's diagnostics to TensorBoard or
+any W&B-style logger.
 """
 from .async_client import PROTOCOL_VERSION, AsyncClient, Reconnect
 from .config import (
@@ -13,6 +14,7 @@ from .errors import (
     ResumeGap, ShapeError, Unauthorized,
 )
 from .local_daemon import LocalDaemon
+from .metrics import MetricsLogger, log_metrics, tensorboard_writer
 from .results import Diagnostics, Estimate, Estimates, ServerInfo, SessionInfo, Update
 from .step_input import StepInput
 from .sync_client import Client
@@ -23,7 +25,7 @@ __all__ = [
     'PROTOCOL_VERSION', 'AsyncClient', 'Client', 'Reconnect', 'LocalDaemon',
     'SessionConfig', 'Optimizer', 'Adam', 'Block', 'Structure', 'Track',
     'Exponential', 'Cosine', 'Warmup', 'Piecewise',
-    'StepInput', 'Update', 'Diagnostics', 'Estimates', 'Estimate', 'SessionInfo', 'ServerInfo',
+    'StepInput', 'Update', 'Diagnostics', 'MetricsLogger', 'log_metrics', 'tensorboard_writer', 'Estimates', 'Estimate', 'SessionInfo', 'ServerInfo',
     'FisherdError', 'ShapeError', 'NonFiniteError', 'ConnectionClosed', 'RequestTimeout', 'ResumeGap',
     'Unauthorized', 'DAEMON_ERROR_CODES', 'CLIENT_ERROR_CODES',
 ]

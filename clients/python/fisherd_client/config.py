@@ -157,6 +157,10 @@ class SessionConfig:
         record: whether the daemon records the session as a trace (default False).
         backend: ``'auto'`` (default), ``'reference'``, ``'openblas'`` or ``'gpujs'``.
         track: extra estimates to keep (default none).
+        name: a human-readable name for the run (dashboard, daemon logs, ``fisherd trace inspect``): at
+            most 128 printable characters. Default: the daemon names the session ``"<client name> <UTC
+            start time>"``, e.g. ``"train-logistic 2026-12-03 08:15:02"``, and returns that name in
+            ``SessionInfo.config.name``.
     """
 
     dim: int
@@ -170,6 +174,7 @@ class SessionConfig:
     record: bool = False
     backend: Optional[str] = None
     track: Optional[Track] = None
+    name: Optional[str] = None
 
     def resolved_blocks(self) -> Tuple[Block, ...]:
         """The blocks in parameter order, with the default single block ``'params'`` when none are given."""
@@ -286,6 +291,10 @@ def config_to_wire(c: SessionConfig, out: Optional[pb.SessionConfig] = None) -> 
     out.backend = c.backend or ''
     if c.track is not None:
         out.track.empirical_fisher, out.track.fisher, out.track.noise = c.track.empirical_fisher, c.track.fisher, c.track.noise
+    if c.name is not None:
+        if not isinstance(c.name, str):
+            raise _invalid('name', f'must be a string, got {type(c.name).__name__}')
+        out.name = c.name  # the daemon checks the rest (length, printable) and answers INVALID_CONFIG on 'name'
     return out
 
 
@@ -356,4 +365,5 @@ def config_from_wire(w: pb.SessionConfig) -> SessionConfig:
         record=w.record,
         backend=w.backend or None,
         track=Track(w.track.empirical_fisher, w.track.fisher, w.track.noise) if w.HasField('track') else None,
+        name=w.name or None,
     )

@@ -68,7 +68,8 @@ class Diagnostics:
         batch_size: b, the examples in the merged minibatch.
         update_norm: ‖Δθ‖₂.
         compute_seconds: seconds the daemon spent computing the update.
-        values: further named scalars from the optimizer (e.g. ``gradNorm``, ``cosineEfFisher``, ``meanSnr``).
+        values: further named scalars from the optimizer: ``gradNorm``, ``stepSize``, ``damping``,
+            ``cosineEfFisher``, ``meanSnr`` (which ones a session gets: docs/dashboard.md, "Diagnostics").
     """
 
     loss: Optional[float]
@@ -76,6 +77,24 @@ class Diagnostics:
     update_norm: float
     compute_seconds: float
     values: Dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self, prefix: str = '') -> Dict[str, float]:
+        """Every scalar of this step as one flat ``{name: float}`` dict, ready for a metrics logger.
+
+        Keys: ``loss`` (only when the workers sent a loss), ``batch_size``, ``update_norm``,
+        ``compute_seconds``, then the ``values`` by their own names (``gradNorm``, ``stepSize``, ...),
+        each with ``prefix`` in front (e.g. ``'fisherd/'`` for a TensorBoard section). The names are the
+        column names of ``fisherd trace export --csv``.
+        """
+        out: Dict[str, float] = {}
+        if self.loss is not None:
+            out[prefix + 'loss'] = float(self.loss)
+        out[prefix + 'batch_size'] = float(self.batch_size)
+        out[prefix + 'update_norm'] = float(self.update_norm)
+        out[prefix + 'compute_seconds'] = float(self.compute_seconds)
+        for name, value in self.values.items():
+            out[prefix + name] = float(value)
+        return out
 
 
 @dataclass(frozen=True)
@@ -95,6 +114,11 @@ class Update:
     delta: np.ndarray
     diagnostics: Diagnostics
     blocks: Mapping[str, np.ndarray]
+
+    @property
+    def metrics(self) -> Dict[str, float]:
+        """This step's diagnostics as a flat ``{name: float}`` dict (``diagnostics.as_dict()``)."""
+        return self.diagnostics.as_dict()
 
 
 def split_blocks(vector: np.ndarray, blocks: Tuple[Block, ...]) -> Dict[str, np.ndarray]:

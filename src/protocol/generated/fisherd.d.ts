@@ -1364,6 +1364,14 @@ export namespace fisherd {
             track?: (fisherd.v1.TrackedEstimates.$Properties|null);
 
             /**
+             * A human-readable name for the run, shown on the dashboard, in the daemon's logs and in
+             * `fisherd trace inspect`: at most 128 characters, printable (no control characters), not only spaces.
+             * Empty: the daemon names the session "<Hello.client_name> <start time, UTC, YYYY-MM-DD hh:mm:ss>"
+             * (e.g. "train-logistic 2026-12-03 08:15:02") and echoes that name in SessionOpened.config.
+             */
+            name: string;
+
+            /**
              * Creates a new SessionConfig instance using the specified properties.
              * @param [properties] Properties to set
              * @returns SessionConfig instance
@@ -1459,6 +1467,14 @@ export namespace fisherd {
                 /** Estimates to keep beyond those the optimizer needs (e.g. both Fishers, for the EF-vs-Fisher cosine). */
                 track?: (fisherd.v1.TrackedEstimates.$Properties|null);
 
+                /**
+                 * A human-readable name for the run, shown on the dashboard, in the daemon's logs and in
+                 * `fisherd trace inspect`: at most 128 characters, printable (no control characters), not only spaces.
+                 * Empty: the daemon names the session "<Hello.client_name> <start time, UTC, YYYY-MM-DD hh:mm:ss>"
+                 * (e.g. "train-logistic 2026-12-03 08:15:02") and echoes that name in SessionOpened.config.
+                 */
+                name?: (string|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -1476,6 +1492,7 @@ export namespace fisherd {
               record?: boolean|null;
               backend?: string|null;
               track?: fisherd.v1.TrackedEstimates.$Shape|null;
+              name?: string|null;
               $unknowns?: Uint8Array[];
             };
         }

@@ -3629,6 +3629,10 @@ export const fisherd = $root.fisherd = (() => {
              * @property {boolean|null} [record] Whether the daemon records this session's contributions and updates as a trace (default false).
              * @property {string|null} [backend] Compute backend preference: "auto" (default), "reference", "openblas", "gpujs".
              * @property {fisherd.v1.TrackedEstimates.$Properties|null} [track] Estimates to keep beyond those the optimizer needs (e.g. both Fishers, for the EF-vs-Fisher cosine).
+             * @property {string|null} [name] A human-readable name for the run, shown on the dashboard, in the daemon's logs and in
+             * `fisherd trace inspect`: at most 128 characters, printable (no control characters), not only spaces.
+             * Empty: the daemon names the session "<Hello.client_name> <start time, UTC, YYYY-MM-DD hh:mm:ss>"
+             * (e.g. "train-logistic 2026-12-03 08:15:02") and echoes that name in SessionOpened.config.
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -3654,6 +3658,7 @@ export const fisherd = $root.fisherd = (() => {
              *   record?: boolean|null;
              *   backend?: string|null;
              *   track?: fisherd.v1.TrackedEstimates.$Shape|null;
+             *   name?: string|null;
              *   $unknowns?: Array.<Uint8Array>;
              * }} fisherd.v1.SessionConfig.$Shape
              */
@@ -3764,6 +3769,17 @@ export const fisherd = $root.fisherd = (() => {
              */
             SessionConfig.prototype.track = null;
 
+            /**
+             * A human-readable name for the run, shown on the dashboard, in the daemon's logs and in
+             * `fisherd trace inspect`: at most 128 characters, printable (no control characters), not only spaces.
+             * Empty: the daemon names the session "<Hello.client_name> <start time, UTC, YYYY-MM-DD hh:mm:ss>"
+             * (e.g. "train-logistic 2026-12-03 08:15:02") and echoes that name in SessionOpened.config.
+             * @member {string} name
+             * @memberof fisherd.v1.SessionConfig
+             * @instance
+             */
+            SessionConfig.prototype.name = "";
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -3828,6 +3844,8 @@ export const fisherd = $root.fisherd = (() => {
                     writer.uint32(/* id 10, wireType 2 =*/82).string(message.backend);
                 if (message.track != null && $Object.hasOwnProperty.call(message, "track"))
                     $root.fisherd.v1.TrackedEstimates.encode(message.track, writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 12, wireType 2 =*/98).string(message.name);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3959,6 +3977,15 @@ export const fisherd = $root.fisherd = (() => {
                             message.track = $root.fisherd.v1.TrackedEstimates.decode(reader, reader.size(), $undefined, _depth + 1, message.track);
                             continue;
                         }
+                    case 12: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -4039,6 +4066,9 @@ export const fisherd = $root.fisherd = (() => {
                     if (error)
                         return "track." + error;
                 }
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    if (!$util.isString(message.name))
+                        return "name: string expected";
                 return null;
             };
 
@@ -4127,6 +4157,9 @@ export const fisherd = $root.fisherd = (() => {
                         throw $TypeError(".fisherd.v1.SessionConfig.track: object expected");
                     message.track = $root.fisherd.v1.TrackedEstimates.fromObject(object.track, _depth + 1);
                 }
+                if (object.name != null)
+                    if (typeof object.name !== "string" || object.name.length)
+                        message.name = $String(object.name);
                 return message;
             };
 
@@ -4163,6 +4196,7 @@ export const fisherd = $root.fisherd = (() => {
                     object.record = false;
                     object.backend = "";
                     object.track = null;
+                    object.name = "";
                 }
                 if (message.dim != null && $Object.hasOwnProperty.call(message, "dim"))
                     object.dim = message.dim;
@@ -4194,6 +4228,8 @@ export const fisherd = $root.fisherd = (() => {
                     object.backend = message.backend;
                 if (message.track != null && $Object.hasOwnProperty.call(message, "track"))
                     object.track = $root.fisherd.v1.TrackedEstimates.toObject(message.track, options, _depth + 1);
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    object.name = message.name;
                 return object;
             };
 

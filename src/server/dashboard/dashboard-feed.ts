@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../log.js';
 import type { EstimatesData } from '../../protocol/estimates-codec.js';
-import type { SessionConfig } from '../../session/config.js';
+import { effectiveTrack, type SessionConfig } from '../../session/config.js';
 import type { EstimatesQuery, StepOutcome } from '../session-engine.js';
 import type { DashboardHub } from './dashboard-hub.js';
 import type { DashboardSessionInfo, DashboardSpectrum, DashboardStep } from './messages.js';
@@ -44,10 +44,17 @@ export interface DashboardStepEvent {
 }
 
 /** The observer the daemon registers (shaped as session-host.ts's SessionObserver). */
+export interface DashboardCloseEvent {
+  readonly sessionId: string;
+  readonly lastStep: number;
+  /** True when the session was deleted (CloseSession with discard), false or absent when it stays resumable. */
+  readonly discarded?: boolean;
+}
+
 export interface DashboardFeed {
   onOpen(event: DashboardOpenEvent): void;
   onStep(event: DashboardStepEvent): void;
-  onClose(event: { readonly sessionId: string; readonly lastStep: number }): void;
+  onClose(event: DashboardCloseEvent): void;
 }
 
 /** "diagonal", "lowrank r=16", "3 blocks: full, lowrank r=8". */
@@ -58,16 +65,22 @@ export function describeStructure(config: SessionConfig): string {
   return `${config.blocks.length} block${config.blocks.length === 1 ? '' : 's'}: ${kinds.join(', ')}`;
 }
 
+/**
+ * What the page shows about a session. `track` is the effective tracking (`effectiveTrack`: what the
+ * optimizer needs ∪ what the config asks for), not the requested one: an 'snr' session keeps the noise
+ * covariance, and shows its SNR histogram, whether or not its config lists `noise` under `track`.
+ */
 export function sessionInfo(sessionId: string, config: SessionConfig, resumedStep: number): DashboardSessionInfo {
-  const track = config.track ?? {};
+  const track = effectiveTrack(config);
   return {
     id: sessionId,
+    name: config.name ?? null,
     dim: config.dim,
     optimizer: config.optimizer.name,
     structure: describeStructure(config),
     workers: config.workers ?? 1,
     emaDecay: config.emaDecay ?? 0,
-    track: { empiricalFisher: track.empiricalFisher === true, fisher: track.fisher === true, noise: track.noise === true },
+    track: { empiricalFisher: track.empiricalFisher, fisher: track.fisher, noise: track.noise },
     resumedStep,
     openedAt: Date.now(),
   };
@@ -117,7 +130,7 @@ export function createDashboardFeed(hub: DashboardHub, options: DashboardFeedOpt
   const sample = (event: DashboardStepEvent, accessor: EstimatesAccessor): void => {
     const started = performance.now();
     try {
-      const noise = event.config.track?.noise === true;
+      const noise = effectiveTrack(event.config).noise;
       const estimates = accessor({ topK: Math.min(topK, event.config.dim), includeDiagonals: noise });
       hub.publishSpectrum(event.sessionId, spectrumOfEstimates(estimates, event.config));
     } catch (e) {
@@ -139,7 +152,7 @@ export function createDashboardFeed(hub: DashboardHub, options: DashboardFeedOpt
       if (performance.now() >= (nextSampleAt.get(event.sessionId) ?? 0)) sample(event, accessor);
     },
     onClose(event) {
-      hub.closeSession(event.sessionId, event.lastStep);
+      hub.closeSession(event.sessionId, event.lastStep, event.discarded === true);
       nextSampleAt.delete(event.sessionId);
     },
   };

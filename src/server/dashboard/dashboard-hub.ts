@@ -6,7 +6,7 @@
  *   handleHttp(req, res)            GET / and /dashboard (the page), /dashboard/state (JSON snapshot)
  *   handleUpgrade(req, socket, head) upgrades on /dashboard/ws
  * each returning false for a request that is not the dashboard's, and feeds it (dashboard-feed.ts does):
- *   openSession(info) · publish(sessionId, step) · publishSpectrum(sessionId, spectrum) · closeSession(sessionId, lastStep)
+ *   openSession(info) · publish(sessionId, step) · publishSpectrum(sessionId, spectrum) · closeSession(sessionId, lastStep, discarded)
  *
  * Cost to the daemon: publish() only appends to memory; pages get new steps coalesced once per
  * `flushIntervalMs`. A page that does not keep up (more than `maxViewerBufferBytes` unsent) is dropped;
@@ -23,7 +23,7 @@ import { log as defaultLogger, type Logger } from '../../log.js';
 import { dashboardCookieHeader, isDashboardAuthorized, queryToken } from './dashboard-auth.js';
 import { tokensEqual } from '../auth.js';
 import { dashboardRefusal, type BrowserGuardPolicy } from '../browser-guard.js';
-import type { DashboardMessage, DashboardSessionInfo, DashboardSessionState, DashboardSpectrum, DashboardStep } from './messages.js';
+import type { DashboardMessage, DashboardSessionInfo, DashboardSessionState, DashboardSessionStatus, DashboardSpectrum, DashboardStep } from './messages.js';
 import { DASHBOARD_PAGE, UNAUTHORIZED_PAGE, type StaticPage } from './page.js';
 import { StepHistory } from './step-history.js';
 
@@ -34,7 +34,7 @@ export interface DashboardOptions {
   readonly historyLimit?: number;
   /** How often new steps are pushed to open pages, in ms. Default 250. */
   readonly flushIntervalMs?: number;
-  /** Sessions no longer live that stay listed, the most recently closed first. Default 16. */
+  /** Sessions no longer live (closed or discarded) that stay listed, the most recently closed first. Default 16. */
   readonly keepClosedSessions?: number;
   /** A page with more than this many bytes unsent is dropped (it reconnects). Default 8 MiB. */
   readonly maxViewerBufferBytes?: number;
@@ -59,7 +59,7 @@ export const DASHBOARD_PATHS = { page: ['/', '/dashboard', '/dashboard/'], state
 
 interface SessionEntry {
   info: DashboardSessionInfo;
-  live: boolean;
+  status: DashboardSessionStatus;
   readonly history: StepHistory<DashboardStep>;
   spectrum: DashboardSpectrum | undefined;
   /** Steps not yet pushed to the pages. */
@@ -132,10 +132,10 @@ export class DashboardHub {
     const existing = this.sessions.get(info.id);
     if (existing !== undefined) {
       existing.info = { ...info, openedAt: existing.info.openedAt };
-      existing.live = true;
+      existing.status = 'live';
     } else {
       this.sessions.set(info.id, {
-        info, live: true, history: new StepHistory(this.options.historyLimit), spectrum: undefined, pending: [], closedAt: 0,
+        info, status: 'live', history: new StepHistory(this.options.historyLimit), spectrum: undefined, pending: [], closedAt: 0,
       });
     }
     this.broadcast({ type: 'open', session: this.sessions.get(info.id)!.info });
@@ -156,15 +156,18 @@ export class DashboardHub {
     this.broadcast({ type: 'spectrum', sessionId, spectrum });
   }
 
-  /** A session left memory; it stays listed (not live) among the `keepClosedSessions` latest. */
-  closeSession(sessionId: string, lastStep: number): void {
+  /**
+   * A session left memory: resumable ('closed') or deleted (`discarded`); it stays listed among the
+   * `keepClosedSessions` latest.
+   */
+  closeSession(sessionId: string, lastStep: number, discarded = false): void {
     const entry = this.sessions.get(sessionId);
     if (entry === undefined) return;
     this.flushSession(sessionId, entry);
-    entry.live = false;
+    entry.status = discarded ? 'discarded' : 'closed';
     entry.closedAt = Date.now();
-    this.broadcast({ type: 'close', sessionId, lastStep });
-    const closed = [...this.sessions.entries()].filter(([, e]) => !e.live).sort(([, a], [, b]) => b.closedAt - a.closedAt);
+    this.broadcast({ type: 'close', sessionId, lastStep, status: entry.status });
+    const closed = [...this.sessions.entries()].filter(([, e]) => e.status !== 'live').sort(([, a], [, b]) => b.closedAt - a.closedAt);
     for (const [id] of closed.slice(this.options.keepClosedSessions)) this.sessions.delete(id);
   }
 
@@ -172,7 +175,8 @@ export class DashboardHub {
   snapshot(): DashboardMessage & { type: 'snapshot' } {
     const sessions: DashboardSessionState[] = [...this.sessions.values()].map((e) => ({
       info: e.info,
-      live: e.live,
+      live: e.status === 'live',
+      status: e.status,
       steps: e.history.toArray(),
       ...(e.spectrum === undefined ? {} : { spectrum: e.spectrum }),
     }));
@@ -182,10 +186,10 @@ export class DashboardHub {
   private placeholder(sessionId: string): SessionEntry {
     const entry: SessionEntry = {
       info: {
-        id: sessionId, dim: 0, optimizer: '?', structure: '?', workers: 1, emaDecay: 0,
+        id: sessionId, name: null, dim: 0, optimizer: '?', structure: '?', workers: 1, emaDecay: 0,
         track: { empiricalFisher: false, fisher: false, noise: false }, resumedStep: 0, openedAt: Date.now(),
       },
-      live: true, history: new StepHistory(this.options.historyLimit), spectrum: undefined, pending: [], closedAt: 0,
+      status: 'live', history: new StepHistory(this.options.historyLimit), spectrum: undefined, pending: [], closedAt: 0,
     };
     this.sessions.set(sessionId, entry);
     return entry;

@@ -2,7 +2,7 @@
 export { DashboardHub, DASHBOARD_PATHS, DEFAULT_DASHBOARD_OPTIONS, type DashboardOptions } from './dashboard-hub.js';
 export {
   createDashboardFeed, describeStructure, sessionInfo, spectrumOfEstimates, stepOfOutcome,
-  type DashboardFeed, type DashboardFeedOptions, type DashboardOpenEvent, type DashboardStepEvent, type EstimatesAccessor,
+  type DashboardCloseEvent, type DashboardFeed, type DashboardFeedOptions, type DashboardOpenEvent, type DashboardStepEvent, type EstimatesAccessor,
 } from './dashboard-feed.js';
-export type { DashboardMessage, DashboardSessionInfo, DashboardSessionState, DashboardSpectrum, DashboardStep } from './messages.js';
+export type { DashboardMessage, DashboardSessionInfo, DashboardSessionState, DashboardSessionStatus, DashboardSpectrum, DashboardStep } from './messages.js';
 export { histogramOfFactors, snrFactors, SNR_HISTOGRAM_BINS, type SnrHistogram } from './snr-histogram.js';

@@ -6,7 +6,11 @@
  *   open      a session was created or resumed
  *   steps     new steps of one session (coalesced: at most one message per session per flush interval)
  *   spectrum  a session's latest top eigenvalues and SNR histogram
- *   close     a session left memory (closed, evicted, or the daemon is shutting down)
+ *   close     a session left memory: evicted after its last worker left (resumable: "closed"), discarded
+ *             (CloseSession with discard: deleted), or checkpointed at shutdown
+ *
+ * The same session states are served as one JSON document at GET /dashboard/state (DashboardMessage of
+ * type 'snapshot'); docs/deploy.md, "The dashboard", documents both.
  */
 import type { SnrHistogram } from './snr-histogram.js';
 
@@ -48,6 +52,8 @@ export interface DashboardSpectrum {
 /** What the page shows about a session besides its plots. */
 export interface DashboardSessionInfo {
   readonly id: string;
+  /** The run's name (SessionConfig.name; the daemon gives every new session one), null when it has none. */
+  readonly name: string | null;
   /** D. */
   readonly dim: number;
   readonly optimizer: string;
@@ -55,7 +61,7 @@ export interface DashboardSessionInfo {
   readonly structure: string;
   readonly workers: number;
   readonly emaDecay: number;
-  /** Which estimates the session keeps. */
+  /** Which estimates the session keeps: what its optimizer needs ∪ what it asked for (the effective tracking). */
   readonly track: { readonly empiricalFisher: boolean; readonly fisher: boolean; readonly noise: boolean };
   /** The step it resumed at (0 for a new session). */
   readonly resumedStep: number;
@@ -63,9 +69,18 @@ export interface DashboardSessionInfo {
   readonly openedAt: number;
 }
 
+/**
+ * Where a session is: 'live' in the daemon's memory (workers attached, or in its idle time before
+ * eviction); 'closed' left memory and resumable from its checkpoint; 'discarded' deleted (CloseSession
+ * with discard).
+ */
+export type DashboardSessionStatus = 'live' | 'closed' | 'discarded';
+
 export interface DashboardSessionState {
   readonly info: DashboardSessionInfo;
+  /** status === 'live'. */
   readonly live: boolean;
+  readonly status: DashboardSessionStatus;
   /** The kept history, oldest first (the whole run, thinned evenly once it is long; see StepHistory). */
   readonly steps: readonly DashboardStep[];
   readonly spectrum?: DashboardSpectrum;
@@ -76,4 +91,4 @@ export type DashboardMessage =
   | { readonly type: 'open'; readonly session: DashboardSessionInfo }
   | { readonly type: 'steps'; readonly sessionId: string; readonly steps: readonly DashboardStep[] }
   | { readonly type: 'spectrum'; readonly sessionId: string; readonly spectrum: DashboardSpectrum }
-  | { readonly type: 'close'; readonly sessionId: string; readonly lastStep: number };
+  | { readonly type: 'close'; readonly sessionId: string; readonly lastStep: number; readonly status: Exclude<DashboardSessionStatus, 'live'> };

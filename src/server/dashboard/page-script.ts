@@ -1,17 +1,21 @@
 /**
  * The dashboard page's script (browser JavaScript, ES2020, no libraries), inlined into the page by
- * page.ts. It keeps the sessions the hub pushes (messages.ts), and draws the selected one's plots as SVG
- * by hand: line plots of loss, ‖ḡ‖, ‖Δθ‖ and the EF-vs-Fisher cosine against the step, a histogram of
- * the SNR factors, and the top eigenvalues of F and EF as grouped bars on a log axis.
+ * page.ts. It keeps the sessions the hub pushes (messages.ts), lists them by name in three groups (live,
+ * closed: resumable, discarded), and draws the selected one's plots as SVG by hand: line plots of loss,
+ * ‖ḡ‖, ‖Δθ‖ and the EF-vs-Fisher cosine against the step, a histogram of the SNR factors, and the top
+ * eigenvalues of F and EF as grouped bars on a log axis. "Compare with" overlays a second run's curves
+ * (dashed) on the four line plots, on shared axes; the address keeps both (#session=ID&compare=ID).
  *
- * Each plot's <svg> carries data-points (values drawn) so that tests can see that it shows data.
+ * Each plot's <svg> carries data-points (values drawn) and, when comparing, data-compare-points (the
+ * other run's values drawn) so that tests can see that it shows data.
  * Written as a plain string (String.raw: no template literals or "${" inside).
  */
 export const DASHBOARD_SCRIPT = String.raw`
 'use strict';
 (function () {
   var SVG = 'http://www.w3.org/2000/svg';
-  var state = { sessions: new Map(), selected: null, historyLimit: 2000, connected: false };
+  var state = { sessions: new Map(), selected: null, compare: null, historyLimit: 2000, connected: false };
+  var GROUPS = [['live', 'Live'], ['closed', 'Closed'], ['discarded', 'Discarded']];
   var dirty = false;
 
   // ---- formatting -------------------------------------------------------------------------------
@@ -128,20 +132,29 @@ export const DASHBOARD_SCRIPT = String.raw`
     return out;
   }
 
-  // A line against the step. opts: { log, fixed: [lo, hi], cls (colour class), emptyMessage, reference: y }
-  function linePlot(svg, steps, key, opts) {
+  function pointsOf(steps, key, log) {
     var pts = [];
     for (var i = 0; i < steps.length; i++) {
       var v = steps[i][key];
-      if (typeof v === 'number' && isFinite(v) && (!opts.log || v > 0)) pts.push([steps[i].step, v]);
+      if (typeof v === 'number' && isFinite(v) && (!log || v > 0)) pts.push([steps[i].step, v]);
     }
-    if (pts.length === 0) { emptyPlot(svg, opts.emptyMessage || 'no data yet'); return; }
+    return pts;
+  }
+  // A line against the step. opts: { log, fixed: [lo, hi], cls (colour class), emptyMessage, reference: y }.
+  // otherSteps (optional): a second run's steps, drawn dashed on the same axes.
+  function linePlot(svg, steps, key, opts, otherSteps) {
+    var pts = pointsOf(steps, key, opts.log);
+    var other = otherSteps ? pointsOf(otherSteps, key, opts.log) : [];
+    svg.setAttribute('data-compare-points', String(other.length));
+    if (pts.length === 0 && other.length === 0) { emptyPlot(svg, opts.emptyMessage || 'no data yet'); svg.setAttribute('data-compare-points', '0'); return; }
     var f = frame(svg);
-    var xlo = pts[0][0], xhi = pts[pts.length - 1][0];
+    var all = pts.concat(other);
+    var xlo = Infinity, xhi = -Infinity;
+    all.forEach(function (p) { if (p[0] < xlo) xlo = p[0]; if (p[0] > xhi) xhi = p[0]; });
     var xs = niceTicks(xlo, Math.max(xhi, xlo + 1), Math.max(2, Math.floor((f.x1 - f.x0) / 70)));
     var sx = linear(xs.lo, xs.hi, f.x0, f.x1);
     var ylo = Infinity, yhi = -Infinity;
-    pts.forEach(function (p) { if (p[1] < ylo) ylo = p[1]; if (p[1] > yhi) yhi = p[1]; });
+    all.forEach(function (p) { if (p[1] < ylo) ylo = p[1]; if (p[1] > yhi) yhi = p[1]; });
     var ys, sy;
     if (opts.fixed) { ys = niceTicks(opts.fixed[0], opts.fixed[1], 4); ys.lo = opts.fixed[0]; ys.hi = opts.fixed[1]; sy = linear(ys.lo, ys.hi, f.y0, f.y1); }
     else if (opts.log) { ys = logTicks(ylo, yhi); sy = logScale(ys.lo, ys.hi, f.y0, f.y1); }
@@ -152,11 +165,17 @@ export const DASHBOARD_SCRIPT = String.raw`
       var ry = sy(opts.reference);
       el('line', { x1: f.x0, x2: f.x1, y1: ry, y2: ry, 'class': 'reference' }, svg);
     }
-    var smooth = pts.length >= 20 ? smoothed(pts, opts.log) : null;
-    el('path', { d: pathOf(pts, sx, sy), 'class': 'line ' + opts.cls + (smooth ? ' raw' : '') }, svg);
-    if (smooth) el('path', { d: pathOf(smooth, sx, sy), 'class': 'line ' + opts.cls }, svg);
-    var last = pts[pts.length - 1];
-    el('circle', { cx: sx(last[0]), cy: sy(last[1]), r: 3, 'class': 'last ' + opts.cls }, svg);
+    if (other.length > 0) {
+      var otherSmooth = other.length >= 20 ? smoothed(other, opts.log) : other;
+      el('path', { d: pathOf(otherSmooth, sx, sy), 'class': 'line compare' }, svg);
+    }
+    if (pts.length > 0) {
+      var smooth = pts.length >= 20 ? smoothed(pts, opts.log) : null;
+      el('path', { d: pathOf(pts, sx, sy), 'class': 'line ' + opts.cls + (smooth ? ' raw' : '') }, svg);
+      if (smooth) el('path', { d: pathOf(smooth, sx, sy), 'class': 'line ' + opts.cls }, svg);
+      var last = pts[pts.length - 1];
+      el('circle', { cx: sx(last[0]), cy: sy(last[1]), r: 3, 'class': 'last ' + opts.cls }, svg);
+    }
     svg.setAttribute('data-points', String(pts.length));
   }
 
@@ -215,19 +234,20 @@ export const DASHBOARD_SCRIPT = String.raw`
     for (var i = steps.length - 1; i >= 0; i -= 2) out.push(steps[i]);
     return out.reverse();
   }
-  function upsert(info, live) {
+  function upsert(info, status) {
     var s = state.sessions.get(info.id);
-    if (!s) { s = { info: info, live: live, steps: [], spectrum: null }; state.sessions.set(info.id, s); }
-    else { s.info = info; s.live = live; }
+    if (!s) { s = { info: info, status: status, live: status === 'live', steps: [], spectrum: null }; state.sessions.set(info.id, s); }
+    else { s.info = info; s.status = status; s.live = status === 'live'; }
     return s;
   }
+  function nameOf(s) { return s.info.name || s.info.id.slice(0, 8); }
   function onMessage(msg) {
     if (msg.type === 'snapshot') {
       state.sessions = new Map();
       state.historyLimit = msg.historyLimit;
-      msg.sessions.forEach(function (x) { var s = upsert(x.info, x.live); s.steps = x.steps.slice(); s.spectrum = x.spectrum || null; });
+      msg.sessions.forEach(function (x) { var s = upsert(x.info, x.status || (x.live ? 'live' : 'closed')); s.steps = x.steps.slice(); s.spectrum = x.spectrum || null; });
     } else if (msg.type === 'open') {
-      upsert(msg.session, true);
+      upsert(msg.session, 'live');
       if (!state.selected || !state.sessions.get(state.selected) || !state.sessions.get(state.selected).live) state.selected = msg.session.id;
     } else if (msg.type === 'steps') {
       var s = state.sessions.get(msg.sessionId);
@@ -240,9 +260,10 @@ export const DASHBOARD_SCRIPT = String.raw`
       if (t) t.spectrum = msg.spectrum;
     } else if (msg.type === 'close') {
       var c = state.sessions.get(msg.sessionId);
-      if (c) c.live = false;
+      if (c) { c.live = false; c.status = msg.status || 'closed'; }
     }
     if (!state.selected || !state.sessions.has(state.selected)) state.selected = pickDefault();
+    if (state.compare && (!state.sessions.has(state.compare) || state.compare === state.selected)) state.compare = null;
     invalidate();
   }
   function pickDefault() {
@@ -266,27 +287,77 @@ export const DASHBOARD_SCRIPT = String.raw`
     var dt = (b.time - a.time) / 1000;
     return dt > 0 ? (b.step - a.step) / dt : null;
   }
+  function setHash() {
+    location.hash = 'session=' + state.selected + (state.compare ? '&compare=' + state.compare : '');
+  }
   function renderList() {
     var list = document.getElementById('sessions');
     list.textContent = '';
-    var items = Array.from(state.sessions.values()).sort(function (a, b) {
-      return (b.live - a.live) || (b.info.openedAt - a.info.openedAt);
+    var items = Array.from(state.sessions.values()).sort(function (a, b) { return b.info.openedAt - a.info.openedAt; });
+    var live = items.filter(function (s) { return s.status === 'live'; }).length;
+    document.getElementById('session-count').textContent = (items.length === 1 ? '1 session' : items.length + ' sessions') + ' · ' + live + ' live';
+    GROUPS.forEach(function (g) {
+      var members = items.filter(function (s) { return s.status === g[0]; });
+      if (members.length === 0 && g[0] !== 'live') return;
+      var group = h('section', 'group');
+      group.setAttribute('data-group', g[0]);
+      group.appendChild(h('h2', null, g[1] + ' (' + members.length + ')'));
+      var ul = h('ul', 'session-list');
+      if (members.length === 0) ul.appendChild(h('li', 'none', 'none'));
+      members.forEach(function (s) {
+        var last = s.steps[s.steps.length - 1];
+        var li = h('li', 'session ' + s.status + (s.info.id === state.selected ? ' selected' : '') + (s.info.id === state.compare ? ' compared' : ''));
+        li.setAttribute('data-session', s.info.id);
+        li.title = nameOf(s) + ' · ' + s.info.id;
+        var top = h('div', 'row');
+        top.appendChild(h('span', 'dot'));
+        top.appendChild(h('span', 'sname', nameOf(s)));
+        top.appendChild(h('span', 'opt', s.info.optimizer.toUpperCase()));
+        li.appendChild(top);
+        li.appendChild(h('div', 'meta', s.info.id.slice(0, 8) + ' · step ' + (last ? last.step : s.info.resumedStep) + ' · D ' + s.info.dim.toLocaleString('en-US') +
+          (last && last.loss !== undefined && last.loss !== null ? ' · loss ' + fmt(last.loss) : '')));
+        li.addEventListener('click', function () {
+          state.selected = s.info.id;
+          if (state.compare === s.info.id) state.compare = null;
+          setHash();
+          invalidate();
+        });
+        ul.appendChild(li);
+      });
+      group.appendChild(ul);
+      list.appendChild(group);
     });
-    document.getElementById('session-count').textContent = items.length === 1 ? '1 session' : items.length + ' sessions';
-    items.forEach(function (s) {
-      var last = s.steps[s.steps.length - 1];
-      var li = h('li', 'session' + (s.info.id === state.selected ? ' selected' : '') + (s.live ? ' live' : ' closed'));
-      li.setAttribute('data-session', s.info.id);
-      var top = h('div', 'row');
-      top.appendChild(h('span', 'dot'));
-      top.appendChild(h('span', 'sid', s.info.id.slice(0, 8)));
-      top.appendChild(h('span', 'opt', s.info.optimizer.toUpperCase()));
-      li.appendChild(top);
-      li.appendChild(h('div', 'meta', 'step ' + (last ? last.step : s.info.resumedStep) + ' · D ' + s.info.dim.toLocaleString('en-US') +
-        (last && last.loss !== undefined && last.loss !== null ? ' · loss ' + fmt(last.loss) : '')));
-      li.addEventListener('click', function () { state.selected = s.info.id; location.hash = 'session=' + s.info.id; invalidate(); });
-      list.appendChild(li);
-    });
+  }
+  function renderCompare(s) {
+    var select = document.getElementById('compare');
+    var others = Array.from(state.sessions.values()).sort(function (a, b) { return b.info.openedAt - a.info.openedAt; })
+      .filter(function (o) { return o.info.id !== s.info.id; });
+    var labels = others.map(function (o) { return nameOf(o) + ' · ' + o.info.optimizer.toUpperCase() + ' · ' + o.status; });
+    var key = others.map(function (o, i) { return o.info.id + labels[i]; }).join('|');
+    if (select.getAttribute('data-key') !== key) { // rebuilt only when the runs change, so that an open list stays open
+      select.setAttribute('data-key', key);
+      select.textContent = '';
+      var none = h('option', null, '— none —');
+      none.value = '';
+      select.appendChild(none);
+      others.forEach(function (o, i) {
+        var opt = h('option', null, labels[i]);
+        opt.value = o.info.id;
+        select.appendChild(opt);
+      });
+    }
+    select.value = state.compare || '';
+    var legend = document.getElementById('compare-legend');
+    legend.textContent = '';
+    var other = state.compare ? state.sessions.get(state.compare) : null;
+    legend.hidden = !other;
+    if (other) {
+      legend.appendChild(h('span', 'key-line solid'));
+      legend.appendChild(h('span', 'who', nameOf(s)));
+      legend.appendChild(h('span', 'key-line dashed'));
+      legend.appendChild(h('span', 'who', nameOf(other)));
+    }
+    return other;
   }
   function fact(parent, label, value) {
     var d = h('div', 'fact');
@@ -303,10 +374,12 @@ export const DASHBOARD_SCRIPT = String.raw`
     document.getElementById('session-view').hidden = !s;
     if (!s) return;
     var info = s.info, steps = s.steps, last = steps[steps.length - 1] || null;
+    document.getElementById('title-name').textContent = nameOf(s);
     document.getElementById('title-id').textContent = info.id;
     var status = document.getElementById('title-status');
-    status.textContent = s.live ? 'live' : 'closed';
-    status.className = 'status ' + (s.live ? 'live' : 'closed');
+    status.textContent = s.status;
+    status.className = 'status ' + s.status;
+    var other = renderCompare(s), otherSteps = other ? other.steps : undefined;
     var facts = document.getElementById('facts');
     facts.textContent = '';
     fact(facts, 'optimizer', info.optimizer.toUpperCase());
@@ -331,13 +404,13 @@ export const DASHBOARD_SCRIPT = String.raw`
     document.getElementById('v-snr').textContent = sp && sp.snrHistogram ? 'step ' + sp.step : '–';
     document.getElementById('v-eigen').textContent = sp ? 'step ' + sp.step : '–';
 
-    linePlot(document.getElementById('plot-loss'), steps, 'loss', { cls: 'loss', log: false, emptyMessage: 'the client sends no loss' });
-    linePlot(document.getElementById('plot-grad'), steps, 'gradNorm', { cls: 'grad', log: true });
-    linePlot(document.getElementById('plot-update'), steps, 'updateNorm', { cls: 'update', log: true });
+    linePlot(document.getElementById('plot-loss'), steps, 'loss', { cls: 'loss', log: false, emptyMessage: 'the client sends no loss' }, otherSteps);
+    linePlot(document.getElementById('plot-grad'), steps, 'gradNorm', { cls: 'grad', log: true }, otherSteps);
+    linePlot(document.getElementById('plot-update'), steps, 'updateNorm', { cls: 'update', log: true }, otherSteps);
     linePlot(document.getElementById('plot-cosine'), steps, 'cosineEfFisher', {
       cls: 'cosine', fixed: [-1, 1], reference: 0,
       emptyMessage: info.track.fisher && info.track.empiricalFisher ? 'no data yet' : 'track both F and EF to see it',
-    });
+    }, otherSteps);
     histogramPlot(document.getElementById('plot-snr'), sp && sp.snrHistogram,
       info.track.noise ? 'waiting for the estimates' : 'needs the noise covariance S (per-example gradients)');
     eigenPlot(document.getElementById('plot-eigen'), sp,
@@ -362,8 +435,14 @@ export const DASHBOARD_SCRIPT = String.raw`
       retryMs = Math.min(5000, retryMs * 2);
     };
   }
-  var fromHash = /session=([0-9a-f]+)/.exec(location.hash);
+  var fromHash = /session=([0-9a-f]+)/.exec(location.hash), compareHash = /compare=([0-9a-f]+)/.exec(location.hash);
   if (fromHash) state.selected = fromHash[1];
+  if (compareHash) state.compare = compareHash[1];
+  document.getElementById('compare').addEventListener('change', function (e) {
+    state.compare = e.target.value || null;
+    setHash();
+    invalidate();
+  });
   window.addEventListener('resize', invalidate);
   setInterval(invalidate, 5000); // "opened … ago", steps/s
   connect();

@@ -3,8 +3,9 @@
  * served with a Content-Security-Policy that allows exactly its own inline script and style (by hash)
  * and WebSocket/fetch to its own origin.
  *
- * Layout for a laptop screen: the sessions on the left, the selected session's facts and six plots
- * (3 × 2 from 1200 px wide, 2 × 3 below) on the right; light and dark themes follow the system.
+ * Layout for a laptop screen: the sessions on the left (by name, grouped live / closed / discarded), the
+ * selected session's facts and six plots (3 × 2 from 1200 px wide, 2 × 3 below) on the right, with a
+ * "compare with" choice that overlays another run's curves; light and dark themes follow the system.
  */
 import { createHash } from 'node:crypto';
 import { DASHBOARD_SCRIPT } from './page-script.js';
@@ -19,14 +20,14 @@ const STYLE = `
   --bg: #f6f7f9; --panel: #ffffff; --ink: #1d2433; --muted: #5b6478; --line: #e3e6ec; --grid: #eef0f4;
   --accent: #2f5bd3; --ok: #15803d; --off: #9aa1ae;
   --c-loss: #0f766e; --c-grad: #7c3aed; --c-update: #c2410c; --c-cosine: #2563eb;
-  --c-fisher: #2563eb; --c-ef: #ea580c; --c-snr: #0d9488;
+  --c-fisher: #2563eb; --c-ef: #ea580c; --c-snr: #0d9488; --c-compare: #be185d;
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   color-scheme: light dark;
 }
 @media (prefers-color-scheme: dark) {
   :root { --bg: #11151c; --panel: #181d26; --ink: #e6e9ef; --muted: #9aa3b5; --line: #2a3140; --grid: #222937;
           --accent: #7aa2ff; --c-loss: #2dd4bf; --c-grad: #a78bfa; --c-update: #fb923c; --c-cosine: #60a5fa;
-          --c-fisher: #60a5fa; --c-ef: #fb923c; --c-snr: #2dd4bf; }
+          --c-fisher: #60a5fa; --c-ef: #fb923c; --c-snr: #2dd4bf; --c-compare: #f472b6; }
 }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--ink); }
@@ -38,18 +39,23 @@ header .spacer { flex: 1; }
 #session-count { color: var(--muted); }
 .status { font-size: 12px; padding: 2px 9px; border-radius: 999px; border: 1px solid currentColor; }
 .status.live { color: var(--ok); }
-.status.closed { color: var(--off); }
+.status.closed, .status.discarded { color: var(--off); }
+.status.discarded { text-decoration: line-through; }
 .layout { display: grid; grid-template-columns: 250px 1fr; min-height: calc(100vh - 50px); }
 aside { border-right: 1px solid var(--line); padding: 12px 10px; background: var(--panel); }
 aside h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .08em; color: var(--muted); margin: 4px 8px 8px; }
-#sessions { list-style: none; margin: 0; padding: 0; }
+#sessions .group { margin-bottom: 10px; }
+.session-list { list-style: none; margin: 0; padding: 0; }
+.session-list .none { color: var(--muted); font-size: 12px; margin: 0 10px 6px; }
+.session.discarded .sname { text-decoration: line-through; color: var(--muted); }
+.session.compared { border-color: var(--c-compare); border-style: dashed; }
 .session { padding: 8px 10px; border-radius: 8px; cursor: pointer; margin-bottom: 4px; border: 1px solid transparent; }
 .session:hover { background: var(--grid); }
 .session.selected { border-color: var(--accent); background: color-mix(in srgb, var(--accent) 8%, transparent); }
 .session .row { display: flex; align-items: center; gap: 8px; }
 .session .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--off); flex: none; }
 .session.live .dot { background: var(--ok); box-shadow: 0 0 0 3px color-mix(in srgb, var(--ok) 20%, transparent); }
-.session .sid { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
+.session .sname { font-weight: 550; font-size: 13px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }
 .session .opt { margin-left: auto; font-size: 11px; font-weight: 600; color: var(--accent); }
 .session .meta { color: var(--muted); font-size: 12px; margin: 2px 0 0 16px; }
 main { padding: 16px 20px 24px; min-width: 0; }
@@ -57,7 +63,14 @@ main { padding: 16px 20px 24px; min-width: 0; }
 #empty code { display: block; background: var(--panel); border: 1px solid var(--line); padding: 10px 12px;
               border-radius: 8px; margin-top: 8px; color: var(--ink); white-space: pre; overflow-x: auto; }
 .title { display: flex; align-items: center; gap: 10px; margin-bottom: 8px; }
-.title h2 { margin: 0; font-size: 15px; font-weight: 600; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.title h2 { margin: 0; font-size: 16px; font-weight: 650; }
+.title .sid { color: var(--muted); font-size: 12px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.title .compare { margin-left: auto; color: var(--muted); font-size: 13px; }
+.title select { font: inherit; max-width: 320px; }
+#compare-legend { display: flex; align-items: center; gap: 6px; font-size: 12px; color: var(--muted); margin: -2px 0 8px; }
+#compare-legend[hidden] { display: none; }
+.key-line { display: inline-block; width: 22px; border-top: 2px solid var(--ink); margin-left: 8px; }
+.key-line.dashed { border-top: 2px dashed var(--c-compare); }
 #facts { display: flex; flex-wrap: wrap; gap: 6px 22px; margin-bottom: 14px; padding: 10px 14px;
          background: var(--panel); border: 1px solid var(--line); border-radius: 10px; }
 .fact { display: flex; flex-direction: column; }
@@ -83,6 +96,7 @@ svg .line.loss { stroke: var(--c-loss); }  svg .last.loss { fill: var(--c-loss);
 svg .line.grad { stroke: var(--c-grad); }  svg .last.grad { fill: var(--c-grad); }
 svg .line.update { stroke: var(--c-update); }  svg .last.update { fill: var(--c-update); }
 svg .line.cosine { stroke: var(--c-cosine); }  svg .last.cosine { fill: var(--c-cosine); }
+svg .line.compare { stroke: var(--c-compare); stroke-dasharray: 6 4; stroke-width: 1.6; }
 svg .reference { stroke: var(--muted); stroke-dasharray: 4 4; stroke-width: 1; }
 svg .mean { stroke: var(--ink); stroke-dasharray: 3 3; stroke-width: 1.2; }
 svg .bar.snr { fill: var(--c-snr); opacity: .85; }
@@ -110,8 +124,7 @@ const BODY = `
 </header>
 <div class="layout">
   <aside>
-    <h2>Sessions</h2>
-    <ul id="sessions"></ul>
+    <div id="sessions"></div>
   </aside>
   <main>
     <div id="empty">
@@ -123,7 +136,9 @@ await client.openSession({ dim, optimizer: { name: 'ngd', stepSize: 0.1, damping
                            track: { empiricalFisher: true, fisher: true, noise: true } });</code>
     </div>
     <div id="session-view" hidden>
-      <div class="title"><h2 id="title-id"></h2><span id="title-status" class="status"></span></div>
+      <div class="title"><h2 id="title-name"></h2><span id="title-id" class="sid"></span><span id="title-status" class="status"></span>
+        <label class="compare">compare with <select id="compare" aria-label="compare with another run"></select></label></div>
+      <div id="compare-legend" hidden></div>
       <div id="facts"></div>
       <div class="grid">
         ${panel('loss', 'Loss', 'sample-weighted mean of the workers’ losses')}
