@@ -107,7 +107,7 @@ describe('checkpoint failures', () => {
     await registry.attach(host.id, b);
     await step(host, a, 1);
     await step(host, a, 2);
-    await vi.waitFor(() => expect(host.checkpointedStep).toBe(2));
+    await vi.waitFor(() => expect(host.checkpointedStep).toBe(2), { timeout: 5000 });
     disk.full = true;
     await step(host, a, 3);
     await step(host, a, 4); // checkpointEvery 2: this one's checkpoint fails
@@ -162,6 +162,8 @@ describe('checkpoint failures', () => {
     const a = new TestPeer();
     const host = await registry.create(config, a);
     for (let n = 1; n <= 3; n++) await step(host, a, n);
+    // Step 2's periodic checkpoint is written in the background: let it land before the disk fills.
+    await vi.waitFor(() => expect(host.checkpointedStep).toBe(2), { timeout: 5000 });
     disk.full = true;
     expect(await registry.detach(host, a)).toBe(2);
     expect(a.errors()).toEqual([expect.objectContaining({ code: 'CHECKPOINT_FAILED', step: 2 })]);
@@ -201,7 +203,7 @@ describe('checkpoint failures', () => {
     const fine = await registry.create(config, saved);
     for (let n = 1; n <= 3; n++) await step(failing, a, n);
     for (let n = 1; n <= 2; n++) await step(fine, saved, n);
-    await vi.waitFor(() => expect([failing.checkpointedStep, fine.checkpointedStep]).toEqual([2, 2]));
+    await vi.waitFor(() => expect([failing.checkpointedStep, fine.checkpointedStep]).toEqual([2, 2]), { timeout: 5000 });
     disk.full = true; // `fine` has nothing left to write; `failing` has step 3
     const report = await registry.shutdown();
     expect(report.lost).toEqual([{ sessionId: failing.id, lastStep: 3, checkpointedStep: 2, reason: expect.stringMatching(/step 3 failed/) as string }]);
