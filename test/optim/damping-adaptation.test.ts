@@ -191,6 +191,22 @@ describe('damping adaptation on an exact quadratic', () => {
   });
 });
 
+describe('damping adaptation through summaries (the replay path)', () => {
+  it('summarize + stepFromSummary carries lossAfterPreviousUpdate: the same λ and ρ as step', () => {
+    const o: RunOptions = { c: 10, gamma: 0.3, steps: 10, adaptation: { every: 2, initial: 0.5, min: 1e-3, max: 50 } };
+    const direct = run(o);
+    const session = new Session(configOf(o), REFERENCE);
+    expect(session.summarizes).toBe(true);
+    const client = new QuadraticClient(o);
+    for (let t = 1; t <= o.steps; t++) {
+      const result = session.stepFromSummary(session.summarize([client.contribution(t).c]));
+      expect(result.diagnostics.damping).toBe(direct.results[t - 1]!.diagnostics.damping);
+      expect(result.diagnostics.rho).toBe(direct.results[t - 1]!.diagnostics.rho);
+      client.apply(result.update);
+    }
+  });
+});
+
 describe('damping adaptation config', () => {
   const base = (adaptation: unknown, extra: Record<string, unknown> = {}) =>
     ({ dim: 2, optimizer: { name: 'ngd', stepSize: 1, damping: 1e-2, dampingAdaptation: adaptation, ...extra } }) as unknown as SessionConfig;
