@@ -133,8 +133,10 @@ export class OpenBlasBackend implements Backend {
       requireLength(centred.out, n, 'syrkDiag', 'centred.out');
       requireLength(centred.centre, n, 'syrkDiag', 'centred.centre');
       if (centred.sums !== undefined) requireLength(centred.sums, n, 'syrkDiag', 'centred.sums');
-      // Float32 rows through SIMD: the `all` kernel reads them once for the three outputs.
-      if (U instanceof Float32Array && this.simd !== undefined && columnSums !== undefined) {
+      // Float32 rows through SIMD: the `all` kernel reads them once for the three outputs. Not with float64
+      // storage: the kernel sums eight rows in float32 lanes, and ḡ must keep float64 accuracy there (a ḡ
+      // off the rows' span by float32 rounding is amplified 1/λ by a low-rank solve; math.md "Precision").
+      if (U instanceof Float32Array && this.simd !== undefined && columnSums !== undefined && this.dtype === 'float32') {
         this.simd.syrkDiag(d, U, k, n, alpha, beta, columnSums, { ...centred, centre: this.scratch.asF32(centred.centre, n, 'centre') });
         return;
       }
@@ -144,7 +146,8 @@ export class OpenBlasBackend implements Backend {
     // No BLAS routine computes Σ_r U_ri²: float32 rows go through the WebAssembly SIMD kernel
     // (openblas-simd.ts); float64 rows, or an engine without SIMD, through a JS pass over chunks of
     // columns that keeps its float64 accumulators in cache while streaming the k rows.
-    if (U instanceof Float32Array && this.simd !== undefined) {
+    // (float64 storage: the JS pass, whose sums are float64 throughout; see above.)
+    if (U instanceof Float32Array && this.simd !== undefined && this.dtype === 'float32') {
       this.simd.syrkDiag(d, U, k, n, alpha, beta, columnSums);
       return;
     }
@@ -208,7 +211,7 @@ export class OpenBlasBackend implements Backend {
     requireLength(centre, n, 'syrkDiagCentred', 'centre');
     // Float32 rows: the SIMD kernel subtracts the centre on its way through them (one read of U);
     // otherwise the rows are centred into scratch chunks and summed by syrkDiag.
-    if (U instanceof Float32Array && this.simd !== undefined) {
+    if (U instanceof Float32Array && this.simd !== undefined && this.dtype === 'float32') {
       this.simd.syrkDiag(d, U, k, n, alpha, beta, undefined, { centre: this.scratch.asF32(centre, n, 'centre'), out: d, alpha, beta });
       return;
     }

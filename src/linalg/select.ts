@@ -12,7 +12,7 @@
  */
 import { FisherdError } from '../errors.js';
 import { log as defaultLog, type Logger } from '../log.js';
-import type { Backend, BackendName } from './backend.js';
+import type { Backend, BackendName, DType } from './backend.js';
 import { createOpenBlasBackend } from './openblas.js';
 import { createReferenceBackend } from './reference.js';
 import { selfCheck } from './self-check.js';
@@ -94,6 +94,61 @@ export async function selectBackend(preference: BackendPreference = 'auto', logg
   }
   // Unreachable while `reference` is in the list: it has no dependencies.
   throw new FisherdError('INTERNAL', `no linalg backend initializes: ${JSON.stringify(skipped)}`);
+}
+
+/** The storage types each backend offers; the first is its default. */
+export const BACKEND_DTYPES: Readonly<Record<BackendName, readonly DType[]>> = {
+  openblas: ['float32', 'float64'],
+  gpujs: ['float32'],
+  reference: ['float64'],
+};
+
+/**
+ * A backend of storage type `dtype` (undefined: the backend's default, i.e. `selectBackend`). 'auto' tries
+ * `AUTO_PRIORITY` among the backends that offer `dtype`; a named backend that does not offer it throws
+ * INVALID_CONFIG (field "precision"). openblas with 'float64' is `createOpenBlasBackend({ dtype: 'float64' })`.
+ */
+export async function selectBackendWithPrecision(preference: BackendPreference, dtype: DType | undefined, logger: Logger = defaultLog): Promise<Backend> {
+  if (dtype === undefined) return selectBackend(preference, logger);
+  const resolved = resolvePreference(preference);
+  const candidates = resolved === 'auto' ? AUTO_PRIORITY.filter((n) => BACKEND_DTYPES[n].includes(dtype)) : [resolved];
+  const skipped: Record<string, string> = {};
+  for (const name of candidates) {
+    if (!BACKEND_DTYPES[name].includes(dtype)) {
+      throw new FisherdError('INVALID_CONFIG', `precision ${dtype} is not available on the ${name} backend (it stores ${BACKEND_DTYPES[name].join(' or ')})`, {
+        field: 'precision',
+      });
+    }
+    try {
+      const backend = name === 'openblas' && dtype === 'float64' ? await createOpenBlasFloat64() : await createBackend(name);
+      logger.info({ backend: backend.name, dtype: backend.dtype, detail: backend.detail, skipped }, 'linalg backend selected');
+      return backend;
+    } catch (e) {
+      if (resolved !== 'auto') throw e;
+      skipped[name] = e instanceof Error ? e.message : String(e);
+      logger.warn({ backend: name, dtype, reason: skipped[name] }, 'linalg backend skipped');
+    }
+  }
+  throw new FisherdError('INVALID_CONFIG', `no backend with ${dtype} storage initializes: ${JSON.stringify(skipped)}`, { field: 'precision' });
+}
+
+/** openblas with float64 storage, self-checked like `createBackend`. */
+async function createOpenBlasFloat64(): Promise<Backend> {
+  let backend: Backend;
+  try {
+    backend = createOpenBlasBackend({ dtype: 'float64' });
+  } catch (e) {
+    throw new FisherdError('INVALID_CONFIG', `backend "openblas" (float64) is unavailable: ${e instanceof Error ? e.message : String(e)}`, {
+      field: 'backend',
+      cause: e,
+    });
+  }
+  const failure = selfCheck(backend);
+  if (failure !== undefined) {
+    backend.dispose();
+    throw new FisherdError('INVALID_CONFIG', `backend "openblas" (${backend.detail}) failed its self-check: ${failure}`, { field: 'backend' });
+  }
+  return backend;
 }
 
 /** Every backend that initializes and passes its self-check here, for the backend spec suite and benchmarks. */

@@ -46,7 +46,7 @@ export function monitor(options: MonitorOptions): GradientTransformation<EmptySt
       let diagnostics: Diagnostics = { gradNorm: norm2(meanGrad), updateNorm: norm2(updates) };
 
       if (curvature.empiricalFisher !== undefined && curvature.fisher !== undefined) {
-        const lambda = scheduleValue(damping, ctx);
+        const lambda = ctx.damping ?? scheduleValue(damping, ctx);
         try {
           const efDirection = curvature.empiricalFisher.solve(meanGrad, lambda, work.a);
           const fisherDirection = curvature.fisher.solve(meanGrad, lambda, work.b);

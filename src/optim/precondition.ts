@@ -41,7 +41,7 @@ export function scaleByInverse(name: EstimateName, options: SolveOptions): Gradi
   return {
     init: () => EMPTY_STATE,
     update(updates, state, ctx) {
-      const lambda = scheduleValue(damping, ctx);
+      const lambda = ctx.damping ?? scheduleValue(damping, ctx);
       // `solve` writes into another array: `updates` is never touched.
       const out = requireEstimate(ctx, name).solve(updates, lambda, outputArray(ctx, updates.length));
       return { updates: out, state, diagnostics: { damping: lambda } };

@@ -5,6 +5,7 @@
 import { FisherdError } from '../errors.js';
 import { adam, efgd, ngd, sgd, snr, va, type CommonOptions, type Optimizer } from './alias.js';
 import { chain } from './combine.js';
+import { DEFAULT_DAMPING_DECAY, validateDampingAdaptation, withDampingAdaptation, type DampingAdaptationSpec } from './damping-adaptation.js';
 import { monitor } from './monitor.js';
 import { checkedSchedule, makeSchedule, validateScheduleSpec, type ScheduleSpec } from './schedule.js';
 
@@ -43,6 +44,12 @@ export interface OptimizerSpec {
   readonly blockwise?: boolean;
   /** adam only: β₁ ∈ [0, 1) (default 0.9), β₂ ∈ [0, 1) (default 0.999), ε > 0 (default 1e-8). */
   readonly adam?: { readonly b1?: number; readonly b2?: number; readonly eps?: number };
+  /**
+   * ngd and efgd only: Levenberg–Marquardt adaptation of λ every `every` steps from the losses the client
+   * reports (damping-adaptation.ts; math.md, "Damping adaptation"). When present, the adapted λ replaces
+   * the `damping` schedule (whose value at t = 0 is the default initial λ). Default: absent (no adaptation).
+   */
+  readonly dampingAdaptation?: DampingAdaptationSpec;
 }
 
 function invalid(field: string, message: string): FisherdError {
@@ -92,6 +99,18 @@ export function validateOptimizerSpec(spec: unknown, prefix = 'optimizer'): asse
     if (b2 !== undefined) checkUnitInterval(b2, `${prefix}.adam.b2`, false);
     if (eps !== undefined && !(typeof eps === 'number' && eps > 0 && Number.isFinite(eps))) throw invalid(`${prefix}.adam.eps`, 'must be > 0');
   }
+  if (s['dampingAdaptation'] !== undefined) {
+    validateDampingAdaptation(s['dampingAdaptation'], s['name'] as string, initialDamping(s['damping'] as ScheduleSpec | undefined), `${prefix}.dampingAdaptation`);
+  }
+}
+
+/** The damping schedule's value at t = 0 (the default initial λ of damping adaptation); undefined if it throws. */
+function initialDamping(spec: ScheduleSpec | undefined): number | undefined {
+  try {
+    return makeSchedule(spec ?? DEFAULT_DAMPING)(0);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -112,6 +131,15 @@ export function optimizerSpecWithDefaults(spec: OptimizerSpec): OptimizerSpec {
     if (filled.snrVariance === 'moments') filled.msvagDecay = spec.msvagDecay ?? 0.9;
   }
   if (spec.name === 'va') filled.blockwise = spec.blockwise ?? false;
+  if (spec.dampingAdaptation !== undefined) {
+    const a = spec.dampingAdaptation;
+    filled.dampingAdaptation = {
+      ...a,
+      initial: a.initial ?? initialDamping(spec.damping)!,
+      decayFactor: a.decayFactor ?? DEFAULT_DAMPING_DECAY,
+      includeDampingInModel: a.includeDampingInModel ?? true,
+    };
+  }
   if (spec.name === 'adam') filled.adam = { b1: spec.adam?.b1 ?? 0.9, b2: spec.adam?.b2 ?? 0.999, eps: spec.adam?.eps ?? 1e-8 };
   return filled;
 }
@@ -169,5 +197,16 @@ export function makeOptimizer(spec: OptimizerSpec): Optimizer {
         return adam({ stepSize: common.stepSize, weightDecay: common.weightDecay ?? 0, ...spec.adam });
     }
   })();
-  return chain(optimizer, monitor({ damping }));
+  const full = chain(optimizer, monitor({ damping }));
+  const adaptation = spec.dampingAdaptation;
+  if (adaptation === undefined) return full;
+  return chain(withDampingAdaptation(full, {
+    every: adaptation.every,
+    initial: adaptation.initial ?? initialDamping(spec.damping)!,
+    min: adaptation.min,
+    max: adaptation.max,
+    decayFactor: adaptation.decayFactor ?? DEFAULT_DAMPING_DECAY,
+    includeDampingInModel: adaptation.includeDampingInModel ?? true,
+    estimate: spec.name === 'ngd' ? 'fisher' : 'empiricalFisher',
+  }));
 }

@@ -47,6 +47,15 @@ export interface StepContext {
    * transforms allocate fresh arrays. Take them through `outputArray`.
    */
   readonly workspace?: Workspace;
+  /**
+   * The damping λ of this step when an outer transform chooses it (LM damping adaptation,
+   * damping-adaptation.ts): the solves and the monitor use it instead of their damping schedule.
+   */
+  readonly damping?: number;
+  /** L(θ_t), this step's loss (the sample-weighted mean of the workers' losses), when sent. */
+  readonly loss?: number;
+  /** L(θ_{t−1} + Δ_{t−1}) on step t−1's batch, when every worker sent it (damping adaptation). */
+  readonly lossAfterPreviousUpdate?: number;
 }
 
 /** Arrays for one step's intermediate updates (see `StepContext.workspace`; `StepWorkspace` is one). */
@@ -75,8 +84,10 @@ export interface Diagnostics {
   readonly meanSnr?: number;
   /** The step size γ_t the schedule gave this step. */
   readonly stepSize?: number;
-  /** The damping λ_t the schedule gave this step. */
+  /** The damping λ_t the schedule (or the damping adaptation) gave this step. */
   readonly damping?: number;
+  /** The reduction ratio ρ of the last adaptation step's update, on the step that adapted λ from it. */
+  readonly rho?: number;
 }
 
 export interface TransformResult<S extends OptState> {

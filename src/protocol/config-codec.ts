@@ -6,7 +6,9 @@
  */
 import type { LeafStructure, ParameterBlock } from '../curvature/structure.js';
 import { FisherdError } from '../errors.js';
+import type { DType } from '../linalg/backend.js';
 import type { BackendPreference } from '../linalg/select.js';
+import type { DampingAdaptationSpec } from '../optim/damping-adaptation.js';
 import type { ScheduleSpec } from '../optim/schedule.js';
 import type { OptimizerName, OptimizerSpec } from '../optim/spec.js';
 import type { FisherSource, SessionConfig } from '../session/config.js';
@@ -86,6 +88,7 @@ function optimizerToWire(o: OptimizerSpec): fisherd.v1.OptimizerConfig.$Properti
     ...(o.msvagDecay === undefined ? {} : { msvagDecay: o.msvagDecay }),
     blockwise: o.blockwise ?? false,
     ...(o.adam === undefined ? {} : { adam: { ...o.adam } }),
+    ...(o.dampingAdaptation === undefined ? {} : { dampingAdaptation: { ...o.dampingAdaptation } }),
   };
 }
 
@@ -104,6 +107,7 @@ export function sessionConfigToWire(c: SessionConfig): fisherd.v1.SessionConfig.
     backend: c.backend ?? '',
     ...(c.track === undefined ? {} : { track: { ...c.track } }),
     name: c.name ?? '',
+    precision: c.precision ?? '',
   };
 }
 
@@ -181,6 +185,21 @@ function optimizerFromWire(o: fisherd.v1.OptimizerConfig.$Properties | null | un
     ...(msvagDecay === undefined ? {} : { msvagDecay }),
     ...(o.blockwise ? { blockwise: true } : {}),
     ...(adam === undefined ? {} : { adam }),
+    ...(o.dampingAdaptation ? { dampingAdaptation: dampingAdaptationFromWire(o.dampingAdaptation) } : {}),
+  };
+}
+
+function dampingAdaptationFromWire(a: fisherd.v1.DampingAdaptation.$Properties): DampingAdaptationSpec {
+  const initial = given(a.initial);
+  const decayFactor = given(a.decayFactor);
+  const includeDampingInModel = given(a.includeDampingInModel);
+  return {
+    every: a.every ?? 0,
+    min: a.min ?? 0,
+    max: a.max ?? 0,
+    ...(initial === undefined ? {} : { initial }),
+    ...(decayFactor === undefined ? {} : { decayFactor }),
+    ...(includeDampingInModel === undefined ? {} : { includeDampingInModel }),
   };
 }
 
@@ -212,6 +231,7 @@ export function sessionConfigFromWire(w: fisherd.v1.SessionConfig.$Properties | 
     ...(datasetSize > 0 ? { datasetSize } : {}),
     ...(w.record ? { record: true } : {}),
     ...(w.backend ? { backend: w.backend as BackendPreference } : {}),
+    ...(w.precision ? { precision: w.precision as DType } : {}),
     ...(w.track
       ? { track: { empiricalFisher: w.track.empiricalFisher ?? false, fisher: w.track.fisher ?? false, noise: w.track.noise ?? false } }
       : {}),

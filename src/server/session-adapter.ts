@@ -4,9 +4,10 @@
  * for 'auto', and any other a session names, created once and shared. A restored session runs on the
  * backend that took its snapshot (same storage type ⇒ bit-identical continuation).
  */
-import type { Backend, BackendName } from '../linalg/backend.js';
-import { selectBackend, type BackendPreference } from '../linalg/select.js';
+import type { Backend, BackendName, DType } from '../linalg/backend.js';
+import { BACKEND_DTYPES, selectBackend, selectBackendWithPrecision, type BackendPreference } from '../linalg/select.js';
 import type { Logger } from '../log.js';
+import { FisherdError } from '../errors.js';
 import type { EstimatesData } from '../protocol/estimates-codec.js';
 import type { UpdateDiagnostics } from '../protocol/step-codec.js';
 import type { SessionConfig } from '../session/config.js';
@@ -26,6 +27,7 @@ function outcomeOf(result: StepResult): StepOutcome {
   if (d.meanSnr !== undefined) values['meanSnr'] = d.meanSnr;
   if (d.stepSize !== undefined) values['stepSize'] = d.stepSize;
   if (d.damping !== undefined) values['damping'] = d.damping;
+  if (d.rho !== undefined) values['rho'] = d.rho;
   const diagnostics: UpdateDiagnostics = {
     ...(d.loss === undefined ? {} : { loss: d.loss }),
     batchSize: d.batchSize,
@@ -99,7 +101,7 @@ class SessionEngineAdapter implements SessionEngine {
 }
 
 /** The config echoed to clients: the client's, with the defaults the session filled in. */
-function normalizedConfig(config: SessionConfig, resolved: ResolvedSessionConfig): SessionConfig {
+function normalizedConfig(config: SessionConfig, resolved: ResolvedSessionConfig, dtype: DType): SessionConfig {
   return {
     ...config,
     ...(resolved.singleBlock ? { structure: { ...resolved.blocks[0]!.structure } } : {}),
@@ -109,6 +111,7 @@ function normalizedConfig(config: SessionConfig, resolved: ResolvedSessionConfig
     workers: resolved.workers,
     backend: resolved.backend,
     track: { ...resolved.track },
+    precision: dtype,
   };
 }
 
@@ -128,39 +131,58 @@ export async function createSessionEngineFactory(
 ): Promise<SessionEngineFactory> {
   const limits = options.limits ?? DEFAULT_SESSION_LIMITS;
   const daemonBackend = await selectBackend(preference, logger);
-  const backends = new Map<string, Promise<Backend>>([[daemonBackend.name, Promise.resolve(daemonBackend)]]);
-  const backendFor = (name: BackendPreference): Promise<Backend> => {
-    if (name === 'auto') return Promise.resolve(daemonBackend);
-    let backend = backends.get(name);
+  // One backend per (name, storage type), created on first use and shared by the sessions that use it.
+  const keyOf = (name: string, dtype: DType) => `${name}:${dtype}`;
+  const backends = new Map<string, Promise<Backend>>([[keyOf(daemonBackend.name, daemonBackend.dtype), Promise.resolve(daemonBackend)]]);
+  /** Which backend (name, dtype) a session asking for `name` with `precision` runs on; INVALID_CONFIG when none can. */
+  const resolveBackend = (name: BackendPreference, precision: DType | undefined): { name: BackendName; dtype: DType } => {
+    const chosen: BackendName = name === 'auto' ? daemonBackend.name : name;
+    const offered = BACKEND_DTYPES[chosen];
+    const dtype = precision ?? (chosen === daemonBackend.name ? daemonBackend.dtype : offered[0]!);
+    if (!offered.includes(dtype)) {
+      throw new FisherdError('INVALID_CONFIG', `precision ${dtype} is not available on the ${chosen} backend${name === 'auto' ? " (the daemon's)" : ''}; it stores ${offered.join(' or ')}`, {
+        field: 'precision',
+      });
+    }
+    return { name: chosen, dtype };
+  };
+  const backendFor = (name: BackendName, dtype: DType): Promise<Backend> => {
+    const key = keyOf(name, dtype);
+    let backend = backends.get(key);
     if (backend === undefined) {
-      backend = selectBackend(name, logger);
-      backends.set(name, backend);
-      backend.catch(() => backends.delete(name));
+      backend = selectBackendWithPrecision(name, dtype, logger);
+      backends.set(key, backend);
+      backend.catch(() => backends.delete(key));
     }
     return backend;
   };
   const sessionLogger = logger.child({ component: 'session' });
-  // Storage precision of a session's backend; one not selected yet counts as float64 (the larger).
-  const storageBytes = (name: BackendPreference): 4 | 8 =>
-    (name === 'auto' || name === daemonBackend.name ? daemonBackend.dtype : 'float64') === 'float32' ? 4 : 8;
-  const memoryOf = (resolved: ResolvedSessionConfig, backend: BackendPreference): SessionMemory =>
-    sessionMemoryBytes(resolved, { storageBytes: storageBytes(backend), ...(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes }) });
+  // The memory estimate follows the storage type the session will run with.
+  const memoryOf = (resolved: ResolvedSessionConfig, dtype: DType): SessionMemory =>
+    sessionMemoryBytes(resolved, { storageBytes: dtype === 'float32' ? 4 : 8, ...(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes }) });
   return {
     backend: { name: daemonBackend.name, detail: daemonBackend.detail },
     memoryOf(config) {
       const resolved = validateSessionConfig(config, limits);
-      return memoryOf(resolved, resolved.backend);
+      return memoryOf(resolved, resolveBackend(resolved.backend, resolved.precision).dtype);
     },
     async create(config) {
       const resolved = validateSessionConfig(config, limits);
-      const session = new Session(config, await backendFor(resolved.backend), sessionLogger);
-      return new SessionEngineAdapter(session, normalizedConfig(config, resolved), memoryOf(resolved, resolved.backend));
+      const { name, dtype } = resolveBackend(resolved.backend, resolved.precision);
+      const session = new Session(config, await backendFor(name, dtype), sessionLogger);
+      return new SessionEngineAdapter(session, normalizedConfig(config, resolved, dtype), memoryOf(resolved, dtype));
     },
     async restore(bytes, sessionId) {
       const snapshot = decodeSessionSnapshot(bytes, sessionId);
       const resolved = validateSessionConfig(snapshot.config, limits);
-      const session = Session.restore(snapshot, await backendFor(snapshot.backend.name as BackendName), sessionLogger);
-      return new SessionEngineAdapter(session, normalizedConfig(snapshot.config, resolved), memoryOf(resolved, snapshot.backend.name as BackendName));
+      // The backend that took the snapshot: same name and storage type (bit-identical continuation).
+      const name = snapshot.backend.name as BackendName;
+      const dtype = snapshot.backend.dtype as DType;
+      if (!(name in BACKEND_DTYPES) || !BACKEND_DTYPES[name].includes(dtype)) {
+        throw new FisherdError('INVALID_CONFIG', `snapshot.backend ${name} (${dtype}) is not a backend this daemon has`, { field: 'snapshot.backend' });
+      }
+      const session = Session.restore(snapshot, await backendFor(name, dtype), sessionLogger);
+      return new SessionEngineAdapter(session, normalizedConfig(snapshot.config, resolved, dtype), memoryOf(resolved, dtype));
     },
   };
 }

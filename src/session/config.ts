@@ -6,7 +6,8 @@ import type { CurvatureConfig } from '../curvature/estimator.js';
 import type { LeafStructure, ParameterBlock, Structure } from '../curvature/structure.js';
 import { validateStructure } from '../curvature/structure.js';
 import { FisherdError } from '../errors.js';
-import type { BackendPreference } from '../linalg/select.js';
+import type { DType } from '../linalg/backend.js';
+import { BACKEND_DTYPES, type BackendPreference } from '../linalg/select.js';
 import { requiredEstimates, validateOptimizerSpec, type OptimizerSpec, type RequiredEstimates } from '../optim/spec.js';
 import { checkScheduleSize, DEFAULT_SESSION_LIMITS, requireAtMost, type SessionLimits } from './limits.js';
 
@@ -62,6 +63,12 @@ export interface SessionConfig {
    * `cosineEfFisher` diagnostic. Default: none extra.
    */
   readonly track?: Partial<RequiredEstimates>;
+  /**
+   * Storage precision of the running estimates (math.md, "Precision"). Default: the backend's own
+   * (float32 on openblas and gpujs, float64 on reference). 'float64' runs on openblas with float64 storage
+   * (or on reference); 'float32' on openblas or gpujs. A backend that lacks it: INVALID_CONFIG (precision).
+   */
+  readonly precision?: DType;
 }
 
 /** A validated config with every default filled in (what `Session` keeps and checkpoints). */
@@ -81,6 +88,8 @@ export interface ResolvedSessionConfig {
   readonly backend: BackendPreference;
   /** The estimates the session keeps: what the optimizer needs ∪ `track`. */
   readonly track: RequiredEstimates;
+  /** The storage precision asked for; undefined: the backend's default. */
+  readonly precision: DType | undefined;
 }
 
 /** The most characters (code points) a session name may have. */
@@ -233,6 +242,13 @@ export function validateSessionConfig(config: SessionConfig, limits: SessionLimi
   if (config.record !== undefined && typeof config.record !== 'boolean') throw invalid('record', 'must be a boolean');
   const backend = config.backend ?? 'auto';
   if (!BACKENDS.includes(backend)) throw invalid('backend', `must be one of ${BACKENDS.join(', ')}`);
+  const precision = config.precision;
+  if (precision !== undefined) {
+    if (precision !== 'float32' && precision !== 'float64') throw invalid('precision', `must be 'float32' or 'float64', got ${String(precision)}`);
+    if (backend !== 'auto' && !BACKEND_DTYPES[backend].includes(precision)) {
+      throw invalid('precision', `${precision} is not available on the ${backend} backend (it stores ${BACKEND_DTYPES[backend].join(' or ')})`);
+    }
+  }
 
   const extra = config.track ?? {};
   for (const key of ['empiricalFisher', 'fisher', 'noise'] as const) {
@@ -259,6 +275,7 @@ export function validateSessionConfig(config: SessionConfig, limits: SessionLimi
     record: config.record ?? false,
     backend,
     track,
+    precision,
   };
 }
 

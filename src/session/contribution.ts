@@ -28,8 +28,14 @@ export interface StepContribution {
   readonly step: number;
   /** 0 ≤ workerId < W; each worker contributes once per step. */
   readonly workerId: number;
-  /** This worker's minibatch loss (mean over its examples), for diagnostics only. */
+  /** This worker's minibatch loss (mean over its examples): diagnostics, and L(θ) of damping adaptation. */
   readonly loss?: number;
+  /**
+   * The loss of this worker's batch of the *previous* step (mean over its examples) at the parameters
+   * after the previous step's update, L(θ_{t−1} + Δ_{t−1}): damping adaptation's L(θ+Δ) (math.md, "Damping
+   * adaptation"). Optional; ignored by sessions without adaptation.
+   */
+  readonly lossAfterPreviousUpdate?: number;
   /** b_w ≥ 1, the number of examples in this worker's share of the minibatch. */
   readonly batchSize: number;
   /** How the client reduced its loss over its b_w examples (see the table above). */
@@ -120,6 +126,9 @@ export function validateContribution(c: StepContribution, req: ContributionRequi
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) throw shapeError('batchSize', 'must be an integer ≥ 1', step);
   if (c.reduction !== 'mean' && c.reduction !== 'sum') {
     throw new FisherdError('INVALID_CONFIG', `reduction must be 'mean' or 'sum', got ${String(c.reduction)}`, { field: 'reduction', step });
+  }
+  if (c.lossAfterPreviousUpdate !== undefined && !(typeof c.lossAfterPreviousUpdate === 'number' && Number.isFinite(c.lossAfterPreviousUpdate))) {
+    throw new FisherdError('NON_FINITE', `lossAfterPreviousUpdate is ${String(c.lossAfterPreviousUpdate)}`, { field: 'lossAfterPreviousUpdate', step });
   }
   if (c.loss !== undefined && !Number.isFinite(c.loss)) {
     throw new FisherdError('NON_FINITE', `loss is ${c.loss}`, { field: 'loss', step });

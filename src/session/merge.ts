@@ -21,6 +21,8 @@ export interface MergedStep {
   readonly loss?: number;
   /** θ from the lowest worker id that sent it (data-parallel workers hold the same θ). */
   readonly params?: Float64Array;
+  /** Sample-weighted mean of the workers' `lossAfterPreviousUpdate`, when every worker sent one. */
+  readonly lossAfterPreviousUpdate?: number;
 }
 
 /** Throws SHAPE_MISMATCH when workers disagree on K (or C): the estimator normalizes by b·K. */
@@ -118,20 +120,34 @@ export function mergeContributions(
   return { batch, ...lossAndParams(contributions) };
 }
 
-/** The sample-weighted mean loss Σ b_w ℓ_w / Σ b_w of the workers that sent one, and θ from the lowest worker id that sent it. */
-export function lossAndParams(contributions: readonly StepContribution[]): { loss?: number; params?: Float64Array } {
+/**
+ * The sample-weighted mean loss Σ b_w ℓ_w / Σ b_w of the workers that sent one, θ from the lowest worker id
+ * that sent it, and the sample-weighted mean of `lossAfterPreviousUpdate` when every worker sent it (damping
+ * adaptation needs the whole previous batch; weighted by this step's b_w, which is step t−1's when each
+ * worker's batch size stays the same from step to step).
+ */
+export function lossAndParams(contributions: readonly StepContribution[]): { loss?: number; params?: Float64Array; lossAfterPreviousUpdate?: number } {
   let lossSum = 0;
   let lossExamples = 0;
+  let afterSum = 0;
+  let afterExamples = 0;
+  let allAfter = true;
   for (const c of contributions) {
     if (c.loss !== undefined) {
       lossSum += c.batchSize * c.loss;
       lossExamples += c.batchSize;
+    }
+    if (c.lossAfterPreviousUpdate === undefined) allAfter = false;
+    else {
+      afterSum += c.batchSize * c.lossAfterPreviousUpdate;
+      afterExamples += c.batchSize;
     }
   }
   const withParams = contributions.find((c) => c.params !== undefined);
   return {
     ...(lossExamples > 0 ? { loss: lossSum / lossExamples } : {}),
     ...(withParams ? { params: new Float64Array(withParams.params!) } : {}),
+    ...(allAfter && afterExamples > 0 ? { lossAfterPreviousUpdate: afterSum / afterExamples } : {}),
   };
 }
 

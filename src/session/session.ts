@@ -10,7 +10,7 @@ import { CurvatureEstimator, type CurvatureSnapshot, type DiagonalBatchSummary }
 import { firstNonFinite } from '../curvature/validate.js';
 import { FisherdError, isFisherdError } from '../errors.js';
 import type { Backend } from '../linalg/backend.js';
-import { selectBackend } from '../linalg/select.js';
+import { selectBackendWithPrecision } from '../linalg/select.js';
 import { log as defaultLog, type Logger } from '../log.js';
 import type { Optimizer } from '../optim/alias.js';
 import type { ChainState } from '../optim/combine.js';
@@ -45,6 +45,8 @@ export interface StepDiagnostics {
   /** γ_t and λ_t as scheduled for this step (λ only for optimizers that solve). */
   readonly stepSize?: number;
   readonly damping?: number;
+  /** Damping adaptation's reduction ratio ρ, on the steps that adapted λ (optimizer.dampingAdaptation). */
+  readonly rho?: number;
   /** Sample-weighted mean of the workers' losses, when they sent them. */
   readonly loss?: number;
   /** b = Σ_w b_w. */
@@ -121,6 +123,8 @@ export interface StepSummary {
   readonly loss?: number;
   /** θ, when a worker sent it (weight decay). */
   readonly params?: Float64Array;
+  /** The mean `lossAfterPreviousUpdate`, when every worker sent one (damping adaptation). */
+  readonly lossAfterPreviousUpdate?: number;
   readonly summary: DiagonalBatchSummary;
 }
 
@@ -175,6 +179,11 @@ export class Session {
     logger?: Logger,
   ) {
     this.config = validateSessionConfig(clientConfig);
+    if (this.config.precision !== undefined && backend.dtype !== this.config.precision) {
+      throw new FisherdError('INVALID_CONFIG', `precision is ${this.config.precision}, but the ${backend.name} backend given stores ${backend.dtype}`, {
+        field: 'precision',
+      });
+    }
     // A private copy: the snapshot must not change when the caller later edits its object.
     this.clientConfig = structuredClone(clientConfig);
     this.curvature = new CurvatureEstimator(curvatureConfig(this.config), backend);
@@ -187,7 +196,7 @@ export class Session {
   /** Validates `config`, then selects its backend (`config.backend`, default 'auto'). */
   static async open(config: SessionConfig, logger?: Logger): Promise<Session> {
     const resolved = validateSessionConfig(config);
-    return new Session(config, await selectBackend(resolved.backend), logger);
+    return new Session(config, await selectBackendWithPrecision(resolved.backend, resolved.precision), logger);
   }
 
   /** The last completed step (0 before the first). */
@@ -310,6 +319,7 @@ export class Session {
         batchSize: merged.batch.batchSize,
         ...(merged.loss === undefined ? {} : { loss: merged.loss }),
         ...(merged.params === undefined ? {} : { params: merged.params }),
+        ...(merged.lossAfterPreviousUpdate === undefined ? {} : { lossAfterPreviousUpdate: merged.lossAfterPreviousUpdate }),
         summary,
       };
     } catch (e) {
@@ -334,6 +344,7 @@ export class Session {
       batchSize: stepSummary.batchSize,
       ...(stepSummary.loss === undefined ? {} : { loss: stepSummary.loss }),
       ...(stepSummary.params === undefined ? {} : { params: stepSummary.params }),
+      ...(stepSummary.lossAfterPreviousUpdate === undefined ? {} : { lossAfterPreviousUpdate: stepSummary.lossAfterPreviousUpdate }),
     };
     return this.advance(step, started, merged, () => this.curvature.updateFromSummary(stepSummary.summary));
   }
@@ -384,7 +395,7 @@ export class Session {
   }
 
   /** Updates the estimates (`updateCurvature`), runs the optimizer, and completes step `step`; or rolls back. */
-  private advance(step: number, started: number, merged: { batchSize: number; loss?: number; params?: Float64Array },
+  private advance(step: number, started: number, merged: { batchSize: number; loss?: number; params?: Float64Array; lossAfterPreviousUpdate?: number },
     updateCurvature: () => void): StepResult {
     // The estimator validates its input before touching its state, but the solve can still fail after
     // the update (a singular estimate with λ = 0): the checkpoint copies the state into buffers kept from
@@ -396,7 +407,12 @@ export class Session {
       // The optimizer's input, reused from step to step: transforms neither mutate nor keep it.
       const meanGrad = this.curvature.meanGrad((this.meanGradInput ??= new Float64Array(this.config.dim)));
       this.workspace.reset(); // the last step's arrays: its update went out as float32 (below)
-      const ctx = { step, curvature: this.curvature, workspace: this.workspace, ...(merged.params ? { params: merged.params } : {}) };
+      const ctx = {
+        step, curvature: this.curvature, workspace: this.workspace, ...(merged.params ? { params: merged.params } : {}),
+        // The losses, for damping adaptation (the other transforms ignore them).
+        ...(merged.loss === undefined ? {} : { loss: merged.loss }),
+        ...(merged.lossAfterPreviousUpdate === undefined ? {} : { lossAfterPreviousUpdate: merged.lossAfterPreviousUpdate }),
+      };
       const result = this.optimizer.update(meanGrad, this.optimizerState, ctx);
       const { update, firstBad: bad } = toFloat32(result.updates);
       if (bad >= 0) {
@@ -416,6 +432,7 @@ export class Session {
           ...(d.meanSnr === undefined ? {} : { meanSnr: d.meanSnr }),
           ...(d.stepSize === undefined ? {} : { stepSize: d.stepSize }),
           ...(d.damping === undefined ? {} : { damping: d.damping }),
+          ...(d.rho === undefined ? {} : { rho: d.rho }),
           ...(merged.loss === undefined ? {} : { loss: merged.loss }),
           batchSize: merged.batchSize,
           computeMs: performance.now() - started,
@@ -491,7 +508,9 @@ export class Session {
     };
     const { empiricalFisher, fisher } = this.curvature;
     if (empiricalFisher === undefined || fisher === undefined || this.completed === 0) return report;
-    const damping = scheduleValue(makeSchedule(this.config.optimizer.damping ?? DEFAULT_DAMPING), { step: this.completed });
+    // With damping adaptation, the λ the last step used (it is not a schedule's).
+    const adapted = this.config.optimizer.dampingAdaptation === undefined ? undefined : this.last?.diagnostics.damping;
+    const damping = adapted ?? scheduleValue(makeSchedule(this.config.optimizer.damping ?? DEFAULT_DAMPING), { step: this.completed });
     const meanGrad = this.curvature.meanGrad();
     return {
       ...report,

@@ -32,7 +32,7 @@ export interface SummaryJob {
 /** What a worker sends back for a job. */
 export type SummaryReply =
   | { id: number; kind: 'summary'; recordedStep: number; summary: ArrayBuffer; batchSize: number; loss: number | undefined;
-      params: Float64Array | undefined; fisherNormalization: number | undefined }
+      params: Float64Array | undefined; fisherNormalization: number | undefined; lossAfterPreviousUpdate?: number }
   | { id: number; kind: 'step-error'; recordedStep: number; summary: ArrayBuffer | undefined;
       error: { code: string; message: string; field: string | undefined; step: number | undefined } }
   | { id: number; kind: 'frame-failure'; summary: ArrayBuffer | undefined; failure: RecordFailure }
@@ -122,6 +122,7 @@ export class FrameSummarizer {
       return {
         id: job.id, kind: 'summary', recordedStep, summary: buffer, batchSize: result.batchSize, loss: result.loss,
         params: result.params, fisherNormalization: summary.fisherNormalization,
+        ...(result.lossAfterPreviousUpdate === undefined ? {} : { lossAfterPreviousUpdate: result.lossAfterPreviousUpdate }),
       };
     } catch (e) {
       const error = e instanceof FisherdError

@@ -144,6 +144,7 @@ export class SummaryPool {
         step: reply.recordedStep, batchSize: reply.batchSize, summary,
         ...(reply.loss === undefined ? {} : { loss: reply.loss }),
         ...(reply.params === undefined ? {} : { params: reply.params }),
+        ...(reply.lossAfterPreviousUpdate === undefined ? {} : { lossAfterPreviousUpdate: reply.lossAfterPreviousUpdate }),
       },
       release: () => this.spareSummaries.push(reply.summary),
     };

@@ -465,6 +465,14 @@ export namespace fisherd {
             statistics: fisherd.v1.BlockStatistics.$Properties[];
 
             /**
+             * Damping adaptation (OptimizerConfig.damping_adaptation; docs/math.md, "Damping adaptation"): the loss
+             * of this worker's batch of the PREVIOUS step (mean over its examples), evaluated at the parameters after
+             * the previous step's update, L(θ_{t−1} + Δ_{t−1}). Optional: a step whose workers do not all send it
+             * skips that adaptation; sessions without adaptation ignore it. Must be finite.
+             */
+            lossAfterPreviousUpdate?: (number|null);
+
+            /**
              * Creates a new StepContribution instance using the specified properties.
              * @param [properties] Properties to set
              * @returns StepContribution instance
@@ -576,6 +584,14 @@ export namespace fisherd {
                  */
                 statistics?: (fisherd.v1.BlockStatistics.$Properties[]|null);
 
+                /**
+                 * Damping adaptation (OptimizerConfig.damping_adaptation; docs/math.md, "Damping adaptation"): the loss
+                 * of this worker's batch of the PREVIOUS step (mean over its examples), evaluated at the parameters after
+                 * the previous step's update, L(θ_{t−1} + Δ_{t−1}). Optional: a step whose workers do not all send it
+                 * skips that adaptation; sessions without adaptation ignore it. Must be finite.
+                 */
+                lossAfterPreviousUpdate?: (number|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -593,6 +609,7 @@ export namespace fisherd {
               meanGrad?: Uint8Array|null;
               params?: Uint8Array|null;
               statistics?: fisherd.v1.BlockStatistics.$Shape[]|null;
+              lossAfterPreviousUpdate?: number|null;
               $unknowns?: Uint8Array[];
             };
         }
@@ -1372,6 +1389,12 @@ export namespace fisherd {
             name: string;
 
             /**
+             * Storage precision of the estimates: "float32" (default on openblas and gpujs) or "float64" (openblas
+             * with float64 storage; the reference backend is always float64). docs/math.md, "Precision".
+             */
+            precision: string;
+
+            /**
              * Creates a new SessionConfig instance using the specified properties.
              * @param [properties] Properties to set
              * @returns SessionConfig instance
@@ -1475,6 +1498,12 @@ export namespace fisherd {
                  */
                 name?: (string|null);
 
+                /**
+                 * Storage precision of the estimates: "float32" (default on openblas and gpujs) or "float64" (openblas
+                 * with float64 storage; the reference backend is always float64). docs/math.md, "Precision".
+                 */
+                precision?: (string|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -1493,6 +1522,7 @@ export namespace fisherd {
               backend?: string|null;
               track?: fisherd.v1.TrackedEstimates.$Shape|null;
               name?: string|null;
+              precision?: string|null;
               $unknowns?: Uint8Array[];
             };
         }
@@ -1780,6 +1810,12 @@ export namespace fisherd {
             adam?: (fisherd.v1.OptimizerConfig.Adam.$Properties|null);
 
             /**
+             * ngd and efgd only: Levenberg–Marquardt adaptation of the damping λ (docs/math.md, "Damping
+             * adaptation"); when set, the adapted λ replaces the damping schedule. Absent: no adaptation.
+             */
+            dampingAdaptation?: (fisherd.v1.DampingAdaptation.$Properties|null);
+
+            /**
              * Creates a new OptimizerConfig instance using the specified properties.
              * @param [properties] Properties to set
              * @returns OptimizerConfig instance
@@ -1869,6 +1905,12 @@ export namespace fisherd {
                 /** adam only. */
                 adam?: (fisherd.v1.OptimizerConfig.Adam.$Properties|null);
 
+                /**
+                 * ngd and efgd only: Levenberg–Marquardt adaptation of the damping λ (docs/math.md, "Damping
+                 * adaptation"); when set, the adapted λ replaces the damping schedule. Absent: no adaptation.
+                 */
+                dampingAdaptation?: (fisherd.v1.DampingAdaptation.$Properties|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -1885,6 +1927,7 @@ export namespace fisherd {
               msvagDecay?: number|null;
               blockwise?: boolean|null;
               adam?: fisherd.v1.OptimizerConfig.Adam.$Shape|null;
+              dampingAdaptation?: fisherd.v1.DampingAdaptation.$Shape|null;
               $unknowns?: Uint8Array[];
             };
 
@@ -2030,6 +2073,132 @@ export namespace fisherd {
                 /** Shape of an Adam. */
                 type $Shape = fisherd.v1.OptimizerConfig.Adam.$Properties;
             }
+        }
+
+        /**
+         * Properties of a DampingAdaptation.
+         * @deprecated Use fisherd.v1.DampingAdaptation.$Properties instead.
+         */
+        interface IDampingAdaptation extends fisherd.v1.DampingAdaptation.$Properties {
+        }
+
+        /**
+         * Every `every` steps: ρ = (L(θ+Δ) − L(θ)) / q(Δ), q(Δ) = ḡᵀΔ + ½Δᵀ(M + λI)Δ; ρ > 3/4: λ ← ωλ, ρ < 1/4:
+         * λ ← λ/ω, ω = decay_factor^every; λ clipped to [min, max] (Martens & Grosse 2015 §6.5, as kfac-jax).
+         */
+        class DampingAdaptation {
+
+            /**
+             * Constructs a new DampingAdaptation.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.DampingAdaptation.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** T ≥ 1, the adaptation interval in steps. */
+            every: number;
+
+            /** λ₀ ∈ [min, max] (default: the damping schedule's value at t = 0). */
+            initial?: (number|null);
+
+            /** λ_min > 0. */
+            min: number;
+
+            /** λ_max ≥ λ_min, finite. */
+            max: number;
+
+            /** d ∈ (0, 1), per-step decay (default 0.9, kfac-jax's). */
+            decayFactor?: (number|null);
+
+            /** Whether q includes ½λ‖Δ‖² (default true). */
+            includeDampingInModel?: (boolean|null);
+
+            /**
+             * Creates a new DampingAdaptation instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns DampingAdaptation instance
+             */
+            static create(properties: fisherd.v1.DampingAdaptation.$Shape): fisherd.v1.DampingAdaptation & fisherd.v1.DampingAdaptation.$Shape;
+            static create(properties?: fisherd.v1.DampingAdaptation.$Properties): fisherd.v1.DampingAdaptation;
+
+            /**
+             * Encodes the specified DampingAdaptation message. Does not implicitly {@link fisherd.v1.DampingAdaptation.verify|verify} messages.
+             * @param message DampingAdaptation message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.DampingAdaptation.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a DampingAdaptation message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.DampingAdaptation & fisherd.v1.DampingAdaptation.$Shape} DampingAdaptation
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.DampingAdaptation & fisherd.v1.DampingAdaptation.$Shape;
+
+            /**
+             * Verifies a DampingAdaptation message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a DampingAdaptation message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns DampingAdaptation
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.DampingAdaptation;
+
+            /**
+             * Creates a plain object from a DampingAdaptation message. Also converts values to other types if specified.
+             * @param message DampingAdaptation
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.DampingAdaptation, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this DampingAdaptation to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace DampingAdaptation {
+
+            /** Properties of a DampingAdaptation. */
+            interface $Properties {
+
+                /** T ≥ 1, the adaptation interval in steps. */
+                every?: (number|null);
+
+                /** λ₀ ∈ [min, max] (default: the damping schedule's value at t = 0). */
+                initial?: (number|null);
+
+                /** λ_min > 0. */
+                min?: (number|null);
+
+                /** λ_max ≥ λ_min, finite. */
+                max?: (number|null);
+
+                /** d ∈ (0, 1), per-step decay (default 0.9, kfac-jax's). */
+                decayFactor?: (number|null);
+
+                /** Whether q includes ½λ‖Δ‖² (default true). */
+                includeDampingInModel?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a DampingAdaptation. */
+            type $Shape = fisherd.v1.DampingAdaptation.$Properties;
         }
 
         /**
@@ -3355,7 +3524,8 @@ export namespace fisherd {
              * "stepSize"        γ_t, the step size scheduled for this step, every step;
              * "damping"         λ_t, for the rules that solve with it (ngd, efgd, va);
              * "cosineEfFisher"  cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked;
-             * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked.
+             * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked;
+             * "rho"             damping adaptation's reduction ratio, on the steps that adapted λ from it.
              * A client must ignore names it does not know (later versions may add some).
              */
             values: { [k: string]: number };
@@ -3438,7 +3608,8 @@ export namespace fisherd {
                  * "stepSize"        γ_t, the step size scheduled for this step, every step;
                  * "damping"         λ_t, for the rules that solve with it (ngd, efgd, va);
                  * "cosineEfFisher"  cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked;
-                 * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked.
+                 * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked;
+                 * "rho"             damping adaptation's reduction ratio, on the steps that adapted λ from it.
                  * A client must ignore names it does not know (later versions may add some).
                  */
                 values?: ({ [k: string]: number }|null);

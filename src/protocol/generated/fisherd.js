@@ -1078,6 +1078,10 @@ export const fisherd = $root.fisherd = (() => {
              * kind. Each parameter block appears at most once; together the entries cover all D parameters, either
              * as one entry with an empty `block` (the whole vector) or one per SessionConfig block. Old clients never
              * set this field and are served as before.
+             * @property {number|null} [lossAfterPreviousUpdate] Damping adaptation (OptimizerConfig.damping_adaptation; docs/math.md, "Damping adaptation"): the loss
+             * of this worker's batch of the PREVIOUS step (mean over its examples), evaluated at the parameters after
+             * the previous step's update, L(θ_{t−1} + Δ_{t−1}). Optional: a step whose workers do not all send it
+             * skips that adaptation; sessions without adaptation ignore it. Must be finite.
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1103,6 +1107,7 @@ export const fisherd = $root.fisherd = (() => {
              *   meanGrad?: Uint8Array|null;
              *   params?: Uint8Array|null;
              *   statistics?: Array.<fisherd.v1.BlockStatistics.$Shape>|null;
+             *   lossAfterPreviousUpdate?: number|null;
              *   $unknowns?: Array.<Uint8Array>;
              * }} fisherd.v1.StepContribution.$Shape
              */
@@ -1222,12 +1227,29 @@ export const fisherd = $root.fisherd = (() => {
              */
             StepContribution.prototype.statistics = $util.emptyArray;
 
+            /**
+             * Damping adaptation (OptimizerConfig.damping_adaptation; docs/math.md, "Damping adaptation"): the loss
+             * of this worker's batch of the PREVIOUS step (mean over its examples), evaluated at the parameters after
+             * the previous step's update, L(θ_{t−1} + Δ_{t−1}). Optional: a step whose workers do not all send it
+             * skips that adaptation; sessions without adaptation ignore it. Must be finite.
+             * @member {number|null|undefined} lossAfterPreviousUpdate
+             * @memberof fisherd.v1.StepContribution
+             * @instance
+             */
+            StepContribution.prototype.lossAfterPreviousUpdate = null;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
             // Virtual OneOf for proto3 optional field
             $Object.defineProperty(StepContribution.prototype, "_loss", {
                 get: $util.oneOfGetter($oneOfFields = ["loss"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(StepContribution.prototype, "_lossAfterPreviousUpdate", {
+                get: $util.oneOfGetter($oneOfFields = ["lossAfterPreviousUpdate"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -1286,6 +1308,8 @@ export const fisherd = $root.fisherd = (() => {
                 if (message.statistics != null && message.statistics.length)
                     for (let i = 0; i < message.statistics.length; ++i)
                         $root.fisherd.v1.BlockStatistics.encode(message.statistics[i], writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
+                if (message.lossAfterPreviousUpdate != null && $Object.hasOwnProperty.call(message, "lossAfterPreviousUpdate"))
+                    writer.uint32(/* id 12, wireType 1 =*/97).double(message.lossAfterPreviousUpdate);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1420,6 +1444,13 @@ export const fisherd = $root.fisherd = (() => {
                             message.statistics.push($root.fisherd.v1.BlockStatistics.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
+                    case 12: {
+                            if (wireType !== 1)
+                                break;
+                            message.lossAfterPreviousUpdate = reader.double();
+                            message._lossAfterPreviousUpdate = "lossAfterPreviousUpdate";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1497,6 +1528,11 @@ export const fisherd = $root.fisherd = (() => {
                         if (error)
                             return "statistics." + error;
                     }
+                }
+                if (message.lossAfterPreviousUpdate != null && $Object.hasOwnProperty.call(message, "lossAfterPreviousUpdate")) {
+                    properties._lossAfterPreviousUpdate = 1;
+                    if (typeof message.lossAfterPreviousUpdate !== "number")
+                        return "lossAfterPreviousUpdate: number expected";
                 }
                 return null;
             };
@@ -1586,6 +1622,8 @@ export const fisherd = $root.fisherd = (() => {
                         message.statistics[i] = $root.fisherd.v1.BlockStatistics.fromObject(object.statistics[i], _depth + 1);
                     }
                 }
+                if (object.lossAfterPreviousUpdate != null)
+                    message.lossAfterPreviousUpdate = $Number(object.lossAfterPreviousUpdate);
                 return message;
             };
 
@@ -1662,6 +1700,8 @@ export const fisherd = $root.fisherd = (() => {
                     for (let j = 0; j < message.statistics.length; ++j)
                         object.statistics[j] = $root.fisherd.v1.BlockStatistics.toObject(message.statistics[j], options, _depth + 1);
                 }
+                if (message.lossAfterPreviousUpdate != null && $Object.hasOwnProperty.call(message, "lossAfterPreviousUpdate"))
+                    object.lossAfterPreviousUpdate = options.json && !$isFinite(message.lossAfterPreviousUpdate) ? $String(message.lossAfterPreviousUpdate) : message.lossAfterPreviousUpdate;
                 return object;
             };
 
@@ -3633,6 +3673,8 @@ export const fisherd = $root.fisherd = (() => {
              * `fisherd trace inspect`: at most 128 characters, printable (no control characters), not only spaces.
              * Empty: the daemon names the session "<Hello.client_name> <start time, UTC, YYYY-MM-DD hh:mm:ss>"
              * (e.g. "train-logistic 2026-12-03 08:15:02") and echoes that name in SessionOpened.config.
+             * @property {string|null} [precision] Storage precision of the estimates: "float32" (default on openblas and gpujs) or "float64" (openblas
+             * with float64 storage; the reference backend is always float64). docs/math.md, "Precision".
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -3659,6 +3701,7 @@ export const fisherd = $root.fisherd = (() => {
              *   backend?: string|null;
              *   track?: fisherd.v1.TrackedEstimates.$Shape|null;
              *   name?: string|null;
+             *   precision?: string|null;
              *   $unknowns?: Array.<Uint8Array>;
              * }} fisherd.v1.SessionConfig.$Shape
              */
@@ -3780,6 +3823,15 @@ export const fisherd = $root.fisherd = (() => {
              */
             SessionConfig.prototype.name = "";
 
+            /**
+             * Storage precision of the estimates: "float32" (default on openblas and gpujs) or "float64" (openblas
+             * with float64 storage; the reference backend is always float64). docs/math.md, "Precision".
+             * @member {string} precision
+             * @memberof fisherd.v1.SessionConfig
+             * @instance
+             */
+            SessionConfig.prototype.precision = "";
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -3846,6 +3898,8 @@ export const fisherd = $root.fisherd = (() => {
                     $root.fisherd.v1.TrackedEstimates.encode(message.track, writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
                 if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
                     writer.uint32(/* id 12, wireType 2 =*/98).string(message.name);
+                if (message.precision != null && $Object.hasOwnProperty.call(message, "precision") && message.precision !== "")
+                    writer.uint32(/* id 13, wireType 2 =*/106).string(message.precision);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3986,6 +4040,15 @@ export const fisherd = $root.fisherd = (() => {
                                 delete message.name;
                             continue;
                         }
+                    case 13: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.precision = value;
+                            else
+                                delete message.precision;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -4069,6 +4132,9 @@ export const fisherd = $root.fisherd = (() => {
                 if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
                     if (!$util.isString(message.name))
                         return "name: string expected";
+                if (message.precision != null && $Object.hasOwnProperty.call(message, "precision"))
+                    if (!$util.isString(message.precision))
+                        return "precision: string expected";
                 return null;
             };
 
@@ -4160,6 +4226,9 @@ export const fisherd = $root.fisherd = (() => {
                 if (object.name != null)
                     if (typeof object.name !== "string" || object.name.length)
                         message.name = $String(object.name);
+                if (object.precision != null)
+                    if (typeof object.precision !== "string" || object.precision.length)
+                        message.precision = $String(object.precision);
                 return message;
             };
 
@@ -4197,6 +4266,7 @@ export const fisherd = $root.fisherd = (() => {
                     object.backend = "";
                     object.track = null;
                     object.name = "";
+                    object.precision = "";
                 }
                 if (message.dim != null && $Object.hasOwnProperty.call(message, "dim"))
                     object.dim = message.dim;
@@ -4230,6 +4300,8 @@ export const fisherd = $root.fisherd = (() => {
                     object.track = $root.fisherd.v1.TrackedEstimates.toObject(message.track, options, _depth + 1);
                 if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
                     object.name = message.name;
+                if (message.precision != null && $Object.hasOwnProperty.call(message, "precision"))
+                    object.precision = message.precision;
                 return object;
             };
 
@@ -4869,6 +4941,8 @@ export const fisherd = $root.fisherd = (() => {
              * @property {number|null} [msvagDecay] snr with moments: M-SVAG's EMA decay β ∈ (0, 1) (default 0.9).
              * @property {boolean|null} [blockwise] va only: Sherman–Morrison per parameter block instead of globally (default false).
              * @property {fisherd.v1.OptimizerConfig.Adam.$Properties|null} [adam] adam only.
+             * @property {fisherd.v1.DampingAdaptation.$Properties|null} [dampingAdaptation] ngd and efgd only: Levenberg–Marquardt adaptation of the damping λ (docs/math.md, "Damping
+             * adaptation"); when set, the adapted λ replaces the damping schedule. Absent: no adaptation.
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4893,6 +4967,7 @@ export const fisherd = $root.fisherd = (() => {
              *   msvagDecay?: number|null;
              *   blockwise?: boolean|null;
              *   adam?: fisherd.v1.OptimizerConfig.Adam.$Shape|null;
+             *   dampingAdaptation?: fisherd.v1.DampingAdaptation.$Shape|null;
              *   $unknowns?: Array.<Uint8Array>;
              * }} fisherd.v1.OptimizerConfig.$Shape
              */
@@ -4992,6 +5067,15 @@ export const fisherd = $root.fisherd = (() => {
              */
             OptimizerConfig.prototype.adam = null;
 
+            /**
+             * ngd and efgd only: Levenberg–Marquardt adaptation of the damping λ (docs/math.md, "Damping
+             * adaptation"); when set, the adapted λ replaces the damping schedule. Absent: no adaptation.
+             * @member {fisherd.v1.DampingAdaptation.$Properties|null|undefined} dampingAdaptation
+             * @memberof fisherd.v1.OptimizerConfig
+             * @instance
+             */
+            OptimizerConfig.prototype.dampingAdaptation = null;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -5065,6 +5149,8 @@ export const fisherd = $root.fisherd = (() => {
                     writer.uint32(/* id 9, wireType 0 =*/72).bool(message.blockwise);
                 if (message.adam != null && $Object.hasOwnProperty.call(message, "adam"))
                     $root.fisherd.v1.OptimizerConfig.Adam.encode(message.adam, writer.uint32(/* id 10, wireType 2 =*/82).fork(), _depth + 1).ldelim();
+                if (message.dampingAdaptation != null && $Object.hasOwnProperty.call(message, "dampingAdaptation"))
+                    $root.fisherd.v1.DampingAdaptation.encode(message.dampingAdaptation, writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -5184,6 +5270,12 @@ export const fisherd = $root.fisherd = (() => {
                             message.adam = $root.fisherd.v1.OptimizerConfig.Adam.decode(reader, reader.size(), $undefined, _depth + 1, message.adam);
                             continue;
                         }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            message.dampingAdaptation = $root.fisherd.v1.DampingAdaptation.decode(reader, reader.size(), $undefined, _depth + 1, message.dampingAdaptation);
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -5258,6 +5350,11 @@ export const fisherd = $root.fisherd = (() => {
                     let error = $root.fisherd.v1.OptimizerConfig.Adam.verify(message.adam, _depth + 1);
                     if (error)
                         return "adam." + error;
+                }
+                if (message.dampingAdaptation != null && $Object.hasOwnProperty.call(message, "dampingAdaptation")) {
+                    let error = $root.fisherd.v1.DampingAdaptation.verify(message.dampingAdaptation, _depth + 1);
+                    if (error)
+                        return "dampingAdaptation." + error;
                 }
                 return null;
             };
@@ -5359,6 +5456,11 @@ export const fisherd = $root.fisherd = (() => {
                         throw $TypeError(".fisherd.v1.OptimizerConfig.adam: object expected");
                     message.adam = $root.fisherd.v1.OptimizerConfig.Adam.fromObject(object.adam, _depth + 1);
                 }
+                if (object.dampingAdaptation != null) {
+                    if (!$util.isObject(object.dampingAdaptation))
+                        throw $TypeError(".fisherd.v1.OptimizerConfig.dampingAdaptation: object expected");
+                    message.dampingAdaptation = $root.fisherd.v1.DampingAdaptation.fromObject(object.dampingAdaptation, _depth + 1);
+                }
                 return message;
             };
 
@@ -5387,6 +5489,7 @@ export const fisherd = $root.fisherd = (() => {
                     object.snrVariance = options.enums === $String ? "SNR_VARIANCE_UNSPECIFIED" : 0;
                     object.blockwise = false;
                     object.adam = null;
+                    object.dampingAdaptation = null;
                 }
                 if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
                     object.name = options.enums === $String ? $root.fisherd.v1.OptimizerConfig.Name[message.name] === $undefined ? message.name : $root.fisherd.v1.OptimizerConfig.Name[message.name] : message.name;
@@ -5408,6 +5511,8 @@ export const fisherd = $root.fisherd = (() => {
                     object.blockwise = message.blockwise;
                 if (message.adam != null && $Object.hasOwnProperty.call(message, "adam"))
                     object.adam = $root.fisherd.v1.OptimizerConfig.Adam.toObject(message.adam, options, _depth + 1);
+                if (message.dampingAdaptation != null && $Object.hasOwnProperty.call(message, "dampingAdaptation"))
+                    object.dampingAdaptation = $root.fisherd.v1.DampingAdaptation.toObject(message.dampingAdaptation, options, _depth + 1);
                 return object;
             };
 
@@ -5768,6 +5873,401 @@ export const fisherd = $root.fisherd = (() => {
             })();
 
             return OptimizerConfig;
+        })();
+
+        v1.DampingAdaptation = (function() {
+
+            /**
+             * Properties of a DampingAdaptation.
+             * @typedef {Object} fisherd.v1.DampingAdaptation.$Properties
+             * @property {number|null} [every] T ≥ 1, the adaptation interval in steps.
+             * @property {number|null} [initial] λ₀ ∈ [min, max] (default: the damping schedule's value at t = 0).
+             * @property {number|null} [min] λ_min > 0.
+             * @property {number|null} [max] λ_max ≥ λ_min, finite.
+             * @property {number|null} [decayFactor] d ∈ (0, 1), per-step decay (default 0.9, kfac-jax's).
+             * @property {boolean|null} [includeDampingInModel] Whether q includes ½λ‖Δ‖² (default true).
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a DampingAdaptation.
+             * @memberof fisherd.v1
+             * @interface IDampingAdaptation
+             * @augments fisherd.v1.DampingAdaptation.$Properties
+             * @deprecated Use fisherd.v1.DampingAdaptation.$Properties instead.
+             */
+
+            /**
+             * Shape of a DampingAdaptation.
+             * @typedef {fisherd.v1.DampingAdaptation.$Properties} fisherd.v1.DampingAdaptation.$Shape
+             */
+
+            /**
+             * Constructs a new DampingAdaptation.
+             * @memberof fisherd.v1
+             * @classdesc Every `every` steps: ρ = (L(θ+Δ) − L(θ)) / q(Δ), q(Δ) = ḡᵀΔ + ½Δᵀ(M + λI)Δ; ρ > 3/4: λ ← ωλ, ρ < 1/4:
+             * λ ← λ/ω, ω = decay_factor^every; λ clipped to [min, max] (Martens & Grosse 2015 §6.5, as kfac-jax).
+             * @constructor
+             * @param {fisherd.v1.DampingAdaptation.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const DampingAdaptation = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * T ≥ 1, the adaptation interval in steps.
+             * @member {number} every
+             * @memberof fisherd.v1.DampingAdaptation
+             * @instance
+             */
+            DampingAdaptation.prototype.every = 0;
+
+            /**
+             * λ₀ ∈ [min, max] (default: the damping schedule's value at t = 0).
+             * @member {number|null|undefined} initial
+             * @memberof fisherd.v1.DampingAdaptation
+             * @instance
+             */
+            DampingAdaptation.prototype.initial = null;
+
+            /**
+             * λ_min > 0.
+             * @member {number} min
+             * @memberof fisherd.v1.DampingAdaptation
+             * @instance
+             */
+            DampingAdaptation.prototype.min = 0;
+
+            /**
+             * λ_max ≥ λ_min, finite.
+             * @member {number} max
+             * @memberof fisherd.v1.DampingAdaptation
+             * @instance
+             */
+            DampingAdaptation.prototype.max = 0;
+
+            /**
+             * d ∈ (0, 1), per-step decay (default 0.9, kfac-jax's).
+             * @member {number|null|undefined} decayFactor
+             * @memberof fisherd.v1.DampingAdaptation
+             * @instance
+             */
+            DampingAdaptation.prototype.decayFactor = null;
+
+            /**
+             * Whether q includes ½λ‖Δ‖² (default true).
+             * @member {boolean|null|undefined} includeDampingInModel
+             * @memberof fisherd.v1.DampingAdaptation
+             * @instance
+             */
+            DampingAdaptation.prototype.includeDampingInModel = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(DampingAdaptation.prototype, "_initial", {
+                get: $util.oneOfGetter($oneOfFields = ["initial"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(DampingAdaptation.prototype, "_decayFactor", {
+                get: $util.oneOfGetter($oneOfFields = ["decayFactor"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(DampingAdaptation.prototype, "_includeDampingInModel", {
+                get: $util.oneOfGetter($oneOfFields = ["includeDampingInModel"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new DampingAdaptation instance using the specified properties.
+             * @function create
+             * @memberof fisherd.v1.DampingAdaptation
+             * @static
+             * @param {fisherd.v1.DampingAdaptation.$Properties=} [properties] Properties to set
+             * @returns {fisherd.v1.DampingAdaptation} DampingAdaptation instance
+             * @type {{
+             *   (properties: fisherd.v1.DampingAdaptation.$Shape): fisherd.v1.DampingAdaptation & fisherd.v1.DampingAdaptation.$Shape;
+             *   (properties?: fisherd.v1.DampingAdaptation.$Properties): fisherd.v1.DampingAdaptation;
+             * }}
+             */
+            DampingAdaptation.create = function(properties) {
+                return new DampingAdaptation(properties);
+            };
+
+            /**
+             * Encodes the specified DampingAdaptation message. Does not implicitly {@link fisherd.v1.DampingAdaptation.verify|verify} messages.
+             * @function encode
+             * @memberof fisherd.v1.DampingAdaptation
+             * @static
+             * @param {fisherd.v1.DampingAdaptation.$Properties} message DampingAdaptation message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            DampingAdaptation.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.every != null && $Object.hasOwnProperty.call(message, "every") && message.every !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.every);
+                if (message.initial != null && $Object.hasOwnProperty.call(message, "initial"))
+                    writer.uint32(/* id 2, wireType 1 =*/17).double(message.initial);
+                if (message.min != null && $Object.hasOwnProperty.call(message, "min") && !$Object.is(message.min, 0))
+                    writer.uint32(/* id 3, wireType 1 =*/25).double(message.min);
+                if (message.max != null && $Object.hasOwnProperty.call(message, "max") && !$Object.is(message.max, 0))
+                    writer.uint32(/* id 4, wireType 1 =*/33).double(message.max);
+                if (message.decayFactor != null && $Object.hasOwnProperty.call(message, "decayFactor"))
+                    writer.uint32(/* id 5, wireType 1 =*/41).double(message.decayFactor);
+                if (message.includeDampingInModel != null && $Object.hasOwnProperty.call(message, "includeDampingInModel"))
+                    writer.uint32(/* id 6, wireType 0 =*/48).bool(message.includeDampingInModel);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a DampingAdaptation message from the specified reader or buffer.
+             * @function decode
+             * @memberof fisherd.v1.DampingAdaptation
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {fisherd.v1.DampingAdaptation & fisherd.v1.DampingAdaptation.$Shape} DampingAdaptation
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            DampingAdaptation.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.fisherd.v1.DampingAdaptation();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.every = value;
+                            else
+                                delete message.every;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 1)
+                                break;
+                            message.initial = reader.double();
+                            message._initial = "initial";
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.min = value;
+                            else
+                                delete message.min;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.max = value;
+                            else
+                                delete message.max;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 1)
+                                break;
+                            message.decayFactor = reader.double();
+                            message._decayFactor = "decayFactor";
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            message.includeDampingInModel = reader.bool();
+                            message._includeDampingInModel = "includeDampingInModel";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Verifies a DampingAdaptation message.
+             * @function verify
+             * @memberof fisherd.v1.DampingAdaptation
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            DampingAdaptation.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                let properties = {};
+                if (message.every != null && $Object.hasOwnProperty.call(message, "every"))
+                    if (!$util.isInteger(message.every))
+                        return "every: integer expected";
+                if (message.initial != null && $Object.hasOwnProperty.call(message, "initial")) {
+                    properties._initial = 1;
+                    if (typeof message.initial !== "number")
+                        return "initial: number expected";
+                }
+                if (message.min != null && $Object.hasOwnProperty.call(message, "min"))
+                    if (typeof message.min !== "number")
+                        return "min: number expected";
+                if (message.max != null && $Object.hasOwnProperty.call(message, "max"))
+                    if (typeof message.max !== "number")
+                        return "max: number expected";
+                if (message.decayFactor != null && $Object.hasOwnProperty.call(message, "decayFactor")) {
+                    properties._decayFactor = 1;
+                    if (typeof message.decayFactor !== "number")
+                        return "decayFactor: number expected";
+                }
+                if (message.includeDampingInModel != null && $Object.hasOwnProperty.call(message, "includeDampingInModel")) {
+                    properties._includeDampingInModel = 1;
+                    if (typeof message.includeDampingInModel !== "boolean")
+                        return "includeDampingInModel: boolean expected";
+                }
+                return null;
+            };
+
+            /**
+             * Creates a DampingAdaptation message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof fisherd.v1.DampingAdaptation
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {fisherd.v1.DampingAdaptation} DampingAdaptation
+             */
+            DampingAdaptation.fromObject = function (object, _depth) {
+                if (object instanceof $root.fisherd.v1.DampingAdaptation)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".fisherd.v1.DampingAdaptation: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.fisherd.v1.DampingAdaptation();
+                if (object.every != null)
+                    if ($Number(object.every) !== 0)
+                        message.every = object.every >>> 0;
+                if (object.initial != null)
+                    message.initial = $Number(object.initial);
+                if (object.min != null)
+                    if (!$Object.is($Number(object.min), 0))
+                        message.min = $Number(object.min);
+                if (object.max != null)
+                    if (!$Object.is($Number(object.max), 0))
+                        message.max = $Number(object.max);
+                if (object.decayFactor != null)
+                    message.decayFactor = $Number(object.decayFactor);
+                if (object.includeDampingInModel != null)
+                    message.includeDampingInModel = $Boolean(object.includeDampingInModel);
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a DampingAdaptation message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof fisherd.v1.DampingAdaptation
+             * @static
+             * @param {fisherd.v1.DampingAdaptation} message DampingAdaptation
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            DampingAdaptation.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.every = 0;
+                    object.min = 0;
+                    object.max = 0;
+                }
+                if (message.every != null && $Object.hasOwnProperty.call(message, "every"))
+                    object.every = message.every;
+                if (message.initial != null && $Object.hasOwnProperty.call(message, "initial"))
+                    object.initial = options.json && !$isFinite(message.initial) ? $String(message.initial) : message.initial;
+                if (message.min != null && $Object.hasOwnProperty.call(message, "min"))
+                    object.min = options.json && !$isFinite(message.min) ? $String(message.min) : message.min;
+                if (message.max != null && $Object.hasOwnProperty.call(message, "max"))
+                    object.max = options.json && !$isFinite(message.max) ? $String(message.max) : message.max;
+                if (message.decayFactor != null && $Object.hasOwnProperty.call(message, "decayFactor"))
+                    object.decayFactor = options.json && !$isFinite(message.decayFactor) ? $String(message.decayFactor) : message.decayFactor;
+                if (message.includeDampingInModel != null && $Object.hasOwnProperty.call(message, "includeDampingInModel"))
+                    object.includeDampingInModel = message.includeDampingInModel;
+                return object;
+            };
+
+            /**
+             * Converts this DampingAdaptation to JSON.
+             * @function toJSON
+             * @memberof fisherd.v1.DampingAdaptation
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            DampingAdaptation.prototype.toJSON = function() {
+                return DampingAdaptation.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return DampingAdaptation;
         })();
 
         v1.Schedule = (function() {
@@ -9463,7 +9963,8 @@ export const fisherd = $root.fisherd = (() => {
              * "stepSize"        γ_t, the step size scheduled for this step, every step;
              * "damping"         λ_t, for the rules that solve with it (ngd, efgd, va);
              * "cosineEfFisher"  cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked;
-             * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked.
+             * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked;
+             * "rho"             damping adaptation's reduction ratio, on the steps that adapted λ from it.
              * A client must ignore names it does not know (later versions may add some).
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
@@ -9535,7 +10036,8 @@ export const fisherd = $root.fisherd = (() => {
              * "stepSize"        γ_t, the step size scheduled for this step, every step;
              * "damping"         λ_t, for the rules that solve with it (ngd, efgd, va);
              * "cosineEfFisher"  cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked;
-             * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked.
+             * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked;
+             * "rho"             damping adaptation's reduction ratio, on the steps that adapted λ from it.
              * A client must ignore names it does not know (later versions may add some).
              * @member {Object.<string,number>} values
              * @memberof fisherd.v1.Diagnostics

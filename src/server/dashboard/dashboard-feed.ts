@@ -99,6 +99,7 @@ export function stepOfOutcome(outcome: StepOutcome, time = Date.now()): Dashboar
     ...(v['meanSnr'] === undefined ? {} : { meanSnr: v['meanSnr'] }),
     ...(v['stepSize'] === undefined ? {} : { stepSize: v['stepSize'] }),
     ...(v['damping'] === undefined ? {} : { damping: v['damping'] }),
+    ...(v['rho'] === undefined ? {} : { rho: v['rho'] }),
     batchSize: d.batchSize,
     computeSeconds: d.computeSeconds,
   };

@@ -31,6 +31,8 @@ export interface DashboardStep {
   readonly meanSnr?: number;
   readonly stepSize?: number;
   readonly damping?: number;
+  /** Damping adaptation's reduction ratio ρ, on the steps that adapted λ. */
+  readonly rho?: number;
   /** b, examples in the merged minibatch. */
   readonly batchSize: number;
   /** Seconds the daemon spent computing the update. */

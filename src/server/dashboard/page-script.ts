@@ -400,6 +400,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     setValue('v-grad', last && last.gradNorm);
     setValue('v-update', last && last.updateNorm);
     setValue('v-cosine', last && last.cosineEfFisher);
+    setValue('v-damping', last && last.damping);
     var sp = s.spectrum;
     document.getElementById('v-snr').textContent = sp && sp.snrHistogram ? 'step ' + sp.step : '–';
     document.getElementById('v-eigen').textContent = sp ? 'step ' + sp.step : '–';
@@ -410,6 +411,9 @@ export const DASHBOARD_SCRIPT = String.raw`
     linePlot(document.getElementById('plot-cosine'), steps, 'cosineEfFisher', {
       cls: 'cosine', fixed: [-1, 1], reference: 0,
       emptyMessage: info.track.fisher && info.track.empiricalFisher ? 'no data yet' : 'track both F and EF to see it',
+    }, otherSteps);
+    linePlot(document.getElementById('plot-damping'), steps, 'damping', {
+      cls: 'damping', log: true, emptyMessage: 'this optimizer has no damping',
     }, otherSteps);
     histogramPlot(document.getElementById('plot-snr'), sp && sp.snrHistogram,
       info.track.noise ? 'waiting for the estimates' : 'needs the noise covariance S (per-example gradients)');

@@ -97,6 +97,7 @@ svg .line.grad { stroke: var(--c-grad); }  svg .last.grad { fill: var(--c-grad);
 svg .line.update { stroke: var(--c-update); }  svg .last.update { fill: var(--c-update); }
 svg .line.cosine { stroke: var(--c-cosine); }  svg .last.cosine { fill: var(--c-cosine); }
 svg .line.compare { stroke: var(--c-compare); stroke-dasharray: 6 4; stroke-width: 1.6; }
+svg .line.damping { stroke: var(--c-fisher); }  svg .last.damping { fill: var(--c-fisher); }
 svg .reference { stroke: var(--muted); stroke-dasharray: 4 4; stroke-width: 1; }
 svg .mean { stroke: var(--ink); stroke-dasharray: 3 3; stroke-width: 1.2; }
 svg .bar.snr { fill: var(--c-snr); opacity: .85; }
@@ -145,6 +146,7 @@ await client.openSession({ dim, optimizer: { name: 'ngd', stepSize: 0.1, damping
         ${panel('grad', 'Gradient norm ‖ḡ‖', 'bias-corrected mean gradient, log scale')}
         ${panel('update', 'Update norm ‖Δθ‖', 'the update sent back, log scale')}
         ${panel('cosine', 'cos(EF, Fisher) direction', 'cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ): 1 when EF and F agree')}
+        ${panel('damping', 'Damping λ', 'λ per step, log scale; adapted by the Levenberg–Marquardt rule (ρ) with optimizer.dampingAdaptation')}
         ${panel('snr', 'SNR factors', 'share of coordinates with D<sub>ii</sub> = ḡ<sub>i</sub>² / (ḡ<sub>i</sub>² + ρS<sub>ii</sub>)')}
         ${panel('eigen', 'Top eigenvalues of F and EF', 'largest λ<sub>k</sub>, log scale <span class="key fisher"></span>F (Fisher) <span class="key ef"></span>EF (empirical)')}
       </div>
