@@ -194,7 +194,7 @@ export async function exportJsonLines(inputs: readonly string[], out: Writable, 
  * The documented `Diagnostics.values` keys (proto/fisherd.proto, docs/dashboard.md), in the order their
  * CSV columns come; keys a later daemon adds follow them alphabetically.
  */
-export const DIAGNOSTIC_KEYS = ['gradNorm', 'stepSize', 'damping', 'cosineEfFisher', 'meanSnr'] as const;
+export const DIAGNOSTIC_KEYS = ['gradNorm', 'stepSize', 'damping', 'cosineEfFisher', 'meanSnr', 'rho'] as const;
 
 /** The CSV columns before the diagnostics' values. */
 export const CSV_FIXED_COLUMNS = ['step', 'loss', 'batch_size', 'update_norm', 'compute_seconds'] as const;
