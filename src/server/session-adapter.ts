@@ -26,6 +26,7 @@ function outcomeOf(result: StepResult): StepOutcome {
   if (d.meanSnr !== undefined) values['meanSnr'] = d.meanSnr;
   if (d.stepSize !== undefined) values['stepSize'] = d.stepSize;
   if (d.damping !== undefined) values['damping'] = d.damping;
+  if (d.layers !== undefined) Object.assign(values, d.layers);
   const diagnostics: UpdateDiagnostics = {
     ...(d.loss === undefined ? {} : { loss: d.loss }),
     batchSize: d.batchSize,
