@@ -243,7 +243,10 @@ export class Session {
       fisher: track.fisher ? fisherSource : false,
       params: (optimizer.weightDecay ?? 0) > 0,
       track: { ...track },
-      blocks: (this.blockShapes ??= blocks.map((b) => ({ name: b.name, size: b.size, diagonal: b.structure.kind === 'diagonal' }))),
+      blocks: (this.blockShapes ??= blocks.map((b) => ({
+        name: b.name, size: b.size, diagonal: b.structure.kind === 'diagonal',
+        ...(b.structure.kind === 'kronecker' ? { kronecker: { outputs: b.structure.outputs, inputOrder: b.structure.inputs + (b.structure.bias ? 1 : 0) } } : {}),
+      }))),
     };
   }
 
