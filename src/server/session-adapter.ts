@@ -4,6 +4,7 @@
  * for 'auto', and any other a session names, created once and shared. A restored session runs on the
  * backend that took its snapshot (same storage type ⇒ bit-identical continuation).
  */
+import type { PrecomputedRefresh, ProspectiveRefresh } from '../curvature/estimator.js';
 import type { Backend, BackendName } from '../linalg/backend.js';
 import { selectBackend, type BackendPreference } from '../linalg/select.js';
 import type { Logger } from '../log.js';
@@ -72,8 +73,16 @@ class SessionEngineAdapter implements SessionEngine {
     validateContribution(contribution, this.session.contributionRequirements(contribution.step));
   }
 
-  step(contributions: readonly StepContribution[]): StepOutcome {
-    return outcomeOf(this.session.step(contributions));
+  step(contributions: readonly StepContribution[], precomputed?: readonly PrecomputedRefresh[]): StepOutcome {
+    return outcomeOf(this.session.step(contributions, precomputed));
+  }
+
+  refreshJobs(contributions: readonly StepContribution[]): readonly ProspectiveRefresh[] {
+    return this.session.refreshJobsFor(contributions);
+  }
+
+  get backendName(): string {
+    return this.session.backendName;
   }
 
   estimates(query: EstimatesQuery): Omit<EstimatesData, 'sessionId'> {
