@@ -154,6 +154,25 @@ export async function exportJsonLines(inputs: readonly string[], out: Writable, 
           meanGrad: floats(c.meanGrad, 'meanGrad'),
           params: floats(c.params, 'params'),
           statistics: c.statistics.length === 0 ? undefined : c.statistics.map((entry, i) => {
+            const k = entry.kronecker;
+            if (k) {
+              const encoding = k.encoding === 2 ? 'float16' : k.encoding === 3 ? 'bfloat16' : 'float32';
+              const vector = (bytes: Uint8Array | null | undefined, name: string) => {
+                if (!bytes || bytes.length === 0) return undefined;
+                const values = decodeStatisticsVector(bytes, encoding, `statistics[${i}].kronecker.${name}`);
+                return { length: values.length, ...(options.withData ? { data: Array.from(values) } : {}) };
+              };
+              const f = k.factors;
+              return {
+                block: entry.block, kind: 'kronecker', count: k.count, encoding, sum: vector(k.sum, 'sum'),
+                factors: f ? {
+                  inputSumPacked: vector(f.inputSum, 'factors.inputSum'), inputCount: f.inputCount,
+                  ...(f.empirical ? { empirical: { sumPacked: vector(f.empirical.sum, 'factors.empirical.sum'), count: f.empirical.count } } : {}),
+                  ...(f.sampled ? { sampled: { sumPacked: vector(f.sampled.sum, 'factors.sampled.sum'), count: f.sampled.count }, samplesPerExample: f.samplesPerExample } : {}),
+                  ...(f.exact ? { exact: { sumPacked: vector(f.exact.sum, 'factors.exact.sum'), count: f.exact.count } } : {}),
+                } : undefined,
+              };
+            }
             const m = entry.diagonal;
             if (!m) return { block: entry.block, kind: 'unknown' };
             const encoding = m.encoding === 2 ? 'float16' : m.encoding === 3 ? 'bfloat16' : 'float32';

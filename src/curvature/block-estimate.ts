@@ -121,14 +121,30 @@ export class BlockDiagonalEstimate extends EstimateBase {
     return this.children.every((c) => c instanceof DiagonalEstimate);
   }
 
+  /** True when every block is a diagonal or a Kronecker block: then statistics feed it (`accumulateSumOfSquares` and factors). */
+  get diagonalOrKronecker(): boolean {
+    return this.children.every((c) => c instanceof DiagonalEstimate || c instanceof KroneckerEstimate);
+  }
+
   /**
-   * `DiagonalEstimate.accumulateSumOfSquares` block by block (requires `allDiagonal`): block k takes
-   * `squares[o_k .. o_k + d_k)`. Between `beginUpdate` and `commitUpdate`; validates nothing.
+   * `DiagonalEstimate.accumulateSumOfSquares` block by block (requires `diagonalOrKronecker`): diagonal
+   * block k takes `squares[o_k .. o_k + d_k)`; Kronecker blocks skip theirs (they take factors). Between
+   * `beginUpdate` and `commitUpdate`; validates nothing.
    */
   accumulateSumOfSquares(squares: Float64Array, scale: number): void {
     this.children.forEach((child, k) => {
+      if (child instanceof KroneckerEstimate) return;
       (child as DiagonalEstimate).accumulateSumOfSquares(squares.subarray(this.offsets[k], this.offsets[k + 1]), scale);
     });
+  }
+
+  /** The Kronecker blocks, by name, in block order. */
+  kroneckerBlocks(): { name: string; estimate: KroneckerEstimate }[] {
+    const out: { name: string; estimate: KroneckerEstimate }[] = [];
+    this.children.forEach((child, k) => {
+      if (child instanceof KroneckerEstimate) out.push({ name: this.structure.blocks[k]!.name, estimate: child });
+    });
+    return out;
   }
 
   commitUpdate(): void {

@@ -10,6 +10,9 @@ import { allocateSummary, validateSummary, type DiagonalBatchSummary } from './b
 import { createSymmetricEstimate } from './create-estimate.js';
 import { BlockDiagonalEstimate } from './block-estimate.js';
 import { DiagonalEstimate } from './diagonal-estimate.js';
+import type { KroneckerDecomposition, KroneckerRefreshJob } from './kronecker-decomposition.js';
+import { KroneckerEstimate } from './kronecker-estimate.js';
+import type { KroneckerFactors } from './kronecker-factors.js';
 import { EmaClock } from './ema.js';
 import { forEachRowChunk, type RowBlock } from './rows.js';
 import { StorageScratch } from './scratch.js';
@@ -24,6 +27,30 @@ import {
 import { firstNonFinite, requireDecay, requireVector } from './validate.js';
 
 export type { Batch } from './batch.js';
+
+/** The estimates that Kronecker factors feed (the noise has no Kronecker form). */
+export type KroneckerEstimateName = 'empiricalFisher' | 'fisher';
+const KRONECKER_ESTIMATES: readonly KroneckerEstimateName[] = ['empiricalFisher', 'fisher'];
+
+/** One update's Kronecker factors, per tracked estimate and block name: one entry per worker, in worker order. */
+export interface UpdateFactors {
+  readonly empiricalFisher?: ReadonlyMap<string, readonly KroneckerFactors[]>;
+  readonly fisher?: ReadonlyMap<string, readonly KroneckerFactors[]>;
+}
+
+/** A refresh an update will make due, as a job to decompose ahead (`prospectiveRefreshJobs`). */
+export interface ProspectiveRefresh {
+  readonly estimate: KroneckerEstimateName;
+  readonly block: string;
+  readonly job: KroneckerRefreshJob;
+}
+
+/** A decomposition computed ahead for the refresh an update makes due (`updateFromStatistics`). */
+export interface PrecomputedRefresh {
+  readonly estimate: KroneckerEstimateName;
+  readonly block: string;
+  readonly decomposition: KroneckerDecomposition;
+}
 export type { DiagonalBatchSummary } from './batch-summary.js';
 
 export interface CurvatureConfig {
@@ -236,24 +263,105 @@ export class CurvatureEstimator {
     this.fold(summary);
   }
 
-  private fold(summary: DiagonalBatchSummary): void {
+  private fold(summary: DiagonalBatchSummary, factors: UpdateFactors = {}): void {
     const { dim, decay } = this.config;
     const b = summary.batchSize;
     const sum = this.meanGradSum;
     const mean = summary.mean;
     for (let i = 0; i < dim; i++) sum[i] = decay * sum[i] + (1 - decay) * mean[i];
     const { empiricalFisher, fisher, noise } = this.estimates;
-    const take = (estimate: AccumulatingEstimate | undefined, squares: Float64Array | undefined, scale: number) => {
-      if (estimate === undefined || squares === undefined) return;
-      const diagonal = estimate as DiagonalEstimate | BlockDiagonalEstimate; // diagonalBlocksOnly
+    const take = (estimate: AccumulatingEstimate | undefined, squares: Float64Array | undefined, scale: number,
+      blockFactors?: ReadonlyMap<string, readonly KroneckerFactors[]>) => {
+      if (estimate === undefined) return;
+      if (estimate instanceof KroneckerEstimate) { // one Kronecker block (keyed '')
+        estimate.beginUpdate(decay);
+        for (const f of blockFactors?.get('') ?? []) estimate.accumulateFactors(f);
+        estimate.commitUpdate();
+        return;
+      }
+      if (squares === undefined) return;
+      const diagonal = estimate as DiagonalEstimate | BlockDiagonalEstimate; // statistics blocks only
       diagonal.beginUpdate(decay);
       diagonal.accumulateSumOfSquares(squares, scale);
+      if (diagonal instanceof BlockDiagonalEstimate && blockFactors !== undefined) {
+        for (const [name, list] of blockFactors) for (const f of list) diagonal.accumulateFactors(name, f);
+      }
       diagonal.commitUpdate();
     };
-    take(empiricalFisher, summary.squares, 1 / b); // Ẽ = (1/b) Σ g_n g_nᵀ
+    take(empiricalFisher, summary.squares, 1 / b, factors.empiricalFisher); // Ẽ = (1/b) Σ g_n g_nᵀ
     take(noise, summary.centredSquares, 1 / (b * (b - 1))); // S = (1/(b(b−1))) Σ (g_n − ḡ)(g_n − ḡ)ᵀ
-    take(fisher, summary.fisherSquares, summary.fisherNormalization ?? 0); // F̂ = (1/(bK)) Σ g̃g̃ᵀ or F = (1/b) Σ uuᵀ
+    take(fisher, summary.fisherSquares, summary.fisherNormalization ?? 0, factors.fisher); // F̂ = (1/(bK)) Σ g̃g̃ᵀ or F = (1/b) Σ uuᵀ
     this.clock.advance(decay);
+  }
+
+  // ---- Kronecker blocks ------------------------------------------------------------------------------
+
+  /** True when statistics feed every tracked estimate: diagonals, one Kronecker block, or blocks of both. */
+  get acceptsStatistics(): boolean {
+    return this.trackedEstimates().every((e) => e instanceof DiagonalEstimate || e instanceof KroneckerEstimate ||
+      (e instanceof BlockDiagonalEstimate && e.diagonalOrKronecker));
+  }
+
+  /** The Kronecker blocks of tracked estimate `which` (a leaf Kronecker estimate is named ''). */
+  kroneckerBlocks(which: KroneckerEstimateName): { name: string; estimate: KroneckerEstimate }[] {
+    const estimate = this.estimates[which];
+    if (estimate instanceof KroneckerEstimate) return [{ name: '', estimate }];
+    if (estimate instanceof BlockDiagonalEstimate) return estimate.kroneckerBlocks();
+    return [];
+  }
+
+  /**
+   * `updateFromSummary` for sessions with Kronecker blocks (requires `acceptsStatistics`): the summary's
+   * diagonal sums feed the diagonal blocks (its ranges of Kronecker blocks are ignored) and `factors` the
+   * Kronecker blocks, per estimate and block name, one entry per worker in worker order (a block without
+   * factors keeps its factors and clock: a step between T_stat ones). Then every Kronecker block whose
+   * refresh is now due is refreshed: with the decomposition given for it in `precomputed` (computed ahead
+   * from `prospectiveRefreshJobs` of the same factors, e.g. in a worker thread), else here, synchronously.
+   * Validates everything before any change (UNKNOWN_BLOCK, the factors' checks naming `factors.<block>`).
+   */
+  updateFromStatistics(summary: DiagonalBatchSummary, factors: UpdateFactors = {}, precomputed: readonly PrecomputedRefresh[] = []): void {
+    if (!this.acceptsStatistics) {
+      throw new FisherdError('INTERNAL', 'updateFromStatistics needs every tracked estimate to be diagonal or Kronecker blocks', { field: 'structure' });
+    }
+    try {
+      validateSummary(summary, this.dim, this.config.track);
+      for (const which of KRONECKER_ESTIMATES) {
+        const blocks = this.kroneckerBlocks(which);
+        for (const [name, list] of factors[which] ?? []) {
+          const block = blocks.find((b) => b.name === name);
+          if (block === undefined) {
+            throw new FisherdError('UNKNOWN_BLOCK', `factors for "${name}": the ${which} estimate has no Kronecker block of that name`, { field: `factors.${name}` });
+          }
+          for (const f of list) block.estimate.validateFactors(f, `factors.${name || 'params'}`);
+        }
+      }
+    } catch (e) {
+      throw this.withStep(e);
+    }
+    this.fold(summary, factors);
+    for (const which of KRONECKER_ESTIMATES) {
+      for (const { name, estimate } of this.kroneckerBlocks(which)) {
+        const ahead = precomputed.find((p) => p.estimate === which && p.block === name);
+        if (ahead !== undefined && estimate.needsRefresh) estimate.installPrecomputed(ahead.decomposition);
+        else estimate.refreshIfDue();
+      }
+    }
+  }
+
+  /**
+   * The refresh jobs that `updateFromStatistics(…, factors)` will find due, computed now without changing
+   * anything (`KroneckerEstimate.prospectiveRefreshJob`): decompose them anywhere and pass the results as
+   * its `precomputed`.
+   */
+  prospectiveRefreshJobs(factors: UpdateFactors): ProspectiveRefresh[] {
+    const jobs: ProspectiveRefresh[] = [];
+    for (const which of KRONECKER_ESTIMATES) {
+      for (const { name, estimate } of this.kroneckerBlocks(which)) {
+        const job = estimate.prospectiveRefreshJob(factors[which]?.get(name) ?? [], this.config.decay);
+        if (job !== undefined) jobs.push({ estimate: which, block: name, job });
+      }
+    }
+    return jobs;
   }
 
   private withStep(e: unknown): unknown {

@@ -17,6 +17,7 @@ import { fisherd } from './generated/fisherd.js';
 const v1 = fisherd.v1;
 const Name = v1.OptimizerConfig.Name;
 const Leaf = v1.BlockStructure.Kind;
+const KD = v1.KroneckerDamping;
 
 const OPTIMIZER_NAMES: Record<OptimizerName, fisherd.v1.OptimizerConfig.Name> = {
   sgd: Name.NAME_SGD,
@@ -47,9 +48,27 @@ function structureToWire(s: LeafStructure): fisherd.v1.BlockStructure.$Propertie
     case 'lowrank':
       return { kind: Leaf.KIND_LOW_RANK, rank: s.rank };
     case 'kronecker':
-      // Kronecker blocks exist in src/curvature but not yet in the protocol (issue 13's wiring step).
-      throw new FisherdError('INVALID_CONFIG', "structure kind 'kronecker' is not in the protocol yet", { field: 'structure.kind' });
+      return {
+        kind: Leaf.KIND_KRONECKER, outputs: s.outputs, inputs: s.inputs, bias: s.bias,
+        ...(s.damping === undefined ? {} : { damping: s.damping === 'pi' ? KD.KRONECKER_DAMPING_PI : KD.KRONECKER_DAMPING_TIKHONOV }),
+        ...(s.eigenvalueCorrected === undefined ? {} : { eigenvalueCorrected: s.eigenvalueCorrected }),
+        ...(s.refreshEvery === undefined ? {} : { refreshEvery: s.refreshEvery }),
+      };
   }
+}
+
+/** A Kronecker structure from the wire: unset optional fields stay unset (the session's defaults apply). */
+function kroneckerFromWire(s: fisherd.v1.BlockStructure.$Properties, field: string): LeafStructure {
+  const damping = s.damping ?? KD.KRONECKER_DAMPING_UNSPECIFIED;
+  if (damping !== KD.KRONECKER_DAMPING_UNSPECIFIED && damping !== KD.KRONECKER_DAMPING_TIKHONOV && damping !== KD.KRONECKER_DAMPING_PI) {
+    throw invalid(`${field}.damping`, `has unknown value ${String(damping)}; this daemon knows TIKHONOV (1) and PI (2)`);
+  }
+  return {
+    kind: 'kronecker', outputs: s.outputs ?? 0, inputs: s.inputs ?? 0, bias: s.bias ?? false,
+    ...(damping === KD.KRONECKER_DAMPING_PI ? { damping: 'pi' as const } : damping === KD.KRONECKER_DAMPING_TIKHONOV ? { damping: 'tikhonov' as const } : {}),
+    ...(s.eigenvalueCorrected ? { eigenvalueCorrected: true } : {}),
+    ...(s.refreshEvery ? { refreshEvery: s.refreshEvery } : {}),
+  };
 }
 
 function scheduleToWire(s: ScheduleSpec): fisherd.v1.Schedule.$Properties {
@@ -122,6 +141,8 @@ function structureFromWire(s: fisherd.v1.BlockStructure.$Properties | null | und
       return { kind: 'full' };
     case Leaf.KIND_LOW_RANK:
       return { kind: 'lowrank', rank: s?.rank ?? 0 };
+    case Leaf.KIND_KRONECKER:
+      return kroneckerFromWire(s!, field);
     default:
       throw invalid(`${field}.kind`, `has unknown value ${String(s?.kind)}`);
   }

@@ -5,6 +5,7 @@
  * merges them in float64. Shapes and values are checked by the session, which knows the blocks.
  */
 import { FisherdError } from '../errors.js';
+import type { KroneckerFactorSums, KroneckerStatistics, OutputGradFactorSum } from '../session/kronecker-statistics.js';
 import type { BlockStatistics, DiagonalMoments, StatisticsVector } from '../session/statistics.js';
 import { float32Bytes, readFloat32 } from './floats.js';
 import { fisherd } from './generated/fisherd.js';
@@ -54,13 +55,16 @@ export function encodeStatisticsVector(values: StatisticsVector, encoding: Stati
   return encoding === 'float32' ? float32Bytes(values) : encodeHalf(values, encoding);
 }
 
-/** Decodes `StepContribution.statistics` (fields named `step.statistics[i].diagonal.…`). */
+/** Decodes `StepContribution.statistics` (fields named `step.statistics[i].diagonal.…`, `….kronecker.…`). */
 export function statisticsFromWire(entries: readonly fisherd.v1.IBlockStatistics[], step: number): BlockStatistics[] {
-  return entries.map((entry, i) => {
+  return entries.map((entry, i): BlockStatistics => {
     const at = `step.statistics[${i}]`;
+    if (entry.kronecker !== null && entry.kronecker !== undefined) {
+      return { block: entry.block ?? '', kind: 'kronecker', kronecker: kroneckerFromWire(entry.kronecker, `${at}.kronecker`, step) };
+    }
     const m = entry.diagonal;
     if (m === null || m === undefined) {
-      throw new FisherdError('INVALID_CONFIG', `${at} carries no statistics of a kind this fisherd reads (diagonal)`, { field: at, step });
+      throw new FisherdError('INVALID_CONFIG', `${at} carries no statistics of a kind this fisherd reads (diagonal, kronecker)`, { field: at, step });
     }
     const base = `${at}.diagonal`;
     const encoding = encodingFromWire(m.encoding, `${base}.encoding`, step);
@@ -87,6 +91,7 @@ function optional<K extends string>(key: K, value: StatisticsVector | undefined)
 /** `BlockStatistics` for the wire, every vector in `encoding` (default float32). */
 export function statisticsToWire(statistics: readonly BlockStatistics[], encoding: StatisticsEncoding = 'float32'): fisherd.v1.IBlockStatistics[] {
   return statistics.map((entry) => {
+    if (entry.kind === 'kronecker') return { block: entry.block, kronecker: kroneckerToWire(entry.kronecker, encoding) };
     const m = entry.moments;
     return {
       block: entry.block,
@@ -101,4 +106,108 @@ export function statisticsToWire(statistics: readonly BlockStatistics[], encodin
       },
     };
   });
+}
+
+// ---- Kronecker statistics ------------------------------------------------------------------------------
+
+/** The packed upper triangle (row by row: M[0][0..n), M[1][1..n), …) of a symmetric n×n matrix. */
+export function packUpper(M: ArrayLike<number>, n: number): Float64Array {
+  const out = new Float64Array((n * (n + 1)) / 2);
+  let k = 0;
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) out[k++] = M[i * n + j]!;
+  return out;
+}
+
+/** The symmetric n×n matrix (row-major) of a packed upper triangle; SHAPE_MISMATCH when the length is not n(n+1)/2. */
+export function unpackUpper(packed: ArrayLike<number>, n: number, field: string, step?: number): Float64Array {
+  if (packed.length !== (n * (n + 1)) / 2) {
+    throw new FisherdError('SHAPE_MISMATCH', `${field} has ${packed.length} values; a packed ${n}×${n} upper triangle has n(n+1)/2 = ${(n * (n + 1)) / 2}`, {
+      field, ...(step === undefined ? {} : { step }),
+    });
+  }
+  const M = new Float64Array(n * n);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const v = packed[k++]!;
+      M[i * n + j] = v;
+      M[j * n + i] = v;
+    }
+  }
+  return M;
+}
+
+/** n from a packed length n(n+1)/2 (NaN when it is none). */
+function packedOrder(length: number): number {
+  const n = Math.round((Math.sqrt(8 * length + 1) - 1) / 2);
+  return (n * (n + 1)) / 2 === length ? n : Number.NaN;
+}
+
+function kroneckerFromWire(k: fisherd.v1.IKroneckerStatistics, at: string, step: number): KroneckerStatistics {
+  const encoding = encodingFromWire(k.encoding, `${at}.encoding`, step);
+  const decode = (bytes: Uint8Array | null | undefined, field: string): Float64Array | undefined =>
+    bytes === null || bytes === undefined || bytes.length === 0 ? undefined : decodeStatisticsVector(bytes, encoding, field, step);
+  // A packed sum's order follows from its length; the session checks it against the block (SHAPE_MISMATCH).
+  const matrix = (bytes: Uint8Array | null | undefined, field: string): Float64Array | undefined => {
+    const packed = decode(bytes, field);
+    if (packed === undefined) return undefined;
+    const n = packedOrder(packed.length);
+    if (Number.isNaN(n)) {
+      throw new FisherdError('SHAPE_MISMATCH', `${field} has ${packed.length} values, not a packed upper triangle n(n+1)/2`, { field, step });
+    }
+    return unpackUpper(packed, n, field, step);
+  };
+  const sum = decode(k.sum, `${at}.sum`);
+  const f = k.factors;
+  let factors: KroneckerFactorSums | undefined;
+  if (f !== null && f !== undefined) {
+    const base = `${at}.factors`;
+    const inputSum = matrix(f.inputSum, `${base}.inputSum`);
+    if (inputSum === undefined) throw new FisherdError('MISSING_INPUT', `${base}.inputSum is required with factors`, { field: `${base}.inputSum`, step });
+    const source = (g: fisherd.v1.IOutputGradFactor | null | undefined, name: string): OutputGradFactorSum | undefined => {
+      if (g === null || g === undefined) return undefined;
+      const m = matrix(g.sum, `${base}.${name}.sum`);
+      if (m === undefined) throw new FisherdError('MISSING_INPUT', `${base}.${name}.sum is required with ${name}`, { field: `${base}.${name}.sum`, step });
+      return { sum: m, count: g.count ?? 0 };
+    };
+    const empirical = source(f.empirical, 'empirical');
+    const sampled = source(f.sampled, 'sampled');
+    const exact = source(f.exact, 'exact');
+    const squares = decode(f.eigenbasisSquares, `${base}.eigenbasisSquares`);
+    factors = {
+      inputSum, inputCount: f.inputCount ?? 0,
+      ...(empirical === undefined ? {} : { empirical }),
+      ...(sampled === undefined ? {} : { sampled, samplesPerExample: f.samplesPerExample ?? 0 }),
+      ...(exact === undefined ? {} : { exact }),
+      ...(squares === undefined ? {} : { eigenbasisSquares: { sum: squares, count: f.eigenbasisCount ?? 0, basisVersion: f.basisVersion ?? 0 } }),
+    };
+  }
+  // An absent sum is left absent, for the session to refuse (MISSING_INPUT naming the field).
+  return { count: k.count ?? 0, ...(sum === undefined ? {} : { sum }), ...(factors === undefined ? {} : { factors }) } as KroneckerStatistics;
+}
+
+function kroneckerToWire(k: KroneckerStatistics, encoding: StatisticsEncoding): fisherd.v1.IKroneckerStatistics {
+  const f = k.factors;
+  const order = (M: Float64Array) => Math.round(Math.sqrt(M.length));
+  const packed = (M: Float64Array) => encodeStatisticsVector(packUpper(M, order(M)), encoding);
+  const source = (g: OutputGradFactorSum | undefined) => (g === undefined ? undefined : { sum: packed(g.sum), count: g.count });
+  return {
+    count: k.count,
+    encoding: encodingToWire(encoding),
+    sum: encodeStatisticsVector(k.sum, encoding),
+    ...(f === undefined ? {} : {
+      factors: {
+        inputSum: packed(f.inputSum),
+        inputCount: f.inputCount,
+        ...(f.empirical === undefined ? {} : { empirical: source(f.empirical) }),
+        ...(f.sampled === undefined ? {} : { sampled: source(f.sampled), samplesPerExample: f.samplesPerExample ?? 0 }),
+        ...(f.exact === undefined ? {} : { exact: source(f.exact) }),
+        ...(f.eigenbasisSquares === undefined ? {} : {
+          eigenbasisSquares: encodeStatisticsVector(f.eigenbasisSquares.sum, encoding),
+          eigenbasisCount: f.eigenbasisSquares.count,
+          basisVersion: f.eigenbasisSquares.basisVersion,
+        }),
+      },
+    }),
+  };
 }

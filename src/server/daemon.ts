@@ -43,6 +43,7 @@ import { recordingOptionsOf, SessionRecorder, type TraceSinkOpener } from './rec
 import type { SessionEngineFactory } from './session-engine.js';
 import type { SessionObserver } from './session-host.js';
 import { SessionRegistry, type ShutdownReport } from './session-registry.js';
+import { KroneckerRefreshPool } from './kronecker-refresh.js';
 
 export interface DaemonDeps {
   /** Creates and restores sessions; owns the compute backend. */
@@ -108,6 +109,7 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
     logger,
   );
   metrics.memoryBudget.set(options.maxMemory);
+  const refreshPool = KroneckerRefreshPool.open(options.kroneckerThreads, options.kroneckerOffloadOrder, logger);
   const budget = new MemoryBudget(options.maxMemory, (reserved) => metrics.memoryReserved.set(reserved));
   const sessions = new SessionRegistry(
     {
@@ -120,7 +122,7 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
       maxSessionsPerConnection: options.maxSessionsPerConnection,
       maxSessionsPerAddress: options.maxSessionsPerAddress,
     },
-    { factory: deps.engines, store, metrics, logger, observer, recorder, budget },
+    { factory: deps.engines, store, metrics, logger, observer, recorder, budget, refreshPool },
   );
 
   let accepting = false;
@@ -206,6 +208,7 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
       logger.info({ sessions: sessions.size, connections: connections.size }, 'shutting down: draining sessions');
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       const report = await sessions.shutdown();
+      await refreshPool?.close();
       dashboard?.close(); // after the sessions, so that the pages saw them close
       for (const connection of connections) connection.close(1001, 'fisherd shutting down');
       stopHeartbeat();

@@ -5,6 +5,7 @@
  * that names the flag, the variable and, for a value from the file, the file and its key (in the manner
  * of ws's `WebSocketServer` options).
  */
+import { DEFAULT_KRONECKER_OFFLOAD_ORDER, DEFAULT_KRONECKER_THREADS } from './kronecker-refresh.js';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { FisherdError } from '../errors.js';
@@ -125,6 +126,17 @@ export interface ServeOptions {
    * HTTP 403 (the dashboard's own same-origin page is always allowed). Default none.
    */
   readonly allowedOrigins: string | undefined;
+  /**
+   * Worker threads that decompose the factors of Kronecker (K-FAC) blocks at their refreshes, so that a
+   * large refresh never stalls other sessions (src/server/kronecker-refresh.ts). 0: every refresh runs in
+   * its session's step, on the event loop. Default 1.
+   */
+  readonly kroneckerThreads: number;
+  /**
+   * A Kronecker refresh goes to those threads when its larger factor's order (out or in') exceeds this;
+   * smaller ones run in the step (a thread round trip would cost more). Default 256.
+   */
+  readonly kroneckerOffloadOrder: number;
 }
 
 export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
@@ -163,6 +175,8 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   maxSessionsPerConnection: 8,
   maxSessionsPerAddress: 32,
   allowedOrigins: undefined,
+  kroneckerThreads: DEFAULT_KRONECKER_THREADS,
+  kroneckerOffloadOrder: DEFAULT_KRONECKER_OFFLOAD_ORDER,
 };
 
 /** Defaults that depend on the machine, as the help and docs/deploy.md describe them. */
@@ -207,6 +221,8 @@ export const SERVE_OPTION_SPECS = {
   maxSessionsPerConnection: { flag: '--max-sessions-per-connection <n>', env: 'FISHERD_MAX_SESSIONS_PER_CONNECTION', kind: 'integer', min: 1, max: 1_000_000, help: 'sessions one connection may hold in memory' },
   maxSessionsPerAddress: { flag: '--max-sessions-per-address <n>', env: 'FISHERD_MAX_SESSIONS_PER_ADDRESS', kind: 'integer', min: 1, max: 1_000_000, help: 'sessions the connections of one remote address may hold in memory' },
   allowedOrigins: { flag: '--allowed-origins <origins>', env: 'FISHERD_ALLOWED_ORIGINS', kind: 'string', help: 'comma-separated browser origins allowed to connect (others with an Origin header get 403)' },
+  kroneckerThreads: { flag: '--kronecker-threads <n>', env: 'FISHERD_KRONECKER_THREADS', kind: 'integer', min: 0, max: 1024, help: 'threads decomposing large Kronecker factors at refreshes (0 = in the step, on the event loop)' },
+  kroneckerOffloadOrder: { flag: '--kronecker-offload-order <n>', env: 'FISHERD_KRONECKER_OFFLOAD_ORDER', kind: 'integer', min: 0, max: 1_000_000, help: 'refreshes of Kronecker factors of larger order go to the threads' },
 } as const satisfies Record<keyof ServeOptions, OptionSpec>;
 
 /** The config file option itself (not a ServeOptions field: it says where the others may come from). */

@@ -4,6 +4,7 @@
  * for 'auto', and any other a session names, created once and shared. A restored session runs on the
  * backend that took its snapshot (same storage type ⇒ bit-identical continuation).
  */
+import type { PrecomputedRefresh, ProspectiveRefresh } from '../curvature/estimator.js';
 import type { Backend, BackendName, DType } from '../linalg/backend.js';
 import { BACKEND_DTYPES, selectBackend, selectBackendWithPrecision, type BackendPreference } from '../linalg/select.js';
 import type { Logger } from '../log.js';
@@ -28,6 +29,7 @@ function outcomeOf(result: StepResult): StepOutcome {
   if (d.stepSize !== undefined) values['stepSize'] = d.stepSize;
   if (d.damping !== undefined) values['damping'] = d.damping;
   if (d.rho !== undefined) values['rho'] = d.rho;
+  if (d.layers !== undefined) Object.assign(values, d.layers);
   const diagnostics: UpdateDiagnostics = {
     ...(d.loss === undefined ? {} : { loss: d.loss }),
     batchSize: d.batchSize,
@@ -73,8 +75,16 @@ class SessionEngineAdapter implements SessionEngine {
     validateContribution(contribution, this.session.contributionRequirements(contribution.step));
   }
 
-  step(contributions: readonly StepContribution[]): StepOutcome {
-    return outcomeOf(this.session.step(contributions));
+  step(contributions: readonly StepContribution[], precomputed?: readonly PrecomputedRefresh[]): StepOutcome {
+    return outcomeOf(this.session.step(contributions, precomputed));
+  }
+
+  refreshJobs(contributions: readonly StepContribution[]): readonly ProspectiveRefresh[] {
+    return this.session.refreshJobsFor(contributions);
+  }
+
+  get backendName(): string {
+    return this.session.backendName;
   }
 
   estimates(query: EstimatesQuery): Omit<EstimatesData, 'sessionId'> {

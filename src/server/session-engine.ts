@@ -8,6 +8,7 @@ import type { EstimatesData } from '../protocol/estimates-codec.js';
 import type { StepContribution } from '../session/contribution.js';
 import type { UpdateDiagnostics } from '../protocol/step-codec.js';
 import type { SessionMemory } from '../session/limits.js';
+import type { PrecomputedRefresh, ProspectiveRefresh } from '../curvature/estimator.js';
 
 /** The update of one completed step. */
 export interface StepOutcome {
@@ -49,9 +50,17 @@ export interface SessionEngine {
   check(contribution: StepContribution): void;
   /**
    * Merges the W contributions of step `lastStep + 1` by sample count and applies the step. Atomic: a
-   * throw leaves the session exactly as it was.
+   * throw leaves the session exactly as it was. `precomputed`: decompositions of `refreshJobs(contributions)`
+   * computed elsewhere (a worker thread), installed instead of decomposing in the step.
    */
-  step(contributions: readonly StepContribution[]): StepOutcome;
+  step(contributions: readonly StepContribution[], precomputed?: readonly PrecomputedRefresh[]): StepOutcome;
+  /**
+   * The Kronecker eigendecompositions that `step(contributions)` will refresh, as jobs to compute ahead
+   * (src/server/kronecker-refresh.ts); [] when none (or when the contributions are invalid). Changes nothing.
+   */
+  refreshJobs(contributions: readonly StepContribution[]): readonly ProspectiveRefresh[];
+  /** The session's backend kind (the refresh threads decompose on one of the same kind). */
+  readonly backendName: string;
   /** The current estimates (without the session id). */
   estimates(query: EstimatesQuery): Omit<EstimatesData, 'sessionId'>;
   /**

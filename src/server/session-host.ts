@@ -43,6 +43,8 @@ import type { SessionConfig } from '../session/config.js';
 import type { StepContribution } from '../session/contribution.js';
 import { StepAssembler } from '../session/step-assembler.js';
 import type { CheckpointStore } from './checkpoint-store.js';
+import type { KroneckerRefreshPool } from './kronecker-refresh.js';
+import type { PrecomputedRefresh } from '../curvature/estimator.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { SessionRecording } from './recording.js';
 import type { EstimatesQuery, SessionEngine, StepOutcome } from './session-engine.js';
@@ -108,6 +110,8 @@ export interface SessionHostDeps {
   readonly observer?: SessionObserver | undefined;
   /** The session's trace, when it is recorded. The host closes it when the session closes. */
   readonly recording?: SessionRecording | undefined;
+  /** Threads for large Kronecker refreshes (kronecker-refresh.ts); absent: every refresh runs in its step. */
+  readonly refreshPool?: KroneckerRefreshPool | undefined;
 }
 
 interface Contribution {
@@ -374,8 +378,34 @@ export class SessionHost {
     });
   }
 
-  /** Computes a step; sends its update now, or once the trace holds it (the promise) under every-record. */
+  /**
+   * Computes a step; sends its update now, or once the trace holds it (the promise) under every-record.
+   * A step that makes large Kronecker refreshes due first has them decomposed in the refresh threads
+   * (the promise): this session's queue waits for them, the event loop (every other session) does not.
+   * Should the threads fail, the step decomposes them itself.
+   */
   private runStep(job: Extract<Job, { kind: 'step' }>): Promise<void> | undefined {
+    const pool = this.deps.refreshPool;
+    if (pool === undefined || job.epoch !== this.epoch) return this.computeStep(job, []);
+    const jobs = this.engine.refreshJobs(job.contributions.map((c) => c.data)).filter((r) => pool.offloads(r.job));
+    if (jobs.length === 0) return this.computeStep(job, []);
+    const started = performance.now();
+    return Promise.all(jobs.map(async (r): Promise<PrecomputedRefresh> =>
+      ({ estimate: r.estimate, block: r.block, decomposition: await pool.decompose(r.job, this.engine.backendName) })))
+      .then(
+        (precomputed) => {
+          this.deps.logger.debug({ sessionId: this.id, step: job.step, refreshes: jobs.length, ms: performance.now() - started }, 'Kronecker refreshes done in threads');
+          return precomputed;
+        },
+        (e: unknown) => {
+          this.deps.logger.warn({ err: e, sessionId: this.id, step: job.step }, 'Kronecker refresh threads failed; the step refreshes itself');
+          return [];
+        },
+      )
+      .then((precomputed) => this.computeStep(job, precomputed));
+  }
+
+  private computeStep(job: Extract<Job, { kind: 'step' }>, precomputed: readonly PrecomputedRefresh[]): Promise<void> | undefined {
     if (job.epoch !== this.epoch) {
       const error = new FisherdError('STEP_OUT_OF_ORDER', `step ${job.step} discarded: an earlier step failed; send it again after that one`, { step: job.step });
       for (const c of job.contributions) this.sendError(c.peer, error, c.requestId);
@@ -384,7 +414,7 @@ export class SessionHost {
     }
     let outcome: StepOutcome;
     try {
-      outcome = this.engine.step(job.contributions.map((c) => c.data));
+      outcome = this.engine.step(job.contributions.map((c) => c.data), precomputed);
     } catch (e) {
       for (const c of job.contributions) this.sendError(c.peer, e, c.requestId);
       // The session is unchanged; every later queued or partial step now skips a step.

@@ -29,6 +29,7 @@
  * connection detaches, before the reply, and a connection attaching again opens a new segment; the trace
  * is closed for good when the session is evicted or the daemon shuts down.
  */
+import type { KroneckerRefreshPool } from './kronecker-refresh.js';
 import { FisherdError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { errorMessage } from '../protocol/frames.js';
@@ -69,6 +70,8 @@ export interface SessionRegistryDeps {
   readonly recorder?: SessionRecorder | undefined;
   /** The daemon's memory budget; every live session holds its reservation. None: unbounded. */
   readonly budget?: MemoryBudget | undefined;
+  /** Threads for large Kronecker refreshes (kronecker-refresh.ts), shared by every session; none: in the steps. */
+  readonly refreshPool?: KroneckerRefreshPool | undefined;
 }
 
 /** A session whose latest checkpoint did not reach the disk. */
@@ -199,6 +202,7 @@ export class SessionRegistry {
       logger: this.deps.logger,
       observer: this.deps.observer,
       recording,
+      refreshPool: this.deps.refreshPool,
     }, checkpointedStep);
     this.live.set(id, host);
     this.owners.set(id, { connection: owner.id, address: owner.remoteAddress });

@@ -226,8 +226,16 @@ export function validateSessionConfig(config: SessionConfig, limits: SessionLimi
     if (block.structure.kind === 'full' && block.size > limits.maxFullBlockSize) {
       throw invalid(field, `'full' holds D_k² numbers; a block of ${block.size} > ${limits.maxFullBlockSize} needs 'lowrank', 'diagonal' or smaller blocks`);
     }
-    // Sessions feed estimates with rows; Kronecker blocks take factor statistics, which steps cannot carry yet.
-    if (block.structure.kind === 'kronecker') throw invalid(`${field}.kind`, "'kronecker' blocks are not available in sessions yet");
+    if (block.structure.kind === 'kronecker') {
+      // Each factor is a dense n×n float64 matrix, like a 'full' block of n: the same limit.
+      const { outputs, inputs, bias } = block.structure;
+      if (isInteger(outputs, 1) && outputs > limits.maxFullBlockSize) {
+        throw invalid(`${field}.outputs`, `is ${outputs}; a Kronecker factor is a dense outputs × outputs matrix, at most ${limits.maxFullBlockSize} (the largest 'full' block)`);
+      }
+      if (isInteger(inputs, 1) && inputs + (bias ? 1 : 0) > limits.maxFullBlockSize) {
+        throw invalid(`${field}.inputs`, `is ${inputs}${bias ? ' (+1 for the bias)' : ''}; a Kronecker factor is a dense in' × in' matrix, at most ${limits.maxFullBlockSize} (the largest 'full' block)`);
+      }
+    }
   });
 
   validateOptimizerSpec(config.optimizer, 'optimizer');
@@ -255,6 +263,22 @@ export function validateSessionConfig(config: SessionConfig, limits: SessionLimi
     if (extra[key] !== undefined && typeof extra[key] !== 'boolean') throw invalid(`track.${key}`, 'must be a boolean');
   }
   const track = effectiveTrack(config);
+
+  // Kronecker factors make the empirical Fisher and the Fisher of a layer; the noise covariance has no
+  // Kronecker form here (its estimate would need the per-example gradients the factors replace).
+  const kronecker = blocks.findIndex((b) => b.structure.kind === 'kronecker');
+  if (kronecker >= 0 && track.noise) {
+    const required = requiredEstimates(config.optimizer);
+    throw invalid(required.noise ? 'optimizer.name' : 'track.noise',
+      `${required.noise ? `'${config.optimizer.name}' needs` : 'tracks'} the noise covariance, which ${singleBlock ? 'a kronecker structure' : `the kronecker block "${blocks[kronecker]!.name}"`} cannot estimate (its statistics are factors, not per-example rows): use sgd, adam, ngd or efgd, or diagonal blocks`);
+  }
+
+  // Statistics feed Kronecker and diagonal blocks only, and Kronecker blocks take nothing else.
+  const other = blocks.findIndex((b) => b.structure.kind !== 'kronecker' && b.structure.kind !== 'diagonal');
+  if (kronecker >= 0 && other >= 0 && (track.empiricalFisher || track.fisher)) {
+    throw invalid(`blocks[${other}].structure.kind`,
+      `is '${blocks[other]!.structure.kind}', but a session with kronecker blocks is fed statistics, which feed kronecker and diagonal blocks only: make "${blocks[other]!.name}" diagonal or kronecker`);
+  }
 
   // A low-rank estimate is singular: its Woodbury solve divides by λ, so λ = 0 cannot work.
   const solvesWith = config.optimizer.name === 'ngd' || config.optimizer.name === 'efgd' || config.optimizer.name === 'va';

@@ -71,8 +71,14 @@ export interface ContributionRequirements {
   readonly params: boolean;
   /** Which estimates are tracked (statistics must carry the sums of each). */
   readonly track: TrackedQuantities;
-  /** The session's parameter blocks in order, and whether every estimate of each is diagonal. */
-  readonly blocks: readonly { readonly name: string; readonly size: number; readonly diagonal: boolean }[];
+  /**
+   * The session's parameter blocks in order, whether every estimate of each is diagonal, and the shape of
+   * the Kronecker ones (they take `KroneckerStatistics`).
+   */
+  readonly blocks: readonly {
+    readonly name: string; readonly size: number; readonly diagonal: boolean;
+    readonly kronecker?: { readonly outputs: number; readonly inputOrder: number };
+  }[];
 }
 
 function shapeError(field: string, message: string, step: number): FisherdError {
@@ -140,6 +146,12 @@ export function validateContribution(c: StepContribution, req: ContributionRequi
       throw new FisherdError('MISSING_INPUT', 'params is required: the optimizer applies weight decay', { field: 'params', step });
     }
     return;
+  }
+  const kronecker = req.blocks.find((blk) => blk.kronecker !== undefined);
+  if (kronecker !== undefined && (req.track.empiricalFisher || req.track.fisher)) {
+    throw new FisherdError('MISSING_INPUT',
+      `statistics are required: the session's block "${kronecker.name}" is kronecker and takes KroneckerStatistics (factor sums), not gradient rows`,
+      { field: 'statistics', step });
   }
   const { dim } = req;
   const b = c.batchSize;

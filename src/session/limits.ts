@@ -149,9 +149,11 @@ export function estimateBytes(structure: LeafStructure, size: number, storageByt
     }
     case 'kronecker': {
       // float64 factors A (in'²) and G (out²): state, checkpoint copy, update sums, the installed
-      // decomposition and the one a checkpoint holds; work matrices and EKFAC moments (and their copy): 6·8·D.
+      // decomposition and the one a checkpoint holds, a refresh job's copies and its decomposition in
+      // flight (a worker thread's, src/server/kronecker-refresh.ts); work matrices and EKFAC moments (and
+      // their copy): 6·8·D.
       const inputOrder = structure.inputs + (structure.bias ? 1 : 0);
-      return 5 * 8 * (inputOrder * inputOrder + structure.outputs * structure.outputs) + 6 * 8 * size;
+      return 7 * 8 * (inputOrder * inputOrder + structure.outputs * structure.outputs) + 6 * 8 * size;
     }
   }
 }

@@ -6,7 +6,9 @@
  * returns Δθ (float32) with diagnostics. A rejected step leaves the session exactly as it was.
  */
 import { allocateSummary } from '../curvature/batch-summary.js';
-import { CurvatureEstimator, type CurvatureSnapshot, type DiagonalBatchSummary } from '../curvature/estimator.js';
+import {
+  CurvatureEstimator, type CurvatureSnapshot, type DiagonalBatchSummary, type PrecomputedRefresh, type ProspectiveRefresh, type UpdateFactors,
+} from '../curvature/estimator.js';
 import { firstNonFinite } from '../curvature/validate.js';
 import { FisherdError, isFisherdError } from '../errors.js';
 import type { Backend } from '../linalg/backend.js';
@@ -22,6 +24,7 @@ import { cosine } from '../optim/vec.js';
 import { validateContribution, type ContributionRequirements, type StepContribution } from './contribution.js';
 import { curvatureConfig, validateSessionConfig, type ResolvedSessionConfig, type SessionConfig } from './config.js';
 import { lossAndParams, mergeContributions, ScaledRowBuffers } from './merge.js';
+import { collectStepFactors } from './kronecker-statistics.js';
 import { mergeStatistics } from './statistics.js';
 import { sameShape } from './state-shape.js';
 
@@ -53,6 +56,12 @@ export interface StepDiagnostics {
   readonly batchSize: number;
   /** Wall-clock milliseconds from validation to the rounded update. */
   readonly computeMs: number;
+  /**
+   * Per-layer scalars of the Kronecker blocks, by name (proto `Diagnostics.values`): for block <name>,
+   * `layer.<name>.cosineEfFisher` (both Fishers tracked), `layer.<name>.<estimate>.trace`, `.top1`–`.top3`
+   * (estimate `fisher` / `empiricalFisher`), `layer.<name>.basisVersion`, `layer.<name>.factorUpdates`.
+   */
+  readonly layers?: Readonly<Record<string, number>>;
 }
 
 export interface StepResult {
@@ -243,7 +252,10 @@ export class Session {
       fisher: track.fisher ? fisherSource : false,
       params: (optimizer.weightDecay ?? 0) > 0,
       track: { ...track },
-      blocks: (this.blockShapes ??= blocks.map((b) => ({ name: b.name, size: b.size, diagonal: b.structure.kind === 'diagonal' }))),
+      blocks: (this.blockShapes ??= blocks.map((b) => ({
+        name: b.name, size: b.size, diagonal: b.structure.kind === 'diagonal',
+        ...(b.structure.kind === 'kronecker' ? { kronecker: { outputs: b.structure.outputs, inputOrder: b.structure.inputs + (b.structure.bias ? 1 : 0) } } : {}),
+      }))),
     };
   }
 
@@ -259,7 +271,7 @@ export class Session {
    * One optimization step from the W workers' contributions (any order). Validates everything first; a
    * throw (also one from the solve, e.g. NOT_POSITIVE_DEFINITE) leaves the session exactly as it was.
    */
-  step(contributions: readonly StepContribution[]): StepResult {
+  step(contributions: readonly StepContribution[], precomputed: readonly PrecomputedRefresh[] = []): StepResult {
     const started = performance.now();
     const step = this.nextStep;
     const assembled = this.assemble(contributions, step);
@@ -267,7 +279,12 @@ export class Session {
       // Statistics are a summary already: merged (Chan et al. for the noise) and folded in.
       const { requirements, ordered, merged } = assembled;
       const summary = mergeStatistics(ordered, requirements, (this.statisticsSummary ??= allocateSummary(this.config.dim, this.config.track)));
-      return this.advance(step, started, { ...merged, batchSize: summary.batchSize }, () => this.curvature.updateFromSummary(summary));
+      if (!this.kroneckerTracked) {
+        return this.advance(step, started, { ...merged, batchSize: summary.batchSize }, () => this.curvature.updateFromSummary(summary));
+      }
+      const factors = this.stepFactors(ordered, requirements);
+      return this.advance(step, started, { ...merged, batchSize: summary.batchSize },
+        () => this.curvature.updateFromStatistics(summary, factors, precomputed));
     }
     const { ordered, merged, requirements } = assembled;
     return this.advance(step, started, { ...merged, batchSize: merged.batch.batchSize }, () => {
@@ -277,6 +294,81 @@ export class Session {
         throw this.namedByWorker(e, ordered, requirements);
       }
     });
+  }
+
+  /** True when a tracked estimate has Kronecker blocks (fed by factors; refreshes of their decompositions). */
+  get kroneckerTracked(): boolean {
+    return (this.config.track.empiricalFisher || this.config.track.fisher) && this.config.blocks.some((b) => b.structure.kind === 'kronecker');
+  }
+
+  /**
+   * The eigendecompositions that `step(contributions)` will refresh, as jobs to compute ahead (in a worker
+   * thread: `decomposeKroneckerFactors` on a backend of the same kind) and hand to `step` as its
+   * `precomputed`; `step` then installs them instead of decomposing on this thread, and the update is
+   * bit for bit the same (the jobs hold exactly the factors the step's refresh would decompose: those
+   * after this step's factor update, bias-corrected). Changes nothing; [] when the step refreshes nothing
+   * or its contributions are invalid (the step then says why).
+   */
+  refreshJobsFor(contributions: readonly StepContribution[]): ProspectiveRefresh[] {
+    if (!this.kroneckerTracked) return [];
+    try {
+      const assembled = this.assemble(contributions, this.nextStep);
+      if (assembled.kind !== 'statistics') return [];
+      return this.curvature.prospectiveRefreshJobs(this.stepFactors(assembled.ordered, assembled.requirements));
+    } catch (e) {
+      if (e instanceof FisherdError) return [];
+      throw e;
+    }
+  }
+
+  /** The step's factors per tracked estimate and block (the estimator's names: '' for a single Kronecker block). */
+  private stepFactors(ordered: readonly StepContribution[], requirements: ContributionRequirements): UpdateFactors {
+    const single = this.config.singleBlock;
+    const factors = collectStepFactors(ordered, requirements, (name) => (single ? '' : name));
+    return { empiricalFisher: factors.empiricalFisher, fisher: factors.fisher };
+  }
+
+  /**
+   * Per-layer diagnostics of the Kronecker blocks after a step (see `StepDiagnostics.layers`): two block
+   * solves per layer for the cosine (when both Fishers are tracked), traces and top eigenvalues from the
+   * factors and installed decompositions (O(k²) each).
+   */
+  private layerDiagnostics(step: number, meanGrad: Float64Array): Record<string, number> | undefined {
+    if (!this.kroneckerTracked) return undefined;
+    const values: Record<string, number> = {};
+    const damping = scheduleValue(makeSchedule(this.config.optimizer.damping ?? DEFAULT_DAMPING), { step });
+    const offsets = new Map<string, number>();
+    let offset = 0;
+    for (const b of this.config.blocks) {
+      offsets.set(this.config.singleBlock ? '' : b.name, offset);
+      offset += b.size;
+    }
+    const label = (name: string) => (name === '' ? this.config.blocks[0]!.name : name);
+    const ef = new Map(this.curvature.kroneckerBlocks('empiricalFisher').map((b) => [b.name, b.estimate]));
+    const fisher = new Map(this.curvature.kroneckerBlocks('fisher').map((b) => [b.name, b.estimate]));
+    for (const [which, blocks] of [['fisher', fisher], ['empiricalFisher', ef]] as const) {
+      for (const [name, estimate] of blocks) {
+        const at = `layer.${label(name)}`;
+        values[`${at}.${which}.trace`] = estimate.trace();
+        const top = estimate.topEigenvalues(Math.min(3, estimate.dim));
+        top.forEach((v, i) => { values[`${at}.${which}.top${i + 1}`] = v; });
+        values[`${at}.basisVersion`] ??= estimate.decompositionVersion ?? 0;
+        values[`${at}.factorUpdates`] ??= estimate.factorUpdates;
+      }
+    }
+    for (const [name, estimate] of fisher) {
+      const other = ef.get(name);
+      if (other === undefined) continue;
+      const start = offsets.get(name)!;
+      const g = meanGrad.subarray(start, start + estimate.dim);
+      try {
+        values[`layer.${label(name)}.cosineEfFisher`] = cosine(other.solve(g, damping), estimate.solve(g, damping));
+      } catch (e) {
+        if (!isFisherdError(e, 'NOT_POSITIVE_DEFINITE')) throw e;
+        this.log.debug({ step, block: label(name), damping }, 'layer cosineEfFisher omitted: a damped estimate is singular');
+      }
+    }
+    return values;
   }
 
   /**
@@ -422,6 +514,7 @@ export class Session {
         });
       }
       const d = result.diagnostics;
+      const layers = this.layerDiagnostics(step, meanGrad);
       const stepResult: StepResult = {
         step,
         update,
@@ -436,6 +529,7 @@ export class Session {
           ...(merged.loss === undefined ? {} : { loss: merged.loss }),
           batchSize: merged.batchSize,
           computeMs: performance.now() - started,
+          ...(layers === undefined ? {} : { layers }),
         },
       };
       this.optimizerState = result.state;

@@ -22,6 +22,7 @@ import { allocateSummary, type DiagonalBatchSummary } from '../curvature/batch-s
 import { FisherdError } from '../errors.js';
 import type { ContributionRequirements, StepContribution } from './contribution.js';
 import type { FisherSource } from './config.js';
+import { validateKroneckerEntry, type KroneckerStatistics } from './kronecker-statistics.js';
 
 /** A float vector of a statistics contribution (float64 after decoding from the wire). */
 export type StatisticsVector = Float32Array | Float64Array;
@@ -44,13 +45,25 @@ export interface DiagonalMoments {
   readonly factorSquares?: StatisticsVector;
 }
 
-/** One block's statistics (a later kind, Kronecker factors, joins this union). */
-export interface BlockStatistics {
-  /** The parameter block's name; '' = the whole parameter vector (then the only entry). */
-  readonly block: string;
-  readonly kind: 'diagonal';
-  readonly moments: DiagonalMoments;
-}
+/**
+ * One block's statistics: diagonal moments, or (for a `{ kind: 'kronecker' }` block) Kronecker statistics
+ * (src/session/kronecker-statistics.ts).
+ */
+export type BlockStatistics =
+  | {
+    /** The parameter block's name; '' = the whole parameter vector (then the only entry). */
+    readonly block: string;
+    readonly kind: 'diagonal';
+    readonly moments: DiagonalMoments;
+  }
+  | {
+    readonly block: string;
+    readonly kind: 'kronecker';
+    readonly kronecker: KroneckerStatistics;
+  };
+
+/** A block's diagonal statistics (the diagonal member of `BlockStatistics`). */
+export type DiagonalBlockStatistics = Extract<BlockStatistics, { kind: 'diagonal' }>;
 
 /** The vectors of `DiagonalMoments`, with the field names clients see. */
 const MOMENT_VECTORS = ['sum', 'sumSquares', 'centredSquares', 'sampledLabelSquares', 'factorSquares'] as const;
@@ -60,11 +73,15 @@ type MomentVector = (typeof MOMENT_VECTORS)[number];
 const ROW_FIELDS = ['perExampleGrads', 'sampledLabelGrads', 'fisherFactorRows', 'meanGrad'] as const;
 
 /** Where each entry's vectors go: [offset, size] in the parameter vector. */
-function entryRange(entry: BlockStatistics, req: ContributionRequirements): { offset: number; size: number; diagonal: boolean } {
-  if (entry.block === '') return { offset: 0, size: req.dim, diagonal: req.blocks.every((b) => b.diagonal) };
+function entryRange(entry: BlockStatistics, req: ContributionRequirements): {
+  offset: number; size: number; diagonal: boolean; kronecker: ContributionRequirements['blocks'][number]['kronecker'];
+} {
+  if (entry.block === '') {
+    return { offset: 0, size: req.dim, diagonal: req.blocks.every((b) => b.diagonal), kronecker: req.blocks.length === 1 ? req.blocks[0]!.kronecker : undefined };
+  }
   let offset = 0;
   for (const block of req.blocks) {
-    if (block.name === entry.block) return { offset, size: block.size, diagonal: block.diagonal };
+    if (block.name === entry.block) return { offset, size: block.size, diagonal: block.diagonal, kronecker: block.kronecker };
     offset += block.size;
   }
   throw new Error('unreachable: validated block'); // validateStatistics checked the name
@@ -101,8 +118,10 @@ export function validateStatistics(c: StepContribution, req: ContributionRequire
   statistics.forEach((entry, i) => {
     const at = `statistics[${i}]`;
     if (typeof entry !== 'object' || entry === null) throw error('SHAPE_MISMATCH', at, 'must be a record');
-    if (entry.kind !== 'diagonal' || typeof entry.moments !== 'object' || entry.moments === null) {
-      throw error('INVALID_CONFIG', `${at}.kind`, `must be 'diagonal' with its moments (the only kind this fisherd reads), got ${String(entry.kind)}`);
+    const kind = (entry as { kind?: unknown }).kind;
+    if (!(kind === 'diagonal' && typeof (entry as { moments?: unknown }).moments === 'object' && (entry as { moments?: unknown }).moments !== null) &&
+        !(kind === 'kronecker' && typeof (entry as { kronecker?: unknown }).kronecker === 'object' && (entry as { kronecker?: unknown }).kronecker !== null)) {
+      throw error('INVALID_CONFIG', `${at}.kind`, `must be 'diagonal' with its moments or 'kronecker' with its statistics, got ${String(kind)}`);
     }
     if (typeof entry.block !== 'string') throw error('SHAPE_MISMATCH', `${at}.block`, 'must be a string');
     if (entry.block === '' && statistics.length > 1) {
@@ -113,7 +132,25 @@ export function validateStatistics(c: StepContribution, req: ContributionRequire
     }
     if (seen.has(entry.block)) throw error('SHAPE_MISMATCH', `${at}.block`, `"${entry.block}" appears twice`);
     seen.add(entry.block);
-    const { size, diagonal } = entryRange(entry, req);
+    const { size, diagonal, kronecker } = entryRange(entry, req);
+    if (entry.kind === 'kronecker') {
+      if (kronecker === undefined) {
+        throw error('INVALID_CONFIG', `${at}.kronecker`,
+          `feeds kronecker blocks only, and ${entry.block === '' ? 'the session is not one kronecker block' : `the session's block "${entry.block}" is not kronecker`}: send diagonal moments for it`);
+      }
+      const k = validateKroneckerEntry(entry.kronecker, kronecker, size, c, req, `${at}.kronecker`);
+      if (k !== undefined) {
+        if (samplesPerExample !== undefined && k !== samplesPerExample) {
+          throw error('SHAPE_MISMATCH', `${at}.kronecker.factors.samplesPerExample`, `is ${k}, but ${samplesPerExample} in an earlier block: K is the same for all`);
+        }
+        samplesPerExample = k;
+      }
+      return;
+    }
+    if (tracksAny && kronecker !== undefined && entry.block !== '' ) {
+      throw error('INVALID_CONFIG', `${at}.diagonal`,
+        `cannot feed the session's kronecker block "${entry.block}": send its KroneckerStatistics (the gradient sum, and the factors)`);
+    }
     if (tracksAny && !diagonal) {
       const which = entry.block === '' ? req.blocks.filter((b) => !b.diagonal).map((b) => `"${b.name}"`).join(', ') : `"${entry.block}"`;
       throw error('INVALID_CONFIG', `${at}.diagonal`,
@@ -192,6 +229,11 @@ export function mergeStatistics(
     const scale = multipliers(c);
     for (const entry of c.statistics!) {
       const { offset } = entryRange(entry, req);
+      if (entry.kind === 'kronecker') {
+        // ḡ's share; the factors go to the Kronecker blocks (collectStepFactors), not into the summary.
+        add(mean, offset, entry.kronecker.sum, scale.sum / b);
+        continue;
+      }
       const m = entry.moments;
       add(mean, offset, m.sum, scale.sum / b);
       if (summary.squares) add(summary.squares, offset, m.sumSquares!, scale.squares);
@@ -216,6 +258,7 @@ export function mergeStatistics(
     for (const c of contributions) {
       const toMean = multipliers(c).sum / c.batchSize;
       for (const entry of c.statistics!) {
+        if (entry.kind !== 'diagonal') continue; // (no noise with kronecker blocks)
         const { offset } = entryRange(entry, req);
         const sum = entry.moments.sum;
         for (let j = 0; j < sum.length; j++) {
@@ -226,7 +269,8 @@ export function mergeStatistics(
     }
   }
   summary.batchSize = b;
-  if (summary.fisherSquares) summary.fisherNormalization = req.fisher === 'exact' ? 1 / b : 1 / (b * samplesPerExample!);
+  // (Without a diagonal block, K comes from no entry: the normalization then multiplies zeros only.)
+  if (summary.fisherSquares) summary.fisherNormalization = req.fisher === 'exact' || samplesPerExample === undefined ? 1 / b : 1 / (b * samplesPerExample);
   return summary;
 }
 

@@ -665,9 +665,24 @@ function availableInputs(first: StepContribution, recorded: SessionConfig): Avai
   const pick = (sampled: boolean, exact: boolean): FisherSource | undefined =>
     sampled && exact ? (recorded.fisherSource ?? 'sampled') : sampled ? 'sampled' : exact ? 'exact' : undefined;
   if (first.statistics !== undefined) {
-    // Every block entry of a contribution carries the same sums (the session requires them of each).
+    // Every block entry of a contribution carries the same sums (the session requires them of each). A
+    // Kronecker entry carries the factor source of each sum (the noise has none); one without factors
+    // (a step between T_stat ones) carries what the recorded session tracked, which it required.
+    const tracked = requiredEstimates(recorded.optimizer);
+    const recordedTracks = {
+      sumSquares: tracked.empiricalFisher || recorded.track?.empiricalFisher === true,
+      centredSquares: false,
+      sampledLabelSquares: (tracked.fisher || recorded.track?.fisher === true) && recorded.fisherSource !== 'exact',
+      factorSquares: (tracked.fisher || recorded.track?.fisher === true) && recorded.fisherSource === 'exact',
+    };
+    const source = { sumSquares: 'empirical', sampledLabelSquares: 'sampled', factorSquares: 'exact' } as const;
     const has = (name: 'sumSquares' | 'centredSquares' | 'sampledLabelSquares' | 'factorSquares') =>
-      first.statistics!.every((entry) => entry.moments[name] !== undefined);
+      first.statistics!.every((entry) => {
+        if (entry.kind === 'diagonal') return entry.moments[name] !== undefined;
+        const factors = entry.kronecker.factors;
+        if (factors === undefined) return recordedTracks[name];
+        return name !== 'centredSquares' && factors[source[name]] !== undefined;
+      });
     return {
       empiricalFisher: has('sumSquares'), noise: has('centredSquares'),
       fisher: pick(has('sampledLabelSquares'), has('factorSquares')), kind: 'statistics',

@@ -13,7 +13,7 @@ import { openTrace, type TraceDamage } from './reader.js';
 import type { TraceHeader } from './record-codec.js';
 import { schemaHash } from './schema-hash.js';
 
-export type ContributionKind = 'rows' | 'diagonal statistics';
+export type ContributionKind = 'rows' | 'diagonal statistics' | 'kronecker statistics';
 
 const ENCODING_NAMES: Record<number, string> = { 0: 'float32', 1: 'float32', 2: 'float16', 3: 'bfloat16' };
 
@@ -63,7 +63,8 @@ export interface TraceSummary {
   inputs: Record<'perExampleGrads' | 'sampledLabelGrads' | 'fisherFactorRows' | 'meanGrad' | 'params', { contributions: number; bytes: number; rows: number | undefined }>;
   /**
    * The kinds of contribution the trace holds: 'rows' (per-example, sampled-label or factor rows, or ḡ
-   * alone) and 'diagonal statistics' (proto `DiagonalMoments`), in the order first seen.
+   * alone), 'diagonal statistics' (proto `DiagonalMoments`) and 'kronecker statistics' (proto
+   * `KroneckerStatistics`; a contribution mixing both counts as each), in the order first seen.
    */
   kinds: ContributionKind[];
   /** Contributions that send statistics, their payload bytes, block entries and vector encodings seen. */
@@ -139,12 +140,23 @@ export async function summarizeTrace(inputs: readonly string[], options: { logge
         note('fisherFactorRows', c.fisherFactorRows?.rows);
         note('meanGrad', c.meanGrad);
         note('params', c.params);
-        const kind: ContributionKind = c.statistics.length > 0 ? 'diagonal statistics' : 'rows';
-        if (!summary.kinds.includes(kind)) summary.kinds.push(kind);
+        const kinds: ContributionKind[] = c.statistics.length === 0 ? ['rows'] : [
+          ...(c.statistics.some((e) => e.diagonal) ? ['diagonal statistics' as const] : []),
+          ...(c.statistics.some((e) => e.kronecker) ? ['kronecker statistics' as const] : []),
+        ];
+        for (const kind of kinds) if (!summary.kinds.includes(kind)) summary.kinds.push(kind);
         if (c.statistics.length > 0) {
           summary.statistics.contributions++;
           summary.statistics.blocks += c.statistics.length;
           for (const entry of c.statistics) {
+            const k = entry.kronecker;
+            if (k) {
+              const f = k.factors;
+              for (const v of [k.sum, f?.inputSum, f?.empirical?.sum, f?.sampled?.sum, f?.exact?.sum, f?.eigenbasisSquares]) summary.statistics.bytes += v?.length ?? 0;
+              const encoding = ENCODING_NAMES[k.encoding ?? 0] ?? `unknown (${String(k.encoding)})`;
+              if (!summary.statistics.encodings.includes(encoding)) summary.statistics.encodings.push(encoding);
+              continue;
+            }
             const m = entry.diagonal;
             if (!m) continue;
             for (const v of [m.sum, m.sumSquares, m.centredSquares, m.sampledLabelSquares, m.factorSquares]) summary.statistics.bytes += v?.length ?? 0;

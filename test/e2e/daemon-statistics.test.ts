@@ -6,6 +6,7 @@
  * updates bit for bit and `trace inspect` names its kind; bad statistics get a typed error naming the field,
  * leave the session as it was (its next step equals a control session's) and the daemon serves others.
  */
+import type { DiagonalBlockStatistics } from '../../src/session/statistics.js';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,8 +109,8 @@ describe('fisherd daemon: statistics contributions', () => {
       await control!.step({ ...good(1), step: 1 });
       const broken = (change: (m: Record<string, unknown>) => void): StepInput => {
         const input = good(2);
-        const statistics = input.statistics!.map((e) => ({ ...e, moments: { ...e.moments } }));
-        change(statistics[1]!.moments as unknown as Record<string, unknown>);
+        const statistics = input.statistics!.map((e) => ({ ...(e as DiagonalBlockStatistics), moments: { ...(e as DiagonalBlockStatistics).moments } }));
+        change((statistics[1] as DiagonalBlockStatistics).moments as unknown as Record<string, unknown>);
         return { ...input, step: 2, statistics };
       };
       const cases: [StepInput, string, string][] = [

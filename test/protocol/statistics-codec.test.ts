@@ -4,6 +4,7 @@
  * value), the 2-byte encodings take half the bytes, an old client's contribution decodes as before, and
  * malformed payloads are refused with typed errors naming the field.
  */
+import type { DiagonalBlockStatistics } from '../../src/session/statistics.js';
 import { describe, expect, it } from 'vitest';
 import { FisherdError } from '../../src/errors.js';
 import { decodeClientMessage, encodeClientMessage } from '../../src/protocol/frames.js';
@@ -46,8 +47,8 @@ describe('statistics on the wire', () => {
     const { decoded } = viaWire(contribution, encoding);
     expect(decoded.statistics!.map((s) => s.block)).toEqual(['w', 'b']);
     for (let i = 0; i < 2; i++) {
-      const sent = contribution.statistics![i]!.moments as unknown as Record<string, unknown>;
-      const got = decoded.statistics![i]!.moments as unknown as Record<string, unknown>;
+      const sent = (contribution.statistics![i] as DiagonalBlockStatistics).moments as unknown as Record<string, unknown>;
+      const got = (decoded.statistics![i] as DiagonalBlockStatistics).moments as unknown as Record<string, unknown>;
       expect(Object.keys(got).sort()).toEqual(Object.keys(sent).sort());
       for (const [key, value] of Object.entries(sent)) {
         if (typeof value === 'number') {

@@ -15,6 +15,7 @@
  * float32 sum, off by ≤ ε₃₂|ḡ| against a difference of ~σ/√b_w, i.e. ≲ 2ε₃₂(|ḡ|/σ)√b_w relative, and that
  * term is ~(W − 1)/(b − 1) of M2: 2·6e-8·10⁴·√7·(2/15) ≈ 4e-4 here (measured 3.8e-4).
  */
+import type { DiagonalBlockStatistics } from '../../src/session/statistics.js';
 import { describe, expect, it } from 'vitest';
 import type { OptimizerSpec } from '../../src/optim/index.js';
 import {
@@ -170,8 +171,8 @@ describe('the noise from statistics at a mean 10⁴ times the spread (SNR 10⁸)
       let s = 0;
       let q = 0;
       for (const m of contributions) {
-        s += m.statistics![0]!.moments.sum[i]!;
-        q += m.statistics![0]!.moments.sumSquares![i]!;
+        s += (m.statistics![0] as DiagonalBlockStatistics).moments.sum[i]!;
+        q += (m.statistics![0] as DiagonalBlockStatistics).moments.sumSquares![i]!;
       }
       naive[i] = (q - (s * s) / b) / (b * (b - 1));
     }
@@ -188,8 +189,8 @@ describe('statistics errors (typed, naming the field; the session unchanged)', (
   /** Worker 0's first entry ("bias", after the reverse) with `change` applied to its moments. */
   const edited = (change: (m: Record<string, unknown>) => void, entry = 0) => {
     const input = good(2);
-    const statistics = input[0]!.statistics!.map((e) => ({ ...e, moments: { ...e.moments } }));
-    change(statistics[entry]!.moments as unknown as Record<string, unknown>);
+    const statistics = input[0]!.statistics!.map((e) => ({ ...(e as DiagonalBlockStatistics), moments: { ...(e as DiagonalBlockStatistics).moments } }));
+    change((statistics[entry] as DiagonalBlockStatistics).moments as unknown as Record<string, unknown>);
     input[0] = { ...input[0]!, statistics };
     return input;
   };
@@ -214,7 +215,7 @@ describe('statistics errors (typed, naming the field; the session unchanged)', (
     }, 'INVALID_CONFIG', 'statistics'],
     ['K that differs between workers', () => {
       const i = good(2);
-      i[2] = { ...i[2]!, statistics: i[2]!.statistics!.map((e) => ({ ...e, moments: { ...e.moments, samplesPerExample: 3 } })) };
+      i[2] = { ...i[2]!, statistics: i[2]!.statistics!.map((e) => ({ ...(e as DiagonalBlockStatistics), moments: { ...(e as DiagonalBlockStatistics).moments, samplesPerExample: 3 } })) };
       return i;
     }, 'SHAPE_MISMATCH', 'statistics.diagonal.samplesPerExample'],
   ];

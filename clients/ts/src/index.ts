@@ -5,4 +5,7 @@ export type { EstimatesData, EstimateData, EstimateName } from '../../../src/pro
 export type { UpdateData, UpdateDiagnostics } from '../../../src/protocol/step-codec.js';
 export type { SessionConfig } from '../../../src/session/config.js';
 export type { StepContribution, Reduction } from '../../../src/session/contribution.js';
-export { statisticsFromRows, type BlockStatistics, type DiagonalMoments, type StatisticsEncoding, type StatisticsLayout, type StatisticsRows } from './statistics.js';
+export {
+  addFactorSums, kroneckerStatisticsFromPairs, statisticsFromRows, type BlockStatistics, type DiagonalMoments, type KroneckerFactorSums,
+  type KroneckerStatistics, type OutputGradFactorSum, type StatisticsEncoding, type StatisticsLayout, type StatisticsRows,
+} from './statistics.js';

@@ -52,3 +52,20 @@ export function statisticsFromRows(rows: StatisticsRows, layout: StatisticsLayou
     return entry;
   });
 }
+
+export type { KroneckerFactorSums, KroneckerStatistics, OutputGradFactorSum } from '../../../src/session/kronecker-statistics.js';
+
+/**
+ * Kronecker (K-FAC) statistics of one layer from per-example pairs (a_n, e_n), in float64 (math.md,
+ * "Kronecker factors (K-FAC)"): the gradient sum Σ_n vec(e_n ā_nᵀ) in the block's torch layout, and —
+ * unless `factors: false` (the steps between two T_stat sends) — the factor sums A = Σ ā āᵀ (ā = [a; 1]
+ * with a bias), G = Σ e eᵀ for the data labels, and for `sampled` (K rows per example) and `exact`
+ * (columns of H^{1/2}) when given, with math.md's counts. e must be at the per-example scale (a hook of
+ * a mean-reduced loss sees e_n/b: multiply by b first). One block's entry of `StepInput.statistics`:
+ *
+ *   const fc = kroneckerStatisticsFromPairs({ outputs: 10, inputs: 784, bias: true, count: b, activations, outputGrads, sampled });
+ *   await client.step({ batchSize: b, reduction: 'sum', statistics: [{ block: 'fc', kind: 'kronecker', kronecker: fc }] });
+ *
+ * `addFactorSums` sums two steps' factors (send them every T_stat steps, summed since the last send).
+ */
+export { addFactorSums, kroneckerStatisticsFromPairs } from '../../../src/session/kronecker-statistics.js';

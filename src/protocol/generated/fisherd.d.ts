@@ -622,8 +622,9 @@ export namespace fisherd {
         }
 
         /**
-         * One parameter block's statistics. The kind may differ from block to block (a later protocol revision
-         * adds Kronecker factors for layer blocks beside the diagonal moments).
+         * One parameter block's statistics. The kind may differ from block to block: diagonal moments for
+         * diagonal blocks (and for any block of a session that tracks no estimate), Kronecker statistics for
+         * KIND_KRONECKER blocks.
          */
         class BlockStatistics {
 
@@ -642,8 +643,11 @@ export namespace fisherd {
             /** BlockStatistics diagonal. */
             diagonal?: (fisherd.v1.DiagonalMoments.$Properties|null);
 
+            /** BlockStatistics kronecker. */
+            kronecker?: (fisherd.v1.KroneckerStatistics.$Properties|null);
+
             /** BlockStatistics kind. */
-            kind?: "diagonal";
+            kind?: ("diagonal"|"kronecker");
 
             /**
              * Creates a new BlockStatistics instance using the specified properties.
@@ -711,8 +715,11 @@ export namespace fisherd {
                 /** BlockStatistics diagonal */
                 diagonal?: (fisherd.v1.DiagonalMoments.$Properties|null);
 
+                /** BlockStatistics kronecker */
+                kronecker?: (fisherd.v1.KroneckerStatistics.$Properties|null);
+
                 /** BlockStatistics kind */
-                kind?: "diagonal";
+                kind?: ("diagonal"|"kronecker");
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -722,10 +729,409 @@ export namespace fisherd {
             type $Shape = {
               block?: string|null;
               diagonal?: fisherd.v1.DiagonalMoments.$Shape|null;
+              kronecker?: fisherd.v1.KroneckerStatistics.$Shape|null;
               $unknowns?: Uint8Array[];
             } & (
-              ({ kind?: undefined; diagonal?: null }|{ kind?: "diagonal"; diagonal: fisherd.v1.DiagonalMoments.$Shape })
+              ({ kind?: undefined; diagonal?: null; kronecker?: null }|{ kind?: "diagonal"; diagonal: fisherd.v1.DiagonalMoments.$Shape; kronecker?: null }|{ kind?: "kronecker"; diagonal?: null; kronecker: fisherd.v1.KroneckerStatistics.$Shape })
             );
+        }
+
+        /**
+         * Properties of a KroneckerStatistics.
+         * @deprecated Use fisherd.v1.KroneckerStatistics.$Properties instead.
+         */
+        interface IKroneckerStatistics extends fisherd.v1.KroneckerStatistics.$Properties {
+        }
+
+        /**
+         * A KIND_KRONECKER block's statistics (docs/math.md, "Kronecker factors (K-FAC)" and "Statistics
+         * contributions"): the block's gradient sum on every step, and its factor sums on the steps that carry
+         * them. A client may send factors only every T_stat steps, each time summed over the steps since the
+         * last (sums and counts added); a step without `factors` is valid and leaves the block's factors, and
+         * their EMA clock, as they are (the session's first step with a tracked estimate must carry them). Every
+         * worker of a step sends factors for a block, or none does.
+         */
+        class KroneckerStatistics {
+
+            /**
+             * Constructs a new KroneckerStatistics.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.KroneckerStatistics.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** b_w, this step's examples (>= 1); must equal StepContribution.batch_size (every block). */
+            count: number;
+
+            /** How every float vector of this message and of its `factors` is encoded (default FLOAT32). */
+            encoding: fisherd.v1.FloatEncoding;
+
+            /**
+             * Σ_n r_n: out·in' values in the block's layout (torch's weight row-major, then the bias), as the client
+             * holds them under StepContribution.reduction (like DiagonalMoments.sum: fisherd multiplies by b_w for
+             * REDUCTION_MEAN). ḡ's share; always required.
+             */
+            sum: Uint8Array;
+
+            /** The factor sums, when this step carries them. */
+            factors?: (fisherd.v1.KroneckerFactors.$Properties|null);
+
+            /**
+             * Creates a new KroneckerStatistics instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns KroneckerStatistics instance
+             */
+            static create(properties: fisherd.v1.KroneckerStatistics.$Shape): fisherd.v1.KroneckerStatistics & fisherd.v1.KroneckerStatistics.$Shape;
+            static create(properties?: fisherd.v1.KroneckerStatistics.$Properties): fisherd.v1.KroneckerStatistics;
+
+            /**
+             * Encodes the specified KroneckerStatistics message. Does not implicitly {@link fisherd.v1.KroneckerStatistics.verify|verify} messages.
+             * @param message KroneckerStatistics message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.KroneckerStatistics.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a KroneckerStatistics message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.KroneckerStatistics & fisherd.v1.KroneckerStatistics.$Shape} KroneckerStatistics
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.KroneckerStatistics & fisherd.v1.KroneckerStatistics.$Shape;
+
+            /**
+             * Verifies a KroneckerStatistics message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a KroneckerStatistics message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns KroneckerStatistics
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.KroneckerStatistics;
+
+            /**
+             * Creates a plain object from a KroneckerStatistics message. Also converts values to other types if specified.
+             * @param message KroneckerStatistics
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.KroneckerStatistics, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this KroneckerStatistics to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace KroneckerStatistics {
+
+            /** Properties of a KroneckerStatistics. */
+            interface $Properties {
+
+                /** b_w, this step's examples (>= 1); must equal StepContribution.batch_size (every block). */
+                count?: (number|null);
+
+                /** How every float vector of this message and of its `factors` is encoded (default FLOAT32). */
+                encoding?: (fisherd.v1.FloatEncoding|null);
+
+                /**
+                 * Σ_n r_n: out·in' values in the block's layout (torch's weight row-major, then the bias), as the client
+                 * holds them under StepContribution.reduction (like DiagonalMoments.sum: fisherd multiplies by b_w for
+                 * REDUCTION_MEAN). ḡ's share; always required.
+                 */
+                sum?: (Uint8Array|null);
+
+                /** The factor sums, when this step carries them. */
+                factors?: (fisherd.v1.KroneckerFactors.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a KroneckerStatistics. */
+            type $Shape = fisherd.v1.KroneckerStatistics.$Properties;
+        }
+
+        /**
+         * Properties of a KroneckerFactors.
+         * @deprecated Use fisherd.v1.KroneckerFactors.$Properties instead.
+         */
+        interface IKroneckerFactors extends fisherd.v1.KroneckerFactors.$Properties {
+        }
+
+        /**
+         * Sums of outer products over the examples (and steps) since the last factors, at math.md's per-example
+         * scale whatever StepContribution.reduction says (a hook of a mean-reduced loss sees e_n/b: the client
+         * multiplies its output-gradient sums by b² before sending, math.md). Each symmetric n×n sum travels as its
+         * upper triangle packed row by row: M[0][0], M[0][1], …, M[0][n−1], M[1][1], …, M[n−1][n−1]
+         * (n(n+1)/2 values), so it is symmetric by construction; fisherd checks the values finite and the
+         * diagonal ≥ 0 (a cheap necessary condition for a sum of outer products). Counts are the divisors of
+         * math.md's table: > 0, finite.
+         */
+        class KroneckerFactors {
+
+            /**
+             * Constructs a new KroneckerFactors.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.KroneckerFactors.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** A = Σ ā ā ᵀ, in'×in' packed (in' = inputs + 1 with a bias: ā = [a; 1]). */
+            inputSum: Uint8Array;
+
+            /** Divisor of input_sum: b (summed over T_stat steps), b·R for weight sharing with K-FAC-expand. */
+            inputCount: number;
+
+            /**
+             * Output-gradient factor sums G = Σ e eᵀ (out×out packed), one per source. Those the session's tracked
+             * estimates need are required (MISSING_INPUT naming the field); others are checked and ignored.
+             * Data labels (the empirical Fisher): count b.
+             */
+            empirical?: (fisherd.v1.OutputGradFactor.$Properties|null);
+
+            /** K labels sampled from the model per example (the Monte-Carlo Fisher, FISHER_SOURCE_SAMPLED): count b·K. */
+            sampled?: (fisherd.v1.OutputGradFactor.$Properties|null);
+
+            /** K >= 1, with `sampled` (the same for every block and worker). */
+            samplesPerExample: number;
+
+            /**
+             * Columns of the loss Hessian's square root backpropagated (the exact "type-2" Fisher,
+             * FISHER_SOURCE_EXACT): count b (not b·C).
+             */
+            exact?: (fisherd.v1.OutputGradFactor.$Properties|null);
+
+            /**
+             * EKFAC only (eigenvalue_corrected blocks; ignored by others): Σ_j ((V_Gᵀ E_j V_A)_{o,i})², out·in'
+             * values (row o, column i; bias column last), in the eigenbasis of decomposition `basis_version` of the
+             * session's Fisher (the update's "layer.<block>.basisVersion" diagnostic names the installed one); with
+             * its count (that of the output-gradient factor). Applied to both tracked estimates' blocks.
+             */
+            eigenbasisSquares: Uint8Array;
+
+            /** KroneckerFactors eigenbasisCount. */
+            eigenbasisCount: number;
+
+            /** KroneckerFactors basisVersion. */
+            basisVersion: number;
+
+            /**
+             * Creates a new KroneckerFactors instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns KroneckerFactors instance
+             */
+            static create(properties: fisherd.v1.KroneckerFactors.$Shape): fisherd.v1.KroneckerFactors & fisherd.v1.KroneckerFactors.$Shape;
+            static create(properties?: fisherd.v1.KroneckerFactors.$Properties): fisherd.v1.KroneckerFactors;
+
+            /**
+             * Encodes the specified KroneckerFactors message. Does not implicitly {@link fisherd.v1.KroneckerFactors.verify|verify} messages.
+             * @param message KroneckerFactors message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.KroneckerFactors.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a KroneckerFactors message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.KroneckerFactors & fisherd.v1.KroneckerFactors.$Shape} KroneckerFactors
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.KroneckerFactors & fisherd.v1.KroneckerFactors.$Shape;
+
+            /**
+             * Verifies a KroneckerFactors message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a KroneckerFactors message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns KroneckerFactors
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.KroneckerFactors;
+
+            /**
+             * Creates a plain object from a KroneckerFactors message. Also converts values to other types if specified.
+             * @param message KroneckerFactors
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.KroneckerFactors, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this KroneckerFactors to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace KroneckerFactors {
+
+            /** Properties of a KroneckerFactors. */
+            interface $Properties {
+
+                /** A = Σ ā ā ᵀ, in'×in' packed (in' = inputs + 1 with a bias: ā = [a; 1]). */
+                inputSum?: (Uint8Array|null);
+
+                /** Divisor of input_sum: b (summed over T_stat steps), b·R for weight sharing with K-FAC-expand. */
+                inputCount?: (number|null);
+
+                /**
+                 * Output-gradient factor sums G = Σ e eᵀ (out×out packed), one per source. Those the session's tracked
+                 * estimates need are required (MISSING_INPUT naming the field); others are checked and ignored.
+                 * Data labels (the empirical Fisher): count b.
+                 */
+                empirical?: (fisherd.v1.OutputGradFactor.$Properties|null);
+
+                /** K labels sampled from the model per example (the Monte-Carlo Fisher, FISHER_SOURCE_SAMPLED): count b·K. */
+                sampled?: (fisherd.v1.OutputGradFactor.$Properties|null);
+
+                /** K >= 1, with `sampled` (the same for every block and worker). */
+                samplesPerExample?: (number|null);
+
+                /**
+                 * Columns of the loss Hessian's square root backpropagated (the exact "type-2" Fisher,
+                 * FISHER_SOURCE_EXACT): count b (not b·C).
+                 */
+                exact?: (fisherd.v1.OutputGradFactor.$Properties|null);
+
+                /**
+                 * EKFAC only (eigenvalue_corrected blocks; ignored by others): Σ_j ((V_Gᵀ E_j V_A)_{o,i})², out·in'
+                 * values (row o, column i; bias column last), in the eigenbasis of decomposition `basis_version` of the
+                 * session's Fisher (the update's "layer.<block>.basisVersion" diagnostic names the installed one); with
+                 * its count (that of the output-gradient factor). Applied to both tracked estimates' blocks.
+                 */
+                eigenbasisSquares?: (Uint8Array|null);
+
+                /** KroneckerFactors eigenbasisCount */
+                eigenbasisCount?: (number|null);
+
+                /** KroneckerFactors basisVersion */
+                basisVersion?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a KroneckerFactors. */
+            type $Shape = fisherd.v1.KroneckerFactors.$Properties;
+        }
+
+        /**
+         * Properties of an OutputGradFactor.
+         * @deprecated Use fisherd.v1.OutputGradFactor.$Properties instead.
+         */
+        interface IOutputGradFactor extends fisherd.v1.OutputGradFactor.$Properties {
+        }
+
+        /** One output-gradient factor sum: out×out packed upper triangle (see KroneckerFactors), and its divisor. */
+        class OutputGradFactor {
+
+            /**
+             * Constructs a new OutputGradFactor.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.OutputGradFactor.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** OutputGradFactor sum. */
+            sum: Uint8Array;
+
+            /** OutputGradFactor count. */
+            count: number;
+
+            /**
+             * Creates a new OutputGradFactor instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns OutputGradFactor instance
+             */
+            static create(properties: fisherd.v1.OutputGradFactor.$Shape): fisherd.v1.OutputGradFactor & fisherd.v1.OutputGradFactor.$Shape;
+            static create(properties?: fisherd.v1.OutputGradFactor.$Properties): fisherd.v1.OutputGradFactor;
+
+            /**
+             * Encodes the specified OutputGradFactor message. Does not implicitly {@link fisherd.v1.OutputGradFactor.verify|verify} messages.
+             * @param message OutputGradFactor message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.OutputGradFactor.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an OutputGradFactor message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.OutputGradFactor & fisherd.v1.OutputGradFactor.$Shape} OutputGradFactor
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.OutputGradFactor & fisherd.v1.OutputGradFactor.$Shape;
+
+            /**
+             * Verifies an OutputGradFactor message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an OutputGradFactor message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns OutputGradFactor
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.OutputGradFactor;
+
+            /**
+             * Creates a plain object from an OutputGradFactor message. Also converts values to other types if specified.
+             * @param message OutputGradFactor
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.OutputGradFactor, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this OutputGradFactor to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace OutputGradFactor {
+
+            /** Properties of an OutputGradFactor. */
+            interface $Properties {
+
+                /** OutputGradFactor sum */
+                sum?: (Uint8Array|null);
+
+                /** OutputGradFactor count */
+                count?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an OutputGradFactor. */
+            type $Shape = fisherd.v1.OutputGradFactor.$Properties;
         }
 
         /**
@@ -1670,6 +2076,28 @@ export namespace fisherd {
             /** KIND_LOW_RANK only: the rank cap r (>= 1). */
             rank: number;
 
+            /** KIND_KRONECKER only: the weight's rows (>= 1, at most 8192, the largest KIND_FULL block). */
+            outputs: number;
+
+            /** KIND_KRONECKER only: the weight's columns without the bias (>= 1; in' at most 8192). */
+            inputs: number;
+
+            /** KIND_KRONECKER only: whether the block holds the layer's bias after its weight. */
+            bias: boolean;
+
+            /** KIND_KRONECKER only: how λ enters the solve (default TIKHONOV). */
+            damping: fisherd.v1.KroneckerDamping;
+
+            /** KIND_KRONECKER only: EKFAC, rescaling in the Kronecker eigenbasis (default false; TIKHONOV only). */
+            eigenvalueCorrected: boolean;
+
+            /**
+             * KIND_KRONECKER only: T_inv >= 1, the eigendecompositions are refreshed every this many factor updates
+             * (default 1, i.e. 0 = unset = 1). The refresh due at a step uses that step's factors and its update
+             * uses it; large factors are decomposed in a worker thread (the daemon's other sessions go on meanwhile).
+             */
+            refreshEvery: number;
+
             /**
              * Creates a new BlockStructure instance using the specified properties.
              * @param [properties] Properties to set
@@ -1736,6 +2164,28 @@ export namespace fisherd {
                 /** KIND_LOW_RANK only: the rank cap r (>= 1). */
                 rank?: (number|null);
 
+                /** KIND_KRONECKER only: the weight's rows (>= 1, at most 8192, the largest KIND_FULL block). */
+                outputs?: (number|null);
+
+                /** KIND_KRONECKER only: the weight's columns without the bias (>= 1; in' at most 8192). */
+                inputs?: (number|null);
+
+                /** KIND_KRONECKER only: whether the block holds the layer's bias after its weight. */
+                bias?: (boolean|null);
+
+                /** KIND_KRONECKER only: how λ enters the solve (default TIKHONOV). */
+                damping?: (fisherd.v1.KroneckerDamping|null);
+
+                /** KIND_KRONECKER only: EKFAC, rescaling in the Kronecker eigenbasis (default false; TIKHONOV only). */
+                eigenvalueCorrected?: (boolean|null);
+
+                /**
+                 * KIND_KRONECKER only: T_inv >= 1, the eigendecompositions are refreshed every this many factor updates
+                 * (default 1, i.e. 0 = unset = 1). The refresh due at a step uses that step's factors and its update
+                 * uses it; large factors are decomposed in a worker thread (the daemon's other sessions go on meanwhile).
+                 */
+                refreshEvery?: (number|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -1756,8 +2206,28 @@ export namespace fisherd {
                 KIND_DIAGONAL = 2,
 
                 /** r·D_k rows, Woodbury solve (needs damping > 0) */
-                KIND_LOW_RANK = 3
+                KIND_LOW_RANK = 3,
+
+                /**
+                 * One layer's weight (outputs × inputs, plus a bias column): Ḡ ⊗ Ā from Kronecker factors (K-FAC,
+                 * math.md). D_k = outputs·in' (in' = inputs + 1 with bias). Fed by KroneckerStatistics only (rows are
+                 * refused when the session tracks an estimate); no noise estimate (snr, va, track.noise refused).
+                 */
+                KIND_KRONECKER = 4
             }
+        }
+
+        /** KroneckerDamping enum. */
+        enum KroneckerDamping {
+
+            /** treated as TIKHONOV */
+            KRONECKER_DAMPING_UNSPECIFIED = 0,
+
+            /** (Ḡ⊗Ā + λI)⁻¹, exact through the eigendecompositions */
+            KRONECKER_DAMPING_TIKHONOV = 1,
+
+            /** ((Ḡ + √λ/π I) ⊗ (Ā + π√λ I))⁻¹ (Martens & Grosse 2015, §6.3) */
+            KRONECKER_DAMPING_PI = 2
         }
 
         /**
@@ -3526,6 +3996,13 @@ export namespace fisherd {
              * "cosineEfFisher"  cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked;
              * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked;
              * "rho"             damping adaptation's reduction ratio, on the steps that adapted λ from it.
+             * and for each KIND_KRONECKER block <name> (math.md, "Kronecker factors (K-FAC)"; ḡ_k, Ẽ_k, F_k the block's):
+             * "layer.<name>.cosineEfFisher"       cos((Ẽ_k+λI)⁻¹ḡ_k, (F_k+λI)⁻¹ḡ_k), when both Fishers are tracked;
+             * "layer.<name>.fisher.trace"         tr Ḡ · tr Ā of the Fisher's factors, when the Fisher is tracked;
+             * "layer.<name>.fisher.top1" … ".top3" the largest eigenvalues λ_G,o·λ_A,i (installed decomposition);
+             * "layer.<name>.empiricalFisher.trace", ".top1" … ".top3"  the same for the empirical Fisher;
+             * "layer.<name>.basisVersion"         the version of the Fisher's (else the EF's) installed decomposition;
+             * "layer.<name>.factorUpdates"        how many factor updates the block's factors hold (its EMA clock t).
              * A client must ignore names it does not know (later versions may add some).
              */
             values: { [k: string]: number };
@@ -3610,6 +4087,13 @@ export namespace fisherd {
                  * "cosineEfFisher"  cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked;
                  * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked;
                  * "rho"             damping adaptation's reduction ratio, on the steps that adapted λ from it.
+                 * and for each KIND_KRONECKER block <name> (math.md, "Kronecker factors (K-FAC)"; ḡ_k, Ẽ_k, F_k the block's):
+                 * "layer.<name>.cosineEfFisher"       cos((Ẽ_k+λI)⁻¹ḡ_k, (F_k+λI)⁻¹ḡ_k), when both Fishers are tracked;
+                 * "layer.<name>.fisher.trace"         tr Ḡ · tr Ā of the Fisher's factors, when the Fisher is tracked;
+                 * "layer.<name>.fisher.top1" … ".top3" the largest eigenvalues λ_G,o·λ_A,i (installed decomposition);
+                 * "layer.<name>.empiricalFisher.trace", ".top1" … ".top3"  the same for the empirical Fisher;
+                 * "layer.<name>.basisVersion"         the version of the Fisher's (else the EF's) installed decomposition;
+                 * "layer.<name>.factorUpdates"        how many factor updates the block's factors hold (its EMA clock t).
                  * A client must ignore names it does not know (later versions may add some).
                  */
                 values?: ({ [k: string]: number }|null);

@@ -1726,7 +1726,8 @@ export const fisherd = $root.fisherd = (() => {
              * @typedef {Object} fisherd.v1.BlockStatistics.$Properties
              * @property {string|null} [block] The SessionConfig block's name; empty = the whole parameter vector (then the only entry).
              * @property {fisherd.v1.DiagonalMoments.$Properties|null} [diagonal] BlockStatistics diagonal
-             * @property {"diagonal"} [kind] BlockStatistics kind
+             * @property {fisherd.v1.KroneckerStatistics.$Properties|null} [kronecker] BlockStatistics kronecker
+             * @property {"diagonal"|"kronecker"} [kind] BlockStatistics kind
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1743,17 +1744,19 @@ export const fisherd = $root.fisherd = (() => {
              * @typedef {{
              *   block?: string|null;
              *   diagonal?: fisherd.v1.DiagonalMoments.$Shape|null;
+             *   kronecker?: fisherd.v1.KroneckerStatistics.$Shape|null;
              *   $unknowns?: Array.<Uint8Array>;
              * } & (
-             *   ({ kind?: undefined; diagonal?: null }|{ kind?: "diagonal"; diagonal: fisherd.v1.DiagonalMoments.$Shape })
+             *   ({ kind?: undefined; diagonal?: null; kronecker?: null }|{ kind?: "diagonal"; diagonal: fisherd.v1.DiagonalMoments.$Shape; kronecker?: null }|{ kind?: "kronecker"; diagonal?: null; kronecker: fisherd.v1.KroneckerStatistics.$Shape })
              * )} fisherd.v1.BlockStatistics.$Shape
              */
 
             /**
              * Constructs a new BlockStatistics.
              * @memberof fisherd.v1
-             * @classdesc One parameter block's statistics. The kind may differ from block to block (a later protocol revision
-             * adds Kronecker factors for layer blocks beside the diagonal moments).
+             * @classdesc One parameter block's statistics. The kind may differ from block to block: diagonal moments for
+             * diagonal blocks (and for any block of a session that tracks no estimate), Kronecker statistics for
+             * KIND_KRONECKER blocks.
              * @constructor
              * @param {fisherd.v1.BlockStatistics.$Properties=} [properties] Properties to set
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
@@ -1781,17 +1784,25 @@ export const fisherd = $root.fisherd = (() => {
              */
             BlockStatistics.prototype.diagonal = null;
 
+            /**
+             * BlockStatistics kronecker.
+             * @member {fisherd.v1.KroneckerStatistics.$Properties|null|undefined} kronecker
+             * @memberof fisherd.v1.BlockStatistics
+             * @instance
+             */
+            BlockStatistics.prototype.kronecker = null;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
             /**
              * BlockStatistics kind.
-             * @member {"diagonal"|undefined} kind
+             * @member {"diagonal"|"kronecker"|undefined} kind
              * @memberof fisherd.v1.BlockStatistics
              * @instance
              */
             $Object.defineProperty(BlockStatistics.prototype, "kind", {
-                get: $util.oneOfGetter($oneOfFields = ["diagonal"]),
+                get: $util.oneOfGetter($oneOfFields = ["diagonal", "kronecker"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -1831,6 +1842,8 @@ export const fisherd = $root.fisherd = (() => {
                     writer.uint32(/* id 1, wireType 2 =*/10).string(message.block);
                 if (message.diagonal != null && $Object.hasOwnProperty.call(message, "diagonal"))
                     $root.fisherd.v1.DiagonalMoments.encode(message.diagonal, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.kronecker != null && $Object.hasOwnProperty.call(message, "kronecker"))
+                    $root.fisherd.v1.KroneckerStatistics.encode(message.kronecker, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1891,6 +1904,13 @@ export const fisherd = $root.fisherd = (() => {
                             message.kind = "diagonal";
                             continue;
                         }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.kronecker = $root.fisherd.v1.KroneckerStatistics.decode(reader, reader.size(), $undefined, _depth + 1, message.kronecker);
+                            message.kind = "kronecker";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1935,6 +1955,16 @@ export const fisherd = $root.fisherd = (() => {
                             return "diagonal." + error;
                     }
                 }
+                if (message.kronecker != null && $Object.hasOwnProperty.call(message, "kronecker")) {
+                    if (properties.kind === 1)
+                        return "kind: multiple values";
+                    properties.kind = 1;
+                    {
+                        let error = $root.fisherd.v1.KroneckerStatistics.verify(message.kronecker, _depth + 1);
+                        if (error)
+                            return "kronecker." + error;
+                    }
+                }
                 return null;
             };
 
@@ -1963,6 +1993,11 @@ export const fisherd = $root.fisherd = (() => {
                     if (!$util.isObject(object.diagonal))
                         throw $TypeError(".fisherd.v1.BlockStatistics.diagonal: object expected");
                     message.diagonal = $root.fisherd.v1.DiagonalMoments.fromObject(object.diagonal, _depth + 1);
+                }
+                if (object.kronecker != null) {
+                    if (!$util.isObject(object.kronecker))
+                        throw $TypeError(".fisherd.v1.BlockStatistics.kronecker: object expected");
+                    message.kronecker = $root.fisherd.v1.KroneckerStatistics.fromObject(object.kronecker, _depth + 1);
                 }
                 return message;
             };
@@ -1993,6 +2028,11 @@ export const fisherd = $root.fisherd = (() => {
                     if (options.oneofs)
                         object.kind = "diagonal";
                 }
+                if (message.kronecker != null && $Object.hasOwnProperty.call(message, "kronecker")) {
+                    object.kronecker = $root.fisherd.v1.KroneckerStatistics.toObject(message.kronecker, options, _depth + 1);
+                    if (options.oneofs)
+                        object.kind = "kronecker";
+                }
                 return object;
             };
 
@@ -2008,6 +2048,1139 @@ export const fisherd = $root.fisherd = (() => {
             };
 
             return BlockStatistics;
+        })();
+
+        v1.KroneckerStatistics = (function() {
+
+            /**
+             * Properties of a KroneckerStatistics.
+             * @typedef {Object} fisherd.v1.KroneckerStatistics.$Properties
+             * @property {number|null} [count] b_w, this step's examples (>= 1); must equal StepContribution.batch_size (every block).
+             * @property {fisherd.v1.FloatEncoding|null} [encoding] How every float vector of this message and of its `factors` is encoded (default FLOAT32).
+             * @property {Uint8Array|null} [sum] Σ_n r_n: out·in' values in the block's layout (torch's weight row-major, then the bias), as the client
+             * holds them under StepContribution.reduction (like DiagonalMoments.sum: fisherd multiplies by b_w for
+             * REDUCTION_MEAN). ḡ's share; always required.
+             * @property {fisherd.v1.KroneckerFactors.$Properties|null} [factors] The factor sums, when this step carries them.
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a KroneckerStatistics.
+             * @memberof fisherd.v1
+             * @interface IKroneckerStatistics
+             * @augments fisherd.v1.KroneckerStatistics.$Properties
+             * @deprecated Use fisherd.v1.KroneckerStatistics.$Properties instead.
+             */
+
+            /**
+             * Shape of a KroneckerStatistics.
+             * @typedef {fisherd.v1.KroneckerStatistics.$Properties} fisherd.v1.KroneckerStatistics.$Shape
+             */
+
+            /**
+             * Constructs a new KroneckerStatistics.
+             * @memberof fisherd.v1
+             * @classdesc A KIND_KRONECKER block's statistics (docs/math.md, "Kronecker factors (K-FAC)" and "Statistics
+             * contributions"): the block's gradient sum on every step, and its factor sums on the steps that carry
+             * them. A client may send factors only every T_stat steps, each time summed over the steps since the
+             * last (sums and counts added); a step without `factors` is valid and leaves the block's factors, and
+             * their EMA clock, as they are (the session's first step with a tracked estimate must carry them). Every
+             * worker of a step sends factors for a block, or none does.
+             * @constructor
+             * @param {fisherd.v1.KroneckerStatistics.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const KroneckerStatistics = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * b_w, this step's examples (>= 1); must equal StepContribution.batch_size (every block).
+             * @member {number} count
+             * @memberof fisherd.v1.KroneckerStatistics
+             * @instance
+             */
+            KroneckerStatistics.prototype.count = 0;
+
+            /**
+             * How every float vector of this message and of its `factors` is encoded (default FLOAT32).
+             * @member {fisherd.v1.FloatEncoding} encoding
+             * @memberof fisherd.v1.KroneckerStatistics
+             * @instance
+             */
+            KroneckerStatistics.prototype.encoding = 0;
+
+            /**
+             * Σ_n r_n: out·in' values in the block's layout (torch's weight row-major, then the bias), as the client
+             * holds them under StepContribution.reduction (like DiagonalMoments.sum: fisherd multiplies by b_w for
+             * REDUCTION_MEAN). ḡ's share; always required.
+             * @member {Uint8Array} sum
+             * @memberof fisherd.v1.KroneckerStatistics
+             * @instance
+             */
+            KroneckerStatistics.prototype.sum = $util.newBuffer([]);
+
+            /**
+             * The factor sums, when this step carries them.
+             * @member {fisherd.v1.KroneckerFactors.$Properties|null|undefined} factors
+             * @memberof fisherd.v1.KroneckerStatistics
+             * @instance
+             */
+            KroneckerStatistics.prototype.factors = null;
+
+            /**
+             * Creates a new KroneckerStatistics instance using the specified properties.
+             * @function create
+             * @memberof fisherd.v1.KroneckerStatistics
+             * @static
+             * @param {fisherd.v1.KroneckerStatistics.$Properties=} [properties] Properties to set
+             * @returns {fisherd.v1.KroneckerStatistics} KroneckerStatistics instance
+             * @type {{
+             *   (properties: fisherd.v1.KroneckerStatistics.$Shape): fisherd.v1.KroneckerStatistics & fisherd.v1.KroneckerStatistics.$Shape;
+             *   (properties?: fisherd.v1.KroneckerStatistics.$Properties): fisherd.v1.KroneckerStatistics;
+             * }}
+             */
+            KroneckerStatistics.create = function(properties) {
+                return new KroneckerStatistics(properties);
+            };
+
+            /**
+             * Encodes the specified KroneckerStatistics message. Does not implicitly {@link fisherd.v1.KroneckerStatistics.verify|verify} messages.
+             * @function encode
+             * @memberof fisherd.v1.KroneckerStatistics
+             * @static
+             * @param {fisherd.v1.KroneckerStatistics.$Properties} message KroneckerStatistics message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            KroneckerStatistics.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.count != null && $Object.hasOwnProperty.call(message, "count") && message.count !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.count);
+                if (message.encoding != null && $Object.hasOwnProperty.call(message, "encoding") && message.encoding !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).int32(message.encoding);
+                if (message.sum != null && $Object.hasOwnProperty.call(message, "sum") && message.sum.length)
+                    writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.sum);
+                if (message.factors != null && $Object.hasOwnProperty.call(message, "factors"))
+                    $root.fisherd.v1.KroneckerFactors.encode(message.factors, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a KroneckerStatistics message from the specified reader or buffer.
+             * @function decode
+             * @memberof fisherd.v1.KroneckerStatistics
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {fisherd.v1.KroneckerStatistics & fisherd.v1.KroneckerStatistics.$Shape} KroneckerStatistics
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            KroneckerStatistics.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.fisherd.v1.KroneckerStatistics();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.count = value;
+                            else
+                                delete message.count;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.encoding = value;
+                            else
+                                delete message.encoding;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.sum = value;
+                            else
+                                delete message.sum;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            message.factors = $root.fisherd.v1.KroneckerFactors.decode(reader, reader.size(), $undefined, _depth + 1, message.factors);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Verifies a KroneckerStatistics message.
+             * @function verify
+             * @memberof fisherd.v1.KroneckerStatistics
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            KroneckerStatistics.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.count != null && $Object.hasOwnProperty.call(message, "count"))
+                    if (!$util.isInteger(message.count))
+                        return "count: integer expected";
+                if (message.encoding != null && $Object.hasOwnProperty.call(message, "encoding"))
+                    if (typeof message.encoding !== "number" || (message.encoding | 0) !== message.encoding)
+                        return "encoding: enum value expected";
+                if (message.sum != null && $Object.hasOwnProperty.call(message, "sum"))
+                    if (!(message.sum && typeof message.sum.length === "number" || $util.isString(message.sum)))
+                        return "sum: buffer expected";
+                if (message.factors != null && $Object.hasOwnProperty.call(message, "factors")) {
+                    let error = $root.fisherd.v1.KroneckerFactors.verify(message.factors, _depth + 1);
+                    if (error)
+                        return "factors." + error;
+                }
+                return null;
+            };
+
+            /**
+             * Creates a KroneckerStatistics message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof fisherd.v1.KroneckerStatistics
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {fisherd.v1.KroneckerStatistics} KroneckerStatistics
+             */
+            KroneckerStatistics.fromObject = function (object, _depth) {
+                if (object instanceof $root.fisherd.v1.KroneckerStatistics)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".fisherd.v1.KroneckerStatistics: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.fisherd.v1.KroneckerStatistics();
+                if (object.count != null)
+                    if ($Number(object.count) !== 0)
+                        message.count = object.count >>> 0;
+                if (object.encoding !== 0 && (typeof object.encoding !== "string" || $root.fisherd.v1.FloatEncoding[object.encoding] !== 0))
+                    switch (object.encoding) {
+                    case "FLOAT_ENCODING_UNSPECIFIED":
+                    case 0:
+                        message.encoding = 0;
+                        break;
+                    case "FLOAT_ENCODING_FLOAT32":
+                    case 1:
+                        message.encoding = 1;
+                        break;
+                    case "FLOAT_ENCODING_FLOAT16":
+                    case 2:
+                        message.encoding = 2;
+                        break;
+                    case "FLOAT_ENCODING_BFLOAT16":
+                    case 3:
+                        message.encoding = 3;
+                        break;
+                    default:
+                        if (typeof object.encoding === "number" && (object.encoding | 0) === object.encoding)
+                            message.encoding = object.encoding;
+                    }
+                if (object.sum != null)
+                    if (object.sum.length)
+                        if (typeof object.sum === "string")
+                            $util.base64.decode(object.sum, message.sum = $util.newBuffer($util.base64.length(object.sum)), 0);
+                        else if (object.sum.length >= 0)
+                            message.sum = object.sum;
+                if (object.factors != null) {
+                    if (!$util.isObject(object.factors))
+                        throw $TypeError(".fisherd.v1.KroneckerStatistics.factors: object expected");
+                    message.factors = $root.fisherd.v1.KroneckerFactors.fromObject(object.factors, _depth + 1);
+                }
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a KroneckerStatistics message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof fisherd.v1.KroneckerStatistics
+             * @static
+             * @param {fisherd.v1.KroneckerStatistics} message KroneckerStatistics
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            KroneckerStatistics.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.count = 0;
+                    object.encoding = options.enums === $String ? "FLOAT_ENCODING_UNSPECIFIED" : 0;
+                    if (options.bytes === $String)
+                        object.sum = "";
+                    else {
+                        object.sum = [];
+                        if (options.bytes !== $Array)
+                            object.sum = $util.newBuffer(object.sum);
+                    }
+                    object.factors = null;
+                }
+                if (message.count != null && $Object.hasOwnProperty.call(message, "count"))
+                    object.count = message.count;
+                if (message.encoding != null && $Object.hasOwnProperty.call(message, "encoding"))
+                    object.encoding = options.enums === $String ? $root.fisherd.v1.FloatEncoding[message.encoding] === $undefined ? message.encoding : $root.fisherd.v1.FloatEncoding[message.encoding] : message.encoding;
+                if (message.sum != null && $Object.hasOwnProperty.call(message, "sum"))
+                    object.sum = options.bytes === $String ? $util.base64.encode(message.sum, 0, message.sum.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.sum) : message.sum;
+                if (message.factors != null && $Object.hasOwnProperty.call(message, "factors"))
+                    object.factors = $root.fisherd.v1.KroneckerFactors.toObject(message.factors, options, _depth + 1);
+                return object;
+            };
+
+            /**
+             * Converts this KroneckerStatistics to JSON.
+             * @function toJSON
+             * @memberof fisherd.v1.KroneckerStatistics
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            KroneckerStatistics.prototype.toJSON = function() {
+                return KroneckerStatistics.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return KroneckerStatistics;
+        })();
+
+        v1.KroneckerFactors = (function() {
+
+            /**
+             * Properties of a KroneckerFactors.
+             * @typedef {Object} fisherd.v1.KroneckerFactors.$Properties
+             * @property {Uint8Array|null} [inputSum] A = Σ ā ā ᵀ, in'×in' packed (in' = inputs + 1 with a bias: ā = [a; 1]).
+             * @property {number|null} [inputCount] Divisor of input_sum: b (summed over T_stat steps), b·R for weight sharing with K-FAC-expand.
+             * @property {fisherd.v1.OutputGradFactor.$Properties|null} [empirical] Output-gradient factor sums G = Σ e eᵀ (out×out packed), one per source. Those the session's tracked
+             * estimates need are required (MISSING_INPUT naming the field); others are checked and ignored.
+             * Data labels (the empirical Fisher): count b.
+             * @property {fisherd.v1.OutputGradFactor.$Properties|null} [sampled] K labels sampled from the model per example (the Monte-Carlo Fisher, FISHER_SOURCE_SAMPLED): count b·K.
+             * @property {number|null} [samplesPerExample] K >= 1, with `sampled` (the same for every block and worker).
+             * @property {fisherd.v1.OutputGradFactor.$Properties|null} [exact] Columns of the loss Hessian's square root backpropagated (the exact "type-2" Fisher,
+             * FISHER_SOURCE_EXACT): count b (not b·C).
+             * @property {Uint8Array|null} [eigenbasisSquares] EKFAC only (eigenvalue_corrected blocks; ignored by others): Σ_j ((V_Gᵀ E_j V_A)_{o,i})², out·in'
+             * values (row o, column i; bias column last), in the eigenbasis of decomposition `basis_version` of the
+             * session's Fisher (the update's "layer.<block>.basisVersion" diagnostic names the installed one); with
+             * its count (that of the output-gradient factor). Applied to both tracked estimates' blocks.
+             * @property {number|null} [eigenbasisCount] KroneckerFactors eigenbasisCount
+             * @property {number|null} [basisVersion] KroneckerFactors basisVersion
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a KroneckerFactors.
+             * @memberof fisherd.v1
+             * @interface IKroneckerFactors
+             * @augments fisherd.v1.KroneckerFactors.$Properties
+             * @deprecated Use fisherd.v1.KroneckerFactors.$Properties instead.
+             */
+
+            /**
+             * Shape of a KroneckerFactors.
+             * @typedef {fisherd.v1.KroneckerFactors.$Properties} fisherd.v1.KroneckerFactors.$Shape
+             */
+
+            /**
+             * Constructs a new KroneckerFactors.
+             * @memberof fisherd.v1
+             * @classdesc Sums of outer products over the examples (and steps) since the last factors, at math.md's per-example
+             * scale whatever StepContribution.reduction says (a hook of a mean-reduced loss sees e_n/b: the client
+             * multiplies its output-gradient sums by b² before sending, math.md). Each symmetric n×n sum travels as its
+             * upper triangle packed row by row: M[0][0], M[0][1], …, M[0][n−1], M[1][1], …, M[n−1][n−1]
+             * (n(n+1)/2 values), so it is symmetric by construction; fisherd checks the values finite and the
+             * diagonal ≥ 0 (a cheap necessary condition for a sum of outer products). Counts are the divisors of
+             * math.md's table: > 0, finite.
+             * @constructor
+             * @param {fisherd.v1.KroneckerFactors.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const KroneckerFactors = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * A = Σ ā ā ᵀ, in'×in' packed (in' = inputs + 1 with a bias: ā = [a; 1]).
+             * @member {Uint8Array} inputSum
+             * @memberof fisherd.v1.KroneckerFactors
+             * @instance
+             */
+            KroneckerFactors.prototype.inputSum = $util.newBuffer([]);
+
+            /**
+             * Divisor of input_sum: b (summed over T_stat steps), b·R for weight sharing with K-FAC-expand.
+             * @member {number} inputCount
+             * @memberof fisherd.v1.KroneckerFactors
+             * @instance
+             */
+            KroneckerFactors.prototype.inputCount = 0;
+
+            /**
+             * Output-gradient factor sums G = Σ e eᵀ (out×out packed), one per source. Those the session's tracked
+             * estimates need are required (MISSING_INPUT naming the field); others are checked and ignored.
+             * Data labels (the empirical Fisher): count b.
+             * @member {fisherd.v1.OutputGradFactor.$Properties|null|undefined} empirical
+             * @memberof fisherd.v1.KroneckerFactors
+             * @instance
+             */
+            KroneckerFactors.prototype.empirical = null;
+
+            /**
+             * K labels sampled from the model per example (the Monte-Carlo Fisher, FISHER_SOURCE_SAMPLED): count b·K.
+             * @member {fisherd.v1.OutputGradFactor.$Properties|null|undefined} sampled
+             * @memberof fisherd.v1.KroneckerFactors
+             * @instance
+             */
+            KroneckerFactors.prototype.sampled = null;
+
+            /**
+             * K >= 1, with `sampled` (the same for every block and worker).
+             * @member {number} samplesPerExample
+             * @memberof fisherd.v1.KroneckerFactors
+             * @instance
+             */
+            KroneckerFactors.prototype.samplesPerExample = 0;
+
+            /**
+             * Columns of the loss Hessian's square root backpropagated (the exact "type-2" Fisher,
+             * FISHER_SOURCE_EXACT): count b (not b·C).
+             * @member {fisherd.v1.OutputGradFactor.$Properties|null|undefined} exact
+             * @memberof fisherd.v1.KroneckerFactors
+             * @instance
+             */
+            KroneckerFactors.prototype.exact = null;
+
+            /**
+             * EKFAC only (eigenvalue_corrected blocks; ignored by others): Σ_j ((V_Gᵀ E_j V_A)_{o,i})², out·in'
+             * values (row o, column i; bias column last), in the eigenbasis of decomposition `basis_version` of the
+             * session's Fisher (the update's "layer.<block>.basisVersion" diagnostic names the installed one); with
+             * its count (that of the output-gradient factor). Applied to both tracked estimates' blocks.
+             * @member {Uint8Array} eigenbasisSquares
+             * @memberof fisherd.v1.KroneckerFactors
+             * @instance
+             */
+            KroneckerFactors.prototype.eigenbasisSquares = $util.newBuffer([]);
+
+            /**
+             * KroneckerFactors eigenbasisCount.
+             * @member {number} eigenbasisCount
+             * @memberof fisherd.v1.KroneckerFactors
+             * @instance
+             */
+            KroneckerFactors.prototype.eigenbasisCount = 0;
+
+            /**
+             * KroneckerFactors basisVersion.
+             * @member {number} basisVersion
+             * @memberof fisherd.v1.KroneckerFactors
+             * @instance
+             */
+            KroneckerFactors.prototype.basisVersion = 0;
+
+            /**
+             * Creates a new KroneckerFactors instance using the specified properties.
+             * @function create
+             * @memberof fisherd.v1.KroneckerFactors
+             * @static
+             * @param {fisherd.v1.KroneckerFactors.$Properties=} [properties] Properties to set
+             * @returns {fisherd.v1.KroneckerFactors} KroneckerFactors instance
+             * @type {{
+             *   (properties: fisherd.v1.KroneckerFactors.$Shape): fisherd.v1.KroneckerFactors & fisherd.v1.KroneckerFactors.$Shape;
+             *   (properties?: fisherd.v1.KroneckerFactors.$Properties): fisherd.v1.KroneckerFactors;
+             * }}
+             */
+            KroneckerFactors.create = function(properties) {
+                return new KroneckerFactors(properties);
+            };
+
+            /**
+             * Encodes the specified KroneckerFactors message. Does not implicitly {@link fisherd.v1.KroneckerFactors.verify|verify} messages.
+             * @function encode
+             * @memberof fisherd.v1.KroneckerFactors
+             * @static
+             * @param {fisherd.v1.KroneckerFactors.$Properties} message KroneckerFactors message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            KroneckerFactors.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.inputSum != null && $Object.hasOwnProperty.call(message, "inputSum") && message.inputSum.length)
+                    writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.inputSum);
+                if (message.inputCount != null && $Object.hasOwnProperty.call(message, "inputCount") && !$Object.is(message.inputCount, 0))
+                    writer.uint32(/* id 2, wireType 1 =*/17).double(message.inputCount);
+                if (message.empirical != null && $Object.hasOwnProperty.call(message, "empirical"))
+                    $root.fisherd.v1.OutputGradFactor.encode(message.empirical, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+                if (message.sampled != null && $Object.hasOwnProperty.call(message, "sampled"))
+                    $root.fisherd.v1.OutputGradFactor.encode(message.sampled, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+                if (message.samplesPerExample != null && $Object.hasOwnProperty.call(message, "samplesPerExample") && message.samplesPerExample !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.samplesPerExample);
+                if (message.exact != null && $Object.hasOwnProperty.call(message, "exact"))
+                    $root.fisherd.v1.OutputGradFactor.encode(message.exact, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+                if (message.eigenbasisSquares != null && $Object.hasOwnProperty.call(message, "eigenbasisSquares") && message.eigenbasisSquares.length)
+                    writer.uint32(/* id 7, wireType 2 =*/58).bytes(message.eigenbasisSquares);
+                if (message.eigenbasisCount != null && $Object.hasOwnProperty.call(message, "eigenbasisCount") && !$Object.is(message.eigenbasisCount, 0))
+                    writer.uint32(/* id 8, wireType 1 =*/65).double(message.eigenbasisCount);
+                if (message.basisVersion != null && $Object.hasOwnProperty.call(message, "basisVersion") && message.basisVersion !== 0)
+                    writer.uint32(/* id 9, wireType 0 =*/72).uint32(message.basisVersion);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a KroneckerFactors message from the specified reader or buffer.
+             * @function decode
+             * @memberof fisherd.v1.KroneckerFactors
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {fisherd.v1.KroneckerFactors & fisherd.v1.KroneckerFactors.$Shape} KroneckerFactors
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            KroneckerFactors.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.fisherd.v1.KroneckerFactors();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.inputSum = value;
+                            else
+                                delete message.inputSum;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.inputCount = value;
+                            else
+                                delete message.inputCount;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.empirical = $root.fisherd.v1.OutputGradFactor.decode(reader, reader.size(), $undefined, _depth + 1, message.empirical);
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            message.sampled = $root.fisherd.v1.OutputGradFactor.decode(reader, reader.size(), $undefined, _depth + 1, message.sampled);
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.samplesPerExample = value;
+                            else
+                                delete message.samplesPerExample;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            message.exact = $root.fisherd.v1.OutputGradFactor.decode(reader, reader.size(), $undefined, _depth + 1, message.exact);
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.eigenbasisSquares = value;
+                            else
+                                delete message.eigenbasisSquares;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.eigenbasisCount = value;
+                            else
+                                delete message.eigenbasisCount;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.basisVersion = value;
+                            else
+                                delete message.basisVersion;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Verifies a KroneckerFactors message.
+             * @function verify
+             * @memberof fisherd.v1.KroneckerFactors
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            KroneckerFactors.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.inputSum != null && $Object.hasOwnProperty.call(message, "inputSum"))
+                    if (!(message.inputSum && typeof message.inputSum.length === "number" || $util.isString(message.inputSum)))
+                        return "inputSum: buffer expected";
+                if (message.inputCount != null && $Object.hasOwnProperty.call(message, "inputCount"))
+                    if (typeof message.inputCount !== "number")
+                        return "inputCount: number expected";
+                if (message.empirical != null && $Object.hasOwnProperty.call(message, "empirical")) {
+                    let error = $root.fisherd.v1.OutputGradFactor.verify(message.empirical, _depth + 1);
+                    if (error)
+                        return "empirical." + error;
+                }
+                if (message.sampled != null && $Object.hasOwnProperty.call(message, "sampled")) {
+                    let error = $root.fisherd.v1.OutputGradFactor.verify(message.sampled, _depth + 1);
+                    if (error)
+                        return "sampled." + error;
+                }
+                if (message.samplesPerExample != null && $Object.hasOwnProperty.call(message, "samplesPerExample"))
+                    if (!$util.isInteger(message.samplesPerExample))
+                        return "samplesPerExample: integer expected";
+                if (message.exact != null && $Object.hasOwnProperty.call(message, "exact")) {
+                    let error = $root.fisherd.v1.OutputGradFactor.verify(message.exact, _depth + 1);
+                    if (error)
+                        return "exact." + error;
+                }
+                if (message.eigenbasisSquares != null && $Object.hasOwnProperty.call(message, "eigenbasisSquares"))
+                    if (!(message.eigenbasisSquares && typeof message.eigenbasisSquares.length === "number" || $util.isString(message.eigenbasisSquares)))
+                        return "eigenbasisSquares: buffer expected";
+                if (message.eigenbasisCount != null && $Object.hasOwnProperty.call(message, "eigenbasisCount"))
+                    if (typeof message.eigenbasisCount !== "number")
+                        return "eigenbasisCount: number expected";
+                if (message.basisVersion != null && $Object.hasOwnProperty.call(message, "basisVersion"))
+                    if (!$util.isInteger(message.basisVersion))
+                        return "basisVersion: integer expected";
+                return null;
+            };
+
+            /**
+             * Creates a KroneckerFactors message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof fisherd.v1.KroneckerFactors
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {fisherd.v1.KroneckerFactors} KroneckerFactors
+             */
+            KroneckerFactors.fromObject = function (object, _depth) {
+                if (object instanceof $root.fisherd.v1.KroneckerFactors)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".fisherd.v1.KroneckerFactors: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.fisherd.v1.KroneckerFactors();
+                if (object.inputSum != null)
+                    if (object.inputSum.length)
+                        if (typeof object.inputSum === "string")
+                            $util.base64.decode(object.inputSum, message.inputSum = $util.newBuffer($util.base64.length(object.inputSum)), 0);
+                        else if (object.inputSum.length >= 0)
+                            message.inputSum = object.inputSum;
+                if (object.inputCount != null)
+                    if (!$Object.is($Number(object.inputCount), 0))
+                        message.inputCount = $Number(object.inputCount);
+                if (object.empirical != null) {
+                    if (!$util.isObject(object.empirical))
+                        throw $TypeError(".fisherd.v1.KroneckerFactors.empirical: object expected");
+                    message.empirical = $root.fisherd.v1.OutputGradFactor.fromObject(object.empirical, _depth + 1);
+                }
+                if (object.sampled != null) {
+                    if (!$util.isObject(object.sampled))
+                        throw $TypeError(".fisherd.v1.KroneckerFactors.sampled: object expected");
+                    message.sampled = $root.fisherd.v1.OutputGradFactor.fromObject(object.sampled, _depth + 1);
+                }
+                if (object.samplesPerExample != null)
+                    if ($Number(object.samplesPerExample) !== 0)
+                        message.samplesPerExample = object.samplesPerExample >>> 0;
+                if (object.exact != null) {
+                    if (!$util.isObject(object.exact))
+                        throw $TypeError(".fisherd.v1.KroneckerFactors.exact: object expected");
+                    message.exact = $root.fisherd.v1.OutputGradFactor.fromObject(object.exact, _depth + 1);
+                }
+                if (object.eigenbasisSquares != null)
+                    if (object.eigenbasisSquares.length)
+                        if (typeof object.eigenbasisSquares === "string")
+                            $util.base64.decode(object.eigenbasisSquares, message.eigenbasisSquares = $util.newBuffer($util.base64.length(object.eigenbasisSquares)), 0);
+                        else if (object.eigenbasisSquares.length >= 0)
+                            message.eigenbasisSquares = object.eigenbasisSquares;
+                if (object.eigenbasisCount != null)
+                    if (!$Object.is($Number(object.eigenbasisCount), 0))
+                        message.eigenbasisCount = $Number(object.eigenbasisCount);
+                if (object.basisVersion != null)
+                    if ($Number(object.basisVersion) !== 0)
+                        message.basisVersion = object.basisVersion >>> 0;
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a KroneckerFactors message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof fisherd.v1.KroneckerFactors
+             * @static
+             * @param {fisherd.v1.KroneckerFactors} message KroneckerFactors
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            KroneckerFactors.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    if (options.bytes === $String)
+                        object.inputSum = "";
+                    else {
+                        object.inputSum = [];
+                        if (options.bytes !== $Array)
+                            object.inputSum = $util.newBuffer(object.inputSum);
+                    }
+                    object.inputCount = 0;
+                    object.empirical = null;
+                    object.sampled = null;
+                    object.samplesPerExample = 0;
+                    object.exact = null;
+                    if (options.bytes === $String)
+                        object.eigenbasisSquares = "";
+                    else {
+                        object.eigenbasisSquares = [];
+                        if (options.bytes !== $Array)
+                            object.eigenbasisSquares = $util.newBuffer(object.eigenbasisSquares);
+                    }
+                    object.eigenbasisCount = 0;
+                    object.basisVersion = 0;
+                }
+                if (message.inputSum != null && $Object.hasOwnProperty.call(message, "inputSum"))
+                    object.inputSum = options.bytes === $String ? $util.base64.encode(message.inputSum, 0, message.inputSum.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.inputSum) : message.inputSum;
+                if (message.inputCount != null && $Object.hasOwnProperty.call(message, "inputCount"))
+                    object.inputCount = options.json && !$isFinite(message.inputCount) ? $String(message.inputCount) : message.inputCount;
+                if (message.empirical != null && $Object.hasOwnProperty.call(message, "empirical"))
+                    object.empirical = $root.fisherd.v1.OutputGradFactor.toObject(message.empirical, options, _depth + 1);
+                if (message.sampled != null && $Object.hasOwnProperty.call(message, "sampled"))
+                    object.sampled = $root.fisherd.v1.OutputGradFactor.toObject(message.sampled, options, _depth + 1);
+                if (message.samplesPerExample != null && $Object.hasOwnProperty.call(message, "samplesPerExample"))
+                    object.samplesPerExample = message.samplesPerExample;
+                if (message.exact != null && $Object.hasOwnProperty.call(message, "exact"))
+                    object.exact = $root.fisherd.v1.OutputGradFactor.toObject(message.exact, options, _depth + 1);
+                if (message.eigenbasisSquares != null && $Object.hasOwnProperty.call(message, "eigenbasisSquares"))
+                    object.eigenbasisSquares = options.bytes === $String ? $util.base64.encode(message.eigenbasisSquares, 0, message.eigenbasisSquares.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.eigenbasisSquares) : message.eigenbasisSquares;
+                if (message.eigenbasisCount != null && $Object.hasOwnProperty.call(message, "eigenbasisCount"))
+                    object.eigenbasisCount = options.json && !$isFinite(message.eigenbasisCount) ? $String(message.eigenbasisCount) : message.eigenbasisCount;
+                if (message.basisVersion != null && $Object.hasOwnProperty.call(message, "basisVersion"))
+                    object.basisVersion = message.basisVersion;
+                return object;
+            };
+
+            /**
+             * Converts this KroneckerFactors to JSON.
+             * @function toJSON
+             * @memberof fisherd.v1.KroneckerFactors
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            KroneckerFactors.prototype.toJSON = function() {
+                return KroneckerFactors.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return KroneckerFactors;
+        })();
+
+        v1.OutputGradFactor = (function() {
+
+            /**
+             * Properties of an OutputGradFactor.
+             * @typedef {Object} fisherd.v1.OutputGradFactor.$Properties
+             * @property {Uint8Array|null} [sum] OutputGradFactor sum
+             * @property {number|null} [count] OutputGradFactor count
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an OutputGradFactor.
+             * @memberof fisherd.v1
+             * @interface IOutputGradFactor
+             * @augments fisherd.v1.OutputGradFactor.$Properties
+             * @deprecated Use fisherd.v1.OutputGradFactor.$Properties instead.
+             */
+
+            /**
+             * Shape of an OutputGradFactor.
+             * @typedef {fisherd.v1.OutputGradFactor.$Properties} fisherd.v1.OutputGradFactor.$Shape
+             */
+
+            /**
+             * Constructs a new OutputGradFactor.
+             * @memberof fisherd.v1
+             * @classdesc One output-gradient factor sum: out×out packed upper triangle (see KroneckerFactors), and its divisor.
+             * @constructor
+             * @param {fisherd.v1.OutputGradFactor.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const OutputGradFactor = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * OutputGradFactor sum.
+             * @member {Uint8Array} sum
+             * @memberof fisherd.v1.OutputGradFactor
+             * @instance
+             */
+            OutputGradFactor.prototype.sum = $util.newBuffer([]);
+
+            /**
+             * OutputGradFactor count.
+             * @member {number} count
+             * @memberof fisherd.v1.OutputGradFactor
+             * @instance
+             */
+            OutputGradFactor.prototype.count = 0;
+
+            /**
+             * Creates a new OutputGradFactor instance using the specified properties.
+             * @function create
+             * @memberof fisherd.v1.OutputGradFactor
+             * @static
+             * @param {fisherd.v1.OutputGradFactor.$Properties=} [properties] Properties to set
+             * @returns {fisherd.v1.OutputGradFactor} OutputGradFactor instance
+             * @type {{
+             *   (properties: fisherd.v1.OutputGradFactor.$Shape): fisherd.v1.OutputGradFactor & fisherd.v1.OutputGradFactor.$Shape;
+             *   (properties?: fisherd.v1.OutputGradFactor.$Properties): fisherd.v1.OutputGradFactor;
+             * }}
+             */
+            OutputGradFactor.create = function(properties) {
+                return new OutputGradFactor(properties);
+            };
+
+            /**
+             * Encodes the specified OutputGradFactor message. Does not implicitly {@link fisherd.v1.OutputGradFactor.verify|verify} messages.
+             * @function encode
+             * @memberof fisherd.v1.OutputGradFactor
+             * @static
+             * @param {fisherd.v1.OutputGradFactor.$Properties} message OutputGradFactor message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            OutputGradFactor.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.sum != null && $Object.hasOwnProperty.call(message, "sum") && message.sum.length)
+                    writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.sum);
+                if (message.count != null && $Object.hasOwnProperty.call(message, "count") && !$Object.is(message.count, 0))
+                    writer.uint32(/* id 2, wireType 1 =*/17).double(message.count);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an OutputGradFactor message from the specified reader or buffer.
+             * @function decode
+             * @memberof fisherd.v1.OutputGradFactor
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {fisherd.v1.OutputGradFactor & fisherd.v1.OutputGradFactor.$Shape} OutputGradFactor
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            OutputGradFactor.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.fisherd.v1.OutputGradFactor();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.sum = value;
+                            else
+                                delete message.sum;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.count = value;
+                            else
+                                delete message.count;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Verifies an OutputGradFactor message.
+             * @function verify
+             * @memberof fisherd.v1.OutputGradFactor
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            OutputGradFactor.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.sum != null && $Object.hasOwnProperty.call(message, "sum"))
+                    if (!(message.sum && typeof message.sum.length === "number" || $util.isString(message.sum)))
+                        return "sum: buffer expected";
+                if (message.count != null && $Object.hasOwnProperty.call(message, "count"))
+                    if (typeof message.count !== "number")
+                        return "count: number expected";
+                return null;
+            };
+
+            /**
+             * Creates an OutputGradFactor message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof fisherd.v1.OutputGradFactor
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {fisherd.v1.OutputGradFactor} OutputGradFactor
+             */
+            OutputGradFactor.fromObject = function (object, _depth) {
+                if (object instanceof $root.fisherd.v1.OutputGradFactor)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".fisherd.v1.OutputGradFactor: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.fisherd.v1.OutputGradFactor();
+                if (object.sum != null)
+                    if (object.sum.length)
+                        if (typeof object.sum === "string")
+                            $util.base64.decode(object.sum, message.sum = $util.newBuffer($util.base64.length(object.sum)), 0);
+                        else if (object.sum.length >= 0)
+                            message.sum = object.sum;
+                if (object.count != null)
+                    if (!$Object.is($Number(object.count), 0))
+                        message.count = $Number(object.count);
+                return message;
+            };
+
+            /**
+             * Creates a plain object from an OutputGradFactor message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof fisherd.v1.OutputGradFactor
+             * @static
+             * @param {fisherd.v1.OutputGradFactor} message OutputGradFactor
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            OutputGradFactor.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    if (options.bytes === $String)
+                        object.sum = "";
+                    else {
+                        object.sum = [];
+                        if (options.bytes !== $Array)
+                            object.sum = $util.newBuffer(object.sum);
+                    }
+                    object.count = 0;
+                }
+                if (message.sum != null && $Object.hasOwnProperty.call(message, "sum"))
+                    object.sum = options.bytes === $String ? $util.base64.encode(message.sum, 0, message.sum.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.sum) : message.sum;
+                if (message.count != null && $Object.hasOwnProperty.call(message, "count"))
+                    object.count = options.json && !$isFinite(message.count) ? $String(message.count) : message.count;
+                return object;
+            };
+
+            /**
+             * Converts this OutputGradFactor to JSON.
+             * @function toJSON
+             * @memberof fisherd.v1.OutputGradFactor
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            OutputGradFactor.prototype.toJSON = function() {
+                return OutputGradFactor.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return OutputGradFactor;
         })();
 
         v1.DiagonalMoments = (function() {
@@ -4634,6 +5807,14 @@ export const fisherd = $root.fisherd = (() => {
              * @typedef {Object} fisherd.v1.BlockStructure.$Properties
              * @property {fisherd.v1.BlockStructure.Kind|null} [kind] BlockStructure kind
              * @property {number|null} [rank] KIND_LOW_RANK only: the rank cap r (>= 1).
+             * @property {number|null} [outputs] KIND_KRONECKER only: the weight's rows (>= 1, at most 8192, the largest KIND_FULL block).
+             * @property {number|null} [inputs] KIND_KRONECKER only: the weight's columns without the bias (>= 1; in' at most 8192).
+             * @property {boolean|null} [bias] KIND_KRONECKER only: whether the block holds the layer's bias after its weight.
+             * @property {fisherd.v1.KroneckerDamping|null} [damping] KIND_KRONECKER only: how λ enters the solve (default TIKHONOV).
+             * @property {boolean|null} [eigenvalueCorrected] KIND_KRONECKER only: EKFAC, rescaling in the Kronecker eigenbasis (default false; TIKHONOV only).
+             * @property {number|null} [refreshEvery] KIND_KRONECKER only: T_inv >= 1, the eigendecompositions are refreshed every this many factor updates
+             * (default 1, i.e. 0 = unset = 1). The refresh due at a step uses that step's factors and its update
+             * uses it; large factors are decomposed in a worker thread (the daemon's other sessions go on meanwhile).
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4682,6 +5863,56 @@ export const fisherd = $root.fisherd = (() => {
             BlockStructure.prototype.rank = 0;
 
             /**
+             * KIND_KRONECKER only: the weight's rows (>= 1, at most 8192, the largest KIND_FULL block).
+             * @member {number} outputs
+             * @memberof fisherd.v1.BlockStructure
+             * @instance
+             */
+            BlockStructure.prototype.outputs = 0;
+
+            /**
+             * KIND_KRONECKER only: the weight's columns without the bias (>= 1; in' at most 8192).
+             * @member {number} inputs
+             * @memberof fisherd.v1.BlockStructure
+             * @instance
+             */
+            BlockStructure.prototype.inputs = 0;
+
+            /**
+             * KIND_KRONECKER only: whether the block holds the layer's bias after its weight.
+             * @member {boolean} bias
+             * @memberof fisherd.v1.BlockStructure
+             * @instance
+             */
+            BlockStructure.prototype.bias = false;
+
+            /**
+             * KIND_KRONECKER only: how λ enters the solve (default TIKHONOV).
+             * @member {fisherd.v1.KroneckerDamping} damping
+             * @memberof fisherd.v1.BlockStructure
+             * @instance
+             */
+            BlockStructure.prototype.damping = 0;
+
+            /**
+             * KIND_KRONECKER only: EKFAC, rescaling in the Kronecker eigenbasis (default false; TIKHONOV only).
+             * @member {boolean} eigenvalueCorrected
+             * @memberof fisherd.v1.BlockStructure
+             * @instance
+             */
+            BlockStructure.prototype.eigenvalueCorrected = false;
+
+            /**
+             * KIND_KRONECKER only: T_inv >= 1, the eigendecompositions are refreshed every this many factor updates
+             * (default 1, i.e. 0 = unset = 1). The refresh due at a step uses that step's factors and its update
+             * uses it; large factors are decomposed in a worker thread (the daemon's other sessions go on meanwhile).
+             * @member {number} refreshEvery
+             * @memberof fisherd.v1.BlockStructure
+             * @instance
+             */
+            BlockStructure.prototype.refreshEvery = 0;
+
+            /**
              * Creates a new BlockStructure instance using the specified properties.
              * @function create
              * @memberof fisherd.v1.BlockStructure
@@ -4717,6 +5948,18 @@ export const fisherd = $root.fisherd = (() => {
                     writer.uint32(/* id 1, wireType 0 =*/8).int32(message.kind);
                 if (message.rank != null && $Object.hasOwnProperty.call(message, "rank") && message.rank !== 0)
                     writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.rank);
+                if (message.outputs != null && $Object.hasOwnProperty.call(message, "outputs") && message.outputs !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.outputs);
+                if (message.inputs != null && $Object.hasOwnProperty.call(message, "inputs") && message.inputs !== 0)
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.inputs);
+                if (message.bias != null && $Object.hasOwnProperty.call(message, "bias") && message.bias !== false)
+                    writer.uint32(/* id 5, wireType 0 =*/40).bool(message.bias);
+                if (message.damping != null && $Object.hasOwnProperty.call(message, "damping") && message.damping !== 0)
+                    writer.uint32(/* id 6, wireType 0 =*/48).int32(message.damping);
+                if (message.eigenvalueCorrected != null && $Object.hasOwnProperty.call(message, "eigenvalueCorrected") && message.eigenvalueCorrected !== false)
+                    writer.uint32(/* id 7, wireType 0 =*/56).bool(message.eigenvalueCorrected);
+                if (message.refreshEvery != null && $Object.hasOwnProperty.call(message, "refreshEvery") && message.refreshEvery !== 0)
+                    writer.uint32(/* id 8, wireType 0 =*/64).uint32(message.refreshEvery);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -4779,6 +6022,60 @@ export const fisherd = $root.fisherd = (() => {
                                 delete message.rank;
                             continue;
                         }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.outputs = value;
+                            else
+                                delete message.outputs;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.inputs = value;
+                            else
+                                delete message.inputs;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.bias = value;
+                            else
+                                delete message.bias;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.damping = value;
+                            else
+                                delete message.damping;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.eigenvalueCorrected = value;
+                            else
+                                delete message.eigenvalueCorrected;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.refreshEvery = value;
+                            else
+                                delete message.refreshEvery;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -4817,6 +6114,24 @@ export const fisherd = $root.fisherd = (() => {
                 if (message.rank != null && $Object.hasOwnProperty.call(message, "rank"))
                     if (!$util.isInteger(message.rank))
                         return "rank: integer expected";
+                if (message.outputs != null && $Object.hasOwnProperty.call(message, "outputs"))
+                    if (!$util.isInteger(message.outputs))
+                        return "outputs: integer expected";
+                if (message.inputs != null && $Object.hasOwnProperty.call(message, "inputs"))
+                    if (!$util.isInteger(message.inputs))
+                        return "inputs: integer expected";
+                if (message.bias != null && $Object.hasOwnProperty.call(message, "bias"))
+                    if (typeof message.bias !== "boolean")
+                        return "bias: boolean expected";
+                if (message.damping != null && $Object.hasOwnProperty.call(message, "damping"))
+                    if (typeof message.damping !== "number" || (message.damping | 0) !== message.damping)
+                        return "damping: enum value expected";
+                if (message.eigenvalueCorrected != null && $Object.hasOwnProperty.call(message, "eigenvalueCorrected"))
+                    if (typeof message.eigenvalueCorrected !== "boolean")
+                        return "eigenvalueCorrected: boolean expected";
+                if (message.refreshEvery != null && $Object.hasOwnProperty.call(message, "refreshEvery"))
+                    if (!$util.isInteger(message.refreshEvery))
+                        return "refreshEvery: integer expected";
                 return null;
             };
 
@@ -4856,6 +6171,10 @@ export const fisherd = $root.fisherd = (() => {
                     case 3:
                         message.kind = 3;
                         break;
+                    case "KIND_KRONECKER":
+                    case 4:
+                        message.kind = 4;
+                        break;
                     default:
                         if (typeof object.kind === "number" && (object.kind | 0) === object.kind)
                             message.kind = object.kind;
@@ -4863,6 +6182,39 @@ export const fisherd = $root.fisherd = (() => {
                 if (object.rank != null)
                     if ($Number(object.rank) !== 0)
                         message.rank = object.rank >>> 0;
+                if (object.outputs != null)
+                    if ($Number(object.outputs) !== 0)
+                        message.outputs = object.outputs >>> 0;
+                if (object.inputs != null)
+                    if ($Number(object.inputs) !== 0)
+                        message.inputs = object.inputs >>> 0;
+                if (object.bias != null)
+                    if (object.bias)
+                        message.bias = $Boolean(object.bias);
+                if (object.damping !== 0 && (typeof object.damping !== "string" || $root.fisherd.v1.KroneckerDamping[object.damping] !== 0))
+                    switch (object.damping) {
+                    case "KRONECKER_DAMPING_UNSPECIFIED":
+                    case 0:
+                        message.damping = 0;
+                        break;
+                    case "KRONECKER_DAMPING_TIKHONOV":
+                    case 1:
+                        message.damping = 1;
+                        break;
+                    case "KRONECKER_DAMPING_PI":
+                    case 2:
+                        message.damping = 2;
+                        break;
+                    default:
+                        if (typeof object.damping === "number" && (object.damping | 0) === object.damping)
+                            message.damping = object.damping;
+                    }
+                if (object.eigenvalueCorrected != null)
+                    if (object.eigenvalueCorrected)
+                        message.eigenvalueCorrected = $Boolean(object.eigenvalueCorrected);
+                if (object.refreshEvery != null)
+                    if ($Number(object.refreshEvery) !== 0)
+                        message.refreshEvery = object.refreshEvery >>> 0;
                 return message;
             };
 
@@ -4886,11 +6238,29 @@ export const fisherd = $root.fisherd = (() => {
                 if (options.defaults) {
                     object.kind = options.enums === $String ? "KIND_UNSPECIFIED" : 0;
                     object.rank = 0;
+                    object.outputs = 0;
+                    object.inputs = 0;
+                    object.bias = false;
+                    object.damping = options.enums === $String ? "KRONECKER_DAMPING_UNSPECIFIED" : 0;
+                    object.eigenvalueCorrected = false;
+                    object.refreshEvery = 0;
                 }
                 if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
                     object.kind = options.enums === $String ? $root.fisherd.v1.BlockStructure.Kind[message.kind] === $undefined ? message.kind : $root.fisherd.v1.BlockStructure.Kind[message.kind] : message.kind;
                 if (message.rank != null && $Object.hasOwnProperty.call(message, "rank"))
                     object.rank = message.rank;
+                if (message.outputs != null && $Object.hasOwnProperty.call(message, "outputs"))
+                    object.outputs = message.outputs;
+                if (message.inputs != null && $Object.hasOwnProperty.call(message, "inputs"))
+                    object.inputs = message.inputs;
+                if (message.bias != null && $Object.hasOwnProperty.call(message, "bias"))
+                    object.bias = message.bias;
+                if (message.damping != null && $Object.hasOwnProperty.call(message, "damping"))
+                    object.damping = options.enums === $String ? $root.fisherd.v1.KroneckerDamping[message.damping] === $undefined ? message.damping : $root.fisherd.v1.KroneckerDamping[message.damping] : message.damping;
+                if (message.eigenvalueCorrected != null && $Object.hasOwnProperty.call(message, "eigenvalueCorrected"))
+                    object.eigenvalueCorrected = message.eigenvalueCorrected;
+                if (message.refreshEvery != null && $Object.hasOwnProperty.call(message, "refreshEvery"))
+                    object.refreshEvery = message.refreshEvery;
                 return object;
             };
 
@@ -4913,6 +6283,9 @@ export const fisherd = $root.fisherd = (() => {
              * @property {number} KIND_FULL=1 dense D_k², Cholesky solve (D_k <= 8192)
              * @property {number} KIND_DIAGONAL=2 D_k, elementwise solve
              * @property {number} KIND_LOW_RANK=3 r·D_k rows, Woodbury solve (needs damping > 0)
+             * @property {number} KIND_KRONECKER=4 One layer's weight (outputs × inputs, plus a bias column): Ḡ ⊗ Ā from Kronecker factors (K-FAC,
+             * math.md). D_k = outputs·in' (in' = inputs + 1 with bias). Fed by KroneckerStatistics only (rows are
+             * refused when the session tracks an estimate); no noise estimate (snr, va, track.noise refused).
              */
             BlockStructure.Kind = (function() {
                 const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -4920,10 +6293,27 @@ export const fisherd = $root.fisherd = (() => {
                 values[valuesById[1] = "KIND_FULL"] = 1;
                 values[valuesById[2] = "KIND_DIAGONAL"] = 2;
                 values[valuesById[3] = "KIND_LOW_RANK"] = 3;
+                values[valuesById[4] = "KIND_KRONECKER"] = 4;
                 return values;
             })();
 
             return BlockStructure;
+        })();
+
+        /**
+         * KroneckerDamping enum.
+         * @name fisherd.v1.KroneckerDamping
+         * @enum {number}
+         * @property {number} KRONECKER_DAMPING_UNSPECIFIED=0 treated as TIKHONOV
+         * @property {number} KRONECKER_DAMPING_TIKHONOV=1 (Ḡ⊗Ā + λI)⁻¹, exact through the eigendecompositions
+         * @property {number} KRONECKER_DAMPING_PI=2 ((Ḡ + √λ/π I) ⊗ (Ā + π√λ I))⁻¹ (Martens & Grosse 2015, §6.3)
+         */
+        v1.KroneckerDamping = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "KRONECKER_DAMPING_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "KRONECKER_DAMPING_TIKHONOV"] = 1;
+            values[valuesById[2] = "KRONECKER_DAMPING_PI"] = 2;
+            return values;
         })();
 
         v1.OptimizerConfig = (function() {
@@ -9965,6 +11355,13 @@ export const fisherd = $root.fisherd = (() => {
              * "cosineEfFisher"  cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked;
              * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked;
              * "rho"             damping adaptation's reduction ratio, on the steps that adapted λ from it.
+             * and for each KIND_KRONECKER block <name> (math.md, "Kronecker factors (K-FAC)"; ḡ_k, Ẽ_k, F_k the block's):
+             * "layer.<name>.cosineEfFisher"       cos((Ẽ_k+λI)⁻¹ḡ_k, (F_k+λI)⁻¹ḡ_k), when both Fishers are tracked;
+             * "layer.<name>.fisher.trace"         tr Ḡ · tr Ā of the Fisher's factors, when the Fisher is tracked;
+             * "layer.<name>.fisher.top1" … ".top3" the largest eigenvalues λ_G,o·λ_A,i (installed decomposition);
+             * "layer.<name>.empiricalFisher.trace", ".top1" … ".top3"  the same for the empirical Fisher;
+             * "layer.<name>.basisVersion"         the version of the Fisher's (else the EF's) installed decomposition;
+             * "layer.<name>.factorUpdates"        how many factor updates the block's factors hold (its EMA clock t).
              * A client must ignore names it does not know (later versions may add some).
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
@@ -10038,6 +11435,13 @@ export const fisherd = $root.fisherd = (() => {
              * "cosineEfFisher"  cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ), when both Fishers are tracked;
              * "meanSnr"         mean over coordinates of ḡ_i²/(ḡ_i² + ρS_ii) (the SNR factor), when the noise is tracked;
              * "rho"             damping adaptation's reduction ratio, on the steps that adapted λ from it.
+             * and for each KIND_KRONECKER block <name> (math.md, "Kronecker factors (K-FAC)"; ḡ_k, Ẽ_k, F_k the block's):
+             * "layer.<name>.cosineEfFisher"       cos((Ẽ_k+λI)⁻¹ḡ_k, (F_k+λI)⁻¹ḡ_k), when both Fishers are tracked;
+             * "layer.<name>.fisher.trace"         tr Ḡ · tr Ā of the Fisher's factors, when the Fisher is tracked;
+             * "layer.<name>.fisher.top1" … ".top3" the largest eigenvalues λ_G,o·λ_A,i (installed decomposition);
+             * "layer.<name>.empiricalFisher.trace", ".top1" … ".top3"  the same for the empirical Fisher;
+             * "layer.<name>.basisVersion"         the version of the Fisher's (else the EF's) installed decomposition;
+             * "layer.<name>.factorUpdates"        how many factor updates the block's factors hold (its EMA clock t).
              * A client must ignore names it does not know (later versions may add some).
              * @member {Object.<string,number>} values
              * @memberof fisherd.v1.Diagnostics
