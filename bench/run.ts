@@ -2,7 +2,7 @@
  * Runs fisherd's benchmarks and writes bench/RESULTS.md: the machine (CPU model, cores, Node, BLAS), then
  * one table per benchmark. `npm run bench` = `npm run build && node dist/bench/run.js`.
  *
- * Flags: `--only=core,linalg,roundtrip,replay,record,grid` runs a subset (default all); `--shrink=N` divides the core and
+ * Flags: `--only=core,linalg,roundtrip,replay,record,grid,torch` runs a subset (default all); `--shrink=N` divides the core and
  * kernel benchmarks' dimensions by N (a quick smoke run; the file then says so); `--out=PATH` writes
  * elsewhere. Every benchmark carries its own baseline in the same run (numpy for core, the reference
  * backend for the kernels, a bare file read for replay, the daemon without recording for record), so
@@ -19,8 +19,9 @@ import { runLinalgBench, type BenchRow } from './linalg-kernels.js';
 import { runRecordOverheadBench, type RecordOverheadRow } from './record-overhead.js';
 import { runReplayBench, type ReplayBenchRow } from './replay.js';
 import { runGridBench, type GridBenchResult } from './grid.js';
+import { runTorchStepBench, TORCH_PHASES, type TorchStepResult } from './torch-step.js';
 
-const BENCHES = ['core', 'linalg', 'roundtrip', 'replay', 'record', 'grid'] as const;
+const BENCHES = ['core', 'linalg', 'roundtrip', 'replay', 'record', 'grid', 'torch'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 function flag(name: string): string | undefined {
@@ -185,10 +186,39 @@ function gridSection(result: GridBenchResult): string {
   ].join('\n');
 }
 
+function torchSection(result: TorchStepResult): string {
+  const head = '## PyTorch training step: fisherd Preconditioner vs torch Adam (bench/torch_step.py)';
+  if (!result.available) return `${head}\n\nNot run: ${result.reason}.`;
+  const kb = (v: number | string | null): string => (typeof v === 'number' && v > 0 ? fmt(v / 1e3) : '—');
+  const ms = (v: number | string | null): string => (typeof v === 'number' ? fmt(v) : '—');
+  const skipped = Object.entries(result.skipped ?? {}).map(([name, why]) => `\`${name}\` not run: ${why}.`).join(' ');
+  return [
+    head,
+    '',
+    `The whole step (zero_grad, forward, loss, backward(s), statistics, round trip, update, optimizer step), b = ${result.batch_size},`,
+    `torch ${result.torch} with ${result.threads} thread (the daemon, backend ${result.backend}, has the other core), Python ${result.python},`,
+    `websockets C speedups ${result.websockets_speedups ? 'present' : 'absent (Debian\'s python3-websockets: masking in pure Python)'}.`,
+    `Contenders round by round in rotated order, ${result.rounds} rounds × ${result.steps} steps each after a warm-up; medians per step.`,
+    '`× Adam` = median / Adam\'s median in the same run (targets: diagonal NGD ≤ 4, K-FAC ≤ 6). Phases (ms, medians, so they',
+    'need not add up): fwd+bwd without the sampled-label pass; sample = the sampled-label backward to the layer outputs;',
+    'stats = reducing the hook quantities into the sums; encode = StepInput + protobuf (client); round trip = `client.step`',
+    'minus encode and decode, split into daemon = the session\'s own compute (`compute_seconds`) and transport = the rest',
+    '(websockets framing and masking, the client\'s event-loop thread hop, the daemon\'s decode, encode and event loop);',
+    'decode = update frame → numpy; apply = p.grad = −Δθ plus the optimizer step. Bytes are whole frames.',
+    ...(skipped ? ['', skipped] : []),
+    '',
+    table(['model', 'contender', 'ms / step', 'p10–p90', '× Adam', ...TORCH_PHASES, 'kB up', 'kB down'], (result.models ?? []).flatMap((m) => m.rows.map((r) => [
+      `${m.model} (D = ${m.dim})`, r.contender, fmt(r.ms), `${fmt(r.p10)}–${fmt(r.p90)}`, ms(r['x adam'] ?? null),
+      ...TORCH_PHASES.map((p) => ms(r[p] ?? null)), kb(r['bytes up'] ?? null), kb(r['bytes down'] ?? null),
+    ]))),
+  ].join('\n');
+}
+
 /** Headings of each benchmark's section, to keep the sections of benchmarks not run this time. */
 const HEADINGS: Record<BenchName, string> = {
   core: '## Core', linalg: '## Kernels', roundtrip: '## Step round trip', replay: '## Trace replay', record: '## Recording overhead',
   grid: '## Table 5 grid',
+  torch: '## PyTorch training step',
 };
 
 /** With `--only`, the sections of the other benchmarks from the existing file, marked as earlier results. */
@@ -244,6 +274,11 @@ async function main(): Promise<void> {
   if (only.includes('grid')) {
     console.error('grid benchmark …');
     sections.push(gridSection(await runGridBench()));
+  }
+
+  if (only.includes('torch')) {
+    console.error('torch training-step benchmark …');
+    sections.push(torchSection(runTorchStepBench()));
   }
 
   const header = [

@@ -1,0 +1,277 @@
+#!/usr/bin/python3
+"""Whole training step of a PyTorch model: fisherd's Preconditioner (diagonal NGD, Fisher from sampled labels)
+against torch Adam in the same process, interleaved; bytes per step and where the time goes.
+
+Run by bench/torch-step.ts (`npm run bench -- --only=torch`) with Debian's /usr/bin/python3 (torch 1.13),
+or alone: `/usr/bin/python3 bench/torch_step.py [--rounds 5 --steps 20]` (after `npm run build`: it starts
+the daemon from dist/). Prints one JSON object on stdout (a table on stderr).
+
+Models (b = 64, float32, torch threads = --threads, default 1: the daemon runs on the other core):
+  cnn  the CNN of clients/python/examples/train_networks.py on the digits (conv 1→16, conv 16→32, pool,
+       512→64→10; D = 38 282), batches drawn from data/digits;
+  mlp  784→1024→256→10 ReLU MLP (D = 1 068 810) on a fixed pool of 1024 random inputs and labels.
+Contenders, each with its own model and state, run round by round in rotated order (`--rounds` × `--steps`
+timed steps after `--warmup` steps each):
+  adam         zero_grad, forward, cross-entropy, backward, torch.optim.Adam.step
+  ngd-diag     zero_grad, forward (+ the hooks' sampled-label backward), backward, Preconditioner.step()
+               (statistics → DiagonalMoments float32 → round trip → p.grad = −Δθ), torch.optim.SGD.step
+  ngd-diag-bf16  the same, statistics sent as bfloat16 (half the bytes up)
+  kfac         K-FAC NGD with the factors refreshed every 10 steps: only when the client has a KroneckerSender
+               and the daemon takes kronecker blocks (otherwise the JSON says why it was skipped)
+Phases (medians per step, ms): fwd+bwd = forward and backward without the sampled-label pass; sample = the
+sampled-label backward to the layer outputs (Fisher); stats = reducing the hooks' quantities into the sums
+(`Preconditioner.statistics`); encode = StepInput + protobuf encoding (client); round trip = `client.step`
+minus encode and decode, of which `daemon` = the session's own compute (its `compute_seconds`) and the rest
+is transport (websockets framing and masking, the client's event-loop thread hop, the daemon's decode,
+encode and event loop); decode = the update frame → numpy; apply = p.grad = −Δθ and the optimizer's step.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics as stats
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional
+
+import numpy as np
+import torch
+from torch import nn
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'clients' / 'python'))
+
+import fisherd_client.async_client as async_client  # noqa: E402
+from fisherd_client import Client, FisherdError, LocalDaemon, Optimizer  # noqa: E402
+from fisherd_client.torch import DiagonalSender, Preconditioner  # noqa: E402
+
+PHASES = ['fwd+bwd', 'sample', 'stats', 'encode', 'round trip', 'daemon', 'transport', 'decode', 'apply']
+
+
+class Timers:
+    """Per-step phase times (seconds) and frame bytes, filled by wrappers around the client's functions."""
+
+    def __init__(self) -> None:
+        self.current: Dict[str, float] = {}
+        self.bytes_up = 0
+        self.bytes_down = 0
+
+    def add(self, phase: str, seconds: float) -> None:
+        self.current[phase] = self.current.get(phase, 0.0) + seconds
+
+    def wrap(self, phase: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.add(phase, time.perf_counter() - started)
+        return timed
+
+
+TIMERS = Timers()
+async_client.encode_step = TIMERS.wrap('encode_step', async_client.encode_step)
+async_client.update_from_wire = TIMERS.wrap('decode', async_client.update_from_wire)
+
+
+def make_cnn() -> nn.Module:
+    return nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),
+                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 4 * 4, 64), nn.ReLU(), nn.Linear(64, 10))
+
+
+def make_mlp() -> nn.Module:
+    return nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 256), nn.ReLU(), nn.Linear(256, 10))
+
+
+def digits() -> tuple:
+    with gzip.open(ROOT / 'data' / 'digits' / 'digits.csv.gz', 'rt') as f:
+        values = np.loadtxt(f, delimiter=',')
+    return (torch.tensor(values[:, :-1] / 16.0, dtype=torch.float32).reshape(-1, 1, 8, 8),
+            torch.tensor(values[:, -1], dtype=torch.int64))
+
+
+def random_pool() -> tuple:
+    g = torch.Generator().manual_seed(0)
+    return torch.randn(1024, 784, generator=g), torch.randint(0, 10, (1024,), generator=g)
+
+
+MODELS: Dict[str, tuple] = {'cnn': (make_cnn, digits), 'mlp': (make_mlp, random_pool)}
+
+
+class Contender:
+    def __init__(self, name: str, model_name: str, client: Optional[Client], batch_size: int) -> None:
+        make, data = MODELS[model_name]
+        torch.manual_seed(0)
+        self.name, self.model = name, make()
+        self.x, self.y = data()
+        self.batch_size = batch_size
+        self.criterion = nn.CrossEntropyLoss()
+        self.batches = torch.Generator().manual_seed(1)
+        self.preconditioner: Optional[Preconditioner] = None
+        self.records: List[Dict[str, float]] = []
+        if name == 'adam':
+            self.optimizer: torch.optim.Optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
+            return
+        assert client is not None
+        if name == 'kfac':
+            from fisherd_client.torch import KroneckerSender  # type: ignore[attr-defined]  # absent until K-FAC lands
+            sender: Any = KroneckerSender(refresh_every=10)
+            options: Dict[str, Any] = dict(kronecker=True)
+        else:
+            sender = DiagonalSender('bfloat16' if name.endswith('bf16') else 'float32')
+            options = {}
+        pre = Preconditioner(self.model, client, optimizer=Optimizer('ngd', step_size=1.0, damping=1e-3),
+                             likelihood='cross_entropy', sender=sender, generator=torch.Generator().manual_seed(2), **options)
+        pre._sample = TIMERS.wrap('sample', pre._sample)  # type: ignore[method-assign]
+        pre.statistics = TIMERS.wrap('stats', pre.statistics)  # type: ignore[method-assign]
+        pre._send = TIMERS.wrap('client.step', pre._send)  # type: ignore[method-assign]
+        sender.contribution = TIMERS.wrap('contribution', sender.contribution)
+        self.preconditioner = pre
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=1e-3)
+
+    def step(self, record: bool) -> None:
+        TIMERS.current = {}
+        up, down = TIMERS.bytes_up, TIMERS.bytes_down
+        index = torch.randint(0, self.x.shape[0], (self.batch_size,), generator=self.batches)
+        x, y = self.x[index], self.y[index]
+        started = time.perf_counter()
+        self.optimizer.zero_grad(set_to_none=True)
+        loss = self.criterion(self.model(x), y)
+        loss.backward()
+        mid = time.perf_counter()
+        update = None
+        if self.preconditioner is not None:
+            update = self.preconditioner.step()
+        self.optimizer.step()
+        ended = time.perf_counter()
+        if not record:
+            return
+        t = TIMERS.current
+        r: Dict[str, float] = {'total': ended - started}
+        r['sample'] = t.get('sample', 0.0)
+        r['fwd+bwd'] = mid - started - r['sample']
+        if self.preconditioner is None:
+            r['apply'] = ended - mid
+        else:
+            assert update is not None, 'fisherd step fell back to the plain gradient'
+            r['stats'] = t['stats']
+            r['encode'] = t['contribution'] + t['encode_step']
+            r['decode'] = t['decode']
+            r['round trip'] = t['client.step'] - t['encode_step'] - t['decode']
+            r['daemon'] = update.diagnostics.compute_seconds
+            r['transport'] = r['round trip'] - r['daemon']
+            r['apply'] = (ended - mid) - t['stats'] - t['contribution'] - t['client.step']
+            r['bytes up'] = TIMERS.bytes_up - up
+            r['bytes down'] = TIMERS.bytes_down - down
+        self.records.append(r)
+
+    def close(self) -> None:
+        if self.preconditioner is not None:
+            self.preconditioner.close(discard=True)
+
+
+def count_bytes(client: Client) -> None:
+    inner = client._async
+    send, receive = inner._send, inner._receive
+
+    async def counted_send(frame: bytes) -> None:
+        TIMERS.bytes_up += len(frame)
+        await send(frame)
+
+    def counted_receive(frame: Any) -> None:
+        TIMERS.bytes_down += len(frame)
+        receive(frame)
+
+    inner._send = counted_send  # type: ignore[method-assign]
+    inner._receive = counted_receive  # type: ignore[method-assign]
+
+
+def median(values: List[float]) -> float:
+    return stats.median(values) if values else float('nan')
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--models', default='cnn,mlp')
+    parser.add_argument('--contenders', default='adam,ngd-diag,ngd-diag-bf16,kfac')
+    parser.add_argument('--rounds', type=int, default=5)
+    parser.add_argument('--steps', type=int, default=20, help='timed steps per contender and round')
+    parser.add_argument('--warmup', type=int, default=5)
+    parser.add_argument('--batch-size', type=int, default=64)
+    parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--url', help='a running fisherd (default: start one from dist/)')
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    try:
+        import websockets.speedups  # noqa: F401
+        speedups = True
+    except ImportError:
+        speedups = False
+    daemon = None if args.url else LocalDaemon(['--backend', 'auto']).start()
+    result: Dict[str, Any] = {'torch': torch.__version__, 'threads': args.threads, 'batch_size': args.batch_size,
+                              'rounds': args.rounds, 'steps': args.steps, 'websockets_speedups': speedups,
+                              'python': sys.version.split()[0], 'models': [], 'skipped': {}}
+    try:
+        clients: List[Client] = []
+        for model_name in args.models.split(','):
+            contenders: List[Contender] = []
+            for name in args.contenders.split(','):
+                client = None
+                if name != 'adam':
+                    client = Client.connect(args.url or daemon.url, client_name=f'bench torch {name}')  # type: ignore[union-attr]
+                    count_bytes(client)
+                    clients.append(client)
+                try:
+                    contenders.append(Contender(name, model_name, client, args.batch_size))
+                except (ImportError, FisherdError) as e:
+                    result['skipped'][name] = ('the Python client has no KroneckerSender yet' if isinstance(e, ImportError)
+                                               else f'the daemon refused the session ({e.code}: {e})')
+            result['backend'] = clients[0].server.backend if clients else None
+            result['fisherd'] = clients[0].server.server_version if clients else None
+            for c in contenders:
+                for _ in range(args.warmup):
+                    c.step(record=False)
+            for r in range(args.rounds):
+                order = contenders[r % len(contenders):] + contenders[:r % len(contenders)]
+                for c in order:
+                    for _ in range(args.steps):
+                        c.step(record=True)
+            dim = sum(p.numel() for p in contenders[0].model.parameters())
+            rows = []
+            adam_ms = None
+            for c in contenders:
+                row: Dict[str, Any] = {'contender': c.name, 'ms': 1000 * median([r['total'] for r in c.records]),
+                                       'p10': 1000 * float(np.percentile([r['total'] for r in c.records], 10)),
+                                       'p90': 1000 * float(np.percentile([r['total'] for r in c.records], 90))}
+                for phase in PHASES:
+                    values = [r[phase] for r in c.records if phase in r]
+                    row[phase] = 1000 * median(values) if values else None
+                for key in ('bytes up', 'bytes down'):
+                    values = [r[key] for r in c.records if key in r]
+                    row[key] = median(values) if values else 0
+                if c.name == 'adam':
+                    adam_ms = row['ms']
+                rows.append(row)
+            for row in rows:
+                row['x adam'] = row['ms'] / adam_ms if adam_ms else None
+            result['models'].append({'model': model_name, 'dim': dim, 'rows': rows})
+            for c in contenders:
+                c.close()
+            print(f'{model_name} (D = {dim}, b = {args.batch_size}):', file=sys.stderr)
+            for row in rows:
+                print('  ' + f"{row['contender']:14s} {row['ms']:8.2f} ms  ×{row['x adam']:.2f}  " + '  '.join(
+                    f'{p} {row[p]:.2f}' for p in PHASES if row.get(p) is not None)
+                    + f"  up {row['bytes up'] / 1e3:.0f} kB down {row['bytes down'] / 1e3:.0f} kB", file=sys.stderr)
+        for client in clients:
+            client.close()
+    finally:
+        if daemon is not None:
+            daemon.stop()
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
