@@ -440,7 +440,16 @@ class Preconditioner:
     # ---- what is sent --------------------------------------------------------------------------------
 
     def statistics(self) -> List[LayerStatistics]:
-        """The statistics the next ``step()`` sends, one entry per block (reduces what was recorded)."""
+        """The statistics the next ``step()`` sends, one entry per block (reduces what was recorded). With
+        ``data_parallel='allreduce'`` those of the merged batch of all ranks: a collective, every rank
+        calls it."""
+        layers = self._own_statistics()
+        if self._dp is not None and self._dp.mode == 'allreduce':
+            layers, _, _ = self._dp.all_reduce_statistics(layers, self.reduction, self._acc.count, None)
+        return layers
+
+    def _own_statistics(self) -> List[LayerStatistics]:
+        """This process's statistics (before any merge over ranks)."""
         self._flush()
         acc = self._acc
         if acc.count == 0:
@@ -489,7 +498,7 @@ class Preconditioner:
         """Sends this step's statistics, receives the update Δθ and writes p.grad = −Δθ for every
         preconditioned parameter (other parameters keep their gradient). Returns the update, or None when
         the failure policy left this step to your own gradient."""
-        layers = self.statistics()
+        layers = self._own_statistics()
         count = self._acc.count
         self._acc = _Accumulated()
         if self._dp is not None and self._dp.mode == 'allreduce':
