@@ -600,12 +600,12 @@ class Preconditioner:
 
     def _send_all(self, layers: Sequence[LayerStatistics], count: int, loss: Optional[float]) -> List[Optional[Update]]:
         """Every daemon's update for its blocks (None where the failure policy left the step to your gradient)."""
+        if not self._links:
+            return []
         contributions = []
         for blocks in self._link_blocks:
             names = {b.name for b in blocks}
             contributions.append(self.sender.contribution([l for l in layers if l.block in names], self.reduction, count, loss))
-        if not self._links:
-            return []
         if len(self._links) == 1:
             return [self._links[0].send(contributions[0])]
         if self._pool is None:

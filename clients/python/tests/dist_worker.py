@@ -40,6 +40,11 @@ def model_and_data():  # type: ignore[no-untyped-def]
     return model, x, y
 
 
+def _plain(block: str) -> str:
+    """A block's name without DistributedDataParallel's 'module.' prefix."""
+    return block[len('module.'):] if block.startswith('module.') else block
+
+
 def main() -> None:
     config = json.loads(Path(sys.argv[1]).read_text())
     rank, out = int(sys.argv[2]), sys.argv[3]
@@ -51,20 +56,23 @@ def main() -> None:
         start = sum(config['shards'][:rank])
         x, y = x[start:start + config['shards'][rank]], y[start:start + config['shards'][rank]]
     name = config['optimizer']
+    if config.get('ddp'):
+        model = nn.parallel.DistributedDataParallel(model)  # the hooks find the layers inside
     pre = Preconditioner(model, config['urls'] if len(config['urls']) > 1 else config['urls'][0],
                          optimizer=Optimizer(name, step_size=0.5, damping=1e-2, momentum=0.5 if name != 'va' else None,
                                              blockwise=name == 'va'),
                          likelihood=RoundRobinLabels(), samples=2, kronecker=True, data_parallel=mode,
                          track=Track(empirical_fisher=True, fisher=True, noise=True))
     criterion = nn.CrossEntropyLoss()
-    record = {'statistics': [], 'factors': [], 'deltas': [], 'placement': pre.placement, 'session_id': pre.session_id}
+    record = {'statistics': [], 'factors': [], 'deltas': [], 'placement': {_plain(k): v for k, v in pre.placement.items()},
+              'session_id': pre.session_id}
     for step in range(config['steps']):
         model.zero_grad()
         loss = criterion(model(x), y)
         loss.backward()
         layers = pre.statistics()
-        record['statistics'].append({layer.block: {k: v for k, v in vars(layer.moments).items()} for layer in layers})
-        record['factors'].append({layer.block: layer.factors for layer in layers})
+        record['statistics'].append({_plain(layer.block): {k: v for k, v in vars(layer.moments).items()} for layer in layers})
+        record['factors'].append({_plain(layer.block): layer.factors for layer in layers})
         update = pre.step(loss=float(loss))
         assert update is not None
         record['deltas'].append(torch.from_numpy(update.delta.copy()))

@@ -37,9 +37,9 @@ STAT_RTOL = 1e-12
 DELTA_RTOL = 2e-6
 
 
-def _run(tmp_path: Path, tag: str, urls, mode: str, optimizer: str, world_size: int) -> list:  # type: ignore[no-untyped-def]
+def _run(tmp_path: Path, tag: str, urls, mode: str, optimizer: str, world_size: int, ddp: bool = False) -> list:  # type: ignore[no-untyped-def]
     config = {'urls': urls, 'mode': mode, 'world_size': world_size, 'init': f'file://{tmp_path}/rendezvous-{tag}',
-              'shards': [5, 7], 'optimizer': optimizer, 'steps': 2}
+              'shards': [5, 7], 'optimizer': optimizer, 'steps': 2, 'ddp': ddp}
     config_path = tmp_path / f'{tag}.json'
     config_path.write_text(json.dumps(config))
     env = dict(os.environ, OMP_NUM_THREADS='1')
@@ -65,12 +65,14 @@ def _close(a: torch.Tensor, b: torch.Tensor, rtol: float, what: str) -> None:
     print(f'{what}: relative error {error:.3g} (tolerance {rtol:g})')
 
 
-@pytest.mark.parametrize('mode,daemons,optimizer', [('allreduce', 1, 'ngd'), ('workers', 1, 'snr'), ('workers', 2, 'efgd')])
+@pytest.mark.parametrize('mode,daemons,optimizer,ddp', [
+    ('allreduce', 1, 'ngd', False), ('allreduce', 1, 'snr', True), ('workers', 1, 'snr', False), ('workers', 2, 'efgd', False),
+], ids=['allreduce-ngd', 'allreduce-snr-ddp', 'workers-snr', 'workers-efgd-2daemons'])
 def test_two_ranks_equal_one_process_on_the_merged_batch(tmp_path: Path, daemon, start_daemon, mode: str, daemons: int,
-                                                          optimizer: str) -> None:  # type: ignore[no-untyped-def]
+                                                          optimizer: str, ddp: bool) -> None:  # type: ignore[no-untyped-def]
     urls = [daemon.url] + [start_daemon().url for _ in range(daemons - 1)]
     reference = _run(tmp_path, 'reference', urls, 'off', optimizer, 1)[0]
-    ranks = _run(tmp_path, mode, urls, mode, optimizer, 2)
+    ranks = _run(tmp_path, mode, urls, mode, optimizer, 2, ddp)
     for rank, record in enumerate(ranks):
         for step in range(2):
             _close(record['deltas'][step], reference['deltas'][step], DELTA_RTOL, f'rank {rank} step {step} Δθ')
@@ -131,6 +133,7 @@ print('relative error', error)
     for p in processes:
         output, _ = p.communicate(timeout=120)
         assert p.returncode == 0, output
+        print(output.strip())
 
 
 def test_blocks_are_placed_largest_first() -> None:
