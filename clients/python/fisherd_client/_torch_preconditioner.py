@@ -2,22 +2,24 @@
 See ``fisherd_client.torch`` for the user-facing documentation."""
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import logging
-import time
 import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
+import numpy as np
 import torch
 from torch import nn
 
+from ._torch_distributed import DataParallel, place_blocks, resolve_mode
 from ._torch_hooks import AffineHandler, Handler, handler_for
+from ._torch_links import FailureCounters, _Link
 from ._torch_likelihoods import Bernoulli, Categorical, Gaussian, Likelihood
 from .async_client import Reconnect
 from .config import Block, Optimizer, SessionConfig, Track
-from .errors import FisherdError
-from .results import Update
+from .results import Update, split_blocks
 from .statistics import DiagonalMoments, StatisticsEncoding
 from .step_input import StepInput
 from .sync_client import Client
@@ -138,26 +140,13 @@ class DiagonalSender:
 
 # ---- the preconditioner ----------------------------------------------------------------------------------
 
-@dataclass
-class FailureCounters:
-    """What the failure policy did so far."""
-
-    reconnects: int = 0  # new connections made by the preconditioner (after the client gave up)
-    resume_gaps: int = 0  # steps that continued from the daemon's older checkpoint
-    new_sessions: int = 0  # sessions opened again because the daemon had lost the session
-    fallback_steps: int = 0  # steps left to the user's own gradient because fisherd could not be reached
-
-
-_TRANSIENT = ('CONNECTION_CLOSED', 'TIMEOUT', 'SHUTTING_DOWN', 'RESUME_GAP', 'UNKNOWN_SESSION', 'BACKPRESSURE', 'WORKER_TIMEOUT')
-
-
 class Preconditioner:
     """See ``fisherd_client.torch`` (module documentation) for the whole contract."""
 
     def __init__(
         self,
         model: nn.Module,
-        client_or_url: Union[str, Client],
+        client_or_url: Union[str, Client, Sequence[str]],
         *,
         optimizer: Optional[Optimizer] = None,
         likelihood: Union[None, str, Likelihood] = None,
@@ -167,7 +156,7 @@ class Preconditioner:
         reduction: str = 'mean',
         ema_decay: Optional[float] = None,
         track: Optional[Track] = None,
-        session_id: Optional[str] = None,
+        session_id: Union[None, str, Sequence[str]] = None,
         sender: Optional[DiagonalSender] = None,
         kronecker: bool = False,
         record_eval: bool = False,
@@ -176,6 +165,8 @@ class Preconditioner:
         connect_options: Optional[Dict[str, Any]] = None,
         generator: Optional[torch.Generator] = None,
         dataset_size: Optional[int] = None,
+        data_parallel: str = 'auto',
+        process_group: Any = None,
     ) -> None:
         if reduction not in ('mean', 'sum'):
             raise ValueError(f"reduction must be 'mean' or 'sum' (how your loss reduces over the batch), got {reduction!r}")
@@ -197,6 +188,8 @@ class Preconditioner:
         self.generator = generator
         self.counters = FailureCounters()
         self.last_update: Optional[Update] = None
+        #: Every daemon's own update of the last step (daemon order; None where the step fell back).
+        self.last_updates: List[Optional[Update]] = []
         self._need_squares, self._need_centred, self._need_fisher = _needs(self.optimizer, track)
         if self._need_fisher and self.likelihood is None:
             raise ValueError(f"optimizer {self.optimizer.name!r} (or track.fisher) needs the Fisher: give likelihood= "
@@ -210,24 +203,14 @@ class Preconditioner:
         self.blocks = [Block(self._block_name(h), sum(p.numel() for _, p in h.params), self.sender.structure(h)) for h in self.handlers]
         self.config = SessionConfig(dim=sum(b.size for b in self.blocks), blocks=self.blocks, optimizer=self.optimizer,
                                     ema_decay=ema_decay, track=track, dataset_size=dataset_size)
-        self._url = client_or_url if isinstance(client_or_url, str) else client_or_url._async.url
-        self._owns_client = isinstance(client_or_url, str)
         self._connect_options = dict(connect_options or {})
         self._connect_options.setdefault('reconnect', reconnect)
-        self.client: Optional[Client] = Client.connect(self._url, **self._connect_options) if isinstance(client_or_url, str) else client_or_url
-        if session_id is None:
-            self.client.open_session(self.config)
-        else:
-            self._resume(session_id, expected_step=None)
-        self._session_id_seen: Optional[str] = None
-        self._last_step_seen: Optional[int] = None
-        self._remember()
+        self._open_links(client_or_url, session_id, data_parallel, process_group)
         self._pending: List[_MicroBatch] = []
         self._current: Optional[_MicroBatch] = None
         self._acc = _Accumulated()
         self._in_fisher = False
         self._paused = False
-        self._warned_gap = False
         self._handles = [model.register_forward_pre_hook(self._pre_forward), model.register_forward_hook(self._post_forward)]
         for index, handler in enumerate(self.handlers):
             self._handles.append(handler.module.register_forward_hook(self._module_hook(index)))
@@ -271,8 +254,15 @@ class Preconditioner:
         return [p for h in self.handlers for _, p in h.params]
 
     @property
-    def session_id(self) -> Optional[str]:
-        return None if self.client is None else self.client.session_id
+    def session_id(self) -> Union[None, str, List[Optional[str]]]:
+        """The session's id; with several daemons the list of their sessions' ids (daemon order)."""
+        ids = [state['session_id'] for state in self._states()]
+        return ids[0] if len(ids) == 1 else ids
+
+    @property
+    def client(self) -> Optional[Client]:
+        """The connection to the (first) daemon; None on ranks other than 0 with data_parallel='allreduce'."""
+        return self._links[0].client if self._links else None
 
     # ---- hooks ---------------------------------------------------------------------------------------
 
@@ -450,7 +440,16 @@ class Preconditioner:
     # ---- what is sent --------------------------------------------------------------------------------
 
     def statistics(self) -> List[LayerStatistics]:
-        """The statistics the next ``step()`` sends, one entry per block (reduces what was recorded)."""
+        """The statistics the next ``step()`` sends, one entry per block (reduces what was recorded). With
+        ``data_parallel='allreduce'`` those of the merged batch of all ranks: a collective, every rank
+        calls it."""
+        layers = self._own_statistics()
+        if self._dp is not None and self._dp.mode == 'allreduce':
+            layers, _, _ = self._dp.all_reduce_statistics(layers, self.reduction, self._acc.count, None)
+        return layers
+
+    def _own_statistics(self) -> List[LayerStatistics]:
+        """This process's statistics (before any merge over ranks)."""
         self._flush()
         acc = self._acc
         if acc.count == 0:
@@ -499,157 +498,202 @@ class Preconditioner:
         """Sends this step's statistics, receives the update Δθ and writes p.grad = −Δθ for every
         preconditioned parameter (other parameters keep their gradient). Returns the update, or None when
         the failure policy left this step to your own gradient."""
-        layers = self.statistics()
-        contribution = self.sender.contribution(layers, self.reduction, self._acc.count, loss)
+        layers = self._own_statistics()
+        count = self._acc.count
         self._acc = _Accumulated()
-        update = self._send(contribution)
-        if update is None:
-            return None
-        self.last_update = update
-        self._remember()
+        if self._dp is not None and self._dp.mode == 'allreduce':
+            layers, count, loss = self._dp.all_reduce_statistics(layers, self.reduction, count, loss)
+        updates = self._send_all(layers, count, loss)
+        if self._dp is not None and self._dp.mode == 'allreduce':
+            updates = self._broadcast_updates(updates)
+        self.last_updates = updates
         with torch.no_grad():
-            for i, handler in enumerate(self.handlers):
-                delta = torch.from_numpy(update.blocks[self._block_name(handler)])
-                offset = 0
-                for _, p in handler.params:
-                    part = delta[offset:offset + p.numel()].reshape(p.shape).to(device=p.device, dtype=p.dtype)
-                    offset += p.numel()
-                    if p.grad is None:
-                        p.grad = -part
-                    else:
-                        p.grad.copy_(-part)
-        return update
+            for k, update in enumerate(updates):
+                if update is None:
+                    continue
+                for block in self._link_blocks[k]:
+                    delta = torch.from_numpy(update.blocks[block.name])
+                    offset = 0
+                    for _, p in self._block_params[block.name]:
+                        part = delta[offset:offset + p.numel()].reshape(p.shape).to(device=p.device, dtype=p.dtype)
+                        offset += p.numel()
+                        if p.grad is None:
+                            p.grad = -part
+                        else:
+                            p.grad.copy_(-part)
+        if any(update is None for update in updates):
+            return None
+        self.last_update = updates[0] if len(updates) == 1 else self._joined_update(updates)  # type: ignore[arg-type]
+        return self.last_update
 
     def zero_statistics(self) -> None:
         """Drops what was recorded since the last step (e.g. a skipped step)."""
         self._pending, self._current, self._acc = [], None, _Accumulated()
 
-    # ---- failure policy ------------------------------------------------------------------------------
+    # ---- daemons and ranks -----------------------------------------------------------------------------
 
-    def _send(self, contribution: StepInput) -> Optional[Update]:
-        if self.strict:
-            assert self.client is not None
-            return self.client.step(contribution)
-        for attempt in range(3):
-            try:
-                if self.client is None:
-                    self._reconnect()
-                assert self.client is not None
-                return self.client.step(replace(contribution))
-            except FisherdError as e:
-                if e.local or e.code not in _TRANSIENT:
-                    raise
-                self._recover(e)
-        self.counters.fallback_steps += 1
-        log.warning('fisherd: step left to your own gradient (fisherd unreachable; %d such steps so far)', self.counters.fallback_steps)
-        return None
-
-    def _recover(self, error: FisherdError) -> None:
-        if error.code == 'RESUME_GAP':
-            # The client already moved its next step to resumed_step + 1: continue from the daemon's
-            # checkpoint with the model's current parameters (this step's statistics go out again).
-            self._gap(error.resumed_step, error.step)
+    def _open_links(self, client_or_url: Union[str, Client, Sequence[str]], session_id: Union[None, str, Sequence[str]],
+                    data_parallel: str, process_group: Any) -> None:
+        """Places the blocks on the daemons, joins the process group's mode and opens (or resumes) a
+        session per daemon."""
+        mode = resolve_mode(data_parallel, process_group)
+        self._dp: Optional[DataParallel] = None if mode == 'off' else DataParallel(mode, process_group)
+        self.data_parallel = mode
+        given: Optional[Client] = client_or_url if isinstance(client_or_url, Client) else None
+        if given is not None:
+            urls = [given._async.url]
+        elif isinstance(client_or_url, str):
+            urls = [client_or_url]
+        else:
+            urls = list(client_or_url)
+            if not urls or not all(isinstance(u, str) for u in urls):
+                raise ValueError('client_or_url must be a url, a Client, or a non-empty list of urls')
+        self.urls = urls
+        placement = place_blocks(self.blocks, len(urls))
+        #: The daemon (index into ``urls``) of every block.
+        self.placement: Dict[str, int] = {b.name: d for b, d in zip(self.blocks, placement)}
+        self._block_params = {self._block_name(h): h.params for h in self.handlers}
+        self._link_blocks = [[b for b in self.blocks if self.placement[b.name] == k] for k in range(len(urls))]
+        workers = self._dp.world_size if mode == 'workers' else None
+        if len(urls) > 1 and self.optimizer.name == 'va' and not self.optimizer.blockwise:
+            raise ValueError("optimizer 'va' couples all blocks (one Sherman–Morrison over the whole vector): with "
+                             "several daemons use Optimizer('va', ..., blockwise=True)")
+        if len(urls) == 1 and workers is None:
+            configs = [self.config]
+        else:
+            configs = [replace(self.config, dim=sum(b.size for b in blocks), blocks=blocks, workers=workers)
+                       for blocks in self._link_blocks]
+        ids: List[Optional[str]]
+        if session_id is None or isinstance(session_id, str):
+            ids = [session_id] * len(urls) if len(urls) == 1 else ([None] * len(urls) if session_id is None else [])
+        else:
+            ids = list(session_id)
+        if len(ids) != len(urls):
+            raise ValueError(f'session_id must list one session per daemon ({len(urls)}), got {session_id!r}')
+        self._links: List[_Link] = []
+        self._pool: Optional[concurrent.futures.ThreadPoolExecutor] = None
+        self._remote: List[Dict[str, Any]] = []  # rank 0's link states, on the other ranks of 'allreduce'
+        if self._dp is not None and self._dp.mode == 'allreduce' and self._dp.rank != 0:
+            self._remote = self._dp.broadcast_object(None)
             return
-        if error.code in ('SHUTTING_DOWN', 'BACKPRESSURE', 'WORKER_TIMEOUT'):
-            time.sleep(0.2)
+        options = dict(self._connect_options)
+        joined = False
+        if self._dp is not None and self._dp.mode == 'workers':
+            options.setdefault('worker_id', self._dp.rank)
+            joined = self._dp.rank != 0
+        for url, config in zip(urls, configs):
+            self._links.append(_Link(url, given, config, strict=self.strict, counters=self.counters,
+                                     connect_options=options, joined=joined))
+        if self._dp is not None and self._dp.mode == 'workers':
+            if self._dp.rank == 0:
+                for link, sid in zip(self._links, ids):
+                    link.open(sid)
+            ids = self._dp.broadcast_object([link.session_id for link in self._links] if self._dp.rank == 0 else None)
+            if self._dp.rank != 0:
+                for link, sid in zip(self._links, ids):
+                    link.open(sid)
             return
-        if error.code == 'UNKNOWN_SESSION':
-            assert self.client is not None
-            self._drop_session_locally()
-            self.client.open_session(self.config)
-            self.counters.new_sessions += 1
-            log.warning('fisherd: the daemon lost the session; opened a new one (%s) from the current parameters', self.session_id)
-            return
-        # CONNECTION_CLOSED / TIMEOUT: the client gave up reconnecting; a fresh connection next attempt.
-        log.warning('fisherd: %s; connecting again', error)
-        self._close_client_quietly()
+        for link, sid in zip(self._links, ids):
+            link.open(sid)
+        if self._dp is not None:
+            self._dp.broadcast_object([link.state() for link in self._links])
 
-    def _drop_session_locally(self) -> None:
-        if self.client is not None:
-            self.client._async._session = None
+    def _send_all(self, layers: Sequence[LayerStatistics], count: int, loss: Optional[float]) -> List[Optional[Update]]:
+        """Every daemon's update for its blocks (None where the failure policy left the step to your gradient)."""
+        if not self._links:
+            return []
+        contributions = []
+        for blocks in self._link_blocks:
+            names = {b.name for b in blocks}
+            contributions.append(self.sender.contribution([l for l in layers if l.block in names], self.reduction, count, loss))
+        if len(self._links) == 1:
+            return [self._links[0].send(contributions[0])]
+        if self._pool is None:
+            self._pool = concurrent.futures.ThreadPoolExecutor(len(self._links), thread_name_prefix='fisherd-daemons')
+        futures = [self._pool.submit(link.send, c) for link, c in zip(self._links, contributions)]
+        return [f.result() for f in futures]
 
-    def _reconnect(self) -> None:
-        session_id = self._session_id_seen
-        self.client = Client.connect(self._url, **self._connect_options)
-        self.counters.reconnects += 1
-        try:
-            self._resume(session_id, expected_step=self._last_step_seen)
-        except FisherdError as e:
-            if e.code != 'UNKNOWN_SESSION':
-                raise
-            self.client.open_session(self.config)
-            self.counters.new_sessions += 1
-            log.warning('fisherd: session %s is gone (%s); opened a new one (%s)', session_id, e, self.session_id)
-        self._remember()
+    def _broadcast_updates(self, updates: List[Optional[Update]]) -> List[Optional[Update]]:
+        """Rank 0's updates on every rank ('allreduce'): a small header object, then Δθ as one float32 tensor."""
+        assert self._dp is not None
+        if self._dp.rank == 0:
+            header = {'states': [link.state() for link in self._links],
+                      'updates': [None if u is None else (u.session_id, u.step, u.diagnostics) for u in updates]}
+        header = self._dp.broadcast_object(header if self._dp.rank == 0 else None)
+        self._remote = header['states']
+        flat = torch.zeros(self.config.dim, dtype=torch.float32)
+        if self._dp.rank == 0:
+            for k, update in enumerate(updates):
+                if update is not None:
+                    for block in self._link_blocks[k]:
+                        flat[self._offsets[block.name]:self._offsets[block.name] + block.size] = torch.from_numpy(update.blocks[block.name])
+            flat = self._dp.broadcast_tensor(flat)
+            return updates
+        flat = self._dp.broadcast_tensor(flat)
+        out: List[Optional[Update]] = []
+        for k, head in enumerate(header['updates']):
+            if head is None:
+                out.append(None)
+                continue
+            delta = torch.cat([flat[self._offsets[b.name]:self._offsets[b.name] + b.size] for b in self._link_blocks[k]]).numpy()
+            out.append(Update(head[0], head[1], delta, head[2], split_blocks(delta, tuple(self._link_blocks[k]))))
+        return out
 
-    def _resume(self, session_id: Optional[str], expected_step: Optional[int]) -> None:
-        assert self.client is not None
-        if session_id is None:
-            self.client.open_session(self.config)
-            return
-        info = self.client.resume_session(session_id)
-        if info.dim != self.config.dim:
-            raise ValueError(f'session {session_id} has dim {info.dim}, but the model\'s preconditioned parameters are {self.config.dim}')
-        if expected_step is not None and info.resumed_step < expected_step:
-            self._gap(info.resumed_step, expected_step + 1)
+    @property
+    def _offsets(self) -> Dict[str, int]:
+        offsets, at = {}, 0
+        for b in self.blocks:
+            offsets[b.name] = at
+            at += b.size
+        return offsets
 
-    def _gap(self, resumed: Optional[int], step: Optional[int]) -> None:
-        """A resume gap: counted; logged the first time only."""
-        self.counters.resume_gaps += 1
-        if not self._warned_gap:
-            self._warned_gap = True
-            log.warning('fisherd: the daemon resumed session %s at step %s, before this step %s; continuing from '
-                        'there with the current parameters (counted in counters.resume_gaps; logged once)',
-                        self.session_id, resumed, step)
+    def _joined_update(self, updates: Sequence[Update]) -> Update:
+        """The daemons' updates as one: Δθ over all blocks in the model's order; the first daemon's session
+        id, step and diagnostics (every daemon's own update is in ``last_updates``)."""
+        by_block = {name: u.blocks[name] for u in updates for name in u.blocks}
+        delta = np.concatenate([by_block[b.name] for b in self.blocks]).astype(np.float32, copy=False)
+        first = updates[0]
+        return Update(first.session_id, first.step, delta, first.diagnostics, split_blocks(delta, tuple(self.blocks)))
 
-    def _remember(self) -> None:
-        if self.client is not None and self.client.session_id is not None:
-            self._session_id_seen, self._last_step_seen = self.client.session_id, self.client.last_step
-
-    def _close_client_quietly(self) -> None:
-        self._remember()
-        client, self.client = self.client, None
-        if client is not None:
-            try:
-                client._stop_loop()
-            except Exception:
-                pass
+    def _states(self) -> List[Dict[str, Any]]:
+        return [link.state() for link in self._links] if self._links else list(self._remote)
 
     # ---- state -----------------------------------------------------------------------------------------
 
     def state_dict(self) -> Dict[str, Any]:
-        """The session id and the resume point (the last step whose update was received)."""
-        return {'session_id': self.session_id or self._session_id_seen,
-                'last_step': self.client.last_step if self.client is not None else self._last_step_seen,
-                'url': self._url}
+        """The session id and the resume point (the last step whose update was received), and the url;
+        with several daemons each a list in daemon order. The same on every rank."""
+        states = self._states()
+        if len(states) == 1:
+            return dict(states[0])
+        return {key: [state[key] for state in states] for key in ('session_id', 'last_step', 'url')}
 
     def load_state_dict(self, state: Dict[str, Any]) -> None:
-        """Re-attaches to the saved session (closing the current one, kept resumable). A daemon that
-        resumed at an earlier step than saved continues from there (logged, counted in resume_gaps)."""
+        """Re-attaches to the saved session(s) (closing the current ones, kept resumable). A daemon that
+        resumed at an earlier step than saved continues from there (logged, counted in resume_gaps).
+        Call it on every rank (with 'allreduce', rank 0 re-attaches)."""
         self.zero_statistics()
-        if self.client is None:
-            self.client = Client.connect(self._url, **self._connect_options)
-        if self.client.session_id == state['session_id']:
+        n = len(self.urls)
+        if n == 1:
+            states = [state]
+        else:
+            states = [{key: state[key][k] for key in ('session_id', 'last_step') if key in state} for k in range(n)]
+        if not self._links:
+            self._remote = [dict(s, url=url) for s, url in zip(states, self.urls)]
             return
-        if self.client.session_id is not None:
-            self.client.close_session()
-        self._resume(state['session_id'], expected_step=state.get('last_step'))
-        self._remember()
+        for link, s in zip(self._links, states):
+            link.load(s)
 
     def close(self, discard: bool = False) -> None:
-        """Removes the hooks; closes the session (kept resumable unless ``discard``) and an own connection."""
+        """Removes the hooks; closes the sessions (kept resumable unless ``discard``) and own connections."""
         for handle in self._handles:
             handle.remove()
         self._handles = []
-        if self.client is None:
-            return
-        try:
-            if self.client.session_id is not None:
-                self.client.close_session(discard)
-        except FisherdError:
-            pass
-        if self._owns_client:
-            self.client.close()
+        for link in self._links:
+            link.close(discard)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+            self._pool = None
 
     def __enter__(self) -> 'Preconditioner':
         return self
@@ -664,7 +708,7 @@ class FisherdOptimizer(torch.optim.Optimizer):
     θ ← θ − lr·p.grad for parameters outside the supported layers (SGD on your gradient).
     ``state_dict()`` carries the session id and the resume point beside torch's own state."""
 
-    def __init__(self, model: nn.Module, client_or_url: Union[str, Client], *, lr: float = 1.0, **options: Any) -> None:
+    def __init__(self, model: nn.Module, client_or_url: Union[str, Client, Sequence[str]], *, lr: float = 1.0, **options: Any) -> None:
         self.preconditioner = Preconditioner(model, client_or_url, **options)
         super().__init__([p for p in model.parameters() if p.requires_grad], {'lr': lr})
 

@@ -59,6 +59,13 @@ checkpoint (counted in ``counters.resume_gaps``, logged once); a lost session is
 fisherd cannot be reached, the step keeps your own gradient (``step()`` returns None,
 ``counters.fallback_steps``). ``strict=True`` raises instead. Local errors (bad shapes, non-finite
 statistics) always raise.
+
+Data parallel (``data_parallel``, ``_torch_distributed``): with torch.distributed initialized every rank
+gets the single-process update on the merged batch, either by all-reducing the statistics with torch
+(``'allreduce'``, the ``'auto'`` default with more than one rank; the centred sums merge by Chan's rule
+in a second all-reduce; rank 0 talks to fisherd and broadcasts Δθ) or with every rank a worker of one
+session (``'workers'``). Several daemons: ``Preconditioner(model, [url_a, url_b])`` places the blocks
+largest-first by size, one independent session per daemon (``placement``, ``last_updates``).
 """
 from __future__ import annotations
 
