@@ -84,8 +84,11 @@ def daemon_main() -> Path:
 
 @pytest.fixture(scope='session')
 def daemon(daemon_main: Path) -> Iterator[LocalDaemon]:
-    """One daemon for the whole test run (reference backend: deterministic float64 loops)."""
-    with LocalDaemon(['--backend', 'reference'], main=daemon_main) as running:
+    """One daemon for the whole test run (reference backend: deterministic float64 loops). Every test
+    connects from 127.0.0.1 and many keep their sessions resumable, so the per-address and per-session
+    quotas are raised for it (their defaults are tested in test/e2e/daemon-hostile-connections.test.ts)."""
+    with LocalDaemon(['--backend', 'reference', '--max-sessions', '100000', '--max-sessions-per-address', '100000'],
+                     main=daemon_main) as running:
         yield running
         assert running.process is not None and running.process.poll() is None, f'the daemon died:\n{running.log}'
 
