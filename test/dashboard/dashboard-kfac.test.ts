@@ -193,6 +193,31 @@ describe.skipIf(!hasChromium)('dashboard per-layer (K-FAC) panel in headless Chr
     expect(await page.isHidden('#layer-plots')).toBe(true);
     expect(await page.textContent('#layer-plots-note')).toBe('track both F and EF to see it');
 
+    // 18 layers: every one in the table, the cosine plotted for the first 16 (the history's bound), said so.
+    const wide = await FisherdClient.connect(daemon.url, { clientName: 'kfac-wide' });
+    const names = Array.from({ length: 18 }, (_, i) => `l${String(i).padStart(2, '0')}`);
+    const wideInfo = await wide.openSession({
+      name: 'kfac · 18 layers', dim: 18 * 2, blocks: names.map((name) => ({ name, size: 2, structure: { kind: 'kronecker' as const, outputs: 1, inputs: 1, bias: true } })),
+      optimizer: { name: 'ngd', stepSize: 0.1, damping: 1e-2 }, track: { empiricalFisher: true, fisher: true },
+    });
+    for (let s = 0; s < 3; s++) {
+      const r = stream(77 + s);
+      const fill = (n: number) => Float64Array.from({ length: n }, r);
+      await wide.step({
+        batchSize: B, reduction: 'sum',
+        statistics: names.map((block) => ({
+          block, kind: 'kronecker' as const,
+          kronecker: kroneckerStatisticsFromPairs({ outputs: 1, inputs: 1, bias: true, count: B, activations: fill(B), outputGrads: fill(B), sampled: { outputGrads: fill(2 * B), samplesPerExample: 2 }, factors: true }),
+        })),
+      });
+    }
+    await page.click(`li[data-session="${wideInfo.sessionId}"]`);
+    await expect.poll(() => page.textContent('#v-layers'), { timeout: 10_000 }).toBe('step 3 · 18 layers');
+    expect((await tableRows(page)).map((r) => r.layer)).toEqual(names);
+    expect((await layerPlots(page)).map(([name, points]) => [name, points])).toEqual(names.slice(0, 16).map((name) => [name, 3]));
+    expect(await page.textContent('#layer-plots-note')).toBe('the first 16 of 18 layers');
+    await wide.close();
+
     // Back to the diagonal session: the panel goes away again.
     await page.click(`li[data-session="${plainInfo.sessionId}"]`);
     await expect.poll(() => page.isHidden('#layers'), { timeout: 5000 }).toBe(true);
