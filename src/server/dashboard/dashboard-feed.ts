@@ -6,14 +6,19 @@
  * Estimates cost more than a step (eigenvalues), so they are sampled, and the interval stretches so that
  * they take at most `maxComputeShare` of a session's time: after a sample that took c ms, the next waits
  * at least c / maxComputeShare ms. With no page open, nothing but the step record is done.
+ *
+ * Kronecker (K-FAC) blocks: the update's `layer.<name>.*` values become the session's per-layer table of
+ * its latest step (DashboardLayers: every Kronecker block, all its values), and each step record keeps
+ * only the per-layer cosine of the first `maxLayerSeries` blocks (`layerCosine`), so that a session's
+ * history costs at most historyLimit × maxLayerSeries numbers more however many layers the network has.
  */
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../log.js';
 import type { EstimatesData } from '../../protocol/estimates-codec.js';
-import { effectiveTrack, type SessionConfig } from '../../session/config.js';
+import { DEFAULT_BLOCK_NAME, effectiveTrack, type SessionConfig } from '../../session/config.js';
 import type { EstimatesQuery, StepOutcome } from '../session-engine.js';
 import type { DashboardHub } from './dashboard-hub.js';
-import type { DashboardSessionInfo, DashboardSpectrum, DashboardStep } from './messages.js';
+import type { DashboardLayer, DashboardLayerEstimate, DashboardLayers, DashboardSessionInfo, DashboardSpectrum, DashboardStep } from './messages.js';
 import { histogramOfFactors, snrFactors } from './snr-histogram.js';
 
 export interface DashboardFeedOptions {
@@ -23,8 +28,17 @@ export interface DashboardFeedOptions {
   readonly topK?: number;
   /** Most share of a session's wall time spent sampling its estimates, in (0, 1]. Default 0.05. */
   readonly maxComputeShare?: number;
+  /**
+   * Most Kronecker blocks whose EF-vs-Fisher cosine each step record keeps for the per-layer plot (the
+   * first ones, in the order of the session's blocks; the latest step's table lists them all), an integer
+   * ≥ 0. Default 16 (DEFAULT_MAX_LAYER_SERIES).
+   */
+  readonly maxLayerSeries?: number;
   readonly logger?: Logger;
 }
+
+/** Default of DashboardFeedOptions.maxLayerSeries. */
+export const DEFAULT_MAX_LAYER_SERIES = 16;
 
 /** Reads a session's current estimates; valid only during the event call. */
 export type EstimatesAccessor = (query: EstimatesQuery) => Omit<EstimatesData, 'sessionId'>;
@@ -86,9 +100,79 @@ export function sessionInfo(sessionId: string, config: SessionConfig, resumedSte
   };
 }
 
-export function stepOfOutcome(outcome: StepOutcome, time = Date.now()): DashboardStep {
+/** The Kronecker blocks' names in the session's block order ('params' for a single-block Kronecker session). */
+export function kroneckerLayerNames(config: SessionConfig): string[] {
+  if (config.blocks === undefined) return config.structure?.kind === 'kronecker' ? [DEFAULT_BLOCK_NAME] : [];
+  return config.blocks.filter((b) => b.structure.kind === 'kronecker').map((b) => b.name);
+}
+
+/** `layer.<name>.<what>` (proto Diagnostics); <name> may itself hold dots, the suffixes are fixed. */
+const LAYER_KEY = /^layer\.(.+)\.(cosineEfFisher|basisVersion|factorUpdates|(fisher|empiricalFisher)\.(trace|top([1-9]\d*)))$/;
+
+interface LayerDraft {
+  cosineEfFisher?: number;
+  basisVersion?: number;
+  factorUpdates?: number;
+  fisher?: { trace?: number; top: number[] };
+  empiricalFisher?: { trace?: number; top: number[] };
+}
+
+/**
+ * The per-layer table of an update: its `layer.<name>.*` diagnostics grouped by block, in `order` (the
+ * session's Kronecker blocks; names not in it follow in the order they come); undefined when it has none.
+ */
+export function layersOfOutcome(outcome: StepOutcome, order: readonly string[] = []): DashboardLayers | undefined {
+  const drafts = new Map<string, LayerDraft>();
+  for (const [key, value] of Object.entries(outcome.diagnostics.values)) {
+    if (!key.startsWith('layer.')) continue;
+    const m = LAYER_KEY.exec(key);
+    if (m === null) continue; // a later daemon's key: ignored
+    const name = m[1]!;
+    let draft = drafts.get(name);
+    if (draft === undefined) drafts.set(name, draft = {});
+    const what = m[2]!;
+    if (what === 'cosineEfFisher' || what === 'basisVersion' || what === 'factorUpdates') draft[what] = value;
+    else {
+      const estimate = (draft[m[3] as 'fisher' | 'empiricalFisher'] ??= { top: [] });
+      if (m[4] === 'trace') estimate.trace = value;
+      else estimate.top[Number(m[5]) - 1] = value;
+    }
+  }
+  if (drafts.size === 0) return undefined;
+  const rank = (name: string): number => {
+    const i = order.indexOf(name);
+    return i < 0 ? order.length : i;
+  };
+  const names = [...drafts.keys()].sort((a, b) => rank(a) - rank(b)); // stable: unknown names keep their order
+  const estimateOf = (e: LayerDraft['fisher']): DashboardLayerEstimate | undefined => (e === undefined || e.trace === undefined
+    ? undefined : { trace: e.trace, top: e.top.filter((v) => v !== undefined) });
+  const layers = names.map((name): DashboardLayer => {
+    const d = drafts.get(name)!;
+    const fisher = estimateOf(d.fisher);
+    const empiricalFisher = estimateOf(d.empiricalFisher);
+    return {
+      name,
+      ...(d.cosineEfFisher === undefined ? {} : { cosineEfFisher: d.cosineEfFisher }),
+      ...(fisher === undefined ? {} : { fisher }),
+      ...(empiricalFisher === undefined ? {} : { empiricalFisher }),
+      ...(d.basisVersion === undefined ? {} : { basisVersion: d.basisVersion }),
+      ...(d.factorUpdates === undefined ? {} : { factorUpdates: d.factorUpdates }),
+    };
+  });
+  return { step: outcome.step, layers };
+}
+
+/**
+ * A step record. `layers` (default: parsed from the outcome) gives `layerCosine`: the cosine of the first
+ * `maxLayerSeries` layers that have one this step.
+ */
+export function stepOfOutcome(outcome: StepOutcome, time = Date.now(), layers = layersOfOutcome(outcome), maxLayerSeries = DEFAULT_MAX_LAYER_SERIES): DashboardStep {
   const d = outcome.diagnostics;
   const v = d.values;
+  let layerCosine: Record<string, number> | undefined;
+  for (const layer of layers?.layers.slice(0, maxLayerSeries) ?? []) {
+    if (layer.cosineEfFisher !== undefined) (layerCosine ??= {})[layer.name] = layer.cosineEfFisher;
+  }
   return {
     step: outcome.step,
     time,
@@ -102,6 +186,7 @@ export function stepOfOutcome(outcome: StepOutcome, time = Date.now()): Dashboar
     ...(v['rho'] === undefined ? {} : { rho: v['rho'] }),
     batchSize: d.batchSize,
     computeSeconds: d.computeSeconds,
+    ...(layerCosine === undefined ? {} : { layerCosine }),
   };
 }
 
@@ -126,7 +211,11 @@ export function createDashboardFeed(hub: DashboardHub, options: DashboardFeedOpt
   const topK = Math.min(options.topK ?? 10, 64);
   const share = options.maxComputeShare ?? 0.05;
   if (!(share > 0 && share <= 1)) throw new RangeError(`maxComputeShare must be in (0, 1], got ${share}`);
+  const maxLayerSeries = options.maxLayerSeries ?? DEFAULT_MAX_LAYER_SERIES;
+  if (!Number.isInteger(maxLayerSeries) || maxLayerSeries < 0) throw new RangeError(`maxLayerSeries must be an integer ≥ 0, got ${maxLayerSeries}`);
   const nextSampleAt = new Map<string, number>();
+  /** Each session's Kronecker block names (its table's order), set when it opens. */
+  const layerOrder = new Map<string, string[]>();
 
   const sample = (event: DashboardStepEvent, accessor: EstimatesAccessor): void => {
     const started = performance.now();
@@ -145,9 +234,13 @@ export function createDashboardFeed(hub: DashboardHub, options: DashboardFeedOpt
     onOpen(event) {
       hub.openSession(sessionInfo(event.sessionId, event.config, event.resumedStep));
       nextSampleAt.delete(event.sessionId);
+      layerOrder.set(event.sessionId, kroneckerLayerNames(event.config));
     },
     onStep(event) {
-      hub.publish(event.sessionId, stepOfOutcome(event.outcome));
+      let order = layerOrder.get(event.sessionId);
+      if (order === undefined) layerOrder.set(event.sessionId, order = kroneckerLayerNames(event.config));
+      const layers = order.length === 0 ? undefined : layersOfOutcome(event.outcome, order);
+      hub.publish(event.sessionId, stepOfOutcome(event.outcome, Date.now(), layers, maxLayerSeries), layers);
       const accessor = event.estimates;
       if (accessor === undefined || !hub.hasViewers) return;
       if (performance.now() >= (nextSampleAt.get(event.sessionId) ?? 0)) sample(event, accessor);
@@ -155,6 +248,7 @@ export function createDashboardFeed(hub: DashboardHub, options: DashboardFeedOpt
     onClose(event) {
       hub.closeSession(event.sessionId, event.lastStep, event.discarded === true);
       nextSampleAt.delete(event.sessionId);
+      layerOrder.delete(event.sessionId);
     },
   };
 }

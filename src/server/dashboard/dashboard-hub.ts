@@ -6,7 +6,7 @@
  *   handleHttp(req, res)            GET / and /dashboard (the page), /dashboard/state (JSON snapshot)
  *   handleUpgrade(req, socket, head) upgrades on /dashboard/ws
  * each returning false for a request that is not the dashboard's, and feeds it (dashboard-feed.ts does):
- *   openSession(info) · publish(sessionId, step) · publishSpectrum(sessionId, spectrum) · closeSession(sessionId, lastStep, discarded)
+ *   openSession(info) · publish(sessionId, step, layers?) · publishSpectrum(sessionId, spectrum) · closeSession(sessionId, lastStep, discarded)
  *
  * Cost to the daemon: publish() only appends to memory; pages get new steps coalesced once per
  * `flushIntervalMs`. A page that does not keep up (more than `maxViewerBufferBytes` unsent) is dropped;
@@ -23,7 +23,7 @@ import { log as defaultLogger, type Logger } from '../../log.js';
 import { dashboardCookieHeader, isDashboardAuthorized, queryToken } from './dashboard-auth.js';
 import { tokensEqual } from '../auth.js';
 import { dashboardRefusal, type BrowserGuardPolicy } from '../browser-guard.js';
-import type { DashboardMessage, DashboardSessionInfo, DashboardSessionState, DashboardSessionStatus, DashboardSpectrum, DashboardStep } from './messages.js';
+import type { DashboardLayers, DashboardMessage, DashboardSessionInfo, DashboardSessionState, DashboardSessionStatus, DashboardSpectrum, DashboardStep } from './messages.js';
 import { DASHBOARD_PAGE, UNAUTHORIZED_PAGE, type StaticPage } from './page.js';
 import { StepHistory } from './step-history.js';
 
@@ -62,6 +62,9 @@ interface SessionEntry {
   status: DashboardSessionStatus;
   readonly history: StepHistory<DashboardStep>;
   spectrum: DashboardSpectrum | undefined;
+  /** The latest step's per-layer table (Kronecker blocks), and whether the pages have not had it yet. */
+  layers: DashboardLayers | undefined;
+  layersPending: boolean;
   /** Steps not yet pushed to the pages. */
   pending: DashboardStep[];
   closedAt: number;
@@ -135,15 +138,23 @@ export class DashboardHub {
       existing.status = 'live';
     } else {
       this.sessions.set(info.id, {
-        info, status: 'live', history: new StepHistory(this.options.historyLimit), spectrum: undefined, pending: [], closedAt: 0,
+        info, status: 'live', history: new StepHistory(this.options.historyLimit), spectrum: undefined,
+        layers: undefined, layersPending: false, pending: [], closedAt: 0,
       });
     }
     this.broadcast({ type: 'open', session: this.sessions.get(info.id)!.info });
   }
 
-  /** A step of a session; pushed to the pages at the next flush. Unknown sessions are opened with what is known. */
-  publish(sessionId: string, step: DashboardStep): void {
+  /**
+   * A step of a session, with its per-layer table when it has Kronecker blocks (only the latest table is
+   * kept); pushed to the pages at the next flush. Unknown sessions are opened with what is known.
+   */
+  publish(sessionId: string, step: DashboardStep, layers?: DashboardLayers): void {
     const entry = this.sessions.get(sessionId) ?? this.placeholder(sessionId);
+    if (layers !== undefined) {
+      entry.layers = layers;
+      entry.layersPending = true;
+    }
     entry.history.append(step);
     entry.pending.push(step);
     if (entry.pending.length > 4 * MAX_STEPS_PER_FLUSH) entry.pending = thin(entry.pending, MAX_STEPS_PER_FLUSH);
@@ -179,6 +190,7 @@ export class DashboardHub {
       status: e.status,
       steps: e.history.toArray(),
       ...(e.spectrum === undefined ? {} : { spectrum: e.spectrum }),
+      ...(e.layers === undefined ? {} : { layers: e.layers }),
     }));
     return { type: 'snapshot', sessions, historyLimit: this.options.historyLimit };
   }
@@ -189,7 +201,8 @@ export class DashboardHub {
         id: sessionId, name: null, dim: 0, optimizer: '?', structure: '?', workers: 1, emaDecay: 0,
         track: { empiricalFisher: false, fisher: false, noise: false }, resumedStep: 0, openedAt: Date.now(),
       },
-      status: 'live', history: new StepHistory(this.options.historyLimit), spectrum: undefined, pending: [], closedAt: 0,
+      status: 'live', history: new StepHistory(this.options.historyLimit), spectrum: undefined,
+      layers: undefined, layersPending: false, pending: [], closedAt: 0,
     };
     this.sessions.set(sessionId, entry);
     return entry;
@@ -204,8 +217,10 @@ export class DashboardHub {
   private flushSession(sessionId: string, entry: SessionEntry): void {
     if (entry.pending.length === 0) return;
     const steps = thin(entry.pending, MAX_STEPS_PER_FLUSH);
+    const layers = entry.layersPending ? entry.layers : undefined;
     entry.pending = [];
-    this.broadcast({ type: 'steps', sessionId, steps });
+    entry.layersPending = false;
+    this.broadcast({ type: 'steps', sessionId, steps, ...(layers === undefined ? {} : { layers }) });
   }
 
   private broadcast(message: DashboardMessage): void {

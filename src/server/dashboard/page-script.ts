@@ -5,6 +5,10 @@
  * ‖ḡ‖, ‖Δθ‖ and the EF-vs-Fisher cosine against the step, a histogram of the SNR factors, and the top
  * eigenvalues of F and EF as grouped bars on a log axis. "Compare with" overlays a second run's curves
  * (dashed) on the four line plots, on shared axes; the address keeps both (#session=ID&compare=ID).
+ * A session with Kronecker (K-FAC) blocks also gets the "Layers" panel: a table of the latest step's
+ * per-layer values (one row per block, data-layer=NAME; each number's cell has data-key and, raw,
+ * data-value) and small multiples of each layer's EF-vs-Fisher cosine against the step (linePlot, the
+ * compared run's same layer dashed); a session without them never shows it.
  *
  * Each plot's <svg> carries data-points (values drawn) and, when comparing, data-compare-points (the
  * other run's values drawn) so that tests can see that it shows data.
@@ -236,7 +240,7 @@ export const DASHBOARD_SCRIPT = String.raw`
   }
   function upsert(info, status) {
     var s = state.sessions.get(info.id);
-    if (!s) { s = { info: info, status: status, live: status === 'live', steps: [], spectrum: null }; state.sessions.set(info.id, s); }
+    if (!s) { s = { info: info, status: status, live: status === 'live', steps: [], spectrum: null, layers: null }; state.sessions.set(info.id, s); }
     else { s.info = info; s.status = status; s.live = status === 'live'; }
     return s;
   }
@@ -245,7 +249,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     if (msg.type === 'snapshot') {
       state.sessions = new Map();
       state.historyLimit = msg.historyLimit;
-      msg.sessions.forEach(function (x) { var s = upsert(x.info, x.status || (x.live ? 'live' : 'closed')); s.steps = x.steps.slice(); s.spectrum = x.spectrum || null; });
+      msg.sessions.forEach(function (x) { var s = upsert(x.info, x.status || (x.live ? 'live' : 'closed')); s.steps = x.steps.slice(); s.spectrum = x.spectrum || null; s.layers = x.layers || null; });
     } else if (msg.type === 'open') {
       upsert(msg.session, 'live');
       if (!state.selected || !state.sessions.get(state.selected) || !state.sessions.get(state.selected).live) state.selected = msg.session.id;
@@ -255,6 +259,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       var lastStep = s.steps.length ? s.steps[s.steps.length - 1].step : -Infinity;
       msg.steps.forEach(function (st) { if (st.step > lastStep) { s.steps.push(st); lastStep = st.step; } });
       s.steps = thinInPlace(s.steps, 2 * state.historyLimit);
+      if (msg.layers) s.layers = msg.layers;
     } else if (msg.type === 'spectrum') {
       var t = state.sessions.get(msg.sessionId);
       if (t) t.spectrum = msg.spectrum;
@@ -367,6 +372,78 @@ export const DASHBOARD_SCRIPT = String.raw`
   }
   function setValue(id, v) { document.getElementById(id).textContent = fmt(v); }
 
+  // ---- per-layer (K-FAC) panel ------------------------------------------------------------------
+  function cell(tr, key, v, title) {
+    var td = h('td', 'num', key === 'factor-updates' || key === 'basis-version' ? (typeof v === 'number' && isFinite(v) ? String(v) : '–') : fmt(v));
+    td.setAttribute('data-key', key);
+    if (typeof v === 'number') td.setAttribute('data-value', String(v));
+    if (title) td.title = title;
+    tr.appendChild(td);
+  }
+  function eigenTitle(which, e) { return e ? which + ' top eigenvalues λ(A)λ(G): ' + e.top.map(fmt).join(', ') : ''; }
+  // One layer's cosine series as steps for linePlot ({ step, cosine }).
+  function layerSteps(steps, name) {
+    return steps.map(function (st) { return { step: st.step, cosine: st.layerCosine ? st.layerCosine[name] : undefined }; });
+  }
+  function hasLayerSeries(steps, name) {
+    for (var i = steps.length - 1; i >= 0; i--) if (steps[i].layerCosine && typeof steps[i].layerCosine[name] === 'number') return true;
+    return false;
+  }
+  function renderLayers(s, otherSteps) {
+    var section = document.getElementById('layers'), L = s.layers;
+    section.hidden = !(L && L.layers && L.layers.length > 0);
+    if (section.hidden) return;
+    document.getElementById('v-layers').textContent = 'step ' + L.step + ' · ' + (L.layers.length === 1 ? '1 layer' : L.layers.length + ' layers');
+    var body = document.getElementById('layer-rows');
+    body.textContent = '';
+    L.layers.forEach(function (l) {
+      var tr = h('tr');
+      tr.setAttribute('data-layer', l.name);
+      tr.appendChild(h('td', 'lname', l.name));
+      var f = l.fisher, e = l.empiricalFisher;
+      cell(tr, 'cosine', l.cosineEfFisher);
+      cell(tr, 'fisher-trace', f && f.trace);
+      cell(tr, 'fisher-top1', f && f.top[0], eigenTitle('F', f));
+      cell(tr, 'ef-trace', e && e.trace);
+      cell(tr, 'ef-top1', e && e.top[0], eigenTitle('EF', e));
+      cell(tr, 'factor-updates', l.factorUpdates);
+      cell(tr, 'basis-version', l.basisVersion);
+      body.appendChild(tr);
+    });
+    var steps = s.steps;
+    var series = L.layers.map(function (l) { return l.name; }).filter(function (name) { return hasLayerSeries(steps, name); });
+    var box = document.getElementById('layer-plots'), note = document.getElementById('layer-plots-note');
+    box.hidden = series.length === 0;
+    note.textContent = series.length === 0
+      ? (s.info.track.fisher && s.info.track.empiricalFisher ? 'no data yet' : 'track both F and EF to see it')
+      : series.length < L.layers.length ? 'the first ' + series.length + ' of ' + L.layers.length + ' layers' : '';
+    var key = series.join('\n');
+    if (box.getAttribute('data-key') !== key) { // rebuilt only when the layers change
+      box.setAttribute('data-key', key);
+      box.textContent = '';
+      series.forEach(function (name) {
+        var d = h('div', 'layer-plot');
+        d.setAttribute('data-layer', name);
+        var t = h('div', 'lp-title');
+        t.appendChild(h('span', 'lname', name));
+        t.appendChild(h('span', 'value', '–'));
+        d.appendChild(t);
+        var svg = document.createElementNS(SVG, 'svg');
+        svg.setAttribute('role', 'img');
+        svg.setAttribute('aria-label', 'cos(EF, Fisher) of layer ' + name);
+        svg.setAttribute('data-points', '0');
+        d.appendChild(svg);
+        box.appendChild(d);
+      });
+    }
+    series.forEach(function (name, i) {
+      var d = box.children[i], mine = layerSteps(steps, name);
+      linePlot(d.querySelector('svg'), mine, 'cosine', { cls: 'cosine', fixed: [-1, 1], reference: 0 }, otherSteps ? layerSteps(otherSteps, name) : undefined);
+      var lastPoint = pointsOf(mine, 'cosine', false).pop();
+      d.querySelector('.value').textContent = lastPoint ? fmt(lastPoint[1]) : '–';
+    });
+  }
+
   function render() {
     renderList();
     var s = state.selected ? state.sessions.get(state.selected) : null;
@@ -419,6 +496,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       info.track.noise ? 'waiting for the estimates' : 'needs the noise covariance S (per-example gradients)');
     eigenPlot(document.getElementById('plot-eigen'), sp,
       info.track.fisher || info.track.empiricalFisher ? 'waiting for the estimates' : 'this session tracks neither F nor EF');
+    renderLayers(s, otherSteps);
   }
 
   // ---- connection -------------------------------------------------------------------------------

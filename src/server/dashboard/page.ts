@@ -4,8 +4,9 @@
  * and WebSocket/fetch to its own origin.
  *
  * Layout for a laptop screen: the sessions on the left (by name, grouped live / closed / discarded), the
- * selected session's facts and six plots (3 × 2 from 1200 px wide, 2 × 3 below) on the right, with a
- * "compare with" choice that overlays another run's curves; light and dark themes follow the system.
+ * selected session's facts and its plots (3 per row from 1200 px wide, 2 below) on the right, with a
+ * "compare with" choice that overlays another run's curves; below them, for a session with Kronecker
+ * (K-FAC) blocks only, the per-layer table and cosine plots; light and dark themes follow the system.
  */
 import { createHash } from 'node:crypto';
 import { DASHBOARD_SCRIPT } from './page-script.js';
@@ -103,6 +104,22 @@ svg .mean { stroke: var(--ink); stroke-dasharray: 3 3; stroke-width: 1.2; }
 svg .bar.snr { fill: var(--c-snr); opacity: .85; }
 svg .bar.fisher { fill: var(--c-fisher); }
 svg .bar.ef { fill: var(--c-ef); }
+.layers { margin-top: 14px; }
+.layers[hidden], .layer-plots[hidden] { display: none; }
+.table-wrap { overflow-x: auto; max-height: 420px; overflow-y: auto; }
+#layer-table { border-collapse: collapse; width: auto; min-width: 60%; font-size: 13px; font-variant-numeric: tabular-nums; }
+#layer-table th { text-align: right; font-weight: 600; color: var(--muted); padding: 4px 10px; border-bottom: 1px solid var(--line);
+                  position: sticky; top: 0; background: var(--panel); white-space: nowrap; }
+#layer-table th:first-child, #layer-table td.lname { text-align: left; }
+#layer-table td { padding: 3px 10px; border-bottom: 1px solid var(--grid); text-align: right; white-space: nowrap; }
+#layer-table td.lname { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+.layers h4 { display: flex; gap: 8px; align-items: baseline; margin: 12px 0 4px; font-size: 13px; font-weight: 600; }
+.layers h4 span { color: var(--muted); font-weight: 400; font-size: 12px; }
+.layer-plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 4px 14px; }
+.lp-title { display: flex; gap: 8px; font-size: 12px; }
+.lp-title .lname { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.lp-title .value { margin-left: auto; font-weight: 600; font-variant-numeric: tabular-nums; }
+.panel .layer-plot svg { height: 130px; }
 .ask { max-width: 520px; margin: 60px auto; padding: 0 20px; }
 .ask input { padding: 6px 8px; width: 300px; font: inherit; }
 .ask button { padding: 6px 14px; font: inherit; }
@@ -150,6 +167,17 @@ await client.openSession({ dim, optimizer: { name: 'ngd', stepSize: 0.1, damping
         ${panel('snr', 'SNR factors', 'share of coordinates with D<sub>ii</sub> = ḡ<sub>i</sub>² / (ḡ<sub>i</sub>² + ρS<sub>ii</sub>)')}
         ${panel('eigen', 'Top eigenvalues of F and EF', 'largest λ<sub>k</sub>, log scale <span class="key fisher"></span>F (Fisher) <span class="key ef"></span>EF (empirical)')}
       </div>
+      <section class="panel layers" id="layers" data-panel="layers" hidden>
+        <h3>Layers (K-FAC blocks)<span class="value" id="v-layers">–</span></h3>
+        <p class="note">each Kronecker block A⊗G at the latest step: cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ) of its updates; trace and
+          largest eigenvalue λ<sub>1</sub> = λ<sub>1</sub>(A)λ<sub>1</sub>(G) of F and EF (hover for the top 3); the factors’ updates t and the installed decomposition’s version</p>
+        <div class="table-wrap"><table id="layer-table">
+          <thead><tr><th>layer</th><th>cos(EF, F)</th><th>tr F</th><th>λ<sub>1</sub> F</th><th>tr EF</th><th>λ<sub>1</sub> EF</th><th>factor updates</th><th>basis</th></tr></thead>
+          <tbody id="layer-rows"></tbody>
+        </table></div>
+        <h4>cos(EF, Fisher) per layer <span id="layer-plots-note"></span></h4>
+        <div id="layer-plots" class="layer-plots"></div>
+      </section>
     </div>
   </main>
 </div>`;
