@@ -7,7 +7,8 @@ any W&B-style logger.
 """
 from .async_client import PROTOCOL_VERSION, AsyncClient, Reconnect
 from .config import (
-    Adam, Block, Cosine, Exponential, Optimizer, Piecewise, SessionConfig, Structure, Track, Warmup,
+    Adam, Block, Cosine, DampingAdaptation, Exponential, Kronecker, Optimizer, Piecewise, SessionConfig, Structure,
+    Track, Warmup,
 )
 from .errors import (
     CLIENT_ERROR_CODES, DAEMON_ERROR_CODES, ConnectionClosed, FisherdError, NonFiniteError, RequestTimeout,
@@ -23,7 +24,7 @@ __version__ = '0.1.0'
 
 __all__ = [
     'PROTOCOL_VERSION', 'AsyncClient', 'Client', 'Reconnect', 'LocalDaemon',
-    'SessionConfig', 'Optimizer', 'Adam', 'Block', 'Structure', 'Track',
+    'SessionConfig', 'Optimizer', 'Adam', 'DampingAdaptation', 'Block', 'Structure', 'Kronecker', 'Track',
     'Exponential', 'Cosine', 'Warmup', 'Piecewise',
     'StepInput', 'Update', 'Diagnostics', 'MetricsLogger', 'log_metrics', 'tensorboard_writer', 'Estimates', 'Estimate', 'SessionInfo', 'ServerInfo',
     'FisherdError', 'ShapeError', 'NonFiniteError', 'ConnectionClosed', 'RequestTimeout', 'ResumeGap',

@@ -9,7 +9,8 @@ gradient of the loss with respect to the module's output z. From a micro-batch's
   Σ_n (r_n − r̄)∘(r_n − r̄) in two passes, where r_n is example n's gradient *as the backward held it*
   (the user's loss and reduction);
 * ``squares(calls, es)``: Σ_n r_n∘r_n alone (the sampled-label Fisher's backward);
-* ``kronecker(calls, es)`` (affine layers): A = Σ ā āᵀ and G = Σ e eᵀ with their counts.
+* ``gradient_sum(calls, es)`` (affine layers): Σ_n r_n alone, for Kronecker blocks;
+* ``input_factor(calls)``, ``output_factor(es)`` (affine layers): A = Σ ā āᵀ (count b·R) and G = Σ e eᵀ.
 
 Affine layers (``nn.Linear``, ``nn.Conv2d``), with ā = [a; 1] when there is a bias and R positions
 (1 for a Linear on (b, in) inputs; the tokens of a Linear on (b, T, in); the output pixels of a
@@ -154,6 +155,11 @@ class AffineHandler(Handler):
         if m2 is not None:
             parts['centred'] = self._split(m2)
         return {name: {k: v[name] for k, v in parts.items()} for name in parts['sum']}
+
+    def gradient_sum(self, calls: Sequence[Any], es: Sequence[Optional[torch.Tensor]]) -> Moments:
+        """Σ_n r_n alone (a Kronecker block's share of ḡ: no per-example quantity at all)."""
+        a, e = self._pairs(calls, es)
+        return {name: {'sum': v} for name, v in self._split(torch.einsum('bro,bri->oi', e, a)).items()}
 
     def squares(self, calls: Sequence[Any], es: Sequence[Optional[torch.Tensor]]) -> Dict[str, torch.Tensor]:
         a, e = self._pairs(calls, es)

@@ -18,9 +18,11 @@ from ._torch_hooks import AffineHandler, Handler, handler_for
 from ._torch_links import FailureCounters, _Link
 from ._torch_likelihoods import Bernoulli, Categorical, Gaussian, Likelihood
 from .async_client import Reconnect
-from .config import Block, Optimizer, SessionConfig, Track
+from .config import Block, Kronecker, KroneckerDamping, Optimizer, SessionConfig, StructureLike, Track
 from .results import Update, split_blocks
-from .statistics import DiagonalMoments, StatisticsEncoding
+from .statistics import (
+    DiagonalMoments, KroneckerFactorSums, KroneckerStatistics, OutputGradFactorSum, StatisticsEncoding, add_factor_sums,
+)
 from .step_input import StepInput
 from .sync_client import Client
 
@@ -86,6 +88,7 @@ class _MicroBatch:
         self.batch_size = batch_size
         self.calls: Dict[int, List[_Call]] = {}  # handler index -> calls
         self.fisher: Dict[int, Dict[str, torch.Tensor]] = {}  # handler index -> Σ_k squares (per-example scale)
+        self.kron_sampled: Dict[int, torch.Tensor] = {}  # handler index -> Σ_{n,k} ẽ ẽᵀ (per-example scale)
         self.samples = 0
 
     def complete(self) -> bool:
@@ -119,23 +122,115 @@ class LayerStatistics:
     block: str
     moments: DiagonalMoments
     factors: Optional[Dict[str, Any]] = None
+    kronecker: bool = False  # the block is a Kronecker block of the session (moments then hold ``sum`` only)
 
 
 class DiagonalSender:
     """Sends every block's diagonal moments (``DiagonalMoments``), vectors in ``encoding``
     ('float32' default, 'float16' or 'bfloat16'). The sender interface: ``structure(handler)`` (each
     block's session structure) and ``contribution(layers, reduction, batch_size, loss)`` → ``StepInput``;
-    a Kronecker sender (once the daemon takes ``KroneckerFactors``) sends ``factors`` for affine blocks."""
+    ``KroneckerSender`` sends K-FAC factors for Linear/Conv2d blocks."""
 
     def __init__(self, encoding: StatisticsEncoding = 'float32') -> None:
         self.encoding = encoding
 
-    def structure(self, handler: Handler) -> str:
+    def structure(self, handler: Handler) -> StructureLike:
         return 'diagonal'
 
     def contribution(self, layers: Sequence[LayerStatistics], reduction: str, batch_size: int, loss: Optional[float]) -> StepInput:
         return StepInput(reduction=reduction, batch_size=batch_size, loss=loss,  # type: ignore[arg-type]
                          statistics=[layer.moments for layer in layers], statistics_encoding=self.encoding)
+
+    def reset(self) -> None:
+        """A new session was opened (nothing carried over)."""
+
+
+def kronecker_shape(handler: Handler) -> Optional[Tuple[int, int, bool]]:
+    """(outputs, inputs, bias) of an affine handler whose block is exactly [weight, bias?] of the layer
+    (a frozen weight, or a bias the layer has but does not train, leaves the block diagonal): nn.Linear
+    (out_features, in_features), nn.Conv2d (out_channels, in_channels·k_h·k_w, the unfolded patch)."""
+    if not isinstance(handler, AffineHandler):
+        return None
+    names = [name for name, _ in handler.params]
+    if names != (['weight', 'bias'] if handler.has_bias else ['weight']):
+        return None
+    weight = dict(handler.params)['weight']
+    return int(weight.shape[0]), int(weight[0].numel()), handler.has_bias
+
+
+class KroneckerSender(DiagonalSender):
+    """K-FAC over the wire: every nn.Linear and nn.Conv2d block (weight and bias) is a ``Kronecker`` block
+    of the session, other layers stay diagonal blocks with their diagonal moments, in the same
+    contribution (math.md, "Kronecker factors (K-FAC)", "In a session (the wire)").
+
+    Every step each Kronecker block sends ``KroneckerStatistics``: its gradient sum Σ_n r_n (ḡ's share, as
+    your reduction holds it) and, every ``factors_every`` (T_stat) steps, the factor sums since the last
+    send (sums and counts added over those steps), at math.md's per-example scale: A = Σ ā āᵀ (count b,
+    or b·R over R positions of a convolution or a sequence: the *expand* convention), the empirical G of
+    your backward's e (a mean-reduced loss's Σ e eᵀ times b²; count b) when the session tracks the
+    empirical Fisher (efgd, ``track.empirical_fisher``), and the sampled G of the K sampled-label
+    backward(s) (count b·K, with ``samples_per_example`` = K) when it tracks the Fisher (ngd,
+    ``track.fisher``). The first step carries factors (steps 1, 1+T, 1+2T, …): until a block's first
+    factors its estimate is 0. Factors travel as packed upper triangles in ``encoding`` ('float32',
+    'float16', 'bfloat16').
+
+    Args:
+        encoding: the float encoding of every vector (default 'float32').
+        factors_every: T_stat ≥ 1 (default 1: factors every step).
+        damping: 'tikhonov' (default, (Ḡ⊗Ā + λI)⁻¹) or 'pi' (π-damping).
+        refresh_every: T_inv ≥ 1, the daemon refreshes the factors' eigendecompositions every this many
+            factor updates (default 1).
+    """
+
+    def __init__(self, encoding: StatisticsEncoding = 'float32', *, factors_every: int = 1,
+                 damping: KroneckerDamping = 'tikhonov', refresh_every: int = 1) -> None:
+        super().__init__(encoding)
+        if isinstance(factors_every, bool) or not isinstance(factors_every, int) or factors_every < 1:
+            raise ValueError(f'factors_every must be an integer ≥ 1, got {factors_every!r}')
+        self.factors_every = factors_every
+        self.damping = damping
+        self.refresh_every = refresh_every
+        self._steps = 0
+        self._carried: Dict[str, KroneckerFactorSums] = {}
+
+    def structure(self, handler: Handler) -> StructureLike:
+        shape = kronecker_shape(handler)
+        if shape is None:
+            return 'diagonal'
+        outputs, inputs, bias = shape
+        return Kronecker(outputs, inputs, bias, damping=self.damping, refresh_every=self.refresh_every)
+
+    def reset(self) -> None:
+        self._steps, self._carried = 0, {}
+
+    @staticmethod
+    def _step_sums(f: Dict[str, Any]) -> KroneckerFactorSums:
+        out = KroneckerFactorSums(input_sum=f['input_sum'], input_count=f['input_count'])
+        if 'output_grad_sum' in f:
+            out.empirical = OutputGradFactorSum(f['output_grad_sum'], f['output_grad_count'])
+        if 'sampled_grad_sum' in f:
+            out.sampled = OutputGradFactorSum(f['sampled_grad_sum'], f['sampled_grad_count'])
+            out.samples_per_example = f['samples_per_example']
+        return out
+
+    def contribution(self, layers: Sequence[LayerStatistics], reduction: str, batch_size: int, loss: Optional[float]) -> StepInput:
+        self._steps += 1
+        due = (self._steps - 1) % self.factors_every == 0
+        statistics: List[Any] = []
+        for layer in layers:
+            if not layer.kronecker:
+                statistics.append(layer.moments)
+                continue
+            if layer.factors is not None:
+                sums = self._step_sums(layer.factors)
+                carried = self._carried.get(layer.block)
+                self._carried[layer.block] = sums if carried is None else add_factor_sums(carried, sums)
+            entry = KroneckerStatistics(count=batch_size, sum=layer.moments.sum, block=layer.block)
+            if due and layer.block in self._carried:
+                entry.factors = self._carried.pop(layer.block)
+            statistics.append(entry)
+        return StepInput(reduction=reduction, batch_size=batch_size, loss=loss,  # type: ignore[arg-type]
+                         statistics=statistics, statistics_encoding=self.encoding)
 
 
 # ---- the preconditioner ----------------------------------------------------------------------------------
@@ -159,6 +254,7 @@ class Preconditioner:
         session_id: Union[None, str, Sequence[str]] = None,
         sender: Optional[DiagonalSender] = None,
         kronecker: bool = False,
+        precision: Optional[str] = None,
         record_eval: bool = False,
         strict: bool = False,
         reconnect: Union[bool, Reconnect] = True,
@@ -187,6 +283,7 @@ class Preconditioner:
         self.strict = strict
         self.generator = generator
         self.counters = FailureCounters()
+        self._loss_after: Optional[float] = None  # the step's loss_after_previous_update (damping adaptation)
         self.last_update: Optional[Update] = None
         #: Every daemon's own update of the last step (daemon order; None where the step fell back).
         self.last_updates: List[Optional[Update]] = []
@@ -201,8 +298,12 @@ class Preconditioner:
         self.fallback: List[Tuple[str, nn.Parameter]] = []
         self._layout(model)
         self.blocks = [Block(self._block_name(h), sum(p.numel() for _, p in h.params), self.sender.structure(h)) for h in self.handlers]
+        # Kronecker blocks: gradient sums only (no per-example squares) and the factors the estimates read.
+        self._kron = {i for i, b in enumerate(self.blocks) if isinstance(b.structure, Kronecker)}
+        self._kron_sources = ({'empirical'} if self._need_squares else set()) | ({'sampled'} if self._need_fisher else set())
         self.config = SessionConfig(dim=sum(b.size for b in self.blocks), blocks=self.blocks, optimizer=self.optimizer,
-                                    ema_decay=ema_decay, track=track, dataset_size=dataset_size)
+                                    ema_decay=ema_decay, track=track, dataset_size=dataset_size,
+                                    precision=precision)  # type: ignore[arg-type]
         self._connect_options = dict(connect_options or {})
         self._connect_options.setdefault('reconnect', reconnect)
         self._open_links(client_or_url, session_id, data_parallel, process_group)
@@ -356,6 +457,12 @@ class Preconditioner:
                 for i, es in per_handler.items():
                     if all(e is None for e in es):
                         continue
+                    handler = self.handlers[i]
+                    if isinstance(handler, AffineHandler) and (self.collect_kronecker or i in self._kron):
+                        g = handler.output_factor(es)
+                        batch.kron_sampled[i] = batch.kron_sampled[i] + g if i in batch.kron_sampled else g
+                        if i in self._kron:
+                            continue
                     squares = self.handlers[i].squares([c.captured for c in batch.calls[i]], es)
                     into = batch.fisher.setdefault(i, {})
                     for name, v in squares.items():
@@ -395,9 +502,12 @@ class Preconditioner:
                 es = [c.grad for c in calls]
                 if any(c.captured.shape[0] != n_b for c in calls if isinstance(c.captured, torch.Tensor)):
                     raise ValueError(f'fisherd: layer {self._block_name(handler)} saw a batch other than the model input\'s {n_b}')
-                moments = handler.moments(captured, es, self._need_centred)
-                if self.collect_kronecker and isinstance(handler, AffineHandler):
-                    self._add_kronecker(i, handler, captured, es, n_b)
+                if i in self._kron:
+                    moments = handler.gradient_sum(captured, es)  # type: ignore[attr-defined]
+                else:
+                    moments = handler.moments(captured, es, self._need_centred)
+                if isinstance(handler, AffineHandler) and (self.collect_kronecker or (i in self._kron and self._kron_sources)):
+                    self._add_kronecker(i, handler, captured, es, n_b, batch)
             else:
                 moments = {}
             for name, p in handler.params:
@@ -405,7 +515,7 @@ class Preconditioner:
                 m = moments.get(name)
                 zero = torch.zeros(p.numel(), dtype=torch.float64, device=p.device)
                 s = zero if m is None else m['sum'].double()
-                q = zero if m is None else m['squares'].double()
+                q = zero if m is None or 'squares' not in m else m['squares'].double()
                 c = zero if m is None else m.get('centred', zero).double()
                 if key not in acc.sums:
                     acc.sums[key], acc.squares[key] = s, q
@@ -428,14 +538,18 @@ class Preconditioner:
             acc.samples = batch.samples
         acc.count += n_b
 
-    def _add_kronecker(self, i: int, handler: AffineHandler, captured: List[Any], es: List[Optional[torch.Tensor]], b: int) -> None:
+    def _add_kronecker(self, i: int, handler: AffineHandler, captured: List[Any], es: List[Optional[torch.Tensor]], b: int,
+                       batch: _MicroBatch) -> None:
         a_sum, a_count = handler.input_factor(captured)
-        g_sum = handler.output_factor(es)
-        entry = self._acc.kron.setdefault(i, {'A': 0, 'A_count': 0, 'G': 0, 'G_count': 0})
+        entry = self._acc.kron.setdefault(i, {'A': 0, 'A_count': 0})
         entry['A'] = entry['A'] + a_sum.double()
         entry['A_count'] += a_count
-        entry['G'] = entry['G'] + g_sum.double()
-        entry['G_count'] += b
+        if self.collect_kronecker or 'empirical' in self._kron_sources:
+            entry['G'] = entry.get('G', 0) + handler.output_factor(es).double()
+            entry['G_count'] = entry.get('G_count', 0) + b
+        if i in batch.kron_sampled:
+            entry['S'] = entry.get('S', 0) + batch.kron_sampled[i].double()
+            entry['S_count'] = entry.get('S_count', 0) + b * batch.samples
 
     # ---- what is sent --------------------------------------------------------------------------------
 
@@ -472,7 +586,9 @@ class Preconditioner:
             if self._need_fisher:
                 moments.sampled_label_squares = torch.cat([acc.fisher[k] for k in keys]) * scale
                 moments.samples_per_example = acc.samples
-            out.append(LayerStatistics(moments.block, moments, self._factors(i)))
+            if i in self._kron:  # the gradient sum is all a Kronecker block's moments hold
+                moments = DiagonalMoments(count=b, sum=moments.sum, block=moments.block)
+            out.append(LayerStatistics(moments.block, moments, self._factors(i), i in self._kron))
         return out
 
     def _factors(self, i: int) -> Optional[Dict[str, Any]]:
@@ -481,25 +597,41 @@ class Preconditioner:
             return None
         b = self._acc.count
         scale = float(b * b) if self.reduction == 'mean' else 1.0
-        return {'input_sum': entry['A'], 'input_count': entry['A_count'],
-                'output_grad_sum': entry['G'] * scale, 'output_grad_count': entry['G_count']}
+        out: Dict[str, Any] = {'input_sum': entry['A'], 'input_count': entry['A_count']}
+        if 'G' in entry:
+            out.update(output_grad_sum=entry['G'] * scale, output_grad_count=entry['G_count'])
+        if 'S' in entry:
+            out.update(sampled_grad_sum=entry['S'], sampled_grad_count=entry['S_count'], samples_per_example=self._acc.samples)
+        return out
 
     def kronecker_factors(self) -> Dict[str, Dict[str, Any]]:
         """With ``kronecker=True``: per Linear/Conv2d block, the K-FAC sums of the step so far in math.md's
         convention (``input_sum`` = Σ ā āᵀ over examples and positions, ``input_count`` = b·R;
         ``output_grad_sum`` = Σ e eᵀ of the per-example loss (a mean-reduced loss's e times b, squared),
-        ``output_grad_count`` = b; the 'expand' convention for convolutions)."""
+        ``output_grad_count`` = b; the 'expand' convention for convolutions), and when labels were sampled
+        ``sampled_grad_sum`` = Σ_{n,k} ẽ ẽᵀ of the sampled-label backward(s) (per-example scale),
+        ``sampled_grad_count`` = b·K, ``samples_per_example`` = K. With a ``KroneckerSender`` the Kronecker
+        blocks hold the sources the session needs (the empirical G for efgd / track.empirical_fisher, the
+        sampled G for ngd / track.fisher) without ``kronecker=True``."""
         self._flush()
         return {self._block_name(h): f for i, h in enumerate(self.handlers) if (f := self._factors(i)) is not None}
 
     # ---- the step ------------------------------------------------------------------------------------
 
-    def step(self, loss: Optional[float] = None) -> Optional[Update]:
+    def step(self, loss: Optional[float] = None, loss_after_previous_update: Optional[float] = None) -> Optional[Update]:
         """Sends this step's statistics, receives the update Δθ and writes p.grad = −Δθ for every
         preconditioned parameter (other parameters keep their gradient). Returns the update, or None when
-        the failure policy left this step to your own gradient."""
+        the failure policy left this step to your own gradient.
+
+        ``loss``: this step's batch loss L(θ_t) (mean over its examples; diagnostics, and damping
+        adaptation). ``loss_after_previous_update``: for ``Optimizer.damping_adaptation``, the loss of the
+        PREVIOUS step's batch at the parameters after the previous update, L_{B_{t−1}}(θ_{t−1} + Δ_{t−1}):
+        the preconditioner cannot compute it (your optimizer applies the update); evaluate it yourself
+        after ``optimizer.step()``, one forward pass under ``torch.no_grad()`` on the batch you still hold,
+        and pass it with the next step."""
         layers = self._own_statistics()
         count = self._acc.count
+        self._loss_after = None if loss_after_previous_update is None else float(loss_after_previous_update)
         self._acc = _Accumulated()
         if self._dp is not None and self._dp.mode == 'allreduce':
             layers, count, loss = self._dp.all_reduce_statistics(layers, self.reduction, count, loss)
@@ -602,16 +734,26 @@ class Preconditioner:
         """Every daemon's update for its blocks (None where the failure policy left the step to your gradient)."""
         if not self._links:
             return []
-        contributions = []
-        for blocks in self._link_blocks:
-            names = {b.name for b in blocks}
-            contributions.append(self.sender.contribution([l for l in layers if l.block in names], self.reduction, count, loss))
+        # One contribution per step (a sender may keep state across steps, e.g. KroneckerSender's factor
+        # schedule), split by block over the daemons.
+        whole = self.sender.contribution(layers, self.reduction, count, loss)
+        if self._loss_after is not None:
+            whole = replace(whole, loss_after_previous_update=self._loss_after)
+        contributions = [whole] if len(self._links) == 1 else [
+            replace(whole, statistics=[s for s in (whole.statistics or []) if s.block in {b.name for b in blocks}])
+            for blocks in self._link_blocks
+        ]
+        reopened = self.counters.new_sessions
         if len(self._links) == 1:
-            return [self._links[0].send(contributions[0])]
-        if self._pool is None:
-            self._pool = concurrent.futures.ThreadPoolExecutor(len(self._links), thread_name_prefix='fisherd-daemons')
-        futures = [self._pool.submit(link.send, c) for link, c in zip(self._links, contributions)]
-        return [f.result() for f in futures]
+            updates = [self._links[0].send(contributions[0])]
+        else:
+            if self._pool is None:
+                self._pool = concurrent.futures.ThreadPoolExecutor(len(self._links), thread_name_prefix='fisherd-daemons')
+            futures = [self._pool.submit(link.send, c) for link, c in zip(self._links, contributions)]
+            updates = [f.result() for f in futures]
+        if self.counters.new_sessions > reopened:
+            self.sender.reset()  # a session was opened again: nothing carried over (its factors restart)
+        return updates
 
     def _broadcast_updates(self, updates: List[Optional[Update]]) -> List[Optional[Update]]:
         """Rank 0's updates on every rank ('allreduce'): a small header object, then Δθ as one float32 tensor."""
@@ -713,12 +855,13 @@ class FisherdOptimizer(torch.optim.Optimizer):
         super().__init__([p for p in model.parameters() if p.requires_grad], {'lr': lr})
 
     @torch.no_grad()
-    def step(self, closure: Optional[Callable[[], float]] = None) -> Optional[float]:  # type: ignore[override]
+    def step(self, closure: Optional[Callable[[], float]] = None, *,  # type: ignore[override]
+             loss_after_previous_update: Optional[float] = None) -> Optional[float]:
         loss = None
         if closure is not None:
             with torch.enable_grad():
                 loss = closure()
-        self.preconditioner.step(loss=None if loss is None else float(loss))
+        self.preconditioner.step(loss=None if loss is None else float(loss), loss_after_previous_update=loss_after_previous_update)
         for group in self.param_groups:
             for p in group['params']:
                 if p.grad is not None:

@@ -32,12 +32,49 @@ class Structure:
     rank: Optional[int] = None
 
 
-StructureLike = Union[Structure, StructureKind]
+KroneckerDamping = Literal['tikhonov', 'pi']
 
 
-def as_structure(value: StructureLike) -> Structure:
-    """A ``Structure`` from itself or its kind's name (``'full'``, ``'diagonal'``)."""
-    return value if isinstance(value, Structure) else Structure(value)
+@dataclass(frozen=True)
+class Kronecker:
+    """One layer's weight (``outputs`` × ``inputs``, plus its bias when ``bias``) as Ḡ ⊗ Ā from Kronecker
+    factors (K-FAC; math.md, "Kronecker factors (K-FAC)"). The block's size is ``outputs·(inputs + 1)``
+    with a bias, ``outputs·inputs`` without, in torch's ``parameters_to_vector([weight, bias])`` order. A
+    Kronecker block takes ``statistics.KroneckerStatistics`` only (no rows); it may sit beside diagonal
+    blocks, not beside full or low-rank ones, and not with the noise (snr, va, ``track.noise``).
+
+    Attributes:
+        outputs: the weight's rows (≥ 1, at most 8192). Required.
+        inputs: the weight's columns without the bias (≥ 1; for a Conv2d C_in·k_h·k_w). Required.
+        bias: whether the block holds the layer's bias after its weight (default False).
+        damping: how λ enters the solve: ``'tikhonov'`` (default, exactly (Ḡ⊗Ā + λI)⁻¹) or ``'pi'``
+            (Martens & Grosse's π-damping, ((Ḡ + √λ/π I) ⊗ (Ā + π√λ I))⁻¹).
+        eigenvalue_corrected: EKFAC (George et al. 2018; default False; tikhonov only).
+        refresh_every: T_inv ≥ 1, the factors' eigendecompositions are refreshed every this many factor
+            updates (default 1).
+    """
+
+    outputs: int
+    inputs: int
+    bias: bool = False
+    damping: KroneckerDamping = 'tikhonov'
+    eigenvalue_corrected: bool = False
+    refresh_every: int = 1
+
+    kind = 'kronecker'  # not a field: lets code read ``structure.kind`` of any structure
+
+    @property
+    def size(self) -> int:
+        """The block's size, outputs·in' (in' = inputs + 1 with a bias)."""
+        return self.outputs * (self.inputs + (1 if self.bias else 0))
+
+
+StructureLike = Union[Structure, Kronecker, StructureKind]
+
+
+def as_structure(value: StructureLike) -> Union[Structure, Kronecker]:
+    """A ``Structure`` (or ``Kronecker``) from itself or its kind's name (``'full'``, ``'diagonal'``)."""
+    return value if isinstance(value, (Structure, Kronecker)) else Structure(value)
 
 
 @dataclass(frozen=True)
@@ -102,6 +139,33 @@ class Adam:
 
 
 @dataclass(frozen=True)
+class DampingAdaptation:
+    """Levenberg–Marquardt adaptation of λ (ngd and efgd; math.md, "Damping adaptation", kfac-jax's rule).
+
+    Every ``every`` steps ρ = (L(θ+Δ) − L(θ)) / q(Δ), q(Δ) = ḡᵀΔ + ½Δᵀ(M + λI)Δ; ρ > 3/4: λ ← ωλ,
+    ρ < 1/4: λ ← λ/ω, ω = decay_factor^every; then λ is clipped to [min, max]. The daemon cannot evaluate
+    the loss: each step sends ``loss`` (L(θ_t) on its batch) and the next step sends
+    ``loss_after_previous_update`` (the same batch's loss at θ_t + Δ_t); a step without it skips that
+    adaptation. The adapted λ replaces the damping schedule; diagnostics ``damping`` and ``rho``.
+
+    Attributes:
+        every: T ≥ 1, the adaptation interval in steps. Required.
+        min: λ_min > 0. Required.
+        max: λ_max ≥ λ_min, finite. Required.
+        initial: λ₀ ∈ [min, max] (default: the damping schedule's value at t = 0).
+        decay_factor: d ∈ (0, 1), the per-step decay (default 0.9, kfac-jax's).
+        include_damping_in_model: whether q includes ½λ‖Δ‖² (default True).
+    """
+
+    every: int
+    min: float
+    max: float
+    initial: Optional[float] = None
+    decay_factor: Optional[float] = None
+    include_damping_in_model: Optional[bool] = None
+
+
+@dataclass(frozen=True)
 class Optimizer:
     """The update rule (math.md, "Updates") and its hyperparameters (src/optim/spec.ts ``OptimizerSpec``).
 
@@ -117,6 +181,8 @@ class Optimizer:
         msvag_decay: snr with moments, M-SVAG's EMA decay in (0, 1) (default 0.9).
         blockwise: va only, Sherman–Morrison per block (default False).
         adam: adam only.
+        damping_adaptation: ngd and efgd only, Levenberg–Marquardt adaptation of λ (default none: λ
+            follows ``damping``).
     """
 
     name: OptimizerName
@@ -129,6 +195,7 @@ class Optimizer:
     msvag_decay: Optional[float] = None
     blockwise: bool = False
     adam: Optional[Adam] = None
+    damping_adaptation: Optional[DampingAdaptation] = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +228,9 @@ class SessionConfig:
             most 128 printable characters. Default: the daemon names the session ``"<client name> <UTC
             start time>"``, e.g. ``"train-logistic 2026-12-03 08:15:02"``, and returns that name in
             ``SessionInfo.config.name``.
+        precision: storage precision of the estimates, ``'float32'`` or ``'float64'`` (default: the
+            backend's own: float32 on openblas and gpujs, float64 on reference; math.md, "Precision").
+            The daemon echoes it in ``SessionInfo.config``.
     """
 
     dim: int
@@ -175,6 +245,7 @@ class SessionConfig:
     backend: Optional[str] = None
     track: Optional[Track] = None
     name: Optional[str] = None
+    precision: Optional[Literal['float32', 'float64']] = None
 
     def resolved_blocks(self) -> Tuple[Block, ...]:
         """The blocks in parameter order, with the default single block ``'params'`` when none are given."""
@@ -200,6 +271,8 @@ _STRUCTURE_KINDS = {
 }
 _SNR_VARIANCES = {'noise': pb.OptimizerConfig.SNR_VARIANCE_NOISE, 'moments': pb.OptimizerConfig.SNR_VARIANCE_MOMENTS}
 _FISHER_SOURCES = {'sampled': pb.FISHER_SOURCE_SAMPLED, 'exact': pb.FISHER_SOURCE_EXACT}
+_KRONECKER_DAMPINGS = {'tikhonov': pb.KRONECKER_DAMPING_TIKHONOV, 'pi': pb.KRONECKER_DAMPING_PI}
+_PRECISIONS = ('float32', 'float64')
 
 
 def _invalid(field_name: str, message: str) -> Exception:
@@ -214,6 +287,13 @@ def _lookup(table: dict, value: object, field_name: str) -> int:
 
 def _structure_to_wire(s: StructureLike, out: pb.BlockStructure, field_name: str) -> None:
     s = as_structure(s)
+    if isinstance(s, Kronecker):
+        out.kind = pb.BlockStructure.KIND_KRONECKER
+        out.outputs, out.inputs, out.bias = s.outputs, s.inputs, s.bias
+        out.damping = _lookup(_KRONECKER_DAMPINGS, s.damping, f'{field_name}.damping')
+        out.eigenvalue_corrected = s.eigenvalue_corrected
+        out.refresh_every = s.refresh_every
+        return
     out.kind = _lookup(_STRUCTURE_KINDS, s.kind, f'{field_name}.kind')
     if s.rank is not None:
         out.rank = s.rank
@@ -262,6 +342,15 @@ def _optimizer_to_wire(o: Optimizer, out: pb.OptimizerConfig) -> None:
     if o.msvag_decay is not None:
         out.msvag_decay = o.msvag_decay
     out.blockwise = o.blockwise
+    if o.damping_adaptation is not None:
+        a, w = o.damping_adaptation, out.damping_adaptation
+        w.every, w.min, w.max = a.every, a.min, a.max
+        if a.initial is not None:
+            w.initial = a.initial
+        if a.decay_factor is not None:
+            w.decay_factor = a.decay_factor
+        if a.include_damping_in_model is not None:
+            w.include_damping_in_model = a.include_damping_in_model
     if o.adam is not None:
         out.adam.SetInParent()
         for name in ('b1', 'b2', 'eps'):
@@ -295,6 +384,10 @@ def config_to_wire(c: SessionConfig, out: Optional[pb.SessionConfig] = None) -> 
         if not isinstance(c.name, str):
             raise _invalid('name', f'must be a string, got {type(c.name).__name__}')
         out.name = c.name  # the daemon checks the rest (length, printable) and answers INVALID_CONFIG on 'name'
+    if c.precision is not None:
+        if c.precision not in _PRECISIONS:
+            raise _invalid('precision', f"must be 'float32' or 'float64', got {c.precision!r}")
+        out.precision = c.precision
     return out
 
 
@@ -309,7 +402,13 @@ _NAME_OF_SNR_VARIANCE = _reverse(_SNR_VARIANCES)
 _NAME_OF_FISHER_SOURCE = _reverse(_FISHER_SOURCES)
 
 
-def _structure_from_wire(s: pb.BlockStructure) -> Structure:
+_NAME_OF_KRONECKER_DAMPING = _reverse(_KRONECKER_DAMPINGS)
+
+
+def _structure_from_wire(s: pb.BlockStructure) -> Union[Structure, Kronecker]:
+    if s.kind == pb.BlockStructure.KIND_KRONECKER:
+        return Kronecker(s.outputs, s.inputs, s.bias, _NAME_OF_KRONECKER_DAMPING.get(s.damping, 'tikhonov'),  # type: ignore[arg-type]
+                         s.eigenvalue_corrected, s.refresh_every or 1)
     if s.kind == pb.BlockStructure.KIND_FULL:
         return Structure('full')
     if s.kind == pb.BlockStructure.KIND_LOW_RANK:
@@ -351,6 +450,7 @@ def config_from_wire(w: pb.SessionConfig) -> SessionConfig:
         msvag_decay=_optional(o, 'msvag_decay'),
         blockwise=o.blockwise,
         adam=Adam(_optional(o.adam, 'b1'), _optional(o.adam, 'b2'), _optional(o.adam, 'eps')) if o.HasField('adam') else None,
+        damping_adaptation=_damping_adaptation_from_wire(o.damping_adaptation) if o.HasField('damping_adaptation') else None,
     )
     blocks = tuple(Block(b.name, b.size, _structure_from_wire(b.structure)) for b in w.blocks)
     return SessionConfig(
@@ -366,4 +466,10 @@ def config_from_wire(w: pb.SessionConfig) -> SessionConfig:
         backend=w.backend or None,
         track=Track(w.track.empirical_fisher, w.track.fisher, w.track.noise) if w.HasField('track') else None,
         name=w.name or None,
+        precision=w.precision or None,  # type: ignore[arg-type]
     )
+
+
+def _damping_adaptation_from_wire(a: pb.DampingAdaptation) -> DampingAdaptation:
+    return DampingAdaptation(a.every, a.min, a.max, _optional(a, 'initial'), _optional(a, 'decay_factor'),
+                             _optional(a, 'include_damping_in_model'))  # type: ignore[arg-type]

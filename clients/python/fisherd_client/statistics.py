@@ -1,8 +1,13 @@
-"""Statistics contributions (proto ``BlockStatistics`` / ``DiagonalMoments``): per parameter block, the sums
-over a worker's examples that replace its b·D rows (docs/math.md, "Statistics contributions").
+"""Statistics contributions (proto ``BlockStatistics``): per parameter block, the sums over a worker's
+examples that replace its b·D rows (docs/math.md, "Statistics contributions" and "Kronecker factors
+(K-FAC)"): ``DiagonalMoments`` for diagonal blocks, ``KroneckerStatistics`` for ``Kronecker`` blocks; one
+contribution may mix both kinds.
 
     stats = [DiagonalMoments(count=b, sum=s, sum_squares=q, centred_squares=m2, block='0')]
     client.step(reduction='mean', batch_size=b, statistics=stats, statistics_encoding='bfloat16')
+
+    fc = kronecker_statistics_from_pairs(count=b, activations=a, output_grads=e, bias=True, block='fc')
+    client.step(reduction='sum', batch_size=b, statistics=[fc])
 
 Every vector holds sums of the rows ``r_n`` *as the client holds them* under the reduction it declares
 (``'mean'``: r_n = g_n / b, the gradients of a mean-reduced loss; ``'sum'``: r_n = g_n); the daemon rescales
@@ -18,7 +23,7 @@ from typing import Any, List, Literal, Optional, Sequence
 import numpy as np
 
 from . import fisherd_pb2 as pb
-from .config import Block
+from .config import Block, Kronecker
 from .errors import fisherd_error
 from .payloads import _as_array
 
@@ -78,6 +83,134 @@ def diagonal_moments_from_rows(
     return out
 
 
+@dataclass
+class OutputGradFactorSum:
+    """One output-gradient factor sum G = Σ e eᵀ (out × out, symmetric; or its packed upper triangle) and
+    its divisor ``count`` (math.md's table: b for the empirical and exact sources, b·K for sampled)."""
+
+    sum: Any
+    count: float
+
+
+@dataclass
+class KroneckerFactorSums:
+    """One Kronecker block's factor sums over the examples (and steps) since its last factors, at math.md's
+    per-example scale whatever the contribution's reduction (a mean-reduced loss's hook sees e_n/b: its
+    Σ e eᵀ is multiplied by b² first).
+
+    Attributes:
+        input_sum: A = Σ ā āᵀ, in' × in' (ā = [a; 1] with a bias), a symmetric matrix or its upper
+            triangle packed row by row (in'(in'+1)/2 values).
+        input_count: its divisor: b, or b·R with weight sharing (K-FAC-expand); summed over T_stat steps.
+        empirical: the data labels' G (the empirical Fisher's), count b.
+        sampled: the G of K labels sampled from the model per example (the Monte-Carlo Fisher's), count b·K,
+            with ``samples_per_example`` = K.
+        exact: the columns of the loss Hessian's square root backpropagated (the type-2 Fisher's), count b.
+        eigenbasis_squares, eigenbasis_count, basis_version: EKFAC blocks only (proto ``KroneckerFactors``).
+    Matrices: numpy arrays or tensors (any device; a torch matrix is packed on its device first).
+    """
+
+    input_sum: Any
+    input_count: float
+    empirical: Optional[OutputGradFactorSum] = None
+    sampled: Optional[OutputGradFactorSum] = None
+    samples_per_example: Optional[int] = None
+    exact: Optional[OutputGradFactorSum] = None
+    eigenbasis_squares: Any = None
+    eigenbasis_count: Optional[float] = None
+    basis_version: Optional[int] = None
+
+
+@dataclass
+class KroneckerStatistics:
+    """A ``Kronecker`` block's statistics for one step (proto ``KroneckerStatistics``).
+
+    Attributes:
+        count: b_w, this step's examples (must equal the step's ``batch_size``).
+        sum: Σ_n r_n, out·in' values in the block's layout (torch's ``parameters_to_vector([weight,
+            bias])``), as the client holds the rows under its reduction (like ``DiagonalMoments.sum``).
+        factors: the factor sums, on the steps that carry them (every T_stat steps, summed since the
+            last; the first step of a session should carry them: until then the estimate is 0).
+        block: the session block's name; ``''`` = the session's only block.
+    """
+
+    count: int
+    sum: Any
+    factors: Optional[KroneckerFactorSums] = None
+    block: str = ''
+
+
+def pack_upper(matrix: Any) -> Any:
+    """The upper triangle of a square matrix packed row by row (M[0][0], M[0][1], …, M[n−1][n−1]); a
+    torch tensor stays a tensor on its device, anything else becomes a numpy array."""
+    if hasattr(matrix, 'detach') and hasattr(matrix, 'new_zeros'):
+        import torch  # only reached with a tensor
+
+        n = matrix.shape[-1]
+        rows, cols = torch.triu_indices(n, n, device=matrix.device)
+        return matrix.detach()[rows, cols]
+    m = np.asarray(_as_array(matrix))
+    rows, cols = np.triu_indices(m.shape[-1])
+    return m[rows, cols]
+
+
+def unpack_upper(packed: Any, n: int) -> np.ndarray:
+    """The symmetric n×n matrix of a packed upper triangle (float64)."""
+    v = np.asarray(_as_array(packed), dtype=np.float64).reshape(-1)
+    rows, cols = np.triu_indices(n)
+    out = np.zeros((n, n))
+    out[rows, cols] = v
+    out[cols, rows] = v
+    return out
+
+
+def kronecker_statistics_from_pairs(
+    *, count: int, activations: Any, output_grads: Any, bias: bool, sampled: Any = None, exact: Any = None,
+    factors: bool = True, reduction: str = 'sum', block: str = '',
+) -> KroneckerStatistics:
+    """One layer's Kronecker statistics from per-example pairs in float64 (a reference; what a client
+    without hooks sends; the TypeScript client's ``kroneckerStatisticsFromPairs``): ``activations`` a_n
+    (b, in) without the bias's 1, ``output_grads`` e_n (b, out) of the data labels at the per-example
+    scale, ``sampled`` (b, K, out) and ``exact`` (b, C, out) per source. ``sum`` = Σ_n vec(e_n ā_nᵀ) in
+    the block's layout, divided by b for ``reduction='mean'``; ``factors=False`` for the steps between
+    T_stat ones."""
+    a = np.asarray(_as_array(activations), dtype=np.float64).reshape(count, -1)
+    e = np.asarray(_as_array(output_grads), dtype=np.float64).reshape(count, -1)
+    if bias:
+        a = np.concatenate([a, np.ones((count, 1))], axis=1)
+    g = e.T @ a  # (out, in')
+    total = np.concatenate([g[:, :-1].reshape(-1), g[:, -1]]) if bias else g.reshape(-1)
+    if reduction == 'mean':
+        total = total / count
+    out = KroneckerStatistics(count=count, sum=total, block=block)
+    if not factors:
+        return out
+    f = KroneckerFactorSums(input_sum=a.T @ a, input_count=count, empirical=OutputGradFactorSum(e.T @ e, count))
+    if sampled is not None:
+        s = np.asarray(_as_array(sampled), dtype=np.float64)
+        flat = s.reshape(-1, s.shape[-1])
+        f.sampled, f.samples_per_example = OutputGradFactorSum(flat.T @ flat, flat.shape[0]), s.shape[1]
+    if exact is not None:
+        u = np.asarray(_as_array(exact), dtype=np.float64)
+        flat = u.reshape(-1, u.shape[-1])
+        f.exact = OutputGradFactorSum(flat.T @ flat, count)
+    out.factors = f
+    return out
+
+
+def add_factor_sums(x: KroneckerFactorSums, y: KroneckerFactorSums) -> KroneckerFactorSums:
+    """Two steps' (or micro-batches') factor sums added, counts added (T_stat: the sums since the last
+    send). Sources present in both are added, the others dropped; EKFAC fields are not summed (dropped)."""
+    def source(g: Optional[OutputGradFactorSum], h: Optional[OutputGradFactorSum]) -> Optional[OutputGradFactorSum]:
+        return None if g is None or h is None else OutputGradFactorSum(g.sum + h.sum, g.count + h.count)
+
+    sampled = source(x.sampled, y.sampled)
+    return KroneckerFactorSums(
+        input_sum=x.input_sum + y.input_sum, input_count=x.input_count + y.input_count,
+        empirical=source(x.empirical, y.empirical), sampled=sampled,
+        samples_per_example=x.samples_per_example if sampled is not None else None, exact=source(x.exact, y.exact))
+
+
 def encode_vector(value: Any, encoding: StatisticsEncoding) -> bytes:
     """Little-endian bytes of ``value`` in ``encoding``: float32 and float16 round to nearest even,
     bfloat16 takes the top half of the float32 rounded to nearest even (as the daemon's encoder)."""
@@ -120,18 +253,26 @@ def encode_statistics(
     if not statistics:
         raise fisherd_error('SHAPE_MISMATCH', 'statistics must list at least one block', field='statistics', step=step, local=True)
     sizes = {b.name: b.size for b in blocks}
+    structures = {b.name: b.structure for b in blocks}
     for i, entry in enumerate(statistics):
         at = f'statistics[{i}]'
         if entry.block == '':
             size = dim
+            structure = blocks[0].structure if len(blocks) == 1 else None
         elif entry.block not in sizes:
             raise fisherd_error('UNKNOWN_BLOCK', f'{at}.block {entry.block!r} is not a block of the session (blocks: {", ".join(sizes)})',
                                 field=f'{at}.block', step=step, local=True)
         else:
-            size = sizes[entry.block]
+            size, structure = sizes[entry.block], structures[entry.block]
         if entry.count != batch_size:
             raise fisherd_error('SHAPE_MISMATCH', f'{at}.count is {entry.count}, but batch_size is {batch_size}',
                                 field=f'{at}.count', step=step, local=True)
+        if isinstance(entry, KroneckerStatistics):
+            if not isinstance(structure, Kronecker):
+                raise fisherd_error('INVALID_CONFIG', f'{at} holds Kronecker statistics, but block {entry.block or "all"!r} is not a '
+                                    'Kronecker block (send DiagonalMoments)', field=f'{at}.kronecker', step=step, local=True)
+            _encode_kronecker(entry, structure, size, encoding, f'{at}.kronecker', step, out.add())
+            continue
         message = out.add()
         message.block = entry.block
         moments = message.diagonal
@@ -164,5 +305,76 @@ def encode_statistics(
             moments.samples_per_example = int(k)
 
 
-__all__: List[str] = ['DiagonalMoments', 'StatisticsEncoding', 'diagonal_moments_from_rows', 'encode_statistics',
-                      'encode_vector', 'decode_vector']
+def _checked_vector(value: Any, size: int, encoding: StatisticsEncoding, field: str, step: int) -> bytes:
+    data = encode_vector(value, encoding)
+    decoded = decode_vector(data, encoding)
+    if decoded.size != size:
+        raise fisherd_error('SHAPE_MISMATCH', f'{field} has {decoded.size} values, expected {size}', field=field, step=step, local=True)
+    if not np.isfinite(decoded).all():
+        j = int(np.argmin(np.isfinite(decoded)))
+        raise fisherd_error('NON_FINITE', f'{field}[{j}] is {decoded[j]} in {encoding}; every value must be finite'
+                            + (' (float16 holds |x| ≤ 65504: use bfloat16 or float32)' if encoding == 'float16' else ''),
+                            field=field, step=step, local=True)
+    return data
+
+
+def _checked_factor(value: Any, n: int, encoding: StatisticsEncoding, field: str, step: int) -> bytes:
+    """An n×n factor sum (a matrix, packed here, or already packed) as its encoded packed upper triangle."""
+    shape = tuple(getattr(value, 'shape', np.shape(value)))
+    if len(shape) == 2:
+        if shape != (n, n):
+            raise fisherd_error('SHAPE_MISMATCH', f'{field} is {shape[0]}×{shape[1]}, expected {n}×{n}', field=field, step=step, local=True)
+        value = pack_upper(value)
+    data = _checked_vector(value, n * (n + 1) // 2, encoding, field, step)
+    decoded = decode_vector(data, encoding)
+    diagonal = decoded[[i * n - i * (i - 1) // 2 for i in range(n)]]
+    if (diagonal < 0).any():
+        i = int(np.argmin(diagonal >= 0))
+        raise fisherd_error('INVALID_CONFIG', f'{field}[{i}][{i}] is {diagonal[i]}; a sum of outer products has a diagonal ≥ 0',
+                            field=field, step=step, local=True)
+    return data
+
+
+def _checked_count(value: Any, field: str, step: int) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not 0 < float(value) < float('inf'):
+        raise fisherd_error('INVALID_CONFIG', f'{field} must be finite and > 0, got {value!r}', field=field, step=step, local=True)
+    return float(value)
+
+
+def _encode_kronecker(entry: KroneckerStatistics, shape: Kronecker, size: int, encoding: StatisticsEncoding,
+                      at: str, step: int, message: Any) -> None:
+    message.block = entry.block
+    k = message.kronecker
+    k.count = int(entry.count)
+    k.encoding = _ENCODINGS[encoding]
+    k.sum = _checked_vector(entry.sum, size, encoding, f'{at}.sum', step)
+    f = entry.factors
+    if f is None:
+        return
+    base = f'{at}.factors'
+    order = shape.inputs + (1 if shape.bias else 0)
+    w = k.factors
+    w.input_sum = _checked_factor(f.input_sum, order, encoding, f'{base}.input_sum', step)
+    w.input_count = _checked_count(f.input_count, f'{base}.input_count', step)
+    for name in ('empirical', 'sampled', 'exact'):
+        g = getattr(f, name)
+        if g is None:
+            continue
+        target = getattr(w, name)
+        target.sum = _checked_factor(g.sum, shape.outputs, encoding, f'{base}.{name}.sum', step)
+        target.count = _checked_count(g.count, f'{base}.{name}.count', step)
+    if f.sampled is not None:
+        kk = f.samples_per_example
+        if not isinstance(kk, (int, np.integer)) or isinstance(kk, bool) or kk < 1:
+            raise fisherd_error('SHAPE_MISMATCH', f'{base}.samples_per_example must be an integer ≥ 1 with sampled, got {kk!r}',
+                                field=f'{base}.samples_per_example', step=step, local=True)
+        w.samples_per_example = int(kk)
+    if f.eigenbasis_squares is not None:
+        w.eigenbasis_squares = _checked_vector(f.eigenbasis_squares, size, encoding, f'{base}.eigenbasis_squares', step)
+        w.eigenbasis_count = _checked_count(f.eigenbasis_count, f'{base}.eigenbasis_count', step)
+        w.basis_version = int(f.basis_version or 0)
+
+
+__all__: List[str] = ['DiagonalMoments', 'KroneckerStatistics', 'KroneckerFactorSums', 'OutputGradFactorSum', 'StatisticsEncoding',
+                      'diagonal_moments_from_rows', 'kronecker_statistics_from_pairs', 'add_factor_sums', 'pack_upper',
+                      'unpack_upper', 'encode_statistics', 'encode_vector', 'decode_vector']

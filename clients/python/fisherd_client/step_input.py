@@ -50,10 +50,15 @@ class StepInput:
         loss: this worker's minibatch loss (mean over its examples), for diagnostics.
         step: the step index (default: the client's next step).
         worker_id: this worker's id (default: the client's ``worker_id``).
-        statistics: instead of rows, a list of ``statistics.DiagonalMoments`` per block (or one with
-            block ``''`` for all D), summed over the rows as held under ``reduction``; needs
-            ``batch_size``. Cannot come with rows or ``mean_grad``.
+        statistics: instead of rows, a list per block of ``statistics.DiagonalMoments`` (diagonal blocks)
+            or ``statistics.KroneckerStatistics`` (``Kronecker`` blocks), or one entry with block ``''``
+            for all D, summed over the rows as held under ``reduction``; needs ``batch_size``. Cannot come
+            with rows or ``mean_grad``.
         statistics_encoding: ``'float32'`` (default), ``'float16'`` or ``'bfloat16'`` (2 bytes a value).
+        loss_after_previous_update: damping adaptation (``Optimizer.damping_adaptation``): the loss of the
+            PREVIOUS step's batch (this worker's, mean over its examples) at the parameters after the
+            previous step's update, L(θ_{t−1} + Δ_{t−1}); one extra forward pass on the batch the client
+            still holds. Optional (a step without it skips that adaptation); must be finite.
     """
 
     reduction: Optional[Reduction] = None
@@ -70,6 +75,7 @@ class StepInput:
     worker_id: Optional[int] = None
     statistics: Any = None
     statistics_encoding: str = 'float32'
+    loss_after_previous_update: Optional[float] = None
 
 
 def _shape_error(field: str, message: str, step: int) -> Exception:
@@ -106,6 +112,11 @@ def encode_step(
             field='reduction', step=step, local=True)
     if c.loss is not None and not np.isfinite(c.loss):
         raise fisherd_error('NON_FINITE', f'loss is {c.loss}', field='loss', step=step, local=True)
+    if c.loss_after_previous_update is not None:
+        if not np.isfinite(c.loss_after_previous_update):
+            raise fisherd_error('NON_FINITE', f'loss_after_previous_update is {c.loss_after_previous_update}',
+                                field='loss_after_previous_update', step=step, local=True)
+        out.loss_after_previous_update = float(c.loss_after_previous_update)
 
     if c.statistics is not None:
         _encode_statistics_step(c, session, step, worker_id, out)

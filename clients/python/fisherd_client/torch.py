@@ -37,8 +37,16 @@ right after the model's forward (its output, or ``output_fn(output)``, are the l
 parameters); with ``fisher='manual'`` call ``preconditioner.sample_fisher(outputs)`` before
 ``loss.backward()``. The sampled backward differentiates with respect to the layer outputs only: it never
 touches p.grad. Parameters outside those layers keep your gradient (one warning lists them). ``kronecker=True``
-also keeps the K-FAC factors A = Σ ā āᵀ and G = Σ e eᵀ (``kronecker_factors()``), for a sender that
-sends them once the daemon reads ``KroneckerFactors``; the ``sender`` is pluggable (``DiagonalSender``).
+also keeps the K-FAC factors A = Σ ā āᵀ and G = Σ e eᵀ (``kronecker_factors()``) for inspection; the
+``sender`` is pluggable: ``DiagonalSender`` (default) or ``KroneckerSender`` (K-FAC: every nn.Linear and
+nn.Conv2d a ``Kronecker`` block fed its gradient sum every step and its factor sums every
+``factors_every`` steps, the empirical G from your backward and the sampled G from the sampled-label
+backward, the other layers diagonal blocks in the same contribution)::
+
+    preconditioner = Preconditioner(model, url, likelihood='cross_entropy', sender=KroneckerSender(factors_every=2))
+    ...
+    preconditioner.step(loss=loss.item(), loss_after_previous_update=after)   # damping adaptation: you
+    # evaluate `after`, the previous batch's loss at the updated parameters, after optimizer.step()
 
 ``step()`` writes p.grad = −Δθ. The session's ``step_size`` is 1 by default, so p.grad is the
 preconditioned gradient (F + λI)⁻¹ḡ and your optimizer's lr is the step size: ``SGD(lr=γ)`` applies
@@ -77,7 +85,7 @@ from torch import nn
 
 from ._torch_engines import make_engine, trainable_parameters
 from ._torch_preconditioner import (
-    DiagonalSender, FailureCounters, FisherdOptimizer, LayerStatistics, MeanSquaredError, Preconditioner,
+    DiagonalSender, FailureCounters, FisherdOptimizer, KroneckerSender, LayerStatistics, MeanSquaredError, Preconditioner,
 )
 from ._torch_likelihoods import Bernoulli, Categorical, Gaussian, Likelihood
 from .config import Block, Structure, StructureLike
@@ -87,7 +95,7 @@ from .step_input import StepInput
 __all__ = [
     'ParameterBlocks', 'Likelihood', 'Categorical', 'Bernoulli', 'Gaussian',
     'per_example_grads', 'sampled_label_grads', 'gradients',
-    'Preconditioner', 'FisherdOptimizer', 'DiagonalSender', 'LayerStatistics', 'FailureCounters', 'MeanSquaredError',
+    'Preconditioner', 'FisherdOptimizer', 'DiagonalSender', 'KroneckerSender', 'LayerStatistics', 'FailureCounters', 'MeanSquaredError',
 ]
 
 StructureChoice = Union[StructureLike, Mapping[str, StructureLike], Callable[[str, torch.Size], StructureLike]]
