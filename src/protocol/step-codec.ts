@@ -105,7 +105,7 @@ export function contributionFromWire(w: fisherd.v1.StepContribution.$Properties,
       : {}),
     ...(bytes(w.meanGrad) ? { meanGrad: floats(w.meanGrad, 'step.meanGrad') } : {}),
     ...(bytes(w.params) ? { params: floats(w.params, 'step.params') } : {}),
-    ...(w.statistics && w.statistics.length > 0 ? { statistics: statisticsFromWire(w.statistics, step) } : {}),
+    ...(w.statistics && w.statistics.length > 0 ? { statistics: statisticsFromWire(w.statistics, step, pool) } : {}),
   };
 }
 
@@ -120,6 +120,12 @@ export function releaseContribution(c: StepContribution, pool: Float32Pool = ste
   if (c.fisherFactorRows !== undefined) pool.give(c.fisherFactorRows.rows);
   if (c.meanGrad !== undefined) pool.give(c.meanGrad);
   if (c.params !== undefined) pool.give(c.params);
+  for (const entry of c.statistics ?? []) {
+    const m = entry.moments;
+    for (const v of [m.sum, m.sumSquares, m.centredSquares, m.sampledLabelSquares, m.factorSquares]) {
+      if (v instanceof Float32Array) pool.give(v);
+    }
+  }
 }
 
 export function updateToWire(u: {
