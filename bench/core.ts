@@ -165,18 +165,19 @@ export function sampleIndices(dim: number): number[] {
   return [...indices].sort((a, b) => a - b);
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function findScript(): string | undefined {
+/** bench/NAME (numpy_core.py, numpy_kfac.py) from where this file runs (bench/ or dist/bench/). */
+function findScript(name = 'numpy_core.py'): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 4; depth++) {
-    const candidate = join(dir, 'bench', 'numpy_core.py');
+    const candidate = join(dir, 'bench', name);
     if (existsSync(candidate)) return candidate;
-    const sibling = join(dir, 'numpy_core.py');
+    const sibling = join(dir, name);
     if (existsSync(sibling)) return sibling;
     dir = dirname(dir);
   }
@@ -193,14 +194,14 @@ interface NumpyInfo {
  * bench/numpy_core.py as a child process answering one JSON request per line, so that numpy's steps run
  * round by round with fisherd's (see numpy_core.py `main`).
  */
-class NumpyProcess {
+export class NumpyProcess {
   private readonly child: ChildProcess;
   private buffered = '';
   private readonly waiting: ((line: string) => void)[] = [];
   private exited: string | undefined;
 
   private constructor(python: string, script: string) {
-    this.child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'pipe'], cwd: dirname(script) });
     let stderr = '';
     this.child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
     this.child.stdout!.on('data', (d: Buffer) => {
@@ -218,10 +219,10 @@ class NumpyProcess {
     });
   }
 
-  static start(opts: Required<CoreBenchOptions>): { process?: NumpyProcess; reason?: string } {
+  static start(opts: { impls: readonly string[]; python: string }, name = 'numpy_core.py'): { process?: NumpyProcess; reason?: string } {
     if (!opts.impls.includes('numpy')) return { reason: 'not run (impls filter)' };
-    const script = findScript();
-    if (script === undefined) return { reason: 'bench/numpy_core.py not found' };
+    const script = findScript(name);
+    if (script === undefined) return { reason: `bench/${name} not found` };
     if (!existsSync(opts.python)) return { reason: `${opts.python} not found (numpy baseline needs Debian's python3-numpy)` };
     return { process: new NumpyProcess(opts.python, script) };
   }
@@ -291,7 +292,7 @@ function backendRunner(c: CoreCase, backend: Backend, rows: Float32Array, opts: 
 }
 
 /** The median and the p10 / p90 (nearest rank) of `values`. */
-function spread(values: readonly number[]): { median: number; p10: number; p90: number } {
+export function spread(values: readonly number[]): { median: number; p10: number; p90: number } {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
   return { median: median(values), p10: at(0.1), p90: at(0.9) };
