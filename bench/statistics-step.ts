@@ -42,6 +42,8 @@ export interface StatisticsStepRow {
   /** p10 and p90 of the same. */
   p10: number;
   p90: number;
+  /** Median process CPU ns per coordinate of the whole step (all threads: GC included), steadier than wall time here. */
+  cpuNsPerCoordinate: number;
   /** Median ns per coordinate of each phase. */
   phases: Record<Phase, number>;
 }
@@ -107,7 +109,7 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
   const warmup = options.warmup ?? 5;
   const encodings = options.encodings ?? ['float32', 'float16'];
   const backend = await selectBackend('auto');
-  interface Runner { name: string; encoding: StatisticsEncoding; session: Session; frames: (step: number) => Uint8Array; bytes: number; samples: Record<Phase | 'total', number[]> }
+  interface Runner { name: string; encoding: StatisticsEncoding; session: Session; frames: (step: number) => Uint8Array; bytes: number; samples: Record<Phase | 'total' | 'cpu', number[]> }
   const runners: Runner[] = [];
   for (const c of STATISTICS_CASES) {
     const m = moments(dim, b, c.kinds);
@@ -117,13 +119,14 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
         requestId: step,
         step: contributionToWire({ step, workerId: 0, batchSize: b, reduction: 'sum', statistics: [{ block: '', kind: 'diagonal', moments: m }] }, { statisticsEncoding: encoding }),
       });
-      runners.push({ name: c.name, encoding, session, frames, bytes: frames(1).byteLength, samples: { decode: [], check: [], step: [], encode: [], total: [] } });
+      runners.push({ name: c.name, encoding, session, frames, bytes: frames(1).byteLength, samples: { decode: [], check: [], step: [], encode: [], total: [], cpu: [] } });
     }
   }
   // Pre-encode the frames (the client's work is not the daemon's): one per step, since the step number is in it.
   for (let s = 1; s <= warmup + steps; s++) {
     for (const r of runners) {
       const frame = r.frames(s);
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const message = decodeClientMessage(frame);
       const contribution = contributionFromWire(message.step!);
@@ -140,6 +143,7 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
         }),
       });
       const t4 = performance.now();
+      const cpu = process.cpuUsage(cpu0);
       releaseContribution(contribution);
       if (out.byteLength < 4 * dim) throw new Error('short update frame');
       if (s > warmup) {
@@ -149,13 +153,14 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
         r.samples.step.push(ns(t3 - t2));
         r.samples.encode.push(ns(t4 - t3));
         r.samples.total.push(ns(t4 - t0));
+        r.samples.cpu.push(ns((cpu.user + cpu.system) / 1000));
       }
     }
   }
   backend.dispose();
   return runners.map((r) => ({
     case: r.name, encoding: r.encoding, dim, batchSize: b, steps, requestBytes: r.bytes,
-    nsPerCoordinate: quantileOf(r.samples.total, 0.5), p10: quantileOf(r.samples.total, 0.1), p90: quantileOf(r.samples.total, 0.9),
+    nsPerCoordinate: quantileOf(r.samples.total, 0.5), cpuNsPerCoordinate: quantileOf(r.samples.cpu, 0.5), p10: quantileOf(r.samples.total, 0.1), p90: quantileOf(r.samples.total, 0.9),
     phases: Object.fromEntries(PHASES.map((p) => [p, quantileOf(r.samples[p], 0.5)])) as Record<Phase, number>,
   }));
 }
@@ -167,7 +172,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     ...(flag('encoding') ? { encodings: flag('encoding')!.split(',') as StatisticsEncoding[] } : {}),
   });
   console.table(rows.map((r) => ({
-    case: r.case, encoding: r.encoding, 'ns/coord': r.nsPerCoordinate.toFixed(2), 'p10–p90': `${r.p10.toFixed(2)}–${r.p90.toFixed(2)}`,
+    case: r.case, encoding: r.encoding, 'ns/coord': r.nsPerCoordinate.toFixed(2), 'cpu ns/coord': r.cpuNsPerCoordinate.toFixed(2), 'p10–p90': `${r.p10.toFixed(2)}–${r.p90.toFixed(2)}`,
     ...Object.fromEntries(PHASES.map((p) => [p, r.phases[p].toFixed(2)])),
   })));
 }
