@@ -3,6 +3,8 @@
  * the library level (`KroneckerEstimate`, one per layer block, on the openblas backend):
  *   ema      `updateFactors`: A ← βA + (1−β)·S_A/b, G ← βG + (1−β)·S_G/b for every layer (with its checks:
  *            shapes, finiteness, symmetry of the sums)
+ *   ema arithmetic  the same update through `beginUpdate / accumulateFactors / commitUpdate`, without the
+ *            checks: the arithmetic alone, which is what numpy's side does
  *   refresh  `refreshDecompositions`: eigendecompositions of Ā and Ḡ (LAPACK dsyevd through OpenBLAS; numpy:
  *            numpy.linalg.eigh, the same syevd) for every layer
  *   solve    `solve(v, λ)` with the installed decompositions: V_G[(V_Gᵀ X V_A) ⊘ (λ_G λ_Aᵀ + λ)]V_Aᵀ, four
@@ -23,7 +25,7 @@ import { createBackend, type Backend } from '../src/linalg/index.js';
 import { hashedRows, median, NumpyProcess, spread } from './core.js';
 
 export interface KfacBenchRow {
-  phase: 'ema' | 'refresh' | 'solve';
+  phase: 'ema' | 'ema arithmetic' | 'refresh' | 'solve';
   impl: string;
   /** Median wall ms of the phase over all layers, and its p10 / p90. */
   ms: number;
@@ -109,6 +111,15 @@ export async function runKfacBench(options: KfacBenchOptions = {}): Promise<Kfac
 
   const phases = {
     ema: () => { for (const l of model) l.estimate.updateFactors(l.factors, decay); },
+    // the same EMA through the streaming calls, without `validateFactors`' checks (finite, symmetric, diagonal ≥ 0):
+    // the arithmetic numpy's side does (on alternate rounds of the same estimates, so both EMAs advance)
+    'ema arithmetic': () => {
+      for (const l of model) {
+        l.estimate.beginUpdate(decay);
+        l.estimate.accumulateFactors(l.factors);
+        l.estimate.commitUpdate();
+      }
+    },
     refresh: () => { for (const l of model) l.estimate.refreshDecompositions(); },
     solve: () => { for (const l of model) l.estimate.solve(l.v, damping, l.x); },
   };
@@ -128,7 +139,7 @@ export async function runKfacBench(options: KfacBenchOptions = {}): Promise<Kfac
         const cpu = process.cpuUsage(cpu0);
         record(`fisherd ${phase}`, ms, (cpu.user + cpu.system) / 1000);
         if (info !== undefined) {
-          const r = await numpy!.request<{ ms: number; cpuMs: number }>({ op: phase });
+          const r = await numpy!.request<{ ms: number; cpuMs: number }>({ op: phase === 'ema arithmetic' ? 'ema' : phase });
           if (r.error !== undefined) throw new Error(r.error);
           record(`numpy ${phase}`, r.ms, r.cpuMs);
         }

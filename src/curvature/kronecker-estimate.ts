@@ -224,8 +224,9 @@ export class KroneckerEstimate extends EstimateBase {
     if (this.inputCount === 0) return; // no factors: the estimate stays as it was (a step between T_stat ones)
     const beta = this.updateDecay;
     const single = this.sumsMaterialized ? undefined : this.firstFactors;
-    blend(this.inputFactor, beta, (1 - beta) / this.inputCount, single?.inputSum ?? this.inputSum);
-    blend(this.outputGradFactor, beta, (1 - beta) / this.outputGradCount, single?.outputGradSum ?? this.outputGradSum);
+    // A ← βA + αS through the backend's axpby (daxpby on openblas: vectorized, where the JS loop is not)
+    this.float64.axpby((1 - beta) / this.inputCount, single?.inputSum ?? this.inputSum, beta, this.inputFactor);
+    this.float64.axpby((1 - beta) / this.outputGradCount, single?.outputGradSum ?? this.outputGradSum, beta, this.outputGradFactor);
     this.firstFactors = undefined;
     this.clock.advance(beta);
     this.updatesSinceRefresh += 1;

@@ -177,6 +177,9 @@ function requireFactor(M: Float64Array, n: number, field: string): void {
   }
 }
 
+/** tol² with a relative margin of 1e-9 below it (see `symmetricWithinTolerance`). */
+const TOLERANCE_SQUARED = FACTOR_SYMMETRY_TOLERANCE * FACTOR_SYMMETRY_TOLERANCE * (1 - 1e-9);
+
 /** Edge of the tiles the symmetry check walks: a tile and its mirror (2·32 rows of 32 values) stay in L1. */
 const SYMMETRY_TILE = 32;
 
@@ -197,8 +200,12 @@ function symmetricWithinTolerance(M: Float64Array, n: number): boolean {
         const mii = diagonal[i];
         const row = i * n;
         for (let j = Math.max(j0, i + 1); j < jEnd; j++) {
-          const gap = Math.abs(M[row + j] - M[j * n + i]);
-          if (!(gap <= FACTOR_SYMMETRY_TOLERANCE * Math.sqrt(mii * diagonal[j]))) return false;
+          const gap = M[row + j] - M[j * n + i];
+          const p = mii * diagonal[j];
+          // Certainly within (a margin far above the rounding of either form), without a square root;
+          // otherwise the exact test.
+          if (p > 1e-250 && gap * gap <= TOLERANCE_SQUARED * p) continue;
+          if (!(Math.abs(gap) <= FACTOR_SYMMETRY_TOLERANCE * Math.sqrt(p))) return false;
         }
       }
     }
