@@ -244,21 +244,21 @@ const HEADINGS: Record<BenchName, string> = {
   kfac: '## K-FAC', replay: '## Trace replay', record: '## Recording overhead',
 };
 
-/** With `--only`, the sections of the other benchmarks from the existing file, marked as earlier results. */
-function keptSections(path: string, ran: readonly BenchName[]): string[] {
+/** With `--only`, the sections of the other benchmarks from the existing file, marked as earlier results, by name. */
+function keptSections(path: string, ran: readonly BenchName[]): Map<BenchName, string> {
   let previous: string;
   try {
     previous = readFileSync(path, 'utf8');
   } catch {
-    return [];
+    return new Map();
   }
   const parts = previous.split(/\n(?=## )/);
-  return BENCHES.filter((b) => !ran.includes(b)).flatMap((b) => {
+  return new Map(BENCHES.filter((b) => !ran.includes(b)).flatMap((b): [BenchName, string][] => {
     const section = parts.find((p) => p.startsWith(HEADINGS[b]));
     if (section === undefined) return [];
     const marked = section.includes('(earlier run)') ? section : section.replace(/^(## [^\n]*)/, '$1 (earlier run)');
-    return [marked.trimEnd()];
-  });
+    return [[b, marked.trimEnd()]];
+  }));
 }
 
 async function main(): Promise<void> {
@@ -269,7 +269,7 @@ async function main(): Promise<void> {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const out = flag('out') ?? join(root, 'bench', 'RESULTS.md');
 
-  const sections: string[] = [];
+  const sections: string[] = []; // in BENCHES order, as the runs below go
   let numpyBlas = 'not run';
   if (only.includes('core')) {
     console.error('core benchmark …');
@@ -321,7 +321,11 @@ async function main(): Promise<void> {
     'Wall-clock medians on a shared machine: other processes compete for the cores, so compare rows of one',
     'table (measured in the same run) rather than runs.',
   ].join('\n');
-  writeFileSync(out, `${header}\n\n${[...sections, ...keptSections(out, only)].join('\n\n')}\n`);
+  // Every section in BENCHES order: this run's, or the file's earlier one.
+  const kept = keptSections(out, only);
+  const ran = BENCHES.filter((b) => only.includes(b));
+  const ordered = BENCHES.flatMap((b) => (ran.includes(b) ? [sections[ran.indexOf(b)]!] : kept.has(b) ? [kept.get(b)!] : []));
+  writeFileSync(out, `${header}\n\n${ordered.join('\n\n')}\n`);
   console.error(`wrote ${out}`);
 }
 
