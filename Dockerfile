@@ -10,7 +10,9 @@
 #
 # `npm ci --ignore-scripts`: the only install scripts in the tree are gl's (an optional dependency of
 # gpu.js that would try a download and then a native compile, and fail here without a toolchain) and
-# koffi's fallback build (its prebuilt binary comes from the @koromix/koffi-linux-* package). Skipping
+# koffi's fallback build (its prebuilt binary comes from the @koromix/koffi-linux-* package), and
+# bufferutil's (ws's optional native masking; node-gyp-build loads its shipped prebuilt binary at run time
+# without the script). Skipping
 # them makes the build the same with every npm version and needs no network beyond the npm registry.
 
 ARG NODE_IMAGE=docker.io/library/node:20-bookworm-slim

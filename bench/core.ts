@@ -3,7 +3,8 @@
  *   (a) diagonal, D = 10⁶, b = 128;  (b) low-rank, D = 10⁵, b = 64, rank 256;
  *   (c) full, D = 2048, b = 64;      (d) block-diagonal, 4 full blocks of 1024, b = 64,
  * on every backend that initializes here, against numpy doing the same math in the same run
- * (bench/numpy_core.py under Debian's /usr/bin/python3; it reports the BLAS numpy really loaded).
+ * (bench/numpy_core.py under Debian's /usr/bin/python3; it reports the BLAS numpy really loaded), numpy
+ * written at its best: preallocated buffers, ssyrk for the Gram, dpotrf in place on a reused float64 buffer.
  *
  * A step is `estimator.update({ perExampleGrads })` (the mean ḡ and the empirical Fisher's EMA, β = 0.95)
  * then `empiricalFisher.solve(meanGrad, λ = 1e-3)` (ḡ and the solution in reused `out` buffers). The rows are the same b×D float32 matrix every step, on
@@ -18,7 +19,9 @@
  *             float64 eigh and Cholesky are not counted
  *
  * Timing: warm-up steps (1, or enough to fill the low-rank factor so that every timed step truncates),
- * then up to `reps` timed steps, stopping early once `budgetSeconds` have passed; the medians of the wall
+ * then up to `reps` rounds in which numpy and every backend run one timed step each in turn (numpy_core.py
+ * answers step requests line by line), stopping early once `budgetSeconds` have passed; the medians (with
+ * p10–p90) of the wall
  * time and of the process CPU time (user + system, all threads: `process.cpuUsage` here,
  * `time.process_time` in numpy_core.py) are reported. On a shared machine the wall time swings with the
  * load while the CPU time does not, so compare CPU times when the machine is busy.
@@ -29,7 +32,7 @@
  * [--budget=30] [--shrink=1]` (or the environment BENCH_CASES, BENCH_IMPLS, BENCH_REPS, BENCH_BUDGET,
  * BENCH_SHRINK), or `runCoreBench()` (bench/run.ts does).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -57,6 +60,9 @@ export interface CoreBenchRow {
   impl: string;
   /** Median ms per step (wall clock); undefined when skipped. */
   ms?: number;
+  /** p10 and p90 of the wall-clock ms per step (nearest rank). */
+  p10?: number;
+  p90?: number;
   /** Median process CPU ms per step (user + system, all threads); undefined when skipped. */
   cpuMs?: number;
   reps: number;
@@ -77,7 +83,7 @@ export interface CoreBenchResult {
 export interface CoreBenchOptions {
   /** Divide every dimension by this (a smoke run uses 16). Default 1. */
   shrink?: number;
-  /** Timed steps per case, at most. Default 5. */
+  /** Timed rounds per case (one step of every implementation each), at most. Default 9. */
   reps?: number;
   /** Time budget per case and implementation, seconds. Default 30. */
   budgetSeconds?: number;
@@ -159,49 +165,79 @@ export function sampleIndices(dim: number): number[] {
   return [...indices].sort((a, b) => a - b);
 }
 
-function median(values: number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function findScript(): string | undefined {
+/** bench/NAME (numpy_core.py, numpy_kfac.py) from where this file runs (bench/ or dist/bench/). */
+function findScript(name = 'numpy_core.py'): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 4; depth++) {
-    const candidate = join(dir, 'bench', 'numpy_core.py');
+    const candidate = join(dir, 'bench', name);
     if (existsSync(candidate)) return candidate;
-    const sibling = join(dir, 'numpy_core.py');
+    const sibling = join(dir, name);
     if (existsSync(sibling)) return sibling;
     dir = dirname(dir);
   }
   return undefined;
 }
 
-interface NumpyOutput {
-  error?: string;
+interface NumpyInfo {
   numpy?: string;
   python?: string;
   blas?: { summary?: string };
-  results?: { case: string; ms: number; cpuMs?: number; reps: number; sample: number[] }[];
 }
 
-function runNumpy(cases: CoreCase[], opts: Required<CoreBenchOptions>): { output?: NumpyOutput; reason?: string } {
-  if (!opts.impls.includes('numpy')) return { reason: 'not run (impls filter)' };
-  const script = findScript();
-  if (script === undefined) return { reason: 'bench/numpy_core.py not found' };
-  if (!existsSync(opts.python)) return { reason: `${opts.python} not found (numpy baseline needs Debian's python3-numpy)` };
-  const request = {
-    cases: cases.map((c) => ({ ...c, sampleIndices: sampleIndices(c.dim) })),
-    decay: opts.decay,
-    damping: opts.damping,
-    reps: opts.reps,
-    budgetSeconds: opts.budgetSeconds,
-  };
-  const child = spawnSync(opts.python, [script], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (child.status !== 0) return { reason: `numpy_core.py exited with ${child.status}: ${child.stderr.trim().split('\n').at(-1) ?? ''}` };
-  const output = JSON.parse(child.stdout) as NumpyOutput;
-  if (output.error) return { reason: output.error };
-  return { output };
+/**
+ * bench/numpy_core.py as a child process answering one JSON request per line, so that numpy's steps run
+ * round by round with fisherd's (see numpy_core.py `main`).
+ */
+export class NumpyProcess {
+  private readonly child: ChildProcess;
+  private buffered = '';
+  private readonly waiting: ((line: string) => void)[] = [];
+  private exited: string | undefined;
+
+  private constructor(python: string, script: string) {
+    this.child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'pipe'], cwd: dirname(script) });
+    let stderr = '';
+    this.child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    this.child.stdout!.on('data', (d: Buffer) => {
+      this.buffered += d.toString();
+      let newline: number;
+      while ((newline = this.buffered.indexOf('\n')) >= 0) {
+        const line = this.buffered.slice(0, newline);
+        this.buffered = this.buffered.slice(newline + 1);
+        this.waiting.shift()?.(line);
+      }
+    });
+    this.child.once('exit', (code) => {
+      this.exited = `numpy_core.py exited with ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`;
+      for (const w of this.waiting.splice(0)) w(JSON.stringify({ error: this.exited }));
+    });
+  }
+
+  static start(opts: { impls: readonly string[]; python: string }, name = 'numpy_core.py'): { process?: NumpyProcess; reason?: string } {
+    if (!opts.impls.includes('numpy')) return { reason: 'not run (impls filter)' };
+    const script = findScript(name);
+    if (script === undefined) return { reason: `bench/${name} not found` };
+    if (!existsSync(opts.python)) return { reason: `${opts.python} not found (numpy baseline needs Debian's python3-numpy)` };
+    return { process: new NumpyProcess(opts.python, script) };
+  }
+
+  request<T>(message: Record<string, unknown>): Promise<T & { error?: string }> {
+    if (this.exited !== undefined) return Promise.resolve({ error: this.exited } as T & { error?: string });
+    return new Promise((resolve) => {
+      this.waiting.push((line) => resolve(JSON.parse(line) as T & { error?: string }));
+      this.child.stdin!.write(`${JSON.stringify(message)}\n`);
+    });
+  }
+
+  close(): void {
+    this.child.stdin!.end(`${JSON.stringify({ op: 'exit' })}\n`);
+  }
 }
 
 /**
@@ -226,39 +262,40 @@ function label(backend: Backend): string {
   return backend instanceof GpuJsBackend ? `gpujs ${backend.mode}` : backend.name;
 }
 
-function runBackend(
-  c: CoreCase,
-  backend: Backend,
-  rows: Float32Array,
-  opts: Required<CoreBenchOptions>,
-): { ms: number; cpuMs: number; reps: number; sample: number[] } {
+/** One case on one backend: the estimator, its reused buffers, and a `step` that returns its wall and CPU ms. */
+function backendRunner(c: CoreCase, backend: Backend, rows: Float32Array, opts: Required<CoreBenchOptions>) {
   const estimator = new CurvatureEstimator(
     { dim: c.dim, structure: structureOf(c), decay: opts.decay, track: { empiricalFisher: true, fisher: false, noise: false } },
     backend,
   );
   const batch = { batchSize: c.batch, perExampleGrads: [{ rows, count: c.batch, dim: c.dim, scale: 1 }] };
   // ḡ and the solution go into buffers reused across steps, as a caller that steps repeatedly does (the
-  // API's `out` arguments); a fresh D-vector per step would add first-touch page faults (~3 ms per MiB
-  // measured on this VM) that numpy avoids because its freed buffers are reused at once.
+  // API's `out` arguments), and as the numpy baseline does with its preallocated arrays.
   const meanGrad = new Float64Array(c.dim);
   const x = new Float64Array(c.dim);
   const step = (): void => {
     estimator.update(batch);
     estimator.empiricalFisher!.solve(estimator.meanGrad(meanGrad), opts.damping, x);
   };
-  const started = performance.now();
   for (let i = 0; i < c.warmupSteps; i++) step();
-  const samples: number[] = [];
-  const cpuSamples: number[] = [];
-  while (samples.length < opts.reps && (samples.length === 0 || performance.now() - started < opts.budgetSeconds * 1000)) {
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    step();
-    samples.push(performance.now() - t0);
-    const cpu = process.cpuUsage(cpu0);
-    cpuSamples.push((cpu.user + cpu.system) / 1000);
-  }
-  return { ms: median(samples), cpuMs: median(cpuSamples), reps: samples.length, sample: sampleIndices(c.dim).map((i) => x[i]!) };
+  return {
+    step(): { ms: number; cpuMs: number } {
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      step();
+      const ms = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+    },
+    sample: (): number[] => sampleIndices(c.dim).map((i) => x[i]!),
+  };
+}
+
+/** The median and the p10 / p90 (nearest rank) of `values`. */
+export function spread(values: readonly number[]): { median: number; p10: number; p90: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { median: median(values), p10: at(0.1), p90: at(0.9) };
 }
 
 function agreement(x: number[], reference: number[]): number {
@@ -287,11 +324,15 @@ async function requestedBackends(impls: readonly string[]): Promise<Backend[]> {
   return backends;
 }
 
-/** Runs numpy, then every backend, case by case. */
+/**
+ * Case by case: numpy and every backend set up (warm-up steps untimed), then `reps` rounds in which each
+ * implementation runs one timed step in turn, so that a drift of the shared machine's speed weighs on all
+ * of them alike (stopping early once `budgetSeconds` have passed, after at least 3 rounds).
+ */
 export async function runCoreBench(options: CoreBenchOptions = {}): Promise<CoreBenchResult> {
   const opts: Required<CoreBenchOptions> = {
     shrink: options.shrink ?? 1,
-    reps: options.reps ?? 5,
+    reps: options.reps ?? 9,
     budgetSeconds: options.budgetSeconds ?? 30,
     decay: options.decay ?? 0.95,
     damping: options.damping ?? 1e-3,
@@ -300,57 +341,96 @@ export async function runCoreBench(options: CoreBenchOptions = {}): Promise<Core
     impls: options.impls ?? ['numpy', 'reference', 'openblas', 'gpujs'],
   };
   const cases = coreCases(opts.shrink).filter((c) => opts.cases.includes(caseLetter(c)));
-  const numpy = runNumpy(cases, opts);
+  const started = NumpyProcess.start(opts);
+  const numpy = started.process;
+  let numpyReason = started.reason;
+  let info: NumpyInfo | undefined;
+  if (numpy !== undefined) {
+    const reply = await numpy.request<NumpyInfo>({ op: 'info' });
+    if (reply.error !== undefined) numpyReason = reply.error;
+    else info = reply;
+  }
   const rows: CoreBenchRow[] = [];
   const backends = await requestedBackends(opts.impls);
   const rates = new Map(backends.map((b) => [b, gemmRate(b)]));
 
-  for (const c of cases) {
-    const np = numpy.output?.results?.find((r) => r.case === c.name);
-    rows.push(
-      np
-        ? {
-          case: c.name, impl: 'numpy', ms: np.ms, ...(np.cpuMs === undefined ? {} : { cpuMs: np.cpuMs }), reps: np.reps,
-          gflops: c.flops / (np.ms * 1e6), speedVsNumpy: 1,
-        }
-        : { case: c.name, impl: 'numpy', reps: 0, note: numpy.reason ?? 'no result' },
-    );
-    const data = hashedRows(c.batch, c.dim);
-    for (const backend of backends) {
-      const predicted = ((c.warmupSteps + 1) * c.flops) / (rates.get(backend)! * 1e9);
-      if (predicted > opts.budgetSeconds) {
-        rows.push({
-          case: c.name, impl: label(backend), reps: 0,
-          note: `skipped: ~${predicted.toFixed(0)} s predicted for warm-up + 1 step at its ${rates.get(backend)!.toFixed(2)} GFLOP/s gemm (> ${opts.budgetSeconds} s)`,
-        });
-        continue;
+  try {
+    for (const c of cases) {
+      const data = hashedRows(c.batch, c.dim);
+      let numpyReady = false;
+      if (numpy !== undefined && info !== undefined) {
+        const reply = await numpy.request<{ ok?: boolean }>({ op: 'case', case: { ...c, sampleIndices: sampleIndices(c.dim) }, decay: opts.decay, damping: opts.damping });
+        if (reply.error !== undefined) numpyReason = reply.error;
+        else numpyReady = true;
       }
-      const result = runBackend(c, backend, data, opts);
-      const agrees = np ? agreement(result.sample, np.sample) : undefined;
-      rows.push({
-        case: c.name,
-        impl: label(backend),
-        ms: result.ms,
-        cpuMs: result.cpuMs,
-        reps: result.reps,
-        gflops: c.flops / (result.ms * 1e6),
-        ...(np ? { speedVsNumpy: np.ms / result.ms, agreement: agrees } : {}),
-        // float32 rounding explains up to ~1e-2 here (see RESULTS.md); beyond 0.1 the solve is simply wrong.
-        ...(agrees !== undefined && agrees > 0.1 ? { note: 'WRONG: the solve disagrees with numpy (a backend bug)' } : {}),
-      });
+      type Side = { impl: string; step: () => Promise<{ ms: number; cpuMs: number }>; ms: number[]; cpu: number[]; sample?: () => number[] | Promise<number[]> };
+      const sides: Side[] = [];
+      if (numpyReady) {
+        sides.push({
+          impl: 'numpy', ms: [], cpu: [],
+          step: async () => {
+            const r = await numpy!.request<{ ms: number; cpuMs: number }>({ op: 'step' });
+            if (r.error !== undefined) throw new Error(r.error);
+            return r;
+          },
+          sample: async () => (await numpy!.request<{ sample: number[] }>({ op: 'sample' })).sample,
+        });
+      }
+      const skipped: CoreBenchRow[] = [];
+      for (const backend of backends) {
+        const predicted = ((c.warmupSteps + 1) * c.flops) / (rates.get(backend)! * 1e9);
+        if (predicted > opts.budgetSeconds) {
+          skipped.push({
+            case: c.name, impl: label(backend), reps: 0,
+            note: `skipped: ~${predicted.toFixed(0)} s predicted for warm-up + 1 step at its ${rates.get(backend)!.toFixed(2)} GFLOP/s gemm (> ${opts.budgetSeconds} s)`,
+          });
+          continue;
+        }
+        const runner = backendRunner(c, backend, data, opts);
+        sides.push({ impl: label(backend), ms: [], cpu: [], step: async () => runner.step(), sample: runner.sample });
+      }
+      const t0 = performance.now();
+      for (let round = 0; round < opts.reps; round++) {
+        if (round >= 3 && performance.now() - t0 > opts.budgetSeconds * 1000) break;
+        for (const side of sides) {
+          const r = await side.step();
+          side.ms.push(r.ms);
+          side.cpu.push(r.cpuMs);
+        }
+      }
+      const np = numpyReady ? sides[0]! : undefined;
+      const npMs = np ? median(np.ms) : undefined;
+      const npSample = np ? await np.sample!() : undefined;
+      if (!numpyReady) rows.push({ case: c.name, impl: 'numpy', reps: 0, note: numpyReason ?? 'no result' });
+      for (const side of sides) {
+        const s = spread(side.ms);
+        const isNumpy = side === np;
+        const agrees = !isNumpy && npSample ? agreement(await side.sample!(), npSample) : undefined;
+        rows.push({
+          case: c.name, impl: side.impl, ms: s.median, p10: s.p10, p90: s.p90, cpuMs: median(side.cpu), reps: side.ms.length,
+          gflops: c.flops / (s.median * 1e6),
+          ...(npMs === undefined ? {} : { speedVsNumpy: npMs / s.median }),
+          ...(agrees === undefined ? {} : { agreement: agrees }),
+          // float32 rounding explains up to ~1e-2 here (see RESULTS.md); beyond 0.1 the solve is simply wrong.
+          ...(agrees !== undefined && agrees > 0.1 ? { note: 'WRONG: the solve disagrees with numpy (a backend bug)' } : {}),
+        });
+      }
+      rows.push(...skipped);
     }
+  } finally {
+    numpy?.close();
+    for (const backend of backends) backend.dispose();
   }
-  for (const backend of backends) backend.dispose();
   return {
     rows,
-    numpy: numpy.output
+    numpy: info !== undefined
       ? {
         available: true,
-        ...(numpy.output.numpy ? { version: numpy.output.numpy } : {}),
-        ...(numpy.output.python ? { python: numpy.output.python } : {}),
-        ...(numpy.output.blas?.summary ? { blas: numpy.output.blas.summary } : {}),
+        ...(info.numpy ? { version: info.numpy } : {}),
+        ...(info.python ? { python: info.python } : {}),
+        ...(info.blas?.summary ? { blas: info.blas.summary } : {}),
       }
-      : { available: false, reason: numpy.reason ?? 'unknown' },
+      : { available: false, reason: numpyReason ?? 'unknown' },
   };
 }
 
@@ -371,8 +451,8 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     ...(list('impls') === undefined ? {} : { impls: list('impls') }),
   });
   console.log(result.numpy);
-  console.table(result.rows.map(({ case: name, impl, ms, cpuMs, reps, speedVsNumpy, agreement, note }) => ({
-    case: name, impl, ms: ms?.toFixed(1), cpuMs: cpuMs?.toFixed(1), reps,
+  console.table(result.rows.map(({ case: name, impl, ms, p10, p90, cpuMs, reps, speedVsNumpy, agreement, note }) => ({
+    case: name, impl, ms: ms?.toFixed(1), 'p10–p90': p10 === undefined ? '' : `${p10.toFixed(1)}–${p90!.toFixed(1)}`, cpuMs: cpuMs?.toFixed(1), reps,
     'x numpy': speedVsNumpy?.toFixed(2), agreement: agreement?.toExponential(1), ...(note ? { note } : {}),
   })));
 }

@@ -4,6 +4,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -17,8 +18,8 @@ export const MAIN = join(ROOT, 'src', 'cli', 'main.js');
  * Starts `node ARGS` (fisherd serve, or a script printing "listening on ws://…") and resolves with the
  * URL it prints once it listens.
  */
-export async function startChild(args: string[], cwd = ROOT): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FISHERD_LOG_LEVEL: 'warn' } });
+export async function startChild(args: string[], cwd = ROOT, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FISHERD_LOG_LEVEL: 'warn', ...env } });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -29,6 +30,21 @@ export async function startChild(args: string[], cwd = ROOT): Promise<{ child: C
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${out}`)));
   });
   return { child, url };
+}
+
+/**
+ * Whether ws finds its optional native helpers (the \`bufferutil\` package: masking and unmasking in C, vs a
+ * JavaScript byte loop) from where ws is installed, and ws does not have them switched off (WS_NO_BUFFER_UTIL).
+ */
+export function wsNativeMasking(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env['WS_NO_BUFFER_UTIL']) return false;
+  try {
+    const fromWs = createRequire(createRequire(import.meta.url).resolve('ws'));
+    fromWs('bufferutil');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A WebSocket with one request in flight at a time: send a frame, await the next frame. */

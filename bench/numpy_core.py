@@ -3,15 +3,17 @@
 per step, with the same algorithms as src/curvature, float32 storage and float64 small solves.
 
 Run by bench/core.ts with Debian's /usr/bin/python3 (python3-numpy over the system BLAS/LAPACK, normally
-libopenblas0-pthread), NOT a pyenv python3 that cannot see Debian's packages. Input: one JSON object on
-stdin, {"cases": [...], "decay": beta, "damping": lambda, "reps": n, "budgetSeconds": s}. Output: one
-JSON object on stdout, {"numpy": version, "blas": {...}, "results": [{"case", "ms", "cpuMs", "reps",
-"samples", "sample"}]} (ms: median wall time per step; cpuMs: median process CPU time per step), where "sample" is the last solve at the case's "sampleIndices" (compared with fisherd's).
+libopenblas0-pthread), NOT a pyenv python3 that cannot see Debian's packages. It answers requests line by
+line (see `main`), so that core.ts runs numpy's steps and fisherd's round by round in the same run.
+
+Written as numpy at its best: every array preallocated and written in place (`out=`), the Gram as a symmetric
+rank-k update (ssyrk) accumulated into the estimate, and the Cholesky factorization in place on a float64
+buffer kept from step to step (dpotrf/dpotrs through ctypes, as scipy.linalg.lapack would call them).
 
 Per step (the estimator's `update` then `empiricalFisher.solve(meanGrad, λ)`), with rows G (b×D):
   mean       ḡ = Gᵀ1/b                                         (float32 gemv)
   diagonal   d ← βd + (1−β)/b · Σ_n G_n²;  x = ḡ / (d/c + λ)   (c = 1 − βᵗ)
-  full       C ← βC + (1−β)/b · GᵀG (sgemm);  x = c·(C + cλI)⁻¹ḡ by float64 Cholesky (dpotrf, dpotrs)
+  full       C ← βC + (1−β)/b · GᵀG (ssyrk, upper triangle);  x = c·(C + cλI)⁻¹ḡ by float64 Cholesky (dpotrf, dpotrs)
   blocks     the full update and solve per block of columns
   low-rank   U ← [√β U; √((1−β)/b) G], Gram extended by the cross terms V[U;V]ᵀ, truncated to the top r
              directions by a float64 eigh of the m×m Gram (U ← Q_rᵀU, Gram ← Λ_r), Woodbury solve
@@ -71,33 +73,52 @@ def blas_info():
 
 
 class Lapack:
-    """dpotrs from the LAPACK numpy uses (numpy has no triangular solve without scipy)."""
+    """BLAS/LAPACK routines numpy itself does not expose (scipy.linalg.blas / scipy.linalg.lapack would; scipy is
+    not installed here), called through ctypes in the very libraries numpy loaded (Debian's libblas.so.3 /
+    liblapack.so.3 alternatives, OpenBLAS): ssyrk (numpy's own `g.T @ g` measured 6-14x slower than ssyrk
+    here), and dpotrf / dpotrs in place on reused buffers (numpy.linalg.cholesky returns a fresh array)."""
 
     def __init__(self):
-        path = "/usr/lib/x86_64-linux-gnu/liblapack.so.3"
-        if not os.path.exists(path):
-            path = ctypes.util.find_library("lapack")
-        self.lib = ctypes.CDLL(path) if path else None
+        def load(name):
+            path = f"/usr/lib/x86_64-linux-gnu/{name}.so.3"
+            if not os.path.exists(path):
+                path = ctypes.util.find_library(name[3:])
+            return ctypes.CDLL(path) if path else None
 
-    def cholesky_solve(self, a, v):
-        """x = a⁻¹v for SPD float64 a: numpy's Cholesky (dpotrf) then dpotrs; LU solve if no LAPACK was found."""
-        if self.lib is None:
-            return np.linalg.solve(a, v)
-        lower = np.linalg.cholesky(a)  # row-major L = column-major U (upper)
+        self.blas = load("libblas")
+        self.lib = load("liblapack")
+        if self.blas is None or self.lib is None:
+            raise RuntimeError("libblas.so.3 / liblapack.so.3 not found: the numpy baseline needs the system BLAS/LAPACK")
+        self.info = ctypes.c_int(0)
+        self.ptr = ctypes.c_void_p
+
+    def ssyrk_upper(self, c, g, alpha, beta, offset=0, n=None):
+        """c (n×n, row-major, upper triangle) ← beta·c + alpha·gᵀg over columns [offset, offset + n) of g (b×D, C order)."""
+        b, d = g.shape
+        n = d if n is None else n
+        a = ctypes.c_void_p(g.ctypes.data + 4 * offset)
+        # cblas_ssyrk(RowMajor, Upper, Trans, N, K, alpha, A, lda, beta, C, ldc)
+        self.blas.cblas_ssyrk(101, 121, 112, n, b, ctypes.c_float(alpha), a, d, ctypes.c_float(beta), c.ctypes.data_as(self.ptr), n)
+
+    def cholesky_solve_inplace(self, a, v):
+        """v ← a⁻¹v for SPD float64 a whose row-major upper triangle is set; a is overwritten by its factor
+        (LAPACK 'L' on the column-major view = row-major upper), v in place."""
         n = ctypes.c_int(a.shape[0])
         one = ctypes.c_int(1)
-        info = ctypes.c_int(0)
-        x = np.array(v, dtype=np.float64, copy=True)
-        ptr = ctypes.POINTER(ctypes.c_double)
+        lower = ctypes.c_char_p(b"L")
         # Fortran ABI: every argument by reference, plus the hidden length of the UPLO string at the end.
-        self.lib.dpotrs_(
-            ctypes.c_char_p(b"U"), ctypes.byref(n), ctypes.byref(one),
-            lower.ctypes.data_as(ptr), ctypes.byref(n), x.ctypes.data_as(ptr), ctypes.byref(n), ctypes.byref(info),
-            ctypes.c_size_t(1),
-        )
-        if info.value != 0:
-            raise RuntimeError(f"dpotrs info {info.value}")
-        return x
+        self.lib.dpotrf_(lower, ctypes.byref(n), a.ctypes.data_as(self.ptr), ctypes.byref(n), ctypes.byref(self.info), ctypes.c_size_t(1))
+        if self.info.value != 0:
+            raise RuntimeError(f"dpotrf info {self.info.value}")
+        self.lib.dpotrs_(lower, ctypes.byref(n), ctypes.byref(one), a.ctypes.data_as(self.ptr), ctypes.byref(n),
+                         v.ctypes.data_as(self.ptr), ctypes.byref(n), ctypes.byref(self.info), ctypes.c_size_t(1))
+        if self.info.value != 0:
+            raise RuntimeError(f"dpotrs info {self.info.value}")
+        return v
+
+    def cholesky_solve(self, a, v):
+        """x = a⁻¹v for a small SPD float64 a (the low-rank case's m×m system): copies, then in place."""
+        return self.cholesky_solve_inplace(np.array(a, dtype=np.float64, order="C"), np.array(v, dtype=np.float64))
 
 
 def hashed_rows(b, d):
@@ -115,60 +136,89 @@ def hashed_rows(b, d):
 
 
 class Diagonal:
+    """Every array preallocated; each operation writes into its buffer (no per-step allocation)."""
+
     def __init__(self, case, beta, lam, lapack):
-        self.d = np.zeros(case["dim"], dtype=np.float32)
+        d, b = case["dim"], case["batch"]
+        self.d = np.zeros(d, dtype=np.float32)
+        self.sq = np.empty(d, dtype=np.float32)
+        self.mean32 = np.empty(d, dtype=np.float32)
+        self.mean = np.empty(d)
+        self.tmp = np.empty(d)
+        self.x = np.empty(d)
+        self.w = np.full(b, 1 / b, dtype=np.float32)
         self.beta, self.lam, self.t = beta, lam, 0
 
     def step(self, g):
         b = g.shape[0]
-        mean = (g.T @ np.full(b, 1 / b, dtype=np.float32)).astype(np.float64)
-        self.d *= self.beta
-        self.d += np.float32((1 - self.beta) / b) * np.einsum("ij,ij->j", g, g)
+        np.matmul(self.w, g, out=self.mean32)  # ḡ (sgemv)
+        self.mean[:] = self.mean32
+        np.einsum("ij,ij->j", g, g, out=self.sq)  # Σ g² in one pass
+        self.sq *= np.float32((1 - self.beta) / b)
+        self.d *= np.float32(self.beta)
+        self.d += self.sq
         self.t += 1
         c = 1 - self.beta**self.t
-        return mean / (self.d.astype(np.float64) / c + self.lam)
+        np.multiply(self.d, 1 / c, out=self.tmp)
+        self.tmp += self.lam
+        return np.divide(self.mean, self.tmp, out=self.x)
 
 
 class Full:
+    """C ← βC + (1−β)/b·GᵀG by ssyrk into the upper triangle; the solve copies C into a float64 buffer kept from
+    step to step and factors it there (dpotrf, dpotrs in place)."""
+
     def __init__(self, case, beta, lam, lapack):
         d = case["dim"]
+        self.n = d
         self.c = np.zeros((d, d), dtype=np.float32)
+        self.a = np.empty((d, d))
+        self.x = np.empty(d)
         self.beta, self.lam, self.t, self.lapack = beta, lam, 0, lapack
 
-    def update(self, g):
+    def update(self, g, offset=0):
         b = g.shape[0]
-        gt = np.ascontiguousarray(g.T)  # sgemm on a contiguous transpose: 3–7× faster than numpy's A.T @ A path
-        self.c *= self.beta
-        self.c += np.float32((1 - self.beta) / b) * (gt @ g)
+        self.lapack.ssyrk_upper(self.c, g, (1 - self.beta) / b, self.beta, offset, self.n)
         self.t += 1
 
     def solve(self, v):
         c = 1 - self.beta**self.t
-        a = self.c.astype(np.float64)
-        a[np.diag_indices_from(a)] += c * self.lam
-        return c * self.lapack.cholesky_solve(a, v)
+        np.copyto(self.a, self.c)
+        self.a.flat[:: self.n + 1] += c * self.lam
+        self.x[:] = v
+        self.lapack.cholesky_solve_inplace(self.a, self.x)
+        self.x *= c
+        return self.x
 
     def step(self, g):
-        b = g.shape[0]
-        mean = (g.T @ np.full(b, 1 / b, dtype=np.float32)).astype(np.float64)
+        if not hasattr(self, "mean"):
+            self.w = np.full(g.shape[0], 1 / g.shape[0], dtype=np.float32)
+            self.mean32 = np.empty(self.n, dtype=np.float32)
+            self.mean = np.empty(self.n)
+        np.matmul(self.w, g, out=self.mean32)
+        self.mean[:] = self.mean32
         self.update(g)
-        return self.solve(mean)
+        return self.solve(self.mean)
 
 
 class Blocks:
     def __init__(self, case, beta, lam, lapack):
         self.sizes = case["blocks"]
         self.parts = [Full({"dim": s}, beta, lam, lapack) for s in self.sizes]
+        self.out = np.empty(case["dim"])
+        self.mean32 = np.empty(case["dim"], dtype=np.float32)
+        self.mean = np.empty(case["dim"])
+        self.w = np.full(case["batch"], 1 / case["batch"], dtype=np.float32)
 
     def step(self, g):
-        b = g.shape[0]
-        mean = (g.T @ np.full(b, 1 / b, dtype=np.float32)).astype(np.float64)
-        out, offset = [], 0
+        np.matmul(self.w, g, out=self.mean32)
+        self.mean[:] = self.mean32
+        offset = 0
         for size, part in zip(self.sizes, self.parts):
-            part.update(g[:, offset:offset + size])
-            out.append(part.solve(mean[offset:offset + size]))
+            part.update(g, offset)  # ssyrk on the block's columns (lda = D): no copy of the slice
+            self.out[offset:offset + size] = part.solve(self.mean[offset:offset + size])
             offset += size
-        return np.concatenate(out)
+        return self.out
 
 
 class LowRank:
@@ -208,37 +258,58 @@ class LowRank:
 KINDS = {"diagonal": Diagonal, "full": Full, "blocks": Blocks, "lowrank": LowRank}
 
 
-def run_case(case, beta, lam, reps, budget, lapack):
-    estimate = KINDS[case["kind"]](case, beta, lam, lapack)
-    g = hashed_rows(case["batch"], case["dim"])
-    started = time.perf_counter()
-    for _ in range(case.get("warmupSteps", 1)):
-        estimate.step(g)
-    samples, cpu_samples = [], []
-    while len(samples) < reps and (not samples or time.perf_counter() - started < budget):
+class Runner:
+    """One case's estimate and rows, stepped on request (the caller interleaves numpy's steps with fisherd's)."""
+
+    def __init__(self, case, beta, lam, lapack):
+        self.case = case
+        self.estimate = KINDS[case["kind"]](case, beta, lam, lapack)
+        self.g = hashed_rows(case["batch"], case["dim"])
+        for _ in range(case.get("warmupSteps", 1)):
+            self.x = self.estimate.step(self.g)
+
+    def step(self):
         c0 = time.process_time()  # CPU time of the process, all threads (OpenBLAS's too)
         t0 = time.perf_counter()
-        x = estimate.step(g)
-        samples.append((time.perf_counter() - t0) * 1e3)
-        cpu_samples.append((time.process_time() - c0) * 1e3)
-    if not np.all(np.isfinite(x)):
-        raise RuntimeError(f"{case['name']}: non-finite solve")
-    sample = [float(x[i]) for i in case["sampleIndices"]]
-    return {
-        "case": case["name"], "ms": float(np.median(samples)), "cpuMs": float(np.median(cpu_samples)), "reps": len(samples),
-        "samples": samples, "sample": sample,
-    }
+        self.x = self.estimate.step(self.g)
+        ms = (time.perf_counter() - t0) * 1e3
+        return {"ms": ms, "cpuMs": (time.process_time() - c0) * 1e3}
+
+    def sample(self):
+        if not np.all(np.isfinite(self.x)):
+            raise RuntimeError(f"{self.case['name']}: non-finite solve")
+        return [float(self.x[i]) for i in self.case["sampleIndices"]]
 
 
 def main():
-    request = json.load(sys.stdin)
-    lapack = Lapack()
-    out = {"numpy": np.__version__, "python": sys.version.split()[0], "executable": sys.executable, "blas": blas_info(), "results": []}
-    for case in request["cases"]:
-        out["results"].append(
-            run_case(case, request["decay"], request["damping"], request["reps"], request["budgetSeconds"], lapack)
-        )
-    print(json.dumps(out))
+    """Line protocol on stdin/stdout, one JSON object per line each way:
+    {"op": "info"} → versions and BLAS; {"op": "case", "case": {...}, "decay", "damping"} → {"ok": true} after
+    the warm-up steps; {"op": "step"} → {"ms", "cpuMs"} of one timed step; {"op": "sample"} → {"sample": [...]}
+    (the last solve at the case's sampleIndices); {"op": "exit"}. An error answers {"error": "..."}."""
+    lapack = None
+    runner = None
+    for line in sys.stdin:
+        request = json.loads(line)
+        op = request["op"]
+        try:
+            if op == "info":
+                reply = {"numpy": np.__version__, "python": sys.version.split()[0], "executable": sys.executable, "blas": blas_info()}
+            elif op == "case":
+                lapack = lapack or Lapack()
+                runner = None
+                runner = Runner(request["case"], request["decay"], request["damping"], lapack)
+                reply = {"ok": True}
+            elif op == "step":
+                reply = runner.step()
+            elif op == "sample":
+                reply = {"sample": runner.sample()}
+            elif op == "exit":
+                break
+            else:
+                reply = {"error": f"unknown op {op}"}
+        except Exception as error:  # reported to the caller, which shows it in the table
+            reply = {"error": f"{type(error).__name__}: {error}"}
+        print(json.dumps(reply), flush=True)
 
 
 if __name__ == "__main__":

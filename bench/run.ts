@@ -2,13 +2,16 @@
  * Runs fisherd's benchmarks and writes bench/RESULTS.md: the machine (CPU model, cores, Node, BLAS), then
  * one table per benchmark. `npm run bench` = `npm run build && node dist/bench/run.js`.
  *
- * Flags: `--only=core,linalg,roundtrip,replay,record,grid,torch` runs a subset (default all); `--shrink=N` divides the core and
+ * Flags: `--only=core,linalg,roundtrip,statistics,kfac,replay,record,grid,torch` runs a subset (default all); `--shrink=N` divides the core and
  * kernel benchmarks' dimensions by N (a quick smoke run; the file then says so); `--out=PATH` writes
  * elsewhere. Every benchmark carries its own baseline in the same run (numpy for core, the reference
  * backend for the kernels, a bare file read for replay, the daemon without recording for record), so
  * numbers are comparable within a table, not across machines.
  */
-import { runRoundtripBench, type RoundtripBenchRow } from './roundtrip.js';
+import { runRoundtripBench, runStatisticsRoundtripBench, type RoundtripBenchRow } from './roundtrip.js';
+import { wsNativeMasking } from './daemon-child.js';
+import { runKfacBench, type KfacBenchResult } from './kfac.js';
+import { PHASES, runStatisticsStepBench, type StatisticsStepRow } from './statistics-step.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,7 +24,7 @@ import { runReplayBench, type ReplayBenchRow } from './replay.js';
 import { runGridBench, type GridBenchResult } from './grid.js';
 import { runTorchStepBench, TORCH_PHASES, type TorchStepResult } from './torch-step.js';
 
-const BENCHES = ['core', 'linalg', 'roundtrip', 'replay', 'record', 'grid', 'torch'] as const;
+const BENCHES = ['core', 'linalg', 'roundtrip', 'statistics', 'kfac', 'replay', 'record', 'grid', 'torch'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 function flag(name: string): string | undefined {
@@ -70,18 +73,24 @@ function coreSection(result: CoreBenchResult): string {
     '',
     'Empirical-Fisher EMA (β = 0.95) from b per-example rows, then `(Ẽ + λI)⁻¹ḡ` (λ = 1e-3), through',
     '`CurvatureEstimator`; the numpy baseline (bench/numpy_core.py) runs the same algorithms with float32',
-    `storage and float64 small solves. Baseline: ${numpy}`,
+    'storage and float64 small solves, written at its best: every array preallocated and written in place, the',
+    'Gram as a symmetric rank-k update (ssyrk) into the estimate, the Cholesky factorization (dpotrf/dpotrs) in',
+    'place on a float64 buffer kept from step to step (scipy is not installed here: these LAPACK/BLAS calls go',
+    'through ctypes into the libraries numpy loaded; numpy\'s own `g.T @ g` measured 6–14× slower than ssyrk).',
+    'numpy and fisherd run round by round (one step of each in turn, a persistent numpy process), so that the',
+    `shared machine's drift weighs on both. Baseline: ${numpy}`,
     '',
-    '`× numpy` = numpy ms / ms (> 1: faster than numpy). GFLOP/s from the nominal FLOP counts in bench/core.ts.',
+    '`× numpy` = numpy median / median (> 1: faster than numpy). `p10–p90` is the spread of the timed steps.',
+    'GFLOP/s from the nominal FLOP counts in bench/core.ts.',
     '`agreement` = max |x − x_numpy| / max |x_numpy| over 64 sampled entries of the last solve (same rows on both sides).',
     'Both sides store the estimate in float32 (the reference backend in float64), so agreement is bounded by',
     'ε₃₂ amplified by the damped solve: ~ε₃₂·‖A‖/λ ≈ 1e-2 for the low-rank Woodbury solve at λ = 1e-3, ~1e-4 for',
     'the full and block Cholesky solves; a value above 0.1 is flagged as a wrong result.',
     '',
     table(
-      ['case', 'implementation', 'ms / step', 'GFLOP/s', '× numpy', 'agreement', 'reps', 'note'],
+      ['case', 'implementation', 'ms / step', 'p10–p90 ms', 'GFLOP/s', '× numpy', 'agreement', 'reps', 'note'],
       result.rows.map((r) => [
-        r.case, r.impl, fmt(r.ms), fmt(r.gflops), fmt(r.speedVsNumpy), r.agreement === undefined ? '—' : r.agreement.toExponential(1),
+        r.case, r.impl, fmt(r.ms), r.p10 === undefined ? '—' : `${fmt(r.p10)}–${fmt(r.p90)}`, fmt(r.gflops), fmt(r.speedVsNumpy), r.agreement === undefined ? '—' : r.agreement.toExponential(1),
         String(r.reps), r.note ?? '',
       ]),
     ),
@@ -132,19 +141,85 @@ function replaySection(rows: ReplayBenchRow[]): string {
   ].join('\n');
 }
 
-function roundtripSection(rows: RoundtripBenchRow[]): string {
+const range = (p10: number, p90: number): string => `${fmt(p10)}–${fmt(p90)}`;
+
+function roundtripSection(rows: RoundtripBenchRow[], statistics: RoundtripBenchRow[]): string {
   const first = rows[0]!;
+  const s0 = statistics[0]!;
   return [
     '## Step round trip through the daemon vs a bare ws echo (bench/roundtrip.ts)',
     '',
-    `One client, sequential steps of D = ${first.dim}, b = ${first.batchSize} per-example rows (${fmt(first.requestBytes / 1e6)} MB`,
-    'per request); fisherd (a child process, default backend) and a bare ws echo server of the same bytes alternate',
-    'step by step. `ratio` = echo median / fisherd median (throughput ratio, target ≥ 0.8);',
-    '`ratio excl. compute` removes the session\'s own estimate update and solve (benchmarked under Core),',
-    'leaving protocol and session overhead.',
+    `Part 1, rows: one client, sequential steps of D = ${first.dim}, b = ${first.batchSize} per-example rows (${fmt(first.requestBytes / 1e6)} MB`,
+    'per request); fisherd (a child process, default backend) and a bare ws echo server of the same bytes run round by',
+    'round, one step each per round in an order rotated every round. `ratio` = echo median / fisherd median (throughput',
+    'ratio, target ≥ 0.8); `ratio excl. compute` removes the session\'s own estimate update and solve (benchmarked under',
+    'Core), leaving protocol and session overhead. ws\'s native helpers (the optional `bufferutil` package: frame',
+    `masking/unmasking in C instead of a JavaScript byte loop) ${wsNativeMasking() ? 'load here' : '**do not load here** (bufferutil not installed)'};`,
+    '`fisherd (WS_NO_BUFFER_UTIL)` is the same daemon with them switched off, in the same rounds (the A/B of the',
+    'daemon\'s unmasking; the client, this process, masks with the native helpers when they load). `server CPU` = the',
+    'server process\'s CPU time per step (/proc), steadier than latency on this shared machine.',
     '',
-    table(['case', 'transport', 'median ms', 'p90 ms', 'MB/s', 'compute ms', 'ratio', 'ratio excl. compute'], rows.map((r) => [
-      r.case, r.transport, fmt(r.medianMs), fmt(r.p90Ms), fmt(r.mbPerSecond), fmt(r.computeMs), fmt(r.ratio), fmt(r.ratioExcludingCompute),
+    table(['case', 'transport', 'median ms', 'p10–p90 ms', 'MB/s', 'server CPU ms', 'compute ms', 'ratio', 'ratio excl. compute'], rows.map((r) => [
+      r.case, r.transport, fmt(r.medianMs), range(r.p10Ms, r.p90Ms), fmt(r.mbPerSecond), fmt(r.serverCpuMs), fmt(r.computeMs), fmt(r.ratio), fmt(r.ratioExcludingCompute),
+    ])),
+    '',
+    `Part 2, statistics: D = ${s0.dim}, b = ${s0.batchSize}, diagonal NGD with sampled labels (K = 1): the step as b sampled-label rows`,
+    `(+ ḡ: ${fmt(s0.requestBytes / 1e6)} MB), as statistics in float32 (Σg, Σg̃²) and in float16, and a bare ws echo of each statistics`,
+    'frame answered with an update-sized frame; one daemon per fisherd row; all in the same rounds (rotated order).',
+    'Targets (issue 13): `× rows` (rows median / statistics median) ≥ 50, `ratio` (echo of the same bytes / fisherd) ≥ 1/1.5 = 0.67.',
+    `The rows carry ${statistics.filter((r) => r.transport === 'fisherd' && r.speedupVsRows !== undefined).map((r) => `${fmt(s0.requestBytes / r.requestBytes)}× the bytes of the ${r.case.split(' ').at(-1)} statistics`).join(' and ')}:`,
+    'where a step costs about the same per byte on both paths (transport, unmasking, protobuf framing), `× rows` cannot exceed',
+    'that byte ratio much, whatever the daemon\'s compute costs.',
+    '',
+    table(['case', 'transport', 'request MB', 'median ms', 'p10–p90 ms', 'server CPU ms', 'compute ms', 'ratio', '× rows'], statistics.map((r) => [
+      r.case, r.transport, fmt(r.requestBytes / 1e6), fmt(r.medianMs), range(r.p10Ms, r.p90Ms), fmt(r.serverCpuMs), fmt(r.computeMs), fmt(r.ratio), fmt(r.speedupVsRows),
+    ])),
+  ].join('\n');
+}
+
+function statisticsSection(rows: StatisticsStepRow[]): string {
+  const first = rows[0]!;
+  return [
+    '## A diagonal step from statistics, in the daemon (bench/statistics-step.ts)',
+    '',
+    `The daemon's work for one step from one worker's statistics at D = ${first.dim}, b = ${first.batchSize}, in one process (no socket):`,
+    'decode (the ClientMessage frame and `contributionFromWire`), check (`validateContribution`, as on arrival), step',
+    '(`Session.step`: merge, fold, rule, float32 update, diagnostics) and encode (the Update frame), in ns per coordinate;',
+    `median and p10–p90 over ${first.steps} steps, the cases round by round; default backend. \`CPU ns\` is the process's CPU time`,
+    '(all threads, GC included) per step and coordinate. Target (issue 13): ≤ 5 ns per coordinate.',
+    '',
+    'The step is one pass over the coordinates for one worker on sgd / ngd / efgd / snr (src/session/statistics-step.ts:',
+    'merge, fold into ḡ\'s EMA and the diagonal estimate, the solve or SNR factors, the step size, the float32 update, ‖ḡ‖,',
+    '‖Δθ‖ and every finiteness check, the next state written into spare arrays that are swapped in on success, so no',
+    'checkpoint copy), the same bits as the general path. What it still costs: that pass is scalar JavaScript with one',
+    'float64 division per coordinate and ~36 bytes of memory traffic per coordinate; the arrival check scans the',
+    'statistics once more (the session adapter\'s `check`); the Update frame is one copy; the float16 decode is a table',
+    'lookup per value; and the step allocates a fresh float32 update (the `StepResult` contract), which with the frames',
+    'the socket layer allocates keeps V8\'s external-memory GC busy in the daemon.',
+    '',
+    table(['case', 'encoding', 'request MB', 'ns / coordinate', 'p10–p90', 'CPU ns / coordinate', ...PHASES.map((p) => `${p} ns`)], rows.map((r) => [
+      r.case, r.encoding, fmt(r.requestBytes / 1e6), fmt(r.nsPerCoordinate), range(r.p10, r.p90), fmt(r.cpuNsPerCoordinate), ...PHASES.map((p) => fmt(r.phases[p])),
+    ])),
+  ].join('\n');
+}
+
+function kfacSection(result: KfacBenchResult): string {
+  const numpy = result.numpy.available ? `numpy ${result.numpy.version} on ${result.numpy.blas}` : `**numpy missing**: ${result.numpy.reason}`;
+  const big = result.layers.filter(([o, i]) => o === result.layers[0]![0] && i === result.layers[0]![1]).length;
+  return [
+    '## K-FAC: daemon compute against numpy (bench/kfac.ts)',
+    '',
+    `${result.layers.length} Kronecker blocks (${big} of ${result.layers[0]![0]} × ${result.layers[0]![1]}, the rest ${result.layers.at(-1)![0]} outputs × ${result.layers.at(-1)![1]} inputs),`,
+    `each with a bias: ${(result.parameters / 1e6).toFixed(2)} M parameters; factor sums from b = ${result.batch} rows. Library level (\`KroneckerEstimate\`,`,
+    'openblas backend): `ema` = `updateFactors` on every block (with its checks: finite, symmetric, diagonal ≥ 0;',
+    'numpy\'s side checks nothing), `ema arithmetic` = the same EMA through the streaming calls without the checks, `refresh` =',
+    '`refreshDecompositions` (dsyevd per factor), `solve` = `solve(v, λ)` with the installed decompositions (four float64',
+    `gemms per block). numpy (bench/numpy_kfac.py, ${numpy}) does the same math on the same factors in the same layout`,
+    '(in-place EMA, numpy.linalg.eigh, matmul into preallocated arrays); the two alternate phase by phase, round by round.',
+    '`× numpy` = numpy median / fisherd median (target ≥ 1); `agreement` as under Core, over sampled entries of every block\'s solve.',
+    '',
+    table(['phase', 'implementation', 'ms', 'p10–p90 ms', 'CPU ms', '× numpy', 'agreement', 'rounds'], result.rows.map((r) => [
+      r.phase, r.impl, fmt(r.ms), range(r.p10, r.p90), fmt(r.cpuMs), fmt(r.speedVsNumpy), r.agreement === undefined ? '—' : r.agreement.toExponential(1), String(r.reps),
     ])),
   ].join('\n');
 }
@@ -216,26 +291,27 @@ function torchSection(result: TorchStepResult): string {
 
 /** Headings of each benchmark's section, to keep the sections of benchmarks not run this time. */
 const HEADINGS: Record<BenchName, string> = {
-  core: '## Core', linalg: '## Kernels', roundtrip: '## Step round trip', replay: '## Trace replay', record: '## Recording overhead',
+  core: '## Core', linalg: '## Kernels', roundtrip: '## Step round trip', statistics: '## A diagonal step from statistics',
+  kfac: '## K-FAC', replay: '## Trace replay', record: '## Recording overhead',
   grid: '## Table 5 grid',
   torch: '## PyTorch training step',
 };
 
-/** With `--only`, the sections of the other benchmarks from the existing file, marked as earlier results. */
-function keptSections(path: string, ran: readonly BenchName[]): string[] {
+/** With `--only`, the sections of the other benchmarks from the existing file, marked as earlier results, by name. */
+function keptSections(path: string, ran: readonly BenchName[]): Map<BenchName, string> {
   let previous: string;
   try {
     previous = readFileSync(path, 'utf8');
   } catch {
-    return [];
+    return new Map();
   }
   const parts = previous.split(/\n(?=## )/);
-  return BENCHES.filter((b) => !ran.includes(b)).flatMap((b) => {
+  return new Map(BENCHES.filter((b) => !ran.includes(b)).flatMap((b): [BenchName, string][] => {
     const section = parts.find((p) => p.startsWith(HEADINGS[b]));
     if (section === undefined) return [];
     const marked = section.includes('(earlier run)') ? section : section.replace(/^(## [^\n]*)/, '$1 (earlier run)');
-    return [marked.trimEnd()];
-  });
+    return [[b, marked.trimEnd()]];
+  }));
 }
 
 async function main(): Promise<void> {
@@ -246,7 +322,7 @@ async function main(): Promise<void> {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const out = flag('out') ?? join(root, 'bench', 'RESULTS.md');
 
-  const sections: string[] = [];
+  const sections: string[] = []; // in BENCHES order, as the runs below go
   let numpyBlas = 'not run';
   if (only.includes('core')) {
     console.error('core benchmark …');
@@ -260,7 +336,17 @@ async function main(): Promise<void> {
   }
   if (only.includes('roundtrip')) {
     console.error('round-trip benchmark …');
-    sections.push(roundtripSection(await runRoundtripBench()));
+    const rows = await runRoundtripBench();
+    console.error('statistics round-trip benchmark …');
+    sections.push(roundtripSection(rows, await runStatisticsRoundtripBench()));
+  }
+  if (only.includes('statistics')) {
+    console.error('statistics step benchmark …');
+    sections.push(statisticsSection(await runStatisticsStepBench()));
+  }
+  if (only.includes('kfac')) {
+    console.error('K-FAC benchmark …');
+    sections.push(kfacSection(await runKfacBench({ shrink })));
   }
   if (only.includes('replay')) {
     console.error('replay benchmark …');
@@ -298,7 +384,11 @@ async function main(): Promise<void> {
     'Wall-clock medians on a shared machine: other processes compete for the cores, so compare rows of one',
     'table (measured in the same run) rather than runs.',
   ].join('\n');
-  writeFileSync(out, `${header}\n\n${[...sections, ...keptSections(out, only)].join('\n\n')}\n`);
+  // Every section in BENCHES order: this run's, or the file's earlier one.
+  const kept = keptSections(out, only);
+  const ran = BENCHES.filter((b) => only.includes(b));
+  const ordered = BENCHES.flatMap((b) => (ran.includes(b) ? [sections[ran.indexOf(b)]!] : kept.has(b) ? [kept.get(b)!] : []));
+  writeFileSync(out, `${header}\n\n${ordered.join('\n\n')}\n`);
   console.error(`wrote ${out}`);
 }
 

@@ -12,9 +12,11 @@ import type { EstimateSnapshot, ResolvedEstimateOptions } from './symmetric-esti
 
 export class DiagonalEstimate extends InPlaceEstimate {
   readonly structure = { kind: 'diagonal' } as const;
-  /** diag(A_t), un-normalized. */
-  protected readonly state: Vec;
+  /** diag(A_t), un-normalized. (Swapped with `spare` by `commitSpare`.) */
+  protected state: Vec;
   private readonly vectorScratch: StorageScratch;
+  /** Where a fused step writes the next state (`spareState`; allocated on first use). */
+  private spare: Vec | undefined;
 
   constructor(dim: number, backend: Backend, options: ResolvedEstimateOptions) {
     super(dim, backend, options);
@@ -37,6 +39,31 @@ export class DiagonalEstimate extends InPlaceEstimate {
     const beta = this.nextBeta();
     const d = this.state;
     for (let i = 0; i < this.dim; i++) d[i] = scaled(beta, d[i]) + alpha * squares[i];
+  }
+
+  /**
+   * For a fused step that computes the next state in one pass with everything else of the step
+   * (src/session/statistics-step.ts): the current state (read-only for the caller) and a spare array of the
+   * same storage to write `βd + α·q` into. Nothing changes until `commitSpare`; abandoning the spare leaves
+   * the estimate exactly as it was (no checkpoint copy needed).
+   */
+  fusedState(): { state: Vec; next: Vec } {
+    this.spare ??= this.backend.zeros(this.dim);
+    return { state: this.state, next: this.spare };
+  }
+
+  /** The bias correction `1/(1 − β^t)` the estimate will have once an update with `decay` is committed. */
+  correctionAfter(decay: number): number {
+    return 1 / (1 - this.clock.decayProduct * decay);
+  }
+
+  /** Makes the spare array of `fusedState` (fully written) the state, as one update with `decay` would. */
+  commitSpare(decay: number): void {
+    const old = this.state;
+    this.state = this.spare!;
+    this.spare = old;
+    this.clock.advance(decay);
+    this.onStateChanged();
   }
 
   protected solveChecked(v: Float64Array, damping: number, out: Float64Array): Float64Array {

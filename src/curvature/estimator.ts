@@ -79,6 +79,31 @@ export interface CurvatureSnapshot {
 
 const SNAPSHOT_FORMAT = 'fisherd-curvature/1';
 
+/** One diagonal estimate's arrays for a fused step (`CurvatureEstimator.fusedDiagonal`). */
+export interface FusedDiagonalPart {
+  /** diag(A_{t−1}), un-normalized, backend storage: read only. */
+  readonly state: Vec;
+  /** Where diag(A_t) = β·state + (1−β)·scale·q goes (every entry must be written before `commit`). */
+  readonly next: Vec;
+  /** 1/(1 − β^t) after the update. */
+  readonly correction: number;
+}
+
+/** See `CurvatureEstimator.fusedDiagonal`. */
+export interface FusedDiagonalAccess {
+  readonly decay: number;
+  readonly meanGradSum: Float64Array;
+  readonly nextMeanGradSum: Float64Array;
+  /** 1/(1 − β^t) of ḡ's EMA after the update. */
+  readonly meanGradCorrection: number;
+  /** t after the update. */
+  readonly stepsAfter: number;
+  readonly empiricalFisher: FusedDiagonalPart | undefined;
+  readonly fisher: FusedDiagonalPart | undefined;
+  readonly noise: FusedDiagonalPart | undefined;
+  commit(): void;
+}
+
 export class CurvatureEstimator {
   readonly config: CurvatureConfig;
   /** Ẽ = (1/b) Σ g_n g_nᵀ. */
@@ -94,8 +119,10 @@ export class CurvatureEstimator {
     noise?: AccumulatingEstimate;
   };
   private readonly clock = new EmaClock();
-  /** The un-normalized EMA of ḡ. */
-  private readonly meanGradSum: Float64Array;
+  /** The un-normalized EMA of ḡ. (Swapped with its spare by a fused step's commit.) */
+  private meanGradSum: Float64Array;
+  /** Where a fused step writes the next EMA of ḡ (allocated on first use). */
+  private spareMeanGradSum: Float64Array | undefined;
   /** This batch's ḡ in storage precision (the centre of the noise rows) and its float64 copy. */
   private readonly batchMean: Vec;
   private readonly batchMean64: Float64Array;
@@ -362,6 +389,41 @@ export class CurvatureEstimator {
       }
     }
     return jobs;
+  }
+
+  /**
+   * Access for a fused diagonal step (src/session/statistics-step.ts), which folds a step's statistics into
+   * every estimate and runs the update rule in one pass: the current arrays to read, spare arrays to write
+   * the next state into, the decay, and the bias corrections after the update. `commit()` makes the spares
+   * the state (as `updateFromSummary` would have); not calling it leaves everything exactly as it was.
+   * Undefined unless every tracked estimate is a single diagonal (`summarizes`).
+   */
+  fusedDiagonal(): FusedDiagonalAccess | undefined {
+    if (!this.diagonalOnly) return undefined;
+    const { decay } = this.config;
+    const next = (this.spareMeanGradSum ??= new Float64Array(this.dim));
+    const part = (e: AccumulatingEstimate | undefined) => {
+      if (e === undefined) return undefined;
+      const diagonal = e as DiagonalEstimate;
+      return { ...diagonal.fusedState(), correction: diagonal.correctionAfter(decay) };
+    };
+    const { empiricalFisher, fisher, noise } = this.estimates;
+    return {
+      decay,
+      meanGradSum: this.meanGradSum,
+      nextMeanGradSum: next,
+      meanGradCorrection: 1 / (1 - this.clock.decayProduct * decay),
+      stepsAfter: this.clock.steps + 1,
+      empiricalFisher: part(empiricalFisher),
+      fisher: part(fisher),
+      noise: part(noise),
+      commit: () => {
+        this.spareMeanGradSum = this.meanGradSum;
+        this.meanGradSum = next;
+        for (const e of [empiricalFisher, fisher, noise]) if (e !== undefined) (e as DiagonalEstimate).commitSpare(decay);
+        this.clock.advance(decay);
+      },
+    };
   }
 
   private withStep(e: unknown): unknown {

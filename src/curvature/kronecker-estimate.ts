@@ -98,6 +98,13 @@ export class KroneckerEstimate extends EstimateBase {
   private updateDecay = 0;
   private readonly inputSum: Float64Array;
   private readonly outputGradSum: Float64Array;
+  /**
+   * The update's only contribution so far, read (not copied) at `commitUpdate`: callers must not change its
+   * arrays between `accumulateFactors` and `commitUpdate` (the session's step does neither).
+   */
+  private firstFactors: KroneckerFactors | undefined;
+  /** Whether `inputSum` / `outputGradSum` hold this update's sums (from its second contribution on). */
+  private sumsMaterialized = false;
   private inputCount = 0;
   private outputGradCount = 0;
   private updatePairs: PendingPairs[] = [];
@@ -161,8 +168,8 @@ export class KroneckerEstimate extends EstimateBase {
 
   beginUpdate(decay: number): void {
     this.updateDecay = decay;
-    this.inputSum.fill(0);
-    this.outputGradSum.fill(0);
+    this.firstFactors = undefined;
+    this.sumsMaterialized = false;
     this.inputCount = 0;
     this.outputGradCount = 0;
     this.updatePairs = [];
@@ -179,8 +186,20 @@ export class KroneckerEstimate extends EstimateBase {
    * Â = ΣinputSum / ΣinputCount). Validated by the caller (`validateFactors`).
    */
   accumulateFactors(factors: KroneckerFactors): void {
-    addInto(this.inputSum, factors.inputSum);
-    addInto(this.outputGradSum, factors.outputGradSum);
+    // One contribution (the usual case) is blended straight from its arrays at commit: no zero-fill, copy
+    // and add passes over the in'² + out² sums; a second one makes the sums real.
+    if (this.inputCount === 0 && !this.sumsMaterialized) {
+      this.firstFactors = factors;
+    } else {
+      if (!this.sumsMaterialized) {
+        this.inputSum.set(this.firstFactors!.inputSum);
+        this.outputGradSum.set(this.firstFactors!.outputGradSum);
+        this.sumsMaterialized = true;
+        this.firstFactors = undefined;
+      }
+      addInto(this.inputSum, factors.inputSum);
+      addInto(this.outputGradSum, factors.outputGradSum);
+    }
     this.inputCount += factors.inputCount;
     this.outputGradCount += factors.outputGradCount;
     if (!this.corrected) return;
@@ -205,8 +224,11 @@ export class KroneckerEstimate extends EstimateBase {
   commitUpdate(): void {
     if (this.inputCount === 0) return; // no factors: the estimate stays as it was (a step between T_stat ones)
     const beta = this.updateDecay;
-    blend(this.inputFactor, beta, (1 - beta) / this.inputCount, this.inputSum);
-    blend(this.outputGradFactor, beta, (1 - beta) / this.outputGradCount, this.outputGradSum);
+    const single = this.sumsMaterialized ? undefined : this.firstFactors;
+    // A ← βA + αS through the backend's axpby (daxpby on openblas: vectorized, where the JS loop is not)
+    this.float64.axpby((1 - beta) / this.inputCount, single?.inputSum ?? this.inputSum, beta, this.inputFactor);
+    this.float64.axpby((1 - beta) / this.outputGradCount, single?.outputGradSum ?? this.outputGradSum, beta, this.outputGradFactor);
+    this.firstFactors = undefined;
     this.clock.advance(beta);
     this.updatesSinceRefresh += 1;
     if (!this.corrected) return;

@@ -124,3 +124,41 @@ export function decodeHalf(bytes: Uint8Array, encoding: HalfEncoding, out: Float
   }
   return out;
 }
+
+let float16Table32: Float32Array | undefined;
+
+/** The 2-byte codes of `bytes` as a Uint16Array: a view when 2-byte aligned, else a copy into `scratch`. */
+function codesOf(bytes: Uint8Array, scratch: { codes?: Uint16Array }): Uint16Array {
+  const n = bytes.byteLength >> 1;
+  if (HOST_LE && bytes.byteOffset % 2 === 0) return new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+  if (!HOST_LE) {
+    const codes = new Uint16Array(n);
+    for (let i = 0; i < n; i++) codes[i] = bytes[2 * i]! | (bytes[2 * i + 1]! << 8);
+    return codes;
+  }
+  // one memcpy into aligned memory kept from call to call, then a view
+  if (scratch.codes === undefined || scratch.codes.length < n) scratch.codes = new Uint16Array(n);
+  new Uint8Array(scratch.codes.buffer, 0, 2 * n).set(bytes);
+  return scratch.codes.subarray(0, n);
+}
+
+const HOST_LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const codeScratch: { codes?: Uint16Array } = {};
+
+/**
+ * As `decodeHalf`, into float32 (exact too: every float16 and bfloat16 value is a float32), in one
+ * monomorphic pass: float16 through a float32 table of the 65536 codes, bfloat16 by shifting each code into
+ * the top half of a float32's bits. The daemon's decoder (src/protocol/statistics-codec.ts) uses it.
+ */
+export function decodeHalfToFloat32(bytes: Uint8Array, encoding: HalfEncoding, out: Float32Array): Float32Array {
+  const n = out.length;
+  const codes = codesOf(bytes, codeScratch);
+  if (encoding === 'float16') {
+    const table = (float16Table32 ??= Float32Array.from(float16Values()));
+    for (let i = 0; i < n; i++) out[i] = table[codes[i]!]!;
+    return out;
+  }
+  const bits = new Uint32Array(out.buffer, out.byteOffset, n);
+  for (let i = 0; i < n; i++) bits[i] = codes[i]! << 16;
+  return out;
+}

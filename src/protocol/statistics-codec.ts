@@ -7,9 +7,9 @@
 import { FisherdError } from '../errors.js';
 import type { KroneckerFactorSums, KroneckerStatistics, OutputGradFactorSum } from '../session/kronecker-statistics.js';
 import type { BlockStatistics, DiagonalMoments, StatisticsVector } from '../session/statistics.js';
-import { float32Bytes, readFloat32 } from './floats.js';
+import { float32Bytes, readFloat32, type Float32Pool } from './floats.js';
 import { fisherd } from './generated/fisherd.js';
-import { decodeHalf, encodeHalf } from './half-floats.js';
+import { decodeHalf, decodeHalfToFloat32, encodeHalf } from './half-floats.js';
 
 const E = fisherd.v1.FloatEncoding;
 
@@ -50,13 +50,34 @@ export function decodeStatisticsVector(bytes: Uint8Array, encoding: StatisticsEn
   return out;
 }
 
+/**
+ * The values of `bytes` in `encoding` as float32 (exact for all three encodings): a view into the frame when
+ * float32 bytes are 4-byte aligned, else an array taken from `pool` (give it back with `pool.give` once
+ * nobody reads it: `releaseContribution` does). SHAPE_MISMATCH when the bytes are not whole values.
+ */
+export function decodeStatisticsVector32(bytes: Uint8Array, encoding: StatisticsEncoding, field: string, pool: Float32Pool, step?: number): Float32Array {
+  const width = encoding === 'float32' ? 4 : 2;
+  if (bytes.byteLength % width !== 0) {
+    throw new FisherdError('SHAPE_MISMATCH', `${field} has ${bytes.byteLength} bytes, not a whole number of ${encoding} values (${width} bytes each)`, {
+      field, ...(step === undefined ? {} : { step }),
+    });
+  }
+  if (encoding === 'float32') return readFloat32(bytes, field, undefined, pool);
+  return decodeHalfToFloat32(bytes, encoding, pool.take(bytes.byteLength / 2));
+}
+
 /** `values` in `encoding` (float32 rounds to nearest; the 2-byte encodings too, ties to even; beyond their range ±Inf). */
 export function encodeStatisticsVector(values: StatisticsVector, encoding: StatisticsEncoding): Uint8Array {
   return encoding === 'float32' ? float32Bytes(values) : encodeHalf(values, encoding);
 }
 
-/** Decodes `StepContribution.statistics` (fields named `step.statistics[i].diagonal.…`, `….kronecker.…`). */
-export function statisticsFromWire(entries: readonly fisherd.v1.IBlockStatistics[], step: number): BlockStatistics[] {
+/**
+ * Decodes `StepContribution.statistics` (fields named `step.statistics[i].diagonal.…`, `….kronecker.…`):
+ * into float64 arrays, or, with `pool` (the daemon's), the diagonal moments into float32 ones (views into the
+ * frame where aligned, else arrays from the pool: no float64 copy, no fresh allocation per step; the session
+ * reads either).
+ */
+export function statisticsFromWire(entries: readonly fisherd.v1.IBlockStatistics[], step: number, pool?: Float32Pool): BlockStatistics[] {
   return entries.map((entry, i): BlockStatistics => {
     const at = `step.statistics[${i}]`;
     if (entry.kronecker !== null && entry.kronecker !== undefined) {
@@ -69,7 +90,9 @@ export function statisticsFromWire(entries: readonly fisherd.v1.IBlockStatistics
     const base = `${at}.diagonal`;
     const encoding = encodingFromWire(m.encoding, `${base}.encoding`, step);
     const vector = (bytes: Uint8Array | null | undefined, name: string): StatisticsVector | undefined =>
-      bytes === null || bytes === undefined || bytes.length === 0 ? undefined : decodeStatisticsVector(bytes, encoding, `${base}.${name}`, step);
+      bytes === null || bytes === undefined || bytes.length === 0 ? undefined
+        : pool === undefined ? decodeStatisticsVector(bytes, encoding, `${base}.${name}`, step)
+          : decodeStatisticsVector32(bytes, encoding, `${base}.${name}`, pool, step);
     // An absent sum is left absent, for the session to refuse (MISSING_INPUT naming the field).
     const moments = {
       count: m.count ?? 0,

@@ -107,7 +107,7 @@ export function contributionFromWire(w: fisherd.v1.StepContribution.$Properties,
       : {}),
     ...(bytes(w.meanGrad) ? { meanGrad: floats(w.meanGrad, 'step.meanGrad') } : {}),
     ...(bytes(w.params) ? { params: floats(w.params, 'step.params') } : {}),
-    ...(w.statistics && w.statistics.length > 0 ? { statistics: statisticsFromWire(w.statistics, step) } : {}),
+    ...(w.statistics && w.statistics.length > 0 ? { statistics: statisticsFromWire(w.statistics, step, pool) } : {}),
   };
 }
 
@@ -122,6 +122,13 @@ export function releaseContribution(c: StepContribution, pool: Float32Pool = ste
   if (c.fisherFactorRows !== undefined) pool.give(c.fisherFactorRows.rows);
   if (c.meanGrad !== undefined) pool.give(c.meanGrad);
   if (c.params !== undefined) pool.give(c.params);
+  for (const entry of c.statistics ?? []) {
+    if (entry.kind !== 'diagonal') continue; // Kronecker statistics are decoded into float64 arrays, not pooled
+    const m = entry.moments;
+    for (const v of [m.sum, m.sumSquares, m.centredSquares, m.sampledLabelSquares, m.factorSquares]) {
+      if (v instanceof Float32Array) pool.give(v);
+    }
+  }
 }
 
 export function updateToWire(u: {

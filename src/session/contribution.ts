@@ -140,7 +140,7 @@ export function validateContribution(c: StepContribution, req: ContributionRequi
     throw new FisherdError('NON_FINITE', `loss is ${c.loss}`, { field: 'loss', step });
   }
   if (c.statistics !== undefined) {
-    validateStatistics(c, req);
+    validateStatistics(c, req, { values: scanRows });
     if (c.params !== undefined) checkFloats(c.params, req.dim, 'params', step);
     if (req.params && c.params === undefined) {
       throw new FisherdError('MISSING_INPUT', 'params is required: the optimizer applies weight decay', { field: 'params', step });

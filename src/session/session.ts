@@ -25,7 +25,8 @@ import { validateContribution, type ContributionRequirements, type StepContribut
 import { curvatureConfig, validateSessionConfig, type ResolvedSessionConfig, type SessionConfig } from './config.js';
 import { lossAndParams, mergeContributions, ScaledRowBuffers } from './merge.js';
 import { collectStepFactors } from './kronecker-statistics.js';
-import { mergeStatistics } from './statistics.js';
+import { mergeStatistics, validateStatistics } from './statistics.js';
+import { FusedStatisticsStep, type FusedStepOutcome } from './statistics-step.js';
 import { sameShape } from './state-shape.js';
 
 /** The update rounded to float32 (Δθ as sent; `set` rounds to nearest) and the index of its first NaN/±Inf (−1 if none). */
@@ -176,6 +177,8 @@ export class Session {
   private readonly scaledRows: ScaledRowBuffers;
   /** The blocks as `contributionRequirements` lists them (computed once). */
   private blockShapes: ContributionRequirements['blocks'] | undefined;
+  /** The one-pass step from statistics for this configuration (null: not one it covers; undefined: not looked up yet). */
+  private fusedStep: FusedStatisticsStep | null | undefined;
   /** The summary a step from statistics merges into, reused from step to step. */
   private statisticsSummary: DiagonalBatchSummary | undefined;
 
@@ -276,8 +279,15 @@ export class Session {
     const step = this.nextStep;
     const assembled = this.assemble(contributions, step);
     if (assembled.kind === 'statistics') {
-      // Statistics are a summary already: merged (Chan et al. for the noise) and folded in.
       const { requirements, ordered, merged } = assembled;
+      // One worker's statistics on a plain diagonal rule: one pass over the coordinates does it all
+      // (src/session/statistics-step.ts), or declines with nothing changed.
+      if (this.fusedStep === undefined) this.fusedStep = FusedStatisticsStep.for(this.config, this.backend.name) ?? null;
+      const fused = this.fusedStep?.run(ordered, requirements, this.curvature.fusedDiagonal());
+      if (fused !== undefined) return this.completeFused(step, started, fused, merged.loss);
+      // Statistics are a summary already: merged (Chan et al. for the noise) and folded in. Their values
+      // were not scanned with the shapes (the fused step scans them in its pass): now.
+      for (const c of ordered) validateStatistics(c, requirements);
       const summary = mergeStatistics(ordered, requirements, (this.statisticsSummary ??= allocateSummary(this.config.dim, this.config.track)));
       if (!this.kroneckerTracked) {
         return this.advance(step, started, { ...merged, batchSize: summary.batchSize }, () => this.curvature.updateFromSummary(summary));
@@ -396,6 +406,7 @@ export class Session {
         if (!this.curvature.acceptsSummaries) {
           throw new FisherdError('INTERNAL', 'summarize needs every tracked estimate to be diagonal', { field: 'structure' });
         }
+        for (const c of assembled.ordered) validateStatistics(c, assembled.requirements);
         const summary = mergeStatistics(assembled.ordered, assembled.requirements, options.out);
         return { step, batchSize: summary.batchSize, ...assembled.merged, summary };
       }
@@ -484,6 +495,28 @@ export class Session {
   private namedByWorker(e: unknown, ordered: readonly StepContribution[], requirements: ContributionRequirements): unknown {
     if (isFisherdError(e, 'NON_FINITE')) for (const c of ordered) validateContribution(c, requirements);
     return e;
+  }
+
+  /** Completes step `step` from a committed fused step (the general path's `StepResult`, field for field). */
+  private completeFused(step: number, started: number, fused: FusedStepOutcome, loss: number | undefined): StepResult {
+    const stepResult: StepResult = {
+      step,
+      update: fused.update,
+      diagnostics: {
+        gradNorm: fused.gradNorm,
+        updateNorm: fused.updateNorm,
+        ...(fused.meanSnr === undefined ? {} : { meanSnr: fused.meanSnr }),
+        stepSize: fused.stepSize,
+        ...(fused.damping === undefined ? {} : { damping: fused.damping }),
+        ...(loss === undefined ? {} : { loss }),
+        batchSize: fused.batchSize,
+        computeMs: performance.now() - started,
+      },
+    };
+    this.completed = step;
+    this.last = stepResult;
+    this.log.debug({ step, batchSize: fused.batchSize, computeMs: stepResult.diagnostics.computeMs }, 'step done (fused)');
+    return stepResult;
   }
 
   /** Updates the estimates (`updateCurvature`), runs the optimizer, and completes step `step`; or rolls back. */

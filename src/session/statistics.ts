@@ -99,7 +99,8 @@ function fisherField(source: FisherSource): MomentVector {
  * second moments ≥ 0; the sums the tracked estimates need present. Throws SHAPE_MISMATCH, UNKNOWN_BLOCK,
  * NON_FINITE, INVALID_CONFIG or MISSING_INPUT naming the field (`statistics[i].diagonal.sumSquares`).
  */
-export function validateStatistics(c: StepContribution, req: ContributionRequirements): void {
+export function validateStatistics(c: StepContribution, req: ContributionRequirements, options: { values?: boolean } = {}): void {
+  const scanValues = options.values !== false;
   const step = c.step;
   const statistics = c.statistics!;
   const error = (code: 'SHAPE_MISMATCH' | 'INVALID_CONFIG' | 'MISSING_INPUT' | 'UNKNOWN_BLOCK', field: string, message: string) =>
@@ -174,12 +175,13 @@ export function validateStatistics(c: StepContribution, req: ContributionRequire
       const field = `${base}.${name}`;
       if (!(v instanceof Float32Array || v instanceof Float64Array)) throw error('SHAPE_MISMATCH', field, 'must be a Float32Array or Float64Array');
       if (v.length !== size) throw error('SHAPE_MISMATCH', field, `has length ${v.length}, expected ${size} (block "${entry.block || 'all'}")`);
+      if (!scanValues) continue;
       const squares = name !== 'sum';
-      for (let j = 0; j < v.length; j++) {
-        const x = v[j]!;
-        if (!Number.isFinite(x)) throw new FisherdError('NON_FINITE', `${field}[${j}] is ${x}; every value must be finite`, { field, step });
-        if (squares && x < 0) throw new FisherdError('INVALID_CONFIG', `${field}[${j}] is ${x}; a sum of squares is ≥ 0`, { field, step });
-      }
+      const j = squares ? firstBadSquare(v) : firstNonFiniteValue(v);
+      if (j < 0) continue;
+      const x = v[j]!;
+      if (!Number.isFinite(x)) throw new FisherdError('NON_FINITE', `${field}[${j}] is ${x}; every value must be finite`, { field, step });
+      throw new FisherdError('INVALID_CONFIG', `${field}[${j}] is ${x}; a sum of squares is ≥ 0`, { field, step });
     }
     if (m.sampledLabelSquares !== undefined) {
       const k = m.samplesPerExample;
@@ -196,6 +198,48 @@ export function validateStatistics(c: StepContribution, req: ContributionRequire
       throw error('MISSING_INPUT', 'statistics', `lack the blocks ${absent.map((b) => `"${b.name}"`).join(', ')}: statistics cover every parameter block`);
     }
   }
+}
+
+/** The index of the first NaN or ±Inf of `v`, or −1 (one monomorphic loop per array type). */
+function firstNonFiniteValue(v: StatisticsVector): number {
+  return v instanceof Float32Array ? firstNonFinite32(v) : firstNonFinite64(v);
+}
+
+function firstNonFinite32(v: Float32Array): number {
+  for (let j = 0; j < v.length; j++) {
+    const x = v[j]!;
+    if (x - x !== 0) return j; // NaN and ±Inf give NaN
+  }
+  return -1;
+}
+
+function firstNonFinite64(v: Float64Array): number {
+  for (let j = 0; j < v.length; j++) {
+    const x = v[j]!;
+    if (x - x !== 0) return j;
+  }
+  return -1;
+}
+
+/** The index of the first value of `v` that is not a finite number ≥ 0, or −1. */
+function firstBadSquare(v: StatisticsVector): number {
+  return v instanceof Float32Array ? firstBadSquare32(v) : firstBadSquare64(v);
+}
+
+function firstBadSquare32(v: Float32Array): number {
+  for (let j = 0; j < v.length; j++) {
+    const x = v[j]!;
+    if (!(x >= 0 && x < Infinity)) return j;
+  }
+  return -1;
+}
+
+function firstBadSquare64(v: Float64Array): number {
+  for (let j = 0; j < v.length; j++) {
+    const x = v[j]!;
+    if (!(x >= 0 && x < Infinity)) return j;
+  }
+  return -1;
 }
 
 /** Multipliers that bring a worker's sums to math.md's scale (see the module comment). */

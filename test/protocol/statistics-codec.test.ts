@@ -56,8 +56,9 @@ describe('statistics on the wire', () => {
           continue;
         }
         const a = value as Float64Array;
-        const b = got[key] as Float64Array;
-        expect(b).toBeInstanceOf(Float64Array);
+        const b = got[key] as Float64Array | Float32Array;
+        // The daemon's decode (contributionFromWire) keeps the wire's values exactly in float32 arrays.
+        expect(b).toBeInstanceOf(Float32Array);
         for (let j = 0; j < a.length; j++) expect(Math.abs(b[j]! - a[j]!)).toBeLessThanOrEqual(u * Math.abs(a[j]!));
       }
     }

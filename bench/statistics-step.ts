@@ -1,0 +1,178 @@
+/**
+ * The daemon's own cost of a diagonal step from a statistics contribution, per coordinate, split by phase.
+ *
+ * One step, as the daemon runs it for one worker (src/server/connection.ts → session-host → session):
+ *   decode    the ClientMessage frame (protobufjs) and `contributionFromWire` (the statistics' float32 or
+ *             float16 bytes to float64 vectors)
+ *   check     `validateContribution` on arrival (shapes, finiteness, second moments ≥ 0)
+ *   step      `Session.step`: merge the statistics, fold them into the estimates, the rule, the float32 update
+ *   encode    `updateToWire` + `encodeServerMessage` (the Update frame)
+ * at D = 10⁶ (default), b = 32, for diagonal NGD with sampled labels (K = 1), EFGD and SNR, on the
+ * session's default backend. Reported: median ns per coordinate of each phase and of the whole step, with
+ * the p10–p90 spread, over `steps` timed steps (the cases run round by round: one step of each in turn).
+ * Target (issue 13): ≤ 5 ns per coordinate for the whole step.
+ *
+ * Run: `npm run build && node dist/bench/statistics-step.js [--dim=1000000] [--steps=40] [--encoding=float32]`,
+ * or `runStatisticsStepBench()` (bench/run.ts does).
+ */
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { selectBackend } from '../src/linalg/select.js';
+import { decodeClientMessage, encodeClientMessage, encodeServerMessage } from '../src/protocol/frames.js';
+import { contributionFromWire, contributionToWire, releaseContribution, updateToWire } from '../src/protocol/step-codec.js';
+import type { StatisticsEncoding } from '../src/protocol/statistics-codec.js';
+import { validateContribution } from '../src/session/contribution.js';
+import type { SessionConfig } from '../src/session/config.js';
+import { Session } from '../src/session/session.js';
+import type { DiagonalMoments } from '../src/session/statistics.js';
+
+export const PHASES = ['decode', 'check', 'step', 'encode'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface StatisticsStepRow {
+  /** e.g. "ngd (sampled labels, K=1)". */
+  case: string;
+  encoding: StatisticsEncoding;
+  dim: number;
+  batchSize: number;
+  steps: number;
+  requestBytes: number;
+  /** Median ns per coordinate of the whole step (decode to encoded update). */
+  nsPerCoordinate: number;
+  /** p10 and p90 of the same. */
+  p10: number;
+  p90: number;
+  /** Median process CPU ns per coordinate of the whole step (all threads: GC included), steadier than wall time here. */
+  cpuNsPerCoordinate: number;
+  /** Median ns per coordinate of each phase. */
+  phases: Record<Phase, number>;
+}
+
+export interface StatisticsStepOptions {
+  /** D. Default 1 000 000. */
+  dim?: number;
+  /** b. Default 32. */
+  batchSize?: number;
+  /** Timed steps per case. Default 40. */
+  steps?: number;
+  /** Untimed steps first. Default 5. */
+  warmup?: number;
+  /** Payload encodings to run. Default ['float32', 'float16']. */
+  encodings?: readonly StatisticsEncoding[];
+}
+
+function quantileOf(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** Deterministic statistics of b rows (values like gradients of ~1e-2 spread, not a real batch). */
+function moments(dim: number, b: number, kinds: readonly ('sumSquares' | 'centredSquares' | 'sampledLabelSquares')[]): DiagonalMoments {
+  const sum = new Float32Array(dim);
+  const squares = new Float32Array(dim);
+  for (let i = 0; i < dim; i++) {
+    const g = Math.sin(i * 0.37) * 1e-2;
+    sum[i] = b * g;
+    squares[i] = b * (g * g + 1e-4 * (1 + Math.cos(i * 0.11)));
+  }
+  return {
+    count: b,
+    sum,
+    ...(kinds.includes('sumSquares') ? { sumSquares: squares } : {}),
+    ...(kinds.includes('centredSquares') ? { centredSquares: squares.map((q, i) => Math.max(0, q - sum[i]! * sum[i]! / b)) } : {}),
+    ...(kinds.includes('sampledLabelSquares') ? { sampledLabelSquares: squares, samplesPerExample: 1 } : {}),
+  };
+}
+
+export const STATISTICS_CASES: { name: string; config: (dim: number) => SessionConfig; kinds: ('sumSquares' | 'centredSquares' | 'sampledLabelSquares')[] }[] = [
+  {
+    name: 'ngd (sampled labels, K=1)',
+    config: (dim) => ({ dim, structure: { kind: 'diagonal' }, emaDecay: 0.95, optimizer: { name: 'ngd', stepSize: 0.1, damping: 1e-3 } }),
+    kinds: ['sampledLabelSquares'],
+  },
+  {
+    name: 'efgd',
+    config: (dim) => ({ dim, structure: { kind: 'diagonal' }, emaDecay: 0.95, optimizer: { name: 'efgd', stepSize: 0.1, damping: 1e-3 } }),
+    kinds: ['sumSquares'],
+  },
+  {
+    name: 'snr',
+    config: (dim) => ({ dim, structure: { kind: 'diagonal' }, emaDecay: 0.95, optimizer: { name: 'snr', stepSize: 0.1 } }),
+    kinds: ['centredSquares'],
+  },
+];
+
+export async function runStatisticsStepBench(options: StatisticsStepOptions = {}): Promise<StatisticsStepRow[]> {
+  const dim = options.dim ?? 1_000_000;
+  const b = options.batchSize ?? 32;
+  const steps = options.steps ?? 40;
+  const warmup = options.warmup ?? 5;
+  const encodings = options.encodings ?? ['float32', 'float16'];
+  const backend = await selectBackend('auto');
+  interface Runner { name: string; encoding: StatisticsEncoding; session: Session; frames: (step: number) => Uint8Array; bytes: number; samples: Record<Phase | 'total' | 'cpu', number[]> }
+  const runners: Runner[] = [];
+  for (const c of STATISTICS_CASES) {
+    const m = moments(dim, b, c.kinds);
+    for (const encoding of encodings) {
+      const session = new Session(c.config(dim), backend);
+      const frames = (step: number): Uint8Array => encodeClientMessage({
+        requestId: step,
+        step: contributionToWire({ step, workerId: 0, batchSize: b, reduction: 'sum', statistics: [{ block: '', kind: 'diagonal', moments: m }] }, { statisticsEncoding: encoding }),
+      });
+      runners.push({ name: c.name, encoding, session, frames, bytes: frames(1).byteLength, samples: { decode: [], check: [], step: [], encode: [], total: [], cpu: [] } });
+    }
+  }
+  // Pre-encode the frames (the client's work is not the daemon's): one per step, since the step number is in it.
+  for (let s = 1; s <= warmup + steps; s++) {
+    for (const r of runners) {
+      const frame = r.frames(s);
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const message = decodeClientMessage(frame);
+      const contribution = contributionFromWire(message.step!);
+      const t1 = performance.now();
+      validateContribution(contribution, r.session.contributionRequirements(contribution.step));
+      const t2 = performance.now();
+      const result = r.session.step([contribution]);
+      const t3 = performance.now();
+      const out = encodeServerMessage({
+        requestId: s,
+        update: updateToWire({
+          sessionId: 's', step: result.step, delta: result.update,
+          diagnostics: { batchSize: b, updateNorm: result.diagnostics.updateNorm, computeSeconds: result.diagnostics.computeMs / 1000, values: {} },
+        }),
+      });
+      const t4 = performance.now();
+      const cpu = process.cpuUsage(cpu0);
+      releaseContribution(contribution);
+      if (out.byteLength < 4 * dim) throw new Error('short update frame');
+      if (s > warmup) {
+        const ns = (ms: number): number => (ms * 1e6) / dim;
+        r.samples.decode.push(ns(t1 - t0));
+        r.samples.check.push(ns(t2 - t1));
+        r.samples.step.push(ns(t3 - t2));
+        r.samples.encode.push(ns(t4 - t3));
+        r.samples.total.push(ns(t4 - t0));
+        r.samples.cpu.push(ns((cpu.user + cpu.system) / 1000));
+      }
+    }
+  }
+  backend.dispose();
+  return runners.map((r) => ({
+    case: r.name, encoding: r.encoding, dim, batchSize: b, steps, requestBytes: r.bytes,
+    nsPerCoordinate: quantileOf(r.samples.total, 0.5), cpuNsPerCoordinate: quantileOf(r.samples.cpu, 0.5), p10: quantileOf(r.samples.total, 0.1), p90: quantileOf(r.samples.total, 0.9),
+    phases: Object.fromEntries(PHASES.map((p) => [p, quantileOf(r.samples[p], 0.5)])) as Record<Phase, number>,
+  }));
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const flag = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const rows = await runStatisticsStepBench({
+    dim: Number(flag('dim') ?? 1_000_000), steps: Number(flag('steps') ?? 40),
+    ...(flag('encoding') ? { encodings: flag('encoding')!.split(',') as StatisticsEncoding[] } : {}),
+  });
+  console.table(rows.map((r) => ({
+    case: r.case, encoding: r.encoding, 'ns/coord': r.nsPerCoordinate.toFixed(2), 'cpu ns/coord': r.cpuNsPerCoordinate.toFixed(2), 'p10–p90': `${r.p10.toFixed(2)}–${r.p90.toFixed(2)}`,
+    ...Object.fromEntries(PHASES.map((p) => [p, r.phases[p].toFixed(2)])),
+  })));
+}
