@@ -379,7 +379,11 @@ def test_kill_9_mid_training_does_not_stop_the_loop(start_daemon, tmp_path, capl
         # Steps 1-3; the 4th goes out again as step 3 after the restart from step 2's checkpoint; two steps
         # without a daemon keep the user's gradient (None); then the session resumes at step 4's checkpoint.
         assert [None if u is None else u.step for u in updates] == [1, 2, 3, 3, 4, 5, None, None, 5, 6, 7]
-        assert pre.counters.resume_gaps == 2 and pre.counters.fallback_steps == 2 and pre.counters.reconnects == 2
+        assert pre.counters.resume_gaps == 2 and pre.counters.fallback_steps == 2
+        # After the second kill the client's own retries run out (no daemon for two steps): the preconditioner
+        # reconnects. After the first, the restarted daemon may be up within the client's own retries (not
+        # counted here) or not, depending on how fast it starts: one or two.
+        assert 1 <= pre.counters.reconnects <= 2
         assert pre.counters.new_sessions == 0
         assert sum('before this step' in r.getMessage() for r in caplog.records) == 1  # the gap is logged once
         assert all(torch.isfinite(p).all() for p in model.parameters())
