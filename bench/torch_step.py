@@ -117,16 +117,17 @@ class Contender:
         assert client is not None
         if name == 'kfac':
             from fisherd_client.torch import KroneckerSender  # type: ignore[attr-defined]  # absent until K-FAC lands
-            sender: Any = KroneckerSender(refresh_every=10)
-            options: Dict[str, Any] = dict(kronecker=True)
+            sender: Any = KroneckerSender(refresh_every=10, damping='pi')
+            options: Dict[str, Any] = {}
         else:
             sender = DiagonalSender('bfloat16' if name.endswith('bf16') else 'float32')
             options = {}
         pre = Preconditioner(self.model, client, optimizer=Optimizer('ngd', step_size=1.0, damping=1e-3),
                              likelihood='cross_entropy', sender=sender, generator=torch.Generator().manual_seed(2), **options)
         pre._sample = TIMERS.wrap('sample', pre._sample)  # type: ignore[method-assign]
-        pre.statistics = TIMERS.wrap('stats', pre.statistics)  # type: ignore[method-assign]
-        pre._send = TIMERS.wrap('client.step', pre._send)  # type: ignore[method-assign]
+        pre._own_statistics = TIMERS.wrap('stats', pre._own_statistics)  # type: ignore[method-assign]
+        link = pre._links[0]  # one daemon: its link sends the step (and applies the failure policy)
+        link.send = TIMERS.wrap('client.step', link.send)  # type: ignore[method-assign]
         sender.contribution = TIMERS.wrap('contribution', sender.contribution)
         self.preconditioner = pre
         self.optimizer = torch.optim.SGD(self.model.parameters(), lr=1e-3)
