@@ -579,16 +579,18 @@ export class Session {
   /**
    * Throws NON_FINITE when an estimate overflowed its storage this step (float32 storage holds squares up
    * to 3.4e38, i.e. gradient values up to ~1.8e19): the inputs are too large, and raising the damping
-   * would not help. One O(D) trace per tracked estimate (the inputs themselves were checked finite).
+   * would not help. One O(D) trace per tracked estimate (the inputs themselves were checked finite), on
+   * float32 storage only: float64 storage holds the squares of any float32 input.
    */
   private requireFiniteEstimates(step: number): void {
+    if (this.backend.dtype !== 'float32') return;
     const inputs = { empiricalFisher: 'perExampleGrads', noise: 'perExampleGrads', fisher: this.config.fisherSource === 'exact' ? 'fisherFactorRows' : 'sampledLabelGrads' };
     for (const kind of ['empiricalFisher', 'fisher', 'noise'] as const) {
       const trace = this.curvature[kind]?.trace();
       if (trace === undefined || Number.isFinite(trace)) continue;
       throw new FisherdError(
         'NON_FINITE',
-        `the ${kind} estimate overflowed its ${this.backend.dtype} storage at step ${step} (its trace is ${trace}): the squares of the values of ${inputs[kind]} exceed ${this.backend.dtype === 'float32' ? '3.4e38' : '1.8e308'}; scale the loss or the gradients down (raising the damping does not help)`,
+        `the ${kind} estimate overflowed its ${this.backend.dtype} storage at step ${step} (its trace is ${trace}): the squares of the values of ${inputs[kind]} exceed 3.4e38; scale the loss or the gradients down (raising the damping does not help)`,
         { field: inputs[kind], step },
       );
     }

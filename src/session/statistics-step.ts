@@ -223,6 +223,8 @@ function solvePass(sum: StatisticsVector, squares: StatisticsVector, offset: num
   else solvePass64(sum, squares, offset, meanFactor, inputFactor, alpha, decay, G, Gn, cg, d as Float64Array, dn, cp, damping, gamma, update, t);
 }
 
+// The float32 and float64 copies of each pass below are deliberate (as in curvature/validate.ts): each loop
+// stays monomorphic in its array types, and the float32 one rounds where the float32 storage rounds.
 function solvePass32(sum: StatisticsVector, squares: StatisticsVector, offset: number, meanFactor: number, inputFactor: number, alpha: number,
   decay: number, G: Float64Array, Gn: Float64Array, cg: number, d: Float32Array, dn: Float32Array, cp: number, damping: number, gamma: number,
   update: Float32Array, t: Totals): void {

@@ -13,8 +13,7 @@ value) and Δθ comes back as float32, so updates agree to 1e-5 relative (measur
 """
 from __future__ import annotations
 
-import contextlib
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import pytest
@@ -30,17 +29,10 @@ from fisherd_client.statistics import (  # noqa: E402
     DiagonalMoments, KroneckerStatistics, add_factor_sums, kronecker_statistics_from_pairs, pack_upper, unpack_upper,
 )
 from fisherd_client.torch import Categorical, KroneckerSender, Preconditioner  # noqa: E402
+from torch_sessions import preconditioner  # noqa: E402
 
 RTOL = 1e-5
 
-
-@contextlib.contextmanager
-def preconditioner(*args, **options) -> Iterator[Preconditioner]:  # type: ignore[no-untyped-def]
-    pre = Preconditioner(*args, **options)
-    try:
-        yield pre
-    finally:
-        pre.close(discard=True)
 
 
 def relative_error(got: np.ndarray, want: np.ndarray) -> float:

@@ -10,11 +10,10 @@ share of example n), computed here by running that layer with b weight copies.
 """
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import time
-from typing import Dict, Iterator, List, Sequence
+from typing import Dict, List, Sequence
 
 import numpy as np
 import pytest
@@ -26,19 +25,11 @@ import torch.nn.functional as F  # noqa: E402
 from fisherd_client import Client, FisherdError, LocalDaemon, Optimizer, Reconnect, SessionConfig, StepInput, Track  # noqa: E402
 from fisherd_client.statistics import diagonal_moments_from_rows  # noqa: E402
 from fisherd_client.torch import Categorical, FisherdOptimizer, Preconditioner  # noqa: E402
+from torch_sessions import preconditioner  # noqa: E402
 
 ALL_SUMS = dict(optimizer=Optimizer('va', step_size=1.0, damping=1e-3), track=Track(empirical_fisher=True, fisher=True))
 RTOL = 1e-10
 
-
-@contextlib.contextmanager
-def preconditioner(*args, **options) -> Iterator[Preconditioner]:  # type: ignore[no-untyped-def]
-    """A Preconditioner whose session is discarded afterwards (the shared daemon holds at most 32 per address)."""
-    pre = Preconditioner(*args, **options)
-    try:
-        yield pre
-    finally:
-        pre.close(discard=True)
 
 
 def rows_through_graph(losses: torch.Tensor, params: Sequence[torch.Tensor], scale: float) -> List[torch.Tensor]:
