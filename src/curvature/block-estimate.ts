@@ -9,7 +9,7 @@
  * `commitUpdate`), keyed by block name.
  */
 import { FisherdError } from '../errors.js';
-import type { Backend } from '../linalg/backend.js';
+import type { Backend, Vec } from '../linalg/backend.js';
 import { EstimateBase } from './estimate-base.js';
 import { DiagonalEstimate } from './diagonal-estimate.js';
 import type { KroneckerFactors } from './kronecker-factors.js';
@@ -136,6 +136,24 @@ export class BlockDiagonalEstimate extends EstimateBase {
       if (child instanceof KroneckerEstimate) return;
       (child as DiagonalEstimate).accumulateSumOfSquares(squares.subarray(this.offsets[k], this.offsets[k + 1]), scale);
     });
+  }
+
+  /**
+   * For a fused step (requires `allDiagonal`; see `DiagonalEstimate.fusedState`): each block's current
+   * state and spare array at its offset, with the bias correction after an update with `decay`. Nothing
+   * changes until `commitSpare`.
+   */
+  fusedSegments(decay: number): { offset: number; state: Vec; next: Vec; correction: number }[] {
+    return this.children.map((child, k) => {
+      const diagonal = child as DiagonalEstimate;
+      return { offset: this.offsets[k]!, ...diagonal.fusedState(), correction: diagonal.correctionAfter(decay) };
+    });
+  }
+
+  /** Makes every block's spare array of `fusedSegments` (fully written) its state, as one update with `decay` would. */
+  commitSpare(decay: number): void {
+    for (const child of this.children) (child as DiagonalEstimate).commitSpare(decay);
+    this.clock.advance(decay);
   }
 
   /** The Kronecker blocks, by name, in block order. */

@@ -79,14 +79,27 @@ export interface CurvatureSnapshot {
 
 const SNAPSHOT_FORMAT = 'fisherd-curvature/1';
 
-/** One diagonal estimate's arrays for a fused step (`CurvatureEstimator.fusedDiagonal`). */
-export interface FusedDiagonalPart {
-  /** diag(A_{t−1}), un-normalized, backend storage: read only. */
+/**
+ * One diagonal run of a tracked estimate for a fused step (`CurvatureEstimator.fusedDiagonal`): the
+ * coordinates [offset, offset + state.length) of the parameter vector, stored in one array.
+ */
+export interface FusedDiagonalSegment {
+  /** Where the segment starts in the D parameters. */
+  readonly offset: number;
+  /** diag(A_{t−1}) of these coordinates, un-normalized, backend storage: read only. */
   readonly state: Vec;
   /** Where diag(A_t) = β·state + (1−β)·scale·q goes (every entry must be written before `commit`). */
   readonly next: Vec;
   /** 1/(1 − β^t) after the update. */
   readonly correction: number;
+}
+
+/**
+ * One tracked diagonal estimate's arrays for a fused step: one segment for the diagonal structure, one per
+ * parameter block for blocks of diagonals; in offset order, covering the D parameters.
+ */
+export interface FusedDiagonalPart {
+  readonly segments: readonly FusedDiagonalSegment[];
 }
 
 /** See `CurvatureEstimator.fusedDiagonal`. */
@@ -396,16 +409,17 @@ export class CurvatureEstimator {
    * every estimate and runs the update rule in one pass: the current arrays to read, spare arrays to write
    * the next state into, the decay, and the bias corrections after the update. `commit()` makes the spares
    * the state (as `updateFromSummary` would have); not calling it leaves everything exactly as it was.
-   * Undefined unless every tracked estimate is a single diagonal (`summarizes`).
+   * Undefined unless every tracked estimate is a diagonal or blocks of diagonals (`acceptsSummaries`).
    */
   fusedDiagonal(): FusedDiagonalAccess | undefined {
-    if (!this.diagonalOnly) return undefined;
+    if (!this.diagonalBlocksOnly) return undefined;
     const { decay } = this.config;
     const next = (this.spareMeanGradSum ??= new Float64Array(this.dim));
-    const part = (e: AccumulatingEstimate | undefined) => {
+    const part = (e: AccumulatingEstimate | undefined): FusedDiagonalPart | undefined => {
       if (e === undefined) return undefined;
+      if (e instanceof BlockDiagonalEstimate) return { segments: e.fusedSegments(decay) };
       const diagonal = e as DiagonalEstimate;
-      return { ...diagonal.fusedState(), correction: diagonal.correctionAfter(decay) };
+      return { segments: [{ offset: 0, ...diagonal.fusedState(), correction: diagonal.correctionAfter(decay) }] };
     };
     const { empiricalFisher, fisher, noise } = this.estimates;
     return {
@@ -420,7 +434,7 @@ export class CurvatureEstimator {
       commit: () => {
         this.spareMeanGradSum = this.meanGradSum;
         this.meanGradSum = next;
-        for (const e of [empiricalFisher, fisher, noise]) if (e !== undefined) (e as DiagonalEstimate).commitSpare(decay);
+        for (const e of [empiricalFisher, fisher, noise]) if (e !== undefined) (e as DiagonalEstimate | BlockDiagonalEstimate).commitSpare(decay);
         this.clock.advance(decay);
       },
     };

@@ -112,6 +112,18 @@ function checkMultiplicity(value: unknown, field: string, step: number): number 
 }
 
 /**
+ * The statistics lists whose values `validateContribution` scanned (finite, second moments ≥ 0): the
+ * session's step does not scan them again (src/session/statistics-step.ts). A caller must not change a
+ * contribution's vectors after validating it.
+ */
+const statisticsChecked = new WeakSet<readonly object[]>();
+
+/** True when `validateContribution` scanned the values of `c`'s statistics (see `statisticsChecked`). */
+export function statisticsValuesChecked(c: StepContribution): boolean {
+  return c.statistics !== undefined && statisticsChecked.has(c.statistics);
+}
+
+/**
  * Validates one contribution against the session (step order, worker range, shapes, finiteness, and the
  * inputs the tracked estimates need). Throws STEP_OUT_OF_ORDER, BAD_WORKER, SHAPE_MISMATCH, NON_FINITE,
  * INVALID_CONFIG (reduction) or MISSING_INPUT, naming the field. Does not look at other workers.
@@ -145,6 +157,7 @@ export function validateContribution(c: StepContribution, req: ContributionRequi
     if (req.params && c.params === undefined) {
       throw new FisherdError('MISSING_INPUT', 'params is required: the optimizer applies weight decay', { field: 'params', step });
     }
+    if (scanRows) statisticsChecked.add(c.statistics);
     return;
   }
   const kronecker = req.blocks.find((blk) => blk.kronecker !== undefined);

@@ -2,28 +2,35 @@
  * A diagonal step from one worker's statistics in one pass over the coordinates (issue 13's ≤ 5 ns per
  * coordinate): the merge of the statistics (src/session/statistics.ts), the fold into ḡ's EMA and into the
  * tracked diagonal estimate (`CurvatureEstimator.updateFromSummary`), the solve or SNR factors of the rule,
- * the step size, the float32 update and the diagnostics (‖ḡ‖, ‖Δθ‖, mean SNR), the finiteness checks of the
- * inputs, of the estimate and of the update — each of which is a pass over D of its own in the general path
- * (~60 passes of a float64 vector per step before).
+ * the step size, the float32 update and the diagnostics (‖ḡ‖, ‖Δθ‖, mean SNR) — each of which is a pass
+ * over D of its own in the general path (~60 passes of a float64 vector per step before).
  *
  * It computes what the general path computes, operation for operation in the same order (the same bits;
  * test/session/statistics-step.test.ts compares the two), for the configurations it covers: rules sgd, ngd
- * (sampled labels or exact factors), efgd and snr (noise variance), without momentum or weight decay, on
- * the diagonal structure, tracking exactly the estimate the rule needs, and one worker. Anything else returns
- * undefined and the session takes the general path.
+ * (sampled labels or exact factors), efgd and snr (noise variance), without momentum or weight decay, with
+ * damping > 0, on the diagonal structure or parameter blocks that are all diagonal (a PyTorch model's
+ * layers), tracking exactly the estimate the rule needs, and one worker. Anything else returns undefined and
+ * the session takes the general path.
+ *
+ * Checks: the input values are scanned once, on arrival (`validateContribution`, which marks them; a
+ * contribution not validated that way is scanned here first). Storage overflow of the estimate and a float32
+ * update out of range show in the pass's sums (its trace, Σ u²), so the loop itself checks nothing.
  *
  * Atomicity without a checkpoint copy: the next state is written into spare arrays
  * (`CurvatureEstimator.fusedDiagonal`) and committed only once every check passed; a throw leaves the
  * session exactly as it was.
+ *
+ * What bounds it: the pass moves ~52 bytes per coordinate (the statistics 8, ḡ's EMA 8 read + 16 written
+ * into the spare array, the estimate 4 + 8, the update 8), about 7 ns at the ~7 GB/s one core reaches here.
  */
 import type { FusedDiagonalAccess, FusedDiagonalPart } from '../curvature/estimator.js';
 import type { Vec } from '../linalg/backend.js';
 import { checkedSchedule, makeSchedule } from '../optim/schedule.js';
 import { DEFAULT_DAMPING } from '../optim/spec.js';
 import { emaVarianceFactor } from '../optim/variance-adaptation.js';
-import type { ContributionRequirements, StepContribution } from './contribution.js';
+import { statisticsValuesChecked, type ContributionRequirements, type StepContribution } from './contribution.js';
 import { sessionStructure, type ResolvedSessionConfig } from './config.js';
-import type { DiagonalBlockStatistics, StatisticsVector } from './statistics.js';
+import { validateStatistics, type DiagonalBlockStatistics, type StatisticsVector } from './statistics.js';
 
 /** What a fused step gives back to the session (which builds its `StepResult`). */
 export interface FusedStepOutcome {
@@ -64,7 +71,9 @@ export class FusedStatisticsStep {
   static for(config: ResolvedSessionConfig, backend: string): FusedStatisticsStep | undefined {
     const spec = config.optimizer;
     if ((spec.momentum ?? 0) !== 0 || (spec.weightDecay ?? 0) !== 0) return undefined;
-    if (sessionStructure(config).kind !== 'diagonal') return undefined;
+    // The diagonal structure, or parameter blocks that are all diagonal (per-layer diagonal blocks).
+    const structure = sessionStructure(config);
+    if (structure.kind !== 'diagonal' && !(structure.kind === 'blocks' && structure.blocks.every((b) => b.structure.kind === 'diagonal'))) return undefined;
     const { empiricalFisher, fisher, noise } = config.track;
     const needs: Record<Rule, [boolean, boolean, boolean]> = {
       sgd: [false, false, false], ngd: [false, true, false], efgd: [true, false, false], snr: [false, false, true],
@@ -79,11 +88,12 @@ export class FusedStatisticsStep {
   }
 
   /**
-   * Runs the step of `contributions` (validated for shapes, not yet for values) and commits it, or returns
-   * undefined with nothing changed when they are not a case it covers (several workers; the noise with
-   * b < 2; K differing between blocks) or when anything would make the general path throw or take a slow
-   * branch: the session then runs the general path. Only the schedules' INVALID_CONFIG is thrown here, as
-   * the general path throws it, before anything changed.
+   * Runs the step of `contributions` (validated for shapes; for values too when `validateContribution`
+   * scanned them) and commits it, or returns undefined with nothing changed when they are not a case it
+   * covers (several workers; the noise with b < 2; K differing between blocks; λ = 0) or when anything would
+   * make the general path throw or take a slow branch: the session then runs the general path. Thrown here,
+   * before anything changed, as the general path throws them: the schedules' INVALID_CONFIG, and the
+   * errors of the value scan (NON_FINITE, INVALID_CONFIG for a negative second moment).
    */
   run(contributions: readonly StepContribution[], requirements: ContributionRequirements, access: FusedDiagonalAccess | undefined): FusedStepOutcome | undefined {
     if (contributions.length !== 1 || access === undefined) return undefined;
@@ -96,6 +106,11 @@ export class FusedStatisticsStep {
     const step = c.step;
     const damping = this.damping?.(step - 1);
     const gamma = this.stepSize(step - 1);
+    // A solve at λ = 0 needs every entry > 0, which this pass does not track: the general path checks it.
+    if (damping === 0) return undefined;
+    // The values: scanned on arrival by the daemon (validateContribution), otherwise here, as the general
+    // path scans them first (the same errors).
+    if (!statisticsValuesChecked(c)) validateStatistics(c, requirements);
     const mean = c.reduction === 'mean';
     // The general path's multipliers (statistics.ts `multipliers`, `mergeStatistics`, estimator `fold`).
     const meanFactor = (mean ? b : 1) / b;
@@ -122,29 +137,48 @@ export class FusedStatisticsStep {
       inputFactor = exact ? (mean ? b : 1) : squaresFactor;
     }
     const { decay } = access;
-    const alpha = (1 - decay) * scale;
-    const meanCorrection = access.meanGradCorrection;
-    const rho = this.rule === 'snr' ? emaVarianceFactor(decay, access.stepsAfter) : 0;
+    const p: PassParameters = {
+      decay, meanFactor, inputFactor, alpha: (1 - decay) * scale, cg: access.meanGradCorrection, gamma, damping: damping ?? 0,
+      rho: this.rule === 'snr' ? emaVarianceFactor(decay, access.stepsAfter) : 0,
+    };
     const update = uninitializedFloat32(this.config.dim);
-    const totals: Totals = { grad: 0, update: 0, trace: 0, snr: 0, finite: 0, minSquare: 0, minState: Infinity };
+    const totals: Totals = { grad: 0, update: 0, trace: 0, snr: 0 };
+    const G = access.meanGradSum;
+    const Gn = access.nextMeanGradSum;
+    // Each entry's coordinates, cut where the estimate's segments (its parameter blocks) change; every
+    // pass below reads and writes views that start at the same coordinate.
     const entries = [...statistics].map((entry) => ({ entry, offset: offsetOf(entry.block, requirements) })).sort((x, y) => x.offset - y.offset);
     for (const { entry, offset } of entries) {
       const m = entry.moments;
+      const n = m.sum.length;
       const squares = this.rule === 'efgd' ? m.sumSquares : this.rule === 'snr' ? m.centredSquares
         : this.rule === 'ngd' ? (exact ? m.factorSquares : m.sampledLabelSquares) : undefined;
       if (part === undefined || squares === undefined) {
-        sgdPass(m.sum, offset, meanFactor, access, gamma, update, totals);
-      } else if (this.rule === 'snr') {
-        snrPass(m.sum, squares, offset, meanFactor, inputFactor, alpha, decay, part, access, rho, gamma, update, totals);
-      } else {
-        solvePass(m.sum, squares, offset, meanFactor, inputFactor, alpha, decay, part, access, damping!, gamma, update, totals);
+        sgdPass(m.sum, G.subarray(offset, offset + n), Gn.subarray(offset, offset + n), update.subarray(offset, offset + n), p, totals);
+        continue;
+      }
+      for (const segment of part.segments) {
+        const lo = Math.max(offset, segment.offset);
+        const hi = Math.min(offset + n, segment.offset + segment.state.length);
+        if (lo >= hi) continue;
+        const s = m.sum.subarray(lo - offset, hi - offset);
+        const q = squares.subarray(lo - offset, hi - offset);
+        const d = segment.state.subarray(lo - segment.offset, hi - segment.offset);
+        const dn = segment.next.subarray(lo - segment.offset, hi - segment.offset);
+        const g = G.subarray(lo, hi);
+        const gn = Gn.subarray(lo, hi);
+        const u = update.subarray(lo, hi);
+        if (this.rule === 'snr') snrPass(s, q, g, gn, d, dn, segment.correction, u, p, totals);
+        else if (dn instanceof Float32Array) solvePass32(s, q, g, gn, d as Float32Array, dn, segment.correction, u, p, totals);
+        else solvePass64(s, q, g, gn, d as Float64Array, dn, segment.correction, u, p, totals);
       }
     }
-    // Anything unusual (a bad input value, an estimate overflowing its storage, a singular solve at λ = 0, a
-    // non-finite update, norms near over- or underflow): nothing is committed, and the general path runs the
-    // step again from the same state, throwing (or computing) exactly what it always has.
-    const trace = part === undefined ? 0 : totals.trace * part.correction;
-    if (totals.finite !== 0 || !(totals.minSquare >= 0) || !Number.isFinite(trace) || (damping === 0 && !(totals.minState > 0))) return undefined;
+    // Anything unusual (an estimate overflowing its storage, a float32 update out of range, norms near over-
+    // or underflow): nothing is committed, and the general path runs the step again from the same state,
+    // throwing (or computing) exactly what it always has. (The inputs are finite: checked above.)
+    if (!Number.isFinite(totals.trace * (part?.segments[0]?.correction ?? 1))) return undefined;
+    // Σ u² ≤ FLT_MAX² holds every |u| ≤ FLT_MAX, whose float32 rounding is finite (and is false for a NaN).
+    if (!(totals.update <= FLOAT32_MAX * FLOAT32_MAX)) return undefined;
     if (!(totals.grad > SAFE_LOW && totals.grad < SAFE_HIGH) || !(totals.update > SAFE_LOW && totals.update < SAFE_HIGH)) return undefined;
     access.commit();
     const gradNorm = Math.sqrt(totals.grad);
@@ -177,154 +211,126 @@ function offsetOf(block: string, req: ContributionRequirements): number {
   return offset;
 }
 
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** The step's constants, shared by the passes. */
+interface PassParameters {
+  /** β. */
+  readonly decay: number;
+  /** The merge's factor on Σg (b/b for mean-reduced sums, 1/b for plain sums: ḡ = factor·Σg). */
+  readonly meanFactor: number;
+  /** The merge's factor on the second moments (b² for mean-reduced, 1 for plain). */
+  readonly inputFactor: number;
+  /** (1 − β)·scale of the estimate's EMA. */
+  readonly alpha: number;
+  /** ḡ's bias correction after the update. */
+  readonly cg: number;
+  /** γ and λ of this step. */
+  readonly gamma: number;
+  readonly damping: number;
+  /** snr's ρ(β, t) on S. */
+  readonly rho: number;
+}
+
 /**
- * The pass's sums. The checks are branch-free (a branch per value per check cost ~1 ns per coordinate):
- * `finite` sums x − x over the inputs and the float32 update (0 while all are finite, NaN from the first
- * NaN or ±Inf on), `minSquare` and `minState` are the smallest second moment (< 0: invalid) and the
- * smallest new diagonal entry (≤ 0 matters for a solve with λ = 0). On any alarm the general path reruns
- * the step and names the value.
+ * The pass's sums: ‖ḡ‖², ‖Δθ‖², the new estimate's (un-normalized) trace and snr's Σ D_ii. The trace is
+ * non-finite exactly when an entry overflowed its storage; Σ u² bounds every |u| (see `run`): no
+ * per-coordinate check is needed beyond these.
  */
-interface Totals { grad: number; update: number; trace: number; snr: number; finite: number; minSquare: number; minState: number }
+interface Totals { grad: number; update: number; trace: number; snr: number }
+
+// Every view a pass gets starts at the same coordinate (index j of each is coordinate lo + j).
 
 /** sgd: Δθ = −γ ḡ, ḡ's EMA only. */
-function sgdPass(sum: StatisticsVector, offset: number, meanFactor: number, access: FusedDiagonalAccess, gamma: number, update: Float32Array, t: Totals): void {
-  const { decay, meanGradSum: G, nextMeanGradSum: Gn, meanGradCorrection: cg } = access;
+function sgdPass(sum: StatisticsVector, G: Float64Array, Gn: Float64Array, update: Float32Array, p: PassParameters, t: Totals): void {
+  const { decay, meanFactor, cg, gamma } = p;
   const n = sum.length;
   let grad = t.grad;
   let upd = t.update;
-  let finite = t.finite;
   for (let j = 0; j < n; j++) {
-    const i = offset + j;
-    const s = sum[j]!;
-    const gs = decay * G[i]! + (1 - decay) * (0 + meanFactor * s);
-    Gn[i] = gs;
+    const gs = decay * G[j]! + (1 - decay) * (0 + meanFactor * sum[j]!);
+    Gn[j] = gs;
     const g = gs * cg;
     grad += g * g;
     // sgd's chain is scaleByLearningRate alone: Δθ = −γ·ḡ
     const u = -gamma * g;
     upd += u * u;
-    const f = Math.fround(u);
-    update[i] = f;
-    finite += (s - s) + (f - f);
+    update[j] = u; // float32 rounding on store
   }
   t.grad = grad;
   t.update = upd;
-  t.finite = finite;
 }
 
-/** ngd / efgd: d ← βd + α·q, Δθ = −γ (d·c + λ)⁻¹ ḡ (the solve in the estimate's storage precision). */
-function solvePass(sum: StatisticsVector, squares: StatisticsVector, offset: number, meanFactor: number, inputFactor: number, alpha: number,
-  decay: number, part: FusedDiagonalPart, access: FusedDiagonalAccess, damping: number, gamma: number, update: Float32Array, t: Totals): void {
-  const { meanGradSum: G, nextMeanGradSum: Gn, meanGradCorrection: cg } = access;
-  const d: Vec = part.state;
-  const dn: Vec = part.next;
-  const cp = part.correction;
-  if (dn instanceof Float32Array) solvePass32(sum, squares, offset, meanFactor, inputFactor, alpha, decay, G, Gn, cg, d as Float32Array, dn, cp, damping, gamma, update, t);
-  else solvePass64(sum, squares, offset, meanFactor, inputFactor, alpha, decay, G, Gn, cg, d as Float64Array, dn, cp, damping, gamma, update, t);
-}
-
-// The float32 and float64 copies of each pass below are deliberate (as in curvature/validate.ts): each loop
+// The float32 and float64 copies of the solve pass are deliberate (as in curvature/validate.ts): each loop
 // stays monomorphic in its array types, and the float32 one rounds where the float32 storage rounds.
-function solvePass32(sum: StatisticsVector, squares: StatisticsVector, offset: number, meanFactor: number, inputFactor: number, alpha: number,
-  decay: number, G: Float64Array, Gn: Float64Array, cg: number, d: Float32Array, dn: Float32Array, cp: number, damping: number, gamma: number,
-  update: Float32Array, t: Totals): void {
+
+/** ngd / efgd on float32 storage: d ← βd + α·q, Δθ = −γ (d·c + λ)⁻¹ ḡ (the solve rounded to float32, as `diagSolve` into float32). */
+function solvePass32(sum: StatisticsVector, squares: StatisticsVector, G: Float64Array, Gn: Float64Array, d: Float32Array, dn: Float32Array,
+  cp: number, update: Float32Array, p: PassParameters, t: Totals): void {
+  const { decay, meanFactor, inputFactor, alpha, cg, gamma, damping } = p;
   const n = sum.length;
   let grad = t.grad;
   let upd = t.update;
   let trace = t.trace;
-  let finite = t.finite;
-  let minSquare = t.minSquare;
-  let minState = t.minState;
   for (let j = 0; j < n; j++) {
-    const i = offset + j;
-    const s = sum[j]!;
-    const q = squares[j]!;
     // the merge (0 + factor·v), ḡ's EMA, the estimate's EMA (`scaled(β, d)`: 0 when β = 0)
-    const gs = decay * G[i]! + (1 - decay) * (0 + meanFactor * s);
-    Gn[i] = gs;
-    const di = Math.fround((decay === 0 ? 0 : decay * d[i]!) + alpha * (0 + inputFactor * q));
-    dn[i] = di;
+    const gs = decay * G[j]! + (1 - decay) * (0 + meanFactor * sum[j]!);
+    Gn[j] = gs;
+    const di = Math.fround((decay === 0 ? 0 : decay * d[j]!) + alpha * (0 + inputFactor * squares[j]!));
+    dn[j] = di;
     trace += di;
-    minSquare = q < minSquare ? q : minSquare;
-    minState = di < minState ? di : minState;
     const g = gs * cg;
     grad += g * g;
-    // the solve in float32 storage (diagSolve into a float32 scratch), then Δθ = −γ·x
     const u = -gamma * Math.fround(g / (di * cp + damping));
     upd += u * u;
-    const f = Math.fround(u);
-    update[i] = f;
-    finite += (s - s) + (q - q) + (f - f);
+    update[j] = u;
   }
   t.grad = grad;
   t.update = upd;
   t.trace = trace;
-  t.finite = finite;
-  t.minSquare = minSquare;
-  t.minState = minState;
 }
 
-function solvePass64(sum: StatisticsVector, squares: StatisticsVector, offset: number, meanFactor: number, inputFactor: number, alpha: number,
-  decay: number, G: Float64Array, Gn: Float64Array, cg: number, d: Float64Array, dn: Float64Array, cp: number, damping: number, gamma: number,
-  update: Float32Array, t: Totals): void {
+/** ngd / efgd on float64 storage. */
+function solvePass64(sum: StatisticsVector, squares: StatisticsVector, G: Float64Array, Gn: Float64Array, d: Float64Array, dn: Float64Array,
+  cp: number, update: Float32Array, p: PassParameters, t: Totals): void {
+  const { decay, meanFactor, inputFactor, alpha, cg, gamma, damping } = p;
   const n = sum.length;
   let grad = t.grad;
   let upd = t.update;
   let trace = t.trace;
-  let finite = t.finite;
-  let minSquare = t.minSquare;
-  let minState = t.minState;
   for (let j = 0; j < n; j++) {
-    const i = offset + j;
-    const s = sum[j]!;
-    const q = squares[j]!;
-    const gs = decay * G[i]! + (1 - decay) * (0 + meanFactor * s);
-    Gn[i] = gs;
-    const di = (decay === 0 ? 0 : decay * d[i]!) + alpha * (0 + inputFactor * q);
-    dn[i] = di;
+    const gs = decay * G[j]! + (1 - decay) * (0 + meanFactor * sum[j]!);
+    Gn[j] = gs;
+    const di = (decay === 0 ? 0 : decay * d[j]!) + alpha * (0 + inputFactor * squares[j]!);
+    dn[j] = di;
     trace += di;
-    minSquare = q < minSquare ? q : minSquare;
-    minState = di < minState ? di : minState;
     const g = gs * cg;
     grad += g * g;
     const u = -gamma * (g / (di * cp + damping));
     upd += u * u;
-    const f = Math.fround(u);
-    update[i] = f;
-    finite += (s - s) + (q - q) + (f - f);
+    update[j] = u;
   }
   t.grad = grad;
   t.update = upd;
   t.trace = trace;
-  t.finite = finite;
-  t.minSquare = minSquare;
-  t.minState = minState;
 }
 
 /** snr: S ← βS + α·M2, D_ii = ḡ_i²/(ḡ_i² + ρ·S_ii), Δθ = −γ D ḡ. */
-function snrPass(sum: StatisticsVector, squares: StatisticsVector, offset: number, meanFactor: number, inputFactor: number, alpha: number,
-  decay: number, part: FusedDiagonalPart, access: FusedDiagonalAccess, rho: number, gamma: number, update: Float32Array, t: Totals): void {
-  const { meanGradSum: G, nextMeanGradSum: Gn, meanGradCorrection: cg } = access;
-  const d = part.state;
-  const dn = part.next;
-  const cp = part.correction;
+function snrPass(sum: StatisticsVector, squares: StatisticsVector, G: Float64Array, Gn: Float64Array, d: Vec, dn: Vec, cp: number,
+  update: Float32Array, p: PassParameters, t: Totals): void {
+  const { decay, meanFactor, inputFactor, alpha, cg, gamma, rho } = p;
   const n = sum.length;
   let grad = t.grad;
   let upd = t.update;
   let trace = t.trace;
   let snr = t.snr;
-  let finite = t.finite;
-  let minSquare = t.minSquare;
   for (let j = 0; j < n; j++) {
-    const i = offset + j;
-    const s = sum[j]!;
-    const q = squares[j]!;
-    const gs = decay * G[i]! + (1 - decay) * (0 + meanFactor * s);
-    Gn[i] = gs;
-    dn[i] = (decay === 0 ? 0 : decay * d[i]!) + alpha * (0 + inputFactor * q);
-    const di = dn[i]!; // as stored (float32 storage rounds)
+    const gs = decay * G[j]! + (1 - decay) * (0 + meanFactor * sum[j]!);
+    Gn[j] = gs;
+    dn[j] = (decay === 0 ? 0 : decay * d[j]!) + alpha * (0 + inputFactor * squares[j]!);
+    const di = dn[j]!; // as stored (float32 storage rounds)
     trace += di;
-    minSquare = q < minSquare ? q : minSquare;
     const g = gs * cg;
     grad += g * g;
     const signal = g * g;
@@ -333,14 +339,10 @@ function snrPass(sum: StatisticsVector, squares: StatisticsVector, offset: numbe
     snr += factor;
     const u = -gamma * (factor * g);
     upd += u * u;
-    const f = Math.fround(u);
-    update[i] = f;
-    finite += (s - s) + (q - q) + (f - f);
+    update[j] = u;
   }
   t.grad = grad;
   t.update = upd;
   t.trace = trace;
   t.snr = snr;
-  t.finite = finite;
-  t.minSquare = minSquare;
 }
