@@ -135,6 +135,14 @@ export class KroneckerEstimate extends EstimateBase {
     return this.decomposition?.version;
   }
 
+  /**
+   * The installed eigendecomposition (undefined before the first refresh), read only: what the solves use,
+   * and the basis a client projects EKFAC's eigenbasis squares on (`eigenbasisSquares.basisVersion`).
+   */
+  get installedDecomposition(): Readonly<KroneckerDecomposition> | undefined {
+    return this.decomposition;
+  }
+
   /** True when no decomposition is installed yet or `refreshEvery` factor updates came since its factors. */
   get needsRefresh(): boolean {
     return this.clock.steps > 0 && (this.decomposition === undefined || this.updatesSinceRefresh >= this.refreshEvery);

@@ -27,6 +27,7 @@ import {
   type ClientMessage, type ServerMessageInit,
 } from '../protocol/frames.js';
 import { contributionFromWire } from '../protocol/step-codec.js';
+import { kroneckerBasisBytes } from '../protocol/estimates-codec.js';
 import { withDefaultName } from '../session/config.js';
 import { tokensEqual } from './auth.js';
 import type { DaemonMetrics } from './metrics.js';
@@ -238,17 +239,20 @@ export class Connection implements Peer {
           throw new FisherdError('INVALID_CONFIG', `estimatesRequest.topK must be ≤ ${MAX_TOP_K}, got ${topK}`, { field: 'estimatesRequest.topK' });
         }
         const request = message.estimatesRequest!;
-        if (!request.includeDiagonals) {
+        const kroneckerBasis = request.kroneckerBasis ? this.kroneckerBasisBlock(host, request.kroneckerBasis) : undefined;
+        const basis = kroneckerBasis === undefined ? {} : { kroneckerBasis };
+        if (!request.includeDiagonals && kroneckerBasis === undefined) {
           host.requestEstimates(this, requestId, { topK, includeDiagonals: false });
           return;
         }
-        const range = this.diagonalRange(host, request);
+        // A large reply (diagonals, eigenbases): one in flight per connection.
+        const range = request.includeDiagonals ? this.diagonalRange(host, request) : undefined;
         if (this.diagonalsInFlight !== undefined) {
-          throw new FisherdError('BACKPRESSURE', `estimates request ${this.diagonalsInFlight} with diagonals is still being answered on this connection; wait for it before asking again`, {
-            field: 'estimatesRequest.includeDiagonals',
+          throw new FisherdError('BACKPRESSURE', `estimates request ${this.diagonalsInFlight} with diagonals or eigenbases is still being answered on this connection; wait for it before asking again`, {
+            field: request.includeDiagonals ? 'estimatesRequest.includeDiagonals' : 'estimatesRequest.kroneckerBasis',
           });
         }
-        host.requestEstimates(this, requestId, { topK, includeDiagonals: true, range });
+        host.requestEstimates(this, requestId, { topK, includeDiagonals: range !== undefined, ...(range === undefined ? {} : { range }), ...basis });
         this.diagonalsInFlight = requestId;
         return;
       }
@@ -338,6 +342,30 @@ export class Connection implements Peer {
       );
     }
     return { offset, length };
+  }
+
+  /**
+   * The Kronecker block an estimates request asks the eigenbases of: UNKNOWN_BLOCK or INVALID_CONFIG (not
+   * Kronecker; a reply above --max-reply-bytes) naming estimatesRequest.kroneckerBasis.
+   */
+  private kroneckerBasisBlock(host: SessionHost, name: string): string {
+    const field = 'estimatesRequest.kroneckerBasis';
+    const block = host.config.blocks?.find((b) => b.name === name);
+    if (block === undefined) {
+      throw new FisherdError('UNKNOWN_BLOCK', `${field}: no parameter block "${name}"; blocks: ${(host.config.blocks ?? []).map((b) => b.name).join(', ')}`, { field });
+    }
+    const structure = block.structure;
+    if (structure?.kind !== 'kronecker') {
+      throw new FisherdError('INVALID_CONFIG', `${field}: block "${name}" is ${structure?.kind ?? 'diagonal'}, not kronecker: it has no eigenbasis`, { field });
+    }
+    const track = host.config.track ?? {};
+    const fishers = (track.empiricalFisher ? 1 : 0) + (track.fisher ? 1 : 0);
+    if (fishers === 0) throw new FisherdError('INVALID_CONFIG', `${field}: the session tracks no Fisher, so its Kronecker blocks have no eigenbasis`, { field });
+    const bytes = fishers * kroneckerBasisBytes(structure.outputs, structure.inputs + (structure.bias ? 1 : 0));
+    if (bytes > this.deps.maxReplyBytes) {
+      throw new FisherdError('INVALID_CONFIG', `${field}: the eigenbases of block "${name}" take ${bytes} bytes, above --max-reply-bytes = ${this.deps.maxReplyBytes}`, { field });
+    }
+    return name;
   }
 
   private attached(what: string): SessionHost {

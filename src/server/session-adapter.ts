@@ -102,6 +102,7 @@ class SessionEngineAdapter implements SessionEngine {
       ...(report.meanGrad === undefined ? {} : { meanGrad: report.meanGrad }),
       ...(report.cosineEfFisher === undefined ? {} : { cosineEfFisher: report.cosineEfFisher }),
       ...(query.includeDiagonals && query.range !== undefined && query.range.offset > 0 ? { diagonalOffset: query.range.offset } : {}),
+      ...(query.kroneckerBasis === undefined ? {} : { kroneckerBases: this.session.kroneckerBases(query.kroneckerBasis).map((b) => ({ ...b })) }),
     };
   }
 

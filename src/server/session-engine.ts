@@ -25,6 +25,8 @@ export interface EstimatesQuery {
   readonly includeDiagonals: boolean;
   /** With diagonals: the coordinates [offset, offset + length) (length undefined: to D). Default all. */
   readonly range?: { readonly offset: number; readonly length?: number };
+  /** A Kronecker block whose installed eigenbases to add (`EstimatesData.kroneckerBases`). Default none. */
+  readonly kroneckerBasis?: string;
 }
 
 export interface SessionEngine {

@@ -10,7 +10,7 @@ export {
 export { mergeContributions, type MergedStep } from './merge.js';
 export {
   MAX_TOP_K, SESSION_SNAPSHOT_FORMAT, Session,
-  type EstimateName, type EstimateReport, type EstimatesQuery, type EstimatesReport, type SessionSnapshot,
+  type EstimateName, type EstimateReport, type EstimatesQuery, type EstimatesReport, type KroneckerBasisReport, type SessionSnapshot,
   type StepDiagnostics, type StepResult, type StepSummary,
 } from './session.js';
 export {

@@ -295,3 +295,57 @@ export function addFactorSums(x: KroneckerFactorSums, y: KroneckerFactorSums): K
     ...(exact === undefined ? {} : { exact }),
   };
 }
+
+/**
+ * EKFAC's eigenbasis squares of one worker's step for one layer (what a client sends as
+ * `KroneckerFactorSums.eigenbasisSquares`; float64 here): s[o·in' + i] = Σ_j (Q_G e_j)_o² (Q_A ā_{n(j)})_i²
+ * over the output-gradient rows e_j (`rowsPerExample` per example: K for sampled labels, 1 for data labels),
+ * with Q the eigenvectors as rows of the block's installed decomposition (`Session.kroneckerBases`, the
+ * estimates request's `kroneckerBasis`), and count = the number of rows (the output-gradient factor's count).
+ * Send it with the factors of a step whose basis is still `basis.version` (refreshes are due every
+ * `refreshEvery` factor updates; the update's `layer.<block>.basisVersion` names the installed one).
+ */
+export function eigenbasisSquaresFromPairs(input: {
+  readonly basis: {
+    readonly version: number; readonly outputs: number; readonly inputOrder: number;
+    readonly outputVectors: ArrayLike<number>; readonly inputVectors: ArrayLike<number>;
+  };
+  /** The layer's inputs (without the bias's 1: it is appended when `bias`). */
+  readonly inputs: number;
+  readonly bias: boolean;
+  /** b, the examples. */
+  readonly count: number;
+  /** count × inputs. */
+  readonly activations: ArrayLike<number>;
+  /** (count · rowsPerExample) × outputs, example-major, at math.md's per-example scale. */
+  readonly outputGrads: ArrayLike<number>;
+  readonly rowsPerExample: number;
+}): { sum: Float64Array; count: number; basisVersion: number } {
+  const { basis, inputs, bias, count: b, activations, outputGrads, rowsPerExample: K } = input;
+  const { outputs, inputOrder, outputVectors: QG, inputVectors: QA } = basis;
+  if (inputOrder !== inputs + (bias ? 1 : 0)) throw new FisherdError('SHAPE_MISMATCH', `the basis has in' = ${inputOrder}, the layer ${inputs}${bias ? ' + 1' : ''}`, { field: 'basis.inputOrder' });
+  if (basis.version < 1) throw new FisherdError('INVALID_CONFIG', 'the block has no eigenbasis yet (version 0): send the factors without eigenbasis squares until its first refresh', { field: 'basis.version' });
+  const sum = new Float64Array(outputs * inputOrder);
+  const a = new Float64Array(inputOrder);
+  const pa = new Float64Array(inputOrder);
+  const pg = new Float64Array(outputs);
+  for (let n = 0; n < b; n++) {
+    for (let i = 0; i < inputs; i++) a[i] = activations[n * inputs + i]!;
+    if (bias) a[inputs] = 1;
+    for (let i = 0; i < inputOrder; i++) {
+      let s = 0;
+      for (let q = 0; q < inputOrder; q++) s += QA[i * inputOrder + q]! * a[q]!;
+      pa[i] = s * s;
+    }
+    for (let k = 0; k < K; k++) {
+      const e = (n * K + k) * outputs;
+      for (let o = 0; o < outputs; o++) {
+        let s = 0;
+        for (let p = 0; p < outputs; p++) s += QG[o * outputs + p]! * outputGrads[e + p]!;
+        pg[o] = s * s;
+      }
+      for (let o = 0; o < outputs; o++) for (let i = 0; i < inputOrder; i++) sum[o * inputOrder + i] += pg[o]! * pa[i]!;
+    }
+  }
+  return { sum, count: b * K, basisVersion: basis.version };
+}

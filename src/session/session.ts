@@ -89,6 +89,23 @@ export interface EstimatesQuery {
 
 export type EstimateName = 'empiricalFisher' | 'fisher' | 'noise';
 
+/**
+ * One Kronecker block's installed eigendecompositions in one tracked Fisher (`Session.kroneckerBases`):
+ * Ā = V_A diag(inputValues) V_Aᵀ, Ḡ = V_G diag(outputValues) V_Gᵀ, eigenvectors as rows (the rows of V_Aᵀ,
+ * V_Gᵀ), eigenvalues descending and clamped at 0. `version` 0 and empty arrays before the first refresh.
+ */
+export interface KroneckerBasisReport {
+  readonly kind: 'empiricalFisher' | 'fisher';
+  readonly block: string;
+  readonly version: number;
+  readonly outputs: number;
+  readonly inputOrder: number;
+  readonly outputValues: Float64Array;
+  readonly inputValues: Float64Array;
+  readonly outputVectors: Float64Array;
+  readonly inputVectors: Float64Array;
+}
+
 export interface EstimateReport {
   readonly kind: EstimateName;
   readonly trace: number;
@@ -645,6 +662,42 @@ export class Session {
       ...report,
       cosineEfFisher: cosine(empiricalFisher.solve(meanGrad, damping), fisher.solve(meanGrad, damping)),
     };
+  }
+
+  /**
+   * The installed eigendecompositions of Kronecker block `block` in each tracked Fisher (empirical, then
+   * sampled-label/exact), as its solves use them: what an EKFAC client projects its gradients on
+   * (`KroneckerFactors.eigenbasisSquares`, of the `version` given here). Read only (the arrays are the
+   * estimate's own). UNKNOWN_BLOCK for a name the session lacks, INVALID_CONFIG for a block that is not
+   * Kronecker or a session tracking no Fisher.
+   */
+  kroneckerBases(block: string): KroneckerBasisReport[] {
+    const names = this.config.blocks.map((b) => b.name);
+    const index = names.indexOf(block);
+    if (index < 0) {
+      throw new FisherdError('UNKNOWN_BLOCK', `no parameter block "${block}"; blocks: ${names.join(', ')}`, { field: 'kroneckerBasis' });
+    }
+    const structure = this.config.blocks[index]!.structure;
+    if (structure.kind !== 'kronecker') {
+      throw new FisherdError('INVALID_CONFIG', `block "${block}" is ${structure.kind}, not kronecker: it has no eigenbasis`, { field: 'kroneckerBasis' });
+    }
+    const leafName = this.config.singleBlock ? '' : block;
+    const reports: KroneckerBasisReport[] = [];
+    for (const kind of ['empiricalFisher', 'fisher'] as const) {
+      const estimate = this.curvature.kroneckerBlocks(kind).find((b) => b.name === leafName)?.estimate;
+      if (estimate === undefined) continue;
+      const d = estimate.installedDecomposition;
+      const none = new Float64Array(0);
+      reports.push({
+        kind, block, version: d?.version ?? 0, outputs: estimate.shape.outputs, inputOrder: estimate.shape.inputOrder,
+        outputValues: d?.outputValues ?? none, inputValues: d?.inputValues ?? none,
+        outputVectors: d?.outputVectors ?? none, inputVectors: d?.inputVectors ?? none,
+      });
+    }
+    if (reports.length === 0) {
+      throw new FisherdError('INVALID_CONFIG', 'the session tracks no Fisher (empirical or sampled-label): its Kronecker blocks have no eigenbasis', { field: 'kroneckerBasis' });
+    }
+    return reports;
   }
 
   /** One D-length array the estimates report computes each diagonal into before copying its range out. */

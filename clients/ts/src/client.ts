@@ -16,7 +16,7 @@
 import WebSocket from 'ws';
 import type { ErrorCode } from '../../../src/errors.js';
 import { sessionConfigFromWire, sessionConfigToWire } from '../../../src/protocol/config-codec.js';
-import { estimatesFromWire, type EstimatesData } from '../../../src/protocol/estimates-codec.js';
+import { estimatesFromWire, type EstimatesData, type KroneckerBasisData } from '../../../src/protocol/estimates-codec.js';
 import {
   PROTOCOL_VERSION, decodeServerMessage, encodeClientMessage, errorFromWire,
   type ClientMessageInit, type ServerMessage,
@@ -208,6 +208,18 @@ export class FisherdClient {
       if (sameStep) return whole;
     }
     throw new FisherdClientError('BACKPRESSURE', `the session stepped while its diagonals (D = ${dim}) were read in ranges, 3 times; read them between steps`);
+  }
+
+  /**
+   * The installed eigendecompositions of Kronecker block `block`, one per tracked Fisher (version 0 before
+   * the first refresh): the basis an EKFAC client projects its per-example gradients on before sending
+   * `eigenbasisSquares` with that `basisVersion`. Ask again when an update's `layer.<block>.basisVersion`
+   * diagnostic changes (a refresh).
+   */
+  async kroneckerBases(block: string): Promise<KroneckerBasisData[]> {
+    if (this.session === undefined) throw new FisherdClientError('UNEXPECTED_MESSAGE', 'open or resume a session before kroneckerBases()');
+    const reply = await this.request('estimates', { estimatesRequest: { topK: 0, kroneckerBasis: block } });
+    return estimatesFromWire(reply.estimates!).kroneckerBases ?? [];
   }
 
   /**

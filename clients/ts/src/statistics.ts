@@ -68,4 +68,4 @@ export type { KroneckerFactorSums, KroneckerStatistics, OutputGradFactorSum } fr
  *
  * `addFactorSums` sums two steps' factors (send them every T_stat steps, summed since the last send).
  */
-export { addFactorSums, kroneckerStatisticsFromPairs } from '../../../src/session/kronecker-statistics.js';
+export { addFactorSums, eigenbasisSquaresFromPairs, kroneckerStatisticsFromPairs } from '../../../src/session/kronecker-statistics.js';

@@ -918,7 +918,8 @@ export namespace fisherd {
              * EKFAC only (eigenvalue_corrected blocks; ignored by others): Σ_j ((V_Gᵀ E_j V_A)_{o,i})², out·in'
              * values (row o, column i; bias column last), in the eigenbasis of decomposition `basis_version` of the
              * session's Fisher (the update's "layer.<block>.basisVersion" diagnostic names the installed one); with
-             * its count (that of the output-gradient factor). Applied to both tracked estimates' blocks.
+             * its count (that of the output-gradient factor). Applied to both tracked estimates' blocks. The basis:
+             * EstimatesRequest.kronecker_basis returns it after each refresh.
              */
             eigenbasisSquares: Uint8Array;
 
@@ -1017,7 +1018,8 @@ export namespace fisherd {
                  * EKFAC only (eigenvalue_corrected blocks; ignored by others): Σ_j ((V_Gᵀ E_j V_A)_{o,i})², out·in'
                  * values (row o, column i; bias column last), in the eigenbasis of decomposition `basis_version` of the
                  * session's Fisher (the update's "layer.<block>.basisVersion" diagnostic names the installed one); with
-                 * its count (that of the output-gradient factor). Applied to both tracked estimates' blocks.
+                 * its count (that of the output-gradient factor). Applied to both tracked estimates' blocks. The basis:
+                 * EstimatesRequest.kronecker_basis returns it after each refresh.
                  */
                 eigenbasisSquares?: (Uint8Array|null);
 
@@ -1548,6 +1550,14 @@ export namespace fisherd {
             diagonalLength: number;
 
             /**
+             * The name of a Kronecker block whose installed eigenbases to return (Estimates.kronecker_bases), e.g.
+             * for a client that computes EKFAC's eigenbasis_squares (KroneckerStatistics) on its device; empty:
+             * none. UNKNOWN_BLOCK / INVALID_CONFIG (not kronecker) naming this field. The reply holds
+             * 4·(out² + in'²) bytes per tracked Fisher, at most --max-reply-bytes (INVALID_CONFIG beyond).
+             */
+            kroneckerBasis: string;
+
+            /**
              * Creates a new EstimatesRequest instance using the specified properties.
              * @param [properties] Properties to set
              * @returns EstimatesRequest instance
@@ -1623,6 +1633,14 @@ export namespace fisherd {
 
                 /** EstimatesRequest diagonalLength */
                 diagonalLength?: (number|null);
+
+                /**
+                 * The name of a Kronecker block whose installed eigenbases to return (Estimates.kronecker_bases), e.g.
+                 * for a client that computes EKFAC's eigenbasis_squares (KroneckerStatistics) on its device; empty:
+                 * none. UNKNOWN_BLOCK / INVALID_CONFIG (not kronecker) naming this field. The reply holds
+                 * 4·(out² + in'²) bytes per tracked Fisher, at most --max-reply-bytes (INVALID_CONFIG beyond).
+                 */
+                kroneckerBasis?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -4337,6 +4355,12 @@ export namespace fisherd {
             diagonalOffset: number;
 
             /**
+             * With EstimatesRequest.kronecker_basis: that block's installed eigendecomposition in each tracked
+             * Fisher (empirical, then sampled-label/exact), as its solves use it.
+             */
+            kroneckerBases: fisherd.v1.KroneckerBasis.$Properties[];
+
+            /**
              * Creates a new Estimates instance using the specified properties.
              * @param [properties] Properties to set
              * @returns Estimates instance
@@ -4414,12 +4438,176 @@ export namespace fisherd {
                 /** The first coordinate the diagonals and mean_grad hold (the request's diagonal_offset). */
                 diagonalOffset?: (number|null);
 
+                /**
+                 * With EstimatesRequest.kronecker_basis: that block's installed eigendecomposition in each tracked
+                 * Fisher (empirical, then sampled-label/exact), as its solves use it.
+                 */
+                kroneckerBases?: (fisherd.v1.KroneckerBasis.$Properties[]|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of an Estimates. */
             type $Shape = fisherd.v1.Estimates.$Properties;
+        }
+
+        /**
+         * Properties of a KroneckerBasis.
+         * @deprecated Use fisherd.v1.KroneckerBasis.$Properties instead.
+         */
+        interface IKroneckerBasis extends fisherd.v1.KroneckerBasis.$Properties {
+        }
+
+        /**
+         * A Kronecker block's installed eigendecompositions Ā = V_A diag(λ_A) V_Aᵀ, Ḡ = V_G diag(λ_G) V_Gᵀ of the
+         * bias-corrected factors at the last refresh (docs/math.md, "Kronecker factors (K-FAC)").
+         */
+        class KroneckerBasis {
+
+            /**
+             * Constructs a new KroneckerBasis.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.KroneckerBasis.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Whose blocks: KIND_EMPIRICAL_FISHER or KIND_FISHER. */
+            kind: fisherd.v1.Estimate.Kind;
+
+            /** KroneckerBasis block. */
+            block: string;
+
+            /**
+             * The decomposition's version: the update diagnostic "layer.<block>.basisVersion", and what
+             * KroneckerStatistics.basis_version names. 0: none installed yet (before the first factor update);
+             * the vectors and values are then empty.
+             */
+            version: number;
+
+            /** KroneckerBasis outputs. */
+            outputs: number;
+
+            /** in' = inputs + 1 with a bias. */
+            inputOrder: number;
+
+            /** Eigenvalues, descending, clamped at 0 (little-endian float64): λ_G (out) and λ_A (in'). */
+            outputValues: Uint8Array;
+
+            /** KroneckerBasis inputValues. */
+            inputValues: Uint8Array;
+
+            /**
+             * Eigenvectors as rows, little-endian float32 (the rows of V_Gᵀ and V_Aᵀ): output_vectors[j·out + o] is
+             * component o of the eigenvector of output_values[j], input_vectors[j·in' + i] likewise.
+             */
+            outputVectors: Uint8Array;
+
+            /** KroneckerBasis inputVectors. */
+            inputVectors: Uint8Array;
+
+            /**
+             * Creates a new KroneckerBasis instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns KroneckerBasis instance
+             */
+            static create(properties: fisherd.v1.KroneckerBasis.$Shape): fisherd.v1.KroneckerBasis & fisherd.v1.KroneckerBasis.$Shape;
+            static create(properties?: fisherd.v1.KroneckerBasis.$Properties): fisherd.v1.KroneckerBasis;
+
+            /**
+             * Encodes the specified KroneckerBasis message. Does not implicitly {@link fisherd.v1.KroneckerBasis.verify|verify} messages.
+             * @param message KroneckerBasis message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.KroneckerBasis.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a KroneckerBasis message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.KroneckerBasis & fisherd.v1.KroneckerBasis.$Shape} KroneckerBasis
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.KroneckerBasis & fisherd.v1.KroneckerBasis.$Shape;
+
+            /**
+             * Verifies a KroneckerBasis message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a KroneckerBasis message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns KroneckerBasis
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.KroneckerBasis;
+
+            /**
+             * Creates a plain object from a KroneckerBasis message. Also converts values to other types if specified.
+             * @param message KroneckerBasis
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.KroneckerBasis, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this KroneckerBasis to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace KroneckerBasis {
+
+            /** Properties of a KroneckerBasis. */
+            interface $Properties {
+
+                /** Whose blocks: KIND_EMPIRICAL_FISHER or KIND_FISHER. */
+                kind?: (fisherd.v1.Estimate.Kind|null);
+
+                /** KroneckerBasis block */
+                block?: (string|null);
+
+                /**
+                 * The decomposition's version: the update diagnostic "layer.<block>.basisVersion", and what
+                 * KroneckerStatistics.basis_version names. 0: none installed yet (before the first factor update);
+                 * the vectors and values are then empty.
+                 */
+                version?: (number|null);
+
+                /** KroneckerBasis outputs */
+                outputs?: (number|null);
+
+                /** in' = inputs + 1 with a bias. */
+                inputOrder?: (number|null);
+
+                /** Eigenvalues, descending, clamped at 0 (little-endian float64): λ_G (out) and λ_A (in'). */
+                outputValues?: (Uint8Array|null);
+
+                /** KroneckerBasis inputValues */
+                inputValues?: (Uint8Array|null);
+
+                /**
+                 * Eigenvectors as rows, little-endian float32 (the rows of V_Gᵀ and V_Aᵀ): output_vectors[j·out + o] is
+                 * component o of the eigenvector of output_values[j], input_vectors[j·in' + i] likewise.
+                 */
+                outputVectors?: (Uint8Array|null);
+
+                /** KroneckerBasis inputVectors */
+                inputVectors?: (Uint8Array|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a KroneckerBasis. */
+            type $Shape = fisherd.v1.KroneckerBasis.$Properties;
         }
 
         /**

@@ -2425,7 +2425,8 @@ export const fisherd = $root.fisherd = (() => {
              * @property {Uint8Array|null} [eigenbasisSquares] EKFAC only (eigenvalue_corrected blocks; ignored by others): Σ_j ((V_Gᵀ E_j V_A)_{o,i})², out·in'
              * values (row o, column i; bias column last), in the eigenbasis of decomposition `basis_version` of the
              * session's Fisher (the update's "layer.<block>.basisVersion" diagnostic names the installed one); with
-             * its count (that of the output-gradient factor). Applied to both tracked estimates' blocks.
+             * its count (that of the output-gradient factor). Applied to both tracked estimates' blocks. The basis:
+             * EstimatesRequest.kronecker_basis returns it after each refresh.
              * @property {number|null} [eigenbasisCount] KroneckerFactors eigenbasisCount
              * @property {number|null} [basisVersion] KroneckerFactors basisVersion
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
@@ -2520,7 +2521,8 @@ export const fisherd = $root.fisherd = (() => {
              * EKFAC only (eigenvalue_corrected blocks; ignored by others): Σ_j ((V_Gᵀ E_j V_A)_{o,i})², out·in'
              * values (row o, column i; bias column last), in the eigenbasis of decomposition `basis_version` of the
              * session's Fisher (the update's "layer.<block>.basisVersion" diagnostic names the installed one); with
-             * its count (that of the output-gradient factor). Applied to both tracked estimates' blocks.
+             * its count (that of the output-gradient factor). Applied to both tracked estimates' blocks. The basis:
+             * EstimatesRequest.kronecker_basis returns it after each refresh.
              * @member {Uint8Array} eigenbasisSquares
              * @memberof fisherd.v1.KroneckerFactors
              * @instance
@@ -4278,6 +4280,10 @@ export const fisherd = $root.fisherd = (() => {
              * (tracked estimates + 1) × length × 8 bytes; a larger range is refused with INVALID_CONFIG naming the
              * largest length that fits, so a large D is read in ranges. One such request per connection at a time.
              * @property {number|null} [diagonalLength] EstimatesRequest diagonalLength
+             * @property {string|null} [kroneckerBasis] The name of a Kronecker block whose installed eigenbases to return (Estimates.kronecker_bases), e.g.
+             * for a client that computes EKFAC's eigenbasis_squares (KroneckerStatistics) on its device; empty:
+             * none. UNKNOWN_BLOCK / INVALID_CONFIG (not kronecker) naming this field. The reply holds
+             * 4·(out² + in'²) bytes per tracked Fisher, at most --max-reply-bytes (INVALID_CONFIG beyond).
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4345,6 +4351,17 @@ export const fisherd = $root.fisherd = (() => {
             EstimatesRequest.prototype.diagonalLength = 0;
 
             /**
+             * The name of a Kronecker block whose installed eigenbases to return (Estimates.kronecker_bases), e.g.
+             * for a client that computes EKFAC's eigenbasis_squares (KroneckerStatistics) on its device; empty:
+             * none. UNKNOWN_BLOCK / INVALID_CONFIG (not kronecker) naming this field. The reply holds
+             * 4·(out² + in'²) bytes per tracked Fisher, at most --max-reply-bytes (INVALID_CONFIG beyond).
+             * @member {string} kroneckerBasis
+             * @memberof fisherd.v1.EstimatesRequest
+             * @instance
+             */
+            EstimatesRequest.prototype.kroneckerBasis = "";
+
+            /**
              * Creates a new EstimatesRequest instance using the specified properties.
              * @function create
              * @memberof fisherd.v1.EstimatesRequest
@@ -4384,6 +4401,8 @@ export const fisherd = $root.fisherd = (() => {
                     writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.diagonalOffset);
                 if (message.diagonalLength != null && $Object.hasOwnProperty.call(message, "diagonalLength") && message.diagonalLength !== 0)
                     writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.diagonalLength);
+                if (message.kroneckerBasis != null && $Object.hasOwnProperty.call(message, "kroneckerBasis") && message.kroneckerBasis !== "")
+                    writer.uint32(/* id 5, wireType 2 =*/42).string(message.kroneckerBasis);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -4464,6 +4483,15 @@ export const fisherd = $root.fisherd = (() => {
                                 delete message.diagonalLength;
                             continue;
                         }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.kroneckerBasis = value;
+                            else
+                                delete message.kroneckerBasis;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -4508,6 +4536,9 @@ export const fisherd = $root.fisherd = (() => {
                 if (message.diagonalLength != null && $Object.hasOwnProperty.call(message, "diagonalLength"))
                     if (!$util.isInteger(message.diagonalLength))
                         return "diagonalLength: integer expected";
+                if (message.kroneckerBasis != null && $Object.hasOwnProperty.call(message, "kroneckerBasis"))
+                    if (!$util.isString(message.kroneckerBasis))
+                        return "kroneckerBasis: string expected";
                 return null;
             };
 
@@ -4541,6 +4572,9 @@ export const fisherd = $root.fisherd = (() => {
                 if (object.diagonalLength != null)
                     if ($Number(object.diagonalLength) !== 0)
                         message.diagonalLength = object.diagonalLength >>> 0;
+                if (object.kroneckerBasis != null)
+                    if (typeof object.kroneckerBasis !== "string" || object.kroneckerBasis.length)
+                        message.kroneckerBasis = $String(object.kroneckerBasis);
                 return message;
             };
 
@@ -4566,6 +4600,7 @@ export const fisherd = $root.fisherd = (() => {
                     object.includeDiagonals = false;
                     object.diagonalOffset = 0;
                     object.diagonalLength = 0;
+                    object.kroneckerBasis = "";
                 }
                 if (message.topK != null && $Object.hasOwnProperty.call(message, "topK"))
                     object.topK = message.topK;
@@ -4575,6 +4610,8 @@ export const fisherd = $root.fisherd = (() => {
                     object.diagonalOffset = message.diagonalOffset;
                 if (message.diagonalLength != null && $Object.hasOwnProperty.call(message, "diagonalLength"))
                     object.diagonalLength = message.diagonalLength;
+                if (message.kroneckerBasis != null && $Object.hasOwnProperty.call(message, "kroneckerBasis"))
+                    object.kroneckerBasis = message.kroneckerBasis;
                 return object;
             };
 
@@ -12268,6 +12305,8 @@ export const fisherd = $root.fisherd = (() => {
              * @property {Uint8Array|null} [meanGrad] The bias-corrected running mean gradient ḡ, little-endian float64, the requested range (only with include_diagonals).
              * @property {number|null} [cosineEfFisher] cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ) with the session's damping, when both Fishers are tracked.
              * @property {number|null} [diagonalOffset] The first coordinate the diagonals and mean_grad hold (the request's diagonal_offset).
+             * @property {Array.<fisherd.v1.KroneckerBasis.$Properties>|null} [kroneckerBases] With EstimatesRequest.kronecker_basis: that block's installed eigendecomposition in each tracked
+             * Fisher (empirical, then sampled-label/exact), as its solves use it.
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -12294,6 +12333,7 @@ export const fisherd = $root.fisherd = (() => {
              */
             const Estimates = function (properties) {
                 this.estimates = [];
+                this.kroneckerBases = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -12347,6 +12387,15 @@ export const fisherd = $root.fisherd = (() => {
              * @instance
              */
             Estimates.prototype.diagonalOffset = 0;
+
+            /**
+             * With EstimatesRequest.kronecker_basis: that block's installed eigendecomposition in each tracked
+             * Fisher (empirical, then sampled-label/exact), as its solves use it.
+             * @member {Array.<fisherd.v1.KroneckerBasis.$Properties>} kroneckerBases
+             * @memberof fisherd.v1.Estimates
+             * @instance
+             */
+            Estimates.prototype.kroneckerBases = $util.emptyArray;
 
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
@@ -12402,6 +12451,9 @@ export const fisherd = $root.fisherd = (() => {
                     writer.uint32(/* id 5, wireType 1 =*/41).double(message.cosineEfFisher);
                 if (message.diagonalOffset != null && $Object.hasOwnProperty.call(message, "diagonalOffset") && message.diagonalOffset !== 0)
                     writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.diagonalOffset);
+                if (message.kroneckerBases != null && message.kroneckerBases.length)
+                    for (let i = 0; i < message.kroneckerBases.length; ++i)
+                        $root.fisherd.v1.KroneckerBasis.encode(message.kroneckerBases[i], writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -12497,6 +12549,14 @@ export const fisherd = $root.fisherd = (() => {
                                 delete message.diagonalOffset;
                             continue;
                         }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.kroneckerBases && message.kroneckerBases.length))
+                                message.kroneckerBases = [];
+                            message.kroneckerBases.push($root.fisherd.v1.KroneckerBasis.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -12556,6 +12616,15 @@ export const fisherd = $root.fisherd = (() => {
                 if (message.diagonalOffset != null && $Object.hasOwnProperty.call(message, "diagonalOffset"))
                     if (!$util.isInteger(message.diagonalOffset))
                         return "diagonalOffset: integer expected";
+                if (message.kroneckerBases != null && $Object.hasOwnProperty.call(message, "kroneckerBases")) {
+                    if (!$Array.isArray(message.kroneckerBases))
+                        return "kroneckerBases: array expected";
+                    for (let i = 0; i < message.kroneckerBases.length; ++i) {
+                        let error = $root.fisherd.v1.KroneckerBasis.verify(message.kroneckerBases[i], _depth + 1);
+                        if (error)
+                            return "kroneckerBases." + error;
+                    }
+                }
                 return null;
             };
 
@@ -12604,6 +12673,16 @@ export const fisherd = $root.fisherd = (() => {
                 if (object.diagonalOffset != null)
                     if ($Number(object.diagonalOffset) !== 0)
                         message.diagonalOffset = object.diagonalOffset >>> 0;
+                if (object.kroneckerBases) {
+                    if (!$Array.isArray(object.kroneckerBases))
+                        throw $TypeError(".fisherd.v1.Estimates.kroneckerBases: array expected");
+                    message.kroneckerBases = $Array(object.kroneckerBases.length);
+                    for (let i = 0; i < object.kroneckerBases.length; ++i) {
+                        if (!$util.isObject(object.kroneckerBases[i]))
+                            throw $TypeError(".fisherd.v1.Estimates.kroneckerBases: object expected");
+                        message.kroneckerBases[i] = $root.fisherd.v1.KroneckerBasis.fromObject(object.kroneckerBases[i], _depth + 1);
+                    }
+                }
                 return message;
             };
 
@@ -12624,8 +12703,10 @@ export const fisherd = $root.fisherd = (() => {
                 if (_depth > $util.recursionLimit)
                     throw $Error("max depth exceeded");
                 let object = {};
-                if (options.arrays || options.defaults)
+                if (options.arrays || options.defaults) {
                     object.estimates = [];
+                    object.kroneckerBases = [];
+                }
                 if (options.defaults) {
                     object.sessionId = "";
                     object.step = 0;
@@ -12653,6 +12734,11 @@ export const fisherd = $root.fisherd = (() => {
                     object.cosineEfFisher = options.json && !$isFinite(message.cosineEfFisher) ? $String(message.cosineEfFisher) : message.cosineEfFisher;
                 if (message.diagonalOffset != null && $Object.hasOwnProperty.call(message, "diagonalOffset"))
                     object.diagonalOffset = message.diagonalOffset;
+                if (message.kroneckerBases && message.kroneckerBases.length) {
+                    object.kroneckerBases = $Array(message.kroneckerBases.length);
+                    for (let j = 0; j < message.kroneckerBases.length; ++j)
+                        object.kroneckerBases[j] = $root.fisherd.v1.KroneckerBasis.toObject(message.kroneckerBases[j], options, _depth + 1);
+                }
                 return object;
             };
 
@@ -12668,6 +12754,533 @@ export const fisherd = $root.fisherd = (() => {
             };
 
             return Estimates;
+        })();
+
+        v1.KroneckerBasis = (function() {
+
+            /**
+             * Properties of a KroneckerBasis.
+             * @typedef {Object} fisherd.v1.KroneckerBasis.$Properties
+             * @property {fisherd.v1.Estimate.Kind|null} [kind] Whose blocks: KIND_EMPIRICAL_FISHER or KIND_FISHER.
+             * @property {string|null} [block] KroneckerBasis block
+             * @property {number|null} [version] The decomposition's version: the update diagnostic "layer.<block>.basisVersion", and what
+             * KroneckerStatistics.basis_version names. 0: none installed yet (before the first factor update);
+             * the vectors and values are then empty.
+             * @property {number|null} [outputs] KroneckerBasis outputs
+             * @property {number|null} [inputOrder] in' = inputs + 1 with a bias.
+             * @property {Uint8Array|null} [outputValues] Eigenvalues, descending, clamped at 0 (little-endian float64): λ_G (out) and λ_A (in').
+             * @property {Uint8Array|null} [inputValues] KroneckerBasis inputValues
+             * @property {Uint8Array|null} [outputVectors] Eigenvectors as rows, little-endian float32 (the rows of V_Gᵀ and V_Aᵀ): output_vectors[j·out + o] is
+             * component o of the eigenvector of output_values[j], input_vectors[j·in' + i] likewise.
+             * @property {Uint8Array|null} [inputVectors] KroneckerBasis inputVectors
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a KroneckerBasis.
+             * @memberof fisherd.v1
+             * @interface IKroneckerBasis
+             * @augments fisherd.v1.KroneckerBasis.$Properties
+             * @deprecated Use fisherd.v1.KroneckerBasis.$Properties instead.
+             */
+
+            /**
+             * Shape of a KroneckerBasis.
+             * @typedef {fisherd.v1.KroneckerBasis.$Properties} fisherd.v1.KroneckerBasis.$Shape
+             */
+
+            /**
+             * Constructs a new KroneckerBasis.
+             * @memberof fisherd.v1
+             * @classdesc A Kronecker block's installed eigendecompositions Ā = V_A diag(λ_A) V_Aᵀ, Ḡ = V_G diag(λ_G) V_Gᵀ of the
+             * bias-corrected factors at the last refresh (docs/math.md, "Kronecker factors (K-FAC)").
+             * @constructor
+             * @param {fisherd.v1.KroneckerBasis.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const KroneckerBasis = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Whose blocks: KIND_EMPIRICAL_FISHER or KIND_FISHER.
+             * @member {fisherd.v1.Estimate.Kind} kind
+             * @memberof fisherd.v1.KroneckerBasis
+             * @instance
+             */
+            KroneckerBasis.prototype.kind = 0;
+
+            /**
+             * KroneckerBasis block.
+             * @member {string} block
+             * @memberof fisherd.v1.KroneckerBasis
+             * @instance
+             */
+            KroneckerBasis.prototype.block = "";
+
+            /**
+             * The decomposition's version: the update diagnostic "layer.<block>.basisVersion", and what
+             * KroneckerStatistics.basis_version names. 0: none installed yet (before the first factor update);
+             * the vectors and values are then empty.
+             * @member {number} version
+             * @memberof fisherd.v1.KroneckerBasis
+             * @instance
+             */
+            KroneckerBasis.prototype.version = 0;
+
+            /**
+             * KroneckerBasis outputs.
+             * @member {number} outputs
+             * @memberof fisherd.v1.KroneckerBasis
+             * @instance
+             */
+            KroneckerBasis.prototype.outputs = 0;
+
+            /**
+             * in' = inputs + 1 with a bias.
+             * @member {number} inputOrder
+             * @memberof fisherd.v1.KroneckerBasis
+             * @instance
+             */
+            KroneckerBasis.prototype.inputOrder = 0;
+
+            /**
+             * Eigenvalues, descending, clamped at 0 (little-endian float64): λ_G (out) and λ_A (in').
+             * @member {Uint8Array} outputValues
+             * @memberof fisherd.v1.KroneckerBasis
+             * @instance
+             */
+            KroneckerBasis.prototype.outputValues = $util.newBuffer([]);
+
+            /**
+             * KroneckerBasis inputValues.
+             * @member {Uint8Array} inputValues
+             * @memberof fisherd.v1.KroneckerBasis
+             * @instance
+             */
+            KroneckerBasis.prototype.inputValues = $util.newBuffer([]);
+
+            /**
+             * Eigenvectors as rows, little-endian float32 (the rows of V_Gᵀ and V_Aᵀ): output_vectors[j·out + o] is
+             * component o of the eigenvector of output_values[j], input_vectors[j·in' + i] likewise.
+             * @member {Uint8Array} outputVectors
+             * @memberof fisherd.v1.KroneckerBasis
+             * @instance
+             */
+            KroneckerBasis.prototype.outputVectors = $util.newBuffer([]);
+
+            /**
+             * KroneckerBasis inputVectors.
+             * @member {Uint8Array} inputVectors
+             * @memberof fisherd.v1.KroneckerBasis
+             * @instance
+             */
+            KroneckerBasis.prototype.inputVectors = $util.newBuffer([]);
+
+            /**
+             * Creates a new KroneckerBasis instance using the specified properties.
+             * @function create
+             * @memberof fisherd.v1.KroneckerBasis
+             * @static
+             * @param {fisherd.v1.KroneckerBasis.$Properties=} [properties] Properties to set
+             * @returns {fisherd.v1.KroneckerBasis} KroneckerBasis instance
+             * @type {{
+             *   (properties: fisherd.v1.KroneckerBasis.$Shape): fisherd.v1.KroneckerBasis & fisherd.v1.KroneckerBasis.$Shape;
+             *   (properties?: fisherd.v1.KroneckerBasis.$Properties): fisherd.v1.KroneckerBasis;
+             * }}
+             */
+            KroneckerBasis.create = function(properties) {
+                return new KroneckerBasis(properties);
+            };
+
+            /**
+             * Encodes the specified KroneckerBasis message. Does not implicitly {@link fisherd.v1.KroneckerBasis.verify|verify} messages.
+             * @function encode
+             * @memberof fisherd.v1.KroneckerBasis
+             * @static
+             * @param {fisherd.v1.KroneckerBasis.$Properties} message KroneckerBasis message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            KroneckerBasis.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.kind);
+                if (message.block != null && $Object.hasOwnProperty.call(message, "block") && message.block !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.block);
+                if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.version);
+                if (message.outputs != null && $Object.hasOwnProperty.call(message, "outputs") && message.outputs !== 0)
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.outputs);
+                if (message.inputOrder != null && $Object.hasOwnProperty.call(message, "inputOrder") && message.inputOrder !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.inputOrder);
+                if (message.outputValues != null && $Object.hasOwnProperty.call(message, "outputValues") && message.outputValues.length)
+                    writer.uint32(/* id 6, wireType 2 =*/50).bytes(message.outputValues);
+                if (message.inputValues != null && $Object.hasOwnProperty.call(message, "inputValues") && message.inputValues.length)
+                    writer.uint32(/* id 7, wireType 2 =*/58).bytes(message.inputValues);
+                if (message.outputVectors != null && $Object.hasOwnProperty.call(message, "outputVectors") && message.outputVectors.length)
+                    writer.uint32(/* id 8, wireType 2 =*/66).bytes(message.outputVectors);
+                if (message.inputVectors != null && $Object.hasOwnProperty.call(message, "inputVectors") && message.inputVectors.length)
+                    writer.uint32(/* id 9, wireType 2 =*/74).bytes(message.inputVectors);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a KroneckerBasis message from the specified reader or buffer.
+             * @function decode
+             * @memberof fisherd.v1.KroneckerBasis
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {fisherd.v1.KroneckerBasis & fisherd.v1.KroneckerBasis.$Shape} KroneckerBasis
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            KroneckerBasis.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.fisherd.v1.KroneckerBasis();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.kind = value;
+                            else
+                                delete message.kind;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.block = value;
+                            else
+                                delete message.block;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.version = value;
+                            else
+                                delete message.version;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.outputs = value;
+                            else
+                                delete message.outputs;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.inputOrder = value;
+                            else
+                                delete message.inputOrder;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.outputValues = value;
+                            else
+                                delete message.outputValues;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.inputValues = value;
+                            else
+                                delete message.inputValues;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.outputVectors = value;
+                            else
+                                delete message.outputVectors;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.inputVectors = value;
+                            else
+                                delete message.inputVectors;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Verifies a KroneckerBasis message.
+             * @function verify
+             * @memberof fisherd.v1.KroneckerBasis
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            KroneckerBasis.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
+                    if (typeof message.kind !== "number" || (message.kind | 0) !== message.kind)
+                        return "kind: enum value expected";
+                if (message.block != null && $Object.hasOwnProperty.call(message, "block"))
+                    if (!$util.isString(message.block))
+                        return "block: string expected";
+                if (message.version != null && $Object.hasOwnProperty.call(message, "version"))
+                    if (!$util.isInteger(message.version))
+                        return "version: integer expected";
+                if (message.outputs != null && $Object.hasOwnProperty.call(message, "outputs"))
+                    if (!$util.isInteger(message.outputs))
+                        return "outputs: integer expected";
+                if (message.inputOrder != null && $Object.hasOwnProperty.call(message, "inputOrder"))
+                    if (!$util.isInteger(message.inputOrder))
+                        return "inputOrder: integer expected";
+                if (message.outputValues != null && $Object.hasOwnProperty.call(message, "outputValues"))
+                    if (!(message.outputValues && typeof message.outputValues.length === "number" || $util.isString(message.outputValues)))
+                        return "outputValues: buffer expected";
+                if (message.inputValues != null && $Object.hasOwnProperty.call(message, "inputValues"))
+                    if (!(message.inputValues && typeof message.inputValues.length === "number" || $util.isString(message.inputValues)))
+                        return "inputValues: buffer expected";
+                if (message.outputVectors != null && $Object.hasOwnProperty.call(message, "outputVectors"))
+                    if (!(message.outputVectors && typeof message.outputVectors.length === "number" || $util.isString(message.outputVectors)))
+                        return "outputVectors: buffer expected";
+                if (message.inputVectors != null && $Object.hasOwnProperty.call(message, "inputVectors"))
+                    if (!(message.inputVectors && typeof message.inputVectors.length === "number" || $util.isString(message.inputVectors)))
+                        return "inputVectors: buffer expected";
+                return null;
+            };
+
+            /**
+             * Creates a KroneckerBasis message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof fisherd.v1.KroneckerBasis
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {fisherd.v1.KroneckerBasis} KroneckerBasis
+             */
+            KroneckerBasis.fromObject = function (object, _depth) {
+                if (object instanceof $root.fisherd.v1.KroneckerBasis)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".fisherd.v1.KroneckerBasis: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.fisherd.v1.KroneckerBasis();
+                if (object.kind !== 0 && (typeof object.kind !== "string" || $root.fisherd.v1.Estimate.Kind[object.kind] !== 0))
+                    switch (object.kind) {
+                    case "KIND_UNSPECIFIED":
+                    case 0:
+                        message.kind = 0;
+                        break;
+                    case "KIND_EMPIRICAL_FISHER":
+                    case 1:
+                        message.kind = 1;
+                        break;
+                    case "KIND_FISHER":
+                    case 2:
+                        message.kind = 2;
+                        break;
+                    case "KIND_NOISE":
+                    case 3:
+                        message.kind = 3;
+                        break;
+                    default:
+                        if (typeof object.kind === "number" && (object.kind | 0) === object.kind)
+                            message.kind = object.kind;
+                    }
+                if (object.block != null)
+                    if (typeof object.block !== "string" || object.block.length)
+                        message.block = $String(object.block);
+                if (object.version != null)
+                    if ($Number(object.version) !== 0)
+                        message.version = object.version >>> 0;
+                if (object.outputs != null)
+                    if ($Number(object.outputs) !== 0)
+                        message.outputs = object.outputs >>> 0;
+                if (object.inputOrder != null)
+                    if ($Number(object.inputOrder) !== 0)
+                        message.inputOrder = object.inputOrder >>> 0;
+                if (object.outputValues != null)
+                    if (object.outputValues.length)
+                        if (typeof object.outputValues === "string")
+                            $util.base64.decode(object.outputValues, message.outputValues = $util.newBuffer($util.base64.length(object.outputValues)), 0);
+                        else if (object.outputValues.length >= 0)
+                            message.outputValues = object.outputValues;
+                if (object.inputValues != null)
+                    if (object.inputValues.length)
+                        if (typeof object.inputValues === "string")
+                            $util.base64.decode(object.inputValues, message.inputValues = $util.newBuffer($util.base64.length(object.inputValues)), 0);
+                        else if (object.inputValues.length >= 0)
+                            message.inputValues = object.inputValues;
+                if (object.outputVectors != null)
+                    if (object.outputVectors.length)
+                        if (typeof object.outputVectors === "string")
+                            $util.base64.decode(object.outputVectors, message.outputVectors = $util.newBuffer($util.base64.length(object.outputVectors)), 0);
+                        else if (object.outputVectors.length >= 0)
+                            message.outputVectors = object.outputVectors;
+                if (object.inputVectors != null)
+                    if (object.inputVectors.length)
+                        if (typeof object.inputVectors === "string")
+                            $util.base64.decode(object.inputVectors, message.inputVectors = $util.newBuffer($util.base64.length(object.inputVectors)), 0);
+                        else if (object.inputVectors.length >= 0)
+                            message.inputVectors = object.inputVectors;
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a KroneckerBasis message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof fisherd.v1.KroneckerBasis
+             * @static
+             * @param {fisherd.v1.KroneckerBasis} message KroneckerBasis
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            KroneckerBasis.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.kind = options.enums === $String ? "KIND_UNSPECIFIED" : 0;
+                    object.block = "";
+                    object.version = 0;
+                    object.outputs = 0;
+                    object.inputOrder = 0;
+                    if (options.bytes === $String)
+                        object.outputValues = "";
+                    else {
+                        object.outputValues = [];
+                        if (options.bytes !== $Array)
+                            object.outputValues = $util.newBuffer(object.outputValues);
+                    }
+                    if (options.bytes === $String)
+                        object.inputValues = "";
+                    else {
+                        object.inputValues = [];
+                        if (options.bytes !== $Array)
+                            object.inputValues = $util.newBuffer(object.inputValues);
+                    }
+                    if (options.bytes === $String)
+                        object.outputVectors = "";
+                    else {
+                        object.outputVectors = [];
+                        if (options.bytes !== $Array)
+                            object.outputVectors = $util.newBuffer(object.outputVectors);
+                    }
+                    if (options.bytes === $String)
+                        object.inputVectors = "";
+                    else {
+                        object.inputVectors = [];
+                        if (options.bytes !== $Array)
+                            object.inputVectors = $util.newBuffer(object.inputVectors);
+                    }
+                }
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
+                    object.kind = options.enums === $String ? $root.fisherd.v1.Estimate.Kind[message.kind] === $undefined ? message.kind : $root.fisherd.v1.Estimate.Kind[message.kind] : message.kind;
+                if (message.block != null && $Object.hasOwnProperty.call(message, "block"))
+                    object.block = message.block;
+                if (message.version != null && $Object.hasOwnProperty.call(message, "version"))
+                    object.version = message.version;
+                if (message.outputs != null && $Object.hasOwnProperty.call(message, "outputs"))
+                    object.outputs = message.outputs;
+                if (message.inputOrder != null && $Object.hasOwnProperty.call(message, "inputOrder"))
+                    object.inputOrder = message.inputOrder;
+                if (message.outputValues != null && $Object.hasOwnProperty.call(message, "outputValues"))
+                    object.outputValues = options.bytes === $String ? $util.base64.encode(message.outputValues, 0, message.outputValues.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.outputValues) : message.outputValues;
+                if (message.inputValues != null && $Object.hasOwnProperty.call(message, "inputValues"))
+                    object.inputValues = options.bytes === $String ? $util.base64.encode(message.inputValues, 0, message.inputValues.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.inputValues) : message.inputValues;
+                if (message.outputVectors != null && $Object.hasOwnProperty.call(message, "outputVectors"))
+                    object.outputVectors = options.bytes === $String ? $util.base64.encode(message.outputVectors, 0, message.outputVectors.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.outputVectors) : message.outputVectors;
+                if (message.inputVectors != null && $Object.hasOwnProperty.call(message, "inputVectors"))
+                    object.inputVectors = options.bytes === $String ? $util.base64.encode(message.inputVectors, 0, message.inputVectors.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.inputVectors) : message.inputVectors;
+                return object;
+            };
+
+            /**
+             * Converts this KroneckerBasis to JSON.
+             * @function toJSON
+             * @memberof fisherd.v1.KroneckerBasis
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            KroneckerBasis.prototype.toJSON = function() {
+                return KroneckerBasis.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return KroneckerBasis;
         })();
 
         v1.Estimate = (function() {
