@@ -75,6 +75,10 @@ class SessionEngineAdapter implements SessionEngine {
     validateContribution(contribution, this.session.contributionRequirements(contribution.step));
   }
 
+  recycle(outcome: StepOutcome): void {
+    if (outcome.delta instanceof Float32Array) this.session.recycleUpdate(outcome.delta);
+  }
+
   step(contributions: readonly StepContribution[], precomputed?: readonly PrecomputedRefresh[]): StepOutcome {
     return outcomeOf(this.session.step(contributions, precomputed));
   }

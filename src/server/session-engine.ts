@@ -51,6 +51,11 @@ export interface SessionEngine {
    */
   check(contribution: StepContribution): void;
   /**
+   * Takes back a step's Δθ once its frames are encoded and sent (nothing holds it any more): a later step
+   * writes into it instead of allocating D floats.
+   */
+  recycle(outcome: StepOutcome): void;
+  /**
    * Merges the W contributions of step `lastStep + 1` by sample count and applies the step. Atomic: a
    * throw leaves the session exactly as it was. `precomputed`: decompositions of `refreshJobs(contributions)`
    * computed elsewhere (a worker thread), installed instead of decomposing in the step.

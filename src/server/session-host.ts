@@ -56,7 +56,9 @@ export interface Peer {
   readonly remoteAddress?: string | undefined;
   /**
    * Sends (or queues) a message. Never blocks: a peer that does not read its replies is paused or
-   * closed by the connection (connection.ts, send-side backpressure), never waited for.
+   * closed by the connection (connection.ts, send-side backpressure), never waited for. The message's
+   * arrays may be reused once `send` returns (an update's Δθ is: `SessionEngine.recycle`): a peer that
+   * keeps a message keeps copies (the connection encodes it into a frame at once).
    */
   send(message: ServerMessageInit): void;
 }
@@ -449,6 +451,8 @@ export class SessionHost {
       estimates: (query) => this.engine.estimates(query),
     }));
     this.release(job);
+    // Every frame of this update is encoded (the observers ran synchronously): its Δθ can be written over.
+    this.engine.recycle(outcome);
     const every = this.deps.options.checkpointEvery;
     const retry = this.failure !== undefined && performance.now() >= this.retryAt;
     if ((every > 0 && outcome.step % every === 0) || retry) void this.checkpoint();

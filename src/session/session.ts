@@ -26,12 +26,11 @@ import { curvatureConfig, validateSessionConfig, type ResolvedSessionConfig, typ
 import { lossAndParams, mergeContributions, ScaledRowBuffers } from './merge.js';
 import { collectStepFactors } from './kronecker-statistics.js';
 import { mergeStatistics, validateStatistics } from './statistics.js';
-import { FusedStatisticsStep, type FusedStepOutcome } from './statistics-step.js';
+import { FusedStatisticsStep, uninitializedFloat32, type FusedStepOutcome } from './statistics-step.js';
 import { sameShape } from './state-shape.js';
 
 /** The update rounded to float32 (Δθ as sent; `set` rounds to nearest) and the index of its first NaN/±Inf (−1 if none). */
-function toFloat32(values: Float64Array): { update: Float32Array; firstBad: number } {
-  const update = new Float32Array(values.length);
+function toFloat32(values: Float64Array, update: Float32Array): { update: Float32Array; firstBad: number } {
   update.set(values);
   return { update, firstBad: firstNonFinite(update) };
 }
@@ -196,6 +195,8 @@ export class Session {
   private blockShapes: ContributionRequirements['blocks'] | undefined;
   /** The one-pass step from statistics for this configuration (null: not one it covers; undefined: not looked up yet). */
   private fusedStep: FusedStatisticsStep | null | undefined;
+  /** Update arrays given back by `recycleUpdate` (at most three), for later steps to write into. */
+  private readonly updatePool: Float32Array[] = [];
   /** The summary a step from statistics merges into, reused from step to step. */
   private statisticsSummary: DiagonalBatchSummary | undefined;
 
@@ -300,7 +301,7 @@ export class Session {
       // One worker's statistics on a plain diagonal rule: one pass over the coordinates does it all
       // (src/session/statistics-step.ts), or declines with nothing changed.
       if (this.fusedStep === undefined) this.fusedStep = FusedStatisticsStep.for(this.config, this.backend.name) ?? null;
-      const fused = this.fusedStep?.run(ordered, requirements, this.curvature.fusedDiagonal());
+      const fused = this.fusedStep?.run(ordered, requirements, this.curvature.fusedDiagonal(), () => this.takeUpdateArray());
       if (fused !== undefined) return this.completeFused(step, started, fused, merged.loss);
       // Statistics are a summary already: merged (Chan et al. for the noise) and folded in. Their values
       // were not scanned with the shapes (the fused step scans them in its pass): now.
@@ -321,6 +322,25 @@ export class Session {
         throw this.namedByWorker(e, ordered, requirements);
       }
     });
+  }
+
+  /**
+   * Gives a step's `update` back for a later step to write into, saving a D-long allocation (and the
+   * garbage collection it brings: a daemon stepping at D = 10⁶ otherwise ran a full collection every step).
+   * The caller promises it keeps no reference to the array (the daemon calls it once the update frame is
+   * encoded and sent). The last step's array is not reused while it is `lastResult`'s.
+   */
+  recycleUpdate(update: Float32Array): void {
+    if (update.length !== this.config.dim || this.updatePool.length >= 3 || this.updatePool.includes(update)) return;
+    this.updatePool.push(update);
+  }
+
+  /** An update array to write a step's Δθ into: a recycled one not held by `lastResult`, or a fresh one. */
+  private takeUpdateArray(): Float32Array {
+    const held = this.last?.update;
+    const i = this.updatePool.findIndex((u) => u !== held);
+    if (i >= 0) return this.updatePool.splice(i, 1)[0]!;
+    return uninitializedFloat32(this.config.dim);
   }
 
   /** True when a tracked estimate has Kronecker blocks (fed by factors; refreshes of their decompositions). */
@@ -556,7 +576,7 @@ export class Session {
         ...(merged.lossAfterPreviousUpdate === undefined ? {} : { lossAfterPreviousUpdate: merged.lossAfterPreviousUpdate }),
       };
       const result = this.optimizer.update(meanGrad, this.optimizerState, ctx);
-      const { update, firstBad: bad } = toFloat32(result.updates);
+      const { update, firstBad: bad } = toFloat32(result.updates, this.takeUpdateArray());
       if (bad >= 0) {
         throw new FisherdError('NON_FINITE', `the update is ${update[bad]} at ${bad}; the damped estimate is near singular: raise optimizer.damping`, {
           field: 'optimizer.damping',

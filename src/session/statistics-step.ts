@@ -93,9 +93,11 @@ export class FusedStatisticsStep {
    * covers (several workers; the noise with b < 2; K differing between blocks; λ = 0) or when anything would
    * make the general path throw or take a slow branch: the session then runs the general path. Thrown here,
    * before anything changed, as the general path throws them: the schedules' INVALID_CONFIG, and the
-   * errors of the value scan (NON_FINITE, INVALID_CONFIG for a negative second moment).
+   * errors of the value scan (NON_FINITE, INVALID_CONFIG for a negative second moment). `updateArray`
+   * gives the D-long array the update is written into (every entry; default a fresh one).
    */
-  run(contributions: readonly StepContribution[], requirements: ContributionRequirements, access: FusedDiagonalAccess | undefined): FusedStepOutcome | undefined {
+  run(contributions: readonly StepContribution[], requirements: ContributionRequirements, access: FusedDiagonalAccess | undefined,
+    updateArray: () => Float32Array = () => uninitializedFloat32(this.config.dim)): FusedStepOutcome | undefined {
     if (contributions.length !== 1 || access === undefined) return undefined;
     const c = contributions[0]!;
     // Diagonal moments only (a Kronecker block makes the estimates non-diagonal: `access` is undefined then).
@@ -141,7 +143,7 @@ export class FusedStatisticsStep {
       decay, meanFactor, inputFactor, alpha: (1 - decay) * scale, cg: access.meanGradCorrection, gamma, damping: damping ?? 0,
       rho: this.rule === 'snr' ? emaVarianceFactor(decay, access.stepsAfter) : 0,
     };
-    const update = uninitializedFloat32(this.config.dim);
+    const update = updateArray();
     const totals: Totals = { grad: 0, update: 0, trace: 0, snr: 0 };
     const G = access.meanGradSum;
     const Gn = access.nextMeanGradSum;
@@ -196,7 +198,7 @@ export class FusedStatisticsStep {
  * (the entries cover the vector), and a zeroed allocation of a D-long array cost ~2 ns per coordinate here
  * (calloc's page clearing), a third of the pass.
  */
-function uninitializedFloat32(n: number): Float32Array {
+export function uninitializedFloat32(n: number): Float32Array {
   const bytes = Buffer.allocUnsafeSlow(4 * n);
   return new Float32Array(bytes.buffer, bytes.byteOffset, n);
 }

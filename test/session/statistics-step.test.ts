@@ -73,6 +73,28 @@ describe('the fused statistics step', () => {
     expect(covered({ ...configOf('ngd', false), optimizer: { name: 'va', stepSize: 0.1 } })).toBe(false);
   });
 
+  it('recycled update arrays: a later step writes into them, never into the last result\'s, with the same bits as fresh ones', () => {
+    for (const rule of ['ngd', 'va'] as const) { // the fused path and the general one
+      const config: SessionConfig = { ...configOf('ngd', false), ...(rule === 'va' ? { optimizer: { name: 'va', stepSize: 0.3 } } : {}) };
+      const recycling = new Session(config, BACKENDS[0]!);
+      const fresh = new Session(config, BACKENDS[0]!);
+      const rng = new Rng(5);
+      const seen: Float32Array[] = [];
+      for (let step = 1; step <= 6; step++) {
+        const c = contribution(step, 7, 'sum', statistics(rng, 7, false, true));
+        const a = recycling.step([c]);
+        const b = fresh.step([c]);
+        expect(bitwiseEqual(a.update, b.update)).toBe(true);
+        expect(a.update).toBe(recycling.lastResult!.update);
+        seen.push(a.update);
+        recycling.recycleUpdate(a.update); // as the daemon does once the update is sent
+      }
+      // two arrays take turns (the last result's is never written into): no allocation after the second step
+      expect(new Set(seen).size).toBe(2);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]).not.toBe(seen[i - 1]);
+    }
+  });
+
   for (const backend of BACKENDS as Backend[]) {
     for (const rule of ['sgd', 'ngd', 'ngd-exact', 'efgd', 'snr'] as const) {
       for (const reduction of ['sum', 'mean'] as const) {
