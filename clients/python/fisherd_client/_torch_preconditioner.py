@@ -171,8 +171,9 @@ class KroneckerSender(DiagonalSender):
     your backward's e (a mean-reduced loss's Σ e eᵀ times b²; count b) when the session tracks the
     empirical Fisher (efgd, ``track.empirical_fisher``), and the sampled G of the K sampled-label
     backward(s) (count b·K, with ``samples_per_example`` = K) when it tracks the Fisher (ngd,
-    ``track.fisher``). The first step carries factors (steps 1, 1+T, 1+2T, …): until a block's first
-    factors its estimate is 0. Factors travel as packed upper triangles in ``encoding`` ('float32',
+    ``track.fisher``), or with the preconditioner's ``fisher_source='exact'`` the exact G of the columns of
+    the loss Hessian's square root (count b). The first step carries factors (steps 1, 1+T, 1+2T, …):
+    until a block's first factors its estimate is 0. Factors travel as packed upper triangles in ``encoding`` ('float32',
     'float16', 'bfloat16').
 
     Args:
@@ -239,7 +240,15 @@ class KroneckerSender(DiagonalSender):
 # ---- the preconditioner ----------------------------------------------------------------------------------
 
 class Preconditioner:
-    """See ``fisherd_client.torch`` (module documentation) for the whole contract."""
+    """See ``fisherd_client.torch`` (module documentation) for the whole contract.
+
+    ``fisher_source``: ``'sampled'`` (default: the Monte-Carlo Fisher from ``samples`` = K labels drawn
+    from the model per example) or ``'exact'`` (the exact "type-2" Fisher Σ_n J_nᵀH_nJ_n, the GGN: the
+    C columns of a square root of the loss Hessian with respect to the model's outputs backpropagated,
+    C backward passes; ``_torch_exact``). ``'exact'`` takes the likelihoods 'cross_entropy' ((b, C)
+    logits), 'bce_with_logits', 'mse' and 'gaussian' with at most ``MAX_EXACT_OUTPUTS`` (64) outputs per
+    example and ``samples=1``, and opens the session with ``fisher_source='exact'``; anything else raises
+    ``ValueError`` (a too large output at the first recorded forward pass)."""
 
     def __init__(
         self,
