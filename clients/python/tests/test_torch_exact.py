@@ -226,6 +226,37 @@ def test_one_example_kronecker_block_equals_the_dense_fisher_block(daemon: Local
             torch.testing.assert_close(kron, want, rtol=RTOL, atol=RTOL * float(want.abs().max()), msg=lambda m: f'{block}: {m}')
 
 
+class Logistic(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(12)
+        self.fc = nn.Linear(4, 1).double()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x).squeeze(1)  # (b,) logits
+
+
+def test_logistic_regression_closed_form(daemon: LocalDaemon) -> None:
+    """math.md's closed form: logistic regression's exact Fisher is (1/b) Σ π_n(1−π_n) x̄_n x̄_nᵀ, one column
+    √(π(1−π)) per example, (b,) logits; reduction 'sum': factor_squares = Σ π(1−π) x̄∘x̄, the exact G
+    Σ π(1−π) (1×1) with count b."""
+    model = Logistic()
+    x = torch.randn(7, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(13))
+    y = torch.tensor([0., 1., 1., 0., 1., 0., 0.], dtype=torch.float64)
+    with preconditioner(model, daemon.url, likelihood='bce_with_logits', fisher_source='exact', reduction='sum', kronecker=True,
+                        optimizer=Optimizer('ngd', step_size=1.0, damping=1e-2)) as pre:
+        f = model(x)
+        F.binary_cross_entropy_with_logits(f, y, reduction='sum').backward()
+        pi = torch.sigmoid(f.detach())
+        xbar = torch.cat([x, torch.ones(7, 1, dtype=torch.float64)], dim=1)
+        want = ((pi * (1 - pi)).unsqueeze(1) * xbar * xbar).sum(dim=0)
+        got = pre.statistics()[0].moments.factor_squares
+        torch.testing.assert_close(got, want, rtol=RTOL, atol=0)
+        factors = pre.kronecker_factors()['fc']
+        torch.testing.assert_close(factors['exact_grad_sum'], (pi * (1 - pi)).sum().reshape(1, 1), rtol=RTOL, atol=0)
+        assert factors['exact_grad_count'] == 7
+
+
 def test_manual_mode_gives_the_same_statistics(daemon: LocalDaemon) -> None:
     """fisher='manual' with sample_fisher(outputs) runs the same column passes as 'auto'."""
     x = torch.randn(4, 2, 4, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(6))
