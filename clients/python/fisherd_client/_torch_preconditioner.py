@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from ._torch_distributed import DataParallel, place_blocks, resolve_mode
+from ._torch_exact import FISHER_SOURCES, check_likelihood, column_grads
 from ._torch_hooks import AffineHandler, Handler, handler_for
 from ._torch_links import FailureCounters, _Link
 from ._torch_likelihoods import Bernoulli, Categorical, Gaussian, Likelihood
@@ -170,8 +171,9 @@ class KroneckerSender(DiagonalSender):
     your backward's e (a mean-reduced loss's Σ e eᵀ times b²; count b) when the session tracks the
     empirical Fisher (efgd, ``track.empirical_fisher``), and the sampled G of the K sampled-label
     backward(s) (count b·K, with ``samples_per_example`` = K) when it tracks the Fisher (ngd,
-    ``track.fisher``). The first step carries factors (steps 1, 1+T, 1+2T, …): until a block's first
-    factors its estimate is 0. Factors travel as packed upper triangles in ``encoding`` ('float32',
+    ``track.fisher``), or with the preconditioner's ``fisher_source='exact'`` the exact G of the columns of
+    the loss Hessian's square root (count b). The first step carries factors (steps 1, 1+T, 1+2T, …):
+    until a block's first factors its estimate is 0. Factors travel as packed upper triangles in ``encoding`` ('float32',
     'float16', 'bfloat16').
 
     Args:
@@ -211,6 +213,8 @@ class KroneckerSender(DiagonalSender):
         if 'sampled_grad_sum' in f:
             out.sampled = OutputGradFactorSum(f['sampled_grad_sum'], f['sampled_grad_count'])
             out.samples_per_example = f['samples_per_example']
+        if 'exact_grad_sum' in f:  # fisher_source='exact'
+            out.exact = OutputGradFactorSum(f['exact_grad_sum'], f['exact_grad_count'])
         return out
 
     def contribution(self, layers: Sequence[LayerStatistics], reduction: str, batch_size: int, loss: Optional[float]) -> StepInput:
@@ -236,7 +240,15 @@ class KroneckerSender(DiagonalSender):
 # ---- the preconditioner ----------------------------------------------------------------------------------
 
 class Preconditioner:
-    """See ``fisherd_client.torch`` (module documentation) for the whole contract."""
+    """See ``fisherd_client.torch`` (module documentation) for the whole contract.
+
+    ``fisher_source``: ``'sampled'`` (default: the Monte-Carlo Fisher from ``samples`` = K labels drawn
+    from the model per example) or ``'exact'`` (the exact "type-2" Fisher Σ_n J_nᵀH_nJ_n, the GGN: the
+    C columns of a square root of the loss Hessian with respect to the model's outputs backpropagated,
+    C backward passes; ``_torch_exact``). ``'exact'`` takes the likelihoods 'cross_entropy' ((b, C)
+    logits), 'bce_with_logits', 'mse' and 'gaussian' with at most ``MAX_EXACT_OUTPUTS`` (64) outputs per
+    example and ``samples=1``, and opens the session with ``fisher_source='exact'``; anything else raises
+    ``ValueError`` (a too large output at the first recorded forward pass)."""
 
     def __init__(
         self,
@@ -247,6 +259,7 @@ class Preconditioner:
         likelihood: Union[None, str, Likelihood] = None,
         samples: int = 1,
         fisher: str = 'auto',
+        fisher_source: str = 'sampled',
         output_fn: Optional[Callable[[Any], torch.Tensor]] = None,
         reduction: str = 'mean',
         ema_decay: Optional[float] = None,
@@ -270,11 +283,19 @@ class Preconditioner:
             raise ValueError(f"fisher must be 'auto', 'manual' or 'off', got {fisher!r}")
         if samples < 1:
             raise ValueError(f'samples must be ≥ 1, got {samples}')
+        if fisher_source not in FISHER_SOURCES:
+            raise ValueError(f"fisher_source must be 'sampled' or 'exact', got {fisher_source!r}")
+        if fisher_source == 'exact' and samples != 1:
+            raise ValueError(f"samples={samples} is the sampled Fisher's K; fisher_source='exact' backpropagates the C "
+                             f"columns of the loss Hessian's square root instead")
         self.model = model
         self.optimizer = optimizer or Optimizer('ngd', step_size=1.0, damping=1e-2)
         self.likelihood = as_likelihood(likelihood)
         self.samples = samples
         self.fisher_mode = fisher
+        self.fisher_source = fisher_source
+        if fisher_source == 'exact':
+            check_likelihood(self.likelihood)
         self.output_fn = output_fn
         self.reduction = reduction
         self.sender = sender or DiagonalSender()
@@ -292,7 +313,7 @@ class Preconditioner:
             raise ValueError(f"optimizer {self.optimizer.name!r} (or track.fisher) needs the Fisher: give likelihood= "
                              f"({', '.join(LIKELIHOODS)}) so that labels can be sampled from the model")
         if self._need_fisher and fisher == 'off':
-            raise ValueError("fisher='off', but the session needs the sampled-label Fisher")
+            raise ValueError(f"fisher='off', but the session needs the {fisher_source} Fisher")
 
         self.handlers: List[Handler] = []
         self.fallback: List[Tuple[str, nn.Parameter]] = []
@@ -300,10 +321,11 @@ class Preconditioner:
         self.blocks = [Block(self._block_name(h), sum(p.numel() for _, p in h.params), self.sender.structure(h)) for h in self.handlers]
         # Kronecker blocks: gradient sums only (no per-example squares) and the factors the estimates read.
         self._kron = {i for i, b in enumerate(self.blocks) if isinstance(b.structure, Kronecker)}
-        self._kron_sources = ({'empirical'} if self._need_squares else set()) | ({'sampled'} if self._need_fisher else set())
+        self._kron_sources = ({'empirical'} if self._need_squares else set()) | ({fisher_source} if self._need_fisher else set())
         self.config = SessionConfig(dim=sum(b.size for b in self.blocks), blocks=self.blocks, optimizer=self.optimizer,
                                     ema_decay=ema_decay, track=track, dataset_size=dataset_size,
-                                    precision=precision)  # type: ignore[arg-type]
+                                    precision=precision,  # type: ignore[arg-type]
+                                    fisher_source='exact' if fisher_source == 'exact' else None)
         self._connect_options = dict(connect_options or {})
         self._connect_options.setdefault('reconnect', reconnect)
         self._open_links(client_or_url, session_id, data_parallel, process_group)
@@ -423,8 +445,9 @@ class Preconditioner:
                 call.output = None
 
     def sample_fisher(self, outputs: torch.Tensor, likelihood: Union[None, str, Likelihood] = None) -> None:
-        """With ``fisher='manual'``: the sampled-label backward for the last forward pass, from its
-        ``outputs`` (the model's predictions as the likelihood reads them), before your ``loss.backward()``."""
+        """With ``fisher='manual'``: the Fisher's backward (sampled labels, or with ``fisher_source='exact'`` the
+        columns of the loss Hessian's square root) for the last forward pass, from its ``outputs`` (the
+        model's predictions as the likelihood reads them), before your ``loss.backward()``."""
         batch = self._current
         if batch is None:
             raise RuntimeError('sample_fisher() needs a recorded forward pass (training mode, gradients enabled) first')
@@ -435,8 +458,9 @@ class Preconditioner:
         self._release_outputs(batch)
 
     def _sample(self, batch: _MicroBatch, outputs: Any, likelihood: Likelihood) -> None:
-        """K backward passes of Σ_n −log p(ỹ_{n,k} | f_n) to the recorded layer outputs (not to p.grad);
-        the squares are kept at the per-example scale."""
+        """K backward passes of Σ_n −log p(ỹ_{n,k} | f_n) (or, with ``fisher_source='exact'``, C passes of the
+        columns of H_n^{1/2}) to the recorded layer outputs (not to p.grad); the squares are kept at the
+        per-example scale."""
         if not isinstance(outputs, torch.Tensor):
             outputs = outputs[0] if isinstance(outputs, (tuple, list)) else outputs
         if not isinstance(outputs, torch.Tensor) or not outputs.requires_grad:
@@ -445,12 +469,16 @@ class Preconditioner:
         zs = [batch.calls[i][j].output for i, j in keys]
         if not zs:
             return
-        labels = likelihood.sample(outputs.detach(), self.samples, self.generator)
+        passes: Iterator[Tuple[Optional[torch.Tensor], ...]]
+        if self.fisher_source == 'exact':  # the C columns of H_n^{1/2} (_torch_exact), each like one label set
+            passes = column_grads(likelihood, outputs, zs)
+        else:
+            labels = likelihood.sample(outputs.detach(), self.samples, self.generator)
+            passes = (torch.autograd.grad(likelihood.nll(outputs, labels[:, k]).sum(), zs, retain_graph=True, allow_unused=True)
+                      for k in range(self.samples))
         self._in_fisher = True
         try:
-            for k in range(self.samples):
-                loss = likelihood.nll(outputs, labels[:, k]).sum()
-                grads = torch.autograd.grad(loss, zs, retain_graph=True, allow_unused=True)
+            for grads in passes:
                 per_handler: Dict[int, List[Optional[torch.Tensor]]] = {}
                 for (i, j), g in zip(keys, grads):
                     per_handler.setdefault(i, [None] * len(batch.calls[i]))[j] = None if g is None else g.detach()
@@ -469,7 +497,8 @@ class Preconditioner:
                         into[name] = into[name] + v if name in into else v
         finally:
             self._in_fisher = False
-        batch.samples = self.samples
+        # The exact G's count is b (the sum over columns is part of J_nᵀH_nJ_n): one "sample" per example.
+        batch.samples = 1 if self.fisher_source == 'exact' else self.samples
 
     # ---- reduction -----------------------------------------------------------------------------------
 
@@ -570,7 +599,7 @@ class Preconditioner:
             raise RuntimeError('fisherd: no backward of a recorded forward pass since the last step() '
                                '(the model must run in training mode with gradients enabled, then loss.backward())')
         if self._need_fisher and not acc.samples:
-            raise RuntimeError("fisherd: the session needs the sampled-label Fisher, but no labels were sampled "
+            raise RuntimeError(f"fisherd: the session needs the {self.fisher_source} Fisher, but its backward did not run "
                                "(fisher='manual': call preconditioner.sample_fisher(outputs) before loss.backward())")
         b = acc.count
         # Sampled-label rows were kept at the per-example scale; 'mean' holds rows as g/b.
@@ -583,7 +612,10 @@ class Preconditioner:
                 moments.sum_squares = torch.cat([acc.squares[k] for k in keys])
             if self._need_centred:
                 moments.centred_squares = torch.cat([acc.centred[k] for k in keys]).clamp_min(0)
-            if self._need_fisher:
+            if self._need_fisher and self.fisher_source == 'exact':
+                # Σ_n Σ_c u∘u at the per-example scale; 'mean' holds factor rows as u/√b (math.md).
+                moments.factor_squares = torch.cat([acc.fisher[k] for k in keys]) * (1.0 / b if self.reduction == 'mean' else 1.0)
+            elif self._need_fisher:
                 moments.sampled_label_squares = torch.cat([acc.fisher[k] for k in keys]) * scale
                 moments.samples_per_example = acc.samples
             if i in self._kron:  # the gradient sum is all a Kronecker block's moments hold
@@ -600,7 +632,9 @@ class Preconditioner:
         out: Dict[str, Any] = {'input_sum': entry['A'], 'input_count': entry['A_count']}
         if 'G' in entry:
             out.update(output_grad_sum=entry['G'] * scale, output_grad_count=entry['G_count'])
-        if 'S' in entry:
+        if 'S' in entry and self.fisher_source == 'exact':
+            out.update(exact_grad_sum=entry['S'], exact_grad_count=entry['S_count'])
+        elif 'S' in entry:
             out.update(sampled_grad_sum=entry['S'], sampled_grad_count=entry['S_count'], samples_per_example=self._acc.samples)
         return out
 
@@ -610,7 +644,9 @@ class Preconditioner:
         ``output_grad_sum`` = Σ e eᵀ of the per-example loss (a mean-reduced loss's e times b, squared),
         ``output_grad_count`` = b; the 'expand' convention for convolutions), and when labels were sampled
         ``sampled_grad_sum`` = Σ_{n,k} ẽ ẽᵀ of the sampled-label backward(s) (per-example scale),
-        ``sampled_grad_count`` = b·K, ``samples_per_example`` = K. With a ``KroneckerSender`` the Kronecker
+        ``sampled_grad_count`` = b·K, ``samples_per_example`` = K; with ``fisher_source='exact'`` instead
+        ``exact_grad_sum`` = Σ_{n,c} e_{n,c} e_{n,c}ᵀ of the Hessian-square-root columns (per-example scale),
+        ``exact_grad_count`` = b. With a ``KroneckerSender`` the Kronecker
         blocks hold the sources the session needs (the empirical G for efgd / track.empirical_fisher, the
         sampled G for ngd / track.fisher) without ``kronecker=True``."""
         self._flush()

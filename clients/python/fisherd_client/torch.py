@@ -36,7 +36,12 @@ sampled label set (``samples`` = K) with labels drawn from the model's predictiv
 right after the model's forward (its output, or ``output_fn(output)``, are the likelihood's natural
 parameters); with ``fisher='manual'`` call ``preconditioner.sample_fisher(outputs)`` before
 ``loss.backward()``. The sampled backward differentiates with respect to the layer outputs only: it never
-touches p.grad. Parameters outside those layers keep your gradient (one warning lists them). ``kronecker=True``
+touches p.grad. ``fisher_source='exact'`` (``_torch_exact``; small outputs, at most 64 per example) sends
+the exact ("type-2") Fisher Σ_n J_nᵀH_nJ_n instead: the C columns of a square root of the loss Hessian
+with respect to the outputs (cross-entropy diag(√π) − π√πᵀ, binary cross-entropy √(π(1−π)), Gaussian
+I/σ) are backpropagated in C passes, diagonal blocks get ``factor_squares`` (Σ_n Σ_c u∘u, /b for
+'mean'), Kronecker blocks the ``exact`` G (count b), and the session is opened with
+``fisher_source='exact'``; other likelihoods and larger outputs raise ``ValueError``. Parameters outside those layers keep your gradient (one warning lists them). ``kronecker=True``
 also keeps the K-FAC factors A = Σ ā āᵀ and G = Σ e eᵀ (``kronecker_factors()``) for inspection; the
 ``sender`` is pluggable: ``DiagonalSender`` (default) or ``KroneckerSender`` (K-FAC: every nn.Linear and
 nn.Conv2d a ``Kronecker`` block fed its gradient sum every step and its factor sums every
