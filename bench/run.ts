@@ -11,7 +11,7 @@
 import { runRoundtripBench, runStatisticsRoundtripBench, type RoundtripBenchRow } from './roundtrip.js';
 import { wsNativeMasking } from './daemon-child.js';
 import { runKfacBench, type KfacBenchResult } from './kfac.js';
-import { PHASES, runStatisticsStepBench, type StatisticsStepRow } from './statistics-step.js';
+import { PHASES, runStatisticsStepBench, type MemoryFloorRow, type StatisticsStepRow } from './statistics-step.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -177,7 +177,7 @@ function roundtripSection(rows: RoundtripBenchRow[], statistics: RoundtripBenchR
   ].join('\n');
 }
 
-function statisticsSection(rows: StatisticsStepRow[]): string {
+function statisticsSection({ rows, floor }: { rows: StatisticsStepRow[]; floor: MemoryFloorRow }): string {
   const first = rows[0]!;
   return [
     '## A diagonal step from statistics, in the daemon (bench/statistics-step.ts)',
@@ -188,17 +188,21 @@ function statisticsSection(rows: StatisticsStepRow[]): string {
     `median and p10–p90 over ${first.steps} steps, the cases round by round; default backend. \`CPU ns\` is the process's CPU time`,
     '(all threads, GC included) per step and coordinate. Target (issue 13): ≤ 5 ns per coordinate.',
     '',
-    'The step is one pass over the coordinates for one worker on sgd / ngd / efgd / snr (src/session/statistics-step.ts:',
-    'merge, fold into ḡ\'s EMA and the diagonal estimate, the solve or SNR factors, the step size, the float32 update, ‖ḡ‖,',
-    '‖Δθ‖ and every finiteness check, the next state written into spare arrays that are swapped in on success, so no',
-    'checkpoint copy), the same bits as the general path. What it still costs: that pass is scalar JavaScript with one',
-    'float64 division per coordinate and ~36 bytes of memory traffic per coordinate; the arrival check scans the',
-    'statistics once more (the session adapter\'s `check`); the Update frame is one copy; the float16 decode is a table',
-    'lookup per value; and the step allocates a fresh float32 update (the `StepResult` contract), which with the frames',
-    'the socket layer allocates keeps V8\'s external-memory GC busy in the daemon.',
+    'The step is one pass over the coordinates for one worker on sgd / ngd / efgd / snr, on the diagonal structure or on',
+    'parameter blocks that are all diagonal (src/session/statistics-step.ts: merge, fold into ḡ\'s EMA and the diagonal',
+    'estimate, the solve or SNR factors, the step size, the float32 update, ‖ḡ‖ and ‖Δθ‖, the next state written into',
+    'spare arrays swapped in on success, so no checkpoint copy; the values scanned once, on arrival), the same bits as the',
+    'general path; the update array is recycled once sent. What bounds it is memory traffic: the pass moves ~52 bytes per',
+    'coordinate. `memory floor` is one pass over arrays of the same kinds and sizes with one addition per value (no',
+    'division), timed in the same rounds: what one thread needs to move those bytes here; `× floor` = floor / step. The',
+    'target of 5 ns for the whole step (decode, check, step, encode) lies below that floor plus the arrival check\'s read',
+    'of the statistics on this machine: one thread cannot reach it.',
     '',
-    table(['case', 'encoding', 'request MB', 'ns / coordinate', 'p10–p90', 'CPU ns / coordinate', ...PHASES.map((p) => `${p} ns`)], rows.map((r) => [
+    `memory floor: ${fmt(floor.nsPerCoordinate)} ns per coordinate (p10–p90 ${range(floor.p10, floor.p90)}).`,
+    '',
+    table(['case', 'encoding', 'request MB', 'ns / coordinate', 'p10–p90', 'CPU ns / coordinate', ...PHASES.map((p) => `${p} ns`), '× floor'], rows.map((r) => [
       r.case, r.encoding, fmt(r.requestBytes / 1e6), fmt(r.nsPerCoordinate), range(r.p10, r.p90), fmt(r.cpuNsPerCoordinate), ...PHASES.map((p) => fmt(r.phases[p])),
+      fmt(floor.nsPerCoordinate / r.phases.step),
     ])),
   ].join('\n');
 }

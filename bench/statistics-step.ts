@@ -102,7 +102,59 @@ export const STATISTICS_CASES: { name: string; config: (dim: number) => SessionC
   },
 ];
 
-export async function runStatisticsStepBench(options: StatisticsStepOptions = {}): Promise<StatisticsStepRow[]> {
+/**
+ * The memory floor of the step's pass, measured in the same rounds: one pass over arrays of the step's kinds
+ * and sizes (the statistics Σg and Σq float32 read, ḡ's EMA float64 read and written into a spare, the
+ * float32 estimate read and written into a spare, the float32 update written) with one addition per value
+ * and no division: what a one-thread pass over the same bytes costs on this machine, whatever its arithmetic.
+ */
+export interface MemoryFloorRow {
+  nsPerCoordinate: number;
+  p10: number;
+  p90: number;
+}
+
+class MemoryFloor {
+  private readonly s: Float32Array;
+  private readonly q: Float32Array;
+  private g: Float64Array;
+  private gn: Float64Array;
+  private d: Float32Array;
+  private dn: Float32Array;
+  private readonly u: Float32Array;
+  readonly samples: number[] = [];
+
+  constructor(private readonly dim: number) {
+    this.s = Float32Array.from({ length: dim }, (_, i) => Math.sin(i));
+    this.q = Float32Array.from({ length: dim }, (_, i) => Math.cos(i) ** 2);
+    this.g = new Float64Array(dim);
+    this.gn = new Float64Array(dim);
+    this.d = new Float32Array(dim);
+    this.dn = new Float32Array(dim);
+    this.u = new Float32Array(dim);
+  }
+
+  /** One pass, timed; returns a sum so that nothing is optimized away. */
+  run(record: boolean): number {
+    const { s, q, g, gn, d, dn, u } = this;
+    const t0 = performance.now();
+    let acc = 0;
+    for (let j = 0; j < s.length; j++) {
+      const a = g[j]! + s[j]!;
+      gn[j] = a;
+      const b = d[j]! + q[j]!;
+      dn[j] = b;
+      u[j] = a;
+      acc += b;
+    }
+    const t1 = performance.now();
+    [this.g, this.gn, this.d, this.dn] = [this.gn, this.g, this.dn, this.d]; // the spares become the state, as the step's commit
+    if (record) this.samples.push(((t1 - t0) * 1e6) / this.dim);
+    return acc;
+  }
+}
+
+export async function runStatisticsStepBench(options: StatisticsStepOptions = {}): Promise<{ rows: StatisticsStepRow[]; floor: MemoryFloorRow }> {
   const dim = options.dim ?? 1_000_000;
   const b = options.batchSize ?? 32;
   const steps = options.steps ?? 40;
@@ -122,8 +174,11 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
       runners.push({ name: c.name, encoding, session, frames, bytes: frames(1).byteLength, samples: { decode: [], check: [], step: [], encode: [], total: [], cpu: [] } });
     }
   }
+  const floor = new MemoryFloor(dim);
+  let sink = 0;
   // Pre-encode the frames (the client's work is not the daemon's): one per step, since the step number is in it.
   for (let s = 1; s <= warmup + steps; s++) {
+    sink += floor.run(s > warmup);
     for (const r of runners) {
       const frame = r.frames(s);
       const cpu0 = process.cpuUsage();
@@ -158,16 +213,18 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
     }
   }
   backend.dispose();
-  return runners.map((r) => ({
+  if (!Number.isFinite(sink)) throw new Error('memory floor pass went non-finite');
+  const rows = runners.map((r) => ({
     case: r.name, encoding: r.encoding, dim, batchSize: b, steps, requestBytes: r.bytes,
     nsPerCoordinate: quantileOf(r.samples.total, 0.5), cpuNsPerCoordinate: quantileOf(r.samples.cpu, 0.5), p10: quantileOf(r.samples.total, 0.1), p90: quantileOf(r.samples.total, 0.9),
     phases: Object.fromEntries(PHASES.map((p) => [p, quantileOf(r.samples[p], 0.5)])) as Record<Phase, number>,
   }));
+  return { rows, floor: { nsPerCoordinate: quantileOf(floor.samples, 0.5), p10: quantileOf(floor.samples, 0.1), p90: quantileOf(floor.samples, 0.9) } };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const flag = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const rows = await runStatisticsStepBench({
+  const { rows, floor } = await runStatisticsStepBench({
     dim: Number(flag('dim') ?? 1_000_000), steps: Number(flag('steps') ?? 40),
     ...(flag('encoding') ? { encodings: flag('encoding')!.split(',') as StatisticsEncoding[] } : {}),
   });
@@ -175,4 +232,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     case: r.case, encoding: r.encoding, 'ns/coord': r.nsPerCoordinate.toFixed(2), 'cpu ns/coord': r.cpuNsPerCoordinate.toFixed(2), 'p10–p90': `${r.p10.toFixed(2)}–${r.p90.toFixed(2)}`,
     ...Object.fromEntries(PHASES.map((p) => [p, r.phases[p].toFixed(2)])),
   })));
+  console.log(`memory floor of the pass: ${floor.nsPerCoordinate.toFixed(2)} ns/coord (p10–p90 ${floor.p10.toFixed(2)}–${floor.p90.toFixed(2)})`);
 }
