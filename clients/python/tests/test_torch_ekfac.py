@@ -381,3 +381,71 @@ def test_ekfac_options_are_checked(daemon: LocalDaemon) -> None:
     with pytest.raises(ValueError, match='tracked Fisher'):
         preconditioner(model, daemon.url, optimizer=Optimizer('sgd', step_size=0.1),
                        sender=KroneckerSender(eigenvalue_corrected=True, refresh_every=2)).__enter__()
+
+
+def test_two_daemons_equal_one_with_ekfac(daemon: LocalDaemon, start_daemon) -> None:  # type: ignore[no-untyped-def]
+    """The blocks spread over two daemons (independent sessions): each block's basis is fetched from the
+    daemon that holds it, and the updates are the single daemon's, bit for bit (Kronecker blocks are
+    independent; the reference backend is deterministic)."""
+    second = start_daemon()
+
+    def build() -> nn.Module:
+        torch.manual_seed(3)
+        return nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Flatten(), nn.LayerNorm(64), nn.Linear(64, 8), nn.ReLU(),
+                             nn.Linear(8, 3)).double()
+
+    x = torch.randn(10, 1, 6, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(4))
+    y = torch.randint(0, 3, (10,), generator=torch.Generator().manual_seed(5))
+    models = [build(), build()]
+    options = dict(optimizer=Optimizer('ngd', step_size=0.7, damping=1e-2), likelihood='cross_entropy', samples=2, ema_decay=0.5,
+                   data_parallel='off')
+    one = preconditioner(models[0], daemon.url, generator=torch.Generator().manual_seed(6),
+                         sender=KroneckerSender(eigenvalue_corrected=True, refresh_every=2), **options)
+    two = preconditioner(models[1], [daemon.url, second.url], generator=torch.Generator().manual_seed(6),
+                         sender=KroneckerSender(eigenvalue_corrected=True, refresh_every=2), **options)
+    with one as p1, two as p2:
+        assert len(set(p2.placement.values())) == 2
+        for step in range(5):
+            deltas = []
+            for model, pre in zip(models, (p1, p2)):
+                model.zero_grad()
+                nn.functional.cross_entropy(model(x), y).backward()
+                update = pre.step()
+                assert update is not None
+                deltas.append(update.delta)
+                with torch.no_grad():
+                    for p in pre.parameters:
+                        p.add_(p.grad, alpha=-1.0)
+            assert np.array_equal(deltas[0], deltas[1]), f'step {step + 1}: max diff {np.abs(deltas[0] - deltas[1]).max()}'
+        for pre in (p1, p2):
+            assert {b: v.version for b, v in pre.sender.ekfac.bases.items()} == {'0': 3, '4': 3, '6': 3}
+            assert pre.sender.ekfac.fetches == 9
+
+
+def test_two_workers_equal_one_process_with_ekfac(tmp_path, daemon) -> None:  # type: ignore[no-untyped-def]
+    """data_parallel='workers' (gloo, 2 ranks with 30 and 34 of 64 examples, each loss the mean over its
+    own): each rank fetches the bases on its own connection and sends the squares of its own rows
+    (per-example scale, count b_r·K); the daemon adds them, so every step's Δθ is the single process's on
+    the 64 examples. Three steps with T_inv 2: squares folded at step 2, a new basis at step 3. Tolerance:
+    tests/test_torch_distributed.py's 2e-6 of max |Δθ| (float32 statistics summed in another order) for
+    steps 1 and 2; 2e-5 at step 3 (measured 5e-6), after two updates whose 1e-6 differences moved the
+    parameters and so the new factors, which the damped solve amplifies by up to λ_max(Ḡ⊗Ā)/λ (~300 here).
+
+    Enough examples that the factors have no degenerate null space (in' = 49 for the Linear): EKFAC's
+    update depends on the eigenvectors chosen inside a degenerate eigenspace (arbitrary, so two sessions
+    with differently rounded factors would disagree) as soon as later gradients leave the span of the
+    factors' data; with 12 examples it does (0.36 relative at step 2)."""
+    from test_torch_distributed import DELTA_RTOL, _close, _run
+    reference = _run(tmp_path, 'reference', [daemon.url], 'off', 'ngd', 1, steps=3, ekfac=2, shards=[30, 34])[0]
+    ranks = _run(tmp_path, 'workers', [daemon.url], 'workers', 'ngd', 2, steps=3, ekfac=2, shards=[30, 34])
+    assert reference['basis_versions'] == {'0': 2, '4': 2}
+    for rank, record in enumerate(ranks):
+        assert record['workers'] == [2] and record['basis_versions'] == {'0': 2, '4': 2}
+        for step in range(3):
+            _close(record['deltas'][step], reference['deltas'][step], DELTA_RTOL if step < 2 else 2e-5, f'rank {rank} step {step + 1} Δθ')
+
+
+def test_allreduce_is_refused_clearly() -> None:
+    from fisherd_client._torch_ekfac import EkfacState
+    with pytest.raises(ValueError, match="data_parallel='workers'"):
+        EkfacState(2).bind(None, 'allreduce')  # type: ignore[arg-type]
