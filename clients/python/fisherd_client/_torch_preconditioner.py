@@ -678,7 +678,10 @@ class Preconditioner:
         ``exact_grad_sum`` = Σ_{n,c} e_{n,c} e_{n,c}ᵀ of the Hessian-square-root columns (per-example scale),
         ``exact_grad_count`` = b. With a ``KroneckerSender`` the Kronecker
         blocks hold the sources the session needs (the empirical G for efgd / track.empirical_fisher, the
-        sampled G for ngd / track.fisher) without ``kronecker=True``."""
+        sampled G for ngd / track.fisher) without ``kronecker=True``; with
+        ``KroneckerSender(eigenvalue_corrected=True)`` also, once the block has a basis, EKFAC's
+        ``eigenbasis_squares`` (out·in' float64, Σ_j (Q_G G_j Q_Aᵀ)² of the rule's gradient rows at the
+        per-example scale), ``eigenbasis_count`` and ``basis_version`` (``_torch_ekfac``)."""
         self._flush()
         return {self._block_name(h): f for i, h in enumerate(self.handlers) if (f := self._factors(i)) is not None}
 
