@@ -32,6 +32,10 @@ updates); the client projects on it:
   of that step would be of the old basis and the daemon drops them, so the hooks do not compute them
   (from the diagnostic ``layer.<block>.factorUpdates``).
 
+With both Fishers tracked (e.g. ngd with ``track.empirical_fisher``) the daemon applies the squares to both
+estimates' blocks (proto ``KroneckerFactors.eigenbasis_squares``); they are the rule's estimate's (rows and
+basis), so the other estimate's EKFAC read-outs (its per-layer diagnostics) use them too.
+
 Squares of a basis that is no longer installed are refused by the daemon (INVALID_CONFIG naming
 ``...eigenbasis_squares.basisVersion``); the state drops its bases whenever the link's session changes
 (``load_state_dict``, a session opened again), so it never sends them. Not supported:
@@ -175,7 +179,8 @@ class EkfacState:
         held = self.bases.get(block)
         if held is None or held.session != self._session_of(block):
             return None
-        if self.factor_updates.get(block, 0) % self.refresh_every == 0:
+        updates = self.factor_updates.get(block)
+        if updates is not None and updates % self.refresh_every == 0:
             return None
         return held
 

@@ -141,6 +141,33 @@ def test_conv2d_squares_are_the_per_example_gradients_projected(daemon: LocalDae
             model.zero_grad()
 
 
+def test_exact_fisher_squares_follow_the_gaussian_closed_form(daemon: LocalDaemon) -> None:
+    """fisher_source='exact' with 'mse' on one Linear(3→2) (σ² = d/2 = 1, H^{1/2} = I/σ): the columns give
+    G_{n,c} = (u_c/σ) ā_nᵀ, so Σ_{n,c} (Q_G G_{n,c} Q_Aᵀ)²_{o,i} = (1/σ²) Σ_c Q_G[o,c]² Σ_n (Q_A ā_n)_i²
+    = (1/σ²) Σ_n (Q_A ā_n)_i² for every o (Q_G's rows are unit vectors), count b (not b·C)."""
+    torch.manual_seed(5)
+    model = nn.Sequential(nn.Linear(3, 2)).double()
+    b = 5
+    data = torch.Generator().manual_seed(3)
+    with preconditioner(model, daemon.url, optimizer=Optimizer('ngd', step_size=1.0, damping=0.1), likelihood='mse',
+                        fisher_source='exact', sender=KroneckerSender(eigenvalue_corrected=True, refresh_every=2)) as pre:
+        for step in (1, 2):
+            x = torch.randn(b, 3, dtype=torch.float64, generator=data)
+            F.mse_loss(model(x), torch.zeros(b, 2, dtype=torch.float64)).backward()
+            factors = pre.kronecker_factors()['0']
+            if step == 2:
+                QG, QA, version = held_basis(pre, '0')
+                a = np.concatenate([x.numpy(), np.ones((b, 1))], axis=1)
+                row = ((a @ QA.T) ** 2).sum(axis=0)
+                want = np.tile(row, (2, 1)) * (QG ** 2).sum(axis=1, keepdims=True)
+                np.testing.assert_allclose((QG ** 2).sum(axis=1), 1, atol=1e-6)
+                got = factors['eigenbasis_squares'].numpy().reshape(2, 4)
+                assert relative_error(got, want) < 1e-10
+                assert (factors['eigenbasis_count'], factors['basis_version']) == (b, version) == (b, 1)
+            assert pre.step() is not None
+            model.zero_grad()
+
+
 # ---- the daemon's update --------------------------------------------------------------------------------
 
 class EkfacReference:
