@@ -392,3 +392,46 @@ def test_allreduce_is_refused_clearly() -> None:
     from fisherd_client._torch_ekfac import EkfacState
     with pytest.raises(ValueError, match="data_parallel='workers'"):
         EkfacState(2).bind(None, 'allreduce')  # type: ignore[arg-type]
+
+
+def test_bases_of_another_session_are_never_used(daemon: LocalDaemon) -> None:
+    """load_state_dict onto another session (B's, at basis version 2) while holding version 1 of A's: the
+    next step sends no squares (the daemon would refuse version 1, or take them in the wrong basis), then
+    the preconditioner fetches B's basis and goes on."""
+    def build() -> nn.Module:
+        torch.manual_seed(6)
+        return nn.Sequential(nn.Linear(3, 2)).double()
+
+    data = torch.Generator().manual_seed(4)
+
+    def batch(model: nn.Module) -> None:
+        x = torch.randn(6, 3, dtype=torch.float64, generator=data)
+        y = torch.randint(0, 2, (6,), generator=data)
+        model.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+
+    options = dict(optimizer=Optimizer('ngd', step_size=1.0, damping=0.1), likelihood='cross_entropy')
+    b_model = build()
+    with preconditioner(b_model, daemon.url, sender=KroneckerSender(eigenvalue_corrected=True, refresh_every=2), **options) as b:
+        for _ in range(3):
+            batch(b_model)
+            b.step()
+        state = b.state_dict()
+        assert b.sender.ekfac.bases['0'].version == 2
+        b.close()  # detached, resumable
+        a_model = build()
+        with preconditioner(a_model, daemon.url, sender=KroneckerSender(eigenvalue_corrected=True, refresh_every=2), **options) as a:
+            batch(a_model)
+            a.step()
+            assert a.sender.ekfac.bases['0'].version == 1
+            a.load_state_dict(state)
+            batch(a_model)
+            assert 'eigenbasis_squares' not in a.kronecker_factors()['0']
+            update = a.step()
+            assert update is not None and update.step == 4 and update.diagnostics.values['layer.0.basisVersion'] == 2
+            held = a.sender.ekfac.bases['0']
+            assert (held.version, held.session) == (2, state['session_id'])
+            for step in (5, 6):  # step 5: a refresh is due (factor update 5), no squares; step 6: squares of version 3
+                batch(a_model)
+                assert ('eigenbasis_squares' in a.kronecker_factors()['0']) == (step == 6)
+                assert a.step().step == step
