@@ -38,14 +38,17 @@ basis), so the other estimate's EKFAC read-outs (its per-layer diagnostics) use 
 
 Squares of a basis that is no longer installed are refused by the daemon (INVALID_CONFIG naming
 ``...eigenbasis_squares.basisVersion``); the state drops its bases whenever the link's session changes
-(``load_state_dict``, a session opened again), so it never sends them. Not supported:
+(``load_state_dict``, a session opened again) or the daemon resumed an older checkpoint (a resume gap),
+so it does not send them; should a daemon still refuse them (a retried step after a resume gap), the
+preconditioner sends that step again without squares (``without_squares``; logged) unless ``strict``.
+Not supported:
 ``data_parallel='allreduce'`` (ranks other than 0 hold no connection to fetch the basis; ``'workers'``
 works: each rank fetches on its own connection and the daemon adds the workers' squares).
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
 import torch
@@ -54,7 +57,8 @@ from ._torch_hooks import CHUNK_ELEMENTS, AffineHandler
 from .config import Kronecker
 from .errors import FisherdError, fisherd_error
 from .results import KroneckerBasis, Update
-from .statistics import KroneckerFactorSums
+from .statistics import KroneckerFactorSums, KroneckerStatistics
+from .step_input import StepInput
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._torch_preconditioner import Preconditioner, _MicroBatch
@@ -116,6 +120,26 @@ def squares_fields(factors: Dict[str, Any], out: KroneckerFactorSums) -> None:
         out.basis_version = factors['basis_version']
 
 
+def has_squares(contribution: StepInput) -> bool:
+    return any(isinstance(s, KroneckerStatistics) and s.factors is not None and s.factors.eigenbasis_squares is not None
+               for s in contribution.statistics or [])
+
+
+def without_squares(contribution: StepInput) -> StepInput:
+    """The contribution without EKFAC squares (a step sent again after the daemon refused their basis)."""
+    statistics = []
+    for s in contribution.statistics or []:
+        if isinstance(s, KroneckerStatistics) and s.factors is not None and s.factors.eigenbasis_squares is not None:
+            s = replace(s, factors=replace(s.factors, eigenbasis_squares=None, eigenbasis_count=None, basis_version=None))
+        statistics.append(s)
+    return replace(contribution, statistics=statistics)
+
+
+def stale_basis(error: FisherdError) -> bool:
+    """Whether the daemon refused EKFAC squares of a basis it does not hold (INVALID_CONFIG naming basisVersion)."""
+    return error.code == 'INVALID_CONFIG' and not error.local and (error.field or '').endswith('basisVersion')
+
+
 class EkfacState:
     """The eigenbases a ``KroneckerSender(eigenvalue_corrected=True)`` projects on and the hooks that
     project (see the module's note). Owned by the sender (``reset`` with it); ``bind`` attaches it to the
@@ -134,6 +158,7 @@ class EkfacState:
         self._pre: Optional['Preconditioner'] = None
         #: How many bases were fetched (tests, logs).
         self.fetches = 0
+        self._gaps = 0
 
     def reset(self) -> None:
         """A new session: no basis held."""
@@ -235,6 +260,9 @@ class EkfacState:
         pre = self._pre
         if pre is None or not pre._links:
             return
+        if pre.counters.resume_gaps != self._gaps:  # a daemon went back to an older checkpoint: fetch again
+            self._gaps = pre.counters.resume_gaps
+            self.bases = {}
         for k, update in enumerate(updates):
             if update is None:
                 continue
@@ -285,4 +313,5 @@ class EkfacState:
                            f'(got {", ".join(b.kind for b in bases) or "none"})', field='estimates.kronecker_bases')
 
 
-__all__ = ['DeviceBasis', 'EkfacState', 'add_squares', 'eigenbasis_squares', 'squares_fields']
+__all__ = ['DeviceBasis', 'EkfacState', 'add_squares', 'eigenbasis_squares', 'has_squares', 'squares_fields', 'stale_basis',
+           'without_squares']

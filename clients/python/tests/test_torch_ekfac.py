@@ -22,7 +22,7 @@ torch = pytest.importorskip('torch')
 from torch import nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from fisherd_client import Kronecker, LocalDaemon, Optimizer  # noqa: E402
+from fisherd_client import FisherdError, Kronecker, LocalDaemon, Optimizer  # noqa: E402
 from fisherd_client.torch import Categorical, KroneckerSender  # noqa: E402
 from torch_sessions import preconditioner  # noqa: E402
 
@@ -435,3 +435,35 @@ def test_bases_of_another_session_are_never_used(daemon: LocalDaemon) -> None:
                 batch(a_model)
                 assert ('eigenbasis_squares' in a.kronecker_factors()['0']) == (step == 6)
                 assert a.step().step == step
+
+
+@pytest.mark.parametrize('strict', [False, True])
+def test_a_refused_basis_version_is_sent_again_without_squares(daemon: LocalDaemon, strict: bool, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Squares of a version the daemon does not hold (as after a resume gap; simulated by relabelling the
+    held basis): the daemon refuses them (INVALID_CONFIG naming basisVersion); the preconditioner sends the
+    step again without them (logged), then fetches the installed basis; with strict=True the error raises."""
+    from dataclasses import replace as dc_replace
+    torch.manual_seed(2)
+    model = nn.Sequential(nn.Linear(3, 2)).double()
+    data = torch.Generator().manual_seed(1)
+    with preconditioner(model, daemon.url, optimizer=Optimizer('ngd', step_size=1.0, damping=0.1), likelihood='cross_entropy',
+                        strict=strict, sender=KroneckerSender(eigenvalue_corrected=True, refresh_every=3)) as pre:
+        for step in (1, 2):
+            x = torch.randn(6, 3, dtype=torch.float64, generator=data)
+            model.zero_grad()
+            F.cross_entropy(model(x), torch.randint(0, 2, (6,), generator=data)).backward()
+            if step == 2:
+                held = pre.sender.ekfac.bases['0']
+                pre.sender.ekfac.bases['0'] = dc_replace(held, version=held.version + 5)
+                if strict:
+                    with pytest.raises(FisherdError) as e:
+                        pre.step()
+                    assert e.value.code == 'INVALID_CONFIG' and e.value.field.endswith('basisVersion')
+                    return
+                with caplog.at_level('WARNING', logger='fisherd_client.torch'):
+                    update = pre.step()
+                assert 'again without eigenbasis squares' in caplog.text
+                assert update is not None and update.step == 2
+                assert pre.sender.ekfac.bases['0'].version == 1 and pre.sender.ekfac.fetches == 2
+            else:
+                pre.step()
