@@ -16,7 +16,7 @@ from .errors import (
 )
 from .local_daemon import LocalDaemon
 from .metrics import MetricsLogger, log_metrics, tensorboard_writer
-from .results import Diagnostics, Estimate, Estimates, ServerInfo, SessionInfo, Update
+from .results import Diagnostics, Estimate, Estimates, KroneckerBasis, ServerInfo, SessionInfo, Update
 from .step_input import StepInput
 from .sync_client import Client
 
@@ -26,7 +26,7 @@ __all__ = [
     'PROTOCOL_VERSION', 'AsyncClient', 'Client', 'Reconnect', 'LocalDaemon',
     'SessionConfig', 'Optimizer', 'Adam', 'DampingAdaptation', 'Block', 'Structure', 'Kronecker', 'Track',
     'Exponential', 'Cosine', 'Warmup', 'Piecewise',
-    'StepInput', 'Update', 'Diagnostics', 'MetricsLogger', 'log_metrics', 'tensorboard_writer', 'Estimates', 'Estimate', 'SessionInfo', 'ServerInfo',
+    'StepInput', 'Update', 'Diagnostics', 'MetricsLogger', 'log_metrics', 'tensorboard_writer', 'Estimates', 'Estimate', 'KroneckerBasis', 'SessionInfo', 'ServerInfo',
     'FisherdError', 'ShapeError', 'NonFiniteError', 'ConnectionClosed', 'RequestTimeout', 'ResumeGap',
     'Unauthorized', 'DAEMON_ERROR_CODES', 'CLIENT_ERROR_CODES',
 ]

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any, Dict, Optional
 
+from ._torch_ekfac import has_squares, stale_basis, without_squares
 from .config import SessionConfig
 from .errors import FisherdError
 from .results import Update
@@ -80,6 +81,12 @@ class _Link:
                 self.remember()
                 return update
             except FisherdError as e:
+                if stale_basis(e) and has_squares(contribution):
+                    # EKFAC squares of a basis the daemon no longer holds (e.g. a step sent again after a
+                    # resume gap): this step goes without them; the basis is fetched again after it.
+                    log.warning('fisherd: %s; sending step %s again without eigenbasis squares', e, e.step)
+                    contribution = without_squares(contribution)
+                    continue
                 if e.local or e.code not in _TRANSIENT or (self.joined and e.code == 'UNKNOWN_SESSION'):
                     raise
                 self.recover(e)

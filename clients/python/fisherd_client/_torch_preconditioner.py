@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from ._torch_distributed import DataParallel, place_blocks, resolve_mode
+from ._torch_ekfac import EkfacState, add_squares, squares_fields
 from ._torch_exact import FISHER_SOURCES, check_likelihood, column_grads
 from ._torch_hooks import AffineHandler, Handler, handler_for
 from ._torch_links import FailureCounters, _Link
@@ -90,6 +91,7 @@ class _MicroBatch:
         self.calls: Dict[int, List[_Call]] = {}  # handler index -> calls
         self.fisher: Dict[int, Dict[str, torch.Tensor]] = {}  # handler index -> Σ_k squares (per-example scale)
         self.kron_sampled: Dict[int, torch.Tensor] = {}  # handler index -> Σ_{n,k} ẽ ẽᵀ (per-example scale)
+        self.ekfac: Dict[int, torch.Tensor] = {}  # handler index -> EKFAC eigenbasis squares of the Fisher passes
         self.samples = 0
 
     def complete(self) -> bool:
@@ -182,16 +184,31 @@ class KroneckerSender(DiagonalSender):
         damping: 'tikhonov' (default, (Ḡ⊗Ā + λI)⁻¹) or 'pi' (π-damping).
         refresh_every: T_inv ≥ 1, the daemon refreshes the factors' eigendecompositions every this many
             factor updates (default 1).
+        eigenvalue_corrected: EKFAC (George et al. 2018; default False): the blocks divide by the second
+            moment s of the gradients in the Kronecker eigenbasis instead of λ_G λ_A. The preconditioner
+            fetches each block's basis from the daemon whenever ``layer.<block>.basisVersion`` changes
+            and sends the gradient rows' squares in it with the factors (``_torch_ekfac``): ngd's
+            sampled-label (or exact) rows, efgd's data-label rows. Needs ``damping='tikhonov'`` and
+            ``refresh_every`` ≥ 2 (the squares of a step that refreshes the basis are of the old one and
+            dropped, so with 1 nothing would differ from K-FAC); not with ``data_parallel='allreduce'``.
     """
 
     def __init__(self, encoding: StatisticsEncoding = 'float32', *, factors_every: int = 1,
-                 damping: KroneckerDamping = 'tikhonov', refresh_every: int = 1) -> None:
+                 damping: KroneckerDamping = 'tikhonov', refresh_every: int = 1, eigenvalue_corrected: bool = False) -> None:
         super().__init__(encoding)
         if isinstance(factors_every, bool) or not isinstance(factors_every, int) or factors_every < 1:
             raise ValueError(f'factors_every must be an integer ≥ 1, got {factors_every!r}')
+        if eigenvalue_corrected and damping != 'tikhonov':
+            raise ValueError(f"eigenvalue_corrected=True takes damping='tikhonov' only (s + λ replaces the damped eigenvalues), got {damping!r}")
+        if eigenvalue_corrected and (isinstance(refresh_every, bool) or not isinstance(refresh_every, int) or refresh_every < 2):
+            raise ValueError(f'eigenvalue_corrected=True needs refresh_every ≥ 2, got {refresh_every!r}: every factor update '
+                             'that refreshes the eigenbasis drops the squares of the old one, so with 1 EKFAC would be K-FAC')
         self.factors_every = factors_every
         self.damping = damping
         self.refresh_every = refresh_every
+        self.eigenvalue_corrected = eigenvalue_corrected
+        #: EKFAC's eigenbases and hooks (``eigenvalue_corrected``), bound by the preconditioner.
+        self.ekfac: Optional[EkfacState] = EkfacState(refresh_every) if eigenvalue_corrected else None
         self._steps = 0
         self._carried: Dict[str, KroneckerFactorSums] = {}
 
@@ -200,10 +217,13 @@ class KroneckerSender(DiagonalSender):
         if shape is None:
             return 'diagonal'
         outputs, inputs, bias = shape
-        return Kronecker(outputs, inputs, bias, damping=self.damping, refresh_every=self.refresh_every)
+        return Kronecker(outputs, inputs, bias, damping=self.damping, refresh_every=self.refresh_every,
+                         eigenvalue_corrected=self.eigenvalue_corrected)
 
     def reset(self) -> None:
         self._steps, self._carried = 0, {}
+        if self.ekfac is not None:
+            self.ekfac.reset()
 
     @staticmethod
     def _step_sums(f: Dict[str, Any]) -> KroneckerFactorSums:
@@ -215,6 +235,7 @@ class KroneckerSender(DiagonalSender):
             out.samples_per_example = f['samples_per_example']
         if 'exact_grad_sum' in f:  # fisher_source='exact'
             out.exact = OutputGradFactorSum(f['exact_grad_sum'], f['exact_grad_count'])
+        squares_fields(f, out)  # EKFAC
         return out
 
     def contribution(self, layers: Sequence[LayerStatistics], reduction: str, batch_size: int, loss: Optional[float]) -> StepInput:
@@ -228,7 +249,7 @@ class KroneckerSender(DiagonalSender):
             if layer.factors is not None:
                 sums = self._step_sums(layer.factors)
                 carried = self._carried.get(layer.block)
-                self._carried[layer.block] = sums if carried is None else add_factor_sums(carried, sums)
+                self._carried[layer.block] = sums if carried is None else add_squares(carried, sums, add_factor_sums(carried, sums))
             entry = KroneckerStatistics(count=batch_size, sum=layer.moments.sum, block=layer.block)
             if due and layer.block in self._carried:
                 entry.factors = self._carried.pop(layer.block)
@@ -328,6 +349,9 @@ class Preconditioner:
                                     fisher_source='exact' if fisher_source == 'exact' else None)
         self._connect_options = dict(connect_options or {})
         self._connect_options.setdefault('reconnect', reconnect)
+        self._ekfac: Optional[EkfacState] = getattr(self.sender, 'ekfac', None)
+        if self._ekfac is not None:
+            self._ekfac.bind(self, resolve_mode(data_parallel, process_group))
         self._open_links(client_or_url, session_id, data_parallel, process_group)
         self._pending: List[_MicroBatch] = []
         self._current: Optional[_MicroBatch] = None
@@ -489,6 +513,8 @@ class Preconditioner:
                     if isinstance(handler, AffineHandler) and (self.collect_kronecker or i in self._kron):
                         g = handler.output_factor(es)
                         batch.kron_sampled[i] = batch.kron_sampled[i] + g if i in batch.kron_sampled else g
+                        if self._ekfac is not None and i in self._kron:
+                            self._ekfac.on_fisher_pass(batch, i, handler, [c.captured for c in batch.calls[i]], es)
                         if i in self._kron:
                             continue
                     squares = self.handlers[i].squares([c.captured for c in batch.calls[i]], es)
@@ -579,6 +605,8 @@ class Preconditioner:
         if i in batch.kron_sampled:
             entry['S'] = entry.get('S', 0) + batch.kron_sampled[i].double()
             entry['S_count'] = entry.get('S_count', 0) + b * batch.samples
+        if self._ekfac is not None and i in self._kron:
+            self._ekfac.on_reduce(entry, batch, i, handler, captured, es, b)
 
     # ---- what is sent --------------------------------------------------------------------------------
 
@@ -636,6 +664,8 @@ class Preconditioner:
             out.update(exact_grad_sum=entry['S'], exact_grad_count=entry['S_count'])
         elif 'S' in entry:
             out.update(sampled_grad_sum=entry['S'], sampled_grad_count=entry['S_count'], samples_per_example=self._acc.samples)
+        if self._ekfac is not None:
+            self._ekfac.factor_fields(entry, out, b, self.reduction)
         return out
 
     def kronecker_factors(self) -> Dict[str, Dict[str, Any]]:
@@ -648,7 +678,10 @@ class Preconditioner:
         ``exact_grad_sum`` = Σ_{n,c} e_{n,c} e_{n,c}ᵀ of the Hessian-square-root columns (per-example scale),
         ``exact_grad_count`` = b. With a ``KroneckerSender`` the Kronecker
         blocks hold the sources the session needs (the empirical G for efgd / track.empirical_fisher, the
-        sampled G for ngd / track.fisher) without ``kronecker=True``."""
+        sampled G for ngd / track.fisher) without ``kronecker=True``; with
+        ``KroneckerSender(eigenvalue_corrected=True)`` also, once the block has a basis, EKFAC's
+        ``eigenbasis_squares`` (out·in' float64, Σ_j (Q_G G_j Q_Aᵀ)² of the rule's gradient rows at the
+        per-example scale), ``eigenbasis_count`` and ``basis_version`` (``_torch_ekfac``)."""
         self._flush()
         return {self._block_name(h): f for i, h in enumerate(self.handlers) if (f := self._factors(i)) is not None}
 
@@ -675,6 +708,8 @@ class Preconditioner:
         if self._dp is not None and self._dp.mode == 'allreduce':
             updates = self._broadcast_updates(updates)
         self.last_updates = updates
+        if self._ekfac is not None:
+            self._ekfac.after_step(updates)  # fetches the eigenbases that changed
         with torch.no_grad():
             for k, update in enumerate(updates):
                 if update is None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Union
 
 from websockets.exceptions import ConnectionClosed as _WsConnectionClosed
 
@@ -27,8 +27,8 @@ from . import fisherd_pb2 as pb
 from .config import SessionConfig, config_to_wire
 from .errors import FisherdError, fisherd_error
 from .results import (
-    Estimates, ServerInfo, SessionInfo, Update, error_from_wire, estimates_from_wire, join_estimate_ranges, session_from_wire,
-    update_from_wire,
+    Estimates, KroneckerBasis, ServerInfo, SessionInfo, Update, error_from_wire, estimates_from_wire, join_estimate_ranges,
+    kronecker_bases_from_wire, kronecker_basis_bytes, session_from_wire, update_from_wire,
 )
 from .resume import plan_resume
 from .step_input import StepInput, encode_step
@@ -254,6 +254,24 @@ class AsyncClient:
             if all(p.step == parts[0].step for p in parts):
                 return join_estimate_ranges(parts)
         raise fisherd_error('BACKPRESSURE', f'the session stepped while its diagonals (D = {session.dim}) were read in ranges, 3 times; read them between steps')
+
+    async def kronecker_bases(self, block: str) -> List[KroneckerBasis]:
+        """The installed eigendecompositions of Kronecker block ``block`` in each tracked Fisher (empirical,
+        then sampled-label/exact; proto ``EstimatesRequest.kronecker_basis``): eigenvalues (float64) and
+        eigenvectors as rows (float32), version 0 and empty before the block's first factor update. What an
+        EKFAC client projects its gradients on (``KroneckerFactorSums.eigenbasis_squares`` with
+        ``basis_version``); ask again when an update's ``layer.<block>.basisVersion`` changes. One reply of
+        4·(out² + in'²) bytes per tracked Fisher: ask block by block. UNKNOWN_BLOCK for a name the session
+        lacks, INVALID_CONFIG for a block that is not Kronecker or a session tracking no Fisher."""
+        session = self._require_session('kronecker_bases()')
+        structure = next((b.structure for b in session.blocks if b.name == block), None)
+        if getattr(structure, 'kind', None) == 'kronecker':
+            order = structure.inputs + (1 if structure.bias else 0)  # type: ignore[union-attr]
+            self._check_reply_fits(2 * kronecker_basis_bytes(structure.outputs, order), f'the eigenbases of block {block!r}')  # type: ignore[union-attr]
+        message = pb.ClientMessage()
+        message.estimates_request.kronecker_basis = block
+        reply = await self._request('estimates', message)
+        return kronecker_bases_from_wire(reply.estimates)
 
     async def close_session(self, discard: bool = False) -> int:
         """Detaches from the session, which the daemon checkpoints and keeps resumable (unless ``discard``).

@@ -209,6 +209,63 @@ def estimates_from_wire(w: pb.Estimates, dim: int) -> Estimates:
     )
 
 
+@dataclass(frozen=True)
+class KroneckerBasis:
+    """A Kronecker block's installed eigendecompositions in one tracked Fisher (proto ``KroneckerBasis``):
+    Ā = V_A diag(λ_A) V_Aᵀ and Ḡ = V_G diag(λ_G) V_Gᵀ of the bias-corrected factors at the block's last
+    refresh, as its solves use them (docs/math.md, "Kronecker factors (K-FAC)"). EKFAC's client projects
+    its gradients on it (``statistics.KroneckerFactorSums.eigenbasis_squares`` with ``basis_version`` =
+    ``version``).
+
+    Attributes:
+        kind: ``'empirical_fisher'`` or ``'fisher'`` (sampled-label or exact).
+        block: the block's name.
+        version: the decomposition's version (the update diagnostic ``layer.<block>.basisVersion``); 0 before
+            the first factor update, when the values and vectors are empty.
+        outputs: out, the weight's rows.
+        input_order: in' (the weight's columns, + 1 with a bias).
+        output_values: λ_G, out float64, descending, clamped at 0.
+        input_values: λ_A, in' float64, likewise.
+        output_vectors: (out, out) float32, the eigenvectors as rows (row j belongs to ``output_values[j]``;
+            the rows of V_Gᵀ); (0, out) for version 0.
+        input_vectors: (in', in') float32 likewise (the rows of V_Aᵀ).
+    """
+
+    kind: str
+    block: str
+    version: int
+    outputs: int
+    input_order: int
+    output_values: np.ndarray
+    input_values: np.ndarray
+    output_vectors: np.ndarray
+    input_vectors: np.ndarray
+
+
+def kronecker_bases_from_wire(w: pb.Estimates) -> List[KroneckerBasis]:
+    """The ``kronecker_bases`` of an ``Estimates`` reply (empty when none were asked for)."""
+    out: List[KroneckerBasis] = []
+    for b in w.kronecker_bases:
+        kind = _ESTIMATE_KINDS.get(b.kind)
+        if kind not in ('empirical_fisher', 'fisher'):
+            raise fisherd_error('INTERNAL', f'the daemon sent a Kronecker basis of estimate kind {b.kind}', field='estimates.kronecker_bases.kind')
+        at = f'estimates.kronecker_bases.{kind}'
+        n_out, n_in = (b.outputs, b.input_order) if b.version > 0 else (0, 0)
+        out.append(KroneckerBasis(
+            kind=kind, block=b.block, version=b.version, outputs=b.outputs, input_order=b.input_order,
+            output_values=read_float64(b.output_values, f'{at}.output_values', n_out),
+            input_values=read_float64(b.input_values, f'{at}.input_values', n_in),
+            output_vectors=read_float32(b.output_vectors, f'{at}.output_vectors', n_out * n_out).reshape(n_out, b.outputs),
+            input_vectors=read_float32(b.input_vectors, f'{at}.input_vectors', n_in * n_in).reshape(n_in, b.input_order),
+        ))
+    return out
+
+
+def kronecker_basis_bytes(outputs: int, input_order: int) -> int:
+    """The bytes one ``KroneckerBasis`` of these orders takes on the wire (values float64, vectors float32)."""
+    return 8 * (outputs + input_order) + 4 * (outputs * outputs + input_order * input_order)
+
+
 def join_estimate_ranges(parts: List[Estimates]) -> Estimates:
     """The estimates of consecutive coordinate ranges (one step) as one: diagonals and ḡ concatenated."""
     first = parts[0]

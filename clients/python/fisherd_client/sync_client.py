@@ -14,12 +14,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from typing import Any, Awaitable, Optional, TypeVar
+from typing import Any, Awaitable, List, Optional, TypeVar
 
 from .async_client import AsyncClient
 from .config import SessionConfig
 from .errors import fisherd_error
-from .results import Estimates, ServerInfo, SessionInfo, Update
+from .results import Estimates, KroneckerBasis, ServerInfo, SessionInfo, Update
 from .step_input import StepInput
 
 T = TypeVar('T')
@@ -107,6 +107,10 @@ class Client:
                   max_reply_bytes: int = 32 * 1024 * 1024) -> Estimates:
         """The session's current estimates (see AsyncClient.estimates)."""
         return self._run(self._async.estimates(top_k, include_diagonals, max_reply_bytes))
+
+    def kronecker_bases(self, block: str) -> List[KroneckerBasis]:
+        """A Kronecker block's installed eigenbases per tracked Fisher (see AsyncClient.kronecker_bases)."""
+        return self._run(self._async.kronecker_bases(block))
 
     def close_session(self, discard: bool = False) -> int:
         """Detaches from the session (kept resumable unless ``discard``); returns its last step."""

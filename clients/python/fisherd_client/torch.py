@@ -46,7 +46,9 @@ also keeps the K-FAC factors A = Σ ā āᵀ and G = Σ e eᵀ (``kronecker_fact
 ``sender`` is pluggable: ``DiagonalSender`` (default) or ``KroneckerSender`` (K-FAC: every nn.Linear and
 nn.Conv2d a ``Kronecker`` block fed its gradient sum every step and its factor sums every
 ``factors_every`` steps, the empirical G from your backward and the sampled G from the sampled-label
-backward, the other layers diagonal blocks in the same contribution)::
+backward, the other layers diagonal blocks in the same contribution; ``eigenvalue_corrected=True`` with
+``refresh_every`` ≥ 2 makes them EKFAC blocks, whose eigenbasis squares the hooks compute on the model's
+device in the basis fetched from the daemon after each refresh, ``_torch_ekfac``)::
 
     preconditioner = Preconditioner(model, url, likelihood='cross_entropy', sender=KroneckerSender(factors_every=2))
     ...

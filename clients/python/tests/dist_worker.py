@@ -3,7 +3,8 @@
     python3 dist_worker.py CONFIG.json RANK OUT.pt
 
 CONFIG holds: urls, mode ('off' for the reference, 'allreduce' or 'workers'), world_size, init (a
-file:// rendezvous), shards (example counts per rank), optimizer, steps. Every process builds the same
+file:// rendezvous), shards (example counts per rank), optimizer, steps, and optionally ekfac (T_inv: every
+Linear/Conv2d an EKFAC block through KroneckerSender(eigenvalue_corrected=True)). Every process builds the same
 float64 model and data from fixed seeds; rank r trains on its shard of the merged batch with the loss
 *mean over its own examples* (as data-parallel code does), the reference on the whole batch. It saves,
 per step, the statistics the step sends (merged over the ranks with 'allreduce'), Δθ, and the final θ.
@@ -20,7 +21,7 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fisherd_client.config import Optimizer, Track  # noqa: E402
-from fisherd_client.torch import Categorical, Preconditioner  # noqa: E402
+from fisherd_client.torch import Categorical, KroneckerSender, Preconditioner  # noqa: E402
 
 
 class RoundRobinLabels(Categorical):
@@ -32,11 +33,11 @@ class RoundRobinLabels(Categorical):
         return (first + torch.arange(k, device=f.device)) % f.shape[-1]
 
 
-def model_and_data():  # type: ignore[no-untyped-def]
+def model_and_data(n: int = 12):  # type: ignore[no-untyped-def]
     torch.manual_seed(0)
     model = nn.Sequential(nn.Conv2d(1, 3, 3), nn.ReLU(), nn.Flatten(), nn.LayerNorm(48), nn.Linear(48, 4)).double()
-    x = torch.randn(12, 1, 6, 6, dtype=torch.float64)
-    y = torch.randint(0, 4, (12,))
+    x = torch.randn(n, 1, 6, 6, dtype=torch.float64)
+    y = torch.randint(0, 4, (n,))
     return model, x, y
 
 
@@ -51,18 +52,21 @@ def main() -> None:
     mode = config['mode']
     if mode != 'off':
         torch.distributed.init_process_group('gloo', init_method=config['init'], rank=rank, world_size=config['world_size'])
-    model, x, y = model_and_data()
+    model, x, y = model_and_data(sum(config['shards']))
     if mode != 'off':
         start = sum(config['shards'][:rank])
         x, y = x[start:start + config['shards'][rank]], y[start:start + config['shards'][rank]]
     name = config['optimizer']
     if config.get('ddp'):
         model = nn.parallel.DistributedDataParallel(model)  # the hooks find the layers inside
+    # 'ekfac': every Linear/Conv2d an EKFAC block (KroneckerSender; the noise is not tracked beside Kronecker blocks)
+    ekfac = {'sender': KroneckerSender(eigenvalue_corrected=True, refresh_every=config['ekfac']),
+             'track': Track(empirical_fisher=True, fisher=True)} if config.get('ekfac') else {
+             'track': Track(empirical_fisher=True, fisher=True, noise=True)}
     pre = Preconditioner(model, config['urls'] if len(config['urls']) > 1 else config['urls'][0],
                          optimizer=Optimizer(name, step_size=0.5, damping=1e-2, momentum=0.5 if name != 'va' else None,
                                              blockwise=name == 'va'),
-                         likelihood=RoundRobinLabels(), samples=2, kronecker=True, data_parallel=mode,
-                         track=Track(empirical_fisher=True, fisher=True, noise=True))
+                         likelihood=RoundRobinLabels(), samples=2, kronecker=True, data_parallel=mode, **ekfac)
     criterion = nn.CrossEntropyLoss()
     record = {'statistics': [], 'factors': [], 'deltas': [], 'placement': {_plain(k): v for k, v in pre.placement.items()},
               'session_id': pre.session_id}
@@ -83,6 +87,8 @@ def main() -> None:
     record['state'] = pre.state_dict()
     record['counters'] = vars(pre.counters)
     record['workers'] = [link.client.session.config.workers for link in pre._links]
+    if config.get('ekfac'):
+        record['basis_versions'] = {_plain(b): v.version for b, v in pre.sender.ekfac.bases.items()}
     pre.close(discard=mode == 'off' or rank == 0)
     torch.save(record, out)
     if mode != 'off':

@@ -37,9 +37,10 @@ STAT_RTOL = 1e-12
 DELTA_RTOL = 2e-6
 
 
-def _run(tmp_path: Path, tag: str, urls, mode: str, optimizer: str, world_size: int, ddp: bool = False) -> list:  # type: ignore[no-untyped-def]
+def _run(tmp_path: Path, tag: str, urls, mode: str, optimizer: str, world_size: int, ddp: bool = False,  # type: ignore[no-untyped-def]
+         **extra) -> list:
     config = {'urls': urls, 'mode': mode, 'world_size': world_size, 'init': f'file://{tmp_path}/rendezvous-{tag}',
-              'shards': [5, 7], 'optimizer': optimizer, 'steps': 2, 'ddp': ddp}
+              'shards': [5, 7], 'optimizer': optimizer, 'steps': 2, 'ddp': ddp, **extra}
     config_path = tmp_path / f'{tag}.json'
     config_path.write_text(json.dumps(config))
     env = dict(os.environ, OMP_NUM_THREADS='1')
