@@ -218,6 +218,46 @@ def test_no_grad_and_eval_passes_are_not_recorded_and_micro_batches_add(daemon: 
                 torch.testing.assert_close(getattr(parts[name], field), getattr(whole[name], field), rtol=1e-10, atol=1e-15)
 
 
+class FixedLabels(Categorical):
+    """Categorical with labels that depend on the example's logits only ((argmax + k) mod C): a batch and
+    its micro-batches draw the same labels."""
+
+    def sample(self, f: torch.Tensor, k: int, generator: object) -> torch.Tensor:
+        top = f.argmax(dim=1, keepdim=True)
+        return (top + torch.arange(k).unsqueeze(0)) % f.shape[1]
+
+
+@pytest.mark.parametrize('reduction', ['mean', 'sum'])
+def test_micro_batches_add_every_field_including_the_sampled_squares(daemon: LocalDaemon, reduction: str) -> None:
+    """Unequal micro-batches (3, then 5 examples; K = 2 labels each) against the whole batch of 8 for a
+    convolution (R > 1: per-example chunks) and a Linear: Σ r, Σ r∘r, the centred sums (Chan's merge) and
+    the sampled-label squares (rescaled from 1/3², 1/5² to 1/8² for 'mean'), to 1e-10 relative; statistics
+    handed out before the second micro-batch stay as they were."""
+    torch.manual_seed(3)
+    model = nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.Tanh(), nn.Flatten(), nn.Linear(3 * 4 * 4, 3)).double()
+    x = torch.randn(8, 2, 4, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(6))
+    y = torch.tensor([0, 1, 2, 0, 1, 2, 0, 1])
+    divide = 8.0 if reduction == 'mean' else 1.0
+    with preconditioner(model, daemon.url, likelihood=FixedLabels(), samples=2, reduction=reduction, **ALL_SUMS) as pre:
+        (F.cross_entropy(model(x), y, reduction='sum') / divide).backward()
+        whole = {layer.block: layer.moments for layer in pre.statistics()}
+        pre.zero_statistics()
+        model.zero_grad()
+        (F.cross_entropy(model(x[:3]), y[:3], reduction='sum') / divide).backward()
+        early = {layer.block: layer.moments for layer in pre.statistics()}
+        kept = {name: {f: getattr(m, f).clone() for f in ('sum', 'sampled_label_squares')} for name, m in early.items()}
+        (F.cross_entropy(model(x[3:]), y[3:], reduction='sum') / divide).backward()
+        parts = {layer.block: layer.moments for layer in pre.statistics()}
+        for name in whole:
+            assert parts[name].count == 8 and parts[name].samples_per_example == 2
+            for field in ('sum', 'sum_squares', 'centred_squares', 'sampled_label_squares'):
+                want = getattr(whole[name], field)
+                assert float(want.abs().max()) > 0, (name, field)
+                torch.testing.assert_close(getattr(parts[name], field), want, rtol=1e-10, atol=1e-10 * float(want.abs().max()))
+            for field, value in kept[name].items():
+                assert torch.equal(getattr(early[name], field), value), (name, field)
+
+
 def test_step_writes_the_daemons_update_into_grad(daemon: LocalDaemon) -> None:
     """efgd, diagonal, no EMA: Δθ = −γ ḡ/(diag Ẽ + λ), with ḡ and Ẽ from per-example rows here."""
     model = mlp()
