@@ -53,6 +53,22 @@ def _work_dtype(t: torch.Tensor) -> torch.dtype:
     return torch.float64 if t.dtype == torch.float64 else torch.float32
 
 
+def unfold(x: torch.Tensor, kernel: Tuple[int, int], dilation: Tuple[int, int], padding: Tuple[int, int],
+           stride: Tuple[int, int]) -> torch.Tensor:
+    """``F.unfold(x, kernel, dilation, padding, stride)`` of a (b, C, H, W) input: (b, C·k_h·k_w, R), the
+    patches in ``weight.flatten(1)`` order, R output positions row-major. Formed as strided windows of the
+    zero-padded input and one copy (2–3× faster than ``F.unfold``'s im2col on CPUs)."""
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = kernel, dilation, padding, stride
+    if ph or pw:
+        x = F.pad(x, (pw, pw, ph, ph))
+    span_h, span_w = (kh - 1) * dh + 1, (kw - 1) * dw + 1
+    windows = x.unfold(2, span_h, sh).unfold(3, span_w, sw)  # (b, C, H', W', span_h, span_w)
+    if dh > 1 or dw > 1:
+        windows = windows[..., ::dh, ::dw]
+    b, c, rows, cols = windows.shape[:4]
+    return windows.permute(0, 1, 4, 5, 2, 3).reshape(b, c * kh * kw, rows * cols)
+
+
 class Handler:
     """One module's statistics (see the module's note). ``params``: (name within the module, parameter)
     of its trainable parameters, in the block's layout order."""
@@ -121,9 +137,9 @@ class AffineInput:
 
 class AffineHandler(Handler):
     """nn.Linear and nn.Conv2d (groups = 1). The weight's and the bias's parts are computed apart (ā's 1
-    never materializes): a's (b, in, R) and e's (b, out, R) in the layouts the layer holds them (a
-    convolution's unfolded patches and output gradient need no transpose), and every weight sum is one
-    matrix product written straight into its place in the block's flat tensor."""
+    never materializes): a as (b, in, R) (a convolution's patches, formed once; a view for a Linear), e as
+    (b, out, R) (a view of what the backward holds), and every weight sum is one matrix product written
+    straight into its place in the block's flat tensor."""
 
     kind = 'affine'
 
@@ -140,11 +156,11 @@ class AffineHandler(Handler):
         return AffineInput(args[0].detach())
 
     def inputs(self, call: AffineInput) -> torch.Tensor:
-        """a as (b, in, R) in the work dtype (a convolution's ``F.unfold`` patches, formed once per call)."""
+        """a as (b, in, R) in the work dtype (a convolution's patches, formed once per call)."""
         if call.patches is None:
             x, m = call.x, self.module
             if isinstance(m, nn.Conv2d):
-                a = F.unfold(x, m.kernel_size, dilation=m.dilation, padding=m.padding, stride=m.stride)  # (b, in, R)
+                a = unfold(x, m.kernel_size, m.dilation, m.padding, m.stride)  # type: ignore[arg-type]
             else:
                 a = x.reshape(x.shape[0], -1, x.shape[-1]).transpose(1, 2)
             call.patches = a.to(_work_dtype(a))
@@ -181,7 +197,8 @@ class AffineHandler(Handler):
         """Σ_{n,r} e_{n,r} a_{n,r}ᵀ as two matrices (out, bR) and (bR, in) whose product it is."""
         if e.shape[2] == 1:
             return e[:, :, 0].T, a[:, :, 0]
-        return e.transpose(0, 1).reshape(e.shape[1], -1), a.transpose(1, 2).reshape(-1, a.shape[1])
+        # (b, c, R) → (c, b·R): R-long runs move as they are (a view for a Linear over tokens).
+        return e.transpose(0, 1).reshape(e.shape[1], -1), a.transpose(0, 1).reshape(a.shape[1], -1).T
 
     def _per_example(self, a: torch.Tensor, e: torch.Tensor, centre: Optional[torch.Tensor], want_centred: bool,
                      squares: Optional[torch.Tensor], centred: Optional[torch.Tensor]) -> None:
@@ -260,12 +277,12 @@ class AffineHandler(Handler):
 
     def input_factor(self, calls: Sequence[AffineInput]) -> Tuple[torch.Tensor, int]:
         """A = Σ_{n,r} ā āᵀ (in' × in') over every call and its count b·R (the 'expand' convention)."""
-        a = torch.cat([self.inputs(c).transpose(1, 2).reshape(-1, self.in_dim) for c in calls], dim=0)  # (bR, in)
-        inner = a.T @ a
+        a = torch.cat([self.inputs(c).transpose(0, 1).reshape(self.in_dim, -1) for c in calls], dim=1)  # (in, bR)
+        inner = a @ a.T
+        n = a.shape[1]
         if not self.has_bias:
-            return inner, a.shape[0]
-        n = a.shape[0]
-        column = a.sum(dim=0)
+            return inner, n
+        column = a.sum(dim=1)
         out = inner.new_empty(self.in_dim + 1, self.in_dim + 1)
         out[:-1, :-1] = inner
         out[:-1, -1] = column

@@ -218,6 +218,19 @@ def test_no_grad_and_eval_passes_are_not_recorded_and_micro_batches_add(daemon: 
                 torch.testing.assert_close(getattr(parts[name], field), getattr(whole[name], field), rtol=1e-10, atol=1e-15)
 
 
+@pytest.mark.parametrize('kernel,dilation,padding,stride', [
+    ((3, 3), (1, 1), (1, 1), (1, 1)), ((2, 3), (1, 2), (0, 2), (2, 1)), ((3, 1), (2, 1), (2, 0), (1, 3)), ((1, 1), (1, 1), (0, 0), (2, 2)),
+    ((4, 4), (1, 1), (3, 1), (3, 2))])
+def test_unfold_equals_torch_unfold(kernel, dilation, padding, stride) -> None:  # type: ignore[no-untyped-def]
+    """The hooks' strided-window patches are F.unfold's exactly (kernels, dilations, paddings, strides),
+    and contiguous."""
+    from fisherd_client._torch_hooks import unfold
+    x = torch.randn(3, 2, 9, 7, dtype=torch.float64, generator=torch.Generator().manual_seed(7))
+    want = F.unfold(x, kernel, dilation=dilation, padding=padding, stride=stride)
+    got = unfold(x, kernel, dilation, padding, stride)
+    assert got.is_contiguous() and torch.equal(got, want)
+
+
 class FixedLabels(Categorical):
     """Categorical with labels that depend on the example's logits only ((argmax + k) mod C): a batch and
     its micro-batches draw the same labels."""
