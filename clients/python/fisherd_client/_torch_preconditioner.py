@@ -512,6 +512,7 @@ class Preconditioner:
         if acc.shared:  # the last statistics() handed the buffers out: add to copies
             acc.fields = {i: {f: t.clone() for f, t in fields.items()} for i, fields in acc.fields.items()}
             acc.fisher = {i: t.clone() for i, t in acc.fisher.items()}
+            acc.kron = {i: {k: v.clone() if isinstance(v, torch.Tensor) else v for k, v in entry.items()} for i, entry in acc.kron.items()}
             acc.shared = False
         n_a, n_b = acc.count, batch.batch_size
         n = n_a + n_b
@@ -577,15 +578,23 @@ class Preconditioner:
 
     def _add_kronecker(self, i: int, handler: AffineHandler, captured: List[Any], es: List[Optional[torch.Tensor]], b: int,
                        batch: _MicroBatch) -> None:
+        """Adds a micro-batch's factor sums (work dtype: the first micro-batch's products are kept as they are)."""
+        entry = self._acc.kron.setdefault(i, {'A_count': 0})
+
+        def add(key: str, value: torch.Tensor) -> None:
+            if key in entry:
+                entry[key].add_(value)
+            else:
+                entry[key] = value
+
         a_sum, a_count = handler.input_factor(captured)
-        entry = self._acc.kron.setdefault(i, {'A': 0, 'A_count': 0})
-        entry['A'] = entry['A'] + a_sum.double()
+        add('A', a_sum)
         entry['A_count'] += a_count
         if self.collect_kronecker or 'empirical' in self._kron_sources:
-            entry['G'] = entry.get('G', 0) + handler.output_factor(es).double()
+            add('G', handler.output_factor(es))
             entry['G_count'] = entry.get('G_count', 0) + b
         if i in batch.kron_sampled:
-            entry['S'] = entry.get('S', 0) + batch.kron_sampled[i].double()
+            add('S', batch.kron_sampled[i])
             entry['S_count'] = entry.get('S_count', 0) + b * batch.samples
 
     # ---- what is sent --------------------------------------------------------------------------------
@@ -654,6 +663,7 @@ class Preconditioner:
         blocks hold the sources the session needs (the empirical G for efgd / track.empirical_fisher, the
         sampled G for ngd / track.fisher) without ``kronecker=True``."""
         self._flush()
+        self._acc.shared = True  # the sums below are the accumulated tensors themselves
         return {self._block_name(h): f for i, h in enumerate(self.handlers) if (f := self._factors(i)) is not None}
 
     # ---- the step ------------------------------------------------------------------------------------

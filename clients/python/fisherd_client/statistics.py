@@ -17,6 +17,7 @@ from layer hooks without forming the rows.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, List, Literal, Optional, Sequence
 
@@ -140,18 +141,34 @@ class KroneckerStatistics:
     block: str = ''
 
 
+@functools.lru_cache(maxsize=16)
+def _upper_mask(n: int) -> np.ndarray:
+    """The n×n boolean mask of the upper triangle (row-major selection order = packed order)."""
+    return np.triu(np.ones((n, n), dtype=bool))
+
+
+@functools.lru_cache(maxsize=16)
+def _upper_flat(n: int, device: Any) -> Any:
+    """The packed upper triangle's flat indices into an n×n matrix, on ``device`` (a torch device)."""
+    import torch  # only reached with a tensor
+
+    rows, cols = torch.triu_indices(n, n, device=device)
+    return rows * n + cols
+
+
 def pack_upper(matrix: Any) -> Any:
     """The upper triangle of a square matrix packed row by row (M[0][0], M[0][1], …, M[n−1][n−1]); a
     torch tensor stays a tensor on its device, anything else becomes a numpy array."""
     if hasattr(matrix, 'detach') and hasattr(matrix, 'new_zeros'):
         import torch  # only reached with a tensor
 
-        n = matrix.shape[-1]
-        rows, cols = torch.triu_indices(n, n, device=matrix.device)
-        return matrix.detach()[rows, cols]
+        m = matrix.detach()
+        n = m.shape[-1]
+        if m.device.type == 'cpu':
+            return torch.from_numpy(m.contiguous().numpy()[_upper_mask(n)])
+        return torch.take(m.contiguous(), _upper_flat(n, m.device))
     m = np.asarray(_as_array(matrix))
-    rows, cols = np.triu_indices(m.shape[-1])
-    return m[rows, cols]
+    return m[_upper_mask(m.shape[-1])]
 
 
 def unpack_upper(packed: Any, n: int) -> np.ndarray:

@@ -244,23 +244,36 @@ class FixedLabels(Categorical):
 def test_micro_batches_add_every_field_including_the_sampled_squares(daemon: LocalDaemon, reduction: str) -> None:
     """Unequal micro-batches (3, then 5 examples; K = 2 labels each) against the whole batch of 8 for a
     convolution (R > 1: per-example chunks) and a Linear: Σ r, Σ r∘r, the centred sums (Chan's merge) and
-    the sampled-label squares (rescaled from 1/3², 1/5² to 1/8² for 'mean'), to 1e-10 relative; statistics
-    handed out before the second micro-batch stay as they were."""
+    the sampled-label squares (rescaled from 1/3², 1/5² to 1/8² for 'mean') and the K-FAC sums, to 1e-10
+    relative; statistics and factors handed out before the second micro-batch stay as they were."""
     torch.manual_seed(3)
     model = nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.Tanh(), nn.Flatten(), nn.Linear(3 * 4 * 4, 3)).double()
     x = torch.randn(8, 2, 4, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(6))
     y = torch.tensor([0, 1, 2, 0, 1, 2, 0, 1])
     divide = 8.0 if reduction == 'mean' else 1.0
-    with preconditioner(model, daemon.url, likelihood=FixedLabels(), samples=2, reduction=reduction, **ALL_SUMS) as pre:
+    with preconditioner(model, daemon.url, likelihood=FixedLabels(), samples=2, reduction=reduction, kronecker=True, **ALL_SUMS) as pre:
         (F.cross_entropy(model(x), y, reduction='sum') / divide).backward()
         whole = {layer.block: layer.moments for layer in pre.statistics()}
+        whole_factors = pre.kronecker_factors()
         pre.zero_statistics()
         model.zero_grad()
         (F.cross_entropy(model(x[:3]), y[:3], reduction='sum') / divide).backward()
         early = {layer.block: layer.moments for layer in pre.statistics()}
         kept = {name: {f: getattr(m, f).clone() for f in ('sum', 'sampled_label_squares')} for name, m in early.items()}
+        early_factors = pre.kronecker_factors()
+        kept_factors = {name: f['input_sum'].clone() for name, f in early_factors.items()}
         (F.cross_entropy(model(x[3:]), y[3:], reduction='sum') / divide).backward()
         parts = {layer.block: layer.moments for layer in pre.statistics()}
+        parts_factors = pre.kronecker_factors()
+        assert set(parts_factors) == set(whole_factors) == {'0', '3'}
+        for name, factors in whole_factors.items():
+            assert set(parts_factors[name]) == set(factors)
+            for key, want in factors.items():
+                if isinstance(want, torch.Tensor):
+                    torch.testing.assert_close(parts_factors[name][key], want, rtol=1e-10, atol=1e-10 * float(want.abs().max()))
+                else:
+                    assert parts_factors[name][key] == want, (name, key)
+            assert torch.equal(early_factors[name]['input_sum'], kept_factors[name])
         for name in whole:
             assert parts[name].count == 8 and parts[name].samples_per_example == 2
             for field in ('sum', 'sum_squares', 'centred_squares', 'sampled_label_squares'):
