@@ -200,19 +200,28 @@ class AffineHandler(Handler):
         # (b, c, R) → (c, b·R): R-long runs move as they are (a view for a Linear over tokens).
         return e.transpose(0, 1).reshape(e.shape[1], -1), a.transpose(0, 1).reshape(a.shape[1], -1).T
 
-    def _per_example(self, a: torch.Tensor, e: torch.Tensor, centre: Optional[torch.Tensor], want_centred: bool,
-                     squares: Optional[torch.Tensor], centred: Optional[torch.Tensor]) -> None:
-        """Σ g_n∘g_n (into ``squares``) and Σ (g_n − centre)∘(g_n − centre) (into ``centred``) of the
-        weight's per-example g_n = e_n a_nᵀ (out × in), formed in chunks; both outputs start at 0."""
+    def _per_example(self, a: torch.Tensor, e: torch.Tensor, centre: Optional[torch.Tensor],
+                     squares: Optional[torch.Tensor], centred: Optional[torch.Tensor], accumulate: bool) -> None:
+        """Σ g_n∘g_n (into ``squares``) and Σ (g_n − centre)∘(g_n − centre) (into ``centred``, with
+        ``centre``) of the weight's per-example g_n = e_n a_nᵀ (out × in), formed in chunks of examples
+        and squared in place; written (the first chunk), or added with ``accumulate`` (squares only)."""
         b, out_dim, in_dim = a.shape[0], e.shape[1], a.shape[1]
         chunk = max(1, CHUNK_ELEMENTS // max(1, out_dim * in_dim))
         for start in range(0, b, chunk):
             g = torch.bmm(e[start:start + chunk], a[start:start + chunk].transpose(1, 2))  # (c, out, in)
             if squares is not None:
-                squares += (g * g).sum(dim=0)
-            if want_centred:
+                part = torch.mul(g, g) if centred is not None else g.mul_(g)
+                if accumulate or start > 0:
+                    squares.add_(part.sum(dim=0))
+                else:
+                    torch.sum(part, dim=0, out=squares)
+            if centred is not None:
                 g -= centre
-                centred += (g * g).sum(dim=0)  # type: ignore[operator]
+                g.mul_(g)
+                if start > 0:
+                    centred.add_(g.sum(dim=0))
+                else:
+                    torch.sum(g, dim=0, out=centred)
 
     def write(self, calls: Sequence[Any], es: Sequence[Optional[torch.Tensor]], out: Dict[str, torch.Tensor],
               accumulate: bool = False) -> None:
@@ -243,16 +252,9 @@ class AffineHandler(Handler):
                 e2, a2 = e[:, :, 0], a[:, :, 0]
                 self._weight(squares).addmm_((e2 * e2).T, a2 * a2, beta=1 if accumulate else 0)  # type: ignore[arg-type]
             else:
-                sq = None
-                if squares is not None:
-                    sq = self._weight(squares)
-                    if not accumulate:
-                        sq.zero_()
-                m2 = None
-                if want_centred:
-                    m2 = self._weight(out['centred'])
-                    m2.zero_()
-                self._per_example(a, e, None if total_w is None else total_w / b, want_centred, sq, m2)
+                self._per_example(a, e, None if total_w is None else total_w / b,
+                                  None if squares is None else self._weight(squares),
+                                  self._weight(out['centred']) if want_centred else None, accumulate)
         if self.trains_bias:
             rows = e.sum(dim=2) if positions > 1 else e[:, :, 0]  # (b, out): the bias's per-example gradients
             if squares is not None:

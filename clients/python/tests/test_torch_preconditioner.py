@@ -129,7 +129,13 @@ def test_mlp_with_dropout_statistics_equal_per_example_gradients(daemon: LocalDa
         torch.testing.assert_close(stats['3'].sum[:21], model[3].weight.grad.reshape(-1), rtol=RTOL, atol=1e-14)
 
 
-def test_cnn_with_batchnorm_in_eval_equals_per_example_gradients(daemon: LocalDaemon) -> None:
+@pytest.mark.parametrize('one_example_chunks', [False, True])
+def test_cnn_with_batchnorm_in_eval_equals_per_example_gradients(daemon: LocalDaemon, one_example_chunks: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """(With ``one_example_chunks`` the convolutions' per-example gradients are formed one example at a
+    time: the chunks' sums add.)"""
+    if one_example_chunks:
+        from fisherd_client import _torch_hooks
+        monkeypatch.setattr(_torch_hooks, 'CHUNK_ELEMENTS', 1)
     model = cnn()
     model.eval()
     x = torch.randn(5, 2, 7, 7, dtype=torch.float64, generator=torch.Generator().manual_seed(4))
