@@ -2,27 +2,31 @@
 gradient tensors of the model's size (BackPACK's SumGradSquared / Variance, and K-FAC's factors).
 
 A *handler* owns one module. In the forward pass it captures what the layer saw (``capture``: the layer
-inputs a, or the normalized input x̂, or the indices); during a backward it receives e = ∂loss/∂z, the
-gradient of the loss with respect to the module's output z. From a micro-batch's calls it returns:
+input, or the normalized input x̂, or the indices; nothing is computed from it there); during a backward
+it receives e = ∂loss/∂z, the gradient of the loss with respect to the module's output z. From a
+micro-batch's calls it gives:
 
-* ``moments(calls, es, centred)``: per trainable parameter, Σ_n r_n, Σ_n r_n∘r_n and (when ``centred``)
-  Σ_n (r_n − r̄)∘(r_n − r̄) in two passes, where r_n is example n's gradient *as the backward held it*
-  (the user's loss and reduction);
-* ``squares(calls, es)``: Σ_n r_n∘r_n alone (the sampled-label Fisher's backward);
-* ``gradient_sum(calls, es)`` (affine layers): Σ_n r_n alone, for Kronecker blocks;
+* ``write(calls, es, out, accumulate)``: any of ``'sum'`` Σ_n r_n, ``'squares'`` Σ_n r_n∘r_n and
+  ``'centred'`` Σ_n (r_n − r̄)∘(r_n − r̄) (two passes) written into (or, but for the centred sum, added
+  to) flat tensors of the block's size in its layout, where r_n is example n's gradient *as the backward
+  held it* (the user's loss and reduction). The preconditioner's buffers are those tensors: no per-
+  parameter pieces, concatenation or dtype round trip before they are sent. The sampled-label Fisher's
+  backward writes ``'squares'`` alone, a Kronecker block's reduction ``'sum'`` alone;
+* ``moments(calls, es, centred)``: the same per trainable parameter (a dict);
 * ``input_factor(calls)``, ``output_factor(es)`` (affine layers): A = Σ ā āᵀ (count b·R) and G = Σ e eᵀ.
 
 Affine layers (``nn.Linear``, ``nn.Conv2d``), with ā = [a; 1] when there is a bias and R positions
 (1 for a Linear on (b, in) inputs; the tokens of a Linear on (b, T, in); the output pixels of a
-convolution, whose a are the unfolded patches, ``F.unfold``, in ``weight.flatten(1)`` order):
-example n's gradient is g_n = Σ_r e_{n,r} ā_{n,r}ᵀ (out × in').
+convolution, whose a are the unfolded patches, ``F.unfold``'s, in ``weight.flatten(1)`` order, formed
+once per call when first needed, from strided windows): example n's gradient is g_n = Σ_r e_{n,r} ā_{n,r}ᵀ
+(out × in'). The weight's part e aᵀ and the bias's part Σ_r e are computed apart (the 1 is never stored):
 
-* Σ g_n = Σ_{n,r} e ā ᵀ: one matrix product.
-* R = 1: Σ g_n∘g_n = (e∘e)ᵀ(ā∘ā), one matrix product, no per-example tensor (BackPACK's trick).
-* R > 1, or the centred sum: the per-example g_n are formed in chunks of examples
-  (``einsum('bro,bri->boi')``, O(chunk·out·in') memory, at most ``CHUNK_ELEMENTS`` elements a chunk;
-  O(b·R·out·in') flops, the cost of the layer's weight gradient itself) and reduced at once; nothing of
-  size b·D lives at any time.
+* Σ g_n = Σ_{n,r} e aᵀ: one matrix product, written in place.
+* R = 1: Σ g_n∘g_n = (e∘e)ᵀ(a∘a), one matrix product, no per-example tensor (BackPACK's trick).
+* R > 1, or the centred sum: the per-example g_n are formed in chunks of examples (``bmm``,
+  O(chunk·out·in) memory, at most ``CHUNK_ELEMENTS`` elements a chunk; O(b·R·out·in) flops, the cost of
+  the layer's weight gradient itself), squared in place and reduced at once; nothing of size b·D lives at
+  any time.
 
 Normalization layers (BatchNorm*, LayerNorm, GroupNorm): y = γ∘x̂ + β per channel, so example n's
 gradients are (Σ_pos e∘x̂)_n and (Σ_pos e)_n: (b, C) rows, formed directly. x̂ is recomputed in the
