@@ -61,7 +61,8 @@ def unfold(x: torch.Tensor, kernel: Tuple[int, int], dilation: Tuple[int, int], 
            stride: Tuple[int, int]) -> torch.Tensor:
     """``F.unfold(x, kernel, dilation, padding, stride)`` of a (b, C, H, W) input: (b, C·k_h·k_w, R), the
     patches in ``weight.flatten(1)`` order, R output positions row-major. Formed as strided windows of the
-    zero-padded input and one copy (2–3× faster than ``F.unfold``'s im2col on CPUs)."""
+    zero-padded input and one copy (2–3× faster than ``F.unfold``'s im2col on CPUs), in memory as
+    (C·k_h·k_w, b, R)."""
     (kh, kw), (dh, dw), (ph, pw), (sh, sw) = kernel, dilation, padding, stride
     if ph or pw:
         x = F.pad(x, (pw, pw, ph, ph))
@@ -70,7 +71,9 @@ def unfold(x: torch.Tensor, kernel: Tuple[int, int], dilation: Tuple[int, int], 
     if dh > 1 or dw > 1:
         windows = windows[..., ::dh, ::dw]
     b, c, rows, cols = windows.shape[:4]
-    return windows.permute(0, 1, 4, 5, 2, 3).reshape(b, c * kh * kw, rows * cols)
+    # Stored as (C·k_h·k_w, b, R), returned as its (b, C·k_h·k_w, R) view: the sums over examples and
+    # positions read it as the (C·k_h·k_w, b·R) matrix without a copy, the per-example products as is.
+    return windows.permute(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, b, rows * cols).transpose(0, 1)
 
 
 class Handler:
@@ -201,7 +204,7 @@ class AffineHandler(Handler):
         """Σ_{n,r} e_{n,r} a_{n,r}ᵀ as two matrices (out, bR) and (bR, in) whose product it is."""
         if e.shape[2] == 1:
             return e[:, :, 0].T, a[:, :, 0]
-        # (b, c, R) → (c, b·R): R-long runs move as they are (a view for a Linear over tokens).
+        # (b, c, R) → (c, b·R): a view for the patches and a Linear over tokens; e moves in R-long runs.
         return e.transpose(0, 1).reshape(e.shape[1], -1), a.transpose(0, 1).reshape(a.shape[1], -1).T
 
     def _per_example(self, a: torch.Tensor, e: torch.Tensor, centre: Optional[torch.Tensor],

@@ -229,12 +229,12 @@ def test_no_grad_and_eval_passes_are_not_recorded_and_micro_batches_add(daemon: 
     ((4, 4), (1, 1), (3, 1), (3, 2))])
 def test_unfold_equals_torch_unfold(kernel, dilation, padding, stride) -> None:  # type: ignore[no-untyped-def]
     """The hooks' strided-window patches are F.unfold's exactly (kernels, dilations, paddings, strides),
-    and contiguous."""
+    held as (C·k_h·k_w, b, R) in memory."""
     from fisherd_client._torch_hooks import unfold
     x = torch.randn(3, 2, 9, 7, dtype=torch.float64, generator=torch.Generator().manual_seed(7))
     want = F.unfold(x, kernel, dilation=dilation, padding=padding, stride=stride)
     got = unfold(x, kernel, dilation, padding, stride)
-    assert got.is_contiguous() and torch.equal(got, want)
+    assert got.transpose(0, 1).is_contiguous() and torch.equal(got, want)
 
 
 class FixedLabels(Categorical):
