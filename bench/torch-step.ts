@@ -30,6 +30,8 @@ export interface TorchStepResult {
   rounds?: number;
   steps?: number;
   websockets_speedups?: boolean;
+  /** What the client's frames were masked with: 'C speedups', 'numpy' (the client's, where websockets has no C speedups) or 'pure Python'. */
+  masking?: string;
   backend?: string;
   models?: { model: string; dim: number; rows: TorchStepRow[] }[];
   skipped?: Record<string, string>;

@@ -23,7 +23,9 @@ sampled-label backward to the layer outputs (Fisher); stats = reducing the hooks
 (`Preconditioner.statistics`); encode = StepInput + protobuf encoding (client); round trip = `client.step`
 minus encode and decode, of which `daemon` = the session's own compute (its `compute_seconds`) and the rest
 is transport (websockets framing and masking, the client's event-loop thread hop, the daemon's decode,
-encode and event loop); decode = the update frame → numpy; apply = p.grad = −Δθ and the optimizer's step.
+encode and event loop); decode = the update frame → numpy; apply = p.grad = −Δθ and the optimizer's step. The JSON's `masking`
+says what the client's frames were masked with ('C speedups', 'numpy' where websockets has none: the
+client installs its numpy mask at connect, or 'pure Python').
 """
 from __future__ import annotations
 
@@ -230,6 +232,11 @@ def main() -> int:
                     result['skipped'][name] = ('the Python client has no KroneckerSender yet' if isinstance(e, ImportError)
                                                else f'the daemon refused the session ({e.code}: {e})')
             result['backend'] = clients[0].server.backend if clients else None
+            # What the client's frames are masked with (the client installs its numpy mask at connect
+            # where websockets has no C speedups).
+            from websockets import frames
+            from fisherd_client.transport import numpy_apply_mask
+            result['masking'] = 'C speedups' if speedups else 'numpy' if frames.apply_mask is numpy_apply_mask else 'pure Python'  # type: ignore[attr-defined]
             result['fisherd'] = clients[0].server.server_version if clients else None
             for c in contenders:
                 for _ in range(args.warmup):

@@ -214,8 +214,11 @@ class EkfacState:
         basis = self.basis(i)
         if basis is None or all(e is None for e in es):
             return None
-        a, e = handler._pairs(captured, es)
-        return eigenbasis_squares(a, e, basis.output_vectors, basis.input_vectors).double()
+        a, e = handler._pairs(captured, es)  # a (b, in, R) without the bias's 1, e (b, out, R)
+        a = a.transpose(1, 2)
+        if handler.has_bias:  # ā = [a; 1]
+            a = torch.cat([a, a.new_ones(a.shape[0], a.shape[1], 1)], dim=2)
+        return eigenbasis_squares(a, e.transpose(1, 2), basis.output_vectors, basis.input_vectors).double()
 
     def on_fisher_pass(self, batch: '_MicroBatch', i: int, handler: AffineHandler, captured: Sequence[torch.Tensor],
                        es: Sequence[Optional[torch.Tensor]]) -> None:

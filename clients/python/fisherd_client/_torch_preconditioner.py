@@ -16,7 +16,7 @@ from torch import nn
 from ._torch_distributed import DataParallel, place_blocks, resolve_mode
 from ._torch_ekfac import EkfacState, add_squares, squares_fields
 from ._torch_exact import FISHER_SOURCES, check_likelihood, column_grads
-from ._torch_hooks import AffineHandler, Handler, handler_for
+from ._torch_hooks import AffineHandler, Handler, _work_dtype, handler_for
 from ._torch_links import FailureCounters, _Link
 from ._torch_likelihoods import Bernoulli, Categorical, Gaussian, Likelihood
 from .async_client import Reconnect
@@ -89,7 +89,9 @@ class _MicroBatch:
     def __init__(self, batch_size: int) -> None:
         self.batch_size = batch_size
         self.calls: Dict[int, List[_Call]] = {}  # handler index -> calls
-        self.fisher: Dict[int, Dict[str, torch.Tensor]] = {}  # handler index -> Σ_k squares (per-example scale)
+        # handler index -> Σ_k squares in the block's layout, of rows r̃/b_mb with ``reduction='mean'`` (b_mb this
+        # micro-batch's examples; rescaled to the step's b in _reduce), of r̃ with 'sum'
+        self.fisher: Dict[int, torch.Tensor] = {}
         self.kron_sampled: Dict[int, torch.Tensor] = {}  # handler index -> Σ_{n,k} ẽ ẽᵀ (per-example scale)
         self.ekfac: Dict[int, torch.Tensor] = {}  # handler index -> EKFAC eigenbasis squares of the Fisher passes
         self.samples = 0
@@ -103,15 +105,18 @@ class _MicroBatch:
 
 @dataclass
 class _Accumulated:
-    """Sums over the micro-batches of one step, per handler and parameter (float64)."""
+    """Sums over the micro-batches of one step, per handler: one flat tensor of the block's size per field
+    ('sum', 'squares', 'centred'; ``fisher`` the sampled-label squares, already at the step's scale) in
+    the block's layout and the parameters' work dtype (float32, float64 for float64 models), on their
+    device. The first micro-batch's products are written straight into them; they become the sent
+    vectors without a copy (``shared`` once handed out: a later micro-batch then works on copies)."""
 
     count: int = 0
-    sums: Dict[Tuple[int, str], torch.Tensor] = field(default_factory=dict)
-    squares: Dict[Tuple[int, str], torch.Tensor] = field(default_factory=dict)
-    centred: Dict[Tuple[int, str], torch.Tensor] = field(default_factory=dict)
-    fisher: Dict[Tuple[int, str], torch.Tensor] = field(default_factory=dict)
+    fields: Dict[int, Dict[str, torch.Tensor]] = field(default_factory=dict)
+    fisher: Dict[int, torch.Tensor] = field(default_factory=dict)
     samples: int = 0
     kron: Dict[int, Dict[str, Any]] = field(default_factory=dict)
+    shared: bool = False
 
 
 # ---- senders ---------------------------------------------------------------------------------------------
@@ -483,8 +488,10 @@ class Preconditioner:
 
     def _sample(self, batch: _MicroBatch, outputs: Any, likelihood: Likelihood) -> None:
         """K backward passes of Σ_n −log p(ỹ_{n,k} | f_n) (or, with ``fisher_source='exact'``, C passes of the
-        columns of H_n^{1/2}) to the recorded layer outputs (not to p.grad); the squares are kept at the
-        per-example scale."""
+        columns of H_n^{1/2}) to the recorded layer outputs (not to p.grad). The squares are kept at the
+        per-example scale divided, for ``reduction='mean'``, by b² of this micro-batch for sampled labels
+        (rows g/b) and by b for the exact columns (factor rows u/√b): the output gradients are scaled by 1/b
+        or 1/√b, with no pass over the squares."""
         if not isinstance(outputs, torch.Tensor):
             outputs = outputs[0] if isinstance(outputs, (tuple, list)) else outputs
         if not isinstance(outputs, torch.Tensor) or not outputs.requires_grad:
@@ -500,6 +507,8 @@ class Preconditioner:
             labels = likelihood.sample(outputs.detach(), self.samples, self.generator)
             passes = (torch.autograd.grad(likelihood.nll(outputs, labels[:, k]).sum(), zs, retain_graph=True, allow_unused=True)
                       for k in range(self.samples))
+        mean = self.reduction == 'mean'
+        per_row = (batch.batch_size ** -0.5 if self.fisher_source == 'exact' else 1.0 / batch.batch_size) if mean else 1.0
         self._in_fisher = True
         try:
             for grads in passes:
@@ -517,10 +526,13 @@ class Preconditioner:
                             self._ekfac.on_fisher_pass(batch, i, handler, [c.captured for c in batch.calls[i]], es)
                         if i in self._kron:
                             continue
-                    squares = self.handlers[i].squares([c.captured for c in batch.calls[i]], es)
-                    into = batch.fisher.setdefault(i, {})
-                    for name, v in squares.items():
-                        into[name] = into[name] + v if name in into else v
+                    if per_row != 1.0:
+                        es = [None if e is None else e * per_row for e in es]
+                    into = batch.fisher.get(i)
+                    fresh = into is None
+                    if fresh:
+                        into = batch.fisher[i] = self._buffer(handler)
+                    handler.write([c.captured for c in batch.calls[i]], es, {'squares': into}, accumulate=not fresh)
         finally:
             self._in_fisher = False
         # The exact G's count is b (the sum over columns is part of J_nᵀH_nJ_n): one "sample" per example.
@@ -547,63 +559,101 @@ class Preconditioner:
         self._pending = []
         self._current = None
 
+    def _buffer(self, handler: Handler) -> torch.Tensor:
+        """An uninitialized flat tensor of the block's size in the work dtype, on the parameters' device."""
+        p = handler.params[0][1]
+        return torch.empty(handler.size, dtype=_work_dtype(p), device=p.device)
+
     def _reduce(self, batch: _MicroBatch) -> None:
         acc = self._acc
+        if acc.shared:  # the last statistics() handed the buffers out: add to copies
+            acc.fields = {i: {f: t.clone() for f, t in fields.items()} for i, fields in acc.fields.items()}
+            acc.fisher = {i: t.clone() for i, t in acc.fisher.items()}
+            acc.kron = {i: {k: v.clone() if isinstance(v, torch.Tensor) else v for k, v in entry.items()} for i, entry in acc.kron.items()}
+            acc.shared = False
         n_a, n_b = acc.count, batch.batch_size
+        n = n_a + n_b
         for i, handler in enumerate(self.handlers):
             calls = batch.calls.get(i, [])
-            if calls and any(c.grad is not None for c in calls):
-                captured = [c.captured for c in calls]
-                es = [c.grad for c in calls]
-                if any(c.captured.shape[0] != n_b for c in calls if isinstance(c.captured, torch.Tensor)):
-                    raise ValueError(f'fisherd: layer {self._block_name(handler)} saw a batch other than the model input\'s {n_b}')
-                if i in self._kron:
-                    moments = handler.gradient_sum(captured, es)  # type: ignore[attr-defined]
+            have = any(c.grad is not None for c in calls)
+            captured = [c.captured for c in calls]
+            es = [c.grad for c in calls]
+            if have and any(getattr(c, 'shape', (n_b,))[0] != n_b for c in captured):
+                raise ValueError(f'fisherd: layer {self._block_name(handler)} saw a batch other than the model input\'s {n_b}')
+            names = ('sum',) if i in self._kron else ('sum',) + (('squares',) if self._need_squares else ()) + (
+                ('centred',) if self._need_centred else ())
+            own = acc.fields.get(i)
+            if own is None:  # the step's first micro-batch: written in place
+                own = acc.fields[i] = {f: self._buffer(handler) for f in names}
+                if have:
+                    handler.write(captured, es, own)
                 else:
-                    moments = handler.moments(captured, es, self._need_centred)
-                if isinstance(handler, AffineHandler) and (self.collect_kronecker or (i in self._kron and self._kron_sources)):
-                    self._add_kronecker(i, handler, captured, es, n_b, batch)
-            else:
-                moments = {}
-            for name, p in handler.params:
-                key = (i, name)
-                m = moments.get(name)
-                zero = torch.zeros(p.numel(), dtype=torch.float64, device=p.device)
-                s = zero if m is None else m['sum'].double()
-                q = zero if m is None or 'squares' not in m else m['squares'].double()
-                c = zero if m is None else m.get('centred', zero).double()
-                if key not in acc.sums:
-                    acc.sums[key], acc.squares[key] = s, q
-                    if self._need_centred:
-                        acc.centred[key] = c if m is not None else torch.zeros_like(zero)
+                    for t in own.values():
+                        t.zero_()
+            elif 'centred' in own:
+                # Chan et al.: M2 = M2_a + M2_b + n_a n_b/(n_a + n_b) (mean_a − mean_b)².
+                mine = {f: self._buffer(handler) for f in names}
+                if have:
+                    handler.write(captured, es, mine)
+                    delta = own['sum'] / n_a - mine['sum'] / n_b
                 else:
-                    if self._need_centred:
-                        # Chan et al.: M2 = M2_a + M2_b + n_a n_b/(n_a + n_b) (mean_a − mean_b)².
-                        delta = acc.sums[key] / n_a - s / n_b
-                        acc.centred[key] = acc.centred[key] + c + (n_a * n_b / (n_a + n_b)) * delta * delta
-                    acc.sums[key] = acc.sums[key] + s
-                    acc.squares[key] = acc.squares[key] + q
-                f = batch.fisher.get(i, {}).get(name)
-                if batch.samples:
-                    f64 = zero if f is None else f.double()
-                    acc.fisher[key] = acc.fisher[key] + f64 if key in acc.fisher else f64
+                    delta = own['sum'] / n_a
+                own['centred'].add_(delta * delta, alpha=n_a * n_b / n)
+                if have:
+                    own['centred'].add_(mine['centred'])
+                    own['sum'].add_(mine['sum'])
+                    if 'squares' in own:
+                        own['squares'].add_(mine['squares'])
+            elif have:
+                handler.write(captured, es, own, accumulate=True)
+            if have and isinstance(handler, AffineHandler) and (self.collect_kronecker or (i in self._kron and self._kron_sources)):
+                self._add_kronecker(i, handler, captured, es, n_b, batch)
+            if self._need_fisher and i not in self._kron:
+                self._add_fisher(i, batch, n_a, n_b)
         if batch.samples:
             if acc.samples and acc.samples != batch.samples:
                 raise ValueError('fisherd: every micro-batch of a step must sample the same number of labels')
             acc.samples = batch.samples
         acc.count += n_b
 
+    def _add_fisher(self, i: int, batch: _MicroBatch, n_a: int, n_b: int) -> None:
+        """Adds a micro-batch's Fisher squares; with ``reduction='mean'`` the sum stays at the scale 1/b² (sampled
+        labels) or 1/b (exact columns) of the examples so far (a micro-batch holds its own 1/b_mb² or 1/b_mb),
+        so the last one leaves 1/b² or 1/b."""
+        acc, new = self._acc, batch.fisher.get(i) if batch.samples else None
+        old = acc.fisher.get(i)
+        if self.reduction == 'mean':
+            n = n_a + n_b
+            power = 1 if self.fisher_source == 'exact' else 2
+            if old is not None:
+                old.mul_((n_a / n) ** power)
+            if new is not None and n_a:
+                new.mul_((n_b / n) ** power)
+        if old is None:
+            if new is not None:
+                acc.fisher[i] = new
+        elif new is not None:
+            old.add_(new)
+
     def _add_kronecker(self, i: int, handler: AffineHandler, captured: List[Any], es: List[Optional[torch.Tensor]], b: int,
                        batch: _MicroBatch) -> None:
+        """Adds a micro-batch's factor sums (work dtype: the first micro-batch's products are kept as they are)."""
+        entry = self._acc.kron.setdefault(i, {'A_count': 0})
+
+        def add(key: str, value: torch.Tensor) -> None:
+            if key in entry:
+                entry[key].add_(value)
+            else:
+                entry[key] = value
+
         a_sum, a_count = handler.input_factor(captured)
-        entry = self._acc.kron.setdefault(i, {'A': 0, 'A_count': 0})
-        entry['A'] = entry['A'] + a_sum.double()
+        add('A', a_sum)
         entry['A_count'] += a_count
         if self.collect_kronecker or 'empirical' in self._kron_sources:
-            entry['G'] = entry.get('G', 0) + handler.output_factor(es).double()
+            add('G', handler.output_factor(es))
             entry['G_count'] = entry.get('G_count', 0) + b
         if i in batch.kron_sampled:
-            entry['S'] = entry.get('S', 0) + batch.kron_sampled[i].double()
+            add('S', batch.kron_sampled[i])
             entry['S_count'] = entry.get('S_count', 0) + b * batch.samples
         if self._ekfac is not None and i in self._kron:
             self._ekfac.on_reduce(entry, batch, i, handler, captured, es, b)
@@ -630,24 +680,26 @@ class Preconditioner:
             raise RuntimeError(f"fisherd: the session needs the {self.fisher_source} Fisher, but its backward did not run "
                                "(fisher='manual': call preconditioner.sample_fisher(outputs) before loss.backward())")
         b = acc.count
-        # Sampled-label rows were kept at the per-example scale; 'mean' holds rows as g/b.
-        scale = 1.0 / (b * b) if self.reduction == 'mean' else 1.0
+        acc.shared = True  # the vectors below are the buffers themselves
         out = []
         for i, handler in enumerate(self.handlers):
-            keys = [(i, name) for name, _ in handler.params]
-            moments = DiagonalMoments(count=b, sum=torch.cat([acc.sums[k] for k in keys]), block=self._block_name(handler))
-            if self._need_squares:
-                moments.sum_squares = torch.cat([acc.squares[k] for k in keys])
-            if self._need_centred:
-                moments.centred_squares = torch.cat([acc.centred[k] for k in keys]).clamp_min(0)
-            if self._need_fisher and self.fisher_source == 'exact':
-                # Σ_n Σ_c u∘u at the per-example scale; 'mean' holds factor rows as u/√b (math.md).
-                moments.factor_squares = torch.cat([acc.fisher[k] for k in keys]) * (1.0 / b if self.reduction == 'mean' else 1.0)
-            elif self._need_fisher:
-                moments.sampled_label_squares = torch.cat([acc.fisher[k] for k in keys]) * scale
-                moments.samples_per_example = acc.samples
-            if i in self._kron:  # the gradient sum is all a Kronecker block's moments hold
-                moments = DiagonalMoments(count=b, sum=moments.sum, block=moments.block)
+            own = acc.fields[i]
+            moments = DiagonalMoments(count=b, sum=own['sum'], block=self._block_name(handler))
+            if i not in self._kron:  # the gradient sum is all a Kronecker block's moments hold
+                if self._need_squares:
+                    moments.sum_squares = own['squares']
+                if self._need_centred:
+                    moments.centred_squares = own['centred'].clamp_min_(0)
+                if self._need_fisher:
+                    # 'mean': kept at the scale 1/b² (sampled rows g/b) or 1/b (exact factor rows u/√b) already.
+                    fisher = acc.fisher.get(i)
+                    if fisher is None:
+                        fisher = acc.fisher[i] = self._buffer(handler).zero_()
+                    if self.fisher_source == 'exact':
+                        moments.factor_squares = fisher  # Σ_n Σ_c u∘u (math.md's table)
+                    else:
+                        moments.sampled_label_squares = fisher
+                        moments.samples_per_example = acc.samples
             out.append(LayerStatistics(moments.block, moments, self._factors(i), i in self._kron))
         return out
 
@@ -683,6 +735,7 @@ class Preconditioner:
         ``eigenbasis_squares`` (out·in' float64, Σ_j (Q_G G_j Q_Aᵀ)² of the rule's gradient rows at the
         per-example scale), ``eigenbasis_count`` and ``basis_version`` (``_torch_ekfac``)."""
         self._flush()
+        self._acc.shared = True  # the sums below are the accumulated tensors themselves
         return {self._block_name(h): f for i, h in enumerate(self.handlers) if (f := self._factors(i)) is not None}
 
     # ---- the step ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from layer hooks without forming the rows.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, List, Literal, Optional, Sequence
 
@@ -140,18 +141,34 @@ class KroneckerStatistics:
     block: str = ''
 
 
+@functools.lru_cache(maxsize=16)
+def _upper_mask(n: int) -> np.ndarray:
+    """The n×n boolean mask of the upper triangle (row-major selection order = packed order)."""
+    return np.triu(np.ones((n, n), dtype=bool))
+
+
+@functools.lru_cache(maxsize=16)
+def _upper_flat(n: int, device: Any) -> Any:
+    """The packed upper triangle's flat indices into an n×n matrix, on ``device`` (a torch device)."""
+    import torch  # only reached with a tensor
+
+    rows, cols = torch.triu_indices(n, n, device=device)
+    return rows * n + cols
+
+
 def pack_upper(matrix: Any) -> Any:
     """The upper triangle of a square matrix packed row by row (M[0][0], M[0][1], …, M[n−1][n−1]); a
     torch tensor stays a tensor on its device, anything else becomes a numpy array."""
     if hasattr(matrix, 'detach') and hasattr(matrix, 'new_zeros'):
         import torch  # only reached with a tensor
 
-        n = matrix.shape[-1]
-        rows, cols = torch.triu_indices(n, n, device=matrix.device)
-        return matrix.detach()[rows, cols]
+        m = matrix.detach()
+        n = m.shape[-1]
+        if m.device.type == 'cpu':
+            return torch.from_numpy(m.contiguous().numpy()[_upper_mask(n)])
+        return torch.take(m.contiguous(), _upper_flat(n, m.device))
     m = np.asarray(_as_array(matrix))
-    rows, cols = np.triu_indices(m.shape[-1])
-    return m[rows, cols]
+    return m[_upper_mask(m.shape[-1])]
 
 
 def unpack_upper(packed: Any, n: int) -> np.ndarray:
@@ -211,34 +228,61 @@ def add_factor_sums(x: KroneckerFactorSums, y: KroneckerFactorSums) -> Kronecker
         samples_per_example=x.samples_per_example if sampled is not None else None, exact=source(x.exact, y.exact))
 
 
+def _flat(value: Any) -> np.ndarray:
+    """``value`` as a flat numpy array: float32 and float64 as they are (a CPU tensor's or a contiguous
+    array's memory, no copy), anything else as float64."""
+    array = np.asarray(_as_array(value))
+    if array.dtype not in (np.float32, np.float64):
+        array = array.astype(np.float64)
+    return array.reshape(-1)
+
+
 def encode_vector(value: Any, encoding: StatisticsEncoding) -> bytes:
     """Little-endian bytes of ``value`` in ``encoding``: float32 and float16 round to nearest even,
-    bfloat16 takes the top half of the float32 rounded to nearest even (as the daemon's encoder)."""
-    array = np.asarray(_as_array(value), dtype=np.float64).reshape(-1)
+    bfloat16 takes the top half of the float32 rounded to nearest even (as the daemon's encoder). A
+    float32 vector (a CPU tensor, a numpy array) is copied once into the bytes, nothing else."""
+    array = _flat(value)
     if encoding == 'float32':
         with np.errstate(over='ignore'):
-            return array.astype('<f4').tobytes()
+            return array.astype('<f4', copy=False).tobytes()
     if encoding == 'float16':
         with np.errstate(over='ignore'):
             return array.astype('<f2').tobytes()
     with np.errstate(over='ignore'):
-        single = array.astype('<f4')
-    bits = single.view('<u4').astype(np.uint64)
-    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
-    nan = np.isnan(single)
-    if nan.any():
-        rounded[nan] = 0x7FC0
-    return rounded.astype('<u2').tobytes()
+        single = array.astype('<f4', copy=False)
+    bits = single.view('<u4')
+    # (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16 in uint32: only NaN bit patterns could wrap, and NaN is
+    # set apart below.
+    rounded = bits >> 16
+    rounded &= 1
+    rounded += 0x7FFF
+    rounded += bits
+    rounded >>= 16
+    out = rounded.astype('<u2')
+    if single.size and np.isnan(single.max()):  # max propagates NaN: one pass, no mask unless there is one
+        out[np.isnan(single)] = 0x7FC0
+    return out.tobytes()
 
 
 def decode_vector(data: bytes, encoding: StatisticsEncoding) -> np.ndarray:
     """The float64 values of ``encode_vector``'s bytes (tests; what the daemon reads)."""
+    return _decoded(data, encoding).astype(np.float64)
+
+
+def _decoded(data: bytes, encoding: StatisticsEncoding) -> np.ndarray:
+    """``encode_vector``'s bytes as exact values in the narrowest numpy type that holds them (float32 and
+    float16 read in place, bfloat16 widened to float32)."""
     if encoding == 'float32':
-        return np.frombuffer(data, '<f4').astype(np.float64)
+        return np.frombuffer(data, '<f4')
     if encoding == 'float16':
-        return np.frombuffer(data, '<f2').astype(np.float64)
-    high = np.frombuffer(data, '<u2').astype(np.uint32) << 16
-    return high.view('<f4').astype(np.float64)
+        return np.frombuffer(data, '<f2')
+    high = np.frombuffer(data, '<u2').astype(np.uint32)
+    high <<= 16
+    return high.view('<f4')
+
+
+def _first(bad: np.ndarray) -> int:
+    return int(np.argmax(bad))
 
 
 def encode_statistics(
@@ -283,19 +327,8 @@ def encode_statistics(
             if value is None:
                 continue
             field = f'{at}.{name}'
-            data = encode_vector(value, encoding)
-            decoded = decode_vector(data, encoding)
-            if decoded.size != size:
-                raise fisherd_error('SHAPE_MISMATCH', f'{field} has {decoded.size} values, but block {entry.block or "all"!r} has {size}',
-                                    field=field, step=step, local=True)
-            if not np.isfinite(decoded).all():
-                j = int(np.argmin(np.isfinite(decoded)))
-                raise fisherd_error('NON_FINITE', f'{field}[{j}] is {decoded[j]} in {encoding}; every value must be finite'
-                                    + (' (float16 holds |x| ≤ 65504: use bfloat16 or float32)' if encoding == 'float16' else ''),
-                                    field=field, step=step, local=True)
-            if name != 'sum' and (decoded < 0).any():
-                j = int(np.argmin(decoded >= 0))
-                raise fisherd_error('INVALID_CONFIG', f'{field}[{j}] is {decoded[j]}; a sum of squares is ≥ 0', field=field, step=step, local=True)
+            data = _checked_vector(value, size, encoding, field, step, nonnegative=name != 'sum',
+                                   size_note=f'but block {entry.block or "all"!r} has {size}')
             setattr(moments, name, data)
         if entry.sampled_label_squares is not None:
             k = entry.samples_per_example
@@ -305,16 +338,26 @@ def encode_statistics(
             moments.samples_per_example = int(k)
 
 
-def _checked_vector(value: Any, size: int, encoding: StatisticsEncoding, field: str, step: int) -> bytes:
+def _checked_vector(value: Any, size: int, encoding: StatisticsEncoding, field: str, step: int, *,
+                    nonnegative: bool = False, size_note: Optional[str] = None) -> bytes:
+    """``value``'s bytes in ``encoding``, checked as the daemon will read them: ``size`` values, every one
+    finite (and ≥ 0 with ``nonnegative``)."""
     data = encode_vector(value, encoding)
-    decoded = decode_vector(data, encoding)
+    decoded = _decoded(data, encoding)
     if decoded.size != size:
-        raise fisherd_error('SHAPE_MISMATCH', f'{field} has {decoded.size} values, expected {size}', field=field, step=step, local=True)
-    if not np.isfinite(decoded).all():
-        j = int(np.argmin(np.isfinite(decoded)))
-        raise fisherd_error('NON_FINITE', f'{field}[{j}] is {decoded[j]} in {encoding}; every value must be finite'
+        raise fisherd_error('SHAPE_MISMATCH', f'{field} has {decoded.size} values, {size_note or f"expected {size}"}',
+                            field=field, step=step, local=True)
+    # Two reductions instead of element-wise masks: min and max propagate NaN, and a vector is finite
+    # (and ≥ 0) iff they are.
+    low, high = (decoded.min(), decoded.max()) if decoded.size else (0.0, 0.0)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        j = _first(~np.isfinite(decoded))
+        raise fisherd_error('NON_FINITE', f'{field}[{j}] is {float(decoded[j])} in {encoding}; every value must be finite'
                             + (' (float16 holds |x| ≤ 65504: use bfloat16 or float32)' if encoding == 'float16' else ''),
                             field=field, step=step, local=True)
+    if nonnegative and low < 0:
+        j = _first(decoded < 0)
+        raise fisherd_error('INVALID_CONFIG', f'{field}[{j}] is {float(decoded[j])}; a sum of squares is ≥ 0', field=field, step=step, local=True)
     return data
 
 
@@ -326,7 +369,7 @@ def _checked_factor(value: Any, n: int, encoding: StatisticsEncoding, field: str
             raise fisherd_error('SHAPE_MISMATCH', f'{field} is {shape[0]}×{shape[1]}, expected {n}×{n}', field=field, step=step, local=True)
         value = pack_upper(value)
     data = _checked_vector(value, n * (n + 1) // 2, encoding, field, step)
-    decoded = decode_vector(data, encoding)
+    decoded = _decoded(data, encoding)
     diagonal = decoded[[i * n - i * (i - 1) // 2 for i in range(n)]]
     if (diagonal < 0).any():
         i = int(np.argmin(diagonal >= 0))

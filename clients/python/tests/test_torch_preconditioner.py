@@ -129,7 +129,13 @@ def test_mlp_with_dropout_statistics_equal_per_example_gradients(daemon: LocalDa
         torch.testing.assert_close(stats['3'].sum[:21], model[3].weight.grad.reshape(-1), rtol=RTOL, atol=1e-14)
 
 
-def test_cnn_with_batchnorm_in_eval_equals_per_example_gradients(daemon: LocalDaemon) -> None:
+@pytest.mark.parametrize('one_example_chunks', [False, True])
+def test_cnn_with_batchnorm_in_eval_equals_per_example_gradients(daemon: LocalDaemon, one_example_chunks: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """(With ``one_example_chunks`` the convolutions' per-example gradients are formed one example at a
+    time: the chunks' sums add.)"""
+    if one_example_chunks:
+        from fisherd_client import _torch_hooks
+        monkeypatch.setattr(_torch_hooks, 'CHUNK_ELEMENTS', 1)
     model = cnn()
     model.eval()
     x = torch.randn(5, 2, 7, 7, dtype=torch.float64, generator=torch.Generator().manual_seed(4))
@@ -216,6 +222,72 @@ def test_no_grad_and_eval_passes_are_not_recorded_and_micro_batches_add(daemon: 
             assert parts[name].count == 8
             for field in ('sum', 'sum_squares', 'centred_squares'):
                 torch.testing.assert_close(getattr(parts[name], field), getattr(whole[name], field), rtol=1e-10, atol=1e-15)
+
+
+@pytest.mark.parametrize('kernel,dilation,padding,stride', [
+    ((3, 3), (1, 1), (1, 1), (1, 1)), ((2, 3), (1, 2), (0, 2), (2, 1)), ((3, 1), (2, 1), (2, 0), (1, 3)), ((1, 1), (1, 1), (0, 0), (2, 2)),
+    ((4, 4), (1, 1), (3, 1), (3, 2))])
+def test_unfold_equals_torch_unfold(kernel, dilation, padding, stride) -> None:  # type: ignore[no-untyped-def]
+    """The hooks' strided-window patches are F.unfold's exactly (kernels, dilations, paddings, strides),
+    held as (C·k_h·k_w, b, R) in memory."""
+    from fisherd_client._torch_hooks import unfold
+    x = torch.randn(3, 2, 9, 7, dtype=torch.float64, generator=torch.Generator().manual_seed(7))
+    want = F.unfold(x, kernel, dilation=dilation, padding=padding, stride=stride)
+    got = unfold(x, kernel, dilation, padding, stride)
+    assert got.transpose(0, 1).is_contiguous() and torch.equal(got, want)
+
+
+class FixedLabels(Categorical):
+    """Categorical with labels that depend on the example's logits only ((argmax + k) mod C): a batch and
+    its micro-batches draw the same labels."""
+
+    def sample(self, f: torch.Tensor, k: int, generator: object) -> torch.Tensor:
+        top = f.argmax(dim=1, keepdim=True)
+        return (top + torch.arange(k).unsqueeze(0)) % f.shape[1]
+
+
+@pytest.mark.parametrize('reduction', ['mean', 'sum'])
+def test_micro_batches_add_every_field_including_the_sampled_squares(daemon: LocalDaemon, reduction: str) -> None:
+    """Unequal micro-batches (3, then 5 examples; K = 2 labels each) against the whole batch of 8 for a
+    convolution (R > 1: per-example chunks) and a Linear: Σ r, Σ r∘r, the centred sums (Chan's merge) and
+    the sampled-label squares (rescaled from 1/3², 1/5² to 1/8² for 'mean') and the K-FAC sums, to 1e-10
+    relative; statistics and factors handed out before the second micro-batch stay as they were."""
+    torch.manual_seed(3)
+    model = nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.Tanh(), nn.Flatten(), nn.Linear(3 * 4 * 4, 3)).double()
+    x = torch.randn(8, 2, 4, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(6))
+    y = torch.tensor([0, 1, 2, 0, 1, 2, 0, 1])
+    divide = 8.0 if reduction == 'mean' else 1.0
+    with preconditioner(model, daemon.url, likelihood=FixedLabels(), samples=2, reduction=reduction, kronecker=True, **ALL_SUMS) as pre:
+        (F.cross_entropy(model(x), y, reduction='sum') / divide).backward()
+        whole = {layer.block: layer.moments for layer in pre.statistics()}
+        whole_factors = pre.kronecker_factors()
+        pre.zero_statistics()
+        model.zero_grad()
+        (F.cross_entropy(model(x[:3]), y[:3], reduction='sum') / divide).backward()
+        early = {layer.block: layer.moments for layer in pre.statistics()}
+        kept = {name: {f: getattr(m, f).clone() for f in ('sum', 'sampled_label_squares')} for name, m in early.items()}
+        early_factors = pre.kronecker_factors()
+        kept_factors = {name: f['input_sum'].clone() for name, f in early_factors.items()}
+        (F.cross_entropy(model(x[3:]), y[3:], reduction='sum') / divide).backward()
+        parts = {layer.block: layer.moments for layer in pre.statistics()}
+        parts_factors = pre.kronecker_factors()
+        assert set(parts_factors) == set(whole_factors) == {'0', '3'}
+        for name, factors in whole_factors.items():
+            assert set(parts_factors[name]) == set(factors)
+            for key, want in factors.items():
+                if isinstance(want, torch.Tensor):
+                    torch.testing.assert_close(parts_factors[name][key], want, rtol=1e-10, atol=1e-10 * float(want.abs().max()))
+                else:
+                    assert parts_factors[name][key] == want, (name, key)
+            assert torch.equal(early_factors[name]['input_sum'], kept_factors[name])
+        for name in whole:
+            assert parts[name].count == 8 and parts[name].samples_per_example == 2
+            for field in ('sum', 'sum_squares', 'centred_squares', 'sampled_label_squares'):
+                want = getattr(whole[name], field)
+                assert float(want.abs().max()) > 0, (name, field)
+                torch.testing.assert_close(getattr(parts[name], field), want, rtol=1e-10, atol=1e-10 * float(want.abs().max()))
+            for field, value in kept[name].items():
+                assert torch.equal(getattr(early[name], field), value), (name, field)
 
 
 def test_step_writes_the_daemons_update_into_grad(daemon: LocalDaemon) -> None:
