@@ -385,3 +385,33 @@ def test_training_loop_with_the_exact_fisher_kronecker(daemon: LocalDaemon) -> N
             got = torch.cat([p.grad.reshape(-1) for p in pre.parameters])
             torch.testing.assert_close(got, -torch.from_numpy(update.delta).double(), rtol=0, atol=0)
             sgd.step()
+
+
+@pytest.mark.parametrize('reduction', ['mean', 'sum'])
+def test_micro_batches_add_the_exact_squares_and_factors(daemon: LocalDaemon, reduction: str) -> None:
+    """Unequal micro-batches (3, then 5 examples) against the whole batch of 8, with the exact Fisher: the
+    factor squares (kept at 1/3 and 1/5 for 'mean', rescaled to 1/8: factor rows u/√b) and the exact G
+    equal the whole batch's to 1e-10 relative."""
+    torch.manual_seed(3)
+    model = nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.Tanh(), nn.Flatten(), nn.Linear(3 * 4 * 4, 3)).double()
+    x = torch.randn(8, 2, 4, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(6))
+    y = torch.tensor([0, 1, 2, 0, 1, 2, 0, 1])
+    divide = 8.0 if reduction == 'mean' else 1.0
+    with preconditioner(model, daemon.url, likelihood='cross_entropy', fisher_source='exact', reduction=reduction, kronecker=True) as pre:
+        (F.cross_entropy(model(x), y, reduction='sum') / divide).backward()
+        whole = {layer.block: layer.moments for layer in pre.statistics()}
+        whole_factors = pre.kronecker_factors()
+        pre.zero_statistics()
+        model.zero_grad()
+        for part in (slice(0, 3), slice(3, 8)):
+            (F.cross_entropy(model(x[part]), y[part], reduction='sum') / divide).backward()
+        parts = {layer.block: layer.moments for layer in pre.statistics()}
+        parts_factors = pre.kronecker_factors()
+    for name, m in whole.items():
+        want = m.factor_squares
+        assert want is not None and float(want.abs().max()) > 0
+        torch.testing.assert_close(parts[name].factor_squares, want, rtol=1e-10, atol=1e-10 * float(want.abs().max()))
+    for name, factors in whole_factors.items():
+        want = factors['exact_grad_sum']
+        torch.testing.assert_close(parts_factors[name]['exact_grad_sum'], want, rtol=1e-10, atol=1e-10 * float(want.abs().max()))
+        assert parts_factors[name]['exact_grad_count'] == factors['exact_grad_count'] == 8
