@@ -119,6 +119,7 @@ class Rule:
     kind: str  # 'torch-sgd', 'torch-adam', 'fisherd'
     daemon: Optional[str] = None  # fisherd optimizer name
     kronecker: bool = False
+    exact: bool = False  # the exact ("type-2") Fisher instead of sampled labels (fisher_source='exact')
 
 
 RULES: Dict[str, Rule] = {
@@ -129,9 +130,10 @@ RULES: Dict[str, Rule] = {
     'snr': Rule('SNR', 'fisherd', 'snr'),
     'kfac-ngd': Rule('NGD (K-FAC)', 'fisherd', 'ngd', kronecker=True),
     'kfac-efgd': Rule('EFGD (K-FAC)', 'fisherd', 'efgd', kronecker=True),
+    'kfac-ngd-exact': Rule('NGD (K-FAC, exact F)', 'fisherd', 'ngd', kronecker=True, exact=True),
 }
 DIAGONAL_RULES = ['sgd', 'adam', 'ngd', 'efgd', 'snr']
-KFAC_RULES = ['kfac-ngd', 'kfac-efgd']
+KFAC_RULES = ['kfac-ngd', 'kfac-efgd', 'kfac-ngd-exact']
 
 # (γ, λ) per problem and rule: the lowest full-data loss after 150 steps (seed 0). a1a: γ ∈ {10^k, 3·10^k} from
 # 1e-3 to 3, λ ∈ {1e-4, 1e-3, 1e-2, 1e-1}; digits: SGD and Adam γ from 1e-3 to 1, SNR γ ∈ {0.01, 0.1, 1}, NGD
@@ -142,9 +144,9 @@ KFAC_RULES = ['kfac-ngd', 'kfac-efgd']
 # on a1a γ = 0.1, λ = 0.1.
 HYPER: Dict[str, Dict[str, Tuple[float, Optional[float]]]] = {
     'digits': {'sgd': (0.3, None), 'adam': (0.01, None), 'ngd': (1e-3, 1e-2), 'efgd': (0.01, 1e-2), 'snr': (0.1, None),
-               'kfac-ngd': (0.03, 0.1), 'kfac-efgd': (0.03, 0.1)},
+               'kfac-ngd': (0.03, 0.1), 'kfac-efgd': (0.03, 0.1), 'kfac-ngd-exact': (0.03, 0.1)},
     'a1a': {'sgd': (0.1, None), 'adam': (0.03, None), 'ngd': (1e-3, 1e-3), 'efgd': (3e-3, 1e-3), 'snr': (0.1, None),
-            'kfac-ngd': (0.1, 0.1), 'kfac-efgd': (0.1, 0.1)},
+            'kfac-ngd': (0.1, 0.1), 'kfac-efgd': (0.1, 0.1), 'kfac-ngd-exact': (0.1, 0.1)},
 }
 
 
@@ -192,7 +194,8 @@ def run(problem_name: str, rule_name: str, client: Optional[Client], data: Tuple
         options: Dict[str, Any] = {}
         if rule.kronecker:
             from fisherd_client.torch import KroneckerSender  # type: ignore[attr-defined]  # absent until K-FAC lands
-            options = dict(sender=KroneckerSender(refresh_every=10, damping='pi'), kronecker=True)
+            options = dict(sender=KroneckerSender(refresh_every=10, damping='pi'), kronecker=True,
+                           **({'fisher_source': 'exact'} if rule.exact else {}))
         else:
             options = dict(sender=sender)
         preconditioner = Preconditioner(model, client, optimizer=optimizer, likelihood=problem.likelihood, track=track,
@@ -250,7 +253,7 @@ def run(problem_name: str, rule_name: str, client: Optional[Client], data: Tuple
 
 STYLES: Dict[str, Tuple[str, str]] = {  # colour, dash (src/lab/svg PAPER_STYLES where the paper has the rule)
     'sgd': ('#004488', '8 4'), 'adam': ('#666666', '2 2 8 2'), 'ngd': ('#ddaa33', ''), 'efgd': ('#bb5566', '8 3 2 3'),
-    'snr': ('#009988', '2 3'), 'kfac-ngd': ('#aa7700', '12 3'), 'kfac-efgd': ('#882255', '4 4'),
+    'snr': ('#009988', '2 3'), 'kfac-ngd': ('#aa7700', '12 3'), 'kfac-efgd': ('#882255', '4 4'), 'kfac-ngd-exact': ('#555555', '1 3'),
 }
 LAYER_COLORS = ['#004488', '#ddaa33', '#bb5566', '#009988', '#33bbee', '#ee7733']
 
