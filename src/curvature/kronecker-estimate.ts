@@ -28,7 +28,7 @@ import { EstimateBase, requireSnapshotLength } from './estimate-base.js';
 import { decomposeKroneckerFactors, type KroneckerDecomposition, type KroneckerRefreshJob } from './kronecker-decomposition.js';
 import {
   blockIndex, blockToMatrix, kroneckerShape, matrixToBlock, validateKroneckerFactors,
-  type KroneckerFactors, type KroneckerPairs, type KroneckerShape,
+  type KroneckerFactorChecks, type KroneckerFactors, type KroneckerPairs, type KroneckerShape,
 } from './kronecker-factors.js';
 import type { RowBlock } from './rows.js';
 import { copyKronecker, type KroneckerStructure } from './structure.js';
@@ -152,10 +152,13 @@ export class KroneckerEstimate extends EstimateBase {
     this.commitUpdate();
   }
 
-  /** The checks of `updateFactors` alone (for callers that stream: validate all, then accumulate). */
-  validateFactors(factors: KroneckerFactors, field = 'factors'): void {
+  /**
+   * The checks of `updateFactors` alone (for callers that stream: validate all, then accumulate);
+   * `checks.values` false for a caller that has scanned the values itself (see `KroneckerFactorChecks`).
+   */
+  validateFactors(factors: KroneckerFactors, field = 'factors', checks: KroneckerFactorChecks = {}): void {
     // Pairs and eigenbasis squares are EKFAC statistics: checked always, used only by an eigenvalueCorrected block.
-    validateKroneckerFactors(factors, this.shape, field, this.decomposition?.version);
+    validateKroneckerFactors(factors, this.shape, field, this.decomposition?.version, checks);
   }
 
   /** Bias-corrected copies of the current factors: Ā (in' × in') and Ḡ (out × out). */
@@ -331,8 +334,7 @@ export class KroneckerEstimate extends EstimateBase {
    * one the refresh after it would compute (`installPrecomputed`). Validated factors only.
    */
   prospectiveRefreshJob(factors: readonly KroneckerFactors[], decay: number): KroneckerRefreshJob | undefined {
-    if (factors.length === 0) return undefined;
-    if (this.decomposition !== undefined && this.updatesSinceRefresh + 1 < this.refreshEvery) return undefined;
+    if (factors.length === 0 || !this.refreshDueAfterUpdate) return undefined;
     const { outputs, inputOrder } = this.shape;
     const inputSum = new Float64Array(inputOrder * inputOrder);
     const outputGradSum = new Float64Array(outputs * outputs);
@@ -370,6 +372,11 @@ export class KroneckerEstimate extends EstimateBase {
     }
     this.nextVersion++;
     this.installDecomposition(decomposition);
+  }
+
+  /** Whether the next factor update will make a refresh due (`needsRefresh` after it). */
+  get refreshDueAfterUpdate(): boolean {
+    return this.decomposition === undefined || this.updatesSinceRefresh + 1 >= this.refreshEvery;
   }
 
   /** Refreshes synchronously when a refresh is due (`needsRefresh`); a no-op otherwise. */

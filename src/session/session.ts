@@ -293,8 +293,10 @@ export class Session {
         return this.advance(step, started, { ...merged, batchSize: summary.batchSize }, () => this.curvature.updateFromSummary(summary));
       }
       const factors = this.stepFactors(ordered, requirements);
+      // validateStatistics (above) has scanned the factors' values with the library's rules: the
+      // estimator checks their shapes, counts and basis versions, not the values again.
       return this.advance(step, started, { ...merged, batchSize: summary.batchSize },
-        () => this.curvature.updateFromStatistics(summary, factors, precomputed));
+        () => this.curvature.updateFromStatistics(summary, factors, precomputed, { values: false }));
     }
     const { ordered, merged, requirements } = assembled;
     return this.advance(step, started, { ...merged, batchSize: merged.batch.batchSize }, () => {
@@ -320,10 +322,13 @@ export class Session {
    * or its contributions are invalid (the step then says why).
    */
   refreshJobsFor(contributions: readonly StepContribution[]): ProspectiveRefresh[] {
-    if (!this.kroneckerTracked) return [];
+    // Between refreshes (9 steps of 10 with refreshEvery 10) no update can make one due: nothing to check.
+    if (!this.kroneckerTracked || !this.curvature.refreshMayFollowUpdate) return [];
     try {
       const assembled = this.assemble(contributions, this.nextStep);
       if (assembled.kind !== 'statistics') return [];
+      // Jobs only from factors that pass the step's checks (assemble checks shapes, not values).
+      for (const c of assembled.ordered) validateStatistics(c, assembled.requirements);
       return this.curvature.prospectiveRefreshJobs(this.stepFactors(assembled.ordered, assembled.requirements));
     } catch (e) {
       if (e instanceof FisherdError) return [];
