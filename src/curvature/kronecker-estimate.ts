@@ -49,6 +49,23 @@ interface EigenbasisMoments {
   decayProduct: number;
 }
 
+/**
+ * What π-damping's solves reuse between refreshes (`KroneckerEstimate.solvePi`): for one decomposition and
+ * one λ, the inverse damped eigenvalues and, where they pay, the damped factors' inverses.
+ */
+interface PiFactors {
+  decomposition: KroneckerDecomposition;
+  damping: number;
+  /** 1/(λ_G,o + √λ/π). */
+  outputScale: Float64Array;
+  /** 1/(λ_A,i + π√λ). */
+  inputScale: Float64Array;
+  /** (Ḡ + √λ/π I)⁻¹, out × out (when out ≤ 2·in'). */
+  outputInverse?: Float64Array;
+  /** (Ā + π√λ I)⁻¹, in' × in' (when in' ≤ 2·out). */
+  inputInverse?: Float64Array;
+}
+
 /** The kind-specific part of a Kronecker snapshot (see `EstimateSnapshot`). */
 export interface KroneckerState {
   structure: KroneckerStructure;
@@ -112,6 +129,8 @@ export class KroneckerEstimate extends EstimateBase {
   private saved: SavedState | undefined;
   // Work matrices of the solve (out × in').
   private readonly work: Float64Array[];
+  /** π-damping's solve factors for the installed decomposition and the last λ (derived state: never saved). */
+  private pi: PiFactors | undefined;
 
   constructor(structure: KroneckerStructure, backend: Backend, options: ResolvedEstimateOptions) {
     const shape = kroneckerShape(structure);
@@ -409,31 +428,138 @@ export class KroneckerEstimate extends EstimateBase {
   protected solveChecked(v: Float64Array, damping: number, out: Float64Array): Float64Array {
     if (this.needsRefresh) this.refreshDecompositions();
     const d = this.installed();
-    const { outputs, inputOrder } = this.shape;
     const [X, Y] = this.work;
     blockToMatrix(this.shape, v, X);
-    this.toBasis(d, X, Y);
-    const sqrtDamping = Math.sqrt(damping);
-    const moments = this.corrected ? this.moments : undefined;
-    const sCorrection = moments === undefined ? 0 : 1 / (1 - moments.decayProduct);
-    for (let o = 0; o < outputs; o++) {
-      for (let i = 0; i < inputOrder; i++) {
-        const at = o * inputOrder + i;
-        const divisor =
-          moments !== undefined ? moments.squares[at] * sCorrection + damping
-          : this.piDamping ? (d.outputValues[o] + sqrtDamping / d.pi) * (d.inputValues[i] + d.pi * sqrtDamping)
-          : d.outputValues[o] * d.inputValues[i] + damping;
-        if (!(divisor > 0)) {
-          throw new FisherdError(
-            'NOT_POSITIVE_DEFINITE',
-            `Kronecker eigenvalue (${o}, ${i}) of the damped estimate is ${divisor}; a singular factor needs damping > 0`,
-          );
-        }
-        Y[at] /= divisor;
-      }
+    if (this.piDamping && !this.corrected) {
+      this.solvePi(d, damping, X, Y);
+      return matrixToBlock(this.shape, Y, out);
     }
+    this.toBasis(d, X, Y);
+    this.divideByEigenvalues(d, damping, Y);
     this.fromBasis(d, Y, X);
     return matrixToBlock(this.shape, X, out);
+  }
+
+  /** Y ⊘ M in the eigenbasis: M_oi = s_oi + λ (EKFAC with moments) or λ_G,o·λ_A,i + λ (Tikhonov). */
+  private divideByEigenvalues(d: KroneckerDecomposition, damping: number, Y: Float64Array): void {
+    const { outputs, inputOrder } = this.shape;
+    const moments = this.corrected ? this.moments : undefined;
+    if (moments !== undefined) {
+      const squares = moments.squares;
+      const c = 1 / (1 - moments.decayProduct);
+      for (let at = 0; at < Y.length; at++) {
+        const divisor = squares[at] * c + damping;
+        if (!(divisor > 0)) throw notPositiveDefinite(Math.floor(at / inputOrder), at % inputOrder, divisor);
+        Y[at] /= divisor;
+      }
+      return;
+    }
+    const outputValues = d.outputValues;
+    const inputValues = d.inputValues;
+    for (let o = 0; o < outputs; o++) {
+      const g = outputValues[o];
+      const row = o * inputOrder;
+      for (let i = 0; i < inputOrder; i++) {
+        const divisor = g * inputValues[i] + damping;
+        if (!(divisor > 0)) throw notPositiveDefinite(o, i, divisor);
+        Y[row + i] /= divisor;
+      }
+    }
+  }
+
+  /**
+   * π-damping's solve, Y = (Ḡ + √λ/π I)⁻¹ X (Ā + π√λ I)⁻¹ (math.md: the inverse of the Kronecker product of
+   * the damped factors), one factor at a time (X is overwritten). A factor whose damped inverse costs no
+   * more to form (n³/2 for a syrk) than it saves per solve (one of the four products of the eigenbasis route:
+   * out²·in' for Ḡ, out·in'² for Ā), i.e. out ≤ 2·in' for Ḡ and in' ≤ 2·out for Ā, is applied as that
+   * inverse, one product; the other through its eigenbasis, V (V ᵀ· scaled) : two. The inverses are kept
+   * for the installed decomposition and λ (formed again after a refresh or when λ changes), so at a fixed λ
+   * a square layer's solve is two products instead of four, and a changing λ never costs more than the
+   * eigenbasis route. NOT_POSITIVE_DEFINITE as that route: when some (λ_G,o + √λ/π)(λ_A,i + π√λ) is not > 0.
+   */
+  private solvePi(d: KroneckerDecomposition, damping: number, X: Float64Array, Y: Float64Array): void {
+    const { outputs, inputOrder } = this.shape;
+    const f = this.piFactors(d, damping);
+    const T = this.work[2];
+    // T = (Ḡ + √λ/π I)⁻¹ X
+    if (f.outputInverse !== undefined) {
+      this.float64.gemm(false, false, outputs, inputOrder, outputs, 1, f.outputInverse, X, 0, T);
+    } else {
+      this.float64.gemm(false, false, outputs, inputOrder, outputs, 1, d.outputVectors, X, 0, Y);
+      for (let o = 0; o < outputs; o++) {
+        const w = f.outputScale[o];
+        const row = o * inputOrder;
+        for (let i = 0; i < inputOrder; i++) Y[row + i] *= w;
+      }
+      this.float64.gemm(true, false, outputs, inputOrder, outputs, 1, d.outputVectors, Y, 0, T);
+    }
+    // Y = T (Ā + π√λ I)⁻¹
+    if (f.inputInverse !== undefined) {
+      this.float64.gemm(false, false, outputs, inputOrder, inputOrder, 1, T, f.inputInverse, 0, Y);
+    } else {
+      this.float64.gemm(false, true, outputs, inputOrder, inputOrder, 1, T, d.inputVectors, 0, X);
+      const w = f.inputScale;
+      for (let o = 0; o < outputs; o++) {
+        const row = o * inputOrder;
+        for (let i = 0; i < inputOrder; i++) X[row + i] *= w[i];
+      }
+      this.float64.gemm(false, false, outputs, inputOrder, inputOrder, 1, X, d.inputVectors, 0, Y);
+    }
+  }
+
+  /**
+   * The damped factors' inverse eigenvalues 1/(λ_G,o + √λ/π), 1/(λ_A,i + π√λ) and (see `solvePi`) their
+   * inverses, for decomposition `d` and damping λ: kept until either changes. Throws NOT_POSITIVE_DEFINITE
+   * naming the first (o, i), in row-major order, whose product is not > 0 (as the eigenbasis route would).
+   */
+  private piFactors(d: KroneckerDecomposition, damping: number): PiFactors {
+    const cached = this.pi;
+    if (cached !== undefined && cached.decomposition === d && cached.damping === damping) return cached;
+    const { outputs, inputOrder } = this.shape;
+    const sqrtDamping = Math.sqrt(damping);
+    const outputShift = sqrtDamping / d.pi;
+    const inputShift = d.pi * sqrtDamping;
+    const outputValues = d.outputValues;
+    const inputValues = d.inputValues;
+    const outputScale = new Float64Array(outputs);
+    const inputScale = new Float64Array(inputOrder);
+    let minOutput = Infinity;
+    let minInput = Infinity;
+    for (let o = 0; o < outputs; o++) minOutput = Math.min(minOutput, outputValues[o] + outputShift);
+    for (let i = 0; i < inputOrder; i++) minInput = Math.min(minInput, inputValues[i] + inputShift);
+    // Every product (λ_G,o + √λ/π)(λ_A,i + π√λ) is > 0 exactly when the product of the two minima is (a NaN
+    // makes a minimum NaN); otherwise the first failing pair, as the eigenbasis route computes it.
+    if (!(minOutput * minInput > 0)) {
+      for (let o = 0; o < outputs; o++) {
+        for (let i = 0; i < inputOrder; i++) {
+          const divisor = (outputValues[o] + sqrtDamping / d.pi) * (inputValues[i] + d.pi * sqrtDamping);
+          if (!(divisor > 0)) throw notPositiveDefinite(o, i, divisor);
+        }
+      }
+    }
+    this.pi = undefined; // its inverses' storage is reused below
+    for (let o = 0; o < outputs; o++) outputScale[o] = 1 / (outputValues[o] + outputShift);
+    for (let i = 0; i < inputOrder; i++) inputScale[i] = 1 / (inputValues[i] + inputShift);
+    const factors: PiFactors = {
+      decomposition: d, damping, outputScale, inputScale,
+      ...(outputs <= 2 * inputOrder ? { outputInverse: this.dampedInverse(d.outputVectors, outputScale, outputs, cached?.outputInverse) } : {}),
+      ...(inputOrder <= 2 * outputs ? { inputInverse: this.dampedInverse(d.inputVectors, inputScale, inputOrder, cached?.inputInverse) } : {}),
+    };
+    this.pi = factors;
+    return factors;
+  }
+
+  /** Qᵀ diag(w) Q (Q: eigenvectors as rows, w > 0) as the syrk UᵀU of U = diag(√w) Q, into `reuse` when given. */
+  private dampedInverse(Q: Float64Array, w: Float64Array, n: number, reuse: Float64Array | undefined): Float64Array {
+    const U = new Float64Array(n * n);
+    for (let k = 0; k < n; k++) {
+      const r = Math.sqrt(w[k]);
+      const row = k * n;
+      for (let j = 0; j < n; j++) U[row + j] = r * Q[row + j];
+    }
+    const C = reuse ?? new Float64Array(n * n);
+    this.float64.syrk(C, n, U, n, 1, 0);
+    return C;
   }
 
   /** Y = Q_G X Q_Aᵀ = V_Gᵀ X V_A (X, Y out × in'). */
@@ -645,6 +771,13 @@ export class KroneckerEstimate extends EstimateBase {
     this.pending = s.pending;
     this.pendingPairsDecay = s.pendingDecay;
   }
+}
+
+function notPositiveDefinite(o: number, i: number, divisor: number): FisherdError {
+  return new FisherdError(
+    'NOT_POSITIVE_DEFINITE',
+    `Kronecker eigenvalue (${o}, ${i}) of the damped estimate is ${divisor}; a singular factor needs damping > 0`,
+  );
 }
 
 function rowsRefused(field: string): FisherdError {
