@@ -507,7 +507,9 @@ export class CurvatureEstimator {
       throw new FisherdError('SHAPE_MISMATCH', `out has length ${result.length}, expected ${this.dim}`, { field: 'out' });
     }
     const correction = this.clock.correction();
-    for (let i = 0; i < this.dim; i++) result[i] = this.meanGradSum[i] * correction;
+    const sum = this.meanGradSum;
+    const dim = this.dim;
+    for (let i = 0; i < dim; i++) result[i] = sum[i] * correction;
     return result;
   }
 

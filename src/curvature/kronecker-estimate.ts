@@ -355,27 +355,32 @@ export class KroneckerEstimate extends EstimateBase {
   prospectiveRefreshJob(factors: readonly KroneckerFactors[], decay: number): KroneckerRefreshJob | undefined {
     if (factors.length === 0 || !this.refreshDueAfterUpdate) return undefined;
     const { outputs, inputOrder } = this.shape;
-    const inputSum = new Float64Array(inputOrder * inputOrder);
-    const outputGradSum = new Float64Array(outputs * outputs);
-    let inputCount = 0;
-    let outputGradCount = 0;
-    for (const f of factors) {
-      addInto(inputSum, f.inputSum);
-      addInto(outputGradSum, f.outputGradSum);
-      inputCount += f.inputCount;
-      outputGradCount += f.outputGradCount;
+    // The sums as `accumulateFactors` forms them (one contribution: its own arrays), blended by the same
+    // backend call as `commitUpdate`, then corrected as `factors()` does: the same values, bit for bit.
+    let inputSum = factors[0]!.inputSum;
+    let outputGradSum = factors[0]!.outputGradSum;
+    let inputCount = factors[0]!.inputCount;
+    let outputGradCount = factors[0]!.outputGradCount;
+    if (factors.length > 1) {
+      inputSum = inputSum.slice();
+      outputGradSum = outputGradSum.slice();
+      for (const f of factors.slice(1)) {
+        addInto(inputSum, f.inputSum);
+        addInto(outputGradSum, f.outputGradSum);
+        inputCount += f.inputCount;
+        outputGradCount += f.outputGradCount;
+      }
     }
     const input = this.inputFactor.slice();
     const outputGrad = this.outputGradFactor.slice();
-    blend(input, decay, (1 - decay) / inputCount, inputSum);
-    blend(outputGrad, decay, (1 - decay) / outputGradCount, outputGradSum);
+    this.float64.axpby((1 - decay) / inputCount, inputSum, decay, input);
+    this.float64.axpby((1 - decay) / outputGradCount, outputGradSum, decay, outputGrad);
     const clock = new EmaClock(this.clock.steps, this.clock.decayProduct);
     clock.advance(decay);
     const c = clock.correction();
-    return {
-      version: this.nextVersion, factorUpdates: clock.steps, outputs, inputOrder,
-      inputFactor: input.map((a) => a * c), outputGradFactor: outputGrad.map((g) => g * c),
-    };
+    scaleInPlace(input, c);
+    scaleInPlace(outputGrad, c);
+    return { version: this.nextVersion, factorUpdates: clock.steps, outputs, inputOrder, inputFactor: input, outputGradFactor: outputGrad };
   }
 
   /**
@@ -788,6 +793,11 @@ function rowsRefused(field: string): FisherdError {
 function blend(y: Float64Array, beta: number, alpha: number, x: Float64Array): void {
   if (beta === 0) for (let i = 0; i < y.length; i++) y[i] = alpha * x[i];
   else for (let i = 0; i < y.length; i++) y[i] = beta * y[i] + alpha * x[i];
+}
+
+/** y ← c·y (each value rounded as `y.map((v) => v * c)` would). */
+function scaleInPlace(y: Float64Array, c: number): void {
+  for (let i = 0; i < y.length; i++) y[i] *= c;
 }
 
 function addInto(y: Float64Array, x: Float64Array): void {

@@ -99,6 +99,12 @@ export function kroneckerShape(structure: KroneckerStructure): KroneckerShape {
  */
 export function blockToMatrix(shape: KroneckerShape, v: ArrayLike<number>, X: Float64Array): Float64Array {
   const { outputs, inputOrder, inputs, bias } = shape;
+  if (v instanceof Float64Array) {
+    // rows of the weight as block copies (memcpy), then the bias column
+    for (let o = 0; o < outputs; o++) X.set(v.subarray(o * inputs, (o + 1) * inputs), o * inputOrder);
+    if (bias) for (let o = 0; o < outputs; o++) X[o * inputOrder + inputs] = v[outputs * inputs + o];
+    return X;
+  }
   for (let o = 0; o < outputs; o++) {
     for (let i = 0; i < inputs; i++) X[o * inputOrder + i] = v[o * inputs + i];
     if (bias) X[o * inputOrder + inputs] = v[outputs * inputs + o];
@@ -109,6 +115,11 @@ export function blockToMatrix(shape: KroneckerShape, v: ArrayLike<number>, X: Fl
 /** The inverse of `blockToMatrix`: the out × in' matrix X back into the block's D-vector layout. */
 export function matrixToBlock(shape: KroneckerShape, X: ArrayLike<number>, out: Float64Array): Float64Array {
   const { outputs, inputOrder, inputs, bias } = shape;
+  if (X instanceof Float64Array) {
+    for (let o = 0; o < outputs; o++) out.set(X.subarray(o * inputOrder, o * inputOrder + inputs), o * inputs);
+    if (bias) for (let o = 0; o < outputs; o++) out[outputs * inputs + o] = X[o * inputOrder + inputs];
+    return out;
+  }
   for (let o = 0; o < outputs; o++) {
     for (let i = 0; i < inputs; i++) out[o * inputs + i] = X[o * inputOrder + i];
     if (bias) out[outputs * inputs + o] = X[o * inputOrder + inputs];

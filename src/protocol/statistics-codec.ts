@@ -142,14 +142,10 @@ export function packUpper(M: ArrayLike<number>, n: number): Float64Array {
   return out;
 }
 
-/** Edge of the tiles the lower triangle is mirrored in (see `unpackUpper`). */
-const MIRROR_TILE = 64;
-
 /**
  * The symmetric n×n matrix (row-major) of a packed upper triangle; SHAPE_MISMATCH when the length is not
- * n(n+1)/2. The upper triangle is written row by row, then mirrored tile by tile (writing M[j][i] for
- * consecutive j would stride n values per write). The array is marked symmetric by construction
- * (`markSymmetricByConstruction`): the session does not test its symmetry again.
+ * n(n+1)/2. The array is marked symmetric by construction (`markSymmetricByConstruction`): the session
+ * does not test its symmetry again.
  */
 export function unpackUpper(packed: ArrayLike<number>, n: number, field: string, step?: number): Float64Array {
   if (packed.length !== (n * (n + 1)) / 2) {
@@ -160,18 +156,10 @@ export function unpackUpper(packed: ArrayLike<number>, n: number, field: string,
   const M = new Float64Array(n * n);
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const row = i * n;
-    for (let j = i; j < n; j++) M[row + j] = packed[k++]!;
-  }
-  for (let j0 = 0; j0 < n; j0 += MIRROR_TILE) {
-    const jEnd = Math.min(j0 + MIRROR_TILE, n);
-    for (let i0 = 0; i0 <= j0; i0 += MIRROR_TILE) {
-      const iEnd = Math.min(i0 + MIRROR_TILE, n);
-      for (let j = j0; j < jEnd; j++) {
-        const row = j * n;
-        const end = iEnd < j ? iEnd : j;
-        for (let i = i0; i < end; i++) M[row + i] = M[i * n + j]!; // M[j][i] = M[i][j], i < j
-      }
+    for (let j = i; j < n; j++) {
+      const v = packed[k++]!;
+      M[i * n + j] = v;
+      M[j * n + i] = v;
     }
   }
   return markSymmetricByConstruction(M);
