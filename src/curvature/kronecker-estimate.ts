@@ -477,10 +477,12 @@ export class KroneckerEstimate extends EstimateBase {
    * the damped factors), one factor at a time (X is overwritten). A factor whose damped inverse costs no
    * more to form (n³/2 for a syrk) than it saves per solve (one of the four products of the eigenbasis route:
    * out²·in' for Ḡ, out·in'² for Ā), i.e. out ≤ 2·in' for Ḡ and in' ≤ 2·out for Ā, is applied as that
-   * inverse, one product; the other through its eigenbasis, V (V ᵀ· scaled) : two. The inverses are kept
-   * for the installed decomposition and λ (formed again after a refresh or when λ changes), so at a fixed λ
-   * a square layer's solve is two products instead of four, and a changing λ never costs more than the
-   * eigenbasis route. NOT_POSITIVE_DEFINITE as that route: when some (λ_G,o + √λ/π)(λ_A,i + π√λ) is not > 0.
+   * inverse (one product); the other through its eigenbasis (V·diag(1/(λ_k + shift))·Vᵀ: two products). The
+   * inverses are kept for the installed decomposition and λ (formed again after a refresh or when λ
+   * changes): at a fixed λ a layer with out ≤ 2·in' ≤ 4·out solves with two products instead of four, and
+   * a λ that changes every step costs no more than the eigenbasis route. Which route a factor takes depends
+   * on the shape alone, so a solve's result does not depend on what was solved before. NOT_POSITIVE_DEFINITE
+   * as the eigenbasis route: when some (λ_G,o + √λ/π)(λ_A,i + π√λ) is not > 0.
    */
   private solvePi(d: KroneckerDecomposition, damping: number, X: Float64Array, Y: Float64Array): void {
     const { outputs, inputOrder } = this.shape;

@@ -8,7 +8,7 @@ import { markSymmetricByConstruction } from '../curvature/kronecker-factors.js';
 import { FisherdError } from '../errors.js';
 import type { KroneckerFactorSums, KroneckerStatistics, OutputGradFactorSum } from '../session/kronecker-statistics.js';
 import type { BlockStatistics, DiagonalMoments, StatisticsVector } from '../session/statistics.js';
-import { float32Bytes, readFloat32, type Float32Pool } from './floats.js';
+import { float32Bytes, Float32Pool, readFloat32 } from './floats.js';
 import { fisherd } from './generated/fisherd.js';
 import { decodeHalf, decodeHalfToFloat32, encodeHalf } from './half-floats.js';
 
@@ -82,7 +82,7 @@ export function statisticsFromWire(entries: readonly fisherd.v1.IBlockStatistics
   return entries.map((entry, i): BlockStatistics => {
     const at = `step.statistics[${i}]`;
     if (entry.kronecker !== null && entry.kronecker !== undefined) {
-      return { block: entry.block ?? '', kind: 'kronecker', kronecker: kroneckerFromWire(entry.kronecker, `${at}.kronecker`, step) };
+      return { block: entry.block ?? '', kind: 'kronecker', kronecker: kroneckerFromWire(entry.kronecker, `${at}.kronecker`, step, pool) };
     }
     const m = entry.diagonal;
     if (m === null || m === undefined) {
@@ -171,21 +171,36 @@ function packedOrder(length: number): number {
   return (n * (n + 1)) / 2 === length ? n : Number.NaN;
 }
 
-function kroneckerFromWire(k: fisherd.v1.IKroneckerStatistics, at: string, step: number): KroneckerStatistics {
+/** Packed triangles between decoding and unpacking (given back at once: at most one idle array per length). */
+const packedPool = new Float32Pool(64 * 2 ** 20);
+
+/**
+ * A wire `KroneckerStatistics`. The gradient sum, like diagonal moments, is float32 from `pool` when given
+ * (a view into the frame where aligned; `releaseContribution` gives it back), else float64. Factor sums are
+ * read as float32 (a view where aligned) straight into their full float64 matrices, exactly.
+ */
+function kroneckerFromWire(k: fisherd.v1.IKroneckerStatistics, at: string, step: number, pool?: Float32Pool): KroneckerStatistics {
   const encoding = encodingFromWire(k.encoding, `${at}.encoding`, step);
+  const present = (bytes: Uint8Array | null | undefined): bytes is Uint8Array => bytes !== null && bytes !== undefined && bytes.length > 0;
   const decode = (bytes: Uint8Array | null | undefined, field: string): Float64Array | undefined =>
-    bytes === null || bytes === undefined || bytes.length === 0 ? undefined : decodeStatisticsVector(bytes, encoding, field, step);
+    present(bytes) ? decodeStatisticsVector(bytes, encoding, field, step) : undefined;
   // A packed sum's order follows from its length; the session checks it against the block (SHAPE_MISMATCH).
   const matrix = (bytes: Uint8Array | null | undefined, field: string): Float64Array | undefined => {
-    const packed = decode(bytes, field);
-    if (packed === undefined) return undefined;
-    const n = packedOrder(packed.length);
-    if (Number.isNaN(n)) {
-      throw new FisherdError('SHAPE_MISMATCH', `${field} has ${packed.length} values, not a packed upper triangle n(n+1)/2`, { field, step });
+    if (!present(bytes)) return undefined;
+    const packed = decodeStatisticsVector32(bytes, encoding, field, packedPool, step);
+    try {
+      const n = packedOrder(packed.length);
+      if (Number.isNaN(n)) {
+        throw new FisherdError('SHAPE_MISMATCH', `${field} has ${packed.length} values, not a packed upper triangle n(n+1)/2`, { field, step });
+      }
+      return unpackUpper(packed, n, field, step);
+    } finally {
+      packedPool.give(packed);
     }
-    return unpackUpper(packed, n, field, step);
   };
-  const sum = decode(k.sum, `${at}.sum`);
+  const sum = present(k.sum)
+    ? pool === undefined ? decodeStatisticsVector(k.sum, encoding, `${at}.sum`, step) : decodeStatisticsVector32(k.sum, encoding, `${at}.sum`, pool, step)
+    : undefined;
   const f = k.factors;
   let factors: KroneckerFactorSums | undefined;
   if (f !== null && f !== undefined) {

@@ -123,7 +123,11 @@ export function releaseContribution(c: StepContribution, pool: Float32Pool = ste
   if (c.meanGrad !== undefined) pool.give(c.meanGrad);
   if (c.params !== undefined) pool.give(c.params);
   for (const entry of c.statistics ?? []) {
-    if (entry.kind !== 'diagonal') continue; // Kronecker statistics are decoded into float64 arrays, not pooled
+    if (entry.kind !== 'diagonal') {
+      // a Kronecker block's gradient sum (its factor sums are float64 matrices, not pooled)
+      if (entry.kronecker.sum instanceof Float32Array) pool.give(entry.kronecker.sum);
+      continue;
+    }
     const m = entry.moments;
     for (const v of [m.sum, m.sumSquares, m.centredSquares, m.sampledLabelSquares, m.factorSquares]) {
       if (v instanceof Float32Array) pool.give(v);

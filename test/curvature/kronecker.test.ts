@@ -211,7 +211,9 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('kronecker on %s', (_na
     const inputs = pairs.inputs.map((x, j) => (j % (IN + 1) === 1 ? 0 : x));
     estimate.updateFactors(kroneckerFactorsFromPairs(kroneckerShape(structure), { ...pairs, inputs }), 0);
     estimate.refreshDecompositions();
-    const d = estimate.snapshot().decomposition!;
+    const snapshot = estimate.snapshot();
+    if (snapshot.kind !== 'kronecker') throw new Error('a Kronecker estimate snapshots as kind kronecker');
+    const d = snapshot.decomposition!;
     let first: [number, number] | undefined;
     for (let o = 0; o < OUT && first === undefined; o++) {
       for (let i = 0; i < IN + 1; i++) {
