@@ -382,18 +382,19 @@ export class CurvatureEstimator {
   /**
    * The refresh jobs that `updateFromStatistics(…, factors)` will find due, computed now without changing
    * anything (`KroneckerEstimate.prospectiveRefreshJob`): decompose them anywhere and pass the results as
-   * its `precomputed`.
+   * its `precomputed`. `piDamping`: the λ the step's solves are expected to use (π-damping blocks' jobs
+   * then also form their damped inverses).
    */
   /** Whether the next factor update can make a refresh due in some Kronecker block (else `prospectiveRefreshJobs` is []). */
   get refreshMayFollowUpdate(): boolean {
     return KRONECKER_ESTIMATES.some((which) => this.kroneckerBlocks(which).some(({ estimate }) => estimate.refreshDueAfterUpdate));
   }
 
-  prospectiveRefreshJobs(factors: UpdateFactors): ProspectiveRefresh[] {
+  prospectiveRefreshJobs(factors: UpdateFactors, piDamping?: number): ProspectiveRefresh[] {
     const jobs: ProspectiveRefresh[] = [];
     for (const which of KRONECKER_ESTIMATES) {
       for (const { name, estimate } of this.kroneckerBlocks(which)) {
-        const job = estimate.prospectiveRefreshJob(factors[which]?.get(name) ?? [], this.config.decay);
+        const job = estimate.prospectiveRefreshJob(factors[which]?.get(name) ?? [], this.config.decay, piDamping);
         if (job !== undefined) jobs.push({ estimate: which, block: name, job });
       }
     }

@@ -22,10 +22,11 @@
  */
 import { FisherdError } from '../errors.js';
 import type { Backend } from '../linalg/backend.js';
-import { ReferenceBackend } from '../linalg/reference.js';
 import { EmaClock } from './ema.js';
 import { EstimateBase, requireSnapshotLength } from './estimate-base.js';
-import { decomposeKroneckerFactors, type KroneckerDecomposition, type KroneckerRefreshJob } from './kronecker-decomposition.js';
+import {
+  dampedInverses, decomposeKroneckerFactors, float64Kernels, type DampedInverses, type KroneckerDecomposition, type KroneckerRefreshJob,
+} from './kronecker-decomposition.js';
 import {
   blockIndex, blockToMatrix, kroneckerShape, matrixToBlock, validateKroneckerFactors,
   type KroneckerFactorChecks, type KroneckerFactors, type KroneckerPairs, type KroneckerShape,
@@ -47,23 +48,6 @@ interface EigenbasisMoments {
   squares: Float64Array;
   steps: number;
   decayProduct: number;
-}
-
-/**
- * What π-damping's solves reuse between refreshes (`KroneckerEstimate.solvePi`): for one decomposition and
- * one λ, the inverse damped eigenvalues and, where they pay, the damped factors' inverses.
- */
-interface PiFactors {
-  decomposition: KroneckerDecomposition;
-  damping: number;
-  /** 1/(λ_G,o + √λ/π). */
-  outputScale: Float64Array;
-  /** 1/(λ_A,i + π√λ). */
-  inputScale: Float64Array;
-  /** (Ḡ + √λ/π I)⁻¹, out × out (when out ≤ 2·in'). */
-  outputInverse?: Float64Array;
-  /** (Ā + π√λ I)⁻¹, in' × in' (when in' ≤ 2·out). */
-  inputInverse?: Float64Array;
 }
 
 /** The kind-specific part of a Kronecker snapshot (see `EstimateSnapshot`). */
@@ -129,8 +113,8 @@ export class KroneckerEstimate extends EstimateBase {
   private saved: SavedState | undefined;
   // Work matrices of the solve (out × in').
   private readonly work: Float64Array[];
-  /** π-damping's solve factors for the installed decomposition and the last λ (derived state: never saved). */
-  private pi: PiFactors | undefined;
+  /** π-damping's solve factors for a decomposition (the installed one, when current) and λ: derived state, never saved. */
+  private pi: { decomposition: KroneckerDecomposition; factors: DampedInverses } | undefined;
 
   constructor(structure: KroneckerStructure, backend: Backend, options: ResolvedEstimateOptions) {
     const shape = kroneckerShape(structure);
@@ -140,7 +124,7 @@ export class KroneckerEstimate extends EstimateBase {
     this.refreshEvery = structure.refreshEvery ?? 1;
     this.corrected = structure.eigenvalueCorrected === true;
     this.piDamping = structure.damping === 'pi';
-    this.float64 = backend.name === 'gpujs' ? new ReferenceBackend() : backend;
+    this.float64 = float64Kernels(backend);
     const { outputs, inputOrder } = shape;
     this.inputFactor = new Float64Array(inputOrder * inputOrder);
     this.outputGradFactor = new Float64Array(outputs * outputs);
@@ -330,6 +314,12 @@ export class KroneckerEstimate extends EstimateBase {
         decomposition.inputVectors?.length !== inputOrder * inputOrder || decomposition.outputVectors?.length !== outputs * outputs) {
       throw new FisherdError('SHAPE_MISMATCH', `the decomposition is not of a ${outputs} × ${inputOrder} Kronecker block`, { field: 'decomposition' });
     }
+    const inverses = decomposition.dampedInverses;
+    if (inverses !== undefined && (inverses.outputScale?.length !== outputs || inverses.inputScale?.length !== inputOrder ||
+        (inverses.outputInverse !== undefined && inverses.outputInverse.length !== outputs * outputs) ||
+        (inverses.inputInverse !== undefined && inverses.inputInverse.length !== inputOrder * inputOrder))) {
+      throw new FisherdError('SHAPE_MISMATCH', `the decomposition's damped inverses are not of a ${outputs} × ${inputOrder} Kronecker block`, { field: 'decomposition.dampedInverses' });
+    }
     const installed = this.decomposition?.version ?? 0;
     if (!(decomposition.version > installed) || decomposition.version >= this.nextVersion || decomposition.factorUpdates > this.clock.steps) {
       throw new FisherdError('INVALID_CONFIG', `decomposition version ${decomposition.version} is not a newer job of this estimate (installed ${installed})`, {
@@ -350,9 +340,10 @@ export class KroneckerEstimate extends EstimateBase {
    * the order they would be accumulated) and `decay`, when that update makes a refresh due; undefined
    * otherwise (or without factors). Changes nothing: the factors are summed and blended exactly as
    * `accumulateFactors`/`commitUpdate` do, so its decomposition, computed anywhere before the update, is the
-   * one the refresh after it would compute (`installPrecomputed`). Validated factors only.
+   * one the refresh after it would compute (`installPrecomputed`). Validated factors only. `piDamping`: the
+   * λ the solves after it are expected to use, for a π-damping block's job (`KroneckerRefreshJob.piDamping`).
    */
-  prospectiveRefreshJob(factors: readonly KroneckerFactors[], decay: number): KroneckerRefreshJob | undefined {
+  prospectiveRefreshJob(factors: readonly KroneckerFactors[], decay: number, piDamping?: number): KroneckerRefreshJob | undefined {
     if (factors.length === 0 || !this.refreshDueAfterUpdate) return undefined;
     const { outputs, inputOrder } = this.shape;
     // The sums as `accumulateFactors` forms them (one contribution: its own arrays), blended by the same
@@ -380,7 +371,10 @@ export class KroneckerEstimate extends EstimateBase {
     const c = clock.correction();
     scaleInPlace(input, c);
     scaleInPlace(outputGrad, c);
-    return { version: this.nextVersion, factorUpdates: clock.steps, outputs, inputOrder, inputFactor: input, outputGradFactor: outputGrad };
+    return {
+      version: this.nextVersion, factorUpdates: clock.steps, outputs, inputOrder, inputFactor: input, outputGradFactor: outputGrad,
+      ...(this.piDamping && piDamping !== undefined ? { piDamping } : {}),
+    };
   }
 
   /**
@@ -515,58 +509,29 @@ export class KroneckerEstimate extends EstimateBase {
   }
 
   /**
-   * The damped factors' inverse eigenvalues 1/(λ_G,o + √λ/π), 1/(λ_A,i + π√λ) and (see `solvePi`) their
-   * inverses, for decomposition `d` and damping λ: kept until either changes. Throws NOT_POSITIVE_DEFINITE
-   * naming the first (o, i), in row-major order, whose product is not > 0 (as the eigenbasis route would).
+   * π-damping's solve factors (`dampedInverses`) for decomposition `d` and damping λ: those a refresh
+   * thread formed with `d` for this λ, else the last ones formed here for (d, λ), else formed now. Throws
+   * NOT_POSITIVE_DEFINITE naming the first (o, i), in row-major order, whose product
+   * (λ_G,o + √λ/π)(λ_A,i + π√λ) is not > 0 (as the eigenbasis route would).
    */
-  private piFactors(d: KroneckerDecomposition, damping: number): PiFactors {
+  private piFactors(d: KroneckerDecomposition, damping: number): DampedInverses {
+    if (d.dampedInverses?.damping === damping) return d.dampedInverses;
     const cached = this.pi;
-    if (cached !== undefined && cached.decomposition === d && cached.damping === damping) return cached;
-    const { outputs, inputOrder } = this.shape;
-    const sqrtDamping = Math.sqrt(damping);
-    const outputShift = sqrtDamping / d.pi;
-    const inputShift = d.pi * sqrtDamping;
-    const outputValues = d.outputValues;
-    const inputValues = d.inputValues;
-    const outputScale = new Float64Array(outputs);
-    const inputScale = new Float64Array(inputOrder);
-    let minOutput = Infinity;
-    let minInput = Infinity;
-    for (let o = 0; o < outputs; o++) minOutput = Math.min(minOutput, outputValues[o] + outputShift);
-    for (let i = 0; i < inputOrder; i++) minInput = Math.min(minInput, inputValues[i] + inputShift);
-    // Every product (λ_G,o + √λ/π)(λ_A,i + π√λ) is > 0 exactly when the product of the two minima is (a NaN
-    // makes a minimum NaN); otherwise the first failing pair, as the eigenbasis route computes it.
-    if (!(minOutput * minInput > 0)) {
+    if (cached !== undefined && cached.decomposition === d && cached.factors.damping === damping) return cached.factors;
+    const factors = dampedInverses(d, damping, this.float64);
+    if (factors === undefined) {
+      const { outputs, inputOrder } = this.shape;
+      const sqrtDamping = Math.sqrt(damping);
       for (let o = 0; o < outputs; o++) {
         for (let i = 0; i < inputOrder; i++) {
-          const divisor = (outputValues[o] + sqrtDamping / d.pi) * (inputValues[i] + d.pi * sqrtDamping);
+          const divisor = (d.outputValues[o] + sqrtDamping / d.pi) * (d.inputValues[i] + d.pi * sqrtDamping);
           if (!(divisor > 0)) throw notPositiveDefinite(o, i, divisor);
         }
       }
+      throw new FisherdError('INTERNAL', 'a damped eigenvalue product is not > 0, yet none was found', { field: 'damping' });
     }
-    this.pi = undefined; // its inverses' storage is reused below
-    for (let o = 0; o < outputs; o++) outputScale[o] = 1 / (outputValues[o] + outputShift);
-    for (let i = 0; i < inputOrder; i++) inputScale[i] = 1 / (inputValues[i] + inputShift);
-    const factors: PiFactors = {
-      decomposition: d, damping, outputScale, inputScale,
-      ...(outputs <= 2 * inputOrder ? { outputInverse: this.dampedInverse(d.outputVectors, outputScale, outputs, cached?.outputInverse) } : {}),
-      ...(inputOrder <= 2 * outputs ? { inputInverse: this.dampedInverse(d.inputVectors, inputScale, inputOrder, cached?.inputInverse) } : {}),
-    };
-    this.pi = factors;
+    this.pi = { decomposition: d, factors };
     return factors;
-  }
-
-  /** Qᵀ diag(w) Q (Q: eigenvectors as rows, w > 0) as the syrk UᵀU of U = diag(√w) Q, into `reuse` when given. */
-  private dampedInverse(Q: Float64Array, w: Float64Array, n: number, reuse: Float64Array | undefined): Float64Array {
-    const U = new Float64Array(n * n);
-    for (let k = 0; k < n; k++) {
-      const r = Math.sqrt(w[k]);
-      const row = k * n;
-      for (let j = 0; j < n; j++) U[row + j] = r * Q[row + j];
-    }
-    const C = reuse ?? new Float64Array(n * n);
-    this.float64.syrk(C, n, U, n, 1, 0);
-    return C;
   }
 
   /** Y = Q_G X Q_Aᵀ = V_Gᵀ X V_A (X, Y out × in'). */

@@ -329,11 +329,21 @@ export class Session {
       if (assembled.kind !== 'statistics') return [];
       // Jobs only from factors that pass the step's checks (assemble checks shapes, not values).
       for (const c of assembled.ordered) validateStatistics(c, assembled.requirements);
-      return this.curvature.prospectiveRefreshJobs(this.stepFactors(assembled.ordered, assembled.requirements));
+      return this.curvature.prospectiveRefreshJobs(this.stepFactors(assembled.ordered, assembled.requirements), this.expectedDamping(this.nextStep));
     } catch (e) {
       if (e instanceof FisherdError) return [];
       throw e;
     }
+  }
+
+  /**
+   * The λ step `step`'s solves will most likely use: the schedule's, or with damping adaptation the last
+   * step's (adaptation may move it; a π-damping block whose refresh thread formed its inverses for another
+   * λ forms them again in the solve, with the same result).
+   */
+  private expectedDamping(step: number): number {
+    const adapted = this.config.optimizer.dampingAdaptation === undefined ? undefined : this.last?.diagnostics.damping;
+    return adapted ?? scheduleValue(makeSchedule(this.config.optimizer.damping ?? DEFAULT_DAMPING), { step });
   }
 
   /** The step's factors per tracked estimate and block (the estimator's names: '' for a single Kronecker block). */
