@@ -150,7 +150,7 @@ export async function runKfacBench(options: KfacBenchOptions = {}): Promise<Kfac
       }
     }
     let agreement: number | undefined;
-    if (info !== undefined) {
+    if (info !== undefined && selected.includes('solve')) {
       const indices = model.map((l, k): [number, number[]] => [k, sampleOf(l.v.length)]);
       const reply = await numpy!.request<{ sample: number[] }>({ op: 'sample', indices });
       const ours = model.flatMap((l) => sampleOf(l.v.length).map((i) => l.x[i]!));
