@@ -28,7 +28,7 @@ import { CurvatureEstimator } from '../src/curvature/estimator.js';
 import { EstimateBase } from '../src/curvature/estimate-base.js';
 import { createBackend } from '../src/linalg/index.js';
 import { decodeClientMessage, encodeClientMessage } from '../src/protocol/frames.js';
-import { contributionFromWire, contributionToWire } from '../src/protocol/step-codec.js';
+import { contributionFromWire, contributionToWire, releaseContribution } from '../src/protocol/step-codec.js';
 import { validateContribution, type StepContribution } from '../src/session/contribution.js';
 import type { SessionConfig } from '../src/session/config.js';
 import { Session } from '../src/session/session.js';
@@ -138,6 +138,7 @@ export async function runKfacSessionBench(options: { steps?: number; warmup?: nu
     const precomputed = jobs.map((r) => ({ estimate: r.estimate, block: r.block, decomposition: decomposeKroneckerFactors(r.job, backend) }));
     spent.clear();
     const result = session.step([c], precomputed);
+    releaseContribution(c); // as session-host.ts does once the update is out
     if (t <= warmup) continue;
     const refresh = jobs.length > 0;
     record('decode', decode, refresh);

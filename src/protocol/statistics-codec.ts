@@ -8,7 +8,7 @@ import { markSymmetricByConstruction } from '../curvature/kronecker-factors.js';
 import { FisherdError } from '../errors.js';
 import type { KroneckerFactorSums, KroneckerStatistics, OutputGradFactorSum } from '../session/kronecker-statistics.js';
 import type { BlockStatistics, DiagonalMoments, StatisticsVector } from '../session/statistics.js';
-import { float32Bytes, Float32Pool, readFloat32 } from './floats.js';
+import { float32Bytes, Float32Pool, Float64Pool, readFloat32 } from './floats.js';
 import { fisherd } from './generated/fisherd.js';
 import { decodeHalf, decodeHalfToFloat32, encodeHalf } from './half-floats.js';
 
@@ -145,15 +145,16 @@ export function packUpper(M: ArrayLike<number>, n: number): Float64Array {
 /**
  * The symmetric n×n matrix (row-major) of a packed upper triangle; SHAPE_MISMATCH when the length is not
  * n(n+1)/2. The array is marked symmetric by construction (`markSymmetricByConstruction`): the session
- * does not test its symmetry again.
+ * does not test its symmetry again. From `pool` when given (its arrays are only ever written here, so the
+ * mark stays true of them).
  */
-export function unpackUpper(packed: ArrayLike<number>, n: number, field: string, step?: number): Float64Array {
+export function unpackUpper(packed: ArrayLike<number>, n: number, field: string, step?: number, pool?: Float64Pool): Float64Array {
   if (packed.length !== (n * (n + 1)) / 2) {
     throw new FisherdError('SHAPE_MISMATCH', `${field} has ${packed.length} values; a packed ${n}×${n} upper triangle has n(n+1)/2 = ${(n * (n + 1)) / 2}`, {
       field, ...(step === undefined ? {} : { step }),
     });
   }
-  const M = new Float64Array(n * n);
+  const M = pool === undefined ? new Float64Array(n * n) : pool.take(n * n); // every entry is written below
   let k = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
@@ -175,9 +176,17 @@ function packedOrder(length: number): number {
 const packedPool = new Float32Pool(64 * 2 ** 20);
 
 /**
+ * The full matrices of the Kronecker factor sums of contributions decoded with a payload pool
+ * (`statisticsFromWire(…, pool)`), given back with the rest of the contribution (step-codec.ts
+ * `releaseContribution`): a large layer's factors are megabytes of fresh memory per step otherwise.
+ */
+export const factorMatrixPool = new Float64Pool();
+
+/**
  * A wire `KroneckerStatistics`. The gradient sum, like diagonal moments, is float32 from `pool` when given
  * (a view into the frame where aligned; `releaseContribution` gives it back), else float64. Factor sums are
- * read as float32 (a view where aligned) straight into their full float64 matrices, exactly.
+ * read as float32 (a view where aligned) straight into their full float64 matrices, exactly: from
+ * `factorMatrixPool` when `pool` is given (given back with the contribution too), else fresh.
  */
 function kroneckerFromWire(k: fisherd.v1.IKroneckerStatistics, at: string, step: number, pool?: Float32Pool): KroneckerStatistics {
   const encoding = encodingFromWire(k.encoding, `${at}.encoding`, step);
@@ -193,7 +202,7 @@ function kroneckerFromWire(k: fisherd.v1.IKroneckerStatistics, at: string, step:
       if (Number.isNaN(n)) {
         throw new FisherdError('SHAPE_MISMATCH', `${field} has ${packed.length} values, not a packed upper triangle n(n+1)/2`, { field, step });
       }
-      return unpackUpper(packed, n, field, step);
+      return unpackUpper(packed, n, field, step, pool === undefined ? undefined : factorMatrixPool);
     } finally {
       packedPool.give(packed);
     }
