@@ -16,7 +16,8 @@
  * round (ema, refresh, solve on fisherd, then on numpy, ...), and each phase's median and p10–p90 are
  * reported with `× numpy` = numpy median / fisherd median (≥ 1: as fast or faster; the target).
  *
- * Run: `npm run build && node dist/bench/kfac.js [--rounds=5] [--shrink=1]`, or `runKfacBench()`.
+ * Run: `npm run build && node dist/bench/kfac.js [--rounds=5] [--shrink=1] [--phases=ema,ema arithmetic]`, or
+ * `runKfacBench()`.
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -60,6 +61,8 @@ export interface KfacBenchOptions {
   decay?: number;
   damping?: number;
   python?: string;
+  /** Phases to run (default all); refresh and solve need ema first. */
+  phases?: KfacBenchRow['phase'][];
 }
 
 function sampleOf(dim: number): number[] {
@@ -124,6 +127,7 @@ export async function runKfacBench(options: KfacBenchOptions = {}): Promise<Kfac
     solve: () => { for (const l of model) l.estimate.solve(l.v, damping, l.x); },
   };
   type Phase = keyof typeof phases;
+  const selected = (Object.keys(phases) as Phase[]).filter((p) => options.phases === undefined || options.phases.includes(p));
   const samples: Record<string, { ms: number[]; cpu: number[] }> = {};
   const record = (key: string, ms: number, cpuMs: number): void => {
     (samples[key] ??= { ms: [], cpu: [] }).ms.push(ms);
@@ -131,7 +135,7 @@ export async function runKfacBench(options: KfacBenchOptions = {}): Promise<Kfac
   };
   try {
     for (let round = 0; round < rounds; round++) {
-      for (const phase of Object.keys(phases) as Phase[]) {
+      for (const phase of selected) {
         const cpu0 = process.cpuUsage();
         const t0 = performance.now();
         phases[phase]();
@@ -146,7 +150,7 @@ export async function runKfacBench(options: KfacBenchOptions = {}): Promise<Kfac
       }
     }
     let agreement: number | undefined;
-    if (info !== undefined) {
+    if (info !== undefined && selected.includes('solve')) {
       const indices = model.map((l, k): [number, number[]] => [k, sampleOf(l.v.length)]);
       const reply = await numpy!.request<{ sample: number[] }>({ op: 'sample', indices });
       const ours = model.flatMap((l) => sampleOf(l.v.length).map((i) => l.x[i]!));
@@ -159,7 +163,7 @@ export async function runKfacBench(options: KfacBenchOptions = {}): Promise<Kfac
       agreement = diff / scale;
     }
     const rows: KfacBenchRow[] = [];
-    for (const phase of Object.keys(phases) as Phase[]) {
+    for (const phase of selected) {
       const np = samples[`numpy ${phase}`];
       const npMedian = np === undefined ? undefined : median(np.ms);
       for (const impl of ['numpy', 'fisherd'] as const) {
@@ -190,7 +194,8 @@ export async function runKfacBench(options: KfacBenchOptions = {}): Promise<Kfac
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const flag = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const result = await runKfacBench({ rounds: Number(flag('rounds') ?? 5), shrink: Number(flag('shrink') ?? 1) });
+  const phases = flag('phases')?.split(',') as KfacBenchRow['phase'][] | undefined;
+  const result = await runKfacBench({ rounds: Number(flag('rounds') ?? 5), shrink: Number(flag('shrink') ?? 1), ...(phases ? { phases } : {}) });
   console.log(`${result.parameters} parameters in ${result.layers.length} layers; numpy: ${JSON.stringify(result.numpy)}`);
   console.table(result.rows.map((r) => ({
     phase: r.phase, impl: r.impl, ms: r.ms.toFixed(1), 'p10–p90': `${r.p10.toFixed(1)}–${r.p90.toFixed(1)}`, cpuMs: r.cpuMs.toFixed(1), reps: r.reps,

@@ -12,7 +12,7 @@ import { BlockDiagonalEstimate } from './block-estimate.js';
 import { DiagonalEstimate } from './diagonal-estimate.js';
 import type { KroneckerDecomposition, KroneckerRefreshJob } from './kronecker-decomposition.js';
 import { KroneckerEstimate } from './kronecker-estimate.js';
-import type { KroneckerFactors } from './kronecker-factors.js';
+import type { KroneckerFactorChecks, KroneckerFactors } from './kronecker-factors.js';
 import { EmaClock } from './ema.js';
 import { forEachRowChunk, type RowBlock } from './rows.js';
 import { StorageScratch } from './scratch.js';
@@ -357,9 +357,13 @@ export class CurvatureEstimator {
    * factors keeps its factors and clock: a step between T_stat ones). Then every Kronecker block whose
    * refresh is now due is refreshed: with the decomposition given for it in `precomputed` (computed ahead
    * from `prospectiveRefreshJobs` of the same factors, e.g. in a worker thread), else here, synchronously.
-   * Validates everything before any change (UNKNOWN_BLOCK, the factors' checks naming `factors.<block>`).
+   * Validates everything before any change (UNKNOWN_BLOCK, the factors' checks naming `factors.<block>`);
+   * `checks.values` false skips the scans of the factors' values for a caller that has just run them
+   * (the session's statistics checks: see `KroneckerFactorChecks`).
    */
-  updateFromStatistics(summary: DiagonalBatchSummary, factors: UpdateFactors = {}, precomputed: readonly PrecomputedRefresh[] = []): void {
+  updateFromStatistics(
+    summary: DiagonalBatchSummary, factors: UpdateFactors = {}, precomputed: readonly PrecomputedRefresh[] = [], checks: KroneckerFactorChecks = {},
+  ): void {
     if (!this.acceptsStatistics) {
       throw new FisherdError('INTERNAL', 'updateFromStatistics needs every tracked estimate to be diagonal or Kronecker blocks', { field: 'structure' });
     }
@@ -372,7 +376,7 @@ export class CurvatureEstimator {
           if (block === undefined) {
             throw new FisherdError('UNKNOWN_BLOCK', `factors for "${name}": the ${which} estimate has no Kronecker block of that name`, { field: `factors.${name}` });
           }
-          for (const f of list) block.estimate.validateFactors(f, `factors.${name || 'params'}`);
+          for (const f of list) block.estimate.validateFactors(f, `factors.${name || 'params'}`, checks);
         }
       }
     } catch (e) {
@@ -391,13 +395,19 @@ export class CurvatureEstimator {
   /**
    * The refresh jobs that `updateFromStatistics(…, factors)` will find due, computed now without changing
    * anything (`KroneckerEstimate.prospectiveRefreshJob`): decompose them anywhere and pass the results as
-   * its `precomputed`.
+   * its `precomputed`. `piDamping`: the λ the step's solves are expected to use (π-damping blocks' jobs
+   * then also form their damped inverses).
    */
-  prospectiveRefreshJobs(factors: UpdateFactors): ProspectiveRefresh[] {
+  /** Whether the next factor update can make a refresh due in some Kronecker block (else `prospectiveRefreshJobs` is []). */
+  get refreshMayFollowUpdate(): boolean {
+    return KRONECKER_ESTIMATES.some((which) => this.kroneckerBlocks(which).some(({ estimate }) => estimate.refreshDueAfterUpdate));
+  }
+
+  prospectiveRefreshJobs(factors: UpdateFactors, piDamping?: number): ProspectiveRefresh[] {
     const jobs: ProspectiveRefresh[] = [];
     for (const which of KRONECKER_ESTIMATES) {
       for (const { name, estimate } of this.kroneckerBlocks(which)) {
-        const job = estimate.prospectiveRefreshJob(factors[which]?.get(name) ?? [], this.config.decay);
+        const job = estimate.prospectiveRefreshJob(factors[which]?.get(name) ?? [], this.config.decay, piDamping);
         if (job !== undefined) jobs.push({ estimate: which, block: name, job });
       }
     }
@@ -512,7 +522,9 @@ export class CurvatureEstimator {
       throw new FisherdError('SHAPE_MISMATCH', `out has length ${result.length}, expected ${this.dim}`, { field: 'out' });
     }
     const correction = this.clock.correction();
-    for (let i = 0; i < this.dim; i++) result[i] = this.meanGradSum[i] * correction;
+    const sum = this.meanGradSum;
+    const dim = this.dim;
+    for (let i = 0; i < dim; i++) result[i] = sum[i] * correction;
     return result;
   }
 

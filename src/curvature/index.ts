@@ -3,8 +3,9 @@ export type { KroneckerStructure, LeafStructure, ParameterBlock, Structure } fro
 export { blockOffsets, copyStructure, describeStructure, findBlock, kroneckerInputOrder, validateStructure } from './structure.js';
 export { KroneckerEstimate, type KroneckerState } from './kronecker-estimate.js';
 export {
-  blockIndex, blockToMatrix, FACTOR_SYMMETRY_TOLERANCE, kroneckerFactorsFromPairs, kroneckerShape, matrixToBlock, outerProductSum,
-  validateKroneckerFactors, type KroneckerEigenbasisSquares, type KroneckerFactors, type KroneckerPairs, type KroneckerShape,
+  blockIndex, blockToMatrix, FACTOR_SYMMETRY_TOLERANCE, factorSumPasses, isSymmetricByConstruction, kroneckerFactorsFromPairs, kroneckerShape,
+  markSymmetricByConstruction, matrixToBlock, outerProductSum, validateKroneckerFactors, type KroneckerEigenbasisSquares,
+  type KroneckerFactorChecks, type KroneckerFactors, type KroneckerPairs, type KroneckerShape,
 } from './kronecker-factors.js';
 export { decomposeKroneckerFactors, type KroneckerDecomposition, type KroneckerRefreshJob } from './kronecker-decomposition.js';
 export type { RowBlock, RowTransform } from './rows.js';

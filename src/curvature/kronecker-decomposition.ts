@@ -7,6 +7,7 @@
  * Float64Arrays), so they cross `postMessage` and go into snapshots as they are.
  */
 import type { Backend } from '../linalg/backend.js';
+import { ReferenceBackend } from '../linalg/reference.js';
 
 /** What a refresh decomposes: the bias-corrected factors Ā (in' × in') and Ḡ (out × out) at one moment. */
 export interface KroneckerRefreshJob {
@@ -18,6 +19,13 @@ export interface KroneckerRefreshJob {
   inputOrder: number;
   inputFactor: Float64Array;
   outputGradFactor: Float64Array;
+  /**
+   * π-damping blocks: the λ their solves are expected to use after this refresh (the session's damping at
+   * the step that installs it). The decomposition then also carries the damped factors' inverses for it
+   * (`dampedInverses`), formed where the eigendecomposition is (a refresh thread) instead of in the
+   * first solve. Absent: none formed (a solve forms them itself).
+   */
+  piDamping?: number;
 }
 
 /**
@@ -34,17 +42,89 @@ export interface KroneckerDecomposition {
   outputValues: Float64Array;
   outputVectors: Float64Array;
   pi: number;
+  /**
+   * For a job with `piDamping`: π-damping's solve factors at that λ (`dampedInverses`), unless some damped
+   * eigenvalue product is not > 0 there. Derived data: snapshots leave it out.
+   */
+  dampedInverses?: DampedInverses;
 }
 
-/** Decomposes a job's factors through `backend.eigh` (float64 on every backend: LAPACK dsyevd on openblas). */
-export function decomposeKroneckerFactors(job: KroneckerRefreshJob, backend: Pick<Backend, 'eigh'>): KroneckerDecomposition {
+/**
+ * π-damping's solve factors for one decomposition and one λ (src/curvature/kronecker-estimate.ts
+ * `solvePi`): the inverse damped eigenvalues and, for a factor whose inverse costs no more to form than it
+ * saves per solve (out ≤ 2·in' for Ḡ, in' ≤ 2·out for Ā), that inverse.
+ */
+export interface DampedInverses {
+  damping: number;
+  /** 1/(λ_G,o + √λ/π). */
+  outputScale: Float64Array;
+  /** 1/(λ_A,i + π√λ). */
+  inputScale: Float64Array;
+  /** (Ḡ + √λ/π I)⁻¹ = V_G diag(outputScale) V_Gᵀ, out × out. */
+  outputInverse?: Float64Array;
+  /** (Ā + π√λ I)⁻¹, in' × in'. */
+  inputInverse?: Float64Array;
+}
+
+/**
+ * The `DampedInverses` of decomposition `d` (out = outputValues.length, in' = inputValues.length) at λ =
+ * `damping`, formed with `float64`'s syrk (Float64Array kernels that run in float64), or undefined when
+ * some product (λ_G,o + √λ/π)(λ_A,i + π√λ) is not > 0 (the solve then reports it). A pure function of its
+ * inputs: wherever it runs (a refresh thread or the solve), the same bits on the same kind of backend.
+ */
+export function dampedInverses(d: KroneckerDecomposition, damping: number, float64: Pick<Backend, 'syrk'>): DampedInverses | undefined {
+  const outputs = d.outputValues.length;
+  const inputOrder = d.inputValues.length;
+  const sqrtDamping = Math.sqrt(damping);
+  const outputShift = sqrtDamping / d.pi;
+  const inputShift = d.pi * sqrtDamping;
+  let minOutput = Infinity;
+  let minInput = Infinity;
+  for (let o = 0; o < outputs; o++) minOutput = Math.min(minOutput, d.outputValues[o] + outputShift);
+  for (let i = 0; i < inputOrder; i++) minInput = Math.min(minInput, d.inputValues[i] + inputShift);
+  // Every product is > 0 exactly when the product of the two minima is (a NaN makes a minimum NaN).
+  if (!(minOutput * minInput > 0)) return undefined;
+  const outputScale = new Float64Array(outputs);
+  const inputScale = new Float64Array(inputOrder);
+  for (let o = 0; o < outputs; o++) outputScale[o] = 1 / (d.outputValues[o] + outputShift);
+  for (let i = 0; i < inputOrder; i++) inputScale[i] = 1 / (d.inputValues[i] + inputShift);
+  return {
+    damping, outputScale, inputScale,
+    ...(outputs <= 2 * inputOrder ? { outputInverse: inverseFromEigen(d.outputVectors, outputScale, outputs, float64) } : {}),
+    ...(inputOrder <= 2 * outputs ? { inputInverse: inverseFromEigen(d.inputVectors, inputScale, inputOrder, float64) } : {}),
+  };
+}
+
+/** Qᵀ diag(w) Q (Q: eigenvectors as rows, w > 0) as the syrk UᵀU of U = diag(√w) Q. */
+function inverseFromEigen(Q: Float64Array, w: Float64Array, n: number, float64: Pick<Backend, 'syrk'>): Float64Array {
+  const U = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    const r = Math.sqrt(w[k]);
+    const row = k * n;
+    for (let j = 0; j < n; j++) U[row + j] = r * Q[row + j];
+  }
+  const C = new Float64Array(n * n);
+  float64.syrk(C, n, U, n, 1, 0);
+  return C;
+}
+
+/** The backend whose Float64Array kernels run in float64: `backend` itself, except gpujs (float32 kernels): the reference one. */
+export function float64Kernels(backend: Backend): Backend {
+  return backend.name === 'gpujs' ? new ReferenceBackend() : backend;
+}
+
+/**
+ * Decomposes a job's factors through `backend.eigh` (float64 on every backend: LAPACK dsyevd on openblas),
+ * and for a job with `piDamping` forms `dampedInverses` with `float64` (default `float64Kernels(backend)`).
+ */
+export function decomposeKroneckerFactors(job: KroneckerRefreshJob, backend: Backend, float64: Pick<Backend, 'syrk'> = float64Kernels(backend)): KroneckerDecomposition {
   const { outputs, inputOrder, inputFactor, outputGradFactor } = job;
   const input = backend.eigh(inputFactor, inputOrder);
   const output = backend.eigh(outputGradFactor, outputs);
   const traceA = diagonalSum(inputFactor, inputOrder);
   const traceG = diagonalSum(outputGradFactor, outputs);
   const pi = traceA > 0 && traceG > 0 ? Math.sqrt(traceA / inputOrder / (traceG / outputs)) : 1;
-  return {
+  const decomposition: KroneckerDecomposition = {
     version: job.version,
     factorUpdates: job.factorUpdates,
     inputValues: clampNonNegative(input.values),
@@ -53,6 +133,9 @@ export function decomposeKroneckerFactors(job: KroneckerRefreshJob, backend: Pic
     outputVectors: output.vectors,
     pi,
   };
+  if (job.piDamping === undefined) return decomposition;
+  const inverses = dampedInverses(decomposition, job.piDamping, float64);
+  return inverses === undefined ? decomposition : { ...decomposition, dampedInverses: inverses };
 }
 
 function diagonalSum(M: Float64Array, n: number): number {

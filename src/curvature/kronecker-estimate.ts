@@ -22,13 +22,14 @@
  */
 import { FisherdError } from '../errors.js';
 import type { Backend } from '../linalg/backend.js';
-import { ReferenceBackend } from '../linalg/reference.js';
 import { EmaClock } from './ema.js';
 import { EstimateBase, requireSnapshotLength } from './estimate-base.js';
-import { decomposeKroneckerFactors, type KroneckerDecomposition, type KroneckerRefreshJob } from './kronecker-decomposition.js';
+import {
+  dampedInverses, decomposeKroneckerFactors, float64Kernels, type DampedInverses, type KroneckerDecomposition, type KroneckerRefreshJob,
+} from './kronecker-decomposition.js';
 import {
   blockIndex, blockToMatrix, kroneckerShape, matrixToBlock, validateKroneckerFactors,
-  type KroneckerFactors, type KroneckerPairs, type KroneckerShape,
+  type KroneckerFactorChecks, type KroneckerFactors, type KroneckerPairs, type KroneckerShape,
 } from './kronecker-factors.js';
 import type { RowBlock } from './rows.js';
 import { copyKronecker, type KroneckerStructure } from './structure.js';
@@ -112,6 +113,8 @@ export class KroneckerEstimate extends EstimateBase {
   private saved: SavedState | undefined;
   // Work matrices of the solve (out × in').
   private readonly work: Float64Array[];
+  /** π-damping's solve factors for a decomposition (the installed one, when current) and λ: derived state, never saved. */
+  private pi: { decomposition: KroneckerDecomposition; factors: DampedInverses } | undefined;
 
   constructor(structure: KroneckerStructure, backend: Backend, options: ResolvedEstimateOptions) {
     const shape = kroneckerShape(structure);
@@ -121,7 +124,7 @@ export class KroneckerEstimate extends EstimateBase {
     this.refreshEvery = structure.refreshEvery ?? 1;
     this.corrected = structure.eigenvalueCorrected === true;
     this.piDamping = structure.damping === 'pi';
-    this.float64 = backend.name === 'gpujs' ? new ReferenceBackend() : backend;
+    this.float64 = float64Kernels(backend);
     const { outputs, inputOrder } = shape;
     this.inputFactor = new Float64Array(inputOrder * inputOrder);
     this.outputGradFactor = new Float64Array(outputs * outputs);
@@ -160,10 +163,13 @@ export class KroneckerEstimate extends EstimateBase {
     this.commitUpdate();
   }
 
-  /** The checks of `updateFactors` alone (for callers that stream: validate all, then accumulate). */
-  validateFactors(factors: KroneckerFactors, field = 'factors'): void {
+  /**
+   * The checks of `updateFactors` alone (for callers that stream: validate all, then accumulate);
+   * `checks.values` false for a caller that has scanned the values itself (see `KroneckerFactorChecks`).
+   */
+  validateFactors(factors: KroneckerFactors, field = 'factors', checks: KroneckerFactorChecks = {}): void {
     // Pairs and eigenbasis squares are EKFAC statistics: checked always, used only by an eigenvalueCorrected block.
-    validateKroneckerFactors(factors, this.shape, field, this.decomposition?.version);
+    validateKroneckerFactors(factors, this.shape, field, this.decomposition?.version, checks);
   }
 
   /** Bias-corrected copies of the current factors: Ā (in' × in') and Ḡ (out × out). */
@@ -316,6 +322,12 @@ export class KroneckerEstimate extends EstimateBase {
         decomposition.inputVectors?.length !== inputOrder * inputOrder || decomposition.outputVectors?.length !== outputs * outputs) {
       throw new FisherdError('SHAPE_MISMATCH', `the decomposition is not of a ${outputs} × ${inputOrder} Kronecker block`, { field: 'decomposition' });
     }
+    const inverses = decomposition.dampedInverses;
+    if (inverses !== undefined && (inverses.outputScale?.length !== outputs || inverses.inputScale?.length !== inputOrder ||
+        (inverses.outputInverse !== undefined && inverses.outputInverse.length !== outputs * outputs) ||
+        (inverses.inputInverse !== undefined && inverses.inputInverse.length !== inputOrder * inputOrder))) {
+      throw new FisherdError('SHAPE_MISMATCH', `the decomposition's damped inverses are not of a ${outputs} × ${inputOrder} Kronecker block`, { field: 'decomposition.dampedInverses' });
+    }
     const installed = this.decomposition?.version ?? 0;
     if (!(decomposition.version > installed) || decomposition.version >= this.nextVersion || decomposition.factorUpdates > this.clock.steps) {
       throw new FisherdError('INVALID_CONFIG', `decomposition version ${decomposition.version} is not a newer job of this estimate (installed ${installed})`, {
@@ -336,32 +348,40 @@ export class KroneckerEstimate extends EstimateBase {
    * the order they would be accumulated) and `decay`, when that update makes a refresh due; undefined
    * otherwise (or without factors). Changes nothing: the factors are summed and blended exactly as
    * `accumulateFactors`/`commitUpdate` do, so its decomposition, computed anywhere before the update, is the
-   * one the refresh after it would compute (`installPrecomputed`). Validated factors only.
+   * one the refresh after it would compute (`installPrecomputed`). Validated factors only. `piDamping`: the
+   * λ the solves after it are expected to use, for a π-damping block's job (`KroneckerRefreshJob.piDamping`).
    */
-  prospectiveRefreshJob(factors: readonly KroneckerFactors[], decay: number): KroneckerRefreshJob | undefined {
-    if (factors.length === 0) return undefined;
-    if (this.decomposition !== undefined && this.updatesSinceRefresh + 1 < this.refreshEvery) return undefined;
+  prospectiveRefreshJob(factors: readonly KroneckerFactors[], decay: number, piDamping?: number): KroneckerRefreshJob | undefined {
+    if (factors.length === 0 || !this.refreshDueAfterUpdate) return undefined;
     const { outputs, inputOrder } = this.shape;
-    const inputSum = new Float64Array(inputOrder * inputOrder);
-    const outputGradSum = new Float64Array(outputs * outputs);
-    let inputCount = 0;
-    let outputGradCount = 0;
-    for (const f of factors) {
-      addInto(inputSum, f.inputSum);
-      addInto(outputGradSum, f.outputGradSum);
-      inputCount += f.inputCount;
-      outputGradCount += f.outputGradCount;
+    // The sums as `accumulateFactors` forms them (one contribution: its own arrays), blended by the same
+    // backend call as `commitUpdate`, then corrected as `factors()` does: the same values, bit for bit.
+    let inputSum = factors[0]!.inputSum;
+    let outputGradSum = factors[0]!.outputGradSum;
+    let inputCount = factors[0]!.inputCount;
+    let outputGradCount = factors[0]!.outputGradCount;
+    if (factors.length > 1) {
+      inputSum = inputSum.slice();
+      outputGradSum = outputGradSum.slice();
+      for (const f of factors.slice(1)) {
+        addInto(inputSum, f.inputSum);
+        addInto(outputGradSum, f.outputGradSum);
+        inputCount += f.inputCount;
+        outputGradCount += f.outputGradCount;
+      }
     }
     const input = this.inputFactor.slice();
     const outputGrad = this.outputGradFactor.slice();
-    blend(input, decay, (1 - decay) / inputCount, inputSum);
-    blend(outputGrad, decay, (1 - decay) / outputGradCount, outputGradSum);
+    this.float64.axpby((1 - decay) / inputCount, inputSum, decay, input);
+    this.float64.axpby((1 - decay) / outputGradCount, outputGradSum, decay, outputGrad);
     const clock = new EmaClock(this.clock.steps, this.clock.decayProduct);
     clock.advance(decay);
     const c = clock.correction();
+    scaleInPlace(input, c);
+    scaleInPlace(outputGrad, c);
     return {
-      version: this.nextVersion, factorUpdates: clock.steps, outputs, inputOrder,
-      inputFactor: input.map((a) => a * c), outputGradFactor: outputGrad.map((g) => g * c),
+      version: this.nextVersion, factorUpdates: clock.steps, outputs, inputOrder, inputFactor: input, outputGradFactor: outputGrad,
+      ...(this.piDamping && piDamping !== undefined ? { piDamping } : {}),
     };
   }
 
@@ -378,6 +398,11 @@ export class KroneckerEstimate extends EstimateBase {
     }
     this.nextVersion++;
     this.installDecomposition(decomposition);
+  }
+
+  /** Whether the next factor update will make a refresh due (`needsRefresh` after it). */
+  get refreshDueAfterUpdate(): boolean {
+    return this.decomposition === undefined || this.updatesSinceRefresh + 1 >= this.refreshEvery;
   }
 
   /** Refreshes synchronously when a refresh is due (`needsRefresh`); a no-op otherwise. */
@@ -410,31 +435,111 @@ export class KroneckerEstimate extends EstimateBase {
   protected solveChecked(v: Float64Array, damping: number, out: Float64Array): Float64Array {
     if (this.needsRefresh) this.refreshDecompositions();
     const d = this.installed();
-    const { outputs, inputOrder } = this.shape;
     const [X, Y] = this.work;
     blockToMatrix(this.shape, v, X);
-    this.toBasis(d, X, Y);
-    const sqrtDamping = Math.sqrt(damping);
-    const moments = this.corrected ? this.moments : undefined;
-    const sCorrection = moments === undefined ? 0 : 1 / (1 - moments.decayProduct);
-    for (let o = 0; o < outputs; o++) {
-      for (let i = 0; i < inputOrder; i++) {
-        const at = o * inputOrder + i;
-        const divisor =
-          moments !== undefined ? moments.squares[at] * sCorrection + damping
-          : this.piDamping ? (d.outputValues[o] + sqrtDamping / d.pi) * (d.inputValues[i] + d.pi * sqrtDamping)
-          : d.outputValues[o] * d.inputValues[i] + damping;
-        if (!(divisor > 0)) {
-          throw new FisherdError(
-            'NOT_POSITIVE_DEFINITE',
-            `Kronecker eigenvalue (${o}, ${i}) of the damped estimate is ${divisor}; a singular factor needs damping > 0`,
-          );
-        }
-        Y[at] /= divisor;
-      }
+    if (this.piDamping && !this.corrected) {
+      this.solvePi(d, damping, X, Y);
+      return matrixToBlock(this.shape, Y, out);
     }
+    this.toBasis(d, X, Y);
+    this.divideByEigenvalues(d, damping, Y);
     this.fromBasis(d, Y, X);
     return matrixToBlock(this.shape, X, out);
+  }
+
+  /** Y ⊘ M in the eigenbasis: M_oi = s_oi + λ (EKFAC with moments) or λ_G,o·λ_A,i + λ (Tikhonov). */
+  private divideByEigenvalues(d: KroneckerDecomposition, damping: number, Y: Float64Array): void {
+    const { outputs, inputOrder } = this.shape;
+    const moments = this.corrected ? this.moments : undefined;
+    if (moments !== undefined) {
+      const squares = moments.squares;
+      const c = 1 / (1 - moments.decayProduct);
+      for (let at = 0; at < Y.length; at++) {
+        const divisor = squares[at] * c + damping;
+        if (!(divisor > 0)) throw notPositiveDefinite(Math.floor(at / inputOrder), at % inputOrder, divisor);
+        Y[at] /= divisor;
+      }
+      return;
+    }
+    const outputValues = d.outputValues;
+    const inputValues = d.inputValues;
+    for (let o = 0; o < outputs; o++) {
+      const g = outputValues[o];
+      const row = o * inputOrder;
+      for (let i = 0; i < inputOrder; i++) {
+        const divisor = g * inputValues[i] + damping;
+        if (!(divisor > 0)) throw notPositiveDefinite(o, i, divisor);
+        Y[row + i] /= divisor;
+      }
+    }
+  }
+
+  /**
+   * π-damping's solve, Y = (Ḡ + √λ/π I)⁻¹ X (Ā + π√λ I)⁻¹ (math.md: the inverse of the Kronecker product of
+   * the damped factors), one factor at a time (X is overwritten). A factor whose damped inverse costs no
+   * more to form (n³/2 for a syrk) than it saves per solve (one of the four products of the eigenbasis route:
+   * out²·in' for Ḡ, out·in'² for Ā), i.e. out ≤ 2·in' for Ḡ and in' ≤ 2·out for Ā, is applied as that
+   * inverse (one product); the other through its eigenbasis (V·diag(1/(λ_k + shift))·Vᵀ: two products). The
+   * inverses are kept for the installed decomposition and λ (formed again after a refresh or when λ
+   * changes): at a fixed λ a layer with out ≤ 2·in' ≤ 4·out solves with two products instead of four, and
+   * a λ that changes every step costs no more than the eigenbasis route. Which route a factor takes depends
+   * on the shape alone, so a solve's result does not depend on what was solved before. NOT_POSITIVE_DEFINITE
+   * as the eigenbasis route: when some (λ_G,o + √λ/π)(λ_A,i + π√λ) is not > 0.
+   */
+  private solvePi(d: KroneckerDecomposition, damping: number, X: Float64Array, Y: Float64Array): void {
+    const { outputs, inputOrder } = this.shape;
+    const f = this.piFactors(d, damping);
+    const T = this.work[2];
+    // T = (Ḡ + √λ/π I)⁻¹ X
+    if (f.outputInverse !== undefined) {
+      this.float64.gemm(false, false, outputs, inputOrder, outputs, 1, f.outputInverse, X, 0, T);
+    } else {
+      this.float64.gemm(false, false, outputs, inputOrder, outputs, 1, d.outputVectors, X, 0, Y);
+      for (let o = 0; o < outputs; o++) {
+        const w = f.outputScale[o];
+        const row = o * inputOrder;
+        for (let i = 0; i < inputOrder; i++) Y[row + i] *= w;
+      }
+      this.float64.gemm(true, false, outputs, inputOrder, outputs, 1, d.outputVectors, Y, 0, T);
+    }
+    // Y = T (Ā + π√λ I)⁻¹
+    if (f.inputInverse !== undefined) {
+      this.float64.gemm(false, false, outputs, inputOrder, inputOrder, 1, T, f.inputInverse, 0, Y);
+    } else {
+      this.float64.gemm(false, true, outputs, inputOrder, inputOrder, 1, T, d.inputVectors, 0, X);
+      const w = f.inputScale;
+      for (let o = 0; o < outputs; o++) {
+        const row = o * inputOrder;
+        for (let i = 0; i < inputOrder; i++) X[row + i] *= w[i];
+      }
+      this.float64.gemm(false, false, outputs, inputOrder, inputOrder, 1, X, d.inputVectors, 0, Y);
+    }
+  }
+
+  /**
+   * π-damping's solve factors (`dampedInverses`) for decomposition `d` and damping λ: those a refresh
+   * thread formed with `d` for this λ, else the last ones formed here for (d, λ), else formed now. Throws
+   * NOT_POSITIVE_DEFINITE naming the first (o, i), in row-major order, whose product
+   * (λ_G,o + √λ/π)(λ_A,i + π√λ) is not > 0 (as the eigenbasis route would).
+   */
+  private piFactors(d: KroneckerDecomposition, damping: number): DampedInverses {
+    if (d.dampedInverses?.damping === damping) return d.dampedInverses;
+    const cached = this.pi;
+    if (cached !== undefined && cached.decomposition === d && cached.factors.damping === damping) return cached.factors;
+    const factors = dampedInverses(d, damping, this.float64);
+    if (factors === undefined) {
+      const { outputs, inputOrder } = this.shape;
+      const sqrtDamping = Math.sqrt(damping);
+      for (let o = 0; o < outputs; o++) {
+        for (let i = 0; i < inputOrder; i++) {
+          const divisor = (d.outputValues[o] + sqrtDamping / d.pi) * (d.inputValues[i] + d.pi * sqrtDamping);
+          if (!(divisor > 0)) throw notPositiveDefinite(o, i, divisor);
+        }
+      }
+      throw new FisherdError('INTERNAL', 'a damped eigenvalue product is not > 0, yet none was found', { field: 'damping' });
+    }
+    this.pi = { decomposition: d, factors };
+    return factors;
   }
 
   /** Y = Q_G X Q_Aᵀ = V_Gᵀ X V_A (X, Y out × in'). */
@@ -648,6 +753,13 @@ export class KroneckerEstimate extends EstimateBase {
   }
 }
 
+function notPositiveDefinite(o: number, i: number, divisor: number): FisherdError {
+  return new FisherdError(
+    'NOT_POSITIVE_DEFINITE',
+    `Kronecker eigenvalue (${o}, ${i}) of the damped estimate is ${divisor}; a singular factor needs damping > 0`,
+  );
+}
+
 function rowsRefused(field: string): FisherdError {
   return new FisherdError('INVALID_CONFIG', `${field}: a Kronecker block takes factor statistics (KroneckerFactors), not gradient rows`, { field });
 }
@@ -656,6 +768,11 @@ function rowsRefused(field: string): FisherdError {
 function blend(y: Float64Array, beta: number, alpha: number, x: Float64Array): void {
   if (beta === 0) for (let i = 0; i < y.length; i++) y[i] = alpha * x[i];
   else for (let i = 0; i < y.length; i++) y[i] = beta * y[i] + alpha * x[i];
+}
+
+/** y ← c·y (each value rounded as `y.map((v) => v * c)` would). */
+function scaleInPlace(y: Float64Array, c: number): void {
+  for (let i = 0; i < y.length; i++) y[i] *= c;
 }
 
 function addInto(y: Float64Array, x: Float64Array): void {

@@ -24,7 +24,7 @@ function swapInPlace(bytes: Uint8Array, width: 4 | 8): void {
 }
 
 /**
- * Aligned Float32Arrays lent out for decoded payloads and given back once nobody reads them, so that a
+ * Aligned typed arrays lent out for decoded payloads and given back once nobody reads them, so that a
  * daemon receiving b·D-sized rows every step copies each frame into memory it has touched before. A fresh
  * 25.6 MB array per step costs far more than the copy itself (first-touch page faults: 7–15 ms per 4 MB
  * on this VM, host-measurements.md); a reused one costs the memcpy alone.
@@ -33,36 +33,51 @@ function swapInPlace(bytes: Uint8Array, width: 4 | 8): void {
  * a caller that never gives back merely allocates as before. Idle arrays are kept up to `maxIdleBytes`;
  * beyond that a returned array is left to the GC.
  */
-export class Float32Pool {
-  private readonly idle = new Map<number, Float32Array[]>();
-  private readonly lent = new WeakSet<Float32Array>();
+class ArrayPool<T extends Float32Array | Float64Array> {
+  private readonly idle = new Map<number, T[]>();
+  private readonly lent = new WeakSet<T>();
   private idleBytesValue = 0;
 
-  /** `maxIdleBytes`: most bytes kept idle between steps. Default 128 MiB (five 25.6 MB payloads). */
-  constructor(readonly maxIdleBytes = 128 * 2 ** 20) {}
+  constructor(private readonly allocate: (length: number) => T, readonly maxIdleBytes: number) {}
 
   /** Bytes held idle now. */
   get idleBytes(): number {
     return this.idleBytesValue;
   }
 
-  /** An array of `length` floats (an idle one when there is one; its old values are to be overwritten). */
-  take(length: number): Float32Array {
+  /** An array of `length` values (an idle one when there is one; its old values are to be overwritten). */
+  take(length: number): T {
     const array = this.idle.get(length)?.pop();
     if (array !== undefined) this.idleBytesValue -= array.byteLength;
-    const out = array ?? new Float32Array(length);
+    const out = array ?? this.allocate(length);
     this.lent.add(out);
     return out;
   }
 
   /** Gives back an array from `take` that no one reads any more; anything else is ignored. */
-  give(array: Float32Array): void {
+  give(array: T): void {
     if (!this.lent.delete(array)) return;
     if (this.idleBytesValue + array.byteLength > this.maxIdleBytes) return;
     let list = this.idle.get(array.length);
     if (list === undefined) this.idle.set(array.length, (list = []));
     list.push(array);
     this.idleBytesValue += array.byteLength;
+  }
+}
+
+/** Float32Arrays for decoded payloads (see `ArrayPool`). */
+export class Float32Pool extends ArrayPool<Float32Array> {
+  /** `maxIdleBytes`: most bytes kept idle between steps. Default 128 MiB (five 25.6 MB payloads). */
+  constructor(maxIdleBytes = 128 * 2 ** 20) {
+    super((length) => new Float32Array(length), maxIdleBytes);
+  }
+}
+
+/** Float64Arrays for decoded matrices (Kronecker factor sums, src/protocol/statistics-codec.ts; see `ArrayPool`). */
+export class Float64Pool extends ArrayPool<Float64Array> {
+  /** `maxIdleBytes`: most bytes kept idle between steps. Default 256 MiB. */
+  constructor(maxIdleBytes = 256 * 2 ** 20) {
+    super((length) => new Float64Array(length), maxIdleBytes);
   }
 }
 

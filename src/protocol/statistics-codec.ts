@@ -4,10 +4,11 @@
  * are decoded to float64 (exactly: every value of the three encodings is a float64); the session then
  * merges them in float64. Shapes and values are checked by the session, which knows the blocks.
  */
+import { markSymmetricByConstruction } from '../curvature/kronecker-factors.js';
 import { FisherdError } from '../errors.js';
 import type { KroneckerFactorSums, KroneckerStatistics, OutputGradFactorSum } from '../session/kronecker-statistics.js';
 import type { BlockStatistics, DiagonalMoments, StatisticsVector } from '../session/statistics.js';
-import { float32Bytes, readFloat32, type Float32Pool } from './floats.js';
+import { float32Bytes, Float32Pool, Float64Pool, readFloat32 } from './floats.js';
 import { fisherd } from './generated/fisherd.js';
 import { decodeHalf, decodeHalfToFloat32, encodeHalf } from './half-floats.js';
 
@@ -81,7 +82,7 @@ export function statisticsFromWire(entries: readonly fisherd.v1.IBlockStatistics
   return entries.map((entry, i): BlockStatistics => {
     const at = `step.statistics[${i}]`;
     if (entry.kronecker !== null && entry.kronecker !== undefined) {
-      return { block: entry.block ?? '', kind: 'kronecker', kronecker: kroneckerFromWire(entry.kronecker, `${at}.kronecker`, step) };
+      return { block: entry.block ?? '', kind: 'kronecker', kronecker: kroneckerFromWire(entry.kronecker, `${at}.kronecker`, step, pool) };
     }
     const m = entry.diagonal;
     if (m === null || m === undefined) {
@@ -141,14 +142,19 @@ export function packUpper(M: ArrayLike<number>, n: number): Float64Array {
   return out;
 }
 
-/** The symmetric n×n matrix (row-major) of a packed upper triangle; SHAPE_MISMATCH when the length is not n(n+1)/2. */
-export function unpackUpper(packed: ArrayLike<number>, n: number, field: string, step?: number): Float64Array {
+/**
+ * The symmetric n×n matrix (row-major) of a packed upper triangle; SHAPE_MISMATCH when the length is not
+ * n(n+1)/2. The array is marked symmetric by construction (`markSymmetricByConstruction`): the session
+ * does not test its symmetry again. From `pool` when given (its arrays are only ever written here, so the
+ * mark stays true of them).
+ */
+export function unpackUpper(packed: ArrayLike<number>, n: number, field: string, step?: number, pool?: Float64Pool): Float64Array {
   if (packed.length !== (n * (n + 1)) / 2) {
     throw new FisherdError('SHAPE_MISMATCH', `${field} has ${packed.length} values; a packed ${n}×${n} upper triangle has n(n+1)/2 = ${(n * (n + 1)) / 2}`, {
       field, ...(step === undefined ? {} : { step }),
     });
   }
-  const M = new Float64Array(n * n);
+  const M = pool === undefined ? new Float64Array(n * n) : pool.take(n * n); // every entry is written below
   let k = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
@@ -157,7 +163,7 @@ export function unpackUpper(packed: ArrayLike<number>, n: number, field: string,
       M[j * n + i] = v;
     }
   }
-  return M;
+  return markSymmetricByConstruction(M);
 }
 
 /** n from a packed length n(n+1)/2 (NaN when it is none). */
@@ -166,21 +172,44 @@ function packedOrder(length: number): number {
   return (n * (n + 1)) / 2 === length ? n : Number.NaN;
 }
 
-function kroneckerFromWire(k: fisherd.v1.IKroneckerStatistics, at: string, step: number): KroneckerStatistics {
+/** Packed triangles between decoding and unpacking (given back at once: at most one idle array per length). */
+const packedPool = new Float32Pool(64 * 2 ** 20);
+
+/**
+ * The full matrices of the Kronecker factor sums of contributions decoded with a payload pool
+ * (`statisticsFromWire(…, pool)`), given back with the rest of the contribution (step-codec.ts
+ * `releaseContribution`): a large layer's factors are megabytes of fresh memory per step otherwise.
+ */
+export const factorMatrixPool = new Float64Pool();
+
+/**
+ * A wire `KroneckerStatistics`. The gradient sum, like diagonal moments, is float32 from `pool` when given
+ * (a view into the frame where aligned; `releaseContribution` gives it back), else float64. Factor sums are
+ * read as float32 (a view where aligned) straight into their full float64 matrices, exactly: from
+ * `factorMatrixPool` when `pool` is given (given back with the contribution too), else fresh.
+ */
+function kroneckerFromWire(k: fisherd.v1.IKroneckerStatistics, at: string, step: number, pool?: Float32Pool): KroneckerStatistics {
   const encoding = encodingFromWire(k.encoding, `${at}.encoding`, step);
+  const present = (bytes: Uint8Array | null | undefined): bytes is Uint8Array => bytes !== null && bytes !== undefined && bytes.length > 0;
   const decode = (bytes: Uint8Array | null | undefined, field: string): Float64Array | undefined =>
-    bytes === null || bytes === undefined || bytes.length === 0 ? undefined : decodeStatisticsVector(bytes, encoding, field, step);
+    present(bytes) ? decodeStatisticsVector(bytes, encoding, field, step) : undefined;
   // A packed sum's order follows from its length; the session checks it against the block (SHAPE_MISMATCH).
   const matrix = (bytes: Uint8Array | null | undefined, field: string): Float64Array | undefined => {
-    const packed = decode(bytes, field);
-    if (packed === undefined) return undefined;
-    const n = packedOrder(packed.length);
-    if (Number.isNaN(n)) {
-      throw new FisherdError('SHAPE_MISMATCH', `${field} has ${packed.length} values, not a packed upper triangle n(n+1)/2`, { field, step });
+    if (!present(bytes)) return undefined;
+    const packed = decodeStatisticsVector32(bytes, encoding, field, packedPool, step);
+    try {
+      const n = packedOrder(packed.length);
+      if (Number.isNaN(n)) {
+        throw new FisherdError('SHAPE_MISMATCH', `${field} has ${packed.length} values, not a packed upper triangle n(n+1)/2`, { field, step });
+      }
+      return unpackUpper(packed, n, field, step, pool === undefined ? undefined : factorMatrixPool);
+    } finally {
+      packedPool.give(packed);
     }
-    return unpackUpper(packed, n, field, step);
   };
-  const sum = decode(k.sum, `${at}.sum`);
+  const sum = present(k.sum)
+    ? pool === undefined ? decodeStatisticsVector(k.sum, encoding, `${at}.sum`, step) : decodeStatisticsVector32(k.sum, encoding, `${at}.sum`, pool, step)
+    : undefined;
   const f = k.factors;
   let factors: KroneckerFactorSums | undefined;
   if (f !== null && f !== undefined) {

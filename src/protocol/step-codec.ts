@@ -8,7 +8,7 @@ import { FisherdError } from '../errors.js';
 import type { Reduction, StepContribution } from '../session/contribution.js';
 import { fisherd } from './generated/fisherd.js';
 import { Float32Pool, float32Bytes, readFloat32 } from './floats.js';
-import { statisticsFromWire, statisticsToWire, type StatisticsEncoding } from './statistics-codec.js';
+import { factorMatrixPool, statisticsFromWire, statisticsToWire, type StatisticsEncoding } from './statistics-codec.js';
 
 const R = fisherd.v1.Reduction;
 
@@ -112,7 +112,8 @@ export function contributionFromWire(w: fisherd.v1.StepContribution.$Properties,
 }
 
 /**
- * Gives a decoded contribution's payload arrays back to `pool` (default `stepPayloadPool`). Call it only
+ * Gives a decoded contribution's payload arrays back to `pool` (default `stepPayloadPool`), and its
+ * Kronecker factor matrices to statistics-codec.ts `factorMatrixPool`. Call it only
  * when nothing reads them any more: the contribution must not be used afterwards. Views into the frame
  * and arrays the pool did not lend are ignored, so releasing any contribution, or one twice, is harmless.
  */
@@ -123,7 +124,14 @@ export function releaseContribution(c: StepContribution, pool: Float32Pool = ste
   if (c.meanGrad !== undefined) pool.give(c.meanGrad);
   if (c.params !== undefined) pool.give(c.params);
   for (const entry of c.statistics ?? []) {
-    if (entry.kind !== 'diagonal') continue; // Kronecker statistics are decoded into float64 arrays, not pooled
+    if (entry.kind !== 'diagonal') {
+      // a Kronecker block's gradient sum, and its factor sums' matrices (statistics-codec.ts `factorMatrixPool`)
+      const k = entry.kronecker;
+      if (k.sum instanceof Float32Array) pool.give(k.sum);
+      const f = k.factors;
+      if (f !== undefined) for (const M of [f.inputSum, f.empirical?.sum, f.sampled?.sum, f.exact?.sum]) if (M !== undefined) factorMatrixPool.give(M);
+      continue;
+    }
     const m = entry.moments;
     for (const v of [m.sum, m.sumSquares, m.centredSquares, m.sampledLabelSquares, m.factorSquares]) {
       if (v instanceof Float32Array) pool.give(v);

@@ -1,7 +1,7 @@
 /**
  * A Kronecker refresh thread (started by `KroneckerRefreshPool`): decomposes each job it is sent on a
- * backend instance of the job's kind (selected once per kind) and sends the decomposition back, its
- * arrays transferred.
+ * backend instance of the job's kind (selected once per kind), with a π-damping job's damped inverses,
+ * and sends the decomposition back, its arrays transferred.
  */
 import { parentPort } from 'node:worker_threads';
 import { decomposeKroneckerFactors } from '../curvature/kronecker-decomposition.js';
@@ -26,8 +26,10 @@ port.on('message', (request: RefreshRequest) => {
         backends.set(request.backend, backend);
       }
       const decomposition = decomposeKroneckerFactors(request.job, await backend);
-      for (const a of [decomposition.inputValues, decomposition.inputVectors, decomposition.outputValues, decomposition.outputVectors]) {
-        if (!transfer.includes(a.buffer as ArrayBuffer)) transfer.push(a.buffer as ArrayBuffer);
+      const inverses = decomposition.dampedInverses;
+      for (const a of [decomposition.inputValues, decomposition.inputVectors, decomposition.outputValues, decomposition.outputVectors,
+        inverses?.outputScale, inverses?.inputScale, inverses?.outputInverse, inverses?.inputInverse]) {
+        if (a !== undefined && !transfer.includes(a.buffer as ArrayBuffer)) transfer.push(a.buffer as ArrayBuffer);
       }
       reply = { id: request.id, kind: 'done', decomposition };
     } catch (e) {

@@ -11,7 +11,10 @@
  * worker order), so W workers equal one worker with the pooled batch. The empirical Fisher's block takes
  * `empirical`, the Fisher's block takes `sampled` or `exact` (the session's fisherSource).
  */
-import { FACTOR_SYMMETRY_TOLERANCE, outerProductSum, type KroneckerFactors } from '../curvature/kronecker-factors.js';
+import {
+  FACTOR_SYMMETRY_TOLERANCE, factorSumPasses, isSymmetricByConstruction, outerProductSum, type KroneckerFactors,
+} from '../curvature/kronecker-factors.js';
+import { firstNonFinite } from '../curvature/validate.js';
 import { FisherdError } from '../errors.js';
 import type { FisherSource } from './config.js';
 import type { ContributionRequirements, StepContribution } from './contribution.js';
@@ -70,9 +73,12 @@ export function fisherFactorSource(source: FisherSource): FactorSource {
  * batchSize, `sum` of the block's size and finite, and the factors when present: shapes, finite values,
  * symmetric with a diagonal ≥ 0, counts finite and > 0, the sources the tracked estimates need. Returns
  * K when the entry carries sampled factors (the caller checks it is the same across blocks).
+ * `scanValues` false skips the scans of the values (finiteness, factor diagonals and symmetry, squares
+ * ≥ 0), as `validateStatistics` does for diagonal moments: shapes, counts and presence only.
  */
 export function validateKroneckerEntry(
   s: KroneckerStatistics, shape: KroneckerBlockShape, size: number, c: StepContribution, req: ContributionRequirements, at: string,
+  scanValues = true,
 ): number | undefined {
   const step = c.step;
   const fail = (code: 'SHAPE_MISMATCH' | 'INVALID_CONFIG' | 'MISSING_INPUT' | 'NON_FINITE', field: string, message: string): never => {
@@ -83,17 +89,17 @@ export function validateKroneckerEntry(
     fail('SHAPE_MISMATCH', `${at}.count`, `is ${String(s.count)}, but batchSize is ${c.batchSize}: every block sums over the same b_w examples`);
   }
   if (s.sum === undefined) fail('MISSING_INPUT', `${at}.sum`, 'is required: ḡ comes from it');
-  vector(s.sum, size, `${at}.sum`, false, step);
+  vector(s.sum, size, `${at}.sum`, false, step, scanValues);
   const f = s.factors;
   if (f === undefined) return undefined;
   const base = `${at}.factors`;
   if (typeof f !== 'object' || f === null) fail('SHAPE_MISMATCH', base, 'must be a record');
-  factor(f.inputSum, shape.inputOrder, `${base}.inputSum`, step);
+  factor(f.inputSum, shape.inputOrder, `${base}.inputSum`, step, scanValues);
   count(f.inputCount, `${base}.inputCount`, step);
   for (const source of ['empirical', 'sampled', 'exact'] as const) {
     const g = f[source];
     if (g === undefined) continue;
-    factor(g.sum, shape.outputs, `${base}.${source}.sum`, step);
+    factor(g.sum, shape.outputs, `${base}.${source}.sum`, step, scanValues);
     count(g.count, `${base}.${source}.count`, step);
   }
   if (req.track.empiricalFisher && f.empirical === undefined) {
@@ -109,16 +115,20 @@ export function validateKroneckerEntry(
   }
   const e = f.eigenbasisSquares;
   if (e !== undefined) {
-    vector(e.sum, size, `${base}.eigenbasisSquares`, true, step);
+    vector(e.sum, size, `${base}.eigenbasisSquares`, true, step, scanValues);
     count(e.count, `${base}.eigenbasisCount`, step);
     if (!Number.isInteger(e.basisVersion) || e.basisVersion < 1) fail('INVALID_CONFIG', `${base}.basisVersion`, `must be an integer ≥ 1, got ${String(e.basisVersion)}`);
   }
   return k;
 }
 
-function vector(v: unknown, size: number, field: string, squares: boolean, step: number): void {
+function vector(v: unknown, size: number, field: string, squares: boolean, step: number, scanValues: boolean): void {
   if (!(v instanceof Float32Array || v instanceof Float64Array)) throw new FisherdError('SHAPE_MISMATCH', `${field} must be a Float32Array or Float64Array`, { field, step });
   if (v.length !== size) throw new FisherdError('SHAPE_MISMATCH', `${field} has length ${v.length}, expected ${size} (the block's out·in')`, { field, step });
+  if (!scanValues) return;
+  // The fast probe first (a sum vector is out·in' long: a million values per step for a large layer); the
+  // loop names the first bad value.
+  if (!squares && firstNonFinite(v) < 0) return;
   for (let j = 0; j < v.length; j++) {
     const x = v[j]!;
     if (!Number.isFinite(x)) throw new FisherdError('NON_FINITE', `${field}[${j}] is ${x}; every value must be finite`, { field, step });
@@ -132,11 +142,17 @@ function count(value: unknown, field: string, step: number): void {
   }
 }
 
-/** An n×n factor sum: float64, finite, diagonal ≥ 0, symmetric to FACTOR_SYMMETRY_TOLERANCE (the library's rule). */
-function factor(M: unknown, n: number, field: string, step: number): void {
+/**
+ * An n×n factor sum: float64, finite, diagonal ≥ 0, symmetric to FACTOR_SYMMETRY_TOLERANCE (the library's
+ * rule). One fused pass (`factorSumPasses`) decides the usual case; the checks one by one name what fails.
+ * A sum unpacked from the wire's packed upper triangle (`isSymmetricByConstruction`) is symmetric by
+ * construction: its symmetry is not tested again (the strided half of the pass), only its values.
+ */
+function factor(M: unknown, n: number, field: string, step: number, scanValues: boolean): void {
   if (!(M instanceof Float64Array) || M.length !== n * n) {
     throw new FisherdError('SHAPE_MISMATCH', `${field} must be ${n}×${n} (${n * n} values, or ${(n * (n + 1)) / 2} packed on the wire), got ${M instanceof Float64Array ? M.length : typeof M}`, { field, step });
   }
+  if (!scanValues || factorSumPasses(M, n, { symmetric: isSymmetricByConstruction(M) })) return;
   for (let j = 0; j < M.length; j++) {
     if (!Number.isFinite(M[j]!)) throw new FisherdError('NON_FINITE', `${field}[${Math.floor(j / n)}][${j % n}] is ${M[j]}; every value must be finite`, { field, step });
   }

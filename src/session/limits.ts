@@ -151,9 +151,13 @@ export function estimateBytes(structure: LeafStructure, size: number, storageByt
       // float64 factors A (in'²) and G (out²): state, checkpoint copy, update sums, the installed
       // decomposition and the one a checkpoint holds, a refresh job's copies and its decomposition in
       // flight (a worker thread's, src/server/kronecker-refresh.ts); work matrices and EKFAC moments (and
-      // their copy): 6·8·D.
+      // their copy): 6·8·D. π-damping also keeps the damped factors' inverses with each decomposition (the
+      // installed one, the checkpoint's, the one in flight), those a solve forms for another λ, and a
+      // scratch copy of the eigenvectors to form them (src/curvature/kronecker-decomposition.ts
+      // `dampedInverses`): five more.
       const inputOrder = structure.inputs + (structure.bias ? 1 : 0);
-      return 7 * 8 * (inputOrder * inputOrder + structure.outputs * structure.outputs) + 6 * 8 * size;
+      const factorCopies = structure.damping === 'pi' ? 12 : 7;
+      return factorCopies * 8 * (inputOrder * inputOrder + structure.outputs * structure.outputs) + 6 * 8 * size;
     }
   }
 }

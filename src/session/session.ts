@@ -311,8 +311,10 @@ export class Session {
         return this.advance(step, started, { ...merged, batchSize: summary.batchSize }, () => this.curvature.updateFromSummary(summary));
       }
       const factors = this.stepFactors(ordered, requirements);
+      // validateStatistics (above) has scanned the factors' values with the library's rules: the
+      // estimator checks their shapes, counts and basis versions, not the values again.
       return this.advance(step, started, { ...merged, batchSize: summary.batchSize },
-        () => this.curvature.updateFromStatistics(summary, factors, precomputed));
+        () => this.curvature.updateFromStatistics(summary, factors, precomputed, { values: false }));
     }
     const { ordered, merged, requirements } = assembled;
     return this.advance(step, started, { ...merged, batchSize: merged.batch.batchSize }, () => {
@@ -357,15 +359,28 @@ export class Session {
    * or its contributions are invalid (the step then says why).
    */
   refreshJobsFor(contributions: readonly StepContribution[]): ProspectiveRefresh[] {
-    if (!this.kroneckerTracked) return [];
+    // Between refreshes (9 steps of 10 with refreshEvery 10) no update can make one due: nothing to check.
+    if (!this.kroneckerTracked || !this.curvature.refreshMayFollowUpdate) return [];
     try {
       const assembled = this.assemble(contributions, this.nextStep);
       if (assembled.kind !== 'statistics') return [];
-      return this.curvature.prospectiveRefreshJobs(this.stepFactors(assembled.ordered, assembled.requirements));
+      // Jobs only from factors that pass the step's checks (assemble checks shapes, not values).
+      for (const c of assembled.ordered) validateStatistics(c, assembled.requirements);
+      return this.curvature.prospectiveRefreshJobs(this.stepFactors(assembled.ordered, assembled.requirements), this.expectedDamping(this.nextStep));
     } catch (e) {
       if (e instanceof FisherdError) return [];
       throw e;
     }
+  }
+
+  /**
+   * The λ step `step`'s solves will most likely use: the schedule's, or with damping adaptation the last
+   * step's (adaptation may move it; a π-damping block whose refresh thread formed its inverses for another
+   * λ forms them again in the solve, with the same result).
+   */
+  private expectedDamping(step: number): number {
+    const adapted = this.config.optimizer.dampingAdaptation === undefined ? undefined : this.last?.diagnostics.damping;
+    return adapted ?? scheduleValue(makeSchedule(this.config.optimizer.damping ?? DEFAULT_DAMPING), { step });
   }
 
   /** The step's factors per tracked estimate and block (the estimator's names: '' for a single Kronecker block). */

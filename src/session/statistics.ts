@@ -139,7 +139,7 @@ export function validateStatistics(c: StepContribution, req: ContributionRequire
         throw error('INVALID_CONFIG', `${at}.kronecker`,
           `feeds kronecker blocks only, and ${entry.block === '' ? 'the session is not one kronecker block' : `the session's block "${entry.block}" is not kronecker`}: send diagonal moments for it`);
       }
-      const k = validateKroneckerEntry(entry.kronecker, kronecker, size, c, req, `${at}.kronecker`);
+      const k = validateKroneckerEntry(entry.kronecker, kronecker, size, c, req, `${at}.kronecker`, scanValues);
       if (k !== undefined) {
         if (samplesPerExample !== undefined && k !== samplesPerExample) {
           throw error('SHAPE_MISMATCH', `${at}.kronecker.factors.samplesPerExample`, `is ${k}, but ${samplesPerExample} in an earlier block: K is the same for all`);

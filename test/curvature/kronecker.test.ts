@@ -16,9 +16,13 @@ import {
   BlockDiagonalEstimate,
   createSymmetricEstimate,
   decomposeKroneckerFactors,
+  FACTOR_SYMMETRY_TOLERANCE,
+  factorSumPasses,
+  isSymmetricByConstruction,
   KroneckerEstimate,
   kroneckerFactorsFromPairs,
   kroneckerShape,
+  markSymmetricByConstruction,
   outerProductSum,
   restoreSymmetricEstimate,
   validateStructure,
@@ -166,6 +170,69 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('kronecker on %s', (_na
       const damped = denseKronecker(plusIdentity(Gbar, OUT, Math.sqrt(lambda) / pi), plusIdentity(Abar, order, pi * Math.sqrt(lambda)), OUT, IN, true);
       expect(relativeError(estimate.solve(v, lambda), denseSolve(damped, OUT * order, 0, v))).toBeLessThan(1e-9);
     }
+  });
+
+  it.each([[2, 8], [9, 2], [6, 6]])('π-damping on a %i × %i block (a factor applied as its damped inverse or through its eigenbasis): the dense solve, again after λ changes and after a refresh', (out, inputs) => {
+    const rng = new Rng(31);
+    const b = 12;
+    const order = inputs + 1;
+    const structure: KroneckerStructure = { kind: 'kronecker', outputs: out, inputs, bias: true, damping: 'pi' };
+    const estimate = kronecker(structure, backend);
+    const v = rng.normals(out * order);
+    let A = new Float64Array(order * order);
+    let G = new Float64Array(out * out);
+    // decays 0 then 0.5: the clock's β product is 0, so the bias correction is 1 and Ā = A_t, Ḡ = G_t
+    for (const decay of [0, 0.5]) {
+      const { aBar, e, pairs } = randomPairs(rng, out, inputs, true, b);
+      estimate.updateFactors(kroneckerFactorsFromPairs(kroneckerShape(structure), pairs), decay);
+      estimate.refreshDecompositions();
+      const Ahat = scaled(outerProductSum(aBar, b, order), 1 / b);
+      const Ghat = scaled(outerProductSum(e, b, out), 1 / b);
+      A = A.map((x, j) => decay * x + (1 - decay) * Ahat[j]!);
+      G = G.map((x, j) => decay * x + (1 - decay) * Ghat[j]!);
+      const trA = diagonalOf(A, order).reduce((s, x) => s + x, 0);
+      const trG = diagonalOf(G, out).reduce((s, x) => s + x, 0);
+      const pi = Math.sqrt(trA / order / (trG / out));
+      for (const lambda of [1e-3, 0.5, 1e-3]) {
+        const damped = denseKronecker(plusIdentity(G, out, Math.sqrt(lambda) / pi), plusIdentity(A, order, pi * Math.sqrt(lambda)), out, inputs, true);
+        expect(relativeError(estimate.solve(v, lambda), denseSolve(damped, out * order, 0, v))).toBeLessThan(1e-9);
+      }
+    }
+  });
+
+  it('π-damping with λ = 0 and a singular factor: NOT_POSITIVE_DEFINITE naming the first zero product in row-major order', () => {
+    // An input that is always 0 makes a zero row and column of Ā: an eigenvalue 0 (clamped at 0 if LAPACK
+    // returns −1e-17). The message names the first (o, i) whose (λ_G,o + 0)(λ_A,i + 0) is not > 0.
+    const rng = new Rng(32);
+    const b = 8;
+    const structure: KroneckerStructure = { kind: 'kronecker', outputs: OUT, inputs: IN, bias: true, damping: 'pi' };
+    const estimate = kronecker(structure, backend);
+    const { pairs } = randomPairs(rng, OUT, IN, true, b);
+    const inputs = pairs.inputs.map((x, j) => (j % (IN + 1) === 1 ? 0 : x));
+    estimate.updateFactors(kroneckerFactorsFromPairs(kroneckerShape(structure), { ...pairs, inputs }), 0);
+    estimate.refreshDecompositions();
+    const snapshot = estimate.snapshot();
+    if (snapshot.kind !== 'kronecker') throw new Error('a Kronecker estimate snapshots as kind kronecker');
+    const d = snapshot.decomposition!;
+    let first: [number, number] | undefined;
+    for (let o = 0; o < OUT && first === undefined; o++) {
+      for (let i = 0; i < IN + 1; i++) {
+        if (!(d.outputValues[o]! * d.inputValues[i]! > 0)) { first = [o, i]; break; }
+      }
+    }
+    const v = rng.normals(OUT * (IN + 1));
+    if (backend.name === 'openblas') {
+      // LAPACK may return the zero eigenvalue as +1e-18: then every product is > 0 and the solve goes through.
+      if (first === undefined) {
+        expect(estimate.solve(v, 0).every((x) => Number.isFinite(x))).toBe(true);
+        return;
+      }
+    } else {
+      expect(first).toBeDefined(); // the Jacobi / reference eigensolvers give exactly 0 here
+    }
+    const error = errorOf(() => estimate.solve(v, 0));
+    expect(error.code).toBe('NOT_POSITIVE_DEFINITE');
+    expect(error.message.startsWith(`Kronecker eigenvalue (${first![0]}, ${first![1]}) of the damped estimate is 0; a singular factor needs damping > 0`)).toBe(true);
   });
 
   it('EKFAC: solve by (s + λ) in the Kronecker eigenbasis, s = (1/m)Σ_j (V_Gᵀe_j)²(V_Aᵀā_j)²ᵀ; at b = 1 it is K-FAC', () => {
@@ -404,5 +471,75 @@ describe('kronecker schedule, scalings and state (reference backend)', () => {
     expect(errorOf(() => estimate.update([], 0, { scale: f })).field).toBe('factors.scale');
     expect(errorOf(() => estimate.update([], 0, { fc: { ...f, inputCount: 0 } })).field).toBe('factors.fc.inputCount');
     expect(estimate.snapshot()).toEqual(before);
+  });
+});
+
+describe('factor sum checks', () => {
+  /** The checks one by one, as the error path runs them: finite, diagonal ≥ 0, every pair within tol·√(M_ii·M_jj). */
+  function passesExactly(M: Float64Array, n: number): boolean {
+    if (!M.every((x) => Number.isFinite(x))) return false;
+    for (let i = 0; i < n; i++) if (M[i * n + i]! < 0) return false;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        if (!(Math.abs(M[i * n + j]! - M[j * n + i]!) <= FACTOR_SYMMETRY_TOLERANCE * Math.sqrt(M[i * n + i]! * M[j * n + j]!))) return false;
+      }
+    }
+    return true;
+  }
+
+  function gram(rng: Rng, n: number): Float64Array {
+    const M = outerProductSum(rng.normals(3 * n), 3, n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) M[i * n + j]! *= 1 + 1e-12 * rng.normal(); // rounding-size asymmetry
+    return M;
+  }
+
+  // Orders around the 64-wide tiles and the four-row sweeps: every pair of every tile is reached.
+  it.each([1, 2, 5, 63, 64, 65, 70, 130])('n = %i: the one-pass test agrees with the checks one by one on one bad entry anywhere', (n) => {
+    const rng = new Rng(40 + n);
+    const M = gram(rng, n);
+    expect(factorSumPasses(M, n)).toBe(true);
+    expect(passesExactly(M, n)).toBe(true);
+    const stride = n > 20 ? 7 : 1; // every 7th position at the larger orders (all rows and columns still hit)
+    for (let at = 0; at < n * n; at += stride) {
+      const i = Math.floor(at / n);
+      const j = at % n;
+      const bound = i === j ? 0 : FACTOR_SYMMETRY_TOLERANCE * Math.sqrt(M[i * n + i]! * M[j * n + j]!);
+      // failing values, and (last) one that passes: the one-pass test decides both without deferring
+      for (const bad of i === j ? [-1, Number.NaN, Infinity, 1.5 * M[at]!] : [M[at]! + 2 * bound + 1e-300, M[at]! - 1.01 * bound, Number.NaN, -Infinity, M[at]! + 0.5 * bound]) {
+        const X = M.slice();
+        X[at] = bad;
+        expect([at, factorSumPasses(X, n)]).toEqual([at, passesExactly(X, n)]);
+      }
+    }
+  });
+
+  it('undecided cases defer to the exact checks: tiny or huge diagonals, gaps at the bound; symmetric-by-construction skips only the pairs', () => {
+    const n = 3;
+    const M = Float64Array.of(1e-200, 0, 0, 0, 1, 0.5, 0, 0.5, 4);
+    expect(passesExactly(M, n)).toBe(true);
+    expect(factorSumPasses(M, n)).toBe(false); // 1e-200 is outside [1e-150, 1e150]: the caller runs the exact checks
+    const atBound = Float64Array.of(1, 0, 0, 0, 1, 0, 0, FACTOR_SYMMETRY_TOLERANCE, 1);
+    expect(passesExactly(atBound, n)).toBe(true);
+    expect(factorSumPasses(atBound, n)).toBe(false); // within the 1e-9 margin: undecided
+    const zeroRow = Float64Array.of(0, 1e-170, 0, 0, 1, 0, 0, 0, 1);
+    expect(passesExactly(zeroRow, n)).toBe(false);
+    expect(factorSumPasses(zeroRow, n)).toBe(false); // a zero diagonal allows no gap at all
+    const asymmetric = Float64Array.of(1, 0.5, 0, 0, 1, 0, 0, 0, 1);
+    expect(factorSumPasses(asymmetric, n, { symmetric: true })).toBe(true); // the caller vouches for symmetry
+    expect(factorSumPasses(Float64Array.of(1, Number.NaN, 0, 1), 2, { symmetric: true })).toBe(false);
+    expect(factorSumPasses(Float64Array.of(-1, 0, 0, 1), 2, { symmetric: true })).toBe(false);
+    const marked = markSymmetricByConstruction(new Float64Array(4));
+    expect(isSymmetricByConstruction(marked)).toBe(true);
+    expect(isSymmetricByConstruction(marked.slice())).toBe(false); // a copy is not marked
+  });
+
+  it('the library checks every full matrix (marked or not) and names the first pair off in row order', () => {
+    const structure: KroneckerStructure = { kind: 'kronecker', outputs: 2, inputs: 2, bias: false };
+    const estimate = kronecker(structure);
+    const G = Float64Array.of(1, 0, 0, 1);
+    const A = markSymmetricByConstruction(Float64Array.of(1, 0.5, 0, 1));
+    const error = errorOf(() => estimate.updateFactors({ inputSum: A, inputCount: 1, outputGradSum: G, outputGradCount: 1 }, 0));
+    expect([error.code, error.field]).toEqual(['INVALID_CONFIG', 'factors.inputSum']);
+    expect(error.message).toBe(`factors.inputSum is not symmetric: [0][1] = 0.5 but [1][0] = 0 (allowed gap ${FACTOR_SYMMETRY_TOLERANCE})`);
   });
 });

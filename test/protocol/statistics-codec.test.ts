@@ -10,7 +10,10 @@ import { FisherdError } from '../../src/errors.js';
 import { decodeClientMessage, encodeClientMessage } from '../../src/protocol/frames.js';
 import { fisherd } from '../../src/protocol/generated/fisherd.js';
 import { encodeHalf } from '../../src/protocol/half-floats.js';
-import { contributionFromWire, contributionToWire } from '../../src/protocol/step-codec.js';
+import { isSymmetricByConstruction } from '../../src/curvature/kronecker-factors.js';
+import { factorMatrixPool, packUpper } from '../../src/protocol/statistics-codec.js';
+import { contributionFromWire, contributionToWire, releaseContribution } from '../../src/protocol/step-codec.js';
+import type { KroneckerStatistics } from '../../src/session/kronecker-statistics.js';
 import type { StepContribution } from '../../src/session/contribution.js';
 import { Session } from '../../src/session/session.js';
 import { REFERENCE } from '../session/helpers.js';
@@ -108,5 +111,37 @@ describe('statistics on the wire', () => {
     const { sum: _s, ...noSum } = w.statistics[0]!.diagonal;
     const without = contributionFromWire(fisherd.v1.StepContribution.decode(fisherd.v1.StepContribution.encode({ ...w, statistics: [{ block: '', diagonal: noSum }] }).finish()));
     expect(thrown(() => session.step([without])).code).toBe('MISSING_INPUT');
+  });
+
+  it('Kronecker factor sums: packed upper triangles unpacked exactly into full matrices marked symmetric, from a pool they go back to', () => {
+    const n = 3;
+    const A = Float64Array.of(4, 0.5, -1, 0.5, 2, 0.25, -1, 0.25, 9);
+    const G = Float64Array.of(1, 0.125, 0.125, 3);
+    const kronecker = (scale: number): StepContribution => ({
+      step: 1, workerId: 0, batchSize: 2, reduction: 'sum',
+      statistics: [{ block: 'fc', kind: 'kronecker', kronecker: {
+        count: 2, sum: Float64Array.from({ length: 2 * n }, (_, j) => j - 2.5),
+        factors: { inputSum: A.map((x) => x * scale), inputCount: 2, sampled: { sum: G.map((x) => x * scale), count: 2 }, samplesPerExample: 1 },
+      } }],
+    });
+    const frame = (c: StepContribution) => encodeClientMessage({ step: contributionToWire(c) });
+    const factorsOf = (c: StepContribution) => (c.statistics![0] as { kronecker: KroneckerStatistics }).kronecker.factors!;
+    expect(packUpper(A, n)).toEqual(Float64Array.of(4, 0.5, -1, 2, 0.25, 9));
+    const first = contributionFromWire(decodeClientMessage(frame(kronecker(1))).step!);
+    const f = factorsOf(first);
+    expect(Array.from(f.inputSum)).toEqual(Array.from(A));
+    expect(Array.from(f.sampled!.sum)).toEqual(Array.from(G));
+    expect(isSymmetricByConstruction(f.inputSum)).toBe(true);
+    expect(isSymmetricByConstruction(f.inputSum.slice())).toBe(false);
+    const idle = factorMatrixPool.idleBytes;
+    releaseContribution(first);
+    expect(factorMatrixPool.idleBytes).toBe(idle + A.byteLength + G.byteLength);
+    // The next contribution's matrices are the same arrays, overwritten with its values (and still symmetric).
+    const second = contributionFromWire(decodeClientMessage(frame(kronecker(2))).step!);
+    const g = factorsOf(second);
+    expect(g.inputSum).toBe(f.inputSum);
+    expect(Array.from(g.inputSum)).toEqual(Array.from(A, (x) => 2 * x));
+    expect(Array.from(g.sampled!.sum)).toEqual(Array.from(G, (x) => 2 * x));
+    expect(isSymmetricByConstruction(g.sampled!.sum)).toBe(true);
   });
 });

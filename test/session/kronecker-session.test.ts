@@ -11,6 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FisherdError } from '../../src/errors.js';
+import { decomposeKroneckerFactors } from '../../src/curvature/kronecker-decomposition.js';
 import { KroneckerEstimate } from '../../src/curvature/kronecker-estimate.js';
 import { resolveEstimateOptions } from '../../src/curvature/symmetric-estimate.js';
 import { decodeClientMessage, encodeClientMessage } from '../../src/protocol/frames.js';
@@ -193,6 +194,31 @@ describe('kronecker blocks in a session', () => {
       expect(layers['layer.fc.factorUpdates']).toBe(step);
       expect(layers['layer.fc.cosineEfFisher']).toBeGreaterThan(-1);
       expect(layers['layer.fc.cosineEfFisher']).toBeLessThanOrEqual(1 + 1e-12);
+    }
+  });
+
+  it('refreshes computed ahead (refreshJobsFor → decomposeKroneckerFactors → step(…, precomputed)) give the updates of in-step refreshes bit for bit; π-damping jobs bring the damped inverses for the step\'s λ', () => {
+    const rng = new Rng(17);
+    const piConfig = (): SessionConfig => {
+      const c = config('ngd');
+      return { ...c, blocks: [{ ...c.blocks![0]!, structure: { kind: 'kronecker', outputs: OUT, inputs: IN, bias: true, damping: 'pi', refreshEvery: 2 } }, c.blocks![1]!] };
+    };
+    const ahead = new Session(piConfig(), REFERENCE);
+    const inStep = new Session(piConfig(), REFERENCE);
+    for (let step = 1; step <= 6; step++) {
+      const c = contribution(step, 0, workerData(rng, 4));
+      const jobs = ahead.refreshJobsFor([c]);
+      // refreshes at factor updates 1, 3, 5 (refreshEvery 2): jobs on those steps only
+      expect(jobs.length).toBe(step % 2 === 1 ? 2 : 0); // the Fisher's and the empirical Fisher's fc blocks
+      const precomputed = jobs.map((r) => {
+        expect(r.job.piDamping).toBe(LAMBDA);
+        const decomposition = decomposeKroneckerFactors(r.job, REFERENCE);
+        expect(decomposition.dampedInverses?.damping).toBe(LAMBDA);
+        return { estimate: r.estimate, block: r.block, decomposition };
+      });
+      const got = ahead.step([c], precomputed);
+      const want = inStep.step([c]);
+      expect(Array.from(got.update)).toEqual(Array.from(want.update));
     }
   });
 
