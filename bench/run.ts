@@ -276,7 +276,7 @@ function torchSection(result: TorchStepResult): string {
     '',
     `The whole step (zero_grad, forward, loss, backward(s), statistics, round trip, update, optimizer step), b = ${result.batch_size},`,
     `torch ${result.torch} with ${result.threads} thread (the daemon, backend ${result.backend}, has the other core), Python ${result.python},`,
-    `websockets C speedups ${result.websockets_speedups ? 'present' : 'absent (Debian\'s python3-websockets: masking in pure Python)'}.`,
+    `websockets C speedups ${result.websockets_speedups ? 'present' : 'absent (Debian\'s python3-websockets)'}; the client's frames masked with ${result.masking ?? 'an unrecorded mask'}${result.masking === 'numpy' ? ' (the client\'s numpy mask, installed where websockets has no C speedups)' : ''}.`,
     `Contenders round by round in rotated order, ${result.rounds} rounds × ${result.steps} steps each after a warm-up; medians per step.`,
     '`× Adam` = median / Adam\'s median in the same run (targets: diagonal NGD ≤ 4, K-FAC ≤ 6). Phases (ms, medians, so they',
     'need not add up): fwd+bwd without the sampled-label pass; sample = the sampled-label backward to the layer outputs;',
