@@ -19,6 +19,7 @@
  * u/√b_w, so s_w, Q_w, M2_w and Σ g̃∘g̃ are multiplied by b_w, b_w², b_w², b_w² and Σ u∘u by b_w.
  */
 import { allocateSummary, type DiagonalBatchSummary } from '../curvature/batch-summary.js';
+import { firstNonFinite } from '../curvature/validate.js';
 import { FisherdError } from '../errors.js';
 import type { ContributionRequirements, StepContribution } from './contribution.js';
 import type { FisherSource } from './config.js';
@@ -202,28 +203,39 @@ export function validateStatistics(c: StepContribution, req: ContributionRequire
 
 /** The index of the first NaN or ±Inf of `v`, or −1 (one monomorphic loop per array type). */
 function firstNonFiniteValue(v: StatisticsVector): number {
-  return v instanceof Float32Array ? firstNonFinite32(v) : firstNonFinite64(v);
-}
-
-function firstNonFinite32(v: Float32Array): number {
-  for (let j = 0; j < v.length; j++) {
-    const x = v[j]!;
-    if (x - x !== 0) return j; // NaN and ±Inf give NaN
-  }
-  return -1;
-}
-
-function firstNonFinite64(v: Float64Array): number {
-  for (let j = 0; j < v.length; j++) {
-    const x = v[j]!;
-    if (x - x !== 0) return j;
-  }
-  return -1;
+  return firstNonFinite(v); // a branch-free probe first (curvature/validate.ts), then the locating loop
 }
 
 /** The index of the first value of `v` that is not a finite number ≥ 0, or −1. */
 function firstBadSquare(v: StatisticsVector): number {
-  return v instanceof Float32Array ? firstBadSquare32(v) : firstBadSquare64(v);
+  // Float32: one branch-free probe first (~1 ns per value where the loop below takes ~2): no value has its sign
+  // bit set (−0 has: the loop accepts it) and every value is finite. Only a failed probe pays for the loop
+  // that finds the value.
+  if (v instanceof Float32Array) return finiteAndSignClear32(v) ? -1 : firstBadSquare32(v);
+  return firstBadSquare64(v);
+}
+
+/**
+ * True when every float32 of `v` is finite (the sum of x·0 is 0 exactly then: NaN for NaN and ±Inf) and none
+ * has its sign bit set (read as int32 words, the sign is each word's top bit): one read of the values.
+ */
+function finiteAndSignClear32(v: Float32Array): boolean {
+  const w = new Int32Array(v.buffer, v.byteOffset, v.length);
+  const n = v.length;
+  let a = 0;
+  let b = 0;
+  let signs = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    a += v[i]! * 0 + v[i + 1]! * 0;
+    b += v[i + 2]! * 0 + v[i + 3]! * 0;
+    signs |= w[i]! | w[i + 1]! | w[i + 2]! | w[i + 3]!;
+  }
+  for (; i < n; i++) {
+    a += v[i]! * 0;
+    signs |= w[i]!;
+  }
+  return a + b === 0 && signs >= 0;
 }
 
 function firstBadSquare32(v: Float32Array): number {

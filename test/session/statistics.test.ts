@@ -15,7 +15,7 @@
  * float32 sum, off by ≤ ε₃₂|ḡ| against a difference of ~σ/√b_w, i.e. ≲ 2ε₃₂(|ḡ|/σ)√b_w relative, and that
  * term is ~(W − 1)/(b − 1) of M2: 2·6e-8·10⁴·√7·(2/15) ≈ 4e-4 here (measured 3.8e-4).
  */
-import type { DiagonalBlockStatistics } from '../../src/session/statistics.js';
+import { validateStatistics, type DiagonalBlockStatistics } from '../../src/session/statistics.js';
 import { describe, expect, it } from 'vitest';
 import type { OptimizerSpec } from '../../src/optim/index.js';
 import {
@@ -242,5 +242,41 @@ describe('statistics errors (typed, naming the field; the session unchanged)', (
     expect(session.lastStep).toBe(0);
     const sgd = new Session({ ...full, optimizer: { name: 'sgd', stepSize: 0.1 }, track: {} }, REFERENCE);
     expect(sgd.step(good(1)).step).toBe(1);
+  });
+});
+
+describe('statistics value scan of float32 vectors (branch-free probes, then the locating loop)', () => {
+  const requirements = (dim: number) =>
+    new Session({ dim, structure: { kind: 'diagonal' }, optimizer: { name: 'efgd', stepSize: 0.1 } }, REFERENCE).contributionRequirements(1);
+  const contribution = (sum: Float32Array, sumSquares: Float32Array): StepContribution => ({
+    step: 1, workerId: 0, batchSize: 4, reduction: 'sum',
+    statistics: [{ block: '', kind: 'diagonal', moments: { count: 4, sum, sumSquares } }],
+  });
+  // 37 values: indices inside the 8-wide unrolled part and in the tail
+  const dim = 37;
+  const ok = () => Float32Array.from({ length: dim }, (_, i) => 1 + i);
+
+  it('accepts −0 and tiny positives, and names the first bad value wherever it lies', () => {
+    const squares = ok();
+    squares[5] = -0;
+    squares[35] = 1e-45;
+    expect(() => validateStatistics(contribution(ok(), squares), requirements(dim))).not.toThrow();
+    for (const at of [0, 7, 8, 31, 32, 36]) {
+      for (const [bad, code] of [[-1e-30, 'INVALID_CONFIG'], [Number.NaN, 'NON_FINITE'], [Infinity, 'NON_FINITE'], [-Infinity, 'NON_FINITE']] as const) {
+        const q = ok();
+        q[at] = bad;
+        if (at > 0) q[at - 1] = -0; // a −0 before it does not stop the search
+        const e = errorOf(() => validateStatistics(contribution(ok(), q), requirements(dim)));
+        expect([e.code, e.field, e.message.startsWith(`statistics[0].diagonal.sumSquares[${at}] is`)]).toEqual([code, 'statistics[0].diagonal.sumSquares', true]);
+        const s = ok();
+        s[at] = bad;
+        if (Number.isFinite(bad)) {
+          expect(() => validateStatistics(contribution(s, ok()), requirements(dim))).not.toThrow(); // a sum may be negative
+        } else {
+          const es = errorOf(() => validateStatistics(contribution(s, ok()), requirements(dim)));
+          expect([es.code, es.message.startsWith(`statistics[0].diagonal.sum[${at}] is`)]).toEqual(['NON_FINITE', true]);
+        }
+      }
+    }
   });
 });
