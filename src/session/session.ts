@@ -557,6 +557,7 @@ export class Session {
       diagnostics: {
         gradNorm: fused.gradNorm,
         updateNorm: fused.updateNorm,
+        ...(fused.cosineEfFisher === undefined ? {} : { cosineEfFisher: fused.cosineEfFisher }),
         ...(fused.meanSnr === undefined ? {} : { meanSnr: fused.meanSnr }),
         stepSize: fused.stepSize,
         ...(fused.damping === undefined ? {} : { damping: fused.damping }),

@@ -9,8 +9,9 @@
  * test/session/statistics-step.test.ts compares the two), for the configurations it covers: rules sgd, ngd
  * (sampled labels or exact factors), efgd and snr (noise variance), without momentum or weight decay, with
  * damping > 0, on the diagonal structure or parameter blocks that are all diagonal (a PyTorch model's
- * layers), tracking exactly the estimate the rule needs, and one worker. Anything else returns undefined and
- * the session takes the general path.
+ * layers), tracking the estimate the rule needs — and for ngd and efgd optionally the other Fisher, which
+ * the pass folds too and whose solve gives the monitor's `cosineEfFisher` (the paper's diagnostic) in the
+ * same pass — and one worker. Anything else returns undefined and the session takes the general path.
  *
  * Checks: the input values are scanned once, on arrival (`validateContribution`, which marks them; a
  * contribution not validated that way is scanned here first). Storage overflow of the estimate and a float32
@@ -38,6 +39,8 @@ export interface FusedStepOutcome {
   readonly gradNorm: number;
   readonly updateNorm: number;
   readonly meanSnr?: number;
+  /** cos((Ẽ+λI)⁻¹ḡ, (F+λI)⁻¹ḡ) when both Fishers are tracked (the monitor's diagnostic). */
+  readonly cosineEfFisher?: number;
   readonly stepSize: number;
   readonly damping?: number;
   readonly batchSize: number;
@@ -82,7 +85,10 @@ export class FusedStatisticsStep {
     if (name !== 'sgd' && name !== 'ngd' && name !== 'efgd' && name !== 'snr') return undefined;
     if (name === 'snr' && (spec.snrVariance ?? 'noise') !== 'noise') return undefined;
     const [e, f, n] = needs[name];
-    if (empiricalFisher !== e || fisher !== f || noise !== n) return undefined;
+    // ngd and efgd may track the other Fisher too: the pass then folds it and computes the monitor's
+    // cosineEfFisher from the two diagonal solves.
+    const companion = (name === 'ngd' && empiricalFisher && !e) || (name === 'efgd' && fisher && !f);
+    if ((empiricalFisher !== e || fisher !== f || noise !== n) && !(companion && !noise)) return undefined;
     if ((name === 'ngd' || name === 'efgd') && backend !== 'reference' && backend !== 'openblas') return undefined;
     return new FusedStatisticsStep(config, name);
   }
@@ -138,13 +144,32 @@ export class FusedStatisticsStep {
       scale = exact ? 1 / b : 1 / (b * k);
       inputFactor = exact ? (mean ? b : 1) : squaresFactor;
     }
+    // The other Fisher, when tracked beside the rule's (ngd with Ẽ, efgd with F): folded in the same pass, its
+    // solve only for the cosine.
+    let other: FusedDiagonalPart | undefined;
+    let otherScale = 0;
+    let otherInputFactor = 0;
+    if (this.rule === 'ngd' && access.empiricalFisher !== undefined) {
+      other = access.empiricalFisher;
+      otherScale = 1 / b;
+      otherInputFactor = squaresFactor;
+    } else if (this.rule === 'efgd' && access.fisher !== undefined) {
+      other = access.fisher;
+      const k = exact ? 1 : statistics[0]!.moments.samplesPerExample!;
+      for (const entry of statistics) {
+        if (!exact && entry.moments.samplesPerExample !== k) return undefined; // the general path names it
+      }
+      otherScale = exact ? 1 / b : 1 / (b * k);
+      otherInputFactor = exact ? (mean ? b : 1) : squaresFactor;
+    }
     const { decay } = access;
     const p: PassParameters = {
       decay, meanFactor, inputFactor, alpha: (1 - decay) * scale, cg: access.meanGradCorrection, gamma, damping: damping ?? 0,
       rho: this.rule === 'snr' ? emaVarianceFactor(decay, access.stepsAfter) : 0,
     };
     const update = updateArray();
-    const totals: Totals = { grad: 0, update: 0, trace: 0, snr: 0 };
+    const totals: Totals = { grad: 0, update: 0, trace: 0, snr: 0, otherTrace: 0, ruleSquares: 0, otherSquares: 0, product: 0 };
+    const q2: CompanionParameters = { alpha: (1 - decay) * otherScale, inputFactor: otherInputFactor };
     const G = access.meanGradSum;
     const Gn = access.nextMeanGradSum;
     // Each entry's coordinates, cut where the estimate's segments (its parameter blocks) change; every
@@ -159,10 +184,13 @@ export class FusedStatisticsStep {
         sgdPass(m.sum, G.subarray(offset, offset + n), Gn.subarray(offset, offset + n), update.subarray(offset, offset + n), p, totals);
         continue;
       }
-      for (const segment of part.segments) {
+      const otherSquares = other === undefined ? undefined
+        : this.rule === 'ngd' ? m.sumSquares : (exact ? m.factorSquares : m.sampledLabelSquares);
+      if (other !== undefined && otherSquares === undefined) return undefined; // the general path names it
+      part.segments.forEach((segment, k) => {
         const lo = Math.max(offset, segment.offset);
         const hi = Math.min(offset + n, segment.offset + segment.state.length);
-        if (lo >= hi) continue;
+        if (lo >= hi) return;
         const s = m.sum.subarray(lo - offset, hi - offset);
         const q = squares.subarray(lo - offset, hi - offset);
         const d = segment.state.subarray(lo - segment.offset, hi - segment.offset);
@@ -170,10 +198,20 @@ export class FusedStatisticsStep {
         const g = G.subarray(lo, hi);
         const gn = Gn.subarray(lo, hi);
         const u = update.subarray(lo, hi);
-        if (this.rule === 'snr') snrPass(s, q, g, gn, d, dn, segment.correction, u, p, totals);
+        if (other !== undefined) {
+          const o = other.segments[k]!; // the same structure: the same segments
+          const q2v = otherSquares!.subarray(lo - offset, hi - offset);
+          const d2 = o.state.subarray(lo - o.offset, hi - o.offset);
+          const dn2 = o.next.subarray(lo - o.offset, hi - o.offset);
+          if (dn instanceof Float32Array) {
+            cosinePass32(s, q, q2v, g, gn, d as Float32Array, dn, segment.correction, d2 as Float32Array, dn2 as Float32Array, o.correction, u, p, q2, totals);
+          } else {
+            cosinePass64(s, q, q2v, g, gn, d as Float64Array, dn, segment.correction, d2 as Float64Array, dn2 as Float64Array, o.correction, u, p, q2, totals);
+          }
+        } else if (this.rule === 'snr') snrPass(s, q, g, gn, d, dn, segment.correction, u, p, totals);
         else if (dn instanceof Float32Array) solvePass32(s, q, g, gn, d as Float32Array, dn, segment.correction, u, p, totals);
         else solvePass64(s, q, g, gn, d as Float64Array, dn, segment.correction, u, p, totals);
-      }
+      });
     }
     // Anything unusual (an estimate overflowing its storage, a float32 update out of range, norms near over-
     // or underflow): nothing is committed, and the general path runs the step again from the same state,
@@ -182,6 +220,15 @@ export class FusedStatisticsStep {
     // Σ u² ≤ FLT_MAX² holds every |u| ≤ FLT_MAX, whose float32 rounding is finite (and is false for a NaN).
     if (!(totals.update <= FLOAT32_MAX * FLOAT32_MAX)) return undefined;
     if (!(totals.grad > SAFE_LOW && totals.grad < SAFE_HIGH) || !(totals.update > SAFE_LOW && totals.update < SAFE_HIGH)) return undefined;
+    let cosineEfFisher: number | undefined;
+    if (other !== undefined) {
+      if (!Number.isFinite(totals.otherTrace * (other.segments[0]?.correction ?? 1))) return undefined;
+      // vec.ts `cosine(efDirection, fisherDirection)`: its three sums, in its order; outside the safe range the
+      // general path rescales (and computes it).
+      const [xx, yy] = this.rule === 'ngd' ? [totals.otherSquares, totals.ruleSquares] : [totals.ruleSquares, totals.otherSquares];
+      if (!(xx > SAFE_LOW && xx < SAFE_HIGH && yy > SAFE_LOW && yy < SAFE_HIGH)) return undefined;
+      cosineEfFisher = totals.product / (Math.sqrt(xx) * Math.sqrt(yy));
+    }
     access.commit();
     const gradNorm = Math.sqrt(totals.grad);
     const updateNorm = Math.sqrt(totals.update);
@@ -189,6 +236,7 @@ export class FusedStatisticsStep {
       update, gradNorm, updateNorm, stepSize: gamma, batchSize: b,
       ...(damping === undefined ? {} : { damping }),
       ...(this.rule === 'snr' ? { meanSnr: this.config.dim > 0 ? totals.snr / this.config.dim : 0 } : {}),
+      ...(cosineEfFisher === undefined ? {} : { cosineEfFisher }),
     };
   }
 }
@@ -240,7 +288,17 @@ interface PassParameters {
  * non-finite exactly when an entry overflowed its storage; Σ u² bounds every |u| (see `run`): no
  * per-coordinate check is needed beyond these.
  */
-interface Totals { grad: number; update: number; trace: number; snr: number }
+interface Totals {
+  grad: number; update: number; trace: number; snr: number;
+  /** With the other Fisher: its trace, and the cosine's sums (the rule's direction², the other's², their product). */
+  otherTrace: number; ruleSquares: number; otherSquares: number; product: number;
+}
+
+/** The other Fisher's EMA constants (its α and input factor; β and the rest are the step's). */
+interface CompanionParameters {
+  readonly alpha: number;
+  readonly inputFactor: number;
+}
 
 // Every view a pass gets starts at the same coordinate (index j of each is coordinate lo + j).
 
@@ -347,4 +405,94 @@ function snrPass(sum: StatisticsVector, squares: StatisticsVector, G: Float64Arr
   t.update = upd;
   t.trace = trace;
   t.snr = snr;
+}
+
+// ngd with Ẽ tracked, efgd with F tracked: both estimates folded, the rule's solve gives Δθ, the other's only
+// the cosine: x = (Ẽ+λ)⁻¹ḡ and y = (F+λ)⁻¹ḡ as `diagSolve` stores them (float32 storage rounds), and the sums of
+// vec.ts `cosine` (x², y², x·y, each in coordinate order).
+
+function cosinePass32(sum: StatisticsVector, squares: StatisticsVector, otherSquares: StatisticsVector, G: Float64Array, Gn: Float64Array,
+  d: Float32Array, dn: Float32Array, cp: number, d2: Float32Array, dn2: Float32Array, cp2: number, update: Float32Array,
+  p: PassParameters, q: CompanionParameters, t: Totals): void {
+  const { decay, meanFactor, inputFactor, alpha, cg, gamma, damping } = p;
+  const alpha2 = q.alpha;
+  const inputFactor2 = q.inputFactor;
+  const n = sum.length;
+  let grad = t.grad;
+  let upd = t.update;
+  let trace = t.trace;
+  let trace2 = t.otherTrace;
+  let rr = t.ruleSquares;
+  let oo = t.otherSquares;
+  let ro = t.product;
+  for (let j = 0; j < n; j++) {
+    const gs = decay * G[j]! + (1 - decay) * (0 + meanFactor * sum[j]!);
+    Gn[j] = gs;
+    const di = Math.fround((decay === 0 ? 0 : decay * d[j]!) + alpha * (0 + inputFactor * squares[j]!));
+    dn[j] = di;
+    trace += di;
+    const ei = Math.fround((decay === 0 ? 0 : decay * d2[j]!) + alpha2 * (0 + inputFactor2 * otherSquares[j]!));
+    dn2[j] = ei;
+    trace2 += ei;
+    const g = gs * cg;
+    grad += g * g;
+    const x = Math.fround(g / (di * cp + damping));
+    const y = Math.fround(g / (ei * cp2 + damping));
+    rr += x * x;
+    oo += y * y;
+    ro += x * y;
+    const u = -gamma * x;
+    upd += u * u;
+    update[j] = u;
+  }
+  t.grad = grad;
+  t.update = upd;
+  t.trace = trace;
+  t.otherTrace = trace2;
+  t.ruleSquares = rr;
+  t.otherSquares = oo;
+  t.product = ro;
+}
+
+function cosinePass64(sum: StatisticsVector, squares: StatisticsVector, otherSquares: StatisticsVector, G: Float64Array, Gn: Float64Array,
+  d: Float64Array, dn: Float64Array, cp: number, d2: Float64Array, dn2: Float64Array, cp2: number, update: Float32Array,
+  p: PassParameters, q: CompanionParameters, t: Totals): void {
+  const { decay, meanFactor, inputFactor, alpha, cg, gamma, damping } = p;
+  const alpha2 = q.alpha;
+  const inputFactor2 = q.inputFactor;
+  const n = sum.length;
+  let grad = t.grad;
+  let upd = t.update;
+  let trace = t.trace;
+  let trace2 = t.otherTrace;
+  let rr = t.ruleSquares;
+  let oo = t.otherSquares;
+  let ro = t.product;
+  for (let j = 0; j < n; j++) {
+    const gs = decay * G[j]! + (1 - decay) * (0 + meanFactor * sum[j]!);
+    Gn[j] = gs;
+    const di = (decay === 0 ? 0 : decay * d[j]!) + alpha * (0 + inputFactor * squares[j]!);
+    dn[j] = di;
+    trace += di;
+    const ei = (decay === 0 ? 0 : decay * d2[j]!) + alpha2 * (0 + inputFactor2 * otherSquares[j]!);
+    dn2[j] = ei;
+    trace2 += ei;
+    const g = gs * cg;
+    grad += g * g;
+    const x = g / (di * cp + damping);
+    const y = g / (ei * cp2 + damping);
+    rr += x * x;
+    oo += y * y;
+    ro += x * y;
+    const u = -gamma * x;
+    upd += u * u;
+    update[j] = u;
+  }
+  t.grad = grad;
+  t.update = upd;
+  t.trace = trace;
+  t.otherTrace = trace2;
+  t.ruleSquares = rr;
+  t.otherSquares = oo;
+  t.product = ro;
 }

@@ -18,16 +18,18 @@ import { BACKENDS, Rng, bitwiseEqual } from './helpers.js';
 
 const DIM = 37;
 
-type Rule = 'sgd' | 'ngd' | 'ngd-exact' | 'efgd' | 'snr';
+/** `+ef` / `+f`: the other Fisher tracked too (the pass folds it and computes cosineEfFisher). */
+type Rule = 'sgd' | 'ngd' | 'ngd-exact' | 'efgd' | 'snr' | 'ngd+ef' | 'efgd+f' | 'efgd+f-exact';
 
 function configOf(rule: Rule, blocks: boolean, decay = 0.9, damping = 1e-2): SessionConfig {
-  const name = rule === 'ngd-exact' ? 'ngd' : rule;
+  const name = rule.startsWith('ngd') ? 'ngd' : rule.startsWith('efgd') ? 'efgd' : rule;
   return {
     dim: DIM,
     emaDecay: decay,
     ...(blocks ? { blocks: [{ name: 'w', size: 23, structure: { kind: 'diagonal' } }, { name: 'bias', size: 14, structure: { kind: 'diagonal' } }] } : { structure: { kind: 'diagonal' } }),
-    ...(rule === 'ngd-exact' ? { fisherSource: 'exact' as const } : {}),
-    optimizer: { name, stepSize: 0.3, ...(rule === 'sgd' || rule === 'snr' ? {} : { damping }) },
+    ...(rule.endsWith('exact') ? { fisherSource: 'exact' as const } : {}),
+    ...(rule === 'ngd+ef' ? { track: { empiricalFisher: true } } : rule.startsWith('efgd+f') ? { track: { fisher: true } } : {}),
+    optimizer: { name, stepSize: 0.3, ...(name === 'sgd' || name === 'snr' ? {} : { damping }) },
   } as SessionConfig;
 }
 
@@ -56,7 +58,7 @@ function generalStep(session: Session, c: StepContribution) {
 
 describe('the fused statistics step', () => {
   it('covers exactly the plain diagonal rules with their own estimate', () => {
-    for (const rule of ['sgd', 'ngd', 'ngd-exact', 'efgd', 'snr'] as const) {
+    for (const rule of ['sgd', 'ngd', 'ngd-exact', 'efgd', 'snr', 'ngd+ef', 'efgd+f', 'efgd+f-exact'] as const) {
       expect(FusedStatisticsStep.for(validateSessionConfig(configOf(rule, false)), 'openblas')).toBeDefined();
     }
     const covered = (config: SessionConfig) => FusedStatisticsStep.for(validateSessionConfig(config), 'reference') !== undefined;
@@ -68,7 +70,8 @@ describe('the fused statistics step', () => {
     expect(covered({ ...configOf('ngd', true), blocks: [{ name: 'w', size: 23, structure: { kind: 'diagonal' } }, { name: 'bias', size: 14, structure: { kind: 'full' } }] })).toBe(false);
     expect(covered({ ...configOf('ngd', false), optimizer: { name: 'ngd', stepSize: 0.1, damping: 0 } })).toBe(true); // declined per step (λ = 0)
     expect(covered({ ...configOf('ngd', false), optimizer: { name: 'ngd', stepSize: 0.1, momentum: 0.9 } })).toBe(false);
-    expect(covered({ ...configOf('efgd', false), track: { fisher: true } })).toBe(false);
+    expect(covered({ ...configOf('efgd', false), track: { fisher: true, noise: true } })).toBe(false);
+    expect(covered({ ...configOf('snr', false), track: { fisher: true } })).toBe(false);
     expect(covered({ ...configOf('ngd', false), structure: { kind: 'full' } })).toBe(false);
     expect(covered({ ...configOf('ngd', false), optimizer: { name: 'va', stepSize: 0.1 } })).toBe(false);
   });
@@ -96,7 +99,7 @@ describe('the fused statistics step', () => {
   });
 
   for (const backend of BACKENDS as Backend[]) {
-    for (const rule of ['sgd', 'ngd', 'ngd-exact', 'efgd', 'snr'] as const) {
+    for (const rule of ['sgd', 'ngd', 'ngd-exact', 'efgd', 'snr', 'ngd+ef', 'efgd+f', 'efgd+f-exact'] as const) {
       for (const reduction of ['sum', 'mean'] as const) {
         // [session blocks, per-block entries]: a diagonal session; two diagonal blocks with an entry each; the
         // same blocks fed one whole-vector entry (cut where the blocks change)
@@ -122,6 +125,8 @@ describe('the fused statistics step', () => {
               const { computeMs: _a, ...da } = a.diagnostics;
               const { computeMs: _g, ...dg } = g.diagnostics;
               expect(da).toEqual(dg);
+              // both Fishers tracked: the cosine is there, the same bits on both paths
+              if (rule.includes('+')) expect(typeof da.cosineEfFisher === 'number' && Object.is(da.cosineEfFisher, dg.cosineEfFisher)).toBe(true);
             }
             const ea = fused.estimates({ includeDiagonals: true });
             const eg = general.estimates({ includeDiagonals: true });
