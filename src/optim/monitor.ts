@@ -42,7 +42,7 @@ export function monitor(options: MonitorOptions): GradientTransformation<EmptySt
     update(updates, state, ctx) {
       const { curvature } = ctx;
       const work = sized(curvature.dim);
-      const meanGrad = curvature.meanGrad(work.meanGrad);
+      const meanGrad = ctx.meanGrad !== undefined && ctx.meanGrad.length === curvature.dim ? ctx.meanGrad : curvature.meanGrad(work.meanGrad);
       let diagnostics: Diagnostics = { gradNorm: norm2(meanGrad), updateNorm: norm2(updates) };
 
       if (curvature.empiricalFisher !== undefined && curvature.fisher !== undefined) {

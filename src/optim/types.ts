@@ -56,6 +56,11 @@ export interface StepContext {
   readonly loss?: number;
   /** L(θ_{t−1} + Δ_{t−1}) on step t−1's batch, when every worker sent it (damping adaptation). */
   readonly lossAfterPreviousUpdate?: number;
+  /**
+   * `curvature.meanGrad()` of this step, when the caller already has it (the session passes the chain's
+   * input): read-only; the monitor reads it instead of computing ḡ again (a D-long pass saved per step).
+   */
+  readonly meanGrad?: Float64Array;
 }
 
 /** Arrays for one step's intermediate updates (see `StepContext.workspace`; `StepWorkspace` is one). */

@@ -586,7 +586,7 @@ export class Session {
       const meanGrad = this.curvature.meanGrad((this.meanGradInput ??= new Float64Array(this.config.dim)));
       this.workspace.reset(); // the last step's arrays: its update went out as float32 (below)
       const ctx = {
-        step, curvature: this.curvature, workspace: this.workspace, ...(merged.params ? { params: merged.params } : {}),
+        step, curvature: this.curvature, workspace: this.workspace, meanGrad, ...(merged.params ? { params: merged.params } : {}),
         // The losses, for damping adaptation (the other transforms ignore them).
         ...(merged.loss === undefined ? {} : { loss: merged.loss }),
         ...(merged.lossAfterPreviousUpdate === undefined ? {} : { lossAfterPreviousUpdate: merged.lossAfterPreviousUpdate }),
