@@ -15,23 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { FisherdClient, kroneckerStatisticsFromPairs, type KroneckerStatistics, type UpdateData } from '../../clients/ts/src/index.js';
 import type { SessionConfig } from '../../src/session/config.js';
-import { ROOT, startDaemon, type RunningDaemon } from '../e2e/daemon-harness.js';
+import { ROOT, startDaemon, stream, type RunningDaemon } from '../e2e/daemon-harness.js';
 import { logisticProblem, trainLogistic } from './logistic-trainer.js';
 
 const CHROMIUM = process.env['FISHERD_CHROMIUM'] ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`test/dashboard: skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium; or set FISHERD_CHROMIUM)`);
 
-/** A deterministic pseudo-random stream in [-1, 1). */
-function stream(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
 
 const LAYERS = [{ name: 'fc1', outputs: 3, inputs: 4 }, { name: 'fc2', outputs: 2, inputs: 3 }] as const;
 const B = 8;

@@ -15,17 +15,8 @@ import { selectBackend } from '../../src/linalg/select.js';
 import type { SessionConfig } from '../../src/session/config.js';
 import { Session, type KroneckerBasisReport } from '../../src/session/index.js';
 import type { KroneckerStatistics } from '../../src/session/kronecker-statistics.js';
-import { startDaemon } from './daemon-harness.js';
+import { startDaemon, stream } from './daemon-harness.js';
 
-function stream(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
 
 const OUT = 4;
 const IN = 3;

@@ -140,3 +140,14 @@ export async function startDaemon(args: string[] = [], options: { dataDir?: stri
     },
   };
 }
+
+/** A deterministic pseudo-random stream in [-1, 1) (mulberry32; no Math.random in e2e data). */
+export function stream(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  };
+}

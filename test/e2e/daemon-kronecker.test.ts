@@ -17,18 +17,8 @@ import { describe, expect, it } from 'vitest';
 import { FisherdClient, FisherdClientError, addFactorSums, kroneckerStatisticsFromPairs, type KroneckerStatistics, type StepInput } from '../../clients/ts/src/index.js';
 import type { SessionConfig } from '../../src/session/config.js';
 import { replayTrace } from '../../src/trace/replay.js';
-import { buildDaemon, startDaemon } from './daemon-harness.js';
+import { buildDaemon, startDaemon, stream } from './daemon-harness.js';
 
-/** A deterministic pseudo-random stream (no Math.random in e2e data). */
-function stream(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
 
 function layerStep(outputs: number, inputs: number, b: number, seed: number, factors = true): KroneckerStatistics {
   const r = stream(seed);
