@@ -137,12 +137,9 @@ export class FusedStatisticsStep {
       inputFactor = squaresFactor;
     } else if (this.rule === 'ngd') {
       part = access.fisher;
-      const k = exact ? 1 : statistics[0]!.moments.samplesPerExample!;
-      for (const entry of statistics) {
-        if (!exact && entry.moments.samplesPerExample !== k) return undefined; // the general path names it
-      }
-      scale = exact ? 1 / b : 1 / (b * k);
-      inputFactor = exact ? (mean ? b : 1) : squaresFactor;
+      const f = fisherFold(statistics, exact, b, mean);
+      if (f === undefined) return undefined; // the general path names it
+      ({ scale, inputFactor } = f);
     }
     // The other Fisher, when tracked beside the rule's (ngd with Ẽ, efgd with F): folded in the same pass, its
     // solve only for the cosine.
@@ -155,12 +152,9 @@ export class FusedStatisticsStep {
       otherInputFactor = squaresFactor;
     } else if (this.rule === 'efgd' && access.fisher !== undefined) {
       other = access.fisher;
-      const k = exact ? 1 : statistics[0]!.moments.samplesPerExample!;
-      for (const entry of statistics) {
-        if (!exact && entry.moments.samplesPerExample !== k) return undefined; // the general path names it
-      }
-      otherScale = exact ? 1 / b : 1 / (b * k);
-      otherInputFactor = exact ? (mean ? b : 1) : squaresFactor;
+      const f = fisherFold(statistics, exact, b, mean);
+      if (f === undefined) return undefined; // the general path names it
+      ({ scale: otherScale, inputFactor: otherInputFactor } = f);
     }
     const { decay } = access;
     const p: PassParameters = {
@@ -249,6 +243,18 @@ export class FusedStatisticsStep {
 export function uninitializedFloat32(n: number): Float32Array {
   const bytes = Buffer.allocUnsafeSlow(4 * n);
   return new Float32Array(bytes.buffer, bytes.byteOffset, n);
+}
+
+/**
+ * The Fisher's EMA scale and input factor (the general path's `mergeStatistics` and `fold`): sampled labels
+ * 1/(bK) on Σ r̃² (×b² for mean-reduced sums), exact factors 1/b on Σ u² (×b for mean-reduced); undefined
+ * when K differs between blocks (the general path names it).
+ */
+function fisherFold(statistics: readonly DiagonalBlockStatistics[], exact: boolean, b: number, mean: boolean): { scale: number; inputFactor: number } | undefined {
+  if (exact) return { scale: 1 / b, inputFactor: mean ? b : 1 };
+  const k = statistics[0]!.moments.samplesPerExample!;
+  if (statistics.some((entry) => entry.moments.samplesPerExample !== k)) return undefined;
+  return { scale: 1 / (b * k), inputFactor: mean ? b * b : 1 };
 }
 
 function offsetOf(block: string, req: ContributionRequirements): number {
