@@ -4,7 +4,7 @@
 #   docker build -t fisherd .
 #   docker run --rm -p 7070:7070 -e FISHERD_TOKEN=change-me -v fisherd-data:/data fisherd
 #
-# Stage 1 compiles TypeScript with the dev dependencies; stage 2 holds only the production dependencies,
+# Stage 1 compiles TypeScript with the dev dependencies and the native kernels with gcc; stage 2 holds only the production dependencies,
 # the compiled code, OpenBLAS (the default compute backend) and tini (PID 1: forwards SIGTERM to node and
 # reaps zombies, so that `docker stop` / a pod's termination drains the sessions).
 #
@@ -14,13 +14,22 @@
 # bufferutil's (ws's optional native masking; node-gyp-build loads its shipped prebuilt binary at run time
 # without the script). Skipping
 # them makes the build the same with every npm version and needs no network beyond the npm registry.
+# fisherd's own install script (the native kernels) runs explicitly as `npm run build:native`, which fails the
+# build if they do not compile.
 
 ARG NODE_IMAGE=docker.io/library/node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
+# gcc for fisherd's native kernels (native/fisherd-kernels.c; the image without them would run the JavaScript
+# passes, ~4x slower per coordinate: bench/RESULTS.md)
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gcc libc6-dev \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY native ./native
+RUN npm run build:native
 COPY tsconfig.json tsconfig.build.json ./
 COPY proto ./proto
 COPY src ./src
@@ -40,6 +49,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
  && find node_modules -name '*.node' \( -name '*darwin*' -o -name '*win32*' \) -delete
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/native/build ./native/build
 # proto/ is read at run time (the trace schema hash); data/ holds the lab's small data sets.
 COPY proto ./proto
 COPY data ./data

@@ -193,18 +193,22 @@ function statisticsSection({ rows, floor }: { rows: StatisticsStepRow[]; floor: 
     'parameter blocks that are all diagonal (src/session/statistics-step.ts: merge, fold into ḡ\'s EMA and the diagonal',
     'estimate, the solve or SNR factors, the step size, the float32 update, ‖ḡ‖ and ‖Δθ‖, the next state written into',
     'spare arrays swapped in on success, so no checkpoint copy; the values scanned once, on arrival), the same bits as the',
-    'general path; the update array is recycled once sent. What bounds it is memory traffic: the pass moves ~52 bytes per',
-    'coordinate. `memory floor` is one pass over arrays of the same kinds and sizes with one addition per value (no',
-    'division), timed in the same rounds: what one thread needs to move those bytes here; `× floor` = floor / step. The',
-    'target of 5 ns for the whole step (decode, check, step, encode) lies below that floor plus the arrival check\'s read',
-    'of the statistics on this machine: one thread cannot reach it.',
+    'general path; the update array is recycled once sent. `kernels`: the pass, the arrival scans and the float16 decoding',
+    'as native kernels (native/fisherd-kernels.c, C built at install, vectorized, through koffi) or as the JavaScript',
+    'loops they replace (`FISHERD_KERNELS=javascript`), the same bits; `× JavaScript` = the JavaScript row\'s median over',
+    'the native one\'s, same case, same rounds. `memory floor`: the bytes the pass reads and writes (~20 each per',
+    'coordinate), moved by memmove in the same rounds: what one thread needs to move them here, whatever the arithmetic;',
+    '`× floor` = floor / step.',
     '',
     `memory floor: ${fmt(floor.nsPerCoordinate)} ns per coordinate (p10–p90 ${range(floor.p10, floor.p90)}).`,
     '',
-    table(['case', 'encoding', 'request MB', 'ns / coordinate', 'p10–p90', 'CPU ns / coordinate', ...PHASES.map((p) => `${p} ns`), '× floor'], rows.map((r) => [
-      r.case, r.encoding, fmt(r.requestBytes / 1e6), fmt(r.nsPerCoordinate), range(r.p10, r.p90), fmt(r.cpuNsPerCoordinate), ...PHASES.map((p) => fmt(r.phases[p])),
-      fmt(floor.nsPerCoordinate / r.phases.step),
-    ])),
+    table(['case', 'encoding', 'kernels', 'request MB', 'ns / coordinate', 'p10–p90', 'CPU ns / coordinate', ...PHASES.map((p) => `${p} ns`), '× floor', '× JavaScript'], rows.map((r) => {
+      const js = rows.find((o) => o.case === r.case && o.encoding === r.encoding && o.kernels === 'javascript');
+      return [
+        r.case, r.encoding, r.kernels, fmt(r.requestBytes / 1e6), fmt(r.nsPerCoordinate), range(r.p10, r.p90), fmt(r.cpuNsPerCoordinate), ...PHASES.map((p) => fmt(r.phases[p])),
+        fmt(floor.nsPerCoordinate / r.phases.step), r.kernels === 'native' && js !== undefined ? fmt(js.nsPerCoordinate / r.nsPerCoordinate) : '—',
+      ];
+    })),
   ].join('\n');
 }
 

@@ -8,8 +8,10 @@
  *   step      `Session.step`: merge the statistics, fold them into the estimates, the rule, the float32 update
  *   encode    `updateToWire` + `encodeServerMessage` (the Update frame)
  * at D = 10⁶ (default), b = 32, for diagonal NGD with sampled labels (K = 1), EFGD and SNR, on the
- * session's default backend. Reported: median ns per coordinate of each phase and of the whole step, with
- * the p10–p90 spread, over `steps` timed steps (the cases run round by round: one step of each in turn).
+ * session's default backend, with the native kernels (src/linalg/native-kernels.ts) and with the JavaScript ones
+ * (where the library is built; else JavaScript only). Reported: median ns per coordinate of each phase and of the
+ * whole step, with the p10–p90 spread, over `steps` timed steps (the cases run round by round: one step of each
+ * in turn), and `× JavaScript`, the JavaScript kernels' median over the native one's for the same case.
  * Target (issue 13): ≤ 5 ns per coordinate for the whole step.
  *
  * Run: `npm run build && node dist/bench/statistics-step.js [--dim=1000000] [--steps=40] [--encoding=float32]`,
@@ -17,6 +19,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { availableKernels, kernelsInUse, useKernels, type KernelsName } from '../src/linalg/native-kernels.js';
 import { selectBackend } from '../src/linalg/select.js';
 import { decodeClientMessage, encodeClientMessage, encodeServerMessage } from '../src/protocol/frames.js';
 import { contributionFromWire, contributionToWire, releaseContribution, updateToWire } from '../src/protocol/step-codec.js';
@@ -33,6 +36,8 @@ export interface StatisticsStepRow {
   /** e.g. "ngd (sampled labels, K=1)". */
   case: string;
   encoding: StatisticsEncoding;
+  /** The kernels the passes, scans and decoders ran in. */
+  kernels: KernelsName;
   dim: number;
   batchSize: number;
   steps: number;
@@ -103,10 +108,10 @@ export const STATISTICS_CASES: { name: string; config: (dim: number) => SessionC
 ];
 
 /**
- * The memory floor of the step's pass, measured in the same rounds: one pass over arrays of the step's kinds
- * and sizes (the statistics Σg and Σq float32 read, ḡ's EMA float64 read and written into a spare, the
- * float32 estimate read and written into a spare, the float32 update written) with one addition per value
- * and no division: what a one-thread pass over the same bytes costs on this machine, whatever its arithmetic.
+ * The memory floor of the step's pass, measured in the same rounds: the bytes the pass reads and writes, moved by
+ * the C library's memmove (`TypedArray.set`) — ḡ's EMA (float64), the float32 estimate, the two float32
+ * statistics each copied once (20 bytes read and 20 written per coordinate, where the pass reads 20 and writes
+ * 16): what one thread needs to move those bytes here, whatever the arithmetic.
  */
 export interface MemoryFloorRow {
   nsPerCoordinate: number;
@@ -117,40 +122,29 @@ export interface MemoryFloorRow {
 class MemoryFloor {
   private readonly s: Float32Array;
   private readonly q: Float32Array;
-  private g: Float64Array;
-  private gn: Float64Array;
-  private d: Float32Array;
-  private dn: Float32Array;
+  private readonly g: Float64Array;
+  private readonly gn: Float64Array;
+  private readonly d: Float32Array;
+  private readonly dn: Float32Array;
   private readonly u: Float32Array;
+  private readonly q2: Float32Array;
   readonly samples: number[] = [];
 
   constructor(private readonly dim: number) {
-    this.s = Float32Array.from({ length: dim }, (_, i) => Math.sin(i));
-    this.q = Float32Array.from({ length: dim }, (_, i) => Math.cos(i) ** 2);
-    this.g = new Float64Array(dim);
-    this.gn = new Float64Array(dim);
-    this.d = new Float32Array(dim);
-    this.dn = new Float32Array(dim);
-    this.u = new Float32Array(dim);
+    [this.s, this.q, this.d, this.dn, this.u, this.q2] = Array.from({ length: 6 }, (_, i) => new Float32Array(dim).fill(i));
+    [this.g, this.gn] = [new Float64Array(dim).fill(3), new Float64Array(dim)];
   }
 
-  /** One pass, timed; returns a sum so that nothing is optimized away. */
+  /** One round of copies, timed; returns a value read from the copies so that nothing is optimized away. */
   run(record: boolean): number {
-    const { s, q, g, gn, d, dn, u } = this;
     const t0 = performance.now();
-    let acc = 0;
-    for (let j = 0; j < s.length; j++) {
-      const a = g[j]! + s[j]!;
-      gn[j] = a;
-      const b = d[j]! + q[j]!;
-      dn[j] = b;
-      u[j] = a;
-      acc += b;
-    }
+    this.gn.set(this.g);
+    this.dn.set(this.d);
+    this.u.set(this.s);
+    this.q2.set(this.q);
     const t1 = performance.now();
-    [this.g, this.gn, this.d, this.dn] = [this.gn, this.g, this.dn, this.d]; // the spares become the state, as the step's commit
     if (record) this.samples.push(((t1 - t0) * 1e6) / this.dim);
-    return acc;
+    return this.gn[this.dim - 1]! + this.dn[0]! + this.u[0]! + this.q2[0]!;
   }
 }
 
@@ -161,17 +155,18 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
   const warmup = options.warmup ?? 5;
   const encodings = options.encodings ?? ['float32', 'float16'];
   const backend = await selectBackend('auto');
-  interface Runner { name: string; encoding: StatisticsEncoding; session: Session; frames: (step: number) => Uint8Array; bytes: number; samples: Record<Phase | 'total' | 'cpu', number[]> }
+  const initialKernels = kernelsInUse();
+  interface Runner { name: string; encoding: StatisticsEncoding; kernels: KernelsName; session: Session; frames: (step: number) => Uint8Array; bytes: number; samples: Record<Phase | 'total' | 'cpu', number[]> }
   const runners: Runner[] = [];
   for (const c of STATISTICS_CASES) {
     const m = moments(dim, b, c.kinds);
-    for (const encoding of encodings) {
+    for (const encoding of encodings) for (const kernels of availableKernels()) {
       const session = new Session(c.config(dim), backend);
       const frames = (step: number): Uint8Array => encodeClientMessage({
         requestId: step,
         step: contributionToWire({ step, workerId: 0, batchSize: b, reduction: 'sum', statistics: [{ block: '', kind: 'diagonal', moments: m }] }, { statisticsEncoding: encoding }),
       });
-      runners.push({ name: c.name, encoding, session, frames, bytes: frames(1).byteLength, samples: { decode: [], check: [], step: [], encode: [], total: [], cpu: [] } });
+      runners.push({ name: c.name, encoding, kernels, session, frames, bytes: frames(1).byteLength, samples: { decode: [], check: [], step: [], encode: [], total: [], cpu: [] } });
     }
   }
   const floor = new MemoryFloor(dim);
@@ -180,6 +175,7 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
   for (let s = 1; s <= warmup + steps; s++) {
     sink += floor.run(s > warmup);
     for (const r of runners) {
+      useKernels(r.kernels);
       const frame = r.frames(s);
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
@@ -213,9 +209,10 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
     }
   }
   backend.dispose();
+  useKernels(initialKernels);
   if (!Number.isFinite(sink)) throw new Error('memory floor pass went non-finite');
   const rows = runners.map((r) => ({
-    case: r.name, encoding: r.encoding, dim, batchSize: b, steps, requestBytes: r.bytes,
+    case: r.name, encoding: r.encoding, kernels: r.kernels, dim, batchSize: b, steps, requestBytes: r.bytes,
     nsPerCoordinate: quantileOf(r.samples.total, 0.5), cpuNsPerCoordinate: quantileOf(r.samples.cpu, 0.5), p10: quantileOf(r.samples.total, 0.1), p90: quantileOf(r.samples.total, 0.9),
     phases: Object.fromEntries(PHASES.map((p) => [p, quantileOf(r.samples[p], 0.5)])) as Record<Phase, number>,
   }));
@@ -229,7 +226,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     ...(flag('encoding') ? { encodings: flag('encoding')!.split(',') as StatisticsEncoding[] } : {}),
   });
   console.table(rows.map((r) => ({
-    case: r.case, encoding: r.encoding, 'ns/coord': r.nsPerCoordinate.toFixed(2), 'cpu ns/coord': r.cpuNsPerCoordinate.toFixed(2), 'p10–p90': `${r.p10.toFixed(2)}–${r.p90.toFixed(2)}`,
+    case: r.case, encoding: r.encoding, kernels: r.kernels, 'ns/coord': r.nsPerCoordinate.toFixed(2), 'cpu ns/coord': r.cpuNsPerCoordinate.toFixed(2), 'p10–p90': `${r.p10.toFixed(2)}–${r.p90.toFixed(2)}`,
     ...Object.fromEntries(PHASES.map((p) => [p, r.phases[p].toFixed(2)])),
   })));
   console.log(`memory floor of the pass: ${floor.nsPerCoordinate.toFixed(2)} ns/coord (p10–p90 ${floor.p10.toFixed(2)}–${floor.p90.toFixed(2)})`);

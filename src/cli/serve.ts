@@ -16,6 +16,7 @@ import { log } from '../log.js';
 import { startDaemon } from '../server/daemon.js';
 import { CONFIG_FILE_SPEC, DEFAULT_DESCRIPTIONS, DEFAULT_SERVE_OPTIONS, SERVE_OPTION_SPECS, resolveServeOptions, sessionLimitsOf, type ServeOptions } from '../server/options.js';
 import { createSessionEngineFactory } from '../server/session-adapter.js';
+import { describeKernels, kernelsInUse } from '../linalg/native-kernels.js';
 
 function describeDefault(name: keyof ServeOptions): string {
   const described = DEFAULT_DESCRIPTIONS[name];
@@ -59,11 +60,13 @@ export function registerServe(program: Command): Command {
     }
     log.level = options.logLevel;
     try {
+      const kernels = describeKernels(); // throws early on a bad FISHERD_KERNELS, or native asked for and not built
+      log.info({ kernels: kernelsInUse() }, kernels);
       const engines = await createSessionEngineFactory(options.backend, log, { limits: sessionLimitsOf(options), maxFrameBytes: options.maxFrameBytes });
       const daemon = await startDaemon(options, { engines, logger: log });
       const host = daemon.address.host.includes(':') ? `[${daemon.address.host}]` : daemon.address.host;
       const recording = options.recordDir === undefined ? '' : `; recording ${options.recordDir}, ${options.recordDurability}`;
-      console.log(`fisherd listening on ws://${host}:${daemon.address.port} (backend ${engines.backend.detail}; data ${options.dataDir}${recording})`);
+      console.log(`fisherd listening on ws://${host}:${daemon.address.port} (backend ${engines.backend.detail}; ${kernels}; data ${options.dataDir}${recording})`);
 
       let stopping = false;
       const stop = (signal: NodeJS.Signals): void => {

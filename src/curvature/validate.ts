@@ -3,9 +3,17 @@
  * any state, so a throw leaves the estimate exactly as it was. Messages name the offending field.
  */
 import { FisherdError } from '../errors.js';
+import { NATIVE_MIN_LENGTH, activeNativeKernels } from '../linalg/native-kernels.js';
 
 /** The index of the first NaN or ±Inf in `values`, or −1 when all are finite. */
 export function firstNonFinite(values: ArrayLike<number>): number {
+  // Long typed arrays: the native scan where the native kernels are in use (src/linalg/native-kernels.ts)
+  if (values.length >= NATIVE_MIN_LENGTH && (values instanceof Float32Array || values instanceof Float64Array)) {
+    const k = activeNativeKernels();
+    if (k !== undefined) {
+      return values instanceof Float32Array ? k.firstNonFiniteF32(values, values.length) : k.firstNonFiniteF64(values, values.length);
+    }
+  }
   // Probe first (branch-free, one call site per array type so that each loop stays monomorphic); only a
   // failed probe pays for the second pass that locates the value.
   const finite =

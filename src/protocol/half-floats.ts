@@ -14,6 +14,7 @@
  * Encoding rounds to nearest, ties to even, straight from float64 (one rounding, no double rounding via
  * float32); values beyond the largest finite one become ±Infinity (which the daemon refuses as NON_FINITE).
  */
+import { NATIVE_MIN_LENGTH, activeNativeKernels } from '../linalg/native-kernels.js';
 
 /** The two 16-bit encodings' parameters. */
 interface HalfFormat {
@@ -153,6 +154,13 @@ const codeScratch: { codes?: Uint16Array } = {};
 export function decodeHalfToFloat32(bytes: Uint8Array, encoding: HalfEncoding, out: Float32Array): Float32Array {
   const n = out.length;
   const codes = codesOf(bytes, codeScratch);
+  // the native decoder where the native kernels are in use (src/linalg/native-kernels.ts): the same values
+  const k = n >= NATIVE_MIN_LENGTH && HOST_LE ? activeNativeKernels() : undefined;
+  if (k !== undefined) {
+    if (encoding === 'float16') k.decodeFloat16(codes, n, out);
+    else k.decodeBfloat16(codes, n, out);
+    return out;
+  }
   if (encoding === 'float16') {
     const table = (float16Table32 ??= Float32Array.from(float16Values()));
     for (let i = 0; i < n; i++) out[i] = table[codes[i]!]!;

@@ -21,17 +21,17 @@
  * (`CurvatureEstimator.fusedDiagonal`) and committed only once every check passed; a throw leaves the
  * session exactly as it was.
  *
- * What bounds it: the pass moves ~52 bytes per coordinate (the statistics 8, ḡ's EMA 8 read + 16 written
- * into the spare array, the estimate 4 + 8, the update 8), about 7 ns at the ~7 GB/s one core reaches here.
+ * The passes themselves (src/session/statistics-passes.ts) run as native kernels where the library is built,
+ * else as JavaScript loops: the same bits either way.
  */
 import type { FusedDiagonalAccess, FusedDiagonalPart } from '../curvature/estimator.js';
-import type { Vec } from '../linalg/backend.js';
 import { checkedSchedule, makeSchedule } from '../optim/schedule.js';
 import { DEFAULT_DAMPING } from '../optim/spec.js';
 import { emaVarianceFactor } from '../optim/variance-adaptation.js';
 import { statisticsValuesChecked, type ContributionRequirements, type StepContribution } from './contribution.js';
 import { sessionStructure, type ResolvedSessionConfig } from './config.js';
-import { validateStatistics, type DiagonalBlockStatistics, type StatisticsVector } from './statistics.js';
+import { diagonalPasses, type CompanionParameters, type PassParameters, type Totals } from './statistics-passes.js';
+import { validateStatistics, type DiagonalBlockStatistics } from './statistics.js';
 
 /** What a fused step gives back to the session (which builds its `StepResult`). */
 export interface FusedStepOutcome {
@@ -164,6 +164,7 @@ export class FusedStatisticsStep {
     const update = updateArray();
     const totals: Totals = { grad: 0, update: 0, trace: 0, snr: 0, otherTrace: 0, ruleSquares: 0, otherSquares: 0, product: 0 };
     const q2: CompanionParameters = { alpha: (1 - decay) * otherScale, inputFactor: otherInputFactor };
+    const passes = diagonalPasses();
     const G = access.meanGradSum;
     const Gn = access.nextMeanGradSum;
     // Each entry's coordinates, cut where the estimate's segments (its parameter blocks) change; every
@@ -175,7 +176,7 @@ export class FusedStatisticsStep {
       const squares = this.rule === 'efgd' ? m.sumSquares : this.rule === 'snr' ? m.centredSquares
         : this.rule === 'ngd' ? (exact ? m.factorSquares : m.sampledLabelSquares) : undefined;
       if (part === undefined || squares === undefined) {
-        sgdPass(m.sum, G.subarray(offset, offset + n), Gn.subarray(offset, offset + n), update.subarray(offset, offset + n), p, totals);
+        passes.sgd(m.sum, G.subarray(offset, offset + n), Gn.subarray(offset, offset + n), update.subarray(offset, offset + n), p, totals);
         continue;
       }
       const otherSquares = other === undefined ? undefined
@@ -197,14 +198,9 @@ export class FusedStatisticsStep {
           const q2v = otherSquares!.subarray(lo - offset, hi - offset);
           const d2 = o.state.subarray(lo - o.offset, hi - o.offset);
           const dn2 = o.next.subarray(lo - o.offset, hi - o.offset);
-          if (dn instanceof Float32Array) {
-            cosinePass32(s, q, q2v, g, gn, d as Float32Array, dn, segment.correction, d2 as Float32Array, dn2 as Float32Array, o.correction, u, p, q2, totals);
-          } else {
-            cosinePass64(s, q, q2v, g, gn, d as Float64Array, dn, segment.correction, d2 as Float64Array, dn2 as Float64Array, o.correction, u, p, q2, totals);
-          }
-        } else if (this.rule === 'snr') snrPass(s, q, g, gn, d, dn, segment.correction, u, p, totals);
-        else if (dn instanceof Float32Array) solvePass32(s, q, g, gn, d as Float32Array, dn, segment.correction, u, p, totals);
-        else solvePass64(s, q, g, gn, d as Float64Array, dn, segment.correction, u, p, totals);
+          passes.cosine(s, q, q2v, g, gn, d, dn, segment.correction, d2, dn2, o.correction, u, p, q2, totals);
+        } else if (this.rule === 'snr') passes.snr(s, q, g, gn, d, dn, segment.correction, u, p, totals);
+        else passes.solve(s, q, g, gn, d, dn, segment.correction, u, p, totals);
       });
     }
     // Anything unusual (an estimate overflowing its storage, a float32 update out of range, norms near over-
@@ -270,235 +266,3 @@ function offsetOf(block: string, req: ContributionRequirements): number {
 /** The largest finite float32. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-/** The step's constants, shared by the passes. */
-interface PassParameters {
-  /** β. */
-  readonly decay: number;
-  /** The merge's factor on Σg (b/b for mean-reduced sums, 1/b for plain sums: ḡ = factor·Σg). */
-  readonly meanFactor: number;
-  /** The merge's factor on the second moments (b² for mean-reduced, 1 for plain). */
-  readonly inputFactor: number;
-  /** (1 − β)·scale of the estimate's EMA. */
-  readonly alpha: number;
-  /** ḡ's bias correction after the update. */
-  readonly cg: number;
-  /** γ and λ of this step. */
-  readonly gamma: number;
-  readonly damping: number;
-  /** snr's ρ(β, t) on S. */
-  readonly rho: number;
-}
-
-/**
- * The pass's sums: ‖ḡ‖², ‖Δθ‖², the new estimate's (un-normalized) trace and snr's Σ D_ii. The trace is
- * non-finite exactly when an entry overflowed its storage; Σ u² bounds every |u| (see `run`): no
- * per-coordinate check is needed beyond these.
- */
-interface Totals {
-  grad: number; update: number; trace: number; snr: number;
-  /** With the other Fisher: its trace, and the cosine's sums (the rule's direction², the other's², their product). */
-  otherTrace: number; ruleSquares: number; otherSquares: number; product: number;
-}
-
-/** The other Fisher's EMA constants (its α and input factor; β and the rest are the step's). */
-interface CompanionParameters {
-  readonly alpha: number;
-  readonly inputFactor: number;
-}
-
-// Every view a pass gets starts at the same coordinate (index j of each is coordinate lo + j).
-
-/** sgd: Δθ = −γ ḡ, ḡ's EMA only. */
-function sgdPass(sum: StatisticsVector, G: Float64Array, Gn: Float64Array, update: Float32Array, p: PassParameters, t: Totals): void {
-  const { decay, meanFactor, cg, gamma } = p;
-  const n = sum.length;
-  let grad = t.grad;
-  let upd = t.update;
-  for (let j = 0; j < n; j++) {
-    const gs = decay * G[j]! + (1 - decay) * (0 + meanFactor * sum[j]!);
-    Gn[j] = gs;
-    const g = gs * cg;
-    grad += g * g;
-    // sgd's chain is scaleByLearningRate alone: Δθ = −γ·ḡ
-    const u = -gamma * g;
-    upd += u * u;
-    update[j] = u; // float32 rounding on store
-  }
-  t.grad = grad;
-  t.update = upd;
-}
-
-// The float32 and float64 copies of the solve pass are deliberate (as in curvature/validate.ts): each loop
-// stays monomorphic in its array types, and the float32 one rounds where the float32 storage rounds.
-
-/** ngd / efgd on float32 storage: d ← βd + α·q, Δθ = −γ (d·c + λ)⁻¹ ḡ (the solve rounded to float32, as `diagSolve` into float32). */
-function solvePass32(sum: StatisticsVector, squares: StatisticsVector, G: Float64Array, Gn: Float64Array, d: Float32Array, dn: Float32Array,
-  cp: number, update: Float32Array, p: PassParameters, t: Totals): void {
-  const { decay, meanFactor, inputFactor, alpha, cg, gamma, damping } = p;
-  const n = sum.length;
-  let grad = t.grad;
-  let upd = t.update;
-  let trace = t.trace;
-  for (let j = 0; j < n; j++) {
-    // the merge (0 + factor·v), ḡ's EMA, the estimate's EMA (`scaled(β, d)`: 0 when β = 0)
-    const gs = decay * G[j]! + (1 - decay) * (0 + meanFactor * sum[j]!);
-    Gn[j] = gs;
-    const di = Math.fround((decay === 0 ? 0 : decay * d[j]!) + alpha * (0 + inputFactor * squares[j]!));
-    dn[j] = di;
-    trace += di;
-    const g = gs * cg;
-    grad += g * g;
-    const u = -gamma * Math.fround(g / (di * cp + damping));
-    upd += u * u;
-    update[j] = u;
-  }
-  t.grad = grad;
-  t.update = upd;
-  t.trace = trace;
-}
-
-/** ngd / efgd on float64 storage. */
-function solvePass64(sum: StatisticsVector, squares: StatisticsVector, G: Float64Array, Gn: Float64Array, d: Float64Array, dn: Float64Array,
-  cp: number, update: Float32Array, p: PassParameters, t: Totals): void {
-  const { decay, meanFactor, inputFactor, alpha, cg, gamma, damping } = p;
-  const n = sum.length;
-  let grad = t.grad;
-  let upd = t.update;
-  let trace = t.trace;
-  for (let j = 0; j < n; j++) {
-    const gs = decay * G[j]! + (1 - decay) * (0 + meanFactor * sum[j]!);
-    Gn[j] = gs;
-    const di = (decay === 0 ? 0 : decay * d[j]!) + alpha * (0 + inputFactor * squares[j]!);
-    dn[j] = di;
-    trace += di;
-    const g = gs * cg;
-    grad += g * g;
-    const u = -gamma * (g / (di * cp + damping));
-    upd += u * u;
-    update[j] = u;
-  }
-  t.grad = grad;
-  t.update = upd;
-  t.trace = trace;
-}
-
-/** snr: S ← βS + α·M2, D_ii = ḡ_i²/(ḡ_i² + ρ·S_ii), Δθ = −γ D ḡ. */
-function snrPass(sum: StatisticsVector, squares: StatisticsVector, G: Float64Array, Gn: Float64Array, d: Vec, dn: Vec, cp: number,
-  update: Float32Array, p: PassParameters, t: Totals): void {
-  const { decay, meanFactor, inputFactor, alpha, cg, gamma, rho } = p;
-  const n = sum.length;
-  let grad = t.grad;
-  let upd = t.update;
-  let trace = t.trace;
-  let snr = t.snr;
-  for (let j = 0; j < n; j++) {
-    const gs = decay * G[j]! + (1 - decay) * (0 + meanFactor * sum[j]!);
-    Gn[j] = gs;
-    dn[j] = (decay === 0 ? 0 : decay * d[j]!) + alpha * (0 + inputFactor * squares[j]!);
-    const di = dn[j]!; // as stored (float32 storage rounds)
-    trace += di;
-    const g = gs * cg;
-    grad += g * g;
-    const signal = g * g;
-    const denominator = signal + rho * Math.max(di * cp, 0);
-    const factor = denominator > 0 ? Math.min(signal / denominator, 1) : 0;
-    snr += factor;
-    const u = -gamma * (factor * g);
-    upd += u * u;
-    update[j] = u;
-  }
-  t.grad = grad;
-  t.update = upd;
-  t.trace = trace;
-  t.snr = snr;
-}
-
-// ngd with Ẽ tracked, efgd with F tracked: both estimates folded, the rule's solve gives Δθ, the other's only
-// the cosine: x = (Ẽ+λ)⁻¹ḡ and y = (F+λ)⁻¹ḡ as `diagSolve` stores them (float32 storage rounds), and the sums of
-// vec.ts `cosine` (x², y², x·y, each in coordinate order).
-
-function cosinePass32(sum: StatisticsVector, squares: StatisticsVector, otherSquares: StatisticsVector, G: Float64Array, Gn: Float64Array,
-  d: Float32Array, dn: Float32Array, cp: number, d2: Float32Array, dn2: Float32Array, cp2: number, update: Float32Array,
-  p: PassParameters, q: CompanionParameters, t: Totals): void {
-  const { decay, meanFactor, inputFactor, alpha, cg, gamma, damping } = p;
-  const alpha2 = q.alpha;
-  const inputFactor2 = q.inputFactor;
-  const n = sum.length;
-  let grad = t.grad;
-  let upd = t.update;
-  let trace = t.trace;
-  let trace2 = t.otherTrace;
-  let rr = t.ruleSquares;
-  let oo = t.otherSquares;
-  let ro = t.product;
-  for (let j = 0; j < n; j++) {
-    const gs = decay * G[j]! + (1 - decay) * (0 + meanFactor * sum[j]!);
-    Gn[j] = gs;
-    const di = Math.fround((decay === 0 ? 0 : decay * d[j]!) + alpha * (0 + inputFactor * squares[j]!));
-    dn[j] = di;
-    trace += di;
-    const ei = Math.fround((decay === 0 ? 0 : decay * d2[j]!) + alpha2 * (0 + inputFactor2 * otherSquares[j]!));
-    dn2[j] = ei;
-    trace2 += ei;
-    const g = gs * cg;
-    grad += g * g;
-    const x = Math.fround(g / (di * cp + damping));
-    const y = Math.fround(g / (ei * cp2 + damping));
-    rr += x * x;
-    oo += y * y;
-    ro += x * y;
-    const u = -gamma * x;
-    upd += u * u;
-    update[j] = u;
-  }
-  t.grad = grad;
-  t.update = upd;
-  t.trace = trace;
-  t.otherTrace = trace2;
-  t.ruleSquares = rr;
-  t.otherSquares = oo;
-  t.product = ro;
-}
-
-function cosinePass64(sum: StatisticsVector, squares: StatisticsVector, otherSquares: StatisticsVector, G: Float64Array, Gn: Float64Array,
-  d: Float64Array, dn: Float64Array, cp: number, d2: Float64Array, dn2: Float64Array, cp2: number, update: Float32Array,
-  p: PassParameters, q: CompanionParameters, t: Totals): void {
-  const { decay, meanFactor, inputFactor, alpha, cg, gamma, damping } = p;
-  const alpha2 = q.alpha;
-  const inputFactor2 = q.inputFactor;
-  const n = sum.length;
-  let grad = t.grad;
-  let upd = t.update;
-  let trace = t.trace;
-  let trace2 = t.otherTrace;
-  let rr = t.ruleSquares;
-  let oo = t.otherSquares;
-  let ro = t.product;
-  for (let j = 0; j < n; j++) {
-    const gs = decay * G[j]! + (1 - decay) * (0 + meanFactor * sum[j]!);
-    Gn[j] = gs;
-    const di = (decay === 0 ? 0 : decay * d[j]!) + alpha * (0 + inputFactor * squares[j]!);
-    dn[j] = di;
-    trace += di;
-    const ei = (decay === 0 ? 0 : decay * d2[j]!) + alpha2 * (0 + inputFactor2 * otherSquares[j]!);
-    dn2[j] = ei;
-    trace2 += ei;
-    const g = gs * cg;
-    grad += g * g;
-    const x = g / (di * cp + damping);
-    const y = g / (ei * cp2 + damping);
-    rr += x * x;
-    oo += y * y;
-    ro += x * y;
-    const u = -gamma * x;
-    upd += u * u;
-    update[j] = u;
-  }
-  t.grad = grad;
-  t.update = upd;
-  t.trace = trace;
-  t.otherTrace = trace2;
-  t.ruleSquares = rr;
-  t.otherSquares = oo;
-  t.product = ro;
-}

@@ -20,6 +20,7 @@
  */
 import { allocateSummary, type DiagonalBatchSummary } from '../curvature/batch-summary.js';
 import { firstNonFinite } from '../curvature/validate.js';
+import { NATIVE_MIN_LENGTH, activeNativeKernels } from '../linalg/native-kernels.js';
 import { FisherdError } from '../errors.js';
 import type { ContributionRequirements, StepContribution } from './contribution.js';
 import type { FisherSource } from './config.js';
@@ -211,6 +212,8 @@ function firstBadSquare(v: StatisticsVector): number {
   // Float32: one branch-free probe first (~1 ns per value where the loop below takes ~2): no value has its sign
   // bit set (−0 has: the loop accepts it) and every value is finite. Only a failed probe pays for the loop
   // that finds the value.
+  const k = v.length >= NATIVE_MIN_LENGTH ? activeNativeKernels() : undefined;
+  if (k !== undefined) return v instanceof Float32Array ? k.firstBadSquareF32(v, v.length) : k.firstBadSquareF64(v, v.length);
   if (v instanceof Float32Array) return finiteAndSignClear32(v) ? -1 : firstBadSquare32(v);
   return firstBadSquare64(v);
 }

@@ -3,10 +3,12 @@
  * of the same session configuration (`stepFromSummary(summarize(...))`: merge, fold, the optimizer chain,
  * the float32 update, the checks — each its own pass): the same bits for Δθ, the same diagnostics, the same
  * estimates, step after step, on every backend, for sgd, ngd (sampled and exact), efgd and snr, under both
- * reductions, float32 and float64 statistics, whole-vector and per-block entries. And where the general path
+ * reductions, float32 and float64 statistics, whole-vector and per-block entries, with the passes as native
+ * kernels and as JavaScript loops. And where the general path
  * throws, the session throws the same error with its state unchanged.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { availableKernels, kernelsInUse, useKernels } from '../../src/linalg/native-kernels.js';
 import type { Backend } from '../../src/linalg/backend.js';
 import {
   Session, type BlockStatistics, type SessionConfig, type StepContribution,
@@ -98,6 +100,11 @@ describe('the fused statistics step', () => {
     }
   });
 
+  // every backend, and every kernel set the passes run in (native where the library is built, and JavaScript)
+  for (const kernels of availableKernels()) describe(`${kernels} passes`, () => {
+  const initial = kernelsInUse();
+  beforeAll(() => useKernels(kernels));
+  afterAll(() => useKernels(initial));
   for (const backend of BACKENDS as Backend[]) {
     for (const rule of ['sgd', 'ngd', 'ngd-exact', 'efgd', 'snr', 'ngd+ef', 'efgd+f', 'efgd+f-exact'] as const) {
       for (const reduction of ['sum', 'mean'] as const) {
@@ -169,4 +176,5 @@ describe('the fused statistics step', () => {
       }
     });
   }
+  });
 });

@@ -1,0 +1,294 @@
+/*
+ * fisherd's native CPU kernels: the per-coordinate passes that JavaScript runs at ~5x below this machine's
+ * memory speed (bench/RESULTS.md, "A diagonal step from statistics": the native and JS passes side by side).
+ * Loaded through koffi (src/linalg/native-kernels.ts); when this library is not built, the same passes run in
+ * JavaScript and give the same bits.
+ *
+ * Same bits: every pass here is the JavaScript pass of src/session/statistics-passes.ts written again,
+ * operation for operation in the same order, in IEEE double (x86-64 SSE2 / AArch64: no excess precision),
+ * with float32 roundings exactly where JavaScript rounds (Math.fround, a store into a Float32Array). Built
+ * with -ffp-contract=off (no fused multiply-add) and without -ffast-math (no reassociation): the compiler
+ * may not change a single rounding. test/session/statistics-step.test.ts compares both against the general
+ * path bit for bit.
+ *
+ * Calling convention (koffi): arrays are the typed arrays' own memory (no copies); `p` holds the step's
+ * constants and `t` the running sums, read at the start and written back at the end, so that a step over
+ * several segments continues one sum, as the JavaScript passes do.
+ */
+#include <stdint.h>
+#include <stddef.h>
+#include <math.h>
+
+#define API __attribute__((visibility("default")))
+
+/* p[]: the step's constants (PassParameters / CompanionParameters in statistics-passes.ts). */
+enum { P_DECAY, P_MEAN_FACTOR, P_INPUT_FACTOR, P_ALPHA, P_CG, P_GAMMA, P_DAMPING, P_RHO, P_ALPHA2, P_INPUT_FACTOR2,
+       P_CP, P_CP2, P_COUNT };
+/* t[]: the running sums (Totals). */
+enum { T_GRAD, T_UPDATE, T_TRACE, T_SNR, T_OTHER_TRACE, T_RULE_SQUARES, T_OTHER_SQUARES, T_PRODUCT, T_COUNT };
+
+API int fd_kernels_abi(void) { return 1; }
+
+/* Each pass runs in chunks of CHUNK coordinates: one loop computes every coordinate's values (vectorizable:
+   no sum crosses coordinates) into the outputs and into small buffers, then a second loop adds the buffers to
+   the running sums in coordinate order (the sums' order, hence their bits, is JavaScript's). Measured at
+   D = 10⁶ here: 5.5 ns per coordinate for the one-loop form, 3.3 for this one with AVX2. */
+#define CHUNK 512
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* AVX2 where the CPU has it (chosen at load time by glibc's ifunc), SSE2 otherwise: the same bits either way
+   (each operation is one correctly rounded IEEE operation in both). */
+#define CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CLONES
+#endif
+
+/* The EMA's βd, as JavaScript's `decay === 0 ? 0 : decay * d` (0 when β = 0); the two loops of each pass
+   (β = 0, β > 0) keep the branch out of the loop so that it vectorizes. */
+#define DECAYED0(x) 0.0
+#define DECAYED1(x) (decay * (double)(x))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define EMA_G(j) (decay * G[j] + (1 - decay) * (0.0 + meanFactor * (double)sum[j]))
+
+/* sgd: ḡ's EMA only, Δθ = −γ ḡ. */
+#define SGD_PASS(NAME, S)                                                                                          \
+  API CLONES void NAME(int64_t n, const S *sum, const double *G, double *Gn, float *update, const double *p,       \
+                       double *t) {                                                                              \
+    const double decay = p[P_DECAY], meanFactor = p[P_MEAN_FACTOR], cg = p[P_CG], gamma = p[P_GAMMA];            \
+    double grad = t[T_GRAD], upd = t[T_UPDATE];                                                                   \
+    double gb[CHUNK], ub[CHUNK];                                                                                  \
+    for (int64_t j0 = 0; j0 < n; j0 += CHUNK) {                                                                   \
+      const int64_t j1 = MIN(n, j0 + CHUNK);                                                                      \
+      if (decay == 0) {                                                                                           \
+      for (int64_t j = j0; j < j1; j++) {                                                                         \
+        const double gs = EMA_G(j);                                                                               \
+        Gn[j] = gs;                                                                                               \
+        const double g = gs * cg;                                                                                 \
+        const double u = -gamma * g;                                                                              \
+        gb[j - j0] = g; ub[j - j0] = u;                                                                           \
+        update[j] = (float)u;                                                                                     \
+      }                                                                                                           \
+      } else {                                                                                                    \
+      for (int64_t j = j0; j < j1; j++) {                                                                         \
+        const double gs = EMA_G(j);                                                                               \
+        Gn[j] = gs;                                                                                               \
+        const double g = gs * cg;                                                                                 \
+        const double u = -gamma * g;                                                                              \
+        gb[j - j0] = g; ub[j - j0] = u;                                                                           \
+        update[j] = (float)u;                                                                                     \
+      }                                                                                                           \
+      }                                                                                                           \
+      for (int64_t k = 0; k < j1 - j0; k++) { grad += gb[k] * gb[k]; upd += ub[k] * ub[k]; }                      \
+    }                                                                                                             \
+    t[T_GRAD] = grad; t[T_UPDATE] = upd;                                                                          \
+  }
+SGD_PASS(fd_sgd_f32, float)
+SGD_PASS(fd_sgd_f64, double)
+
+/* ngd / efgd: d ← βd + α·q, Δθ = −γ (d·c + λ)⁻¹ ḡ. ROUND is the storage's rounding (float32: the estimate and
+   the solve rounded, as diagSolve into float32 storage). */
+#define ROUND32(x) ((double)(float)(x))
+#define ROUND64(x) (x)
+#define SOLVE_PASS(NAME, S, D, ROUND)                                                                             \
+  API CLONES void NAME(int64_t n, const S *sum, const S *squares, const double *G, double *Gn, const D *d, D *dn, \
+                       float *update, const double *p, double *t) {                                              \
+    const double decay = p[P_DECAY], meanFactor = p[P_MEAN_FACTOR], inputFactor = p[P_INPUT_FACTOR],              \
+                 alpha = p[P_ALPHA], cg = p[P_CG], gamma = p[P_GAMMA], damping = p[P_DAMPING], cp = p[P_CP];      \
+    double grad = t[T_GRAD], upd = t[T_UPDATE], trace = t[T_TRACE];                                               \
+    double gb[CHUNK], ub[CHUNK], db[CHUNK];                                                                       \
+    for (int64_t j0 = 0; j0 < n; j0 += CHUNK) {                                                                   \
+      const int64_t j1 = MIN(n, j0 + CHUNK);                                                                      \
+      if (decay == 0) {                                                                                           \
+      for (int64_t j = j0; j < j1; j++) {                                                                         \
+        const double gs = EMA_G(j);                                                                               \
+        Gn[j] = gs;                                                                                               \
+        const double di = ROUND(DECAYED0(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j])); \
+        dn[j] = (D)di;                                                                                            \
+        const double g = gs * cg;                                                                                 \
+        const double u = -gamma * ROUND(g / (di * cp + damping));                                                 \
+        gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di;                                                          \
+        update[j] = (float)u;                                                                                     \
+      }                                                                                                           \
+      } else {                                                                                                    \
+      for (int64_t j = j0; j < j1; j++) {                                                                         \
+        const double gs = EMA_G(j);                                                                               \
+        Gn[j] = gs;                                                                                               \
+        const double di = ROUND(DECAYED1(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j])); \
+        dn[j] = (D)di;                                                                                            \
+        const double g = gs * cg;                                                                                 \
+        const double u = -gamma * ROUND(g / (di * cp + damping));                                                 \
+        gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di;                                                          \
+        update[j] = (float)u;                                                                                     \
+      }                                                                                                           \
+      }                                                                                                           \
+      for (int64_t k = 0; k < j1 - j0; k++) { trace += db[k]; grad += gb[k] * gb[k]; upd += ub[k] * ub[k]; }      \
+    }                                                                                                             \
+    t[T_GRAD] = grad; t[T_UPDATE] = upd; t[T_TRACE] = trace;                                                      \
+  }
+SOLVE_PASS(fd_solve_f32_f32, float, float, ROUND32)
+SOLVE_PASS(fd_solve_f64_f32, double, float, ROUND32)
+SOLVE_PASS(fd_solve_f32_f64, float, double, ROUND64)
+SOLVE_PASS(fd_solve_f64_f64, double, double, ROUND64)
+
+/* snr: S ← βS + α·M2, D_ii = ḡ_i²/(ḡ_i² + ρ·max(S_ii·c, 0)), Δθ = −γ D ḡ; S_ii read back as stored. */
+#define SNR_PASS(NAME, S, D)                                                                                      \
+  API CLONES void NAME(int64_t n, const S *sum, const S *squares, const double *G, double *Gn, const D *d, D *dn, \
+                       float *update, const double *p, double *t) {                                              \
+    const double decay = p[P_DECAY], meanFactor = p[P_MEAN_FACTOR], inputFactor = p[P_INPUT_FACTOR],              \
+                 alpha = p[P_ALPHA], cg = p[P_CG], gamma = p[P_GAMMA], rho = p[P_RHO], cp = p[P_CP];              \
+    double grad = t[T_GRAD], upd = t[T_UPDATE], trace = t[T_TRACE], snr = t[T_SNR];                               \
+    double gb[CHUNK], ub[CHUNK], db[CHUNK], fb[CHUNK];                                                            \
+    for (int64_t j0 = 0; j0 < n; j0 += CHUNK) {                                                                   \
+      const int64_t j1 = MIN(n, j0 + CHUNK);                                                                      \
+      if (decay == 0) {                                                                                           \
+      for (int64_t j = j0; j < j1; j++) {                                                                         \
+        const double gs = EMA_G(j);                                                                               \
+        Gn[j] = gs;                                                                                               \
+        const D stored = (D)(DECAYED0(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j])); \
+        dn[j] = stored;                                                                                           \
+        const double di = (double)stored;                                                                         \
+        const double g = gs * cg;                                                                                 \
+        const double signal = g * g;                                                                              \
+        const double s = di * cp;                                                                                 \
+        const double denominator = signal + rho * (s > 0 ? s : 0.0);                                              \
+        const double r = signal / (denominator > 0 ? denominator : 1.0);                                          \
+        const double factor = denominator > 0 ? (r < 1 ? r : 1.0) : 0.0;                                          \
+        const double u = -gamma * (factor * g);                                                                   \
+        gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di; fb[j - j0] = factor;                                     \
+        update[j] = (float)u;                                                                                     \
+      }                                                                                                           \
+      } else {                                                                                                    \
+      for (int64_t j = j0; j < j1; j++) {                                                                         \
+        const double gs = EMA_G(j);                                                                               \
+        Gn[j] = gs;                                                                                               \
+        const D stored = (D)(DECAYED1(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j])); \
+        dn[j] = stored;                                                                                           \
+        const double di = (double)stored;                                                                         \
+        const double g = gs * cg;                                                                                 \
+        const double signal = g * g;                                                                              \
+        const double s = di * cp;                                                                                 \
+        const double denominator = signal + rho * (s > 0 ? s : 0.0);                                              \
+        const double r = signal / (denominator > 0 ? denominator : 1.0);                                          \
+        const double factor = denominator > 0 ? (r < 1 ? r : 1.0) : 0.0;                                          \
+        const double u = -gamma * (factor * g);                                                                   \
+        gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di; fb[j - j0] = factor;                                     \
+        update[j] = (float)u;                                                                                     \
+      }                                                                                                           \
+      }                                                                                                           \
+      for (int64_t k = 0; k < j1 - j0; k++) {                                                                     \
+        trace += db[k]; grad += gb[k] * gb[k]; snr += fb[k]; upd += ub[k] * ub[k];                                \
+      }                                                                                                           \
+    }                                                                                                             \
+    t[T_GRAD] = grad; t[T_UPDATE] = upd; t[T_TRACE] = trace; t[T_SNR] = snr;                                      \
+  }
+SNR_PASS(fd_snr_f32_f32, float, float)
+SNR_PASS(fd_snr_f64_f32, double, float)
+SNR_PASS(fd_snr_f32_f64, float, double)
+SNR_PASS(fd_snr_f64_f64, double, double)
+
+/* ngd with Ẽ tracked, efgd with F tracked: both estimates folded; the rule's solve gives Δθ, the other's only
+   the cosine's sums (x², y², x·y). */
+#define COSINE_PASS(NAME, S, D, ROUND)                                                                            \
+  API CLONES void NAME(int64_t n, const S *sum, const S *squares, const S *otherSquares, const double *G,         \
+                       double *Gn, const D *d, D *dn, const D *d2, D *dn2, float *update, const double *p,       \
+                       double *t) {                                                                              \
+    const double decay = p[P_DECAY], meanFactor = p[P_MEAN_FACTOR], inputFactor = p[P_INPUT_FACTOR],              \
+                 alpha = p[P_ALPHA], cg = p[P_CG], gamma = p[P_GAMMA], damping = p[P_DAMPING], cp = p[P_CP],      \
+                 alpha2 = p[P_ALPHA2], inputFactor2 = p[P_INPUT_FACTOR2], cp2 = p[P_CP2];                         \
+    double grad = t[T_GRAD], upd = t[T_UPDATE], trace = t[T_TRACE], trace2 = t[T_OTHER_TRACE],                    \
+           rr = t[T_RULE_SQUARES], oo = t[T_OTHER_SQUARES], ro = t[T_PRODUCT];                                    \
+    double gb[CHUNK], ub[CHUNK], db[CHUNK], eb[CHUNK], xb[CHUNK], yb[CHUNK];                                      \
+    for (int64_t j0 = 0; j0 < n; j0 += CHUNK) {                                                                   \
+      const int64_t j1 = MIN(n, j0 + CHUNK);                                                                      \
+      if (decay == 0) {                                                                                           \
+      for (int64_t j = j0; j < j1; j++) {                                                                         \
+        const double gs = EMA_G(j);                                                                               \
+        Gn[j] = gs;                                                                                               \
+        const double di = ROUND(DECAYED0(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j])); \
+        dn[j] = (D)di;                                                                                            \
+        const double ei = ROUND(DECAYED0(d2[j]) + alpha2 * (0.0 + inputFactor2 * (double)otherSquares[j])); \
+        dn2[j] = (D)ei;                                                                                           \
+        const double g = gs * cg;                                                                                 \
+        const double x = ROUND(g / (di * cp + damping));                                                          \
+        const double y = ROUND(g / (ei * cp2 + damping));                                                         \
+        const double u = -gamma * x;                                                                              \
+        gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di; eb[j - j0] = ei; xb[j - j0] = x; yb[j - j0] = y;         \
+        update[j] = (float)u;                                                                                     \
+      }                                                                                                           \
+      } else {                                                                                                    \
+      for (int64_t j = j0; j < j1; j++) {                                                                         \
+        const double gs = EMA_G(j);                                                                               \
+        Gn[j] = gs;                                                                                               \
+        const double di = ROUND(DECAYED1(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j])); \
+        dn[j] = (D)di;                                                                                            \
+        const double ei = ROUND(DECAYED1(d2[j]) + alpha2 * (0.0 + inputFactor2 * (double)otherSquares[j])); \
+        dn2[j] = (D)ei;                                                                                           \
+        const double g = gs * cg;                                                                                 \
+        const double x = ROUND(g / (di * cp + damping));                                                          \
+        const double y = ROUND(g / (ei * cp2 + damping));                                                         \
+        const double u = -gamma * x;                                                                              \
+        gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di; eb[j - j0] = ei; xb[j - j0] = x; yb[j - j0] = y;         \
+        update[j] = (float)u;                                                                                     \
+      }                                                                                                           \
+      }                                                                                                           \
+      for (int64_t k = 0; k < j1 - j0; k++) {                                                                     \
+        trace += db[k]; trace2 += eb[k]; grad += gb[k] * gb[k];                                                   \
+        rr += xb[k] * xb[k]; oo += yb[k] * yb[k]; ro += xb[k] * yb[k]; upd += ub[k] * ub[k];                      \
+      }                                                                                                           \
+    }                                                                                                             \
+    t[T_GRAD] = grad; t[T_UPDATE] = upd; t[T_TRACE] = trace; t[T_OTHER_TRACE] = trace2;                           \
+    t[T_RULE_SQUARES] = rr; t[T_OTHER_SQUARES] = oo; t[T_PRODUCT] = ro;                                           \
+  }
+COSINE_PASS(fd_cosine_f32_f32, float, float, ROUND32)
+COSINE_PASS(fd_cosine_f64_f32, double, float, ROUND32)
+COSINE_PASS(fd_cosine_f32_f64, float, double, ROUND64)
+COSINE_PASS(fd_cosine_f64_f64, double, double, ROUND64)
+
+/* ---- value scans (the arrival checks of src/session/statistics.ts and curvature/validate.ts) ---------------
+   Each returns the index of the first bad value, or −1: a branch-free pass over a chunk (vectorizable), and
+   only a chunk that holds a bad value is searched again for its first one. */
+
+#define SCAN(NAME, T, BAD)                                                                                        \
+  API CLONES int64_t NAME(const T *v, int64_t n) {                                                               \
+    for (int64_t j0 = 0; j0 < n; j0 += CHUNK) {                                                                   \
+      const int64_t j1 = MIN(n, j0 + CHUNK);                                                                      \
+      int bad = 0;                                                                                                \
+      for (int64_t j = j0; j < j1; j++) { const T x = v[j]; bad |= BAD(x); }                                       \
+      if (bad) for (int64_t j = j0; j < j1; j++) { const T x = v[j]; if (BAD(x)) return j; }                       \
+    }                                                                                                             \
+    return -1;                                                                                                    \
+  }
+/* NaN or ±Inf: x − x is 0 for every finite x and NaN otherwise, and NaN ≠ NaN. */
+#define NON_FINITE(x) ((x) - (x) != (x) - (x))
+/* Not a finite number ≥ 0 (−0 passes, as `x >= 0 && x < Infinity` in JavaScript). */
+#define NOT_SQUARE(x) (!((x) >= 0) | !((x) < INFINITY))
+SCAN(fd_first_nonfinite_f32, float, NON_FINITE)
+SCAN(fd_first_nonfinite_f64, double, NON_FINITE)
+SCAN(fd_first_bad_square_f32, float, NOT_SQUARE)
+SCAN(fd_first_bad_square_f64, double, NOT_SQUARE)
+
+/* ---- half-precision payloads (src/protocol/half-floats.ts) -------------------------------------------------
+   Exact: every float16 and bfloat16 value is a float32. `codes` are the little-endian 16-bit codes. */
+
+/* float16 → float32, branch-free so that it vectorizes: normals, ±Inf and NaN by moving the exponent and
+   mantissa bits into place (the exponent rebiased by 127 − 15, or to 255 for the top code); zeros and
+   subnormals (exponent 0) as mantissa · 2⁻²⁴, exact in float32. */
+API CLONES void fd_decode_float16(const uint16_t *codes, int64_t n, float *out) {
+  uint32_t *o = (uint32_t *)out;
+  for (int64_t j = 0; j < n; j++) {
+    const uint32_t h = codes[j];
+    const uint32_t exp = h & 0x7c00u;
+    const uint32_t mantissa = h & 0x3ffu;
+    const uint32_t top = (uint32_t)(exp == 0x7c00u);      /* 1 for ±Inf and NaN */
+    const uint32_t normal = ((exp + ((112u + 112u * top) << 10)) << 13) | (mantissa << 13);
+    union { float f; uint32_t u; } sub = { .f = (float)(int32_t)mantissa * 5.9604644775390625e-08f }; /* · 2^-24 */
+    const uint32_t zero = -(uint32_t)(exp == 0);           /* all ones for zeros and subnormals */
+    o[j] = (sub.u & zero) | (normal & ~zero) | ((h & 0x8000u) << 16);
+  }
+}
+
+/* bfloat16 → float32: the code is the float32's top half. */
+API CLONES void fd_decode_bfloat16(const uint16_t *codes, int64_t n, float *out) {
+  uint32_t *o = (uint32_t *)out;
+  for (int64_t j = 0; j < n; j++) o[j] = (uint32_t)codes[j] << 16;
+}

@@ -1,0 +1,74 @@
+/**
+ * The native kernels (native/fisherd-kernels.c) against their JavaScript twins: the value scans find the same
+ * first bad value (NaN, ±Inf, a negative square; −0 passes) wherever it lies, and the half-precision decoders
+ * give the same float32 bits for every one of the 65 536 codes. The diagonal passes are tested against the
+ * general path in test/session/statistics-step.test.ts. In CI (`CI` set) the library must load: `npm ci` builds
+ * it, and a silently missing build would leave only the JavaScript passes tested.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { firstNonFinite } from '../../src/curvature/validate.js';
+import { availableKernels, kernelsInUse, nativeKernels, nativeKernelsError, useKernels } from '../../src/linalg/native-kernels.js';
+import { decodeHalf, decodeHalfToFloat32 } from '../../src/protocol/half-floats.js';
+import { Rng } from '../curvature/helpers.js';
+
+const initial = kernelsInUse();
+afterAll(() => useKernels(initial));
+
+describe('native kernels', () => {
+  it('load where the library is built (in CI: always)', () => {
+    if (process.env['CI']) expect(nativeKernelsError()).toBeUndefined();
+    expect(availableKernels()).toContain('javascript');
+    if (nativeKernels() !== undefined) expect(availableKernels()).toContain('native');
+  });
+
+  const k = nativeKernels();
+  it.skipIf(k === undefined)('scans: the first non-finite value and the first value that is not a square, wherever it lies', () => {
+    const rng = new Rng(5);
+    const jsNonFinite = (v: Float32Array | Float64Array) => { for (let j = 0; j < v.length; j++) if (!Number.isFinite(v[j])) return j; return -1; };
+    const jsBadSquare = (v: Float32Array | Float64Array) => { for (let j = 0; j < v.length; j++) { const x = v[j]!; if (!(x >= 0 && x < Infinity)) return j; } return -1; };
+    const bads = [Number.NaN, Infinity, -Infinity, -1e-30, -5, -0, 0, 1e-45, 3e38];
+    for (const n of [1, 511, 512, 513, 10_000]) {
+      for (const make of [(m: number) => new Float32Array(m), (m: number) => new Float64Array(m)]) {
+        for (const bad of bads) {
+          for (const at of [0, n >> 1, n - 1]) {
+            const v = make(n);
+            for (let j = 0; j < n; j++) v[j] = Math.abs(rng.normal());
+            v[at] = bad;
+            if (n > 3) v[n - 2] = Number.NaN; // a later bad value: the first one counts
+            const nf = v instanceof Float32Array ? k!.firstNonFiniteF32(v, n) : k!.firstNonFiniteF64(v, n);
+            const bs = v instanceof Float32Array ? k!.firstBadSquareF32(v, n) : k!.firstBadSquareF64(v, n);
+            expect([nf, bs]).toEqual([jsNonFinite(v), jsBadSquare(v)]);
+          }
+        }
+      }
+    }
+  });
+
+  it.skipIf(k === undefined)('half decoders: every float16 and bfloat16 code to the same float32 bits as the JavaScript table', () => {
+    const bytes = new Uint8Array(new Uint16Array(Array.from({ length: 65536 }, (_, i) => i)).buffer);
+    for (const encoding of ['float16', 'bfloat16'] as const) {
+      useKernels('native');
+      const native = decodeHalfToFloat32(bytes, encoding, new Float32Array(65536));
+      useKernels('javascript');
+      const js = decodeHalfToFloat32(bytes, encoding, new Float32Array(65536));
+      const exact = decodeHalf(bytes, encoding, new Float64Array(65536));
+      const wrong: number[] = [];
+      for (let i = 0; i < 65536; i++) {
+        // NaN stays NaN; every other code gives the same bits (±0 included) and the exact value
+        const same = Number.isNaN(exact[i]!) ? Number.isNaN(native[i]!) : Object.is(native[i], js[i]) && Object.is(native[i], exact[i]);
+        if (!same) wrong.push(i);
+      }
+      expect(wrong).toEqual([]);
+    }
+  });
+
+  it.skipIf(k === undefined)('firstNonFinite takes the native scan for long arrays and finds what the JavaScript probe finds', () => {
+    const v = new Float32Array(50_000).fill(1);
+    v[40_000] = -Infinity;
+    useKernels('native');
+    const native = firstNonFinite(v);
+    useKernels('javascript');
+    expect(native).toBe(40_000);
+    expect(firstNonFinite(v)).toBe(40_000);
+  });
+});
