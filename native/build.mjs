@@ -6,7 +6,7 @@
 //
 // Flags: -O3 with AVX2 clones chosen at load time (the source's target_clones), -fno-trapping-math (no FP traps are
 // enabled, so the selects of the passes may run as vector blends; no result changes), -ffp-contract=off and no
-// -ffast-math, so that every operation rounds as the JavaScript passes round (the source's header).
+// -ffast-math, so that every operation rounds as the JavaScript passes round (the source's header); -lm for sqrt.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,7 +25,7 @@ if (process.env.FISHERD_NATIVE_KERNELS === '0') {
 }
 mkdirSync(outDir, { recursive: true });
 const tmp = `${out}.${process.pid}.tmp`;
-const args = ['-O3', '-fno-trapping-math', '-fPIC', '-shared', '-ffp-contract=off', '-fvisibility=hidden', '-Wall', '-Wextra', '-o', tmp, source];
+const args = ['-O3', '-fno-trapping-math', '-fPIC', '-shared', '-ffp-contract=off', '-fvisibility=hidden', '-Wall', '-Wextra', '-o', tmp, source, '-lm'];
 const result = spawnSync(cc, args, { encoding: 'utf8' });
 if (result.error !== undefined || result.status !== 0) {
   const why = result.error !== undefined ? `${cc} not found (${result.error.message})` : `${cc} failed:\n${result.stderr}`;

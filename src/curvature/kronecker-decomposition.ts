@@ -9,7 +9,10 @@
 import type { Backend } from '../linalg/backend.js';
 import { ReferenceBackend } from '../linalg/reference.js';
 
-/** What a refresh decomposes: the bias-corrected factors Ā (in' × in') and Ḡ (out × out) at one moment. */
+/**
+ * What a refresh decomposes: the bias-corrected factors Ā (in' × in') and Ḡ (out × out) at one moment, in
+ * arrays of the job's own (`decomposeKroneckerFactors` consumes them).
+ */
 export interface KroneckerRefreshJob {
   /** The version the decomposition will carry (increasing per estimate). */
   version: number;
@@ -116,13 +119,15 @@ export function float64Kernels(backend: Backend): Backend {
 /**
  * Decomposes a job's factors through `backend.eigh` (float64 on every backend: LAPACK dsyevd on openblas),
  * and for a job with `piDamping` forms `dampedInverses` with `float64` (default `float64Kernels(backend)`).
+ * Consumes the job: its factor arrays (copies made for it) are given to `eigh` (`overwrite`), which on
+ * openblas decomposes them in place and returns them as the eigenvectors; do not read them afterwards.
  */
 export function decomposeKroneckerFactors(job: KroneckerRefreshJob, backend: Backend, float64: Pick<Backend, 'syrk'> = float64Kernels(backend)): KroneckerDecomposition {
   const { outputs, inputOrder, inputFactor, outputGradFactor } = job;
-  const input = backend.eigh(inputFactor, inputOrder);
-  const output = backend.eigh(outputGradFactor, outputs);
   const traceA = diagonalSum(inputFactor, inputOrder);
   const traceG = diagonalSum(outputGradFactor, outputs);
+  const input = backend.eigh(inputFactor, inputOrder, { overwrite: true });
+  const output = backend.eigh(outputGradFactor, outputs, { overwrite: true });
   const pi = traceA > 0 && traceG > 0 ? Math.sqrt(traceA / inputOrder / (traceG / outputs)) : 1;
   const decomposition: KroneckerDecomposition = {
     version: job.version,

@@ -5,6 +5,7 @@
  * order) and the validation that every update runs before it touches any state.
  */
 import { FisherdError } from '../errors.js';
+import { activeNativeKernels, NATIVE_MIN_LENGTH } from '../linalg/native-kernels.js';
 import { kroneckerInputOrder, type KroneckerStructure } from './structure.js';
 import { firstNonFinite, requireFinite } from './validate.js';
 
@@ -240,6 +241,8 @@ const SYMMETRY_TILE = 64;
 /** √M_ii and tol·√M_ii of the matrix being tested, reused from call to call (grown to the largest n). */
 let rootDiagonal = new Float64Array(0);
 let scaledRootDiagonal = new Float64Array(0);
+/** The native check's scratch (2n: √M_ii and tol·√M_ii). */
+let nativeScratch = new Float64Array(0);
 
 /**
  * Whether the n×n matrix M passes every check of a factor sum — finite, diagonal ≥ 0, and
@@ -255,8 +258,17 @@ let scaledRootDiagonal = new Float64Array(0);
  * j … j+3 of the rows i above (one cache line): reading M_ji for consecutive j row by row would stride n
  * values per read and miss the cache on every one at n ~ 1000. Measured at n = 1025: 1.7 ms, against
  * 3.2 ms one row at a time and ~8 ms for the separate finiteness, diagonal and tiled symmetry passes.
+ *
+ * With the native kernels (src/linalg/native-kernels.ts), a sum of n² ≥ NATIVE_MIN_LENGTH values goes
+ * through `fd_factor_check` instead: the same decision, in 4 × 4 blocks transposed in registers (about
+ * 1.3× the time of one streaming read of M at n = 1025).
  */
 export function factorSumPasses(M: Float64Array, n: number, options: { symmetric?: boolean } = {}): boolean {
+  const k = n * n >= NATIVE_MIN_LENGTH ? activeNativeKernels() : undefined;
+  if (k !== undefined) {
+    if (nativeScratch.length < 2 * n) nativeScratch = new Float64Array(2 * n);
+    return k.factorCheck(M, n, options.symmetric === true ? 1 : 0, TOLERANCE_WITH_MARGIN, nativeScratch) === 1;
+  }
   if (options.symmetric === true) {
     if (firstNonFinite(M) >= 0) return false;
     for (let i = 0; i < n; i++) if (!(M[i * n + i] >= 0)) return false;

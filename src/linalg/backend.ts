@@ -42,6 +42,17 @@ export interface SymmetricEigen {
   readonly vectors: Float64Array;
 }
 
+/** Options of `Backend.eigh`. */
+export interface EighOptions {
+  /**
+   * The caller gives A up: the backend may overwrite it and return it as the result's `vectors` (openblas
+   * runs dsyevd in A, which saves the copy of the n×n input and a fresh n×n result; A must be a Float64Array
+   * of exactly n² values for that, else it is left alone). The values are the same either way. Default false:
+   * A is only read.
+   */
+  overwrite?: boolean;
+}
+
 /**
  * The optional second output of `syrkDiag`: `out ← β·out + α·Σ_r U_r` (the column sums of U, length n),
  * computed in the same pass over U as the sums of squares. β = 0 overwrites (`out` is not read).
@@ -142,8 +153,11 @@ export interface Backend {
    * refuse further use. Backends that cannot reuse storage ignore it.
    */
   cholesky(A: Vec, n: number, lambda: number, reuse?: CholeskyFactor): CholeskyFactor;
-  /** Eigendecomposition of a symmetric n×n matrix (n up to a few thousand; only the upper triangle is read). */
-  eigh(A: Vec, n: number): SymmetricEigen;
+  /**
+   * Eigendecomposition of a symmetric n×n matrix (n up to a few thousand; only the upper triangle is read).
+   * `options.overwrite`: the caller gives A up (see `EighOptions`).
+   */
+  eigh(A: Vec, n: number, options?: EighOptions): SymmetricEigen;
 
   /** Releases native or GPU resources, if any. */
   dispose(): void;

@@ -25,7 +25,7 @@
  */
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import { FisherdError } from '../errors.js';
-import type { Backend, CentredSquares, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
+import type { Backend, CentredSquares, CholeskyFactor, ColumnSums, EighOptions, SymmetricEigen, Vec } from './backend.js';
 import { centredColumnSums, syrkDiagCentredByChunks } from './centred-rows.js';
 import { mirrorUpperToLower } from './layout.js';
 import {
@@ -218,8 +218,8 @@ export class GpuJsBackend implements Backend {
     return this.float64.cholesky(A, n, lambda);
   }
 
-  eigh(A: Vec, n: number): SymmetricEigen {
-    return this.float64.eigh(A, n);
+  eigh(A: Vec, n: number, options?: EighOptions): SymmetricEigen {
+    return this.float64.eigh(A, n, options);
   }
 
   dispose(): void {

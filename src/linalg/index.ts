@@ -1,5 +1,5 @@
 /** The compute layer's public surface: the backend contract, the backends, selection and float64 solvers. */
-export type { Backend, BackendName, CentredSquares, CholeskyFactor, ColumnSums, DType, SymmetricEigen, Vec } from './backend.js';
+export type { Backend, BackendName, CentredSquares, CholeskyFactor, ColumnSums, DType, EighOptions, SymmetricEigen, Vec } from './backend.js';
 export { ReferenceBackend, createReferenceBackend } from './reference.js';
 export { choleskyFactor, DenseCholesky } from './cholesky.js';
 export { symmetricEigen } from './eigh.js';

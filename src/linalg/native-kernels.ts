@@ -1,7 +1,8 @@
 /**
  * fisherd's native CPU kernels (native/fisherd-kernels.c, built by `npm ci` or `npm run build:native` into
  * native/build/libfisherd-kernels.so), loaded through koffi: the per-coordinate passes of a diagonal step from
- * statistics, the arrival scans of its values and the decoding of half-precision payloads. JavaScript runs
+ * statistics, the arrival scans of its values, the decoding of half-precision payloads, and the checks and
+ * EMA of Kronecker factor sums. JavaScript runs
  * these loops at ~5× below what one core moves here (bench/RESULTS.md, "A diagonal step from statistics",
  * measures both in the same run); every native pass gives the bits of its JavaScript twin, which stays the
  * fallback (test/session/statistics-step.test.ts runs against both).
@@ -48,6 +49,14 @@ export interface NativeKernels {
   /** The index of the first value that is not a finite number ≥ 0 (−0 passes), or −1. */
   firstBadSquareF32(v: Float32Array, n: number): number;
   firstBadSquareF64(v: Float64Array, n: number): number;
+  /**
+   * Whether the n×n Kronecker factor sum M passes every check (finite, diagonal ≥ 0, |M_ij − M_ji| ≤
+   * tolerance·√M_ii·√M_jj; `symmetric` 1: only the values): 1 when all pass, 0 when one fails or the test
+   * cannot decide (src/curvature/kronecker-factors.ts `factorSumPasses`, the same decision). `scratch`: ≥ 2n.
+   */
+  factorCheck(M: Float64Array, n: number, symmetric: number, tolerance: number, scratch: Float64Array): number;
+  /** y ← α·x + β·y over n values (α·x when β = 0), the bits of daxpby: a Kronecker factor's EMA. */
+  factorEma(x: Float64Array, y: Float64Array, n: number, alpha: number, beta: number): void;
   /** Little-endian 16-bit codes (2-byte aligned) → float32, exactly. */
   decodeFloat16(codes: Uint16Array, n: number, out: Float32Array): void;
   decodeBfloat16(codes: Uint16Array, n: number, out: Float32Array): void;
@@ -57,7 +66,7 @@ export interface NativeKernels {
 export const NATIVE_MIN_LENGTH = 4096;
 
 /** The ABI version fisherd-kernels.c reports (`fd_kernels_abi`): a stale build is not loaded. */
-const ABI = 1;
+const ABI = 2;
 
 /** The package's root (the folder of its package.json), from this module's place in src/ or dist/src/. */
 function packageRoot(): string {
@@ -103,6 +112,8 @@ function load(path: string): NativeKernels {
     firstNonFiniteF64: bind('int64_t fd_first_nonfinite_f64(const double *, int64_t)'),
     firstBadSquareF32: bind('int64_t fd_first_bad_square_f32(const float *, int64_t)'),
     firstBadSquareF64: bind('int64_t fd_first_bad_square_f64(const double *, int64_t)'),
+    factorCheck: bind('int fd_factor_check(const double *, int64_t, int, double, double *)'),
+    factorEma: bind('void fd_factor_ema(const double *, double *, int64_t, double, double)'),
     decodeFloat16: bind('void fd_decode_float16(const uint16_t *, int64_t, float *)'),
     decodeBfloat16: bind('void fd_decode_bfloat16(const uint16_t *, int64_t, float *)'),
   };

@@ -11,7 +11,7 @@
  * Hot paths allocate nothing beyond those scratch buffers, which grow to the largest size seen.
  */
 import { centredColumnSums, syrkDiagCentredByChunks } from './centred-rows.js';
-import type { Backend, CentredSquares, CholeskyFactor, ColumnSums, DType, SymmetricEigen, Vec } from './backend.js';
+import type { Backend, CentredSquares, CholeskyFactor, ColumnSums, DType, EighOptions, SymmetricEigen, Vec } from './backend.js';
 import { notPositiveDefinite } from './cholesky.js';
 import { FisherdError } from '../errors.js';
 import { requireLength } from './layout.js';
@@ -87,6 +87,9 @@ export class OpenBlasBackend implements Backend {
   private readonly staging = new StagingArea();
   /** The WebAssembly SIMD `syrkDiag` for float32 rows (undefined without WebAssembly SIMD). */
   private readonly simd = SimdSumOfSquares.create();
+  /** dsyevd's workspace sizes per order, and its integer workspace (grown to the largest). */
+  private readonly dsyevdSizes = new Map<number, { lwork: number; liwork: number }>();
+  private iwork = new Int32Array(0);
 
   constructor(
     private readonly blas: OpenBlasLibrary,
@@ -336,35 +339,55 @@ export class OpenBlasBackend implements Backend {
     return new LapackCholesky(this.blas, n, factor);
   }
 
-  eigh(A: Vec, n: number): SymmetricEigen {
+  eigh(A: Vec, n: number, options: EighOptions = {}): SymmetricEigen {
     requireLength(A, n * n, 'eigh', 'A');
     if (n === 0) return { n, values: new Float64Array(0), vectors: new Float64Array(0) };
-    // dsyevd overwrites its input with the eigenvectors: a reused work copy (fresh memory costs page faults).
-    const a = this.scratch.float64('dsyevd.a', n * n).subarray(0, n * n);
-    a.set(A.subarray(0, n * n));
+    // dsyevd overwrites its input with the eigenvectors: A itself when the caller gives it up, else a reused
+    // work copy (fresh memory costs page faults).
+    const inPlace = options.overwrite === true && A instanceof Float64Array && A.length === n * n;
+    const a = inPlace ? A : this.scratch.float64('dsyevd.a', n * n).subarray(0, n * n);
+    if (!inPlace) a.set(A.subarray(0, n * n));
     const w = new Float64Array(n);
     const nn = new Int32Array([n]);
     const info = new Int32Array(1);
-    // Workspace query (lwork = liwork = −1), then the divide-and-conquer solve.
-    const workSize = new Float64Array(1);
-    const iworkSize = new Int32Array(1);
-    const query = new Int32Array([-1]);
-    this.blas.dsyevd('V', 'L', nn, a, nn, w, workSize, query, iworkSize, query, info, 1, 1);
-    const lwork = Math.ceil(workSize[0]);
-    const liwork = iworkSize[0];
+    const { lwork, liwork } = this.dsyevdWorkspace(n);
     const work = this.scratch.float64('dsyevd.work', lwork);
-    const iwork = new Int32Array(liwork);
-    this.blas.dsyevd('V', 'L', nn, a, nn, w, work, new Int32Array([lwork]), iwork, new Int32Array([liwork]), info, 1, 1);
+    if (this.iwork.length < liwork) this.iwork = new Int32Array(liwork);
+    this.blas.dsyevd('V', 'L', nn, a, nn, w, work, new Int32Array([lwork]), this.iwork, new Int32Array([liwork]), info, 1, 1);
     if (info[0] !== 0) throw new FisherdError('INTERNAL', `dsyevd failed (info=${info[0]}): non-finite input or no convergence`);
     // dsyevd returns ascending eigenvalues and eigenvectors as the columns of a column-major matrix,
     // i.e. as the rows of our row-major one; reverse the order for `SymmetricEigen`'s descending one.
     const values = new Float64Array(n);
-    const vectors = new Float64Array(n * n);
-    for (let j = 0; j < n; j++) {
-      values[j] = w[n - 1 - j];
-      vectors.set(a.subarray((n - 1 - j) * n, (n - j) * n), j * n);
+    for (let j = 0; j < n; j++) values[j] = w[n - 1 - j];
+    if (inPlace) {
+      // rows j and n−1−j swapped in place (one pass over A)
+      const row = this.scratch.float64('dsyevd.row', n).subarray(0, n);
+      for (let j = 0, k = n - 1; j < k; j++, k--) {
+        row.set(a.subarray(j * n, (j + 1) * n));
+        a.copyWithin(j * n, k * n, (k + 1) * n);
+        a.set(row, k * n);
+      }
+      return { n, values, vectors: a };
     }
+    const vectors = new Float64Array(n * n);
+    for (let j = 0; j < n; j++) vectors.set(a.subarray((n - 1 - j) * n, (n - j) * n), j * n);
     return { n, values, vectors };
+  }
+
+  /** dsyevd's optimal workspace for order n (lwork = liwork = −1), asked once per order. */
+  private dsyevdWorkspace(n: number): { lwork: number; liwork: number } {
+    let sizes = this.dsyevdSizes.get(n);
+    if (sizes === undefined) {
+      const workSize = new Float64Array(1);
+      const iworkSize = new Int32Array(1);
+      const query = new Int32Array([-1]);
+      const nn = new Int32Array([n]);
+      const info = new Int32Array(1);
+      this.blas.dsyevd('V', 'L', nn, new Float64Array(1), nn, new Float64Array(1), workSize, query, iworkSize, query, info, 1, 1);
+      sizes = { lwork: Math.ceil(workSize[0]), liwork: iworkSize[0] };
+      this.dsyevdSizes.set(n, sizes);
+    }
+    return sizes;
   }
 
   dispose(): void {

@@ -4,7 +4,7 @@
  * inputs may also be `Float32Array` (they are read, never written, in their own precision).
  */
 import { centredColumnSums } from './centred-rows.js';
-import type { Backend, CentredSquares, CholeskyFactor, ColumnSums, SymmetricEigen, Vec } from './backend.js';
+import type { Backend, CentredSquares, CholeskyFactor, ColumnSums, EighOptions, SymmetricEigen, Vec } from './backend.js';
 import { choleskyFactor } from './cholesky.js';
 import { symmetricEigen } from './eigh.js';
 import { StagingArea } from './staging.js';
@@ -136,7 +136,8 @@ export class ReferenceBackend implements Backend {
     return choleskyFactor(A, n, lambda);
   }
 
-  eigh(A: Vec, n: number): SymmetricEigen {
+  /** `options.overwrite` is ignored: A is only read (tred2/tql2 work on their own copy). */
+  eigh(A: Vec, n: number, _options?: EighOptions): SymmetricEigen {
     return symmetricEigen(A, n);
   }
 

@@ -19,6 +19,8 @@ import {
 } from './helpers.js';
 
 const backends: Backend[] = await allBackends();
+/** The IEEE bits of each value (NaN payloads and −0 included), for comparisons bit for bit. */
+const bitsOf = (v: Float64Array): bigint[] => Array.from(new BigInt64Array(v.buffer, v.byteOffset, v.length));
 const gpujs = backends.find((b): b is GpuJsBackend => b instanceof GpuJsBackend);
 if (gpujs && gpujs.mode !== 'cpu') backends.push(createGpuJsBackend({ mode: 'cpu' }));
 const tiled = createGpuJsBackend({ mode: gpujs?.mode ?? 'cpu', maxTileSize: 3 });
@@ -456,6 +458,28 @@ describe.each(backends.map((b) => [label(b), b] as const))('backend %s', (_name,
         expect(worstResidual).toBeLessThan(1e-12 * n * norm);
         expect(worstGram).toBeLessThan(1e-12 * n);
       }
+    });
+
+    // `overwrite` (the Kronecker refresh gives its job's copies up): the same values and vectors, bit for bit,
+    // at even and odd orders (the in-place reversal of the rows meets in the middle or not); A either left
+    // alone or returned as the vectors. An array of another length than n² is never taken over.
+    it.each([64, 65])('eigh with overwrite at n = %i: the bits of eigh without it; A is kept or becomes the vectors', (n) => {
+      const random = rng(40 + n);
+      const U = randomValues(20 * n, random);
+      const A = new Float64Array(n * n);
+      for (let r = 0; r < 20; r++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] += U[r * n + i]! * U[r * n + j]!;
+      const want = backend.eigh(A, n);
+      const given = A.slice();
+      const got = backend.eigh(given, n, { overwrite: true });
+      expect(bitsOf(got.values)).toEqual(bitsOf(want.values));
+      expect(bitsOf(got.vectors)).toEqual(bitsOf(want.vectors));
+      if (backend.name === 'openblas') expect(got.vectors).toBe(given); // dsyevd ran in A: no n×n copy, no fresh result
+      else expect(bitsOf(given)).toEqual(bitsOf(A));
+      const longer = new Float64Array(n * n + 1);
+      longer.set(A);
+      const fromLonger = backend.eigh(longer, n, { overwrite: true });
+      expect(bitsOf(fromLonger.vectors)).toEqual(bitsOf(want.vectors));
+      expect(bitsOf(longer.subarray(0, n * n))).toEqual(bitsOf(A));
     });
 
     it('eigh of a diagonal matrix returns its entries sorted, with unit vectors', () => {
