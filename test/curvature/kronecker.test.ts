@@ -11,7 +11,7 @@
  * - EMA with bias correction; snapshot/restore and checkpoint/rollback bit for bit; bad inputs typed.
  * Solves run on every backend (their Kronecker products run in float64 on all of them, so one tolerance).
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BlockDiagonalEstimate,
   createSymmetricEstimate,
@@ -30,6 +30,7 @@ import {
   type KroneckerStructure,
 } from '../../src/curvature/index.js';
 import type { Backend } from '../../src/linalg/index.js';
+import { availableKernels, kernelsInUse, useKernels } from '../../src/linalg/native-kernels.js';
 import { BACKENDS, bitwiseEqual, denseSolve, diagonalOf, errorOf, jacobiEigen, matvec, REFERENCE, relativeError, Rng } from './helpers.js';
 
 function kronecker(structure: KroneckerStructure, backend: Backend = REFERENCE): KroneckerEstimate {
@@ -474,7 +475,14 @@ describe('kronecker schedule, scalings and state (reference backend)', () => {
   });
 });
 
-describe('factor sum checks', () => {
+const initialKernels = kernelsInUse();
+
+// The checks and the EMA run on every kernel set: native (native/fisherd-kernels.c, for sums of n² ≥
+// NATIVE_MIN_LENGTH values) and JavaScript, with the same decisions and the same bits.
+for (const kernels of availableKernels()) describe(`factor sum checks (${kernels} kernels)`, () => {
+  beforeAll(() => useKernels(kernels));
+  afterAll(() => useKernels(initialKernels));
+
   /** The checks one by one, as the error path runs them: finite, diagonal ≥ 0, every pair within tol·√(M_ii·M_jj). */
   function passesExactly(M: Float64Array, n: number): boolean {
     if (!M.every((x) => Number.isFinite(x))) return false;
@@ -493,8 +501,9 @@ describe('factor sum checks', () => {
     return M;
   }
 
-  // Orders around the 64-wide tiles and the four-row sweeps: every pair of every tile is reached.
-  it.each([1, 2, 5, 63, 64, 65, 70, 130])('n = %i: the one-pass test agrees with the checks one by one on one bad entry anywhere', (n) => {
+  // Orders around the 64-wide tiles, the four-row sweeps and the 4 × 4 blocks (n mod 4 = 0 … 3; the native pass
+  // from n = 64): every pair of every tile is reached.
+  it.each([1, 2, 5, 63, 64, 65, 67, 70, 130])('n = %i: the one-pass test agrees with the checks one by one on one bad entry anywhere', (n) => {
     const rng = new Rng(40 + n);
     const M = gram(rng, n);
     expect(factorSumPasses(M, n)).toBe(true);
@@ -513,21 +522,33 @@ describe('factor sum checks', () => {
     }
   });
 
+  /** M (m × m) in the top-left corner of the n × n identity: the native pass takes n = 64 (n² ≥ NATIVE_MIN_LENGTH). */
+  function embedded(M: Float64Array, m: number, n = 64): Float64Array {
+    const X = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) X[i * n + i] = 1;
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) X[i * n + j] = M[i * m + j]!;
+    return X;
+  }
+
   it('undecided cases defer to the exact checks: tiny or huge diagonals, gaps at the bound; symmetric-by-construction skips only the pairs', () => {
-    const n = 3;
-    const M = Float64Array.of(1e-200, 0, 0, 0, 1, 0.5, 0, 0.5, 4);
-    expect(passesExactly(M, n)).toBe(true);
-    expect(factorSumPasses(M, n)).toBe(false); // 1e-200 is outside [1e-150, 1e150]: the caller runs the exact checks
-    const atBound = Float64Array.of(1, 0, 0, 0, 1, 0, 0, FACTOR_SYMMETRY_TOLERANCE, 1);
-    expect(passesExactly(atBound, n)).toBe(true);
-    expect(factorSumPasses(atBound, n)).toBe(false); // within the 1e-9 margin: undecided
-    const zeroRow = Float64Array.of(0, 1e-170, 0, 0, 1, 0, 0, 0, 1);
-    expect(passesExactly(zeroRow, n)).toBe(false);
-    expect(factorSumPasses(zeroRow, n)).toBe(false); // a zero diagonal allows no gap at all
-    const asymmetric = Float64Array.of(1, 0.5, 0, 0, 1, 0, 0, 0, 1);
-    expect(factorSumPasses(asymmetric, n, { symmetric: true })).toBe(true); // the caller vouches for symmetry
-    expect(factorSumPasses(Float64Array.of(1, Number.NaN, 0, 1), 2, { symmetric: true })).toBe(false);
-    expect(factorSumPasses(Float64Array.of(-1, 0, 0, 1), 2, { symmetric: true })).toBe(false);
+    for (const [n, at] of [[3, (M: Float64Array) => M], [64, (M: Float64Array) => embedded(M, 3)]] as const) {
+      const M = at(Float64Array.of(1e-200, 0, 0, 0, 1, 0.5, 0, 0.5, 4));
+      expect(passesExactly(M, n)).toBe(true);
+      expect(factorSumPasses(M, n)).toBe(false); // 1e-200 is outside [1e-150, 1e150]: the caller runs the exact checks
+      expect(factorSumPasses(at(Float64Array.of(1e200, 0, 0, 0, 1, 0, 0, 0, 1)), n)).toBe(false);
+      const atBound = at(Float64Array.of(1, 0, 0, 0, 1, 0, 0, FACTOR_SYMMETRY_TOLERANCE, 1));
+      expect(passesExactly(atBound, n)).toBe(true);
+      expect(factorSumPasses(atBound, n)).toBe(false); // within the 1e-9 margin: undecided
+      const zeroRow = at(Float64Array.of(0, 1e-170, 0, 0, 1, 0, 0, 0, 1));
+      expect(passesExactly(zeroRow, n)).toBe(false);
+      expect(factorSumPasses(zeroRow, n)).toBe(false); // a zero diagonal allows no gap at all
+      const asymmetric = at(Float64Array.of(1, 0.5, 0, 0, 1, 0, 0, 0, 1));
+      expect(factorSumPasses(asymmetric, n)).toBe(false);
+      expect(factorSumPasses(asymmetric, n, { symmetric: true })).toBe(true); // the caller vouches for symmetry
+      expect(factorSumPasses(at(Float64Array.of(1, Number.NaN, 0, 0, 1, 0, 0, 0, 1)), n, { symmetric: true })).toBe(false);
+      expect(factorSumPasses(at(Float64Array.of(-1, 0, 0, 0, 1, 0, 0, 0, 1)), n, { symmetric: true })).toBe(false);
+      expect(factorSumPasses(at(Float64Array.of(-0, 0, 0, 0, 1, 0, 0, 0, 1)), n, { symmetric: true })).toBe(true); // −0 ≥ 0
+    }
     const marked = markSymmetricByConstruction(new Float64Array(4));
     expect(isSymmetricByConstruction(marked)).toBe(true);
     expect(isSymmetricByConstruction(marked.slice())).toBe(false); // a copy is not marked
@@ -541,5 +562,68 @@ describe('factor sum checks', () => {
     const error = errorOf(() => estimate.updateFactors({ inputSum: A, inputCount: 1, outputGradSum: G, outputGradCount: 1 }, 0));
     expect([error.code, error.field]).toEqual(['INVALID_CONFIG', 'factors.inputSum']);
     expect(error.message).toBe(`factors.inputSum is not symmetric: [0][1] = 0.5 but [1][0] = 0 (allowed gap ${FACTOR_SYMMETRY_TOLERANCE})`);
+  });
+
+  // A block whose sums take the native pass (in' = 81, out = 64: n² ≥ NATIVE_MIN_LENGTH), on every backend.
+  describe.each(BACKENDS.map((b) => [b.name, b] as const))('a 64 × 80 block with a bias on %s', (_name, backend) => {
+    const structure: KroneckerStructure = { kind: 'kronecker', outputs: 64, inputs: 80, bias: true };
+    const shape = kroneckerShape(structure);
+    const updates = (seed: number, count: number): KroneckerFactors[] => {
+      const rng = new Rng(seed);
+      return Array.from({ length: count }, () => {
+        const { pairs } = randomPairs(rng, 64, 80, true, 6);
+        const { pairs: _p, ...sums } = kroneckerFactorsFromPairs(shape, pairs);
+        return sums;
+      });
+    };
+
+    it('the EMA is the plain A ← βA + (1−β)S/count, bit for bit (β = 0 first: (1−β)S/count alone)', () => {
+      const estimate = kronecker(structure, backend);
+      const A = new Float64Array(81 * 81);
+      const G = new Float64Array(64 * 64);
+      updates(60, 3).forEach((f, t) => {
+        const beta = t === 0 ? 0 : 0.9;
+        estimate.updateFactors(f, beta);
+        // the EMA written out here: one IEEE product and sum per value, as daxpby and fd_factor_ema
+        const a = (1 - beta) / f.inputCount;
+        const g = (1 - beta) / f.outputGradCount;
+        for (let j = 0; j < A.length; j++) A[j] = beta === 0 ? a * f.inputSum[j]! : a * f.inputSum[j]! + beta * A[j]!;
+        for (let j = 0; j < G.length; j++) G[j] = beta === 0 ? g * f.outputGradSum[j]! : g * f.outputGradSum[j]! + beta * G[j]!;
+        const state = estimate.snapshot();
+        if (state.kind !== 'kronecker') throw new Error(`a Kronecker snapshot, got ${state.kind}`);
+        expect(bitwiseEqual(state.inputFactor, A)).toBe(true);
+        expect(bitwiseEqual(state.outputGradFactor, G)).toBe(true);
+      });
+    });
+
+    it('bad sums name their first bad entry as the checks one by one do, and leave the estimate unchanged', () => {
+      const estimate = kronecker(structure, backend);
+      const [first, good] = updates(61, 2);
+      estimate.updateFactors(first!, 0.5);
+      const before = structuredClone(estimate.snapshot());
+      const patched = (M: Float64Array, entries: [number, number][]): Float64Array => {
+        const X = M.slice();
+        for (const [at, value] of entries) X[at] = value;
+        return X;
+      };
+      const A = good!.inputSum;
+      const G = good!.outputGradSum;
+      const cases: [Partial<KroneckerFactors>, string, string][] = [
+        // two NaNs: the first in row order is named
+        [{ inputSum: patched(A, [[70 * 81 + 3, Number.NaN], [5 * 81 + 77, Number.NaN]]) }, 'NON_FINITE', 'factors.inputSum[5][77] is NaN; every value must be finite'],
+        [{ outputGradSum: patched(G, [[63 * 64 + 62, -Infinity]]) }, 'NON_FINITE', 'factors.outputGradSum[63][62] is -Infinity; every value must be finite'],
+        [{ outputGradSum: patched(G, [[40 * 64 + 40, -1]]) }, 'INVALID_CONFIG', 'factors.outputGradSum[40][40] is -1; a sum of outer products has a diagonal ≥ 0'],
+        // a good inputSum and a bad outputGradSum: the factors' EMA must not have started
+        [{ outputGradSum: patched(G, [[2 * 64 + 61, G[2 * 64 + 61]! + 1]]) }, 'INVALID_CONFIG', `factors.outputGradSum is not symmetric: [2][61] = ${G[2 * 64 + 61]! + 1} but [61][2] = ${G[61 * 64 + 2]}`],
+        [{ inputSum: patched(A, [[80 * 81 + 79, A[80 * 81 + 79]! * 2 + 1], [9 * 81 + 10, A[9 * 81 + 10]! + 1]]) }, 'INVALID_CONFIG', `factors.inputSum is not symmetric: [9][10] = ${A[9 * 81 + 10]! + 1} but [10][9] = ${A[10 * 81 + 9]}`],
+      ];
+      for (const [patch, code, message] of cases) {
+        const error = errorOf(() => estimate.updateFactors({ ...good!, ...patch }, 0.5));
+        expect([error.code, error.message.replace(/ \(allowed gap [^)]*\)$/, '')]).toEqual([code, message]);
+        expect(estimate.snapshot()).toEqual(before);
+      }
+      estimate.updateFactors(good!, 0.5);
+      expect(estimate.snapshot()).not.toEqual(before);
+    });
   });
 });
