@@ -8,8 +8,9 @@ S_G = YᵀY (Y: b × out), counts b, and v = the hash of `hashedRows(1, out·in'
   ema      A ← βA + (1−β)/b·S_A, G ← βG + (1−β)/b·S_G for every layer, in place
   refresh  numpy.linalg.eigh of Ā = A/(1−βᵗ) and Ḡ (LAPACK syevd, the same routine as fisherd's), eigenvalues
            clamped at 0, into arrays kept per layer
-  solve    X = v as out × in' (the block's layout: weight row-major, then the bias column); Y = V_Gᵀ X V_A; Y /= λ_G λ_Aᵀ + λ; X = V_G Y V_Aᵀ (float64 matmuls, into
-           preallocated arrays) for every layer
+  solve    X = v as out × in' (the block's layout: weight row-major, then the bias column); Y = V_Gᵀ X V_A;
+           Y /= λ_G λ_Aᵀ + λ (the divisor formed in the solve, as fisherd forms it: λ is the solve's argument);
+           X = V_G Y V_Aᵀ (float64 matmuls, into preallocated arrays) for every layer
 Requests: {"op": "info"}, {"op": "setup", "layers", "batch", "decay", "damping"}, {"op": "ema" | "refresh" |
 "solve"} → {"ms", "cpuMs"}, {"op": "sample", "indices": [[layer, [i, ...]], ...]} → {"sample": [...]}, {"op": "exit"}.
 """
@@ -41,6 +42,7 @@ class Layer:
         self.decomposition = None
         self.ca = np.empty((self.i, self.i))
         self.cg = np.empty((self.o, self.o))
+        self.divisor = np.empty((self.o, self.i))
 
 
 class Model:
@@ -64,12 +66,14 @@ class Model:
             vg, qg = np.linalg.eigh(np.multiply(layer.g, c, out=layer.cg))
             np.maximum(va, 0, out=va)
             np.maximum(vg, 0, out=vg)
-            layer.decomposition = (np.outer(vg, va) + self.damping, qa, qg)
+            layer.decomposition = (va, qa, vg, qg)
 
     def solve(self):
         for layer in self.layers:
-            divisor, qa, qg = layer.decomposition
+            va, qa, vg, qg = layer.decomposition
             o, i = layer.o, layer.i
+            divisor = np.multiply.outer(vg, va, out=layer.divisor)
+            divisor += self.damping
             layer.vm[:, : i - 1] = layer.v[: o * (i - 1)].reshape(o, i - 1)
             layer.vm[:, i - 1] = layer.v[o * (i - 1):]
             np.matmul(qg.T, layer.vm, out=layer.t1)

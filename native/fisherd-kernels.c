@@ -413,3 +413,21 @@ API CLONES void fd_factor_ema(const double *x, double *y, int64_t n, double alph
     for (int64_t j = 0; j < n; j++) y[j] = alpha * x[j] + beta * y[j];
   }
 }
+
+/* ---- Kronecker solves (src/curvature/kronecker-estimate.ts `divideByEigenvalues`) ----------------------------
+   Y[o][i] ← Y[o][i] / (g[o]·a[i] + λ) in the eigenbasis (out × in', row-major), the JavaScript loop's operations in
+   its order (the same bits). Returns −1, or the row-major index of the first divisor that is not > 0 (NaN
+   included), where the caller throws; rows before it are divided, the rest as they were. */
+API CLONES int64_t fd_kronecker_divide(double *Y, int64_t outputs, int64_t inputOrder, const double *g, const double *a, double damping) {
+  for (int64_t o = 0; o < outputs; o++) {
+    double *row = Y + o * inputOrder;
+    const double go = g[o];
+    int bad = 0;
+    for (int64_t i = 0; i < inputOrder; i++) { const double d = go * a[i] + damping; bad |= !(d > 0); }
+    if (bad) {
+      for (int64_t i = 0; i < inputOrder; i++) if (!(go * a[i] + damping > 0)) return o * inputOrder + i;
+    }
+    for (int64_t i = 0; i < inputOrder; i++) row[i] /= go * a[i] + damping;
+  }
+  return -1;
+}

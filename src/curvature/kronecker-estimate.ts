@@ -463,6 +463,17 @@ export class KroneckerEstimate extends EstimateBase {
     }
     const outputValues = d.outputValues;
     const inputValues = d.inputValues;
+    const k = Y.length >= NATIVE_MIN_LENGTH ? activeNativeKernels() : undefined;
+    if (k !== undefined) {
+      // the loop below in C (the same bits), at memory speed
+      const at = k.kroneckerDivide(Y, outputs, inputOrder, outputValues, inputValues, damping);
+      if (at >= 0) {
+        const o = Math.floor(at / inputOrder);
+        const i = at % inputOrder;
+        throw notPositiveDefinite(o, i, outputValues[o] * inputValues[i] + damping);
+      }
+      return;
+    }
     for (let o = 0; o < outputs; o++) {
       const g = outputValues[o];
       const row = o * inputOrder;

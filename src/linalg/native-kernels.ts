@@ -2,7 +2,7 @@
  * fisherd's native CPU kernels (native/fisherd-kernels.c, built by `npm ci` or `npm run build:native` into
  * native/build/libfisherd-kernels.so), loaded through koffi: the per-coordinate passes of a diagonal step from
  * statistics, the arrival scans of its values, the decoding of half-precision payloads, and the checks and
- * EMA of Kronecker factor sums. JavaScript runs
+ * EMA of Kronecker factor sums and the division of a Kronecker solve. JavaScript runs
  * these loops at ~5× below what one core moves here (bench/RESULTS.md, "A diagonal step from statistics",
  * measures both in the same run); every native pass gives the bits of its JavaScript twin, which stays the
  * fallback (test/session/statistics-step.test.ts runs against both).
@@ -57,6 +57,11 @@ export interface NativeKernels {
   factorCheck(M: Float64Array, n: number, symmetric: number, tolerance: number, scratch: Float64Array): number;
   /** y ← α·x + β·y over n values (α·x when β = 0), the bits of daxpby: a Kronecker factor's EMA. */
   factorEma(x: Float64Array, y: Float64Array, n: number, alpha: number, beta: number): void;
+  /**
+   * A Tikhonov Kronecker solve's division in the eigenbasis: Y[o·in' + i] /= g[o]·a[i] + λ (the JavaScript
+   * loop's bits). Returns −1, or the index of the first divisor that is not > 0 (rows before it divided).
+   */
+  kroneckerDivide(Y: Float64Array, outputs: number, inputOrder: number, g: Float64Array, a: Float64Array, damping: number): number;
   /** Little-endian 16-bit codes (2-byte aligned) → float32, exactly. */
   decodeFloat16(codes: Uint16Array, n: number, out: Float32Array): void;
   decodeBfloat16(codes: Uint16Array, n: number, out: Float32Array): void;
@@ -114,6 +119,7 @@ function load(path: string): NativeKernels {
     firstBadSquareF64: bind('int64_t fd_first_bad_square_f64(const double *, int64_t)'),
     factorCheck: bind('int fd_factor_check(const double *, int64_t, int, double, double *)'),
     factorEma: bind('void fd_factor_ema(const double *, double *, int64_t, double, double)'),
+    kroneckerDivide: bind('int64_t fd_kronecker_divide(double *, int64_t, int64_t, const double *, const double *, double)'),
     decodeFloat16: bind('void fd_decode_float16(const uint16_t *, int64_t, float *)'),
     decodeBfloat16: bind('void fd_decode_bfloat16(const uint16_t *, int64_t, float *)'),
   };

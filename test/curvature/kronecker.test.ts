@@ -625,5 +625,34 @@ for (const kernels of availableKernels()) describe(`factor sum checks (${kernels
       estimate.updateFactors(good!, 0.5);
       expect(estimate.snapshot()).not.toEqual(before);
     });
+
+    it('a Tikhonov solve divides in the eigenbasis as the loop written here does; a zero product is named (λ = 0)', () => {
+      const estimate = kronecker(structure, backend);
+      const [f] = updates(62, 1);
+      estimate.updateFactors(f!, 0);
+      const job = estimate.refreshJob()!;
+      // an installed basis of unit vectors: the solve is the division alone, in the block's torch layout
+      const identity = (n: number): Float64Array => { const I = new Float64Array(n * n); for (let j = 0; j < n; j++) I[j * n + j] = 1; return I; };
+      const rng = new Rng(63);
+      const outputValues = Float64Array.from(rng.normals(64), Math.abs);
+      const inputValues = Float64Array.from(rng.normals(81), Math.abs);
+      estimate.installDecomposition({
+        version: job.version, factorUpdates: job.factorUpdates, pi: 1,
+        inputValues, inputVectors: identity(81), outputValues, outputVectors: identity(64),
+      });
+      const v = rng.normals(64 * 81);
+      const want = new Float64Array(v.length);
+      for (let o = 0; o < 64; o++) {
+        for (let i = 0; i < 81; i++) {
+          const at = i < 80 ? o * 80 + i : 64 * 80 + o; // weight row-major, then the bias
+          want[at] = v[at]! / (outputValues[o]! * inputValues[i]! + 1e-3);
+        }
+      }
+      expect(bitwiseEqual(estimate.solve(v, 1e-3), want)).toBe(true);
+      outputValues[3] = 0;
+      inputValues[50] = 0;
+      const error = errorOf(() => estimate.solve(v, 0));
+      expect([error.code, error.message]).toEqual(['NOT_POSITIVE_DEFINITE', 'Kronecker eigenvalue (0, 50) of the damped estimate is 0; a singular factor needs damping > 0 (damping 0)']);
+    });
   });
 });
