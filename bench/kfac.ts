@@ -2,13 +2,14 @@
  * Daemon compute for a K-FAC model against numpy doing the same math, in the same run, phase by phase, at
  * the library level (`KroneckerEstimate`, one per layer block, on the openblas backend):
  *   ema      `updateFactors`: A ← βA + (1−β)·S_A/b, G ← βG + (1−β)·S_G/b for every layer (with its checks:
- *            shapes, finiteness, symmetry of the sums)
+ *            shapes, finiteness, symmetry of the sums, diagonal ≥ 0; numpy's side checks nothing)
  *   ema arithmetic  the same update through `beginUpdate / accumulateFactors / commitUpdate`, without the
  *            checks: the arithmetic alone, which is what numpy's side does
- *   refresh  `refreshDecompositions`: eigendecompositions of Ā and Ḡ (LAPACK dsyevd through OpenBLAS; numpy:
- *            numpy.linalg.eigh, the same syevd) for every layer
+ *   refresh  `refreshDecompositions`: bias-corrected copies of A and G, eigendecompositions of Ā and Ḡ (LAPACK
+ *            dsyevd through OpenBLAS; numpy: numpy.linalg.eigh, the same syevd of the same library), eigenvalues
+ *            clamped at 0, for every layer
  *   solve    `solve(v, λ)` with the installed decompositions: V_G[(V_Gᵀ X V_A) ⊘ (λ_G λ_Aᵀ + λ)]V_Aᵀ, four
- *            float64 matrix products per layer
+ *            float64 matrix products and the divisor formed per solve (λ is the solve's argument) on both sides
  * The model (default, issue 13): 8 layers of 1024 × 1024 and 4 conv-shaped blocks of 576 × 64 (in × out:
  * 3·3·64 inputs, 64 outputs), each with a bias: 8.55 M parameters. Factor sums XᵀX from b = 32 hashed rows
  * (bench/core.ts `hashedRows`, the same on both sides, so the last solves are compared: `agreement`).
@@ -23,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { KroneckerEstimate, resolveEstimateOptions } from '../src/curvature/index.js';
 import { createBackend, type Backend } from '../src/linalg/index.js';
+import { describeKernels } from '../src/linalg/native-kernels.js';
 import { hashedRows, median, NumpyProcess, spread } from './core.js';
 
 export interface KfacBenchRow {
@@ -48,6 +50,8 @@ export interface KfacBenchResult {
   parameters: number;
   batch: number;
   numpy: { available: boolean; version?: string; blas?: string; reason?: string };
+  /** fisherd's kernels for the checks, the EMA and the division (`describeKernels`). */
+  kernels: string;
 }
 
 export interface KfacBenchOptions {
@@ -181,7 +185,7 @@ export async function runKfacBench(options: KfacBenchOptions = {}): Promise<Kfac
       }
     }
     return {
-      rows, layers, parameters, batch,
+      rows, layers, parameters, batch, kernels: describeKernels(),
       numpy: info !== undefined
         ? { available: true, ...(info.numpy ? { version: info.numpy } : {}), ...(info.blas?.summary ? { blas: info.blas.summary } : {}) }
         : { available: false, reason: reason ?? 'unknown' },
@@ -196,7 +200,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const flag = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const phases = flag('phases')?.split(',') as KfacBenchRow['phase'][] | undefined;
   const result = await runKfacBench({ rounds: Number(flag('rounds') ?? 5), shrink: Number(flag('shrink') ?? 1), ...(phases ? { phases } : {}) });
-  console.log(`${result.parameters} parameters in ${result.layers.length} layers; numpy: ${JSON.stringify(result.numpy)}`);
+  console.log(`${result.parameters} parameters in ${result.layers.length} layers; ${result.kernels}; numpy: ${JSON.stringify(result.numpy)}`);
   console.table(result.rows.map((r) => ({
     phase: r.phase, impl: r.impl, ms: r.ms.toFixed(1), 'p10–p90': `${r.p10.toFixed(1)}–${r.p90.toFixed(1)}`, cpuMs: r.cpuMs.toFixed(1), reps: r.reps,
     'x numpy': r.speedVsNumpy?.toFixed(2) ?? '', agreement: r.agreement?.toExponential(1) ?? '', ...(r.note ? { note: r.note } : {}),
