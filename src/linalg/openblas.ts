@@ -6,7 +6,8 @@
  * for a Float32Array (the storage `zeros` returns), `dgemm`/`dsyrk`/`dgemv` for a Float64Array — and
  * inputs of the other type are converted into reusable scratch buffers first (never passed as-is: see
  * `openblas-bindings.ts`). Dot products and norms accumulate in float64 (`cblas_dsdot`). Cholesky and
- * eigh run in float64 LAPACK (dpotrf/dpotrs, dsyevd) on a float64 copy of the matrix.
+ * eigh run in float64 LAPACK (dpotrf/dpotrs, dsyevd) on a float64 copy of the matrix (eigh with
+ * `overwrite`: in the caller's Float64Array itself, which becomes the eigenvectors).
  *
  * Hot paths allocate nothing beyond those scratch buffers, which grow to the largest size seen.
  */
