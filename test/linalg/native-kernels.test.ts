@@ -2,7 +2,8 @@
  * The native kernels (native/fisherd-kernels.c) against their JavaScript twins: the value scans find the same
  * first bad value (NaN, ±Inf, a negative square; −0 passes) wherever it lies, and the half-precision decoders
  * give the same float32 bits for every one of the 65 536 codes. The diagonal passes are tested against the
- * general path in test/session/statistics-step.test.ts. In CI (`CI` set) the library must load: `npm ci` builds
+ * general path in test/session/statistics-step.test.ts; the Kronecker factor checks, EMA and solve division
+ * on both kernel sets in test/curvature/kronecker.test.ts. In CI (`CI` set) the library must load: `npm ci` builds
  * it, and a silently missing build would leave only the JavaScript passes tested.
  */
 import { afterAll, describe, expect, it } from 'vitest';
