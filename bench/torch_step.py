@@ -18,6 +18,9 @@ timed steps after `--warmup` steps each):
   ngd-diag-bf16  the same, statistics sent as bfloat16 (half the bytes up)
   kfac         K-FAC NGD with the factors refreshed every 10 steps: only when the client has a KroneckerSender
                and the daemon takes kronecker blocks (otherwise the JSON says why it was skipped)
+  kfac-torch   the same K-FAC NGD (sampled labels, π-damping, refresh every 10) written in torch in this process
+               (bench/torch_kfac_inprocess.py, what kfac-pytorch's 'inverse' method does): the in-process
+               alternative; its `stats` = the factors' EMA, `daemon` = refresh + preconditioning in torch
 Phases (medians per step, ms): fwd+bwd = forward and backward without the sampled-label pass; sample = the
 sampled-label backward to the layer outputs (Fisher); stats = reducing the hooks' quantities into the sums
 (`Preconditioner.statistics`); encode = StepInput + protobuf encoding (client); round trip = `client.step`
@@ -48,6 +51,9 @@ sys.path.insert(0, str(ROOT / 'clients' / 'python'))
 import fisherd_client.async_client as async_client  # noqa: E402
 from fisherd_client import Client, FisherdError, LocalDaemon, Optimizer  # noqa: E402
 from fisherd_client.torch import DiagonalSender, Preconditioner  # noqa: E402
+
+sys.path.insert(0, str(ROOT / 'bench'))
+from torch_kfac_inprocess import InProcessKfac  # noqa: E402
 
 PHASES = ['fwd+bwd', 'sample', 'stats', 'encode', 'round trip', 'daemon', 'transport', 'decode', 'apply']
 
@@ -112,9 +118,14 @@ class Contender:
         self.criterion = nn.CrossEntropyLoss()
         self.batches = torch.Generator().manual_seed(1)
         self.preconditioner: Optional[Preconditioner] = None
+        self.kfac: Optional[InProcessKfac] = None
         self.records: List[Dict[str, float]] = []
         if name == 'adam':
             self.optimizer: torch.optim.Optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
+            return
+        if name == 'kfac-torch':
+            self.kfac = InProcessKfac(self.model, damping=1e-3, refresh_every=10, generator=torch.Generator().manual_seed(2))
+            self.optimizer = torch.optim.SGD(self.model.parameters(), lr=1e-3)
             return
         assert client is not None
         if name == 'kfac':
@@ -141,12 +152,18 @@ class Contender:
         x, y = self.x[index], self.y[index]
         started = time.perf_counter()
         self.optimizer.zero_grad(set_to_none=True)
-        loss = self.criterion(self.model(x), y)
+        logits = self.model(x)
+        if self.kfac is not None:
+            TIMERS.wrap('sample', self.kfac.sample)(logits)
+        loss = self.criterion(logits, y)
         loss.backward()
         mid = time.perf_counter()
         update = None
         if self.preconditioner is not None:
             update = self.preconditioner.step()
+        if self.kfac is not None:
+            TIMERS.wrap('stats', self.kfac.update_factors)()
+            TIMERS.wrap('daemon', self.kfac.step)()
         self.optimizer.step()
         ended = time.perf_counter()
         if not record:
@@ -155,7 +172,11 @@ class Contender:
         r: Dict[str, float] = {'total': ended - started}
         r['sample'] = t.get('sample', 0.0)
         r['fwd+bwd'] = mid - started - r['sample']
-        if self.preconditioner is None:
+        if self.kfac is not None:
+            r['stats'] = t['stats']
+            r['daemon'] = t['daemon']
+            r['apply'] = (ended - mid) - t['stats'] - t['daemon']
+        elif self.preconditioner is None:
             r['apply'] = ended - mid
         else:
             assert update is not None, 'fisherd step fell back to the plain gradient'
@@ -198,7 +219,7 @@ def median(values: List[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--models', default='cnn,mlp')
-    parser.add_argument('--contenders', default='adam,ngd-diag,ngd-diag-bf16,kfac')
+    parser.add_argument('--contenders', default='adam,ngd-diag,ngd-diag-bf16,kfac,kfac-torch')
     parser.add_argument('--rounds', type=int, default=5)
     parser.add_argument('--steps', type=int, default=20, help='timed steps per contender and round')
     parser.add_argument('--warmup', type=int, default=5)
@@ -222,7 +243,7 @@ def main() -> int:
             contenders: List[Contender] = []
             for name in args.contenders.split(','):
                 client = None
-                if name != 'adam':
+                if name not in ('adam', 'kfac-torch'):
                     client = Client.connect(args.url or daemon.url, client_name=f'bench torch {name}')  # type: ignore[union-attr]
                     count_bytes(client)
                     clients.append(client)
