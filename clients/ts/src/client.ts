@@ -526,7 +526,7 @@ export class FisherdClient {
     const retries = policy.retries ?? 10;
     let delay = policy.minDelayMs ?? 100;
     // The hello/open of the lost connection will never be answered: fail them (connect() callers retry).
-    this.rejectAll(new FisherdClientError('CONNECTION_CLOSED', 'the connection closed during the handshake'), (p) => p.kind === 'hello' || p.kind === 'open');
+    this.rejectAll(new FisherdClientError('CONNECTION_CLOSED', 'the connection closed during the handshake'), (p) => p.kind === 'hello' || p.kind === 'shm' || p.kind === 'open');
     for (let attempt = 1; attempt <= retries && !this.closedByUser; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(2 * delay, policy.maxDelayMs ?? 5000);
