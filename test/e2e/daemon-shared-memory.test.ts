@@ -198,6 +198,28 @@ describe('fisherd daemon: shared memory', () => {
     for (const c of [refWorker, frameWorker, plain0, plain1]) await c.close();
   });
 
+  it('after a dropped connection the client offers new files on the new one and carries on by ref', async () => {
+    const client = await FisherdClient.connect(daemon.url, { sharedMemory: true, reconnect: { retries: 5, minDelayMs: 20 } });
+    const inline = await FisherdClient.connect(daemon.url, { reconnect: false });
+    await client.openSession(config);
+    await inline.openSession(config);
+    const a = [await client.step(input(1))];
+    const b = [await inline.step(input(1))];
+    const old = (client as unknown as { ws: { terminate(): void; once(event: 'close', f: () => void): void } }).ws;
+    const closed = new Promise<void>((resolve) => old.once('close', resolve)); // after the client's own listener
+    old.terminate();
+    await closed;
+    a.push(await client.step(input(2)));
+    b.push(await inline.step(input(2)));
+    expect(client.sharedMemoryActive).toBe(true);
+    a.push(await client.step(input(3)));
+    b.push(await inline.step(input(3)));
+    sameUpdates(a, b);
+    expect(readdirSync(dir)).toEqual([]);
+    await client.close();
+    await inline.close();
+  });
+
   it('refuses bad offers with SHARED_MEMORY_UNAVAILABLE naming the field; the connection goes on', async () => {
     const client = await RawClient.ready(daemon.url);
     const good = makeFiles(dir);
@@ -337,6 +359,15 @@ describe('fisherd daemon: shared memory', () => {
       expect(await off.kill('SIGTERM')).toBe(0);
       for (const name of readdirSync(dir)) rmSync(join(dir, name));
     }
+  });
+
+  it('a --shared-memory-dir that is not a directory stops the start, naming the option', async () => {
+    const missing = join(dir, 'no-such-dir');
+    await expect(startDaemon(['--shared-memory-dir', missing])).rejects.toThrow(/--shared-memory-dir \/ FISHERD_SHARED_MEMORY_DIR: .*no-such-dir is not a usable directory \(ENOENT\)/);
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    await expect(startDaemon(['--shared-memory-dir', file])).rejects.toThrow(/a-file is not a usable directory \(not a directory\)/);
+    rmSync(file);
   });
 
   it('a client in another container (the directory not shared) is refused by the nonce check and uses frames', async () => {
