@@ -290,12 +290,14 @@ function torchSection(result: TorchStepResult): string {
     'need not add up): fwd+bwd without the sampled-label pass; sample = the sampled-label backward to the layer outputs;',
     'stats = reducing the hook quantities into the sums; encode = StepInput + protobuf (client); round trip = `client.step`',
     'minus encode and decode, split into daemon = the session\'s own compute (`compute_seconds`) and transport = the rest',
-    '(websockets framing and masking, the client\'s event-loop thread hop, the daemon\'s decode, encode and event loop);',
-    'decode = update frame → numpy; apply = p.grad = −Δθ plus the optimizer step. Bytes are whole frames.',
+    '(shared-memory writes and reads, or websockets framing and masking; the client\'s event-loop thread hop, the daemon\'s',
+    'decode, encode and event loop); decode = update message → numpy; apply = p.grad = −Δθ plus the optimizer step. `via`:',
+    'how the payloads went, through shared-memory files with the co-located daemon (the client\'s default) or WebSocket',
+    'frames (`ngd-diag-ws`, `shared_memory=False`). Bytes are whole messages, frames or shared-memory payloads.',
     ...(skipped ? ['', skipped] : []),
     '',
-    table(['model', 'contender', 'ms / step', 'p10–p90', '× Adam', ...TORCH_PHASES, 'kB up', 'kB down'], (result.models ?? []).flatMap((m) => m.rows.map((r) => [
-      `${m.model} (D = ${m.dim})`, r.contender, fmt(r.ms), `${fmt(r.p10)}–${fmt(r.p90)}`, ms(r['x adam'] ?? null),
+    table(['model', 'contender', 'via', 'ms / step', 'p10–p90', '× Adam', ...TORCH_PHASES, 'kB up', 'kB down'], (result.models ?? []).flatMap((m) => m.rows.map((r) => [
+      `${m.model} (D = ${m.dim})`, r.contender, typeof r['via'] === 'string' ? r['via'] : '—', fmt(r.ms), `${fmt(r.p10)}–${fmt(r.p90)}`, ms(r['x adam'] ?? null),
       ...TORCH_PHASES.map((p) => ms(r[p] ?? null)), kb(r['bytes up'] ?? null), kb(r['bytes down'] ?? null),
     ]))),
   ].join('\n');

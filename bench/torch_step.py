@@ -14,8 +14,10 @@ Contenders, each with its own model and state, run round by round in rotated ord
 timed steps after `--warmup` steps each):
   adam         zero_grad, forward, cross-entropy, backward, torch.optim.Adam.step
   ngd-diag     zero_grad, forward (+ the hooks' sampled-label backward), backward, Preconditioner.step()
-               (statistics → DiagonalMoments float32 → round trip → p.grad = −Δθ), torch.optim.SGD.step
-  ngd-diag-bf16  the same, statistics sent as bfloat16 (half the bytes up)
+               (statistics → DiagonalMoments float32 → round trip → p.grad = −Δθ), torch.optim.SGD.step;
+               the client's default transport: shared memory with the co-located daemon
+  ngd-diag-ws  the same with shared_memory=False: every byte in WebSocket frames
+  ngd-diag-bf16  ngd-diag with the statistics sent as bfloat16 (half the bytes up)
   kfac         K-FAC NGD with the factors refreshed every 10 steps: only when the client has a KroneckerSender
                and the daemon takes kronecker blocks (otherwise the JSON says why it was skipped)
   kfac-torch   the same K-FAC NGD (sampled labels, π-damping, refresh every 10) written in torch in this process
@@ -25,8 +27,10 @@ Phases (medians per step, ms): fwd+bwd = forward and backward without the sample
 sampled-label backward to the layer outputs (Fisher); stats = reducing the hooks' quantities into the sums
 (`Preconditioner.statistics`); encode = StepInput + protobuf encoding (client); round trip = `client.step`
 minus encode and decode, of which `daemon` = the session's own compute (its `compute_seconds`) and the rest
-is transport (websockets framing and masking, the client's event-loop thread hop, the daemon's decode,
-encode and event loop); decode = the update frame → numpy; apply = p.grad = −Δθ and the optimizer's step. The JSON's `masking`
+is transport (the shared-memory writes and reads, or websockets framing and masking; the client's
+event-loop thread hop, the daemon's decode, encode and event loop); decode = the update message → numpy;
+apply = p.grad = −Δθ and the optimizer's step. Bytes are whole messages, in frames or shared memory (`via`
+says which way the contender's payloads went). `--models mlp` runs one model. The JSON's `masking`
 says what the client's frames were masked with ('C speedups', 'numpy' where websockets has none: the
 client installs its numpy mask at connect, or 'pure Python').
 """
@@ -49,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'clients' / 'python'))
 
 import fisherd_client.async_client as async_client  # noqa: E402
+import fisherd_client.shared_memory as shared_memory  # noqa: E402
 from fisherd_client import Client, FisherdError, LocalDaemon, Optimizer  # noqa: E402
 from fisherd_client.torch import DiagonalSender, Preconditioner  # noqa: E402
 
@@ -82,6 +87,25 @@ class Timers:
 TIMERS = Timers()
 async_client.encode_step = TIMERS.wrap('encode_step', async_client.encode_step)
 async_client.update_from_wire = TIMERS.wrap('decode', async_client.update_from_wire)
+
+
+def _count_shared_memory() -> None:
+    """Counts the messages that go through shared-memory files, as the frame counters count frames."""
+    write, read = shared_memory.SharedMemoryFiles.write, shared_memory.SharedMemoryFiles.read
+
+    def counted_write(self: Any, data: bytes) -> Any:
+        TIMERS.bytes_up += len(data)
+        return write(self, data)
+
+    def counted_read(self: Any, offset: int, length: int) -> bytes:
+        TIMERS.bytes_down += length
+        return read(self, offset, length)
+
+    shared_memory.SharedMemoryFiles.write = counted_write  # type: ignore[method-assign]
+    shared_memory.SharedMemoryFiles.read = counted_read  # type: ignore[method-assign]
+
+
+_count_shared_memory()
 
 
 def make_cnn() -> nn.Module:
@@ -191,6 +215,14 @@ class Contender:
             r['bytes down'] = TIMERS.bytes_down - down
         self.records.append(r)
 
+    def via(self) -> Optional[str]:
+        """How the contender's payloads travel: 'shared memory' or 'frames'; 'in-process' for kfac-torch (None for Adam)."""
+        if self.kfac is not None:
+            return 'in-process'
+        if self.preconditioner is None or self.preconditioner.client is None:
+            return None
+        return 'shared memory' if self.preconditioner.client.shared_memory_active else 'frames'
+
     def close(self) -> None:
         if self.preconditioner is not None:
             self.preconditioner.close(discard=True)
@@ -219,7 +251,7 @@ def median(values: List[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--models', default='cnn,mlp')
-    parser.add_argument('--contenders', default='adam,ngd-diag,ngd-diag-bf16,kfac,kfac-torch')
+    parser.add_argument('--contenders', default='adam,ngd-diag,ngd-diag-ws,ngd-diag-bf16,kfac,kfac-torch')
     parser.add_argument('--rounds', type=int, default=5)
     parser.add_argument('--steps', type=int, default=20, help='timed steps per contender and round')
     parser.add_argument('--warmup', type=int, default=5)
@@ -244,7 +276,8 @@ def main() -> int:
             for name in args.contenders.split(','):
                 client = None
                 if name not in ('adam', 'kfac-torch'):
-                    client = Client.connect(args.url or daemon.url, client_name=f'bench torch {name}')  # type: ignore[union-attr]
+                    client = Client.connect(args.url or daemon.url, client_name=f'bench torch {name}',  # type: ignore[union-attr]
+                                            shared_memory=not name.endswith('-ws'))
                     count_bytes(client)
                     clients.append(client)
                 try:
@@ -271,7 +304,7 @@ def main() -> int:
             rows = []
             adam_ms = None
             for c in contenders:
-                row: Dict[str, Any] = {'contender': c.name, 'ms': 1000 * median([r['total'] for r in c.records]),
+                row: Dict[str, Any] = {'contender': c.name, 'via': c.via(), 'ms': 1000 * median([r['total'] for r in c.records]),
                                        'p10': 1000 * float(np.percentile([r['total'] for r in c.records], 10)),
                                        'p90': 1000 * float(np.percentile([r['total'] for r in c.records], 90))}
                 for phase in PHASES:
@@ -290,7 +323,7 @@ def main() -> int:
                 c.close()
             print(f'{model_name} (D = {dim}, b = {args.batch_size}):', file=sys.stderr)
             for row in rows:
-                print('  ' + f"{row['contender']:14s} {row['ms']:8.2f} ms  ×{row['x adam']:.2f}  " + '  '.join(
+                print('  ' + f"{row['contender']:14s} {row['via'] or '':13s} {row['ms']:8.2f} ms  " + (f"×{row['x adam']:.2f}  " if row['x adam'] else '') + '  '.join(
                     f'{p} {row[p]:.2f}' for p in PHASES if row.get(p) is not None)
                     + f"  up {row['bytes up'] / 1e3:.0f} kB down {row['bytes down'] / 1e3:.0f} kB", file=sys.stderr)
         for client in clients:

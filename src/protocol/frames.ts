@@ -53,7 +53,7 @@ function decodeOrThrow<T>(decode: () => T, what: string): T {
 export function decodeClientMessage(frame: Uint8Array): ClientMessage & { kind: ClientMessageKind } {
   const message = decodeOrThrow(() => wire.ClientMessage.decode(frame), 'fisherd.v1.ClientMessage');
   if (message.kind === undefined) {
-    throw new FisherdError('UNEXPECTED_MESSAGE', 'frame holds no known ClientMessage kind (hello, openSession, step, estimatesRequest, closeSession)');
+    throw new FisherdError('UNEXPECTED_MESSAGE', 'frame holds no known ClientMessage kind (hello, openSession, step, estimatesRequest, closeSession, sharedMemoryOffer, messageRef)');
   }
   return message as ClientMessage & { kind: ClientMessageKind };
 }

@@ -17,6 +17,14 @@
  * session keep coming), is closed with 1008 "SEND_BUFFER_FULL: client does not read its replies" (cut
  * a second later if the close cannot get through). Memory per slow peer is thus at most twice the cap
  * and one message, and a slow peer never delays the others of its session.
+ *
+ * Shared memory (shared-memory.ts; proto SharedMemoryOffer): once a co-located client's offer is accepted,
+ * a MessageRef frame names the bytes of one ClientMessage in its request file; they are read (in the
+ * message's turn of the inbox) into a fresh Buffer and handled exactly as a frame's bytes would be (the
+ * same decoding, validation and errors; a recorded step keeps those bytes). The reply to the latest ref'd
+ * request with a nonzero request id, when it encodes to at least REPLY_THRESHOLD_BYTES and is no error,
+ * is written into the client's reply file and announced by a MessageRef frame; every other message is a
+ * frame. The files close with the connection.
  */
 import type { WebSocket } from 'ws';
 import { FisherdError, isFisherdError } from '../errors.js';
@@ -32,6 +40,7 @@ import { withDefaultName } from '../session/config.js';
 import { tokensEqual } from './auth.js';
 import type { DaemonMetrics } from './metrics.js';
 import { stepContributionBytes } from './recording.js';
+import { REPLY_OFFSET, REPLY_THRESHOLD_BYTES, SharedMemoryChannel } from './shared-memory.js';
 import type { SessionHost, Peer } from './session-host.js';
 import type { SessionRegistry } from './session-registry.js';
 
@@ -56,6 +65,13 @@ export interface ConnectionDeps {
   readonly maxSendBufferBytes?: number;
   /** How long a peer may stay above maxSendBufferBytes before it is closed, in ms. Default 30000. */
   readonly sendStallMs?: number;
+  /**
+   * The directory co-located clients offer their shared-memory files in (--shared-memory-dir, resolved);
+   * undefined: shared memory off, offers are refused with SHARED_MEMORY_UNAVAILABLE. Default undefined.
+   */
+  readonly sharedMemoryDir?: string | undefined;
+  /** Largest message, as a frame or by ref (--max-frame-bytes). Default 256 MiB. */
+  readonly maxFrameBytes?: number;
 }
 
 /** The close reason of a peer that does not read its replies. */
@@ -81,6 +97,12 @@ export class Connection implements Peer {
   private diagonalsInFlight: number | undefined;
   private readonly maxSendBufferBytes: number;
   private helloTimer: NodeJS.Timeout | undefined;
+  /** The accepted shared-memory files, if any. */
+  private shm: SharedMemoryChannel | undefined;
+  /** The request id of the latest ref'd request not answered yet: its reply may go through the reply file. */
+  private refRequestId: number | undefined;
+  /** Whether a failed reply-file write was logged already (it is logged once per connection). */
+  private shmWriteFailureLogged = false;
   /** Set while more than maxSendBufferBytes wait unsent: the socket is paused and requests wait. */
   private stall: { since: number; poll: NodeJS.Timeout; deadline: NodeJS.Timeout; waiters: (() => void)[] } | undefined;
 
@@ -126,10 +148,31 @@ export class Connection implements Peer {
       this.dropSlowPeer('more than twice --max-send-buffer-bytes unsent');
       return;
     }
-    const frame = encodeServerMessage(message);
+    let frame = encodeServerMessage(message);
+    if (this.refRequestId !== undefined && message.requestId === this.refRequestId) {
+      this.refRequestId = undefined;
+      const ref = message.error ? undefined : this.replyByRef(frame);
+      if (ref !== undefined) frame = encodeServerMessage({ requestId: message.requestId, messageRef: ref });
+    }
     this.deps.metrics.sentBytes.inc(frame.byteLength);
     this.ws.send(frame, { binary: true });
     if (this.stall === undefined && this.ws.bufferedAmount > this.maxSendBufferBytes) this.startStall();
+  }
+
+  /** Writes a large reply into the client's reply file; its range, or undefined to send it as a frame. */
+  private replyByRef(frame: Uint8Array): { offset: number; length: number } | undefined {
+    if (this.shm === undefined || frame.byteLength < REPLY_THRESHOLD_BYTES) return undefined;
+    try {
+      const ref = this.shm.write(frame);
+      this.deps.metrics.sharedMemoryBytes.inc({ direction: 'sent' }, frame.byteLength);
+      return ref;
+    } catch (e) {
+      if (!this.shmWriteFailureLogged) {
+        this.shmWriteFailureLogged = true;
+        this.logger.warn({ err: (e as NodeJS.ErrnoException).code ?? String(e), file: this.shm.replyFile }, 'cannot write a reply into the shared-memory file: sent as a frame (logged once per connection)');
+      }
+      return undefined;
+    }
   }
 
   /** Closes the socket with `code` (e.g. 1001 on shutdown). */
@@ -215,7 +258,44 @@ export class Connection implements Peer {
       return;
     }
     // While the peer does not read its replies, its requests wait (writable()).
+    if (message.kind === 'messageRef') {
+      const ref = message.messageRef!;
+      this.inbox = this.inbox.then(() => this.writable()).then(() => this.dereference(ref, message.requestId));
+      return;
+    }
     this.inbox = this.inbox.then(() => this.writable()).then(() => this.handle(message, frame)).catch((e: unknown) => this.fail(e, message.requestId));
+  }
+
+  /**
+   * Reads and handles the ClientMessage a MessageRef names, as if its bytes had arrived as a frame. Errors
+   * about the ref itself answer the ref's request id; those of the message inside, its own.
+   */
+  private async dereference(ref: NonNullable<ClientMessage['messageRef']>, refRequestId: number): Promise<void> {
+    if (this.state === 'closed') return;
+    let bytes: Buffer;
+    let inner: ClientMessage;
+    try {
+      if (this.state !== 'ready') throw new FisherdError('UNEXPECTED_MESSAGE', 'send Hello before messageRef');
+      if (this.shm === undefined) {
+        throw new FisherdError('UNEXPECTED_MESSAGE', 'messageRef before a SharedMemoryOffer was accepted on this connection; send the message as a frame', { field: 'messageRef' });
+      }
+      bytes = this.shm.read(ref.offset ?? 0, ref.length ?? 0, this.deps.maxFrameBytes ?? 256 * 1024 * 1024);
+      this.deps.metrics.sharedMemoryBytes.inc({ direction: 'received' }, bytes.byteLength);
+      inner = decodeClientMessage(bytes);
+      if (inner.kind === 'messageRef' || inner.kind === 'sharedMemoryOffer') {
+        throw new FisherdError('UNEXPECTED_MESSAGE', `a messageRef's bytes hold a ${inner.kind}, which must travel as a frame of its own`, { field: 'messageRef' });
+      }
+    } catch (e) {
+      this.fail(e, refRequestId);
+      return;
+    }
+    // The latest ref'd request: its reply may take the reply file (the client reads that before its next one).
+    this.refRequestId = inner.requestId ? inner.requestId : undefined;
+    try {
+      await this.handle(inner, bytes);
+    } catch (e) {
+      this.fail(e, inner.requestId);
+    }
   }
 
   /** `frame`: the message as received, whose StepContribution bytes a recorded session keeps as they are. */
@@ -256,6 +336,11 @@ export class Connection implements Peer {
         this.diagonalsInFlight = requestId;
         return;
       }
+      case 'sharedMemoryOffer':
+        return this.acceptSharedMemory(message.sharedMemoryOffer!, requestId);
+      case 'messageRef':
+        // Refs are resolved on arrival (receive); one inside a ref is refused there.
+        throw new FisherdError('UNEXPECTED_MESSAGE', 'a messageRef cannot be nested', { field: 'messageRef' });
       case 'closeSession': {
         const host = this.attached('closeSession');
         this.host = undefined;
@@ -286,7 +371,28 @@ export class Connection implements Peer {
     this.helloTimer = undefined;
     this.clientName = hello.clientName ?? undefined;
     this.logger.debug({ client: hello.clientName }, 'hello');
-    this.send({ requestId, welcome: { protocolVersion: PROTOCOL_VERSION, serverVersion: this.deps.serverVersion, backend: this.deps.backend } });
+    this.send({
+      requestId,
+      welcome: {
+        protocolVersion: PROTOCOL_VERSION, serverVersion: this.deps.serverVersion, backend: this.deps.backend,
+        sharedMemoryDir: this.deps.sharedMemoryDir ?? '',
+      },
+    });
+  }
+
+  /** Opens a co-located client's shared-memory files (shared-memory.ts checks them). */
+  private acceptSharedMemory(offer: NonNullable<ClientMessage['sharedMemoryOffer']>, requestId: number): void {
+    if (this.state !== 'ready') throw new FisherdError('UNEXPECTED_MESSAGE', 'send Hello before sharedMemoryOffer');
+    if (this.shm !== undefined) {
+      throw new FisherdError('UNEXPECTED_MESSAGE', `shared memory is already set up on this connection (${this.shm.requestFile}, ${this.shm.replyFile})`, { field: 'sharedMemoryOffer' });
+    }
+    const dir = this.deps.sharedMemoryDir;
+    if (dir === undefined) {
+      throw new FisherdError('SHARED_MEMORY_UNAVAILABLE', 'this daemon has shared memory off (--shared-memory, --shared-memory-dir); send messages as frames', { field: 'sharedMemoryOffer' });
+    }
+    this.shm = SharedMemoryChannel.open(dir, offer);
+    this.logger.debug({ requestFile: this.shm.requestFile, replyFile: this.shm.replyFile }, 'shared memory accepted');
+    this.send({ requestId, sharedMemoryAccepted: { replyOffset: REPLY_OFFSET, replyThresholdBytes: REPLY_THRESHOLD_BYTES } });
   }
 
   private async open(open: NonNullable<ClientMessage['openSession']>, requestId: number): Promise<void> {
@@ -393,6 +499,8 @@ export class Connection implements Peer {
     this.state = 'closed';
     clearTimeout(this.helloTimer);
     this.endStall(false);
+    this.shm?.close();
+    this.shm = undefined;
     this.deps.metrics.connections.dec();
     const host = this.host;
     this.host = undefined;

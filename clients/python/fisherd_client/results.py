@@ -30,11 +30,13 @@ def error_from_wire(e: pb.Error) -> FisherdError:
 
 @dataclass(frozen=True)
 class ServerInfo:
-    """The daemon's ``Welcome``: protocol version, fisherd version and compute backend."""
+    """The daemon's ``Welcome``: protocol version, fisherd version, compute backend and shared-memory
+    directory (empty when the daemon has shared memory off)."""
 
     protocol_version: int
     server_version: str
     backend: str
+    shared_memory_dir: str = ''
 
 
 @dataclass(frozen=True)
