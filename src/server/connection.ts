@@ -31,10 +31,10 @@ import { FisherdError, isFisherdError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { sessionConfigFromWire, sessionConfigToWire } from '../protocol/config-codec.js';
 import {
-  PROTOCOL_VERSION, decodeClientMessage, encodeServerMessage, errorMessage,
+  PROTOCOL_VERSION, decodeClientMessage, encodeServerMessage, encodeServerMessageInto, errorMessage,
   type ClientMessage, type ServerMessageInit,
 } from '../protocol/frames.js';
-import { contributionFromWire } from '../protocol/step-codec.js';
+import { contributionFromWire, detachContribution } from '../protocol/step-codec.js';
 import { kroneckerBasisBytes } from '../protocol/estimates-codec.js';
 import { withDefaultName } from '../session/config.js';
 import { tokensEqual } from './auth.js';
@@ -99,6 +99,15 @@ export class Connection implements Peer {
   private helloTimer: NodeJS.Timeout | undefined;
   /** The accepted shared-memory files, if any. */
   private shm: SharedMemoryChannel | undefined;
+  /**
+   * The buffer ref'd requests are read into, reused from step to step (a fresh D-sized Buffer per step made V8
+   * run a full collection about every step), and whether a request still reads it. A step is detached from
+   * it before the session holds it (`detachContribution`); any other message is decoded again from a copy.
+   */
+  private shmReadBuffer: Buffer | undefined;
+  private shmReadBusy = false;
+  /** The buffer replies by ref are encoded into (`encodeServerMessageInto`), reused from reply to reply. */
+  private readonly replyScratch: { buffer?: Buffer } = {};
   /** The request id of the latest ref'd request not answered yet: its reply may go through the reply file. */
   private refRequestId: number | undefined;
   /** Whether a failed reply-file write was logged already (it is logged once per connection). */
@@ -148,11 +157,17 @@ export class Connection implements Peer {
       this.dropSlowPeer('more than twice --max-send-buffer-bytes unsent');
       return;
     }
-    let frame = encodeServerMessage(message);
+    let frame: Uint8Array;
     if (this.refRequestId !== undefined && message.requestId === this.refRequestId) {
       this.refRequestId = undefined;
+      // Encoded into the connection's reply buffer, which the reply file takes at once (no D-sized allocation
+      // per step); a reply that goes as a frame after all is copied out of it, since ws sends later.
+      frame = message.error || this.shm === undefined ? encodeServerMessage(message) : encodeServerMessageInto(message, this.replyScratch);
       const ref = message.error ? undefined : this.replyByRef(frame);
       if (ref !== undefined) frame = encodeServerMessage({ requestId: message.requestId, messageRef: ref });
+      else if (this.replyScratch.buffer !== undefined && frame.buffer === this.replyScratch.buffer.buffer) frame = new Uint8Array(frame);
+    } else {
+      frame = encodeServerMessage(message);
     }
     this.deps.metrics.sentBytes.inc(frame.byteLength);
     this.ws.send(frame, { binary: true });
@@ -274,16 +289,27 @@ export class Connection implements Peer {
     if (this.state === 'closed') return;
     let bytes: Buffer;
     let inner: ClientMessage;
+    // The reusable read buffer, unless a request still reads it (then a fresh one); grown to the largest request.
+    const length = ref.length ?? 0;
+    const reuse = !this.shmReadBusy;
+    if (reuse && (this.shmReadBuffer === undefined || this.shmReadBuffer.byteLength < length) && length <= (this.deps.maxFrameBytes ?? 256 * 1024 * 1024)) {
+      this.shmReadBuffer = Buffer.allocUnsafeSlow(length);
+    }
     try {
       if (this.state !== 'ready') throw new FisherdError('UNEXPECTED_MESSAGE', 'send Hello before messageRef');
       if (this.shm === undefined) {
         throw new FisherdError('UNEXPECTED_MESSAGE', 'messageRef before a SharedMemoryOffer was accepted on this connection; send the message as a frame', { field: 'messageRef' });
       }
-      bytes = this.shm.read(ref.offset ?? 0, ref.length ?? 0, this.deps.maxFrameBytes ?? 256 * 1024 * 1024);
+      bytes = this.shm.read(ref.offset ?? 0, length, this.deps.maxFrameBytes ?? 256 * 1024 * 1024, reuse ? this.shmReadBuffer : undefined);
       this.deps.metrics.sharedMemoryBytes.inc({ direction: 'received' }, bytes.byteLength);
       inner = decodeClientMessage(bytes);
       if (inner.kind === 'messageRef' || inner.kind === 'sharedMemoryOffer') {
         throw new FisherdError('UNEXPECTED_MESSAGE', `a messageRef's bytes hold a ${inner.kind}, which must travel as a frame of its own`, { field: 'messageRef' });
+      }
+      // Only a step is detached from the reused buffer (handle); any other message is decoded from a copy.
+      if (reuse && inner.kind !== 'step') {
+        bytes = Buffer.from(bytes);
+        inner = decodeClientMessage(bytes);
       }
     } catch (e) {
       this.fail(e, refRequestId);
@@ -291,15 +317,24 @@ export class Connection implements Peer {
     }
     // The latest ref'd request: its reply may take the reply file (the client reads that before its next one).
     this.refRequestId = inner.requestId ? inner.requestId : undefined;
+    const detach = reuse && inner.kind === 'step';
+    if (detach) this.shmReadBusy = true;
     try {
-      await this.handle(inner, bytes);
+      await this.handle(inner, bytes, detach);
     } catch (e) {
       this.fail(e, inner.requestId);
+    } finally {
+      // handle has detached the step (or refused it): nothing reads the buffer any more
+      if (detach) this.shmReadBusy = false;
     }
   }
 
-  /** `frame`: the message as received, whose StepContribution bytes a recorded session keeps as they are. */
-  private async handle(message: ClientMessage, frame: Uint8Array): Promise<void> {
+  /**
+   * `frame`: the message as received, whose StepContribution bytes a recorded session keeps as they are.
+   * `detach`: the frame is a buffer reused after this returns, so a step is made independent of it (its
+   * arrays copied; its bytes kept, as a copy, only for a recorded session).
+   */
+  private async handle(message: ClientMessage, frame: Uint8Array, detach = false): Promise<void> {
     if (this.state === 'closed') return;
     const requestId = message.requestId;
     switch (message.kind) {
@@ -309,7 +344,15 @@ export class Connection implements Peer {
         return this.open(message.openSession!, requestId);
       case 'step': {
         const host = this.attached('step');
-        host.contribute(this, requestId, contributionFromWire(message.step!), stepContributionBytes(frame));
+        const data = contributionFromWire(message.step!);
+        if (!detach) {
+          host.contribute(this, requestId, data, stepContributionBytes(frame));
+          return;
+        }
+        detachContribution(data, frame);
+        const raw = host.recorded ? stepContributionBytes(frame) : undefined;
+        // a copy (Buffer's slice would be a view of the reused buffer)
+        host.contribute(this, requestId, data, raw === undefined ? undefined : new Uint8Array(raw));
         return;
       }
       case 'estimatesRequest': {

@@ -14,8 +14,9 @@
  *   the one used.
  * - Both files must start with the offer's nonce: a client can only offer files whose first bytes it
  *   knows, and a client that does not share the directory (another container) is refused.
- * - Reads use readSync into a fresh Buffer (no mmap: a file truncated by the client cannot fault the
- *   daemon); a range past the end of the file is MALFORMED_FRAME, one above --max-frame-bytes
+ * - Reads use readSync (no mmap: a file truncated by the client cannot fault the daemon), into a Buffer the
+ *   connection reuses from step to step when nothing holds the last one (src/server/connection.ts), else a
+ *   fresh one; a range past the end of the file is MALFORMED_FRAME, one above --max-frame-bytes
  *   FRAME_TOO_LARGE, as for a frame. Writes go after the nonce; a failed write (tmpfs full) makes that
  *   reply a frame.
  * - The daemon never creates, truncates or deletes the files; the descriptors close with the connection.
@@ -89,9 +90,9 @@ function openChecked(dir: string, name: string, write: boolean, field: string): 
   }
 }
 
-/** Reads exactly `length` bytes at `position` into a fresh Buffer, or undefined when the file ends first. */
-function readExactly(fd: number, length: number, position: number): Buffer | undefined {
-  const out = Buffer.allocUnsafeSlow(length);
+/** Reads exactly `length` bytes at `position` into `into` (its first `length` bytes) or a fresh Buffer, or undefined when the file ends first. */
+function readExactly(fd: number, length: number, position: number, into?: Buffer): Buffer | undefined {
+  const out = into !== undefined && into.byteLength >= length ? into.subarray(0, length) : Buffer.allocUnsafeSlow(length);
   let done = 0;
   while (done < length) {
     const n = readSync(fd, out, done, length - done, position + done);
@@ -152,10 +153,11 @@ export class SharedMemoryChannel {
   }
 
   /**
-   * The bytes of a MessageRef: [offset, offset + length) of the request file, in a fresh Buffer.
+   * The bytes of a MessageRef: [offset, offset + length) of the request file, in `into` (the first `length`
+   * bytes of it, when it holds that many) or in a fresh Buffer.
    * FRAME_TOO_LARGE above `maxFrameBytes`; MALFORMED_FRAME for a range past the end of the file.
    */
-  read(offset: number, length: number, maxFrameBytes: number): Buffer {
+  read(offset: number, length: number, maxFrameBytes: number, into?: Buffer): Buffer {
     if (this.closed) throw new FisherdError('UNEXPECTED_MESSAGE', 'the shared-memory files are closed');
     if (length > maxFrameBytes) {
       throw new FisherdError('FRAME_TOO_LARGE', `messageRef.length is ${length} bytes, above --max-frame-bytes = ${maxFrameBytes}`, { field: 'messageRef.length' });
@@ -174,7 +176,7 @@ export class SharedMemoryChannel {
     }
     let bytes: Buffer | undefined;
     try {
-      bytes = readExactly(this.requestFd, length, offset);
+      bytes = readExactly(this.requestFd, length, offset, into);
     } catch (e) {
       throw new FisherdError('MALFORMED_FRAME', `cannot read ${this.requestFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { field: 'messageRef' });
     }
