@@ -51,6 +51,16 @@ API int fd_kernels_abi(void) { return 1; }
 #define EMA_G(j) (decay * G[j] + (1 - decay) * (0.0 + meanFactor * (double)sum[j]))
 
 /* sgd: ḡ's EMA only, Δθ = −γ ḡ. */
+/* One coordinate of the pass below (DECAYED: the EMA's βd for β = 0 or β > 0). */
+#define SGD_ELEMENT(DECAYED)                                                                                      \
+  {                                                                                                               \
+    const double gs = EMA_G(j);                                                                                   \
+    Gn[j] = gs;                                                                                                   \
+    const double g = gs * cg;                                                                                     \
+    const double u = -gamma * g;                                                                                  \
+    gb[j - j0] = g; ub[j - j0] = u;                                                                               \
+    update[j] = (float)u;                                                                                         \
+  }
 #define SGD_PASS(NAME, S)                                                                                          \
   API CLONES void NAME(int64_t n, const S *sum, const double *G, double *Gn, float *update, const double *p,       \
                        double *t) {                                                                              \
@@ -59,25 +69,7 @@ API int fd_kernels_abi(void) { return 1; }
     double gb[CHUNK], ub[CHUNK];                                                                                  \
     for (int64_t j0 = 0; j0 < n; j0 += CHUNK) {                                                                   \
       const int64_t j1 = MIN(n, j0 + CHUNK);                                                                      \
-      if (decay == 0) {                                                                                           \
-      for (int64_t j = j0; j < j1; j++) {                                                                         \
-        const double gs = EMA_G(j);                                                                               \
-        Gn[j] = gs;                                                                                               \
-        const double g = gs * cg;                                                                                 \
-        const double u = -gamma * g;                                                                              \
-        gb[j - j0] = g; ub[j - j0] = u;                                                                           \
-        update[j] = (float)u;                                                                                     \
-      }                                                                                                           \
-      } else {                                                                                                    \
-      for (int64_t j = j0; j < j1; j++) {                                                                         \
-        const double gs = EMA_G(j);                                                                               \
-        Gn[j] = gs;                                                                                               \
-        const double g = gs * cg;                                                                                 \
-        const double u = -gamma * g;                                                                              \
-        gb[j - j0] = g; ub[j - j0] = u;                                                                           \
-        update[j] = (float)u;                                                                                     \
-      }                                                                                                           \
-      }                                                                                                           \
+      for (int64_t j = j0; j < j1; j++) SGD_ELEMENT(DECAYED1)                                                     \
       for (int64_t k = 0; k < j1 - j0; k++) { grad += gb[k] * gb[k]; upd += ub[k] * ub[k]; }                      \
     }                                                                                                             \
     t[T_GRAD] = grad; t[T_UPDATE] = upd;                                                                          \
@@ -89,6 +81,18 @@ SGD_PASS(fd_sgd_f64, double)
    the solve rounded, as diagSolve into float32 storage). */
 #define ROUND32(x) ((double)(float)(x))
 #define ROUND64(x) (x)
+/* One coordinate of the pass below (DECAYED: the EMA's βd for β = 0 or β > 0). */
+#define SOLVE_ELEMENT(DECAYED, D, ROUND)                                                                          \
+  {                                                                                                               \
+    const double gs = EMA_G(j);                                                                                   \
+    Gn[j] = gs;                                                                                                   \
+    const double di = ROUND(DECAYED(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j]));                    \
+    dn[j] = (D)di;                                                                                                \
+    const double g = gs * cg;                                                                                     \
+    const double u = -gamma * ROUND(g / (di * cp + damping));                                                     \
+    gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di;                                                              \
+    update[j] = (float)u;                                                                                         \
+  }
 #define SOLVE_PASS(NAME, S, D, ROUND)                                                                             \
   API CLONES void NAME(int64_t n, const S *sum, const S *squares, const double *G, double *Gn, const D *d, D *dn, \
                        float *update, const double *p, double *t) {                                              \
@@ -98,29 +102,8 @@ SGD_PASS(fd_sgd_f64, double)
     double gb[CHUNK], ub[CHUNK], db[CHUNK];                                                                       \
     for (int64_t j0 = 0; j0 < n; j0 += CHUNK) {                                                                   \
       const int64_t j1 = MIN(n, j0 + CHUNK);                                                                      \
-      if (decay == 0) {                                                                                           \
-      for (int64_t j = j0; j < j1; j++) {                                                                         \
-        const double gs = EMA_G(j);                                                                               \
-        Gn[j] = gs;                                                                                               \
-        const double di = ROUND(DECAYED0(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j])); \
-        dn[j] = (D)di;                                                                                            \
-        const double g = gs * cg;                                                                                 \
-        const double u = -gamma * ROUND(g / (di * cp + damping));                                                 \
-        gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di;                                                          \
-        update[j] = (float)u;                                                                                     \
-      }                                                                                                           \
-      } else {                                                                                                    \
-      for (int64_t j = j0; j < j1; j++) {                                                                         \
-        const double gs = EMA_G(j);                                                                               \
-        Gn[j] = gs;                                                                                               \
-        const double di = ROUND(DECAYED1(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j])); \
-        dn[j] = (D)di;                                                                                            \
-        const double g = gs * cg;                                                                                 \
-        const double u = -gamma * ROUND(g / (di * cp + damping));                                                 \
-        gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di;                                                          \
-        update[j] = (float)u;                                                                                     \
-      }                                                                                                           \
-      }                                                                                                           \
+      if (decay == 0) for (int64_t j = j0; j < j1; j++) SOLVE_ELEMENT(DECAYED0, D, ROUND)                         \
+      else for (int64_t j = j0; j < j1; j++) SOLVE_ELEMENT(DECAYED1, D, ROUND)                                    \
       for (int64_t k = 0; k < j1 - j0; k++) { trace += db[k]; grad += gb[k] * gb[k]; upd += ub[k] * ub[k]; }      \
     }                                                                                                             \
     t[T_GRAD] = grad; t[T_UPDATE] = upd; t[T_TRACE] = trace;                                                      \
@@ -131,6 +114,24 @@ SOLVE_PASS(fd_solve_f32_f64, float, double, ROUND64)
 SOLVE_PASS(fd_solve_f64_f64, double, double, ROUND64)
 
 /* snr: S ← βS + α·M2, D_ii = ḡ_i²/(ḡ_i² + ρ·max(S_ii·c, 0)), Δθ = −γ D ḡ; S_ii read back as stored. */
+/* One coordinate of the pass below (DECAYED: the EMA's βd for β = 0 or β > 0). */
+#define SNR_ELEMENT(DECAYED, D)                                                                                   \
+  {                                                                                                               \
+    const double gs = EMA_G(j);                                                                                   \
+    Gn[j] = gs;                                                                                                   \
+    const D stored = (D)(DECAYED(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j]));                       \
+    dn[j] = stored;                                                                                               \
+    const double di = (double)stored;                                                                             \
+    const double g = gs * cg;                                                                                     \
+    const double signal = g * g;                                                                                  \
+    const double s = di * cp;                                                                                     \
+    const double denominator = signal + rho * (s > 0 ? s : 0.0);                                                  \
+    const double r = signal / (denominator > 0 ? denominator : 1.0);                                              \
+    const double factor = denominator > 0 ? (r < 1 ? r : 1.0) : 0.0;                                              \
+    const double u = -gamma * (factor * g);                                                                       \
+    gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di; fb[j - j0] = factor;                                         \
+    update[j] = (float)u;                                                                                         \
+  }
 #define SNR_PASS(NAME, S, D)                                                                                      \
   API CLONES void NAME(int64_t n, const S *sum, const S *squares, const double *G, double *Gn, const D *d, D *dn, \
                        float *update, const double *p, double *t) {                                              \
@@ -140,41 +141,8 @@ SOLVE_PASS(fd_solve_f64_f64, double, double, ROUND64)
     double gb[CHUNK], ub[CHUNK], db[CHUNK], fb[CHUNK];                                                            \
     for (int64_t j0 = 0; j0 < n; j0 += CHUNK) {                                                                   \
       const int64_t j1 = MIN(n, j0 + CHUNK);                                                                      \
-      if (decay == 0) {                                                                                           \
-      for (int64_t j = j0; j < j1; j++) {                                                                         \
-        const double gs = EMA_G(j);                                                                               \
-        Gn[j] = gs;                                                                                               \
-        const D stored = (D)(DECAYED0(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j])); \
-        dn[j] = stored;                                                                                           \
-        const double di = (double)stored;                                                                         \
-        const double g = gs * cg;                                                                                 \
-        const double signal = g * g;                                                                              \
-        const double s = di * cp;                                                                                 \
-        const double denominator = signal + rho * (s > 0 ? s : 0.0);                                              \
-        const double r = signal / (denominator > 0 ? denominator : 1.0);                                          \
-        const double factor = denominator > 0 ? (r < 1 ? r : 1.0) : 0.0;                                          \
-        const double u = -gamma * (factor * g);                                                                   \
-        gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di; fb[j - j0] = factor;                                     \
-        update[j] = (float)u;                                                                                     \
-      }                                                                                                           \
-      } else {                                                                                                    \
-      for (int64_t j = j0; j < j1; j++) {                                                                         \
-        const double gs = EMA_G(j);                                                                               \
-        Gn[j] = gs;                                                                                               \
-        const D stored = (D)(DECAYED1(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j])); \
-        dn[j] = stored;                                                                                           \
-        const double di = (double)stored;                                                                         \
-        const double g = gs * cg;                                                                                 \
-        const double signal = g * g;                                                                              \
-        const double s = di * cp;                                                                                 \
-        const double denominator = signal + rho * (s > 0 ? s : 0.0);                                              \
-        const double r = signal / (denominator > 0 ? denominator : 1.0);                                          \
-        const double factor = denominator > 0 ? (r < 1 ? r : 1.0) : 0.0;                                          \
-        const double u = -gamma * (factor * g);                                                                   \
-        gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di; fb[j - j0] = factor;                                     \
-        update[j] = (float)u;                                                                                     \
-      }                                                                                                           \
-      }                                                                                                           \
+      if (decay == 0) for (int64_t j = j0; j < j1; j++) SNR_ELEMENT(DECAYED0, D)                                  \
+      else for (int64_t j = j0; j < j1; j++) SNR_ELEMENT(DECAYED1, D)                                             \
       for (int64_t k = 0; k < j1 - j0; k++) {                                                                     \
         trace += db[k]; grad += gb[k] * gb[k]; snr += fb[k]; upd += ub[k] * ub[k];                                \
       }                                                                                                           \
@@ -188,6 +156,22 @@ SNR_PASS(fd_snr_f64_f64, double, double)
 
 /* ngd with Ẽ tracked, efgd with F tracked: both estimates folded; the rule's solve gives Δθ, the other's only
    the cosine's sums (x², y², x·y). */
+/* One coordinate of the pass below (DECAYED: the EMA's βd for β = 0 or β > 0). */
+#define COSINE_ELEMENT(DECAYED, D, ROUND)                                                                         \
+  {                                                                                                               \
+    const double gs = EMA_G(j);                                                                                   \
+    Gn[j] = gs;                                                                                                   \
+    const double di = ROUND(DECAYED(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j]));                    \
+    dn[j] = (D)di;                                                                                                \
+    const double ei = ROUND(DECAYED(d2[j]) + alpha2 * (0.0 + inputFactor2 * (double)otherSquares[j]));            \
+    dn2[j] = (D)ei;                                                                                               \
+    const double g = gs * cg;                                                                                     \
+    const double x = ROUND(g / (di * cp + damping));                                                              \
+    const double y = ROUND(g / (ei * cp2 + damping));                                                             \
+    const double u = -gamma * x;                                                                                  \
+    gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di; eb[j - j0] = ei; xb[j - j0] = x; yb[j - j0] = y;             \
+    update[j] = (float)u;                                                                                         \
+  }
 #define COSINE_PASS(NAME, S, D, ROUND)                                                                            \
   API CLONES void NAME(int64_t n, const S *sum, const S *squares, const S *otherSquares, const double *G,         \
                        double *Gn, const D *d, D *dn, const D *d2, D *dn2, float *update, const double *p,       \
@@ -200,37 +184,8 @@ SNR_PASS(fd_snr_f64_f64, double, double)
     double gb[CHUNK], ub[CHUNK], db[CHUNK], eb[CHUNK], xb[CHUNK], yb[CHUNK];                                      \
     for (int64_t j0 = 0; j0 < n; j0 += CHUNK) {                                                                   \
       const int64_t j1 = MIN(n, j0 + CHUNK);                                                                      \
-      if (decay == 0) {                                                                                           \
-      for (int64_t j = j0; j < j1; j++) {                                                                         \
-        const double gs = EMA_G(j);                                                                               \
-        Gn[j] = gs;                                                                                               \
-        const double di = ROUND(DECAYED0(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j])); \
-        dn[j] = (D)di;                                                                                            \
-        const double ei = ROUND(DECAYED0(d2[j]) + alpha2 * (0.0 + inputFactor2 * (double)otherSquares[j])); \
-        dn2[j] = (D)ei;                                                                                           \
-        const double g = gs * cg;                                                                                 \
-        const double x = ROUND(g / (di * cp + damping));                                                          \
-        const double y = ROUND(g / (ei * cp2 + damping));                                                         \
-        const double u = -gamma * x;                                                                              \
-        gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di; eb[j - j0] = ei; xb[j - j0] = x; yb[j - j0] = y;         \
-        update[j] = (float)u;                                                                                     \
-      }                                                                                                           \
-      } else {                                                                                                    \
-      for (int64_t j = j0; j < j1; j++) {                                                                         \
-        const double gs = EMA_G(j);                                                                               \
-        Gn[j] = gs;                                                                                               \
-        const double di = ROUND(DECAYED1(d[j]) + alpha * (0.0 + inputFactor * (double)squares[j])); \
-        dn[j] = (D)di;                                                                                            \
-        const double ei = ROUND(DECAYED1(d2[j]) + alpha2 * (0.0 + inputFactor2 * (double)otherSquares[j])); \
-        dn2[j] = (D)ei;                                                                                           \
-        const double g = gs * cg;                                                                                 \
-        const double x = ROUND(g / (di * cp + damping));                                                          \
-        const double y = ROUND(g / (ei * cp2 + damping));                                                         \
-        const double u = -gamma * x;                                                                              \
-        gb[j - j0] = g; ub[j - j0] = u; db[j - j0] = di; eb[j - j0] = ei; xb[j - j0] = x; yb[j - j0] = y;         \
-        update[j] = (float)u;                                                                                     \
-      }                                                                                                           \
-      }                                                                                                           \
+      if (decay == 0) for (int64_t j = j0; j < j1; j++) COSINE_ELEMENT(DECAYED0, D, ROUND)                        \
+      else for (int64_t j = j0; j < j1; j++) COSINE_ELEMENT(DECAYED1, D, ROUND)                                   \
       for (int64_t k = 0; k < j1 - j0; k++) {                                                                     \
         trace += db[k]; trace2 += eb[k]; grad += gb[k] * gb[k];                                                   \
         rr += xb[k] * xb[k]; oo += yb[k] * yb[k]; ro += xb[k] * yb[k]; upd += ub[k] * ub[k];                      \
