@@ -513,7 +513,7 @@ class AsyncClient:
         if len(frame) >= _SPLIT_FRAMES_FROM:
             try:
                 split = wire.split_update(memoryview(frame))
-            except ValueError:
+            except Exception:
                 split = None  # parsed whole below (and dropped there if it cannot be)
             if split is not None:
                 reply = _Reply(*split)

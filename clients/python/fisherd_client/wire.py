@@ -52,10 +52,6 @@ class Payloads:
         ``field`` of the sub-message at ``path`` (relative to ``root``)."""
         self.entries.append((self.root + path, field, array))
 
-    @property
-    def nbytes(self) -> int:
-        return sum(a.nbytes for _, _, a in self.entries)
-
 
 def put_bytes(message: Any, field: str, array: np.ndarray, payloads: Optional[Payloads], path: Path) -> None:
     """Sets ``message.field`` to ``array``'s bytes, or with ``payloads`` records them there instead
@@ -247,7 +243,8 @@ _DELTA = pb.Update.DESCRIPTOR.fields_by_name['delta'].number
 def split_update(data: memoryview) -> Optional[Tuple[pb.ServerMessage, np.ndarray]]:
     """An encoded ``ServerMessage`` holding an ``Update``: the message with an empty ``update.delta``, and
     Δθ copied once from ``data`` into a new float32 array. None for anything else (another kind, or an
-    encoding this does not take apart, e.g. the update in pieces): parse those whole."""
+    encoding this does not take apart, e.g. the update in pieces): parse those whole. Raises ``ValueError``
+    for bytes that are not protobuf."""
     top = _fields(data, 0, len(data))
     if top is None or any(n not in (_REQUEST_ID, _UPDATE) for n, *_ in top):
         return None
@@ -265,8 +262,11 @@ def split_update(data: memoryview) -> Optional[Tuple[pb.ServerMessage, np.ndarra
     if (delta_end - delta_start) % 4:
         return None  # the caller's check names the length
     message = pb.ServerMessage()
-    message.ParseFromString(b''.join(bytes(data[begin:stop]) for number, _, begin, _, stop in top if number != _UPDATE))
-    message.update.ParseFromString(bytes(data[start:delta_field]) + bytes(data[delta_end:end]))
+    try:
+        message.ParseFromString(b''.join(bytes(data[begin:stop]) for number, _, begin, _, stop in top if number != _UPDATE))
+        message.update.ParseFromString(bytes(data[start:delta_field]) + bytes(data[delta_end:end]))
+    except Exception as e:  # protobuf's DecodeError
+        raise ValueError(f'the update does not decode: {e}') from e
     message.update.SetInParent()
     delta = np.empty((delta_end - delta_start) // 4, dtype=np.float32)
     memoryview(delta).cast('B')[:] = data[delta_start:delta_end]

@@ -280,3 +280,25 @@ def test_repeated_elements_without_payloads_are_written_whole_in_their_place() -
     data = bytes(wire.encode(message, payloads))
     assert pb.ClientMessage.FromString(data) == want and len(data) == want.ByteSize()
     assert [s.block for s in pb.ClientMessage.FromString(data).step.statistics] == ['x', 'y', 'z']
+
+
+def test_an_update_whose_other_fields_do_not_decode_is_a_value_error() -> None:
+    bad = field(4, field(3, b'\0' * 4) + field(4, b'\xff\xff'))  # diagnostics holding a truncated varint
+    with pytest.raises(ValueError):
+        wire.split_update(memoryview(bad))
+
+
+def test_a_large_update_frame_is_answered_with_its_delta_read_apart_and_a_bad_one_is_dropped() -> None:
+    async def run() -> None:
+        client = AsyncClient('ws://127.0.0.1:1')
+        future = asyncio.get_running_loop().create_future()
+        client._pending[9] = _Pending('step', b'', 3, future)
+        client._receive(field(4, field(3, b'\0' * 70_000) + field(4, b'\xff\xff')))  # not protobuf: dropped
+        assert not future.done()
+        message = update_message(20_000)
+        client._receive(message.SerializeToString())
+        reply = future.result()
+        assert reply.delta is not None and reply.delta.tobytes() == message.update.delta and reply.message.update.delta == b''
+        assert client.last_step == 3
+
+    asyncio.run(run())
