@@ -25,10 +25,12 @@ timed steps after `--warmup` steps each):
                alternative; its `stats` = the factors' EMA, `daemon` = refresh + preconditioning in torch
 Phases (medians per step, ms): fwd+bwd = forward and backward without the sampled-label pass; sample = the
 sampled-label backward to the layer outputs (Fisher); stats = reducing the hooks' quantities into the sums
-(`Preconditioner.statistics`); encode = StepInput + protobuf encoding (client); round trip = `client.step`
+(`Preconditioner.statistics`); encode = StepInput, its checks and the protobuf message of its small fields
+(client; the float vectors are kept aside as arrays, fisherd_client/wire.py); round trip = `client.step`
 minus encode and decode, of which `daemon` = the session's own compute (its `compute_seconds`) and the rest
-is transport (the shared-memory writes and reads, or websockets framing and masking; the client's
-event-loop thread hop, the daemon's decode, encode and event loop); decode = the update message → numpy;
+is transport (the vectors' one copy into the request file or the frame, the reply's Δθ copied out of the
+reply file or frame, websockets framing and masking; the client's event-loop thread hop, the daemon's
+decode, encode and event loop); decode = the update message and Δθ → `Update`;
 apply = p.grad = −Δθ and the optimizer's step. Bytes are whole messages, in frames or shared memory (`via`
 says which way the contender's payloads went). `--models mlp` runs one model. The JSON's `masking`
 says what the client's frames were masked with ('C speedups', 'numpy' where websockets has none: the
@@ -91,7 +93,10 @@ async_client.update_from_wire = TIMERS.wrap('decode', async_client.update_from_w
 
 def _count_shared_memory() -> None:
     """Counts the messages that go through shared-memory files, as the frame counters count frames."""
-    write, read = shared_memory.SharedMemoryFiles.write, shared_memory.SharedMemoryFiles.read
+    files = shared_memory.SharedMemoryFiles
+    write, read = files.write, files.read
+    write_parts = getattr(files, 'write_parts', None)  # the step written straight from its arrays
+    reply_view = getattr(files, 'reply_view', None)  # a reply decoded from the mapping
 
     def counted_write(self: Any, data: bytes) -> Any:
         TIMERS.bytes_up += len(data)
@@ -101,8 +106,20 @@ def _count_shared_memory() -> None:
         TIMERS.bytes_down += length
         return read(self, offset, length)
 
-    shared_memory.SharedMemoryFiles.write = counted_write  # type: ignore[method-assign]
-    shared_memory.SharedMemoryFiles.read = counted_read  # type: ignore[method-assign]
+    files.write = counted_write  # type: ignore[method-assign]
+    files.read = counted_read  # type: ignore[method-assign]
+    if write_parts is not None:
+        def counted_write_parts(self: Any, parts: Any, length: int) -> Any:
+            TIMERS.bytes_up += length
+            return write_parts(self, parts, length)
+
+        files.write_parts = counted_write_parts  # type: ignore[method-assign]
+    if reply_view is not None:
+        def counted_reply_view(self: Any, offset: int, length: int) -> Any:
+            TIMERS.bytes_down += length
+            return reply_view(self, offset, length)
+
+        files.reply_view = counted_reply_view  # type: ignore[method-assign]
 
 
 _count_shared_memory()

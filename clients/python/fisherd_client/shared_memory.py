@@ -7,8 +7,11 @@ unlinked: the open descriptors keep the files alive, and a killed process leaves
 still there at interpreter exit are removed too). Requests are written after the nonce, replies read
 where the daemon says, both through ``mmap`` — measured for 4–9 MB payloads on a tmpfs, a copy into a
 mapping kept for the connection takes about a third of ``os.pwrite``'s time and a read a quarter of
-``os.pread``'s (bench numbers in clients/python/README.md). A reply is copied out of the mapping before it
-is decoded, so nothing decoded refers to memory the daemon writes again.
+``os.pread``'s (bench numbers in clients/python/README.md). A step's float vectors are copied into the
+mapping straight from their arrays (``write_parts``, with ``wire.parts``), not serialized first. A reply
+is decoded from the mapping (``reply_view``) into objects of its own (protobuf copies what it parses; an
+update's Δθ is copied once into a numpy array), so nothing decoded refers to memory the daemon writes
+again.
 """
 from __future__ import annotations
 
@@ -17,7 +20,10 @@ import mmap
 import os
 import secrets
 import threading
-from typing import Optional, Set, Tuple
+from contextlib import contextmanager
+from typing import Iterator, Optional, Sequence, Set, Tuple, Union
+
+import numpy as np
 
 #: Where requests go in the request file: after the nonce, on a page boundary.
 REQUEST_OFFSET = 4096
@@ -83,7 +89,35 @@ class SharedMemoryFiles:
 
     def write(self, data: bytes) -> Tuple[int, int]:
         """Writes one encoded ClientMessage into the request file; its ``(offset, length)``."""
-        end = REQUEST_OFFSET + len(data)
+        mapping = self._request_room(len(data))
+        mapping[REQUEST_OFFSET:REQUEST_OFFSET + len(data)] = data
+        return REQUEST_OFFSET, len(data)
+
+    def write_parts(self, parts: Sequence[Union[bytes, np.ndarray]], length: int) -> Tuple[int, int]:
+        """Writes one encoded ClientMessage given as parts (``wire.parts``: bytes, and C-contiguous arrays
+        whose memory is copied as it is, one copy each) into the request file; its ``(offset, length)``."""
+        mapping = self._request_room(length)
+        at = REQUEST_OFFSET
+        for part in parts:
+            n = len(part) if isinstance(part, bytes) else part.nbytes
+            if at + n > REQUEST_OFFSET + length:
+                raise ValueError(f'the parts hold more than {length} bytes')
+            mapping[at:at + n] = part
+            at += n
+        if at != REQUEST_OFFSET + length:
+            raise ValueError(f'the parts hold {at - REQUEST_OFFSET} bytes, not {length}')
+        return REQUEST_OFFSET, length
+
+    def request_bytes(self, offset: int, length: int) -> bytes:
+        """A copy of what was written at ``[offset, offset + length)`` of the request file (a request to send
+        again as a frame once the files are gone)."""
+        if self._request_map is None or len(self._request_map) < offset + length:
+            raise ValueError(f'the request file holds no [{offset}, {offset + length})')
+        return self._request_map[offset:offset + length]
+
+    def _request_room(self, length: int) -> mmap.mmap:
+        """The request file's mapping, grown to hold ``length`` bytes after REQUEST_OFFSET."""
+        end = REQUEST_OFFSET + length
         if self._request_map is None or len(self._request_map) < end:
             # Room for this message and some growth (step sizes vary little), in whole pages.
             size = -(-(end + end // 8) // mmap.PAGESIZE) * mmap.PAGESIZE
@@ -92,12 +126,25 @@ class SharedMemoryFiles:
                 self._request_map = None
             os.ftruncate(self._request_fd, size)
             self._request_map = mmap.mmap(self._request_fd, size)
-        self._request_map[REQUEST_OFFSET:end] = data
-        return REQUEST_OFFSET, len(data)
+        return self._request_map
 
     def read(self, offset: int, length: int) -> bytes:
         """A copy of ``[offset, offset + length)`` of the reply file. Raises ``ValueError`` when the file is
         shorter (never touches a page past its end)."""
+        return self._reply_mapping(offset, length)[offset:offset + length]
+
+    @contextmanager
+    def reply_view(self, offset: int, length: int) -> Iterator[memoryview]:
+        """``[offset, offset + length)`` of the reply file as a memoryview, for the ``with`` block only (it is
+        released after it: keep nothing that refers to it). Raises ``ValueError`` as ``read`` does."""
+        view = memoryview(self._reply_mapping(offset, length))[offset:offset + length]
+        try:
+            yield view
+        finally:
+            view.release()
+
+    def _reply_mapping(self, offset: int, length: int) -> mmap.mmap:
+        """The reply file's mapping, remapped when the file grew past the old one."""
         end = offset + length
         if self._reply_map is None or len(self._reply_map) < end:
             size = os.fstat(self._reply_fd).st_size
@@ -107,7 +154,7 @@ class SharedMemoryFiles:
                 self._reply_map.close()
                 self._reply_map = None
             self._reply_map = mmap.mmap(self._reply_fd, size, access=mmap.ACCESS_READ)
-        return self._reply_map[offset:end]
+        return self._reply_map
 
     def close(self) -> None:
         """Unmaps and closes both files and removes their names if still there (idempotent)."""

@@ -20,9 +20,10 @@ from typing import Iterator, List
 import numpy as np
 import pytest
 
-from fisherd_client import AsyncClient, Client, LocalDaemon, Optimizer, SessionConfig, Structure
+from fisherd_client import AsyncClient, Block, Client, Kronecker, LocalDaemon, NonFiniteError, Optimizer, SessionConfig, StepInput, Structure
 from fisherd_client import fisherd_pb2 as pb
 from fisherd_client.shared_memory import SharedMemoryFiles
+from fisherd_client.statistics import DiagonalMoments, kronecker_statistics_from_pairs
 
 from conftest import CLIENT_ROOT
 
@@ -221,3 +222,70 @@ def test_the_torch_preconditioner_uses_it_by_default_with_the_same_updates(shm_d
         return out
 
     assert train(True) == train(False)
+
+
+STATS_BLOCKS = (Block('a', 300, Structure('diagonal')), Block('fc', 5 * 9, Kronecker(5, 8, True)), Block('b', 40_000, Structure('diagonal')))
+STATS_CONFIG = SessionConfig(dim=sum(b.size for b in STATS_BLOCKS), blocks=STATS_BLOCKS, ema_decay=0.9,
+                             optimizer=Optimizer('efgd', step_size=0.1, damping=1e-2))
+
+
+def statistics_step(step: int, encoding: str) -> StepInput:
+    """Diagonal moments (float64, float32 and a tensor where torch is installed) and Kronecker statistics,
+    with factors on the odd steps."""
+    rng = np.random.default_rng(100 + step)
+    b = 6
+    rows_a, rows_b = rng.standard_normal((b, 300)), rng.standard_normal((b, 40_000)).astype(np.float32)
+    sum_b: object = rows_b.sum(0)
+    try:
+        import torch
+        sum_b = torch.from_numpy(rows_b.sum(0))
+    except ImportError:
+        pass
+    fc = kronecker_statistics_from_pairs(count=b, activations=rng.standard_normal((b, 8)), output_grads=rng.standard_normal((b, 5)),
+                                         bias=True, factors=step % 2 == 1, block='fc')
+    return StepInput(reduction='sum', batch_size=b, loss=1.0 / step, statistics_encoding=encoding, statistics=[
+        DiagonalMoments(count=b, sum=rows_a.sum(0), sum_squares=(rows_a ** 2).sum(0), block='a'), fc,
+        DiagonalMoments(count=b, sum=sum_b, sum_squares=(rows_b ** 2).sum(0), block='b')])
+
+
+@pytest.mark.parametrize('encoding', ['float32', 'float16', 'bfloat16'])
+def test_statistics_written_straight_into_the_request_file_give_the_updates_of_frames_bit_for_bit(shm_daemon: LocalDaemon, encoding: str) -> None:
+    with Client.connect(shm_daemon.url) as by_ref, Client.connect(shm_daemon.url, shared_memory=False) as inline:
+        assert by_ref.shared_memory_active and not inline.shared_memory_active
+        shm = by_ref._async._shm
+        assert shm is not None
+        written: List[int] = []
+        write_parts = shm.write_parts
+
+        def spy(parts: List[object], length: int) -> object:
+            written.append(length)
+            return write_parts(parts, length)  # type: ignore[arg-type]
+
+        shm.write_parts = spy  # type: ignore[method-assign]
+        by_ref.open_session(STATS_CONFIG)
+        inline.open_session(STATS_CONFIG)
+        for step in range(1, 5):
+            a, b = by_ref.step(statistics_step(step, encoding)), inline.step(statistics_step(step, encoding))
+            assert a.step == b.step == step
+            assert a.delta.tobytes() == b.delta.tobytes() and a.delta.flags.writeable
+            assert (a.diagnostics.update_norm, a.diagnostics.loss, a.diagnostics.batch_size, a.diagnostics.values) == \
+                (b.diagnostics.update_norm, b.diagnostics.loss, b.diagnostics.batch_size, b.diagnostics.values)
+        assert len(written) == 4 and min(written) > 2 * 40_000  # each step's vectors went straight into the file
+        estimates = by_ref.estimates(include_diagonals=True), inline.estimates(include_diagonals=True)
+        assert estimates[0].estimates['empirical_fisher'].diagonal.tobytes() == estimates[1].estimates['empirical_fisher'].diagonal.tobytes()  # type: ignore[union-attr]
+
+
+def test_a_step_refused_by_the_checks_writes_nothing(shm_daemon: LocalDaemon) -> None:
+    with Client.connect(shm_daemon.url) as c:
+        c.open_session(STATS_CONFIG)
+        c.step(statistics_step(1, 'float32'))
+        inner = c._async
+        assert inner._shm is not None and inner._ref_outstanding is None
+        before = inner._shm.request_bytes(4096, 64 * 1024)
+        bad = statistics_step(2, 'float32')
+        bad.statistics[2].sum_squares = np.full(40_000, np.nan)
+        with pytest.raises(NonFiniteError) as e:
+            c.step(bad)
+        assert (e.value.field, e.value.local) == ('statistics[2].sum_squares', True)
+        assert inner._shm.request_bytes(4096, 64 * 1024) == before and inner._ref_outstanding is None and not inner._pending
+        assert c.step(statistics_step(2, 'float32')).step == 2
