@@ -27,7 +27,7 @@ enum { P_DECAY, P_MEAN_FACTOR, P_INPUT_FACTOR, P_ALPHA, P_CG, P_GAMMA, P_DAMPING
 /* t[]: the running sums (Totals). */
 enum { T_GRAD, T_UPDATE, T_TRACE, T_SNR, T_OTHER_TRACE, T_RULE_SQUARES, T_OTHER_SQUARES, T_PRODUCT, T_COUNT };
 
-API int fd_kernels_abi(void) { return 1; }
+API int fd_kernels_abi(void) { return 2; }
 
 /* Each pass runs in chunks of CHUNK coordinates: one loop computes every coordinate's values (vectorizable:
    no sum crosses coordinates) into the outputs and into small buffers, then a second loop adds the buffers to
@@ -246,4 +246,49 @@ API CLONES void fd_decode_float16(const uint16_t *codes, int64_t n, float *out) 
 API CLONES void fd_decode_bfloat16(const uint16_t *codes, int64_t n, float *out) {
   uint32_t *o = (uint32_t *)out;
   for (int64_t j = 0; j < n; j++) o[j] = (uint32_t)codes[j] << 16;
+}
+
+/* ---- shared-memory requests (src/server/shared-memory.ts) ------------------------------------------------
+   A client's request file, mapped read-only, and copied out of the mapping: a copy in user space runs at
+   memcpy speed where read(2) from the tmpfs ran at ~1.2 GB/s here (7 ms for an 8.5 MB step). A client that
+   shrinks its file while the daemon copies would make the copy fault (SIGBUS) and kill the daemon: the copy
+   runs under a SIGBUS handler that turns the fault into an error return instead. */
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+
+static __thread sigjmp_buf *copy_jump;
+
+static void on_sigbus(int sig, siginfo_t *info, void *context) {
+  (void)info; (void)context;
+  if (copy_jump != NULL) siglongjmp(*copy_jump, 1);
+  signal(sig, SIG_DFL); /* not ours: the default action */
+  raise(sig);
+}
+
+/* The file's first `length` bytes mapped read-only, or NULL. */
+API void *fd_map_read(int fd, int64_t length) {
+  void *p = mmap(NULL, (size_t)length, PROT_READ, MAP_SHARED, fd, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
+
+API int fd_unmap(void *p, int64_t length) { return munmap(p, (size_t)length); }
+
+/* Copies [offset, offset + length) of a mapping into dst: 0, or −1 when the pages were gone (the file shrank). */
+API int fd_copy_mapped(uint8_t *dst, const uint8_t *map, int64_t offset, int64_t length) {
+  struct sigaction handler, previous;
+  memset(&handler, 0, sizeof handler);
+  handler.sa_sigaction = on_sigbus;
+  handler.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&handler.sa_mask);
+  if (sigaction(SIGBUS, &handler, &previous) != 0) return -2;
+  sigjmp_buf jump;
+  volatile int rc = 0;
+  copy_jump = &jump;
+  if (sigsetjmp(jump, 1) == 0) memcpy(dst, map + offset, (size_t)length);
+  else rc = -1;
+  copy_jump = NULL;
+  sigaction(SIGBUS, &previous, NULL);
+  return rc;
 }
