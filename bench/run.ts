@@ -169,10 +169,13 @@ function roundtripSection(rows: RoundtripBenchRow[], statistics: RoundtripBenchR
     'Targets (issue 13): `× rows` (rows median / statistics median) ≥ 50, `ratio` (echo of the same bytes / fisherd) ≥ 1/1.5 = 0.67.',
     `The rows carry ${statistics.filter((r) => r.transport === 'fisherd' && r.speedupVsRows !== undefined).map((r) => `${fmt(s0.requestBytes / r.requestBytes)}× the bytes of the ${r.case.split(' ').at(-1)} statistics`).join(' and ')}:`,
     'where a step costs about the same per byte on both paths (transport, unmasking, protobuf framing), `× rows` cannot exceed',
-    'that byte ratio much, whatever the daemon\'s compute costs.',
+    'that byte ratio much, whatever the daemon\'s compute costs. `× rows` on an echo row is rows median / echo median: the',
+    '`× rows` a daemon that computed nothing at all would show with these bytes on this machine (the bound of the target).',
     '',
     table(['case', 'transport', 'request MB', 'median ms', 'p10–p90 ms', 'server CPU ms', 'compute ms', 'ratio', '× rows'], statistics.map((r) => [
-      r.case, r.transport, fmt(r.requestBytes / 1e6), fmt(r.medianMs), range(r.p10Ms, r.p90Ms), fmt(r.serverCpuMs), fmt(r.computeMs), fmt(r.ratio), fmt(r.speedupVsRows),
+      r.case, r.transport, fmt(r.requestBytes / 1e6), fmt(r.medianMs), range(r.p10Ms, r.p90Ms), fmt(r.serverCpuMs), fmt(r.computeMs), fmt(r.ratio),
+      r.transport === 'ws echo' && statistics[0]?.transport === 'fisherd' && statistics[0].speedupVsRows === undefined
+        ? fmt(statistics[0].medianMs / r.medianMs) : fmt(r.speedupVsRows),
     ])),
   ].join('\n');
 }
@@ -289,12 +292,18 @@ function torchSection(result: TorchStepResult): string {
     'need not add up): fwd+bwd without the sampled-label pass; sample = the sampled-label backward to the layer outputs;',
     'stats = reducing the hook quantities into the sums; encode = StepInput + protobuf (client); round trip = `client.step`',
     'minus encode and decode, split into daemon = the session\'s own compute (`compute_seconds`) and transport = the rest',
-    '(websockets framing and masking, the client\'s event-loop thread hop, the daemon\'s decode, encode and event loop);',
-    'decode = update frame → numpy; apply = p.grad = −Δθ plus the optimizer step. Bytes are whole frames.',
+    '(shared-memory writes and reads, or websockets framing and masking; the client\'s event-loop thread hop, the daemon\'s',
+    'decode, encode and event loop); decode = update message → numpy; apply = p.grad = −Δθ plus the optimizer step. `via`:',
+    'how the payloads went, through shared-memory files with the co-located daemon (the client\'s default) or WebSocket',
+    'frames (`ngd-diag-ws`, `shared_memory=False`). Bytes are whole messages, frames or shared-memory payloads.',
+    '`kfac-torch` is the in-process alternative: the same K-FAC NGD (sampled labels, π-damping, refresh every 10) written',
+    'in torch in the training process (bench/torch_kfac_inprocess.py, what kfac-pytorch\'s \'inverse\' method does), its',
+    '`stats` = the factors\' EMA and `daemon` = refresh + preconditioning, in torch: what a K-FAC step costs on this CPU',
+    'without fisherd, and so the bound of the K-FAC target.',
     ...(skipped ? ['', skipped] : []),
     '',
-    table(['model', 'contender', 'ms / step', 'p10–p90', '× Adam', ...TORCH_PHASES, 'kB up', 'kB down'], (result.models ?? []).flatMap((m) => m.rows.map((r) => [
-      `${m.model} (D = ${m.dim})`, r.contender, fmt(r.ms), `${fmt(r.p10)}–${fmt(r.p90)}`, ms(r['x adam'] ?? null),
+    table(['model', 'contender', 'via', 'ms / step', 'p10–p90', '× Adam', ...TORCH_PHASES, 'kB up', 'kB down'], (result.models ?? []).flatMap((m) => m.rows.map((r) => [
+      `${m.model} (D = ${m.dim})`, r.contender, typeof r['via'] === 'string' ? r['via'] : '—', fmt(r.ms), `${fmt(r.p10)}–${fmt(r.p90)}`, ms(r['x adam'] ?? null),
       ...TORCH_PHASES.map((p) => ms(r[p] ?? null)), kb(r['bytes up'] ?? null), kb(r['bytes down'] ?? null),
     ]))),
   ].join('\n');

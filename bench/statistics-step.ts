@@ -6,7 +6,8 @@
  *             float16 bytes to float64 vectors)
  *   check     `validateContribution` on arrival (shapes, finiteness, second moments ≥ 0)
  *   step      `Session.step`: merge the statistics, fold them into the estimates, the rule, the float32 update
- *   encode    `updateToWire` + `encodeServerMessage` (the Update frame)
+ *   encode    `updateToWire` + `encodeServerMessage` (the Update frame); the update array is then recycled, as
+ *             the daemon does once the frame is sent
  * at D = 10⁶ (default), b = 32, for diagonal NGD with sampled labels (K = 1), EFGD and SNR, on the
  * session's default backend, with the native kernels (src/linalg/native-kernels.ts) and with the JavaScript ones
  * (where the library is built; else JavaScript only). Reported: median ns per coordinate of each phase and of the
@@ -196,6 +197,7 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
       const t4 = performance.now();
       const cpu = process.cpuUsage(cpu0);
       releaseContribution(contribution);
+      r.session.recycleUpdate(result.update); // as the daemon does once the Update is sent (SessionEngine.recycle)
       if (out.byteLength < 4 * dim) throw new Error('short update frame');
       if (s > warmup) {
         const ns = (ms: number): number => (ms * 1e6) / dim;

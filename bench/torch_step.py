@@ -14,16 +14,25 @@ Contenders, each with its own model and state, run round by round in rotated ord
 timed steps after `--warmup` steps each):
   adam         zero_grad, forward, cross-entropy, backward, torch.optim.Adam.step
   ngd-diag     zero_grad, forward (+ the hooks' sampled-label backward), backward, Preconditioner.step()
-               (statistics → DiagonalMoments float32 → round trip → p.grad = −Δθ), torch.optim.SGD.step
-  ngd-diag-bf16  the same, statistics sent as bfloat16 (half the bytes up)
+               (statistics → DiagonalMoments float32 → round trip → p.grad = −Δθ), torch.optim.SGD.step;
+               the client's default transport: shared memory with the co-located daemon
+  ngd-diag-ws  the same with shared_memory=False: every byte in WebSocket frames
+  ngd-diag-bf16  ngd-diag with the statistics sent as bfloat16 (half the bytes up)
   kfac         K-FAC NGD with the factors refreshed every 10 steps: only when the client has a KroneckerSender
                and the daemon takes kronecker blocks (otherwise the JSON says why it was skipped)
+  kfac-torch   the same K-FAC NGD (sampled labels, π-damping, refresh every 10) written in torch in this process
+               (bench/torch_kfac_inprocess.py, what kfac-pytorch's 'inverse' method does): the in-process
+               alternative; its `stats` = the factors' EMA, `daemon` = refresh + preconditioning in torch
 Phases (medians per step, ms): fwd+bwd = forward and backward without the sampled-label pass; sample = the
 sampled-label backward to the layer outputs (Fisher); stats = reducing the hooks' quantities into the sums
-(`Preconditioner.statistics`); encode = StepInput + protobuf encoding (client); round trip = `client.step`
+(`Preconditioner.statistics`); encode = StepInput, its checks and the protobuf message of its small fields
+(client; the float vectors are kept aside as arrays, fisherd_client/wire.py); round trip = `client.step`
 minus encode and decode, of which `daemon` = the session's own compute (its `compute_seconds`) and the rest
-is transport (websockets framing and masking, the client's event-loop thread hop, the daemon's decode,
-encode and event loop); decode = the update frame → numpy; apply = p.grad = −Δθ and the optimizer's step. The JSON's `masking`
+is transport (the vectors' one copy into the request file or the frame, the reply's Δθ copied out of the
+reply file or frame, websockets framing and masking; the client's event-loop thread hop, the daemon's
+decode, encode and event loop); decode = the update message and Δθ → `Update`;
+apply = p.grad = −Δθ and the optimizer's step. Bytes are whole messages, in frames or shared memory (`via`
+says which way the contender's payloads went). `--models mlp` runs one model. The JSON's `masking`
 says what the client's frames were masked with ('C speedups', 'numpy' where websockets has none: the
 client installs its numpy mask at connect, or 'pure Python').
 """
@@ -46,8 +55,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'clients' / 'python'))
 
 import fisherd_client.async_client as async_client  # noqa: E402
+import fisherd_client.shared_memory as shared_memory  # noqa: E402
 from fisherd_client import Client, FisherdError, LocalDaemon, Optimizer  # noqa: E402
 from fisherd_client.torch import DiagonalSender, Preconditioner  # noqa: E402
+
+sys.path.insert(0, str(ROOT / 'bench'))
+from torch_kfac_inprocess import InProcessKfac  # noqa: E402
 
 PHASES = ['fwd+bwd', 'sample', 'stats', 'encode', 'round trip', 'daemon', 'transport', 'decode', 'apply']
 
@@ -76,6 +89,40 @@ class Timers:
 TIMERS = Timers()
 async_client.encode_step = TIMERS.wrap('encode_step', async_client.encode_step)
 async_client.update_from_wire = TIMERS.wrap('decode', async_client.update_from_wire)
+
+
+def _count_shared_memory() -> None:
+    """Counts the messages that go through shared-memory files, as the frame counters count frames."""
+    files = shared_memory.SharedMemoryFiles
+    write, read = files.write, files.read
+    write_parts = getattr(files, 'write_parts', None)  # the step written straight from its arrays
+    reply_view = getattr(files, 'reply_view', None)  # a reply decoded from the mapping
+
+    def counted_write(self: Any, data: bytes) -> Any:
+        TIMERS.bytes_up += len(data)
+        return write(self, data)
+
+    def counted_read(self: Any, offset: int, length: int) -> bytes:
+        TIMERS.bytes_down += length
+        return read(self, offset, length)
+
+    files.write = counted_write  # type: ignore[method-assign]
+    files.read = counted_read  # type: ignore[method-assign]
+    if write_parts is not None:
+        def counted_write_parts(self: Any, parts: Any, length: int) -> Any:
+            TIMERS.bytes_up += length
+            return write_parts(self, parts, length)
+
+        files.write_parts = counted_write_parts  # type: ignore[method-assign]
+    if reply_view is not None:
+        def counted_reply_view(self: Any, offset: int, length: int) -> Any:
+            TIMERS.bytes_down += length
+            return reply_view(self, offset, length)
+
+        files.reply_view = counted_reply_view  # type: ignore[method-assign]
+
+
+_count_shared_memory()
 
 
 def make_cnn() -> nn.Module:
@@ -112,9 +159,14 @@ class Contender:
         self.criterion = nn.CrossEntropyLoss()
         self.batches = torch.Generator().manual_seed(1)
         self.preconditioner: Optional[Preconditioner] = None
+        self.kfac: Optional[InProcessKfac] = None
         self.records: List[Dict[str, float]] = []
         if name == 'adam':
             self.optimizer: torch.optim.Optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
+            return
+        if name == 'kfac-torch':
+            self.kfac = InProcessKfac(self.model, damping=1e-3, refresh_every=10, generator=torch.Generator().manual_seed(2))
+            self.optimizer = torch.optim.SGD(self.model.parameters(), lr=1e-3)
             return
         assert client is not None
         if name == 'kfac':
@@ -141,12 +193,18 @@ class Contender:
         x, y = self.x[index], self.y[index]
         started = time.perf_counter()
         self.optimizer.zero_grad(set_to_none=True)
-        loss = self.criterion(self.model(x), y)
+        logits = self.model(x)
+        if self.kfac is not None:
+            TIMERS.wrap('sample', self.kfac.sample)(logits)
+        loss = self.criterion(logits, y)
         loss.backward()
         mid = time.perf_counter()
         update = None
         if self.preconditioner is not None:
             update = self.preconditioner.step()
+        if self.kfac is not None:
+            TIMERS.wrap('stats', self.kfac.update_factors)()
+            TIMERS.wrap('daemon', self.kfac.step)()
         self.optimizer.step()
         ended = time.perf_counter()
         if not record:
@@ -155,7 +213,11 @@ class Contender:
         r: Dict[str, float] = {'total': ended - started}
         r['sample'] = t.get('sample', 0.0)
         r['fwd+bwd'] = mid - started - r['sample']
-        if self.preconditioner is None:
+        if self.kfac is not None:
+            r['stats'] = t['stats']
+            r['daemon'] = t['daemon']
+            r['apply'] = (ended - mid) - t['stats'] - t['daemon']
+        elif self.preconditioner is None:
             r['apply'] = ended - mid
         else:
             assert update is not None, 'fisherd step fell back to the plain gradient'
@@ -169,6 +231,14 @@ class Contender:
             r['bytes up'] = TIMERS.bytes_up - up
             r['bytes down'] = TIMERS.bytes_down - down
         self.records.append(r)
+
+    def via(self) -> Optional[str]:
+        """How the contender's payloads travel: 'shared memory' or 'frames'; 'in-process' for kfac-torch (None for Adam)."""
+        if self.kfac is not None:
+            return 'in-process'
+        if self.preconditioner is None or self.preconditioner.client is None:
+            return None
+        return 'shared memory' if self.preconditioner.client.shared_memory_active else 'frames'
 
     def close(self) -> None:
         if self.preconditioner is not None:
@@ -198,7 +268,7 @@ def median(values: List[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--models', default='cnn,mlp')
-    parser.add_argument('--contenders', default='adam,ngd-diag,ngd-diag-bf16,kfac')
+    parser.add_argument('--contenders', default='adam,ngd-diag,ngd-diag-ws,ngd-diag-bf16,kfac,kfac-torch')
     parser.add_argument('--rounds', type=int, default=5)
     parser.add_argument('--steps', type=int, default=20, help='timed steps per contender and round')
     parser.add_argument('--warmup', type=int, default=5)
@@ -222,8 +292,9 @@ def main() -> int:
             contenders: List[Contender] = []
             for name in args.contenders.split(','):
                 client = None
-                if name != 'adam':
-                    client = Client.connect(args.url or daemon.url, client_name=f'bench torch {name}')  # type: ignore[union-attr]
+                if name not in ('adam', 'kfac-torch'):
+                    client = Client.connect(args.url or daemon.url, client_name=f'bench torch {name}',  # type: ignore[union-attr]
+                                            shared_memory=not name.endswith('-ws'))
                     count_bytes(client)
                     clients.append(client)
                 try:
@@ -250,7 +321,7 @@ def main() -> int:
             rows = []
             adam_ms = None
             for c in contenders:
-                row: Dict[str, Any] = {'contender': c.name, 'ms': 1000 * median([r['total'] for r in c.records]),
+                row: Dict[str, Any] = {'contender': c.name, 'via': c.via(), 'ms': 1000 * median([r['total'] for r in c.records]),
                                        'p10': 1000 * float(np.percentile([r['total'] for r in c.records], 10)),
                                        'p90': 1000 * float(np.percentile([r['total'] for r in c.records], 90))}
                 for phase in PHASES:
@@ -269,7 +340,7 @@ def main() -> int:
                 c.close()
             print(f'{model_name} (D = {dim}, b = {args.batch_size}):', file=sys.stderr)
             for row in rows:
-                print('  ' + f"{row['contender']:14s} {row['ms']:8.2f} ms  ×{row['x adam']:.2f}  " + '  '.join(
+                print('  ' + f"{row['contender']:14s} {row['via'] or '':13s} {row['ms']:8.2f} ms  " + (f"×{row['x adam']:.2f}  " if row['x adam'] else '') + '  '.join(
                     f'{p} {row[p]:.2f}' for p in PHASES if row.get(p) is not None)
                     + f"  up {row['bytes up'] / 1e3:.0f} kB down {row['bytes down'] / 1e3:.0f} kB", file=sys.stderr)
         for client in clients:

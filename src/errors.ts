@@ -59,6 +59,14 @@ export const ERROR_CODES = {
    */
   CHECKPOINT_FAILED: { wire: 'CHECKPOINT_FAILED', close: undefined },
 
+  // ---- shared memory ----
+  /**
+   * A SharedMemoryOffer the daemon cannot take (shared memory off, a bad file name, a file it cannot open or
+   * that is not a regular file of its user, a nonce that does not match: the client is not co-located).
+   * The connection goes on; the client sends its messages as frames.
+   */
+  SHARED_MEMORY_UNAVAILABLE: { wire: 'SHARED_MEMORY_UNAVAILABLE', close: undefined },
+
   /** A bug in fisherd. */
   INTERNAL: { wire: 'INTERNAL', close: 1011 },
 } as const;

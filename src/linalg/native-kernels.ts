@@ -65,13 +65,22 @@ export interface NativeKernels {
   /** Little-endian 16-bit codes (2-byte aligned) → float32, exactly. */
   decodeFloat16(codes: Uint16Array, n: number, out: Float32Array): void;
   decodeBfloat16(codes: Uint16Array, n: number, out: Float32Array): void;
+  /** The first `length` bytes of file descriptor `fd`, mapped read-only (an opaque pointer), or null. */
+  mapRead(fd: number, length: number): MappedPointer | null;
+  /** Unmaps what `mapRead` mapped (0, or −1 with errno). */
+  unmap(map: MappedPointer, length: number): number;
+  /** Copies [offset, offset + length) of a mapping into `dst`: 0, or −1 when the pages were gone (the file shrank meanwhile). */
+  copyMapped(dst: Uint8Array, map: MappedPointer, offset: number, length: number): number;
 }
+
+/** A pointer returned by `mapRead` (koffi's opaque handle: only ever passed back). */
+export type MappedPointer = object;
 
 /** Arrays shorter than this are scanned or decoded in JavaScript: a native call costs ~1 µs, the time JS scans ~2000 values in. */
 export const NATIVE_MIN_LENGTH = 4096;
 
 /** The ABI version fisherd-kernels.c reports (`fd_kernels_abi`): a stale build is not loaded. */
-const ABI = 2;
+const ABI = 3;
 
 /** The package's root (the folder of its package.json), from this module's place in src/ or dist/src/. */
 function packageRoot(): string {
@@ -122,6 +131,9 @@ function load(path: string): NativeKernels {
     kroneckerDivide: bind('int64_t fd_kronecker_divide(double *, int64_t, int64_t, const double *, const double *, double)'),
     decodeFloat16: bind('void fd_decode_float16(const uint16_t *, int64_t, float *)'),
     decodeBfloat16: bind('void fd_decode_bfloat16(const uint16_t *, int64_t, float *)'),
+    mapRead: bind('void *fd_map_read(int, int64_t)'),
+    unmap: bind('int fd_unmap(void *, int64_t)'),
+    copyMapped: bind('int fd_copy_mapped(uint8_t *, const void *, int64_t, int64_t)'),
   };
 }
 

@@ -53,7 +53,7 @@ function decodeOrThrow<T>(decode: () => T, what: string): T {
 export function decodeClientMessage(frame: Uint8Array): ClientMessage & { kind: ClientMessageKind } {
   const message = decodeOrThrow(() => wire.ClientMessage.decode(frame), 'fisherd.v1.ClientMessage');
   if (message.kind === undefined) {
-    throw new FisherdError('UNEXPECTED_MESSAGE', 'frame holds no known ClientMessage kind (hello, openSession, step, estimatesRequest, closeSession)');
+    throw new FisherdError('UNEXPECTED_MESSAGE', 'frame holds no known ClientMessage kind (hello, openSession, step, estimatesRequest, closeSession, sharedMemoryOffer, messageRef)');
   }
   return message as ClientMessage & { kind: ClientMessageKind };
 }
@@ -106,6 +106,22 @@ export function encodeClientMessage(message: ClientMessageInit): Uint8Array {
 
 export function encodeServerMessage(message: ServerMessageInit): Uint8Array {
   return wire.ServerMessage.encode(message, writerFor(message)).finish(true);
+}
+
+/**
+ * As `encodeServerMessage`, into `scratch.buffer` (allocated, or grown, to fit and kept for the next call): the
+ * frame returned is a view of it, valid until the next call with the same scratch. For a reply written out
+ * at once (the daemon's shared-memory replies), so that a D-sized frame is not a fresh allocation per step.
+ */
+export function encodeServerMessageInto(message: ServerMessageInit, scratch: { buffer?: Buffer }): Uint8Array {
+  const need = payloadBytes(message) + FRAME_HEADROOM;
+  if (scratch.buffer === undefined || scratch.buffer.byteLength < need) scratch.buffer = Buffer.allocUnsafeSlow(need);
+  const writer = protobuf.Writer.create();
+  writer.buf = scratch.buffer;
+  const frame = wire.ServerMessage.encode(message, writer).finish(true);
+  // the writer outgrew the scratch (more than the headroom beyond the payloads): keep its buffer instead
+  if (frame.buffer !== scratch.buffer.buffer && Buffer.isBuffer(writer.buf)) scratch.buffer = writer.buf;
+  return frame;
 }
 
 /** The Error frame for a FisherdError (or, for anything else, an INTERNAL error without details). */

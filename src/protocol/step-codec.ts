@@ -112,6 +112,37 @@ export function contributionFromWire(w: fisherd.v1.StepContribution.$Properties,
 }
 
 /**
+ * Makes `c` independent of `frame`, the buffer it was decoded from: every typed array of it that is a view
+ * of the frame's memory becomes a copy (float32 ones taken from `pool`, so that `releaseContribution` gives
+ * them back), whatever field holds it. After this the frame may be reused while the contribution lives.
+ */
+export function detachContribution(c: StepContribution, frame: Uint8Array, pool: Float32Pool = stepPayloadPool): void {
+  const memory = frame.buffer;
+  const copy = (v: ArrayBufferView): ArrayBufferView => {
+    if (v instanceof Float32Array) {
+      const out = pool.take(v.length);
+      out.set(v);
+      return out;
+    }
+    if (v instanceof Float64Array) return v.slice();
+    return new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
+  };
+  const walk = (value: unknown): void => {
+    if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const field = record[key];
+      if (ArrayBuffer.isView(field)) {
+        if (field.buffer === memory) record[key] = copy(field);
+      } else {
+        walk(field);
+      }
+    }
+  };
+  walk(c);
+}
+
+/**
  * Gives a decoded contribution's payload arrays back to `pool` (default `stepPayloadPool`), and its
  * Kronecker factor matrices to statistics-codec.ts `factorMatrixPool`. Call it only
  * when nothing reads them any more: the contribution must not be used afterwards. Views into the frame

@@ -17,21 +17,30 @@
  * session keep coming), is closed with 1008 "SEND_BUFFER_FULL: client does not read its replies" (cut
  * a second later if the close cannot get through). Memory per slow peer is thus at most twice the cap
  * and one message, and a slow peer never delays the others of its session.
+ *
+ * Shared memory (shared-memory.ts; proto SharedMemoryOffer): once a co-located client's offer is accepted,
+ * a MessageRef frame names the bytes of one ClientMessage in its request file; they are read (in the
+ * message's turn of the inbox) into a fresh Buffer and handled exactly as a frame's bytes would be (the
+ * same decoding, validation and errors; a recorded step keeps those bytes). The reply to the latest ref'd
+ * request with a nonzero request id, when it encodes to at least REPLY_THRESHOLD_BYTES and is no error,
+ * is written into the client's reply file and announced by a MessageRef frame; every other message is a
+ * frame. The files close with the connection.
  */
 import type { WebSocket } from 'ws';
 import { FisherdError, isFisherdError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { sessionConfigFromWire, sessionConfigToWire } from '../protocol/config-codec.js';
 import {
-  PROTOCOL_VERSION, decodeClientMessage, encodeServerMessage, errorMessage,
+  PROTOCOL_VERSION, decodeClientMessage, encodeServerMessage, encodeServerMessageInto, errorMessage,
   type ClientMessage, type ServerMessageInit,
 } from '../protocol/frames.js';
-import { contributionFromWire } from '../protocol/step-codec.js';
+import { contributionFromWire, detachContribution } from '../protocol/step-codec.js';
 import { kroneckerBasisBytes } from '../protocol/estimates-codec.js';
 import { withDefaultName } from '../session/config.js';
 import { tokensEqual } from './auth.js';
 import type { DaemonMetrics } from './metrics.js';
 import { stepContributionBytes } from './recording.js';
+import { REPLY_OFFSET, REPLY_THRESHOLD_BYTES, SharedMemoryChannel } from './shared-memory.js';
 import type { SessionHost, Peer } from './session-host.js';
 import type { SessionRegistry } from './session-registry.js';
 
@@ -56,6 +65,13 @@ export interface ConnectionDeps {
   readonly maxSendBufferBytes?: number;
   /** How long a peer may stay above maxSendBufferBytes before it is closed, in ms. Default 30000. */
   readonly sendStallMs?: number;
+  /**
+   * The directory co-located clients offer their shared-memory files in (--shared-memory-dir, resolved);
+   * undefined: shared memory off, offers are refused with SHARED_MEMORY_UNAVAILABLE. Default undefined.
+   */
+  readonly sharedMemoryDir?: string | undefined;
+  /** Largest message, as a frame or by ref (--max-frame-bytes). Default 256 MiB. */
+  readonly maxFrameBytes?: number;
 }
 
 /** The close reason of a peer that does not read its replies. */
@@ -81,6 +97,21 @@ export class Connection implements Peer {
   private diagonalsInFlight: number | undefined;
   private readonly maxSendBufferBytes: number;
   private helloTimer: NodeJS.Timeout | undefined;
+  /** The accepted shared-memory files, if any. */
+  private shm: SharedMemoryChannel | undefined;
+  /**
+   * The buffer ref'd requests are read into, reused from step to step (a fresh D-sized Buffer per step made V8
+   * run a full collection about every step), and whether a request still reads it. A step is detached from
+   * it before the session holds it (`detachContribution`); any other message is decoded again from a copy.
+   */
+  private shmReadBuffer: Buffer | undefined;
+  private shmReadBusy = false;
+  /** The buffer replies by ref are encoded into (`encodeServerMessageInto`), reused from reply to reply. */
+  private readonly replyScratch: { buffer?: Buffer } = {};
+  /** The request id of the latest ref'd request not answered yet: its reply may go through the reply file. */
+  private refRequestId: number | undefined;
+  /** Whether a failed reply-file write was logged already (it is logged once per connection). */
+  private shmWriteFailureLogged = false;
   /** Set while more than maxSendBufferBytes wait unsent: the socket is paused and requests wait. */
   private stall: { since: number; poll: NodeJS.Timeout; deadline: NodeJS.Timeout; waiters: (() => void)[] } | undefined;
 
@@ -126,10 +157,37 @@ export class Connection implements Peer {
       this.dropSlowPeer('more than twice --max-send-buffer-bytes unsent');
       return;
     }
-    const frame = encodeServerMessage(message);
+    let frame: Uint8Array;
+    if (this.refRequestId !== undefined && message.requestId === this.refRequestId) {
+      this.refRequestId = undefined;
+      // Encoded into the connection's reply buffer, which the reply file takes at once (no D-sized allocation
+      // per step); a reply that goes as a frame after all is copied out of it, since ws sends later.
+      frame = message.error || this.shm === undefined ? encodeServerMessage(message) : encodeServerMessageInto(message, this.replyScratch);
+      const ref = message.error ? undefined : this.replyByRef(frame);
+      if (ref !== undefined) frame = encodeServerMessage({ requestId: message.requestId, messageRef: ref });
+      else if (this.replyScratch.buffer !== undefined && frame.buffer === this.replyScratch.buffer.buffer) frame = new Uint8Array(frame);
+    } else {
+      frame = encodeServerMessage(message);
+    }
     this.deps.metrics.sentBytes.inc(frame.byteLength);
     this.ws.send(frame, { binary: true });
     if (this.stall === undefined && this.ws.bufferedAmount > this.maxSendBufferBytes) this.startStall();
+  }
+
+  /** Writes a large reply into the client's reply file; its range, or undefined to send it as a frame. */
+  private replyByRef(frame: Uint8Array): { offset: number; length: number } | undefined {
+    if (this.shm === undefined || frame.byteLength < REPLY_THRESHOLD_BYTES) return undefined;
+    try {
+      const ref = this.shm.write(frame);
+      this.deps.metrics.sharedMemoryBytes.inc({ direction: 'sent' }, frame.byteLength);
+      return ref;
+    } catch (e) {
+      if (!this.shmWriteFailureLogged) {
+        this.shmWriteFailureLogged = true;
+        this.logger.warn({ err: (e as NodeJS.ErrnoException).code ?? String(e), file: this.shm.replyFile }, 'cannot write a reply into the shared-memory file: sent as a frame (logged once per connection)');
+      }
+      return undefined;
+    }
   }
 
   /** Closes the socket with `code` (e.g. 1001 on shutdown). */
@@ -215,11 +273,68 @@ export class Connection implements Peer {
       return;
     }
     // While the peer does not read its replies, its requests wait (writable()).
+    if (message.kind === 'messageRef') {
+      const ref = message.messageRef!;
+      this.inbox = this.inbox.then(() => this.writable()).then(() => this.dereference(ref, message.requestId));
+      return;
+    }
     this.inbox = this.inbox.then(() => this.writable()).then(() => this.handle(message, frame)).catch((e: unknown) => this.fail(e, message.requestId));
   }
 
-  /** `frame`: the message as received, whose StepContribution bytes a recorded session keeps as they are. */
-  private async handle(message: ClientMessage, frame: Uint8Array): Promise<void> {
+  /**
+   * Reads and handles the ClientMessage a MessageRef names, as if its bytes had arrived as a frame. Errors
+   * about the ref itself answer the ref's request id; those of the message inside, its own.
+   */
+  private async dereference(ref: NonNullable<ClientMessage['messageRef']>, refRequestId: number): Promise<void> {
+    if (this.state === 'closed') return;
+    let bytes: Buffer;
+    let inner: ClientMessage;
+    // The reusable read buffer, unless a request still reads it (then a fresh one); grown to the largest request.
+    const length = ref.length ?? 0;
+    const reuse = !this.shmReadBusy;
+    if (reuse && (this.shmReadBuffer === undefined || this.shmReadBuffer.byteLength < length) && length <= (this.deps.maxFrameBytes ?? 256 * 1024 * 1024)) {
+      this.shmReadBuffer = Buffer.allocUnsafeSlow(length);
+    }
+    try {
+      if (this.state !== 'ready') throw new FisherdError('UNEXPECTED_MESSAGE', 'send Hello before messageRef');
+      if (this.shm === undefined) {
+        throw new FisherdError('UNEXPECTED_MESSAGE', 'messageRef before a SharedMemoryOffer was accepted on this connection; send the message as a frame', { field: 'messageRef' });
+      }
+      bytes = this.shm.read(ref.offset ?? 0, length, this.deps.maxFrameBytes ?? 256 * 1024 * 1024, reuse ? this.shmReadBuffer : undefined);
+      this.deps.metrics.sharedMemoryBytes.inc({ direction: 'received' }, bytes.byteLength);
+      inner = decodeClientMessage(bytes);
+      if (inner.kind === 'messageRef' || inner.kind === 'sharedMemoryOffer') {
+        throw new FisherdError('UNEXPECTED_MESSAGE', `a messageRef's bytes hold a ${inner.kind}, which must travel as a frame of its own`, { field: 'messageRef' });
+      }
+      // Only a step is detached from the reused buffer (handle); any other message is decoded from a copy.
+      if (reuse && inner.kind !== 'step') {
+        bytes = Buffer.from(bytes);
+        inner = decodeClientMessage(bytes);
+      }
+    } catch (e) {
+      this.fail(e, refRequestId);
+      return;
+    }
+    // The latest ref'd request: its reply may take the reply file (the client reads that before its next one).
+    this.refRequestId = inner.requestId ? inner.requestId : undefined;
+    const detach = reuse && inner.kind === 'step';
+    if (detach) this.shmReadBusy = true;
+    try {
+      await this.handle(inner, bytes, detach);
+    } catch (e) {
+      this.fail(e, inner.requestId);
+    } finally {
+      // handle has detached the step (or refused it): nothing reads the buffer any more
+      if (detach) this.shmReadBusy = false;
+    }
+  }
+
+  /**
+   * `frame`: the message as received, whose StepContribution bytes a recorded session keeps as they are.
+   * `detach`: the frame is a buffer reused after this returns, so a step is made independent of it (its
+   * arrays copied; its bytes kept, as a copy, only for a recorded session).
+   */
+  private async handle(message: ClientMessage, frame: Uint8Array, detach = false): Promise<void> {
     if (this.state === 'closed') return;
     const requestId = message.requestId;
     switch (message.kind) {
@@ -229,7 +344,15 @@ export class Connection implements Peer {
         return this.open(message.openSession!, requestId);
       case 'step': {
         const host = this.attached('step');
-        host.contribute(this, requestId, contributionFromWire(message.step!), stepContributionBytes(frame));
+        const data = contributionFromWire(message.step!);
+        if (!detach) {
+          host.contribute(this, requestId, data, stepContributionBytes(frame));
+          return;
+        }
+        detachContribution(data, frame);
+        const raw = host.recorded ? stepContributionBytes(frame) : undefined;
+        // a copy (Buffer's slice would be a view of the reused buffer)
+        host.contribute(this, requestId, data, raw === undefined ? undefined : new Uint8Array(raw));
         return;
       }
       case 'estimatesRequest': {
@@ -256,6 +379,11 @@ export class Connection implements Peer {
         this.diagonalsInFlight = requestId;
         return;
       }
+      case 'sharedMemoryOffer':
+        return this.acceptSharedMemory(message.sharedMemoryOffer!, requestId);
+      case 'messageRef':
+        // Refs are resolved on arrival (receive); one inside a ref is refused there.
+        throw new FisherdError('UNEXPECTED_MESSAGE', 'a messageRef cannot be nested', { field: 'messageRef' });
       case 'closeSession': {
         const host = this.attached('closeSession');
         this.host = undefined;
@@ -286,7 +414,28 @@ export class Connection implements Peer {
     this.helloTimer = undefined;
     this.clientName = hello.clientName ?? undefined;
     this.logger.debug({ client: hello.clientName }, 'hello');
-    this.send({ requestId, welcome: { protocolVersion: PROTOCOL_VERSION, serverVersion: this.deps.serverVersion, backend: this.deps.backend } });
+    this.send({
+      requestId,
+      welcome: {
+        protocolVersion: PROTOCOL_VERSION, serverVersion: this.deps.serverVersion, backend: this.deps.backend,
+        sharedMemoryDir: this.deps.sharedMemoryDir ?? '',
+      },
+    });
+  }
+
+  /** Opens a co-located client's shared-memory files (shared-memory.ts checks them). */
+  private acceptSharedMemory(offer: NonNullable<ClientMessage['sharedMemoryOffer']>, requestId: number): void {
+    if (this.state !== 'ready') throw new FisherdError('UNEXPECTED_MESSAGE', 'send Hello before sharedMemoryOffer');
+    if (this.shm !== undefined) {
+      throw new FisherdError('UNEXPECTED_MESSAGE', `shared memory is already set up on this connection (${this.shm.requestFile}, ${this.shm.replyFile})`, { field: 'sharedMemoryOffer' });
+    }
+    const dir = this.deps.sharedMemoryDir;
+    if (dir === undefined) {
+      throw new FisherdError('SHARED_MEMORY_UNAVAILABLE', 'this daemon has shared memory off (--shared-memory, --shared-memory-dir); send messages as frames', { field: 'sharedMemoryOffer' });
+    }
+    this.shm = SharedMemoryChannel.open(dir, offer);
+    this.logger.debug({ requestFile: this.shm.requestFile, replyFile: this.shm.replyFile }, 'shared memory accepted');
+    this.send({ requestId, sharedMemoryAccepted: { replyOffset: REPLY_OFFSET, replyThresholdBytes: REPLY_THRESHOLD_BYTES } });
   }
 
   private async open(open: NonNullable<ClientMessage['openSession']>, requestId: number): Promise<void> {
@@ -393,6 +542,8 @@ export class Connection implements Peer {
     this.state = 'closed';
     clearTimeout(this.helloTimer);
     this.endStall(false);
+    this.shm?.close();
+    this.shm = undefined;
     this.deps.metrics.connections.dec();
     const host = this.host;
     this.host = undefined;

@@ -20,7 +20,9 @@
  * its body naming the sessions and the steps on disk; it turns 200 again once their checkpoints succeed
  * or they are discarded.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { FisherdError } from '../errors.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -44,6 +46,7 @@ import type { SessionEngineFactory } from './session-engine.js';
 import type { SessionObserver } from './session-host.js';
 import { SessionRegistry, type ShutdownReport } from './session-registry.js';
 import { KroneckerRefreshPool } from './kronecker-refresh.js';
+import { sharedMemorySupported } from './shared-memory.js';
 
 export interface DaemonDeps {
   /** Creates and restores sessions; owns the compute backend. */
@@ -84,6 +87,25 @@ function checkpointTrouble(sessions: SessionRegistry): string | undefined {
   return [`checkpoints failing for ${failing.length} session(s) (${failing[0]!.reason}):`, ...shown].join('\n');
 }
 
+/**
+ * The shared-memory directory the daemon offers (resolved), or undefined when shared memory is off. A
+ * --shared-memory-dir that is not a directory stops the start (INVALID_CONFIG naming the flag).
+ */
+async function sharedMemoryDirOf(options: ServeOptions, logger: Logger): Promise<string | undefined> {
+  if (!options.sharedMemory || options.sharedMemoryDir === undefined) return undefined;
+  if (!sharedMemorySupported()) {
+    logger.warn('this platform cannot open files without following symlinks (O_NOFOLLOW): shared memory is off');
+    return undefined;
+  }
+  const dir = resolve(options.sharedMemoryDir);
+  const found = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
+  if (found instanceof Error || !found.isDirectory()) {
+    const why = found instanceof Error ? (found.code ?? found.message) : 'not a directory';
+    throw new FisherdError('INVALID_CONFIG', `--shared-memory-dir / FISHERD_SHARED_MEMORY_DIR: ${dir} is not a usable directory (${why}); give a tmpfs directory such as /dev/shm, or --shared-memory off`, { field: 'sharedMemoryDir' });
+  }
+  return dir;
+}
+
 export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Promise<Daemon> {
   const logger = deps.logger ?? defaultLogger;
   const metrics = createDaemonMetrics({ version: FISHERD_VERSION, protocolVersion: PROTOCOL_VERSION });
@@ -95,6 +117,7 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
   const recorder = new SessionRecorder(recordingOptionsOf(options), {
     metrics, logger, backend: deps.engines.backend.name, openSink: deps.openTraceSink,
   });
+  const sharedMemoryDir = await sharedMemoryDirOf(options, logger);
   const parsedOrigins = parseAllowedOrigins(options.allowedOrigins);
   const guard: BrowserGuardPolicy = { token: options.token, allowedOrigins: 'origins' in parsedOrigins ? parsedOrigins.origins : [] };
   const dashboard = options.dashboard
@@ -179,6 +202,8 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
         helloTimeoutMs: options.helloTimeoutMs,
         maxSendBufferBytes: options.maxSendBufferBytes,
         sendStallMs: options.sendStallMs,
+        sharedMemoryDir,
+        maxFrameBytes: options.maxFrameBytes,
       });
       connections.add(connection);
       ws.on('close', () => connections.delete(connection));
@@ -199,6 +224,7 @@ export async function startDaemon(options: ServeOptions, deps: DaemonDeps): Prom
   logger.info({
     host: address.host, port: address.port, backend: deps.engines.backend.detail, dataDir: options.dataDir, auth: options.token !== undefined,
     recordDir: options.recordDir, recordDurability: options.recordDurability, maxMemory: options.maxMemory,
+    sharedMemoryDir: sharedMemoryDir ?? null,
   }, 'fisherd listening');
 
   let closing: Promise<ShutdownReport> | undefined;

@@ -16,6 +16,7 @@ export interface DaemonMetrics {
   readonly stepDuration: Histogram<'optimizer'>;
   readonly receivedBytes: Counter;
   readonly sentBytes: Counter;
+  readonly sharedMemoryBytes: Counter<'direction'>;
   readonly errorsTotal: Counter<'code'>;
   readonly checkpointsTotal: Counter;
   readonly checkpointDuration: Histogram;
@@ -52,6 +53,12 @@ export function createDaemonMetrics(build: { version: string; protocolVersion: n
     }),
     receivedBytes: new Counter({ name: 'fisherd_received_bytes_total', help: 'WebSocket frame bytes received', registers }),
     sentBytes: new Counter({ name: 'fisherd_sent_bytes_total', help: 'WebSocket frame bytes sent', registers }),
+    sharedMemoryBytes: new Counter({
+      name: 'fisherd_shared_memory_bytes_total',
+      help: 'Message bytes passed through co-located clients\' shared-memory files (direction "received": requests read, "sent": replies written)',
+      labelNames: ['direction'] as const,
+      registers,
+    }),
     errorsTotal: new Counter({ name: 'fisherd_errors_total', help: 'Error frames sent, by code', labelNames: ['code'] as const, registers }),
     checkpointsTotal: new Counter({ name: 'fisherd_checkpoints_total', help: 'Session checkpoints written', registers }),
     checkpointDuration: new Histogram({

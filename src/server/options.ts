@@ -6,7 +6,7 @@
  * of ws's `WebSocketServer` options).
  */
 import { DEFAULT_KRONECKER_OFFLOAD_ORDER, DEFAULT_KRONECKER_THREADS } from './kronecker-refresh.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { FisherdError } from '../errors.js';
 import { parseAllowedOrigins } from './browser-guard.js';
@@ -137,7 +137,23 @@ export interface ServeOptions {
    * smaller ones run in the step (a thread round trip would cost more). Default 256.
    */
   readonly kroneckerOffloadOrder: number;
+  /**
+   * Shared-memory payloads for co-located clients (proto SharedMemoryOffer; docs/deploy.md, "Shared
+   * memory"): clients on the same machine, or in a sidecar sharing a memory-backed volume, create their
+   * payload files in `sharedMemoryDir` and only small control frames cross the WebSocket. Off: every
+   * offer is refused with SHARED_MEMORY_UNAVAILABLE and clients send frames. Default true.
+   */
+  readonly sharedMemory: boolean;
+  /**
+   * The directory (a tmpfs) where clients create their shared-memory files; the daemon only opens files
+   * named "fisherd-…" there, never creates or deletes any. Checked to be a directory at start. Default
+   * "/dev/shm" where it exists, else none (shared memory off).
+   */
+  readonly sharedMemoryDir: string | undefined;
 }
+
+/** The default shared-memory directory: /dev/shm where the machine has it. */
+export const DEFAULT_SHARED_MEMORY_DIR: string | undefined = existsSync('/dev/shm') ? '/dev/shm' : undefined;
 
 export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   host: '127.0.0.1',
@@ -177,11 +193,14 @@ export const DEFAULT_SERVE_OPTIONS: ServeOptions = {
   allowedOrigins: undefined,
   kroneckerThreads: DEFAULT_KRONECKER_THREADS,
   kroneckerOffloadOrder: DEFAULT_KRONECKER_OFFLOAD_ORDER,
+  sharedMemory: true,
+  sharedMemoryDir: DEFAULT_SHARED_MEMORY_DIR,
 };
 
 /** Defaults that depend on the machine, as the help and docs/deploy.md describe them. */
 export const DEFAULT_DESCRIPTIONS: Partial<Record<keyof ServeOptions, string>> = {
   maxMemory: '60% of memory − 256 MiB',
+  sharedMemoryDir: '/dev/shm where it exists, else none',
 };
 
 /** How each option is spelled on the command line and in the environment, and how it is parsed. */
@@ -223,6 +242,8 @@ export const SERVE_OPTION_SPECS = {
   allowedOrigins: { flag: '--allowed-origins <origins>', env: 'FISHERD_ALLOWED_ORIGINS', kind: 'string', help: 'comma-separated browser origins allowed to connect (others with an Origin header get 403)' },
   kroneckerThreads: { flag: '--kronecker-threads <n>', env: 'FISHERD_KRONECKER_THREADS', kind: 'integer', min: 0, max: 1024, help: 'threads decomposing large Kronecker factors at refreshes (0 = in the step, on the event loop)' },
   kroneckerOffloadOrder: { flag: '--kronecker-offload-order <n>', env: 'FISHERD_KRONECKER_OFFLOAD_ORDER', kind: 'integer', min: 0, max: 1_000_000, help: 'refreshes of Kronecker factors of larger order go to the threads' },
+  sharedMemory: { flag: '--shared-memory <bool>', env: 'FISHERD_SHARED_MEMORY', kind: 'boolean', help: 'accept co-located clients\' payloads through files in --shared-memory-dir (on or off)' },
+  sharedMemoryDir: { flag: '--shared-memory-dir <dir>', env: 'FISHERD_SHARED_MEMORY_DIR', kind: 'string', help: 'tmpfs directory where co-located clients create their payload files' },
 } as const satisfies Record<keyof ServeOptions, OptionSpec>;
 
 /** The config file option itself (not a ServeOptions field: it says where the others may come from). */

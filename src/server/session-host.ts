@@ -211,6 +211,11 @@ export class SessionHost {
     return this.segmentEnded;
   }
 
+  /** True while the session's steps go to a trace (a contribution's received bytes are then worth keeping). */
+  get recorded(): boolean {
+    return this.recording !== undefined;
+  }
+
   /** True when the segment was ended and nothing is recording: the registry opens a new one on attach. */
   get needsNewSegment(): boolean {
     return this.segmentEnded !== undefined && this.recording === undefined;

@@ -3,9 +3,13 @@
  * first bad value (NaN, ±Inf, a negative square; −0 passes) wherever it lies, and the half-precision decoders
  * give the same float32 bits for every one of the 65 536 codes. The diagonal passes are tested against the
  * general path in test/session/statistics-step.test.ts; the Kronecker factor checks, EMA and solve division
- * on both kernel sets in test/curvature/kronecker.test.ts. In CI (`CI` set) the library must load: `npm ci` builds
+ * on both kernel sets in test/curvature/kronecker.test.ts. The mapped copy of shared-memory requests returns an
+ * error, and the process lives on, when the file shrinks under the mapping. In CI (`CI` set) the library must load: `npm ci` builds
  * it, and a silently missing build would leave only the JavaScript passes tested.
  */
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { firstNonFinite } from '../../src/curvature/validate.js';
 import { availableKernels, kernelsInUse, nativeKernels, nativeKernelsError, useKernels } from '../../src/linalg/native-kernels.js';
@@ -60,6 +64,29 @@ describe('native kernels', () => {
         if (!same) wrong.push(i);
       }
       expect(wrong).toEqual([]);
+    }
+  });
+
+  it.skipIf(k === undefined)('mapped copies: the file\'s bytes; a file shrunk under the mapping is an error return, not a crash (SIGBUS caught)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fisherd-map-'));
+    const path = join(dir, 'request');
+    const content = Buffer.from(Array.from({ length: 3 * 4096 + 100 }, (_, i) => (i * 7) & 0xff));
+    writeFileSync(path, content);
+    const fd = openSync(path, 'r+');
+    try {
+      const map = k!.mapRead(fd, content.byteLength);
+      expect(map).not.toBeNull();
+      const out = Buffer.alloc(5000);
+      expect(k!.copyMapped(out, map!, 4000, 5000)).toBe(0);
+      expect(out.equals(content.subarray(4000, 9000))).toBe(true);
+      ftruncateSync(fd, 100); // the pages beyond the first are gone: touching them faults
+      expect(k!.copyMapped(out, map!, 4000, 5000)).toBe(-1);
+      expect(k!.copyMapped(out, map!, 0, 50)).toBe(0); // the first page is still there
+      expect(out.subarray(0, 50).equals(content.subarray(0, 50))).toBe(true);
+      expect(k!.unmap(map!, content.byteLength)).toBe(0);
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -297,6 +297,7 @@ class Preconditioner:
         record_eval: bool = False,
         strict: bool = False,
         reconnect: Union[bool, Reconnect] = True,
+        shared_memory: Union[bool, str] = True,
         connect_options: Optional[Dict[str, Any]] = None,
         generator: Optional[torch.Generator] = None,
         dataset_size: Optional[int] = None,
@@ -354,6 +355,7 @@ class Preconditioner:
                                     fisher_source='exact' if fisher_source == 'exact' else None)
         self._connect_options = dict(connect_options or {})
         self._connect_options.setdefault('reconnect', reconnect)
+        self._connect_options.setdefault('shared_memory', shared_memory)
         self._ekfac: Optional[EkfacState] = getattr(self.sender, 'ekfac', None)
         if self._ekfac is not None:
             self._ekfac.bind(self, resolve_mode(data_parallel, process_group))

@@ -8,6 +8,12 @@
 
 Same API and semantics as the TypeScript client (clients/ts/src/client.ts), in Python's names.
 
+Shared memory: when the daemon runs on this machine (or in a sidecar sharing a memory-backed volume) and
+names its shared-memory directory in its Welcome, the client sends its steps and estimates requests
+through a file there and reads large replies (updates) from another (proto ``SharedMemoryOffer``); the
+WebSocket carries only small frames. Where the daemon refuses (another machine or container, shared
+memory off) the client sends frames, as before (logged once). ``shared_memory=False`` turns it off.
+
 Reconnect and resume: when the connection drops (network, daemon restart), the client reconnects with
 exponential back-off, re-attaches to its session and carries on: a step whose update was lost is answered
 from the daemon's last update, a step the daemon never applied is sent again. When the daemon resumed
@@ -18,12 +24,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple, Union
+
+import numpy as np
 
 from websockets.exceptions import ConnectionClosed as _WsConnectionClosed
 
 from . import fisherd_pb2 as pb
+from . import wire
 from .config import SessionConfig, config_to_wire
 from .errors import FisherdError, fisherd_error
 from .results import (
@@ -31,6 +41,7 @@ from .results import (
     kronecker_bases_from_wire, kronecker_basis_bytes, session_from_wire, update_from_wire,
 )
 from .resume import plan_resume
+from .shared_memory import SharedMemoryFiles
 from .step_input import StepInput, encode_step
 from .transport import (
     FRAME_MARGIN_BYTES, UNATTACHED_MAX_FRAME_BYTES, close_code, dial, max_frame_bytes_for, set_max_frame_bytes,
@@ -43,6 +54,12 @@ PROTOCOL_VERSION = pb.PROTOCOL_VERSION_CURRENT
 
 #: Close codes after which reconnecting cannot help (src/errors.ts).
 _FATAL_CLOSE_CODES = {1002: 'UNSUPPORTED_VERSION', 1008: 'UNAUTHORIZED'}
+#: Request kinds that may travel through shared memory (their large replies then come back that way too).
+_REF_KINDS = ('step', 'estimates')
+
+#: Frames from this size on are first read as an Update with Δθ copied once (``wire.split_update``).
+_SPLIT_FRAMES_FROM = 64 << 10
+
 #: Errors after which a reconnect attempt stops trying.
 _FATAL_RECONNECT_CODES = ('UNAUTHORIZED', 'UNSUPPORTED_VERSION', 'UNKNOWN_SESSION')
 
@@ -57,14 +74,37 @@ class Reconnect:
     max_delay: float = 5.0
 
 
-class _Pending:
-    __slots__ = ('kind', 'frame', 'step', 'future')
+class _Reply(NamedTuple):
+    """A request's answer: the message, and an update's Δθ when it was read apart from the message (then
+    ``message.update.delta`` is empty)."""
 
-    def __init__(self, kind: str, frame: bytes, step: Optional[int], future: 'asyncio.Future[pb.ServerMessage]') -> None:
+    message: pb.ServerMessage
+    delta: Optional[np.ndarray] = None
+
+
+class _Pending:
+    __slots__ = ('kind', 'frame', 'step', 'future', 'source', 'span')
+
+    def __init__(self, kind: str, frame: Optional[Union[bytes, memoryview]], step: Optional[int],
+                 future: 'asyncio.Future[_Reply]') -> None:
         self.kind = kind  # hello, open, step, estimates, close
-        self.frame = frame  # the encoded ClientMessage, sent again after a reconnect
+        # The encoded ClientMessage, sent again after a reconnect. None while the request is to be (or was)
+        # written straight into the request file: then `source` holds the message and its payloads until
+        # written, and `span` where it was written (copied out as the frame if the files go first).
+        self.frame = frame
         self.step = step
         self.future = future
+        self.source: Optional[Tuple[pb.ClientMessage, wire.Payloads]] = None
+        self.span: Optional[Tuple[int, int]] = None
+
+    def encoded(self) -> Union[bytes, memoryview]:
+        """The frame, encoded now from `source` if it was not yet."""
+        if self.frame is None:
+            if self.source is None:
+                raise RuntimeError('a request with neither a frame nor its message')  # not reached: see _drop_shared_memory
+            self.frame = wire.encode(*self.source)
+            self.source = None
+        return self.frame
 
 
 class AsyncClient:
@@ -87,6 +127,11 @@ class AsyncClient:
             WORKER_TIMEOUT for a step this worker had not contributed to yet, SHUTTING_DOWN, or
             CHECKPOINT_FAILED with the step the checkpoint on disk holds in ``step``), on the event loop's
             thread. Default: ignored.
+        shared_memory: send steps and estimates requests through shared memory when the daemon is on this
+            machine and has it (its Welcome names its ``--shared-memory-dir``): ``True``, ``False``, or the
+            path where the daemon's directory is mounted here when that differs. The client creates two
+            files there on each connection (mode 0600, unlinked once offered, also at exit); where the
+            daemon refuses them (not co-located) it sends frames, logged once. Default True.
     """
 
     def __init__(
@@ -101,6 +146,7 @@ class AsyncClient:
         max_frame_bytes: Optional[int] = None,
         open_timeout: float = 10.0,
         on_notice: Optional[Callable[[FisherdError], None]] = None,
+        shared_memory: Union[bool, str] = True,
     ) -> None:
         self.url = url
         self._token = token
@@ -124,6 +170,12 @@ class AsyncClient:
         self._send_lock = asyncio.Lock()
         self._closed_by_user = False
         self._server = ServerInfo(0, '', '')
+        self._shared_memory_option = shared_memory
+        # This connection's accepted shared-memory files, and the ref'd request not answered yet (at most
+        # one: the ordering contract of proto SharedMemoryOffer).
+        self._shm: Optional[SharedMemoryFiles] = None
+        self._ref_outstanding: Optional[int] = None
+        self._shm_fallback_logged = False
 
     @classmethod
     async def connect(cls, url: str, **options: Any) -> 'AsyncClient':
@@ -154,6 +206,11 @@ class AsyncClient:
     def session(self) -> Optional[SessionInfo]:
         """The session this client is attached to."""
         return self._session
+
+    @property
+    def shared_memory_active(self) -> bool:
+        """Whether this connection sends its steps through shared memory (the daemon accepted the offer)."""
+        return self._shm is not None
 
     @property
     def session_id(self) -> Optional[str]:
@@ -197,11 +254,12 @@ class AsyncClient:
         step = contribution.step if contribution.step is not None else self._next_step
         worker_id = contribution.worker_id if contribution.worker_id is not None else self._worker_id
         message = pb.ClientMessage()
-        encode_step(contribution, session, step, worker_id, message.step)
+        payloads = wire.Payloads(('step',))  # the float vectors, written where the message goes (wire.py)
+        encode_step(contribution, session, step, worker_id, message.step, payloads)
         self._check_reply_fits(4 * session.dim, 'the update (4·D bytes)', step)
         previous, self._next_step = self._next_step, step + 1
         try:
-            reply = await self._request('step', message, step)
+            reply = await self._exchange('step', message, step, payloads)
         except FisherdError as e:
             if e.code != 'RESUME_GAP':
                 if contribution.step is None:
@@ -211,7 +269,7 @@ class AsyncClient:
                     # A wrong explicit step does not move the client's own count.
                     self._next_step = previous
             raise
-        update = update_from_wire(reply.update, session)
+        update = update_from_wire(reply.message.update, session, reply.delta)
         self._last_step = max(self._last_step, update.step)
         return update
 
@@ -305,6 +363,7 @@ class AsyncClient:
             self._reconnecting.cancel()
         self._reject_all(fisherd_error('CONNECTION_CLOSED', 'the client was closed'))
         await self._drop_socket()
+        self._drop_shared_memory()
 
     # ---- connection -------------------------------------------------------------------------------
 
@@ -344,7 +403,83 @@ class AsyncClient:
         message.hello.protocol_version = PROTOCOL_VERSION
         message.hello.client_name = self._client_name
         welcome = (await self._request('hello', message)).welcome
-        self._server = ServerInfo(welcome.protocol_version, welcome.server_version, welcome.backend)
+        self._server = ServerInfo(welcome.protocol_version, welcome.server_version, welcome.backend, welcome.shared_memory_dir)
+        await self._offer_shared_memory(welcome.shared_memory_dir)
+
+    # ---- shared memory ----------------------------------------------------------------------------
+
+    async def _offer_shared_memory(self, daemon_dir: str) -> None:
+        """Offers shared-memory files when the daemon has a directory (and the option allows); falls back
+        to frames, logged once, when the files cannot be made or the daemon refuses them."""
+        option = self._shared_memory_option
+        if option is False or not daemon_dir:
+            return  # off here, or the daemon has none (shared memory off, or an older daemon)
+        directory = option if isinstance(option, str) else daemon_dir
+        if not os.path.isdir(directory):
+            self._shm_fallback(f'{directory} does not exist here: the daemon is on another machine or container')
+            return
+        try:
+            files = SharedMemoryFiles(directory)
+        except OSError as e:
+            self._shm_fallback(f'cannot create files in {directory}: {e}', logging.WARNING)
+            return
+        message = pb.ClientMessage()
+        message.shared_memory_offer.request_file = files.request_file
+        message.shared_memory_offer.reply_file = files.reply_file
+        message.shared_memory_offer.nonce = files.nonce
+        try:
+            await self._request('shm', message)
+        except FisherdError as e:
+            files.close()
+            if e.code in ('SHARED_MEMORY_UNAVAILABLE', 'UNEXPECTED_MESSAGE'):
+                self._shm_fallback(e.message)
+                return
+            raise  # the connection itself failed, as for hello
+        except BaseException:
+            files.close()
+            raise
+        files.unlink()  # the daemon holds them open
+        self._shm = files
+        self._ref_outstanding = None
+        log.debug('fisherd client: shared memory with %s (%s, %s)', self.url, files.request_file, files.reply_file)
+
+    def _shm_fallback(self, why: str, level: int = logging.INFO) -> None:
+        if self._shm_fallback_logged:
+            return
+        self._shm_fallback_logged = True
+        log.log(level, 'fisherd client: shared memory not used with %s (%s); sending frames', self.url, why)
+
+    def _drop_shared_memory(self) -> None:
+        shm, self._shm = self._shm, None
+        self._ref_outstanding = None
+        if shm is not None:
+            # A request written into the request file and not answered is sent again as a frame after a
+            # reconnect: keep its bytes.
+            for pending in self._pending.values():
+                if pending.frame is None and pending.span is not None:
+                    try:
+                        pending.frame = shm.request_bytes(*pending.span)
+                        pending.source = None
+                    except ValueError:
+                        pass  # not reached (the mapping held it); `encoded()` encodes it from `source`
+                    pending.span = None
+            shm.close()
+
+    def _dereference(self, ref: pb.ServerMessage) -> _Reply:
+        """The message a MessageRef frame names in the reply file, read now (before the next ref'd request):
+        an update with its Δθ copied once into a numpy array, anything else parsed by protobuf (which
+        copies what it reads)."""
+        if self._shm is None:
+            raise ValueError('a message_ref, but no shared memory is set up')
+        with self._shm.reply_view(ref.message_ref.offset, ref.message_ref.length) as view:
+            split = wire.split_update(view)
+            if split is not None:
+                return _Reply(*split)
+            message = pb.ServerMessage()
+            message.ParseFromString(view)
+        if message.WhichOneof('kind') == 'message_ref':
+            raise ValueError('a message_ref inside a message_ref')
+        return _Reply(message)
 
     async def _drop_socket(self) -> None:
         ws, self._ws = self._ws, None
@@ -374,12 +509,37 @@ class AsyncClient:
     def _receive(self, frame: Union[bytes, str]) -> None:
         if isinstance(frame, str):
             return  # text frames are not part of the protocol
-        message = pb.ServerMessage()
-        try:
-            message.ParseFromString(frame)
-        except Exception:
-            return  # a frame this client cannot read: nothing to answer
+        reply: Optional[_Reply] = None
+        if len(frame) >= _SPLIT_FRAMES_FROM:
+            try:
+                split = wire.split_update(memoryview(frame))
+            except Exception:
+                split = None  # parsed whole below (and dropped there if it cannot be)
+            if split is not None:
+                reply = _Reply(*split)
+        if reply is None:
+            message = pb.ServerMessage()
+            try:
+                message.ParseFromString(frame)
+            except Exception:
+                return  # a frame this client cannot read: nothing to answer
+            reply = _Reply(message)
+        message = reply.message
         kind = message.WhichOneof('kind')
+        if kind == 'message_ref':
+            if message.request_id == self._ref_outstanding:
+                self._ref_outstanding = None
+            try:
+                reply = self._dereference(message)
+            except Exception as e:
+                if message.request_id in self._pending:
+                    self._settle(message.request_id, fisherd_error(
+                        'MALFORMED_FRAME', f'the daemon\'s reply in shared memory cannot be read: {e}'))
+                return
+            message = reply.message
+            kind = message.WhichOneof('kind')
+        if message.request_id and message.request_id == self._ref_outstanding:
+            self._ref_outstanding = None
         if kind is None:
             return
         pending = self._pending.get(message.request_id) if message.request_id else None
@@ -399,9 +559,9 @@ class AsyncClient:
         if kind == 'update' and message.update.step:
             self._last_step = max(self._last_step, message.update.step)
         if pending is not None:
-            self._settle(message.request_id, message)
+            self._settle(message.request_id, reply)
 
-    def _settle(self, request_id: int, outcome: Union[pb.ServerMessage, FisherdError]) -> None:
+    def _settle(self, request_id: int, outcome: Union[_Reply, FisherdError]) -> None:
         pending = self._pending.pop(request_id, None)
         if pending is None or pending.future.done():
             return
@@ -411,20 +571,34 @@ class AsyncClient:
             pending.future.set_result(outcome)
 
     async def _request(self, kind: str, message: pb.ClientMessage, step: Optional[int] = None) -> pb.ServerMessage:
+        return (await self._exchange(kind, message, step)).message
+
+    async def _exchange(self, kind: str, message: pb.ClientMessage, step: Optional[int] = None,
+                        payloads: Optional[wire.Payloads] = None) -> _Reply:
+        """Sends one request and waits for its answer. ``payloads``: the message's float vectors, kept
+        aside (``wire.Payloads``): written straight into the request file when shared memory takes the
+        request now, else encoded into the frame (either way one copy of each vector)."""
         request_id = self._next_request_id
         self._next_request_id += 1
         message.request_id = request_id
-        frame = message.SerializeToString()
-        future: 'asyncio.Future[pb.ServerMessage]' = asyncio.get_running_loop().create_future()
-        self._pending[request_id] = _Pending(kind, frame, step, future)
+        ref_request_id = request_id if kind in _REF_KINDS else None
+        future: 'asyncio.Future[_Reply]' = asyncio.get_running_loop().create_future()
+        if payloads is not None and payloads.entries and ref_request_id is not None and self._may_write_now():
+            # Written by `_transmit` before anything yields (the send lock is free), so the vectors are read
+            # while the caller's step() has them, as a frame's encoding would have.
+            pending = _Pending(kind, None, step, future)
+            pending.source = (message, payloads)
+        else:
+            pending = _Pending(kind, wire.encode(message, payloads), step, future)
+        self._pending[request_id] = pending
         reader_gone = self._reader is None or self._reader.done()
-        if self._reconnecting is None and reader_gone and not self._is_open() and kind not in ('hello', 'open'):
+        if self._reconnecting is None and reader_gone and not self._is_open() and kind not in ('hello', 'shm', 'open'):
             # Not connected and not reconnecting (the reconnect gave up, or reconnect=False): nothing would
             # ever send this request.
             raise fisherd_error('CONNECTION_CLOSED', f'not connected to {self.url} (the connection was lost and not restored)', step=step)
         # While reconnecting, the request waits in `_pending` and is sent once the session is restored.
-        if self._reconnecting is None or kind in ('hello', 'open'):
-            await self._transmit(frame)
+        if self._reconnecting is None or kind in ('hello', 'shm', 'open'):
+            await self._transmit(pending, ref_request_id)
         try:
             return await asyncio.wait_for(future, timeout=self._request_timeout)
         except asyncio.TimeoutError:
@@ -435,11 +609,37 @@ class AsyncClient:
                 future.cancel()  # the caller was cancelled: nobody waits for the answer any more
                 self._pending.pop(request_id, None)
 
-    async def _transmit(self, frame: bytes) -> None:
-        async with self._send_lock:
-            await self._send(frame)
+    def _may_write_now(self) -> bool:
+        """Whether a ref'd request made now goes into the request file at once (`_transmit` without waiting)."""
+        return (self._shm is not None and self._ref_outstanding is None and self._reconnecting is None
+                and not self._send_lock.locked() and self._is_open())
 
-    async def _send(self, frame: bytes) -> None:
+    async def _transmit(self, pending: _Pending, ref_request_id: Optional[int] = None) -> None:
+        """Sends one request: with ``ref_request_id``, through the request file when shared memory is set
+        up and no other ref'd request is outstanding (its reply, when large, then comes through the reply
+        file); otherwise as a frame."""
+        async with self._send_lock:
+            if ref_request_id is not None and self._shm is not None and self._ref_outstanding is None and self._is_open():
+                try:
+                    if pending.frame is None and pending.source is not None:
+                        offset, length = self._shm.write_parts(*wire.parts(*pending.source))
+                    else:
+                        offset, length = self._shm.write(pending.encoded())
+                except (OSError, ValueError) as e:
+                    self._shm_fallback(f'cannot write the request file: {e}', logging.WARNING)
+                    self._drop_shared_memory()
+                else:
+                    if pending.frame is None:
+                        pending.span, pending.source = (offset, length), None
+                    ref = pb.ClientMessage(request_id=ref_request_id)
+                    ref.message_ref.offset = offset
+                    ref.message_ref.length = length
+                    self._ref_outstanding = ref_request_id
+                    await self._send(ref.SerializeToString())
+                    return
+            await self._send(pending.encoded())
+
+    async def _send(self, frame: Union[bytes, memoryview]) -> None:
         """Sends one frame; the caller holds ``_send_lock``."""
         if self._is_open():
             try:
@@ -477,11 +677,12 @@ class AsyncClient:
     def _lost(self, ws: Any, code: int, reason: str, by_client: bool) -> None:
         if ws is not self._ws or self._closed_by_user:
             return
+        self._drop_shared_memory()  # the daemon closed its side; a new connection offers new files
         said = f'{code}{": " + reason if reason else ""}'
         if self._reconnecting is not None:
             # A connection opened by the reconnect loop dropped during its handshake: that attempt fails.
             self._reject_all(fisherd_error('CONNECTION_CLOSED', f'the connection closed during the handshake ({said})'),
-                             ('hello', 'open'))
+                             ('hello', 'shm', 'open'))
             return
         if code == 1009:
             # Sending or receiving the same frames again would fail again.
@@ -505,7 +706,7 @@ class AsyncClient:
 
     async def _reconnect(self, policy: Reconnect) -> None:
         # The hello/open of the lost connection will never be answered: fail them (connect() callers retry).
-        self._reject_all(fisherd_error('CONNECTION_CLOSED', 'the connection closed during the handshake'), ('hello', 'open'))
+        self._reject_all(fisherd_error('CONNECTION_CLOSED', 'the connection closed during the handshake'), ('hello', 'shm', 'open'))
         delay = policy.min_delay
         for attempt in range(1, policy.retries + 1):
             if self._closed_by_user:
@@ -558,7 +759,7 @@ class AsyncClient:
         for request_id in plan.from_last_update:
             reply = pb.ServerMessage(request_id=request_id)
             reply.update.CopyFrom(last_update)
-            self._settle(request_id, reply)
+            self._settle(request_id, _Reply(reply))
         for request_id, step in plan.gaps:
             self._settle(request_id, fisherd_error(
                 'RESUME_GAP',
@@ -566,6 +767,6 @@ class AsyncClient:
                 f'send the steps from {resumed + 1} again',
                 step=step, resumed_step=resumed))
         self._next_step = min(self._next_step, plan.next_step)
-        frames = [self._pending[request_id].frame for request_id in plan.resend]
-        frames.extend(p.frame for p in self._pending.values() if p.kind in ('estimates', 'close'))
+        frames = [self._pending[request_id].encoded() for request_id in plan.resend]
+        frames.extend(p.encoded() for p in self._pending.values() if p.kind in ('estimates', 'close'))
         return frames

@@ -35,6 +35,7 @@ DAEMON_ERROR_CODES = (
     'INTERNAL',
     'RECORDING_FAILED',
     'CHECKPOINT_FAILED',
+    'SHARED_MEMORY_UNAVAILABLE',
 )
 
 #: Codes that only a client raises.

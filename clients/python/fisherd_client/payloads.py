@@ -126,7 +126,13 @@ def vector(value: Any, field: str, blocks: Sequence[Block], dim: int, step: Opti
 
 def wire_bytes(array: np.ndarray) -> bytes:
     """The little-endian float32 bytes of a checked array (``to_float32``'s output)."""
-    return array.astype(WIRE_FLOAT32, copy=False).tobytes()
+    return wire_array(array).tobytes()
+
+
+def wire_array(array: np.ndarray) -> np.ndarray:
+    """A checked array (``to_float32``'s output) as C-contiguous little-endian float32: its memory holds
+    the wire's bytes (no copy when it already is)."""
+    return np.ascontiguousarray(array, dtype=WIRE_FLOAT32)
 
 
 def read_float32(data: bytes, field: str, length: Optional[int] = None) -> np.ndarray:

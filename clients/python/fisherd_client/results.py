@@ -30,11 +30,13 @@ def error_from_wire(e: pb.Error) -> FisherdError:
 
 @dataclass(frozen=True)
 class ServerInfo:
-    """The daemon's ``Welcome``: protocol version, fisherd version and compute backend."""
+    """The daemon's ``Welcome``: protocol version, fisherd version, compute backend and shared-memory
+    directory (empty when the daemon has shared memory off)."""
 
     protocol_version: int
     server_version: str
     backend: str
+    shared_memory_dir: str = ''
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,14 @@ def session_from_wire(opened: pb.SessionOpened) -> SessionInfo:
     return SessionInfo(opened.session_id, opened.resumed_step, config, config.resolved_blocks())
 
 
-def update_from_wire(w: pb.Update, session: SessionInfo) -> Update:
-    delta = read_float32(w.delta, 'update.delta', session.dim)
+def update_from_wire(w: pb.Update, session: SessionInfo, delta: Optional[np.ndarray] = None) -> Update:
+    """The update of ``w``; ``delta``: its Δθ when read apart from the message (``wire.split_update``,
+    then ``w.delta`` is empty), a float32 array that becomes the update's own."""
+    if delta is None:
+        delta = read_float32(w.delta, 'update.delta', session.dim)
+    elif delta.dtype != np.float32 or delta.ndim != 1 or delta.size != session.dim:
+        raise fisherd_error('SHAPE_MISMATCH', f'update.delta has {delta.nbytes} bytes, expected {4 * session.dim} '
+                            f'({session.dim} float32)', field='update.delta')
     d = w.diagnostics
     diagnostics = Diagnostics(
         loss=d.loss if d.HasField('loss') else None,

@@ -27,6 +27,7 @@ from . import fisherd_pb2 as pb
 from .config import Block, Kronecker
 from .errors import fisherd_error
 from .payloads import _as_array
+from .wire import Path, Payloads, put_bytes
 
 StatisticsEncoding = Literal['float32', 'float16', 'bfloat16']
 _ENCODINGS = {
@@ -239,15 +240,21 @@ def _flat(value: Any) -> np.ndarray:
 
 def encode_vector(value: Any, encoding: StatisticsEncoding) -> bytes:
     """Little-endian bytes of ``value`` in ``encoding``: float32 and float16 round to nearest even,
-    bfloat16 takes the top half of the float32 rounded to nearest even (as the daemon's encoder). A
-    float32 vector (a CPU tensor, a numpy array) is copied once into the bytes, nothing else."""
+    bfloat16 takes the top half of the float32 rounded to nearest even (as the daemon's encoder)."""
+    return encode_array(value, encoding).tobytes()
+
+
+def encode_array(value: Any, encoding: StatisticsEncoding) -> np.ndarray:
+    """``encode_vector``'s values as a flat little-endian array, whose memory holds exactly those bytes:
+    ``'<f4'`` (float32), ``'<f2'`` (float16) or ``'<u2'`` (the bfloat16 bit patterns). A float32 vector (a
+    CPU tensor, a numpy array) is returned as it is (its memory, no copy)."""
     array = _flat(value)
     if encoding == 'float32':
         with np.errstate(over='ignore'):
-            return array.astype('<f4', copy=False).tobytes()
+            return array.astype('<f4', copy=False)
     if encoding == 'float16':
         with np.errstate(over='ignore'):
-            return array.astype('<f2').tobytes()
+            return array.astype('<f2')
     with np.errstate(over='ignore'):
         single = array.astype('<f4', copy=False)
     bits = single.view('<u4')
@@ -261,7 +268,7 @@ def encode_vector(value: Any, encoding: StatisticsEncoding) -> bytes:
     out = rounded.astype('<u2')
     if single.size and np.isnan(single.max()):  # max propagates NaN: one pass, no mask unless there is one
         out[np.isnan(single)] = 0x7FC0
-    return out.tobytes()
+    return out
 
 
 def decode_vector(data: bytes, encoding: StatisticsEncoding) -> np.ndarray:
@@ -272,11 +279,15 @@ def decode_vector(data: bytes, encoding: StatisticsEncoding) -> np.ndarray:
 def _decoded(data: bytes, encoding: StatisticsEncoding) -> np.ndarray:
     """``encode_vector``'s bytes as exact values in the narrowest numpy type that holds them (float32 and
     float16 read in place, bfloat16 widened to float32)."""
-    if encoding == 'float32':
-        return np.frombuffer(data, '<f4')
-    if encoding == 'float16':
-        return np.frombuffer(data, '<f2')
-    high = np.frombuffer(data, '<u2').astype(np.uint32)
+    return _decoded_array(np.frombuffer(data, '<u2' if encoding == 'bfloat16' else '<f4' if encoding == 'float32' else '<f2'), encoding)
+
+
+def _decoded_array(encoded: np.ndarray, encoding: StatisticsEncoding) -> np.ndarray:
+    """``encode_array``'s output as exact values (``_decoded``): float32 and float16 as they are, bfloat16
+    widened to float32."""
+    if encoding != 'bfloat16':
+        return encoded
+    high = encoded.astype(np.uint32)
     high <<= 16
     return high.view('<f4')
 
@@ -287,10 +298,11 @@ def _first(bad: np.ndarray) -> int:
 
 def encode_statistics(
     statistics: Sequence[DiagonalMoments], encoding: StatisticsEncoding, blocks: Sequence[Block], dim: int,
-    batch_size: int, step: int, out: Any,
+    batch_size: int, step: int, out: Any, payloads: Optional[Payloads] = None,
 ) -> None:
     """Checks the entries against the session (names, sizes, counts, finite values, squares ≥ 0, in the
-    chosen encoding) and appends them to ``out`` (``StepContribution.statistics``)."""
+    chosen encoding) and appends them to ``out`` (``StepContribution.statistics``); with ``payloads``, the
+    encoded vectors are recorded there (paths from the StepContribution) instead of set on the messages."""
     if encoding not in _ENCODINGS:
         raise fisherd_error('INVALID_CONFIG', f"statistics_encoding must be 'float32', 'float16' or 'bfloat16', got {encoding!r}",
                             field='statistics_encoding', step=step, local=True)
@@ -315,9 +327,11 @@ def encode_statistics(
             if not isinstance(structure, Kronecker):
                 raise fisherd_error('INVALID_CONFIG', f'{at} holds Kronecker statistics, but block {entry.block or "all"!r} is not a '
                                     'Kronecker block (send DiagonalMoments)', field=f'{at}.kronecker', step=step, local=True)
-            _encode_kronecker(entry, structure, size, encoding, f'{at}.kronecker', step, out.add())
+            _encode_kronecker(entry, structure, size, encoding, f'{at}.kronecker', step, out.add(),
+                              payloads, (('statistics', len(out) - 1), 'kronecker'))
             continue
         message = out.add()
+        path: Path = (('statistics', len(out) - 1), 'diagonal')
         message.block = entry.block
         moments = message.diagonal
         moments.count = int(entry.count)
@@ -329,7 +343,7 @@ def encode_statistics(
             field = f'{at}.{name}'
             data = _checked_vector(value, size, encoding, field, step, nonnegative=name != 'sum',
                                    size_note=f'but block {entry.block or "all"!r} has {size}')
-            setattr(moments, name, data)
+            put_bytes(moments, name, data, payloads, path)
         if entry.sampled_label_squares is not None:
             k = entry.samples_per_example
             if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
@@ -339,11 +353,11 @@ def encode_statistics(
 
 
 def _checked_vector(value: Any, size: int, encoding: StatisticsEncoding, field: str, step: int, *,
-                    nonnegative: bool = False, size_note: Optional[str] = None) -> bytes:
-    """``value``'s bytes in ``encoding``, checked as the daemon will read them: ``size`` values, every one
-    finite (and ≥ 0 with ``nonnegative``)."""
-    data = encode_vector(value, encoding)
-    decoded = _decoded(data, encoding)
+                    nonnegative: bool = False, size_note: Optional[str] = None) -> np.ndarray:
+    """``value`` encoded (``encode_array``: its memory holds the wire's bytes), checked as the daemon will
+    read it: ``size`` values, every one finite (and ≥ 0 with ``nonnegative``)."""
+    data = encode_array(value, encoding)
+    decoded = _decoded_array(data, encoding)
     if decoded.size != size:
         raise fisherd_error('SHAPE_MISMATCH', f'{field} has {decoded.size} values, {size_note or f"expected {size}"}',
                             field=field, step=step, local=True)
@@ -361,7 +375,7 @@ def _checked_vector(value: Any, size: int, encoding: StatisticsEncoding, field: 
     return data
 
 
-def _checked_factor(value: Any, n: int, encoding: StatisticsEncoding, field: str, step: int) -> bytes:
+def _checked_factor(value: Any, n: int, encoding: StatisticsEncoding, field: str, step: int) -> np.ndarray:
     """An n×n factor sum (a matrix, packed here, or already packed) as its encoded packed upper triangle."""
     shape = tuple(getattr(value, 'shape', np.shape(value)))
     if len(shape) == 2:
@@ -369,7 +383,7 @@ def _checked_factor(value: Any, n: int, encoding: StatisticsEncoding, field: str
             raise fisherd_error('SHAPE_MISMATCH', f'{field} is {shape[0]}×{shape[1]}, expected {n}×{n}', field=field, step=step, local=True)
         value = pack_upper(value)
     data = _checked_vector(value, n * (n + 1) // 2, encoding, field, step)
-    decoded = _decoded(data, encoding)
+    decoded = _decoded_array(data, encoding)
     diagonal = decoded[[i * n - i * (i - 1) // 2 for i in range(n)]]
     if (diagonal < 0).any():
         i = int(np.argmin(diagonal >= 0))
@@ -385,26 +399,29 @@ def _checked_count(value: Any, field: str, step: int) -> float:
 
 
 def _encode_kronecker(entry: KroneckerStatistics, shape: Kronecker, size: int, encoding: StatisticsEncoding,
-                      at: str, step: int, message: Any) -> None:
+                      at: str, step: int, message: Any, payloads: Optional[Payloads], path: Path) -> None:
     message.block = entry.block
     k = message.kronecker
     k.count = int(entry.count)
     k.encoding = _ENCODINGS[encoding]
-    k.sum = _checked_vector(entry.sum, size, encoding, f'{at}.sum', step)
+    put_bytes(k, 'sum', _checked_vector(entry.sum, size, encoding, f'{at}.sum', step), payloads, path)
     f = entry.factors
     if f is None:
         return
     base = f'{at}.factors'
     order = shape.inputs + (1 if shape.bias else 0)
     w = k.factors
-    w.input_sum = _checked_factor(f.input_sum, order, encoding, f'{base}.input_sum', step)
+    path = path + ('factors',)
+    w.SetInParent()  # present even when every field of it is recorded in payloads
+    put_bytes(w, 'input_sum', _checked_factor(f.input_sum, order, encoding, f'{base}.input_sum', step), payloads, path)
     w.input_count = _checked_count(f.input_count, f'{base}.input_count', step)
     for name in ('empirical', 'sampled', 'exact'):
         g = getattr(f, name)
         if g is None:
             continue
         target = getattr(w, name)
-        target.sum = _checked_factor(g.sum, shape.outputs, encoding, f'{base}.{name}.sum', step)
+        target.SetInParent()
+        put_bytes(target, 'sum', _checked_factor(g.sum, shape.outputs, encoding, f'{base}.{name}.sum', step), payloads, path + (name,))
         target.count = _checked_count(g.count, f'{base}.{name}.count', step)
     if f.sampled is not None:
         kk = f.samples_per_example
@@ -413,11 +430,12 @@ def _encode_kronecker(entry: KroneckerStatistics, shape: Kronecker, size: int, e
                                 field=f'{base}.samples_per_example', step=step, local=True)
         w.samples_per_example = int(kk)
     if f.eigenbasis_squares is not None:
-        w.eigenbasis_squares = _checked_vector(f.eigenbasis_squares, size, encoding, f'{base}.eigenbasis_squares', step)
+        put_bytes(w, 'eigenbasis_squares', _checked_vector(f.eigenbasis_squares, size, encoding, f'{base}.eigenbasis_squares', step),
+                  payloads, path)
         w.eigenbasis_count = _checked_count(f.eigenbasis_count, f'{base}.eigenbasis_count', step)
         w.basis_version = int(f.basis_version or 0)
 
 
 __all__: List[str] = ['DiagonalMoments', 'KroneckerStatistics', 'KroneckerFactorSums', 'OutputGradFactorSum', 'StatisticsEncoding',
                       'diagonal_moments_from_rows', 'kronecker_statistics_from_pairs', 'add_factor_sums', 'pack_upper',
-                      'unpack_upper', 'encode_statistics', 'encode_vector', 'decode_vector']
+                      'unpack_upper', 'encode_statistics', 'encode_vector', 'encode_array', 'decode_vector']

@@ -23,9 +23,10 @@ import numpy as np
 
 from . import fisherd_pb2 as pb
 from .errors import fisherd_error
-from .payloads import rows_matrix, vector, wire_bytes
+from .payloads import rows_matrix, vector, wire_array
 from .results import SessionInfo
 from .statistics import encode_statistics
+from .wire import Payloads, put_bytes
 
 Reduction = Literal['mean', 'sum']
 _REDUCTIONS = {'mean': pb.REDUCTION_MEAN, 'sum': pb.REDUCTION_SUM}
@@ -101,10 +102,15 @@ def _grouped_rows(
 
 def encode_step(
     c: StepInput, session: SessionInfo, step: int, worker_id: int, out: pb.StepContribution,
+    payloads: Optional[Payloads] = None,
 ) -> None:
     """Checks ``c`` against the session and writes it into ``out``. Raises before writing anything on
     the wire: ``ShapeError``, ``NonFiniteError``, ``FisherdError`` (``INVALID_CONFIG`` for a missing
-    reduction, ``UNKNOWN_BLOCK``, ``MISSING_INPUT`` when there is no gradient at all)."""
+    reduction, ``UNKNOWN_BLOCK``, ``MISSING_INPUT`` when there is no gradient at all).
+
+    With ``payloads``, the float vectors (rows, statistics) are not set on ``out`` but recorded there as
+    arrays, paths from ``out`` (``wire.parts`` writes them where the message goes, ``wire.fill`` sets
+    them); they may be views of the caller's arrays (float32 input), read when the message is written."""
     if c.reduction not in _REDUCTIONS:
         raise fisherd_error(
             'INVALID_CONFIG',
@@ -119,7 +125,7 @@ def encode_step(
         out.loss_after_previous_update = float(c.loss_after_previous_update)
 
     if c.statistics is not None:
-        _encode_statistics_step(c, session, step, worker_id, out)
+        _encode_statistics_step(c, session, step, worker_id, out, payloads)
         return
     batch_sizes = {}  # field -> the b its rows imply
     per_example = sampled = factors = None
@@ -161,20 +167,21 @@ def encode_step(
     out.batch_size = int(batch_size)
     out.reduction = _REDUCTIONS[c.reduction]
     if per_example is not None:
-        out.per_example_grads = wire_bytes(per_example)
+        put_bytes(out, 'per_example_grads', wire_array(per_example), payloads, ())
     if sampled is not None:
         out.sampled_label_grads.samples_per_example = sampled.shape[1]
-        out.sampled_label_grads.rows = wire_bytes(sampled)
+        put_bytes(out.sampled_label_grads, 'rows', wire_array(sampled), payloads, ('sampled_label_grads',))
     if factors is not None:
         out.fisher_factor_rows.factors_per_example = factors.shape[1]
-        out.fisher_factor_rows.rows = wire_bytes(factors)
+        put_bytes(out.fisher_factor_rows, 'rows', wire_array(factors), payloads, ('fisher_factor_rows',))
     if mean_grad is not None:
-        out.mean_grad = wire_bytes(mean_grad)
+        put_bytes(out, 'mean_grad', wire_array(mean_grad), payloads, ())
     if params is not None:
-        out.params = wire_bytes(params)
+        put_bytes(out, 'params', wire_array(params), payloads, ())
 
 
-def _encode_statistics_step(c: StepInput, session: SessionInfo, step: int, worker_id: int, out: pb.StepContribution) -> None:
+def _encode_statistics_step(c: StepInput, session: SessionInfo, step: int, worker_id: int, out: pb.StepContribution,
+                            payloads: Optional[Payloads]) -> None:
     rows = [name for name in ('per_example_grads', 'sampled_label_grads', 'fisher_factor_rows', 'mean_grad')
             if getattr(c, name) is not None]
     if rows:
@@ -189,6 +196,7 @@ def _encode_statistics_step(c: StepInput, session: SessionInfo, step: int, worke
         out.loss = float(c.loss)
     out.batch_size = int(b)
     out.reduction = _REDUCTIONS[c.reduction]  # type: ignore[index]
-    encode_statistics(c.statistics, c.statistics_encoding, session.blocks, session.dim, int(b), step, out.statistics)  # type: ignore[arg-type]
+    encode_statistics(c.statistics, c.statistics_encoding, session.blocks, session.dim, int(b), step, out.statistics,  # type: ignore[arg-type]
+                      payloads)
     if c.params is not None:
-        out.params = wire_bytes(vector(c.params, 'params', session.blocks, session.dim, step))
+        put_bytes(out, 'params', wire_array(vector(c.params, 'params', session.blocks, session.dim, step)), payloads, ())

@@ -28,7 +28,7 @@ T = TypeVar('T')
 class Client:
     """A blocking client of one fisherd daemon. Create it with ``Client.connect(url, **options)``; the
     options are ``AsyncClient``'s (token, client_name, worker_id, reconnect, request_timeout,
-    max_frame_bytes, open_timeout, on_notice: called on the client's loop thread). Methods mirror
+    max_frame_bytes, open_timeout, on_notice: called on the client's loop thread, shared_memory). Methods mirror
     ``AsyncClient`` and raise the same typed errors."""
 
     def __init__(self) -> None:
@@ -85,6 +85,11 @@ class Client:
     @property
     def session_id(self) -> Optional[str]:
         return self._async.session_id
+
+    @property
+    def shared_memory_active(self) -> bool:
+        """Whether this connection sends its steps through shared memory (see AsyncClient)."""
+        return self._async.shared_memory_active
 
     @property
     def last_step(self) -> int:

@@ -75,6 +75,11 @@ fisherd cannot be reached, the step keeps your own gradient (``step()`` returns 
 ``counters.fallback_steps``). ``strict=True`` raises instead. Local errors (bad shapes, non-finite
 statistics) always raise.
 
+Transport: a daemon on the same machine (or a sidecar sharing its memory-backed volume) takes the
+statistics and returns Δθ through shared-memory files instead of WebSocket frames (``AsyncClient``'s
+``shared_memory``, on by default; ``shared_memory=False`` turns it off, a path names where the daemon's
+directory is mounted here); a daemon elsewhere gets frames, as before.
+
 Data parallel (``data_parallel``, ``_torch_distributed``): with torch.distributed initialized every rank
 gets the single-process update on the merged batch, either by all-reducing the statistics with torch
 (``'allreduce'``, the ``'auto'`` default with more than one rank; the centred sums merge by Chan's rule

@@ -12,9 +12,15 @@
  * answered from the daemon's last update, a step the daemon never applied is sent again. When the
  * daemon resumed from an older checkpoint than the client's position, the pending step fails with
  * RESUME_GAP (and `resumedStep`): the training loop must send the steps from there again.
+ *
+ * Shared memory (opt-in, `sharedMemory: true`): a client on the daemon's machine (or in a sidecar sharing
+ * its memory-backed volume) sends its steps and estimates requests through a file in the daemon's
+ * shared-memory directory and reads large replies from another (proto SharedMemoryOffer); the WebSocket
+ * carries only small frames. Refused (another container, daemon without it): frames, as before, logged once.
  */
 import WebSocket from 'ws';
 import type { ErrorCode } from '../../../src/errors.js';
+import { log as defaultLogger, type Logger } from '../../../src/log.js';
 import { sessionConfigFromWire, sessionConfigToWire } from '../../../src/protocol/config-codec.js';
 import { estimatesFromWire, type EstimatesData, type KroneckerBasisData } from '../../../src/protocol/estimates-codec.js';
 import {
@@ -26,6 +32,7 @@ import { contributionToWire, updateFromWire, type UpdateData } from '../../../sr
 import type { SessionConfig } from '../../../src/session/config.js';
 import type { StepContribution } from '../../../src/session/contribution.js';
 import { FisherdClientError } from './errors.js';
+import { ClientSharedMemory } from './shared-memory.js';
 
 export type { EstimatesData, SessionConfig, StepContribution, UpdateData };
 
@@ -48,6 +55,16 @@ export interface ConnectOptions {
    * the step the checkpoint on disk holds, where a restart would resume). Default: ignored.
    */
   readonly onNotice?: (error: FisherdClientError) => void;
+  /**
+   * Send steps and estimates requests through shared memory when the daemon is on this machine and has it
+   * (its Welcome names its --shared-memory-dir): `true`, or `{ dir }` where that directory is mounted at
+   * another path here. The client creates two files there (mode 0600, unlinked once offered) on every
+   * connection; a refusal (not co-located, daemon without it) is logged once and frames are used.
+   * Default false.
+   */
+  readonly sharedMemory?: boolean | { readonly dir?: string };
+  /** Where the client logs (the shared-memory fallback). Default the library's pino logger (src/log.ts). */
+  readonly logger?: Logger;
 }
 
 /**
@@ -70,7 +87,7 @@ export interface SessionInfo {
   readonly config: SessionConfig;
 }
 
-type Kind = 'hello' | 'open' | 'step' | 'estimates' | 'close';
+type Kind = 'hello' | 'shm' | 'open' | 'step' | 'estimates' | 'close';
 
 /** Largest estimates reply the client asks for when it reads diagonals in ranges (the daemon's default limit is 64 MiB). */
 const DIAGONAL_REPLY_BYTES = 32 * 1024 * 1024;
@@ -100,6 +117,11 @@ export class FisherdClient {
   private reconnecting: Promise<void> | undefined;
   private closedByUser = false;
   private welcome: { serverVersion: string; backend: string } = { serverVersion: '', backend: '' };
+  /** This connection's accepted shared-memory files. */
+  private shm: ClientSharedMemory | undefined;
+  /** The ref'd request not answered yet (at most one: proto SharedMemoryOffer's ordering contract). */
+  private refOutstanding: number | undefined;
+  private shmFallbackLogged = false;
 
   private constructor(
     readonly url: string,
@@ -111,6 +133,11 @@ export class FisherdClient {
     const client = new FisherdClient(url, options);
     await client.open();
     return client;
+  }
+
+  /** Whether this connection sends its steps through shared memory (the daemon accepted the offer). */
+  get sharedMemoryActive(): boolean {
+    return this.shm !== undefined;
   }
 
   /** The daemon's version and compute backend (from its Welcome). */
@@ -241,6 +268,7 @@ export class FisherdClient {
     }
     this.closedByUser = true;
     this.rejectAll(new FisherdClientError('CONNECTION_CLOSED', 'the client was closed'));
+    this.dropSharedMemory();
     await new Promise<void>((resolve) => {
       const ws = this.ws;
       if (ws === undefined || ws.readyState === WebSocket.CLOSED) return resolve();
@@ -261,6 +289,50 @@ export class FisherdClient {
       hello: { protocolVersion: PROTOCOL_VERSION, clientName: this.options.clientName ?? 'fisherd-ts-client' },
     });
     this.welcome = { serverVersion: welcome.welcome?.serverVersion ?? '', backend: welcome.welcome?.backend ?? '' };
+    await this.offerSharedMemory(welcome.welcome?.sharedMemoryDir ?? '');
+  }
+
+  /** Offers shared-memory files when asked to and the daemon has them; falls back to frames (logged once). */
+  private async offerSharedMemory(daemonDir: string): Promise<void> {
+    const option = this.options.sharedMemory ?? false;
+    if (option === false) return;
+    if (daemonDir === '') {
+      this.shmFallback('the daemon has shared memory off (its Welcome names no --shared-memory-dir)');
+      return;
+    }
+    const dir = (typeof option === 'object' ? option.dir : undefined) ?? daemonDir;
+    let channel: ClientSharedMemory;
+    try {
+      channel = ClientSharedMemory.create(dir);
+    } catch (e) {
+      this.shmFallback(`cannot create files in ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      return;
+    }
+    try {
+      await this.request('shm', { sharedMemoryOffer: channel.offer });
+      channel.unlink(); // the daemon holds them open
+      this.shm = channel;
+      this.refOutstanding = undefined;
+    } catch (e) {
+      channel.close();
+      if (e instanceof FisherdClientError && (e.code === 'SHARED_MEMORY_UNAVAILABLE' || e.code === 'UNEXPECTED_MESSAGE')) {
+        this.shmFallback(e.message);
+        return;
+      }
+      throw e; // the connection itself failed: as for hello
+    }
+  }
+
+  private shmFallback(why: string): void {
+    if (this.shmFallbackLogged) return;
+    this.shmFallbackLogged = true;
+    (this.options.logger ?? defaultLogger).warn({ url: this.url }, `fisherd client: shared memory not used (${why}); sending frames`);
+  }
+
+  private dropSharedMemory(): void {
+    this.shm?.close();
+    this.shm = undefined;
+    this.refOutstanding = undefined;
   }
 
   private dial(): Promise<WebSocket> {
@@ -309,9 +381,16 @@ export class FisherdClient {
     let message: ServerMessage;
     try {
       message = decodeServerMessage(data);
-    } catch {
+      if (message.kind === 'messageRef') message = this.dereference(message);
+    } catch (e) {
+      const requestId = (e as { requestId?: number }).requestId;
+      const pending = requestId ? this.pending.get(requestId) : undefined;
+      if (requestId !== undefined && pending !== undefined) {
+        this.settle(requestId, pending, new FisherdClientError('MALFORMED_FRAME', `the daemon's reply in shared memory cannot be read: ${(e as Error).message}`));
+      }
       return; // a frame this client cannot read: nothing to answer
     }
+    if (this.refOutstanding !== undefined && message.requestId === this.refOutstanding) this.refOutstanding = undefined;
     const pending = message.requestId ? this.pending.get(message.requestId) : undefined;
     if (message.kind === 'error') {
       const e = errorFromWire(message.error!);
@@ -329,6 +408,21 @@ export class FisherdClient {
       this.lastCompletedStep = Math.max(this.lastCompletedStep, message.update.step);
     }
     if (pending !== undefined) this.settle(message.requestId, pending, message);
+  }
+
+  /** The message a MessageRef frame names in the reply file (read now, before the next ref'd request). */
+  private dereference(ref: ServerMessage): ServerMessage {
+    if (this.refOutstanding !== undefined && ref.requestId === this.refOutstanding) this.refOutstanding = undefined;
+    try {
+      if (this.shm === undefined) throw new Error('a messageRef, but no shared memory is set up');
+      const bytes = this.shm.read(ref.messageRef?.offset ?? 0, ref.messageRef?.length ?? 0);
+      if (bytes === undefined) throw new Error('the reply file is shorter than the messageRef says');
+      const message = decodeServerMessage(bytes);
+      if (message.kind === 'messageRef') throw new Error('a messageRef inside a messageRef');
+      return message;
+    } catch (e) {
+      throw Object.assign(new Error(e instanceof Error ? e.message : String(e)), { requestId: ref.requestId });
+    }
   }
 
   private settle(id: number, pending: Pending, outcome: ServerMessage | FisherdClientError): void {
@@ -354,12 +448,35 @@ export class FisherdClient {
       }, timeoutMs);
       this.pending.set(requestId, pending);
       // While reconnecting, the request waits in `pending` and is sent once the session is restored.
-      if (this.reconnecting === undefined || kind === 'hello' || kind === 'open') this.transmit(message);
+      if (this.reconnecting === undefined || kind === 'hello' || kind === 'shm' || kind === 'open') {
+        this.transmit(message, kind === 'step' || kind === 'estimates');
+      }
     });
   }
 
-  private transmit(message: ClientMessageInit): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeClientMessage(message), { binary: true });
+  /**
+   * Sends one message: with `byRef`, through the request file when shared memory is set up and no other
+   * ref'd request is outstanding (its reply, if large, then comes through the reply file); else a frame.
+   */
+  private transmit(message: ClientMessageInit, byRef = false): void {
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    const bytes = encodeClientMessage(message);
+    const requestId = message.requestId ?? 0;
+    if (byRef && this.shm !== undefined && this.refOutstanding === undefined && requestId !== 0) {
+      let ref: { offset: number; length: number } | undefined;
+      try {
+        ref = this.shm.write(bytes);
+      } catch (e) {
+        this.shmFallback(`cannot write the request file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+        this.dropSharedMemory();
+      }
+      if (ref !== undefined) {
+        this.refOutstanding = requestId;
+        this.ws.send(encodeClientMessage({ requestId, messageRef: ref }), { binary: true });
+        return;
+      }
+    }
+    this.ws.send(bytes, { binary: true });
   }
 
   private attached(reply: ServerMessage): SessionInfo {
@@ -387,6 +504,7 @@ export class FisherdClient {
 
   private lost(ws: WebSocket, code: number, reason: string): void {
     if (ws !== this.ws || this.closedByUser) return;
+    this.dropSharedMemory(); // the daemon closed its side; a new connection offers new files
     const fatal = FATAL_CLOSE_CODES.get(code);
     if (code === 1009) {
       // FRAME_TOO_LARGE: sending the same frames again would fail again.
@@ -408,7 +526,7 @@ export class FisherdClient {
     const retries = policy.retries ?? 10;
     let delay = policy.minDelayMs ?? 100;
     // The hello/open of the lost connection will never be answered: fail them (connect() callers retry).
-    this.rejectAll(new FisherdClientError('CONNECTION_CLOSED', 'the connection closed during the handshake'), (p) => p.kind === 'hello' || p.kind === 'open');
+    this.rejectAll(new FisherdClientError('CONNECTION_CLOSED', 'the connection closed during the handshake'), (p) => p.kind === 'hello' || p.kind === 'shm' || p.kind === 'open');
     for (let attempt = 1; attempt <= retries && !this.closedByUser; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(2 * delay, policy.maxDelayMs ?? 5000);

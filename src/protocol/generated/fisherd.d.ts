@@ -60,8 +60,14 @@ export namespace fisherd {
             /** ClientMessage closeSession. */
             closeSession?: (fisherd.v1.CloseSession.$Properties|null);
 
+            /** ClientMessage sharedMemoryOffer. */
+            sharedMemoryOffer?: (fisherd.v1.SharedMemoryOffer.$Properties|null);
+
+            /** Only after SharedMemoryAccepted: the message is in the request file. */
+            messageRef?: (fisherd.v1.MessageRef.$Properties|null);
+
             /** ClientMessage kind. */
-            kind?: ("hello"|"openSession"|"step"|"estimatesRequest"|"closeSession");
+            kind?: ("hello"|"openSession"|"step"|"estimatesRequest"|"closeSession"|"sharedMemoryOffer"|"messageRef");
 
             /**
              * Creates a new ClientMessage instance using the specified properties.
@@ -144,8 +150,14 @@ export namespace fisherd {
                 /** ClientMessage closeSession */
                 closeSession?: (fisherd.v1.CloseSession.$Properties|null);
 
+                /** ClientMessage sharedMemoryOffer */
+                sharedMemoryOffer?: (fisherd.v1.SharedMemoryOffer.$Properties|null);
+
+                /** Only after SharedMemoryAccepted: the message is in the request file. */
+                messageRef?: (fisherd.v1.MessageRef.$Properties|null);
+
                 /** ClientMessage kind */
-                kind?: ("hello"|"openSession"|"step"|"estimatesRequest"|"closeSession");
+                kind?: ("hello"|"openSession"|"step"|"estimatesRequest"|"closeSession"|"sharedMemoryOffer"|"messageRef");
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -159,9 +171,11 @@ export namespace fisherd {
               step?: fisherd.v1.StepContribution.$Shape|null;
               estimatesRequest?: fisherd.v1.EstimatesRequest.$Shape|null;
               closeSession?: fisherd.v1.CloseSession.$Shape|null;
+              sharedMemoryOffer?: fisherd.v1.SharedMemoryOffer.$Shape|null;
+              messageRef?: fisherd.v1.MessageRef.$Shape|null;
               $unknowns?: Uint8Array[];
             } & (
-              ({ kind?: undefined; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null }|{ kind?: "hello"; hello: fisherd.v1.Hello.$Shape; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null }|{ kind?: "openSession"; hello?: null; openSession: fisherd.v1.OpenSession.$Shape; step?: null; estimatesRequest?: null; closeSession?: null }|{ kind?: "step"; hello?: null; openSession?: null; step: fisherd.v1.StepContribution.$Shape; estimatesRequest?: null; closeSession?: null }|{ kind?: "estimatesRequest"; hello?: null; openSession?: null; step?: null; estimatesRequest: fisherd.v1.EstimatesRequest.$Shape; closeSession?: null }|{ kind?: "closeSession"; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession: fisherd.v1.CloseSession.$Shape })
+              ({ kind?: undefined; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null; sharedMemoryOffer?: null; messageRef?: null }|{ kind?: "hello"; hello: fisherd.v1.Hello.$Shape; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null; sharedMemoryOffer?: null; messageRef?: null }|{ kind?: "openSession"; hello?: null; openSession: fisherd.v1.OpenSession.$Shape; step?: null; estimatesRequest?: null; closeSession?: null; sharedMemoryOffer?: null; messageRef?: null }|{ kind?: "step"; hello?: null; openSession?: null; step: fisherd.v1.StepContribution.$Shape; estimatesRequest?: null; closeSession?: null; sharedMemoryOffer?: null; messageRef?: null }|{ kind?: "estimatesRequest"; hello?: null; openSession?: null; step?: null; estimatesRequest: fisherd.v1.EstimatesRequest.$Shape; closeSession?: null; sharedMemoryOffer?: null; messageRef?: null }|{ kind?: "closeSession"; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession: fisherd.v1.CloseSession.$Shape; sharedMemoryOffer?: null; messageRef?: null }|{ kind?: "sharedMemoryOffer"; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null; sharedMemoryOffer: fisherd.v1.SharedMemoryOffer.$Shape; messageRef?: null }|{ kind?: "messageRef"; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null; sharedMemoryOffer?: null; messageRef: fisherd.v1.MessageRef.$Shape })
             );
         }
 
@@ -1744,6 +1758,362 @@ export namespace fisherd {
 
             /** Shape of a CloseSession. */
             type $Shape = fisherd.v1.CloseSession.$Properties;
+        }
+
+        /**
+         * Properties of a SharedMemoryOffer.
+         * @deprecated Use fisherd.v1.SharedMemoryOffer.$Properties instead.
+         */
+        interface ISharedMemoryOffer extends fisherd.v1.SharedMemoryOffer.$Properties {
+        }
+
+        /**
+         * Offers the daemon two files for payloads (after Welcome, at most once per connection; the daemon has the
+         * feature when Welcome.shared_memory_dir is set). The client creates both in that directory, as regular
+         * files readable and writable by the daemon's user (same user; mode 0600 suffices), and writes `nonce` at
+         * offset 0 of each: the daemon opens them (never following symlinks, refusing anything but a regular file
+         * with one link owned by its own user) and checks the nonce in both, so a file another container or user
+         * cannot read cannot be offered, and a client that does not share the daemon's memory (another container
+         * without the shared volume) is refused. The daemon never creates, truncates or deletes the files; it
+         * keeps them open until the connection closes, so the client may unlink them once accepted.
+         * Refusals: Error SHARED_MEMORY_UNAVAILABLE naming the field (disabled daemon, a name that is not
+         * "fisherd-" + 8..64 of [A-Za-z0-9_-], a file that cannot be opened or is not a regular file of the
+         * daemon's user, a nonce that does not match); UNEXPECTED_MESSAGE before Hello or for a second offer.
+         *
+         * Ordering contract (so that one region each way suffices, no ring): the client has at most one ref'd
+         * request outstanding, i.e. it writes a request into its request file only once every earlier ref'd
+         * request has been answered, and it reads a ref'd reply out of its reply file before it sends its next
+         * ref'd request. The daemon reads a ref'd request before it answers it, and writes into the reply file
+         * only the reply to the latest ref'd request (once, if that reply is at least
+         * SharedMemoryAccepted.reply_threshold_bytes; request_id 0 is always answered by frame); an update sent
+         * to a worker that did not contribute to the step (request_id 0) and any reply to a request sent as a
+         * frame stay frames. In a W-worker session every worker's connection gets the update its own way.
+         */
+        class SharedMemoryOffer {
+
+            /**
+             * Constructs a new SharedMemoryOffer.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.SharedMemoryOffer.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * The file the client writes its requests into (client -> daemon), a plain name in the daemon's
+             * shared-memory directory: "fisherd-" followed by 8 to 64 of [A-Za-z0-9_-].
+             */
+            requestFile: string;
+
+            /** The file the daemon writes its ref'd replies into (daemon -> client), named likewise, another file. */
+            replyFile: string;
+
+            /**
+             * 16 to 64 random bytes, written by the client at offset 0 of both files. The daemon writes replies
+             * after them (from SharedMemoryAccepted.reply_offset), never over them.
+             */
+            nonce: Uint8Array;
+
+            /**
+             * Creates a new SharedMemoryOffer instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SharedMemoryOffer instance
+             */
+            static create(properties: fisherd.v1.SharedMemoryOffer.$Shape): fisherd.v1.SharedMemoryOffer & fisherd.v1.SharedMemoryOffer.$Shape;
+            static create(properties?: fisherd.v1.SharedMemoryOffer.$Properties): fisherd.v1.SharedMemoryOffer;
+
+            /**
+             * Encodes the specified SharedMemoryOffer message. Does not implicitly {@link fisherd.v1.SharedMemoryOffer.verify|verify} messages.
+             * @param message SharedMemoryOffer message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.SharedMemoryOffer.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SharedMemoryOffer message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.SharedMemoryOffer & fisherd.v1.SharedMemoryOffer.$Shape} SharedMemoryOffer
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.SharedMemoryOffer & fisherd.v1.SharedMemoryOffer.$Shape;
+
+            /**
+             * Verifies a SharedMemoryOffer message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a SharedMemoryOffer message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns SharedMemoryOffer
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.SharedMemoryOffer;
+
+            /**
+             * Creates a plain object from a SharedMemoryOffer message. Also converts values to other types if specified.
+             * @param message SharedMemoryOffer
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.SharedMemoryOffer, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this SharedMemoryOffer to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace SharedMemoryOffer {
+
+            /** Properties of a SharedMemoryOffer. */
+            interface $Properties {
+
+                /**
+                 * The file the client writes its requests into (client -> daemon), a plain name in the daemon's
+                 * shared-memory directory: "fisherd-" followed by 8 to 64 of [A-Za-z0-9_-].
+                 */
+                requestFile?: (string|null);
+
+                /** The file the daemon writes its ref'd replies into (daemon -> client), named likewise, another file. */
+                replyFile?: (string|null);
+
+                /**
+                 * 16 to 64 random bytes, written by the client at offset 0 of both files. The daemon writes replies
+                 * after them (from SharedMemoryAccepted.reply_offset), never over them.
+                 */
+                nonce?: (Uint8Array|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SharedMemoryOffer. */
+            type $Shape = fisherd.v1.SharedMemoryOffer.$Properties;
+        }
+
+        /**
+         * Properties of a SharedMemoryAccepted.
+         * @deprecated Use fisherd.v1.SharedMemoryAccepted.$Properties instead.
+         */
+        interface ISharedMemoryAccepted extends fisherd.v1.SharedMemoryAccepted.$Properties {
+        }
+
+        /** The daemon holds both files open: ref'd messages may flow. */
+        class SharedMemoryAccepted {
+
+            /**
+             * Constructs a new SharedMemoryAccepted.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.SharedMemoryAccepted.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Where in the reply file the daemon writes its replies (the first byte after the nonce, rounded up to
+             * a page: 4096).
+             */
+            replyOffset: number;
+
+            /**
+             * Replies of at least this many bytes (encoded) to a ref'd request travel by ref (65536); smaller ones
+             * are frames.
+             */
+            replyThresholdBytes: number;
+
+            /**
+             * Creates a new SharedMemoryAccepted instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SharedMemoryAccepted instance
+             */
+            static create(properties: fisherd.v1.SharedMemoryAccepted.$Shape): fisherd.v1.SharedMemoryAccepted & fisherd.v1.SharedMemoryAccepted.$Shape;
+            static create(properties?: fisherd.v1.SharedMemoryAccepted.$Properties): fisherd.v1.SharedMemoryAccepted;
+
+            /**
+             * Encodes the specified SharedMemoryAccepted message. Does not implicitly {@link fisherd.v1.SharedMemoryAccepted.verify|verify} messages.
+             * @param message SharedMemoryAccepted message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.SharedMemoryAccepted.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SharedMemoryAccepted message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.SharedMemoryAccepted & fisherd.v1.SharedMemoryAccepted.$Shape} SharedMemoryAccepted
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.SharedMemoryAccepted & fisherd.v1.SharedMemoryAccepted.$Shape;
+
+            /**
+             * Verifies a SharedMemoryAccepted message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a SharedMemoryAccepted message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns SharedMemoryAccepted
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.SharedMemoryAccepted;
+
+            /**
+             * Creates a plain object from a SharedMemoryAccepted message. Also converts values to other types if specified.
+             * @param message SharedMemoryAccepted
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.SharedMemoryAccepted, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this SharedMemoryAccepted to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace SharedMemoryAccepted {
+
+            /** Properties of a SharedMemoryAccepted. */
+            interface $Properties {
+
+                /**
+                 * Where in the reply file the daemon writes its replies (the first byte after the nonce, rounded up to
+                 * a page: 4096).
+                 */
+                replyOffset?: (number|null);
+
+                /**
+                 * Replies of at least this many bytes (encoded) to a ref'd request travel by ref (65536); smaller ones
+                 * are frames.
+                 */
+                replyThresholdBytes?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SharedMemoryAccepted. */
+            type $Shape = fisherd.v1.SharedMemoryAccepted.$Properties;
+        }
+
+        /**
+         * Properties of a MessageRef.
+         * @deprecated Use fisherd.v1.MessageRef.$Properties instead.
+         */
+        interface IMessageRef extends fisherd.v1.MessageRef.$Properties {
+        }
+
+        /**
+         * "The bytes of one encoded message are in the shared file at [offset, offset + length)": as a
+         * ClientMessage, in the client's request file; as a ServerMessage, in its reply file. The message inside
+         * is handled exactly as if it had arrived as a frame (same decoding, validation, errors and
+         * --max-frame-bytes limit: FRAME_TOO_LARGE, closing with 1009); it may not itself be a MessageRef or a
+         * SharedMemoryOffer (UNEXPECTED_MESSAGE). A range beyond the end of the file is MALFORMED_FRAME naming
+         * message_ref.offset or message_ref.length, answered with the outer message's request_id; the message
+         * inside carries its own request_id (clients set both the same), which its replies echo.
+         */
+        class MessageRef {
+
+            /**
+             * Constructs a new MessageRef.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.MessageRef.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** MessageRef offset. */
+            offset: number;
+
+            /** MessageRef length. */
+            length: number;
+
+            /**
+             * Creates a new MessageRef instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns MessageRef instance
+             */
+            static create(properties: fisherd.v1.MessageRef.$Shape): fisherd.v1.MessageRef & fisherd.v1.MessageRef.$Shape;
+            static create(properties?: fisherd.v1.MessageRef.$Properties): fisherd.v1.MessageRef;
+
+            /**
+             * Encodes the specified MessageRef message. Does not implicitly {@link fisherd.v1.MessageRef.verify|verify} messages.
+             * @param message MessageRef message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.MessageRef.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a MessageRef message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.MessageRef & fisherd.v1.MessageRef.$Shape} MessageRef
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.MessageRef & fisherd.v1.MessageRef.$Shape;
+
+            /**
+             * Verifies a MessageRef message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a MessageRef message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns MessageRef
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.MessageRef;
+
+            /**
+             * Creates a plain object from a MessageRef message. Also converts values to other types if specified.
+             * @param message MessageRef
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.MessageRef, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this MessageRef to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace MessageRef {
+
+            /** Properties of a MessageRef. */
+            interface $Properties {
+
+                /** MessageRef offset */
+                offset?: (number|null);
+
+                /** MessageRef length */
+                length?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a MessageRef. */
+            type $Shape = fisherd.v1.MessageRef.$Properties;
         }
 
         /**
@@ -3511,8 +3881,14 @@ export namespace fisherd {
             /** ServerMessage sessionClosed. */
             sessionClosed?: (fisherd.v1.SessionClosed.$Properties|null);
 
+            /** ServerMessage sharedMemoryAccepted. */
+            sharedMemoryAccepted?: (fisherd.v1.SharedMemoryAccepted.$Properties|null);
+
+            /** A reply in the client's reply file (see SharedMemoryOffer): read it before the next ref'd request. */
+            messageRef?: (fisherd.v1.MessageRef.$Properties|null);
+
             /** ServerMessage kind. */
-            kind?: ("welcome"|"sessionOpened"|"update"|"error"|"estimates"|"sessionClosed");
+            kind?: ("welcome"|"sessionOpened"|"update"|"error"|"estimates"|"sessionClosed"|"sharedMemoryAccepted"|"messageRef");
 
             /**
              * Creates a new ServerMessage instance using the specified properties.
@@ -3598,8 +3974,14 @@ export namespace fisherd {
                 /** ServerMessage sessionClosed */
                 sessionClosed?: (fisherd.v1.SessionClosed.$Properties|null);
 
+                /** ServerMessage sharedMemoryAccepted */
+                sharedMemoryAccepted?: (fisherd.v1.SharedMemoryAccepted.$Properties|null);
+
+                /** A reply in the client's reply file (see SharedMemoryOffer): read it before the next ref'd request. */
+                messageRef?: (fisherd.v1.MessageRef.$Properties|null);
+
                 /** ServerMessage kind */
-                kind?: ("welcome"|"sessionOpened"|"update"|"error"|"estimates"|"sessionClosed");
+                kind?: ("welcome"|"sessionOpened"|"update"|"error"|"estimates"|"sessionClosed"|"sharedMemoryAccepted"|"messageRef");
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -3614,9 +3996,11 @@ export namespace fisherd {
               error?: fisherd.v1.Error.$Shape|null;
               estimates?: fisherd.v1.Estimates.$Shape|null;
               sessionClosed?: fisherd.v1.SessionClosed.$Shape|null;
+              sharedMemoryAccepted?: fisherd.v1.SharedMemoryAccepted.$Shape|null;
+              messageRef?: fisherd.v1.MessageRef.$Shape|null;
               $unknowns?: Uint8Array[];
             } & (
-              ({ kind?: undefined; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null }|{ kind?: "welcome"; welcome: fisherd.v1.Welcome.$Shape; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null }|{ kind?: "sessionOpened"; welcome?: null; sessionOpened: fisherd.v1.SessionOpened.$Shape; update?: null; error?: null; estimates?: null; sessionClosed?: null }|{ kind?: "update"; welcome?: null; sessionOpened?: null; update: fisherd.v1.Update.$Shape; error?: null; estimates?: null; sessionClosed?: null }|{ kind?: "error"; welcome?: null; sessionOpened?: null; update?: null; error: fisherd.v1.Error.$Shape; estimates?: null; sessionClosed?: null }|{ kind?: "estimates"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates: fisherd.v1.Estimates.$Shape; sessionClosed?: null }|{ kind?: "sessionClosed"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed: fisherd.v1.SessionClosed.$Shape })
+              ({ kind?: undefined; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "welcome"; welcome: fisherd.v1.Welcome.$Shape; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "sessionOpened"; welcome?: null; sessionOpened: fisherd.v1.SessionOpened.$Shape; update?: null; error?: null; estimates?: null; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "update"; welcome?: null; sessionOpened?: null; update: fisherd.v1.Update.$Shape; error?: null; estimates?: null; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "error"; welcome?: null; sessionOpened?: null; update?: null; error: fisherd.v1.Error.$Shape; estimates?: null; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "estimates"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates: fisherd.v1.Estimates.$Shape; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "sessionClosed"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed: fisherd.v1.SessionClosed.$Shape; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "sharedMemoryAccepted"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null; sharedMemoryAccepted: fisherd.v1.SharedMemoryAccepted.$Shape; messageRef?: null }|{ kind?: "messageRef"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef: fisherd.v1.MessageRef.$Shape })
             );
         }
 
@@ -3647,6 +4031,12 @@ export namespace fisherd {
 
             /** The compute backend the daemon runs, e.g. "openblas 0.3.21 (pthread, 2 threads)". */
             backend: string;
+
+            /**
+             * The daemon's shared-memory directory (--shared-memory-dir, e.g. "/dev/shm"), where a co-located
+             * client may create the files of a SharedMemoryOffer; empty when the daemon has shared memory off.
+             */
+            sharedMemoryDir: string;
 
             /**
              * Creates a new Welcome instance using the specified properties.
@@ -3716,6 +4106,12 @@ export namespace fisherd {
 
                 /** The compute backend the daemon runs, e.g. "openblas 0.3.21 (pthread, 2 threads)". */
                 backend?: (string|null);
+
+                /**
+                 * The daemon's shared-memory directory (--shared-memory-dir, e.g. "/dev/shm"), where a co-located
+                 * client may create the files of a SharedMemoryOffer; empty when the daemon has shared memory off.
+                 */
+                sharedMemoryDir?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -4314,7 +4710,14 @@ export namespace fisherd {
              * connection attached to the session, unsolicited (request_id 0), at each failed attempt; the daemon
              * retries at the next steps and when the session closes.
              */
-            ERROR_CODE_CHECKPOINT_FAILED = 22
+            ERROR_CODE_CHECKPOINT_FAILED = 22,
+
+            /**
+             * A SharedMemoryOffer the daemon cannot take: shared memory is off (--shared-memory off), or a file
+             * name, the files or the nonce fail its checks (the message says which; `field` names the offer's
+             * field). The connection goes on; the client sends its messages as frames.
+             */
+            ERROR_CODE_SHARED_MEMORY_UNAVAILABLE = 23
         }
 
         /**

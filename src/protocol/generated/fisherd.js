@@ -53,7 +53,9 @@ export const fisherd = $root.fisherd = (() => {
              * @property {fisherd.v1.StepContribution.$Properties|null} [step] ClientMessage step
              * @property {fisherd.v1.EstimatesRequest.$Properties|null} [estimatesRequest] ClientMessage estimatesRequest
              * @property {fisherd.v1.CloseSession.$Properties|null} [closeSession] ClientMessage closeSession
-             * @property {"hello"|"openSession"|"step"|"estimatesRequest"|"closeSession"} [kind] ClientMessage kind
+             * @property {fisherd.v1.SharedMemoryOffer.$Properties|null} [sharedMemoryOffer] ClientMessage sharedMemoryOffer
+             * @property {fisherd.v1.MessageRef.$Properties|null} [messageRef] Only after SharedMemoryAccepted: the message is in the request file.
+             * @property {"hello"|"openSession"|"step"|"estimatesRequest"|"closeSession"|"sharedMemoryOffer"|"messageRef"} [kind] ClientMessage kind
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -74,9 +76,11 @@ export const fisherd = $root.fisherd = (() => {
              *   step?: fisherd.v1.StepContribution.$Shape|null;
              *   estimatesRequest?: fisherd.v1.EstimatesRequest.$Shape|null;
              *   closeSession?: fisherd.v1.CloseSession.$Shape|null;
+             *   sharedMemoryOffer?: fisherd.v1.SharedMemoryOffer.$Shape|null;
+             *   messageRef?: fisherd.v1.MessageRef.$Shape|null;
              *   $unknowns?: Array.<Uint8Array>;
              * } & (
-             *   ({ kind?: undefined; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null }|{ kind?: "hello"; hello: fisherd.v1.Hello.$Shape; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null }|{ kind?: "openSession"; hello?: null; openSession: fisherd.v1.OpenSession.$Shape; step?: null; estimatesRequest?: null; closeSession?: null }|{ kind?: "step"; hello?: null; openSession?: null; step: fisherd.v1.StepContribution.$Shape; estimatesRequest?: null; closeSession?: null }|{ kind?: "estimatesRequest"; hello?: null; openSession?: null; step?: null; estimatesRequest: fisherd.v1.EstimatesRequest.$Shape; closeSession?: null }|{ kind?: "closeSession"; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession: fisherd.v1.CloseSession.$Shape })
+             *   ({ kind?: undefined; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null; sharedMemoryOffer?: null; messageRef?: null }|{ kind?: "hello"; hello: fisherd.v1.Hello.$Shape; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null; sharedMemoryOffer?: null; messageRef?: null }|{ kind?: "openSession"; hello?: null; openSession: fisherd.v1.OpenSession.$Shape; step?: null; estimatesRequest?: null; closeSession?: null; sharedMemoryOffer?: null; messageRef?: null }|{ kind?: "step"; hello?: null; openSession?: null; step: fisherd.v1.StepContribution.$Shape; estimatesRequest?: null; closeSession?: null; sharedMemoryOffer?: null; messageRef?: null }|{ kind?: "estimatesRequest"; hello?: null; openSession?: null; step?: null; estimatesRequest: fisherd.v1.EstimatesRequest.$Shape; closeSession?: null; sharedMemoryOffer?: null; messageRef?: null }|{ kind?: "closeSession"; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession: fisherd.v1.CloseSession.$Shape; sharedMemoryOffer?: null; messageRef?: null }|{ kind?: "sharedMemoryOffer"; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null; sharedMemoryOffer: fisherd.v1.SharedMemoryOffer.$Shape; messageRef?: null }|{ kind?: "messageRef"; hello?: null; openSession?: null; step?: null; estimatesRequest?: null; closeSession?: null; sharedMemoryOffer?: null; messageRef: fisherd.v1.MessageRef.$Shape })
              * )} fisherd.v1.ClientMessage.$Shape
              */
 
@@ -144,17 +148,33 @@ export const fisherd = $root.fisherd = (() => {
              */
             ClientMessage.prototype.closeSession = null;
 
+            /**
+             * ClientMessage sharedMemoryOffer.
+             * @member {fisherd.v1.SharedMemoryOffer.$Properties|null|undefined} sharedMemoryOffer
+             * @memberof fisherd.v1.ClientMessage
+             * @instance
+             */
+            ClientMessage.prototype.sharedMemoryOffer = null;
+
+            /**
+             * Only after SharedMemoryAccepted: the message is in the request file.
+             * @member {fisherd.v1.MessageRef.$Properties|null|undefined} messageRef
+             * @memberof fisherd.v1.ClientMessage
+             * @instance
+             */
+            ClientMessage.prototype.messageRef = null;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
             /**
              * ClientMessage kind.
-             * @member {"hello"|"openSession"|"step"|"estimatesRequest"|"closeSession"|undefined} kind
+             * @member {"hello"|"openSession"|"step"|"estimatesRequest"|"closeSession"|"sharedMemoryOffer"|"messageRef"|undefined} kind
              * @memberof fisherd.v1.ClientMessage
              * @instance
              */
             $Object.defineProperty(ClientMessage.prototype, "kind", {
-                get: $util.oneOfGetter($oneOfFields = ["hello", "openSession", "step", "estimatesRequest", "closeSession"]),
+                get: $util.oneOfGetter($oneOfFields = ["hello", "openSession", "step", "estimatesRequest", "closeSession", "sharedMemoryOffer", "messageRef"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -202,6 +222,10 @@ export const fisherd = $root.fisherd = (() => {
                     $root.fisherd.v1.EstimatesRequest.encode(message.estimatesRequest, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
                 if (message.closeSession != null && $Object.hasOwnProperty.call(message, "closeSession"))
                     $root.fisherd.v1.CloseSession.encode(message.closeSession, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+                if (message.sharedMemoryOffer != null && $Object.hasOwnProperty.call(message, "sharedMemoryOffer"))
+                    $root.fisherd.v1.SharedMemoryOffer.encode(message.sharedMemoryOffer, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+                if (message.messageRef != null && $Object.hasOwnProperty.call(message, "messageRef"))
+                    $root.fisherd.v1.MessageRef.encode(message.messageRef, writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -290,6 +314,20 @@ export const fisherd = $root.fisherd = (() => {
                             message.kind = "closeSession";
                             continue;
                         }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            message.sharedMemoryOffer = $root.fisherd.v1.SharedMemoryOffer.decode(reader, reader.size(), $undefined, _depth + 1, message.sharedMemoryOffer);
+                            message.kind = "sharedMemoryOffer";
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            message.messageRef = $root.fisherd.v1.MessageRef.decode(reader, reader.size(), $undefined, _depth + 1, message.messageRef);
+                            message.kind = "messageRef";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -374,6 +412,26 @@ export const fisherd = $root.fisherd = (() => {
                             return "closeSession." + error;
                     }
                 }
+                if (message.sharedMemoryOffer != null && $Object.hasOwnProperty.call(message, "sharedMemoryOffer")) {
+                    if (properties.kind === 1)
+                        return "kind: multiple values";
+                    properties.kind = 1;
+                    {
+                        let error = $root.fisherd.v1.SharedMemoryOffer.verify(message.sharedMemoryOffer, _depth + 1);
+                        if (error)
+                            return "sharedMemoryOffer." + error;
+                    }
+                }
+                if (message.messageRef != null && $Object.hasOwnProperty.call(message, "messageRef")) {
+                    if (properties.kind === 1)
+                        return "kind: multiple values";
+                    properties.kind = 1;
+                    {
+                        let error = $root.fisherd.v1.MessageRef.verify(message.messageRef, _depth + 1);
+                        if (error)
+                            return "messageRef." + error;
+                    }
+                }
                 return null;
             };
 
@@ -423,6 +481,16 @@ export const fisherd = $root.fisherd = (() => {
                         throw $TypeError(".fisherd.v1.ClientMessage.closeSession: object expected");
                     message.closeSession = $root.fisherd.v1.CloseSession.fromObject(object.closeSession, _depth + 1);
                 }
+                if (object.sharedMemoryOffer != null) {
+                    if (!$util.isObject(object.sharedMemoryOffer))
+                        throw $TypeError(".fisherd.v1.ClientMessage.sharedMemoryOffer: object expected");
+                    message.sharedMemoryOffer = $root.fisherd.v1.SharedMemoryOffer.fromObject(object.sharedMemoryOffer, _depth + 1);
+                }
+                if (object.messageRef != null) {
+                    if (!$util.isObject(object.messageRef))
+                        throw $TypeError(".fisherd.v1.ClientMessage.messageRef: object expected");
+                    message.messageRef = $root.fisherd.v1.MessageRef.fromObject(object.messageRef, _depth + 1);
+                }
                 return message;
             };
 
@@ -471,6 +539,16 @@ export const fisherd = $root.fisherd = (() => {
                     object.closeSession = $root.fisherd.v1.CloseSession.toObject(message.closeSession, options, _depth + 1);
                     if (options.oneofs)
                         object.kind = "closeSession";
+                }
+                if (message.sharedMemoryOffer != null && $Object.hasOwnProperty.call(message, "sharedMemoryOffer")) {
+                    object.sharedMemoryOffer = $root.fisherd.v1.SharedMemoryOffer.toObject(message.sharedMemoryOffer, options, _depth + 1);
+                    if (options.oneofs)
+                        object.kind = "sharedMemoryOffer";
+                }
+                if (message.messageRef != null && $Object.hasOwnProperty.call(message, "messageRef")) {
+                    object.messageRef = $root.fisherd.v1.MessageRef.toObject(message.messageRef, options, _depth + 1);
+                    if (options.oneofs)
+                        object.kind = "messageRef";
                 }
                 return object;
             };
@@ -4860,6 +4938,863 @@ export const fisherd = $root.fisherd = (() => {
             };
 
             return CloseSession;
+        })();
+
+        v1.SharedMemoryOffer = (function() {
+
+            /**
+             * Properties of a SharedMemoryOffer.
+             * @typedef {Object} fisherd.v1.SharedMemoryOffer.$Properties
+             * @property {string|null} [requestFile] The file the client writes its requests into (client -> daemon), a plain name in the daemon's
+             * shared-memory directory: "fisherd-" followed by 8 to 64 of [A-Za-z0-9_-].
+             * @property {string|null} [replyFile] The file the daemon writes its ref'd replies into (daemon -> client), named likewise, another file.
+             * @property {Uint8Array|null} [nonce] 16 to 64 random bytes, written by the client at offset 0 of both files. The daemon writes replies
+             * after them (from SharedMemoryAccepted.reply_offset), never over them.
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SharedMemoryOffer.
+             * @memberof fisherd.v1
+             * @interface ISharedMemoryOffer
+             * @augments fisherd.v1.SharedMemoryOffer.$Properties
+             * @deprecated Use fisherd.v1.SharedMemoryOffer.$Properties instead.
+             */
+
+            /**
+             * Shape of a SharedMemoryOffer.
+             * @typedef {fisherd.v1.SharedMemoryOffer.$Properties} fisherd.v1.SharedMemoryOffer.$Shape
+             */
+
+            /**
+             * Constructs a new SharedMemoryOffer.
+             * @memberof fisherd.v1
+             * @classdesc Offers the daemon two files for payloads (after Welcome, at most once per connection; the daemon has the
+             * feature when Welcome.shared_memory_dir is set). The client creates both in that directory, as regular
+             * files readable and writable by the daemon's user (same user; mode 0600 suffices), and writes `nonce` at
+             * offset 0 of each: the daemon opens them (never following symlinks, refusing anything but a regular file
+             * with one link owned by its own user) and checks the nonce in both, so a file another container or user
+             * cannot read cannot be offered, and a client that does not share the daemon's memory (another container
+             * without the shared volume) is refused. The daemon never creates, truncates or deletes the files; it
+             * keeps them open until the connection closes, so the client may unlink them once accepted.
+             * Refusals: Error SHARED_MEMORY_UNAVAILABLE naming the field (disabled daemon, a name that is not
+             * "fisherd-" + 8..64 of [A-Za-z0-9_-], a file that cannot be opened or is not a regular file of the
+             * daemon's user, a nonce that does not match); UNEXPECTED_MESSAGE before Hello or for a second offer.
+             * 
+             * Ordering contract (so that one region each way suffices, no ring): the client has at most one ref'd
+             * request outstanding, i.e. it writes a request into its request file only once every earlier ref'd
+             * request has been answered, and it reads a ref'd reply out of its reply file before it sends its next
+             * ref'd request. The daemon reads a ref'd request before it answers it, and writes into the reply file
+             * only the reply to the latest ref'd request (once, if that reply is at least
+             * SharedMemoryAccepted.reply_threshold_bytes; request_id 0 is always answered by frame); an update sent
+             * to a worker that did not contribute to the step (request_id 0) and any reply to a request sent as a
+             * frame stay frames. In a W-worker session every worker's connection gets the update its own way.
+             * @constructor
+             * @param {fisherd.v1.SharedMemoryOffer.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SharedMemoryOffer = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * The file the client writes its requests into (client -> daemon), a plain name in the daemon's
+             * shared-memory directory: "fisherd-" followed by 8 to 64 of [A-Za-z0-9_-].
+             * @member {string} requestFile
+             * @memberof fisherd.v1.SharedMemoryOffer
+             * @instance
+             */
+            SharedMemoryOffer.prototype.requestFile = "";
+
+            /**
+             * The file the daemon writes its ref'd replies into (daemon -> client), named likewise, another file.
+             * @member {string} replyFile
+             * @memberof fisherd.v1.SharedMemoryOffer
+             * @instance
+             */
+            SharedMemoryOffer.prototype.replyFile = "";
+
+            /**
+             * 16 to 64 random bytes, written by the client at offset 0 of both files. The daemon writes replies
+             * after them (from SharedMemoryAccepted.reply_offset), never over them.
+             * @member {Uint8Array} nonce
+             * @memberof fisherd.v1.SharedMemoryOffer
+             * @instance
+             */
+            SharedMemoryOffer.prototype.nonce = $util.newBuffer([]);
+
+            /**
+             * Creates a new SharedMemoryOffer instance using the specified properties.
+             * @function create
+             * @memberof fisherd.v1.SharedMemoryOffer
+             * @static
+             * @param {fisherd.v1.SharedMemoryOffer.$Properties=} [properties] Properties to set
+             * @returns {fisherd.v1.SharedMemoryOffer} SharedMemoryOffer instance
+             * @type {{
+             *   (properties: fisherd.v1.SharedMemoryOffer.$Shape): fisherd.v1.SharedMemoryOffer & fisherd.v1.SharedMemoryOffer.$Shape;
+             *   (properties?: fisherd.v1.SharedMemoryOffer.$Properties): fisherd.v1.SharedMemoryOffer;
+             * }}
+             */
+            SharedMemoryOffer.create = function(properties) {
+                return new SharedMemoryOffer(properties);
+            };
+
+            /**
+             * Encodes the specified SharedMemoryOffer message. Does not implicitly {@link fisherd.v1.SharedMemoryOffer.verify|verify} messages.
+             * @function encode
+             * @memberof fisherd.v1.SharedMemoryOffer
+             * @static
+             * @param {fisherd.v1.SharedMemoryOffer.$Properties} message SharedMemoryOffer message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SharedMemoryOffer.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.requestFile != null && $Object.hasOwnProperty.call(message, "requestFile") && message.requestFile !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.requestFile);
+                if (message.replyFile != null && $Object.hasOwnProperty.call(message, "replyFile") && message.replyFile !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.replyFile);
+                if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce") && message.nonce.length)
+                    writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.nonce);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SharedMemoryOffer message from the specified reader or buffer.
+             * @function decode
+             * @memberof fisherd.v1.SharedMemoryOffer
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {fisherd.v1.SharedMemoryOffer & fisherd.v1.SharedMemoryOffer.$Shape} SharedMemoryOffer
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SharedMemoryOffer.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.fisherd.v1.SharedMemoryOffer();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.requestFile = value;
+                            else
+                                delete message.requestFile;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.replyFile = value;
+                            else
+                                delete message.replyFile;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.nonce = value;
+                            else
+                                delete message.nonce;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Verifies a SharedMemoryOffer message.
+             * @function verify
+             * @memberof fisherd.v1.SharedMemoryOffer
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            SharedMemoryOffer.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.requestFile != null && $Object.hasOwnProperty.call(message, "requestFile"))
+                    if (!$util.isString(message.requestFile))
+                        return "requestFile: string expected";
+                if (message.replyFile != null && $Object.hasOwnProperty.call(message, "replyFile"))
+                    if (!$util.isString(message.replyFile))
+                        return "replyFile: string expected";
+                if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce"))
+                    if (!(message.nonce && typeof message.nonce.length === "number" || $util.isString(message.nonce)))
+                        return "nonce: buffer expected";
+                return null;
+            };
+
+            /**
+             * Creates a SharedMemoryOffer message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof fisherd.v1.SharedMemoryOffer
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {fisherd.v1.SharedMemoryOffer} SharedMemoryOffer
+             */
+            SharedMemoryOffer.fromObject = function (object, _depth) {
+                if (object instanceof $root.fisherd.v1.SharedMemoryOffer)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".fisherd.v1.SharedMemoryOffer: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.fisherd.v1.SharedMemoryOffer();
+                if (object.requestFile != null)
+                    if (typeof object.requestFile !== "string" || object.requestFile.length)
+                        message.requestFile = $String(object.requestFile);
+                if (object.replyFile != null)
+                    if (typeof object.replyFile !== "string" || object.replyFile.length)
+                        message.replyFile = $String(object.replyFile);
+                if (object.nonce != null)
+                    if (object.nonce.length)
+                        if (typeof object.nonce === "string")
+                            $util.base64.decode(object.nonce, message.nonce = $util.newBuffer($util.base64.length(object.nonce)), 0);
+                        else if (object.nonce.length >= 0)
+                            message.nonce = object.nonce;
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a SharedMemoryOffer message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof fisherd.v1.SharedMemoryOffer
+             * @static
+             * @param {fisherd.v1.SharedMemoryOffer} message SharedMemoryOffer
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            SharedMemoryOffer.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.requestFile = "";
+                    object.replyFile = "";
+                    if (options.bytes === $String)
+                        object.nonce = "";
+                    else {
+                        object.nonce = [];
+                        if (options.bytes !== $Array)
+                            object.nonce = $util.newBuffer(object.nonce);
+                    }
+                }
+                if (message.requestFile != null && $Object.hasOwnProperty.call(message, "requestFile"))
+                    object.requestFile = message.requestFile;
+                if (message.replyFile != null && $Object.hasOwnProperty.call(message, "replyFile"))
+                    object.replyFile = message.replyFile;
+                if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce"))
+                    object.nonce = options.bytes === $String ? $util.base64.encode(message.nonce, 0, message.nonce.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.nonce) : message.nonce;
+                return object;
+            };
+
+            /**
+             * Converts this SharedMemoryOffer to JSON.
+             * @function toJSON
+             * @memberof fisherd.v1.SharedMemoryOffer
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            SharedMemoryOffer.prototype.toJSON = function() {
+                return SharedMemoryOffer.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return SharedMemoryOffer;
+        })();
+
+        v1.SharedMemoryAccepted = (function() {
+
+            /**
+             * Properties of a SharedMemoryAccepted.
+             * @typedef {Object} fisherd.v1.SharedMemoryAccepted.$Properties
+             * @property {number|null} [replyOffset] Where in the reply file the daemon writes its replies (the first byte after the nonce, rounded up to
+             * a page: 4096).
+             * @property {number|null} [replyThresholdBytes] Replies of at least this many bytes (encoded) to a ref'd request travel by ref (65536); smaller ones
+             * are frames.
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SharedMemoryAccepted.
+             * @memberof fisherd.v1
+             * @interface ISharedMemoryAccepted
+             * @augments fisherd.v1.SharedMemoryAccepted.$Properties
+             * @deprecated Use fisherd.v1.SharedMemoryAccepted.$Properties instead.
+             */
+
+            /**
+             * Shape of a SharedMemoryAccepted.
+             * @typedef {fisherd.v1.SharedMemoryAccepted.$Properties} fisherd.v1.SharedMemoryAccepted.$Shape
+             */
+
+            /**
+             * Constructs a new SharedMemoryAccepted.
+             * @memberof fisherd.v1
+             * @classdesc The daemon holds both files open: ref'd messages may flow.
+             * @constructor
+             * @param {fisherd.v1.SharedMemoryAccepted.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SharedMemoryAccepted = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Where in the reply file the daemon writes its replies (the first byte after the nonce, rounded up to
+             * a page: 4096).
+             * @member {number} replyOffset
+             * @memberof fisherd.v1.SharedMemoryAccepted
+             * @instance
+             */
+            SharedMemoryAccepted.prototype.replyOffset = 0;
+
+            /**
+             * Replies of at least this many bytes (encoded) to a ref'd request travel by ref (65536); smaller ones
+             * are frames.
+             * @member {number} replyThresholdBytes
+             * @memberof fisherd.v1.SharedMemoryAccepted
+             * @instance
+             */
+            SharedMemoryAccepted.prototype.replyThresholdBytes = 0;
+
+            /**
+             * Creates a new SharedMemoryAccepted instance using the specified properties.
+             * @function create
+             * @memberof fisherd.v1.SharedMemoryAccepted
+             * @static
+             * @param {fisherd.v1.SharedMemoryAccepted.$Properties=} [properties] Properties to set
+             * @returns {fisherd.v1.SharedMemoryAccepted} SharedMemoryAccepted instance
+             * @type {{
+             *   (properties: fisherd.v1.SharedMemoryAccepted.$Shape): fisherd.v1.SharedMemoryAccepted & fisherd.v1.SharedMemoryAccepted.$Shape;
+             *   (properties?: fisherd.v1.SharedMemoryAccepted.$Properties): fisherd.v1.SharedMemoryAccepted;
+             * }}
+             */
+            SharedMemoryAccepted.create = function(properties) {
+                return new SharedMemoryAccepted(properties);
+            };
+
+            /**
+             * Encodes the specified SharedMemoryAccepted message. Does not implicitly {@link fisherd.v1.SharedMemoryAccepted.verify|verify} messages.
+             * @function encode
+             * @memberof fisherd.v1.SharedMemoryAccepted
+             * @static
+             * @param {fisherd.v1.SharedMemoryAccepted.$Properties} message SharedMemoryAccepted message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SharedMemoryAccepted.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.replyOffset != null && $Object.hasOwnProperty.call(message, "replyOffset") && message.replyOffset !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.replyOffset);
+                if (message.replyThresholdBytes != null && $Object.hasOwnProperty.call(message, "replyThresholdBytes") && message.replyThresholdBytes !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.replyThresholdBytes);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SharedMemoryAccepted message from the specified reader or buffer.
+             * @function decode
+             * @memberof fisherd.v1.SharedMemoryAccepted
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {fisherd.v1.SharedMemoryAccepted & fisherd.v1.SharedMemoryAccepted.$Shape} SharedMemoryAccepted
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SharedMemoryAccepted.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.fisherd.v1.SharedMemoryAccepted();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.replyOffset = value;
+                            else
+                                delete message.replyOffset;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.replyThresholdBytes = value;
+                            else
+                                delete message.replyThresholdBytes;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Verifies a SharedMemoryAccepted message.
+             * @function verify
+             * @memberof fisherd.v1.SharedMemoryAccepted
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            SharedMemoryAccepted.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.replyOffset != null && $Object.hasOwnProperty.call(message, "replyOffset"))
+                    if (!$util.isInteger(message.replyOffset))
+                        return "replyOffset: integer expected";
+                if (message.replyThresholdBytes != null && $Object.hasOwnProperty.call(message, "replyThresholdBytes"))
+                    if (!$util.isInteger(message.replyThresholdBytes))
+                        return "replyThresholdBytes: integer expected";
+                return null;
+            };
+
+            /**
+             * Creates a SharedMemoryAccepted message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof fisherd.v1.SharedMemoryAccepted
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {fisherd.v1.SharedMemoryAccepted} SharedMemoryAccepted
+             */
+            SharedMemoryAccepted.fromObject = function (object, _depth) {
+                if (object instanceof $root.fisherd.v1.SharedMemoryAccepted)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".fisherd.v1.SharedMemoryAccepted: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.fisherd.v1.SharedMemoryAccepted();
+                if (object.replyOffset != null)
+                    if ($Number(object.replyOffset) !== 0)
+                        message.replyOffset = object.replyOffset >>> 0;
+                if (object.replyThresholdBytes != null)
+                    if ($Number(object.replyThresholdBytes) !== 0)
+                        message.replyThresholdBytes = object.replyThresholdBytes >>> 0;
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a SharedMemoryAccepted message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof fisherd.v1.SharedMemoryAccepted
+             * @static
+             * @param {fisherd.v1.SharedMemoryAccepted} message SharedMemoryAccepted
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            SharedMemoryAccepted.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.replyOffset = 0;
+                    object.replyThresholdBytes = 0;
+                }
+                if (message.replyOffset != null && $Object.hasOwnProperty.call(message, "replyOffset"))
+                    object.replyOffset = message.replyOffset;
+                if (message.replyThresholdBytes != null && $Object.hasOwnProperty.call(message, "replyThresholdBytes"))
+                    object.replyThresholdBytes = message.replyThresholdBytes;
+                return object;
+            };
+
+            /**
+             * Converts this SharedMemoryAccepted to JSON.
+             * @function toJSON
+             * @memberof fisherd.v1.SharedMemoryAccepted
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            SharedMemoryAccepted.prototype.toJSON = function() {
+                return SharedMemoryAccepted.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return SharedMemoryAccepted;
+        })();
+
+        v1.MessageRef = (function() {
+
+            /**
+             * Properties of a MessageRef.
+             * @typedef {Object} fisherd.v1.MessageRef.$Properties
+             * @property {number|null} [offset] MessageRef offset
+             * @property {number|null} [length] MessageRef length
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a MessageRef.
+             * @memberof fisherd.v1
+             * @interface IMessageRef
+             * @augments fisherd.v1.MessageRef.$Properties
+             * @deprecated Use fisherd.v1.MessageRef.$Properties instead.
+             */
+
+            /**
+             * Shape of a MessageRef.
+             * @typedef {fisherd.v1.MessageRef.$Properties} fisherd.v1.MessageRef.$Shape
+             */
+
+            /**
+             * Constructs a new MessageRef.
+             * @memberof fisherd.v1
+             * @classdesc "The bytes of one encoded message are in the shared file at [offset, offset + length)": as a
+             * ClientMessage, in the client's request file; as a ServerMessage, in its reply file. The message inside
+             * is handled exactly as if it had arrived as a frame (same decoding, validation, errors and
+             * --max-frame-bytes limit: FRAME_TOO_LARGE, closing with 1009); it may not itself be a MessageRef or a
+             * SharedMemoryOffer (UNEXPECTED_MESSAGE). A range beyond the end of the file is MALFORMED_FRAME naming
+             * message_ref.offset or message_ref.length, answered with the outer message's request_id; the message
+             * inside carries its own request_id (clients set both the same), which its replies echo.
+             * @constructor
+             * @param {fisherd.v1.MessageRef.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const MessageRef = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * MessageRef offset.
+             * @member {number} offset
+             * @memberof fisherd.v1.MessageRef
+             * @instance
+             */
+            MessageRef.prototype.offset = 0;
+
+            /**
+             * MessageRef length.
+             * @member {number} length
+             * @memberof fisherd.v1.MessageRef
+             * @instance
+             */
+            MessageRef.prototype.length = 0;
+
+            /**
+             * Creates a new MessageRef instance using the specified properties.
+             * @function create
+             * @memberof fisherd.v1.MessageRef
+             * @static
+             * @param {fisherd.v1.MessageRef.$Properties=} [properties] Properties to set
+             * @returns {fisherd.v1.MessageRef} MessageRef instance
+             * @type {{
+             *   (properties: fisherd.v1.MessageRef.$Shape): fisherd.v1.MessageRef & fisherd.v1.MessageRef.$Shape;
+             *   (properties?: fisherd.v1.MessageRef.$Properties): fisherd.v1.MessageRef;
+             * }}
+             */
+            MessageRef.create = function(properties) {
+                return new MessageRef(properties);
+            };
+
+            /**
+             * Encodes the specified MessageRef message. Does not implicitly {@link fisherd.v1.MessageRef.verify|verify} messages.
+             * @function encode
+             * @memberof fisherd.v1.MessageRef
+             * @static
+             * @param {fisherd.v1.MessageRef.$Properties} message MessageRef message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            MessageRef.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.offset != null && $Object.hasOwnProperty.call(message, "offset") && message.offset !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.offset);
+                if (message.length != null && $Object.hasOwnProperty.call(message, "length") && message.length !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.length);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a MessageRef message from the specified reader or buffer.
+             * @function decode
+             * @memberof fisherd.v1.MessageRef
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {fisherd.v1.MessageRef & fisherd.v1.MessageRef.$Shape} MessageRef
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            MessageRef.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.fisherd.v1.MessageRef();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.offset = value;
+                            else
+                                delete message.offset;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.length = value;
+                            else
+                                delete message.length;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Verifies a MessageRef message.
+             * @function verify
+             * @memberof fisherd.v1.MessageRef
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            MessageRef.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.offset != null && $Object.hasOwnProperty.call(message, "offset"))
+                    if (!$util.isInteger(message.offset))
+                        return "offset: integer expected";
+                if (message.length != null && $Object.hasOwnProperty.call(message, "length"))
+                    if (!$util.isInteger(message.length))
+                        return "length: integer expected";
+                return null;
+            };
+
+            /**
+             * Creates a MessageRef message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof fisherd.v1.MessageRef
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {fisherd.v1.MessageRef} MessageRef
+             */
+            MessageRef.fromObject = function (object, _depth) {
+                if (object instanceof $root.fisherd.v1.MessageRef)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".fisherd.v1.MessageRef: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.fisherd.v1.MessageRef();
+                if (object.offset != null)
+                    if ($Number(object.offset) !== 0)
+                        message.offset = object.offset >>> 0;
+                if (object.length != null)
+                    if ($Number(object.length) !== 0)
+                        message.length = object.length >>> 0;
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a MessageRef message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof fisherd.v1.MessageRef
+             * @static
+             * @param {fisherd.v1.MessageRef} message MessageRef
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            MessageRef.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.offset = 0;
+                    object.length = 0;
+                }
+                if (message.offset != null && $Object.hasOwnProperty.call(message, "offset"))
+                    object.offset = message.offset;
+                if (message.length != null && $Object.hasOwnProperty.call(message, "length"))
+                    object.length = message.length;
+                return object;
+            };
+
+            /**
+             * Converts this MessageRef to JSON.
+             * @function toJSON
+             * @memberof fisherd.v1.MessageRef
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            MessageRef.prototype.toJSON = function() {
+                return MessageRef.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return MessageRef;
         })();
 
         v1.SessionConfig = (function() {
@@ -9943,7 +10878,9 @@ export const fisherd = $root.fisherd = (() => {
              * @property {fisherd.v1.Error.$Properties|null} [error] ServerMessage error
              * @property {fisherd.v1.Estimates.$Properties|null} [estimates] ServerMessage estimates
              * @property {fisherd.v1.SessionClosed.$Properties|null} [sessionClosed] ServerMessage sessionClosed
-             * @property {"welcome"|"sessionOpened"|"update"|"error"|"estimates"|"sessionClosed"} [kind] ServerMessage kind
+             * @property {fisherd.v1.SharedMemoryAccepted.$Properties|null} [sharedMemoryAccepted] ServerMessage sharedMemoryAccepted
+             * @property {fisherd.v1.MessageRef.$Properties|null} [messageRef] A reply in the client's reply file (see SharedMemoryOffer): read it before the next ref'd request.
+             * @property {"welcome"|"sessionOpened"|"update"|"error"|"estimates"|"sessionClosed"|"sharedMemoryAccepted"|"messageRef"} [kind] ServerMessage kind
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -9965,9 +10902,11 @@ export const fisherd = $root.fisherd = (() => {
              *   error?: fisherd.v1.Error.$Shape|null;
              *   estimates?: fisherd.v1.Estimates.$Shape|null;
              *   sessionClosed?: fisherd.v1.SessionClosed.$Shape|null;
+             *   sharedMemoryAccepted?: fisherd.v1.SharedMemoryAccepted.$Shape|null;
+             *   messageRef?: fisherd.v1.MessageRef.$Shape|null;
              *   $unknowns?: Array.<Uint8Array>;
              * } & (
-             *   ({ kind?: undefined; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null }|{ kind?: "welcome"; welcome: fisherd.v1.Welcome.$Shape; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null }|{ kind?: "sessionOpened"; welcome?: null; sessionOpened: fisherd.v1.SessionOpened.$Shape; update?: null; error?: null; estimates?: null; sessionClosed?: null }|{ kind?: "update"; welcome?: null; sessionOpened?: null; update: fisherd.v1.Update.$Shape; error?: null; estimates?: null; sessionClosed?: null }|{ kind?: "error"; welcome?: null; sessionOpened?: null; update?: null; error: fisherd.v1.Error.$Shape; estimates?: null; sessionClosed?: null }|{ kind?: "estimates"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates: fisherd.v1.Estimates.$Shape; sessionClosed?: null }|{ kind?: "sessionClosed"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed: fisherd.v1.SessionClosed.$Shape })
+             *   ({ kind?: undefined; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "welcome"; welcome: fisherd.v1.Welcome.$Shape; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "sessionOpened"; welcome?: null; sessionOpened: fisherd.v1.SessionOpened.$Shape; update?: null; error?: null; estimates?: null; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "update"; welcome?: null; sessionOpened?: null; update: fisherd.v1.Update.$Shape; error?: null; estimates?: null; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "error"; welcome?: null; sessionOpened?: null; update?: null; error: fisherd.v1.Error.$Shape; estimates?: null; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "estimates"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates: fisherd.v1.Estimates.$Shape; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "sessionClosed"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed: fisherd.v1.SessionClosed.$Shape; sharedMemoryAccepted?: null; messageRef?: null }|{ kind?: "sharedMemoryAccepted"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null; sharedMemoryAccepted: fisherd.v1.SharedMemoryAccepted.$Shape; messageRef?: null }|{ kind?: "messageRef"; welcome?: null; sessionOpened?: null; update?: null; error?: null; estimates?: null; sessionClosed?: null; sharedMemoryAccepted?: null; messageRef: fisherd.v1.MessageRef.$Shape })
              * )} fisherd.v1.ServerMessage.$Shape
              */
 
@@ -10043,17 +10982,33 @@ export const fisherd = $root.fisherd = (() => {
              */
             ServerMessage.prototype.sessionClosed = null;
 
+            /**
+             * ServerMessage sharedMemoryAccepted.
+             * @member {fisherd.v1.SharedMemoryAccepted.$Properties|null|undefined} sharedMemoryAccepted
+             * @memberof fisherd.v1.ServerMessage
+             * @instance
+             */
+            ServerMessage.prototype.sharedMemoryAccepted = null;
+
+            /**
+             * A reply in the client's reply file (see SharedMemoryOffer): read it before the next ref'd request.
+             * @member {fisherd.v1.MessageRef.$Properties|null|undefined} messageRef
+             * @memberof fisherd.v1.ServerMessage
+             * @instance
+             */
+            ServerMessage.prototype.messageRef = null;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
             /**
              * ServerMessage kind.
-             * @member {"welcome"|"sessionOpened"|"update"|"error"|"estimates"|"sessionClosed"|undefined} kind
+             * @member {"welcome"|"sessionOpened"|"update"|"error"|"estimates"|"sessionClosed"|"sharedMemoryAccepted"|"messageRef"|undefined} kind
              * @memberof fisherd.v1.ServerMessage
              * @instance
              */
             $Object.defineProperty(ServerMessage.prototype, "kind", {
-                get: $util.oneOfGetter($oneOfFields = ["welcome", "sessionOpened", "update", "error", "estimates", "sessionClosed"]),
+                get: $util.oneOfGetter($oneOfFields = ["welcome", "sessionOpened", "update", "error", "estimates", "sessionClosed", "sharedMemoryAccepted", "messageRef"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -10103,6 +11058,10 @@ export const fisherd = $root.fisherd = (() => {
                     $root.fisherd.v1.Estimates.encode(message.estimates, writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
                 if (message.sessionClosed != null && $Object.hasOwnProperty.call(message, "sessionClosed"))
                     $root.fisherd.v1.SessionClosed.encode(message.sessionClosed, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+                if (message.sharedMemoryAccepted != null && $Object.hasOwnProperty.call(message, "sharedMemoryAccepted"))
+                    $root.fisherd.v1.SharedMemoryAccepted.encode(message.sharedMemoryAccepted, writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
+                if (message.messageRef != null && $Object.hasOwnProperty.call(message, "messageRef"))
+                    $root.fisherd.v1.MessageRef.encode(message.messageRef, writer.uint32(/* id 9, wireType 2 =*/74).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -10196,6 +11155,20 @@ export const fisherd = $root.fisherd = (() => {
                                 break;
                             message.sessionClosed = $root.fisherd.v1.SessionClosed.decode(reader, reader.size(), $undefined, _depth + 1, message.sessionClosed);
                             message.kind = "sessionClosed";
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            message.sharedMemoryAccepted = $root.fisherd.v1.SharedMemoryAccepted.decode(reader, reader.size(), $undefined, _depth + 1, message.sharedMemoryAccepted);
+                            message.kind = "sharedMemoryAccepted";
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            message.messageRef = $root.fisherd.v1.MessageRef.decode(reader, reader.size(), $undefined, _depth + 1, message.messageRef);
+                            message.kind = "messageRef";
                             continue;
                         }
                     }
@@ -10292,6 +11265,26 @@ export const fisherd = $root.fisherd = (() => {
                             return "sessionClosed." + error;
                     }
                 }
+                if (message.sharedMemoryAccepted != null && $Object.hasOwnProperty.call(message, "sharedMemoryAccepted")) {
+                    if (properties.kind === 1)
+                        return "kind: multiple values";
+                    properties.kind = 1;
+                    {
+                        let error = $root.fisherd.v1.SharedMemoryAccepted.verify(message.sharedMemoryAccepted, _depth + 1);
+                        if (error)
+                            return "sharedMemoryAccepted." + error;
+                    }
+                }
+                if (message.messageRef != null && $Object.hasOwnProperty.call(message, "messageRef")) {
+                    if (properties.kind === 1)
+                        return "kind: multiple values";
+                    properties.kind = 1;
+                    {
+                        let error = $root.fisherd.v1.MessageRef.verify(message.messageRef, _depth + 1);
+                        if (error)
+                            return "messageRef." + error;
+                    }
+                }
                 return null;
             };
 
@@ -10345,6 +11338,16 @@ export const fisherd = $root.fisherd = (() => {
                     if (!$util.isObject(object.sessionClosed))
                         throw $TypeError(".fisherd.v1.ServerMessage.sessionClosed: object expected");
                     message.sessionClosed = $root.fisherd.v1.SessionClosed.fromObject(object.sessionClosed, _depth + 1);
+                }
+                if (object.sharedMemoryAccepted != null) {
+                    if (!$util.isObject(object.sharedMemoryAccepted))
+                        throw $TypeError(".fisherd.v1.ServerMessage.sharedMemoryAccepted: object expected");
+                    message.sharedMemoryAccepted = $root.fisherd.v1.SharedMemoryAccepted.fromObject(object.sharedMemoryAccepted, _depth + 1);
+                }
+                if (object.messageRef != null) {
+                    if (!$util.isObject(object.messageRef))
+                        throw $TypeError(".fisherd.v1.ServerMessage.messageRef: object expected");
+                    message.messageRef = $root.fisherd.v1.MessageRef.fromObject(object.messageRef, _depth + 1);
                 }
                 return message;
             };
@@ -10400,6 +11403,16 @@ export const fisherd = $root.fisherd = (() => {
                     if (options.oneofs)
                         object.kind = "sessionClosed";
                 }
+                if (message.sharedMemoryAccepted != null && $Object.hasOwnProperty.call(message, "sharedMemoryAccepted")) {
+                    object.sharedMemoryAccepted = $root.fisherd.v1.SharedMemoryAccepted.toObject(message.sharedMemoryAccepted, options, _depth + 1);
+                    if (options.oneofs)
+                        object.kind = "sharedMemoryAccepted";
+                }
+                if (message.messageRef != null && $Object.hasOwnProperty.call(message, "messageRef")) {
+                    object.messageRef = $root.fisherd.v1.MessageRef.toObject(message.messageRef, options, _depth + 1);
+                    if (options.oneofs)
+                        object.kind = "messageRef";
+                }
                 return object;
             };
 
@@ -10425,6 +11438,8 @@ export const fisherd = $root.fisherd = (() => {
              * @property {number|null} [protocolVersion] Welcome protocolVersion
              * @property {string|null} [serverVersion] fisherd's package version, e.g. "0.1.0".
              * @property {string|null} [backend] The compute backend the daemon runs, e.g. "openblas 0.3.21 (pthread, 2 threads)".
+             * @property {string|null} [sharedMemoryDir] The daemon's shared-memory directory (--shared-memory-dir, e.g. "/dev/shm"), where a co-located
+             * client may create the files of a SharedMemoryOffer; empty when the daemon has shared memory off.
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -10481,6 +11496,15 @@ export const fisherd = $root.fisherd = (() => {
             Welcome.prototype.backend = "";
 
             /**
+             * The daemon's shared-memory directory (--shared-memory-dir, e.g. "/dev/shm"), where a co-located
+             * client may create the files of a SharedMemoryOffer; empty when the daemon has shared memory off.
+             * @member {string} sharedMemoryDir
+             * @memberof fisherd.v1.Welcome
+             * @instance
+             */
+            Welcome.prototype.sharedMemoryDir = "";
+
+            /**
              * Creates a new Welcome instance using the specified properties.
              * @function create
              * @memberof fisherd.v1.Welcome
@@ -10518,6 +11542,8 @@ export const fisherd = $root.fisherd = (() => {
                     writer.uint32(/* id 2, wireType 2 =*/18).string(message.serverVersion);
                 if (message.backend != null && $Object.hasOwnProperty.call(message, "backend") && message.backend !== "")
                     writer.uint32(/* id 3, wireType 2 =*/26).string(message.backend);
+                if (message.sharedMemoryDir != null && $Object.hasOwnProperty.call(message, "sharedMemoryDir") && message.sharedMemoryDir !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.sharedMemoryDir);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -10589,6 +11615,15 @@ export const fisherd = $root.fisherd = (() => {
                                 delete message.backend;
                             continue;
                         }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.sharedMemoryDir = value;
+                            else
+                                delete message.sharedMemoryDir;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -10630,6 +11665,9 @@ export const fisherd = $root.fisherd = (() => {
                 if (message.backend != null && $Object.hasOwnProperty.call(message, "backend"))
                     if (!$util.isString(message.backend))
                         return "backend: string expected";
+                if (message.sharedMemoryDir != null && $Object.hasOwnProperty.call(message, "sharedMemoryDir"))
+                    if (!$util.isString(message.sharedMemoryDir))
+                        return "sharedMemoryDir: string expected";
                 return null;
             };
 
@@ -10660,6 +11698,9 @@ export const fisherd = $root.fisherd = (() => {
                 if (object.backend != null)
                     if (typeof object.backend !== "string" || object.backend.length)
                         message.backend = $String(object.backend);
+                if (object.sharedMemoryDir != null)
+                    if (typeof object.sharedMemoryDir !== "string" || object.sharedMemoryDir.length)
+                        message.sharedMemoryDir = $String(object.sharedMemoryDir);
                 return message;
             };
 
@@ -10684,6 +11725,7 @@ export const fisherd = $root.fisherd = (() => {
                     object.protocolVersion = 0;
                     object.serverVersion = "";
                     object.backend = "";
+                    object.sharedMemoryDir = "";
                 }
                 if (message.protocolVersion != null && $Object.hasOwnProperty.call(message, "protocolVersion"))
                     object.protocolVersion = message.protocolVersion;
@@ -10691,6 +11733,8 @@ export const fisherd = $root.fisherd = (() => {
                     object.serverVersion = message.serverVersion;
                 if (message.backend != null && $Object.hasOwnProperty.call(message, "backend"))
                     object.backend = message.backend;
+                if (message.sharedMemoryDir != null && $Object.hasOwnProperty.call(message, "sharedMemoryDir"))
+                    object.sharedMemoryDir = message.sharedMemoryDir;
                 return object;
             };
 
@@ -12171,6 +13215,10 @@ export const fisherd = $root.fisherd = (() => {
                     case 22:
                         message.code = 22;
                         break;
+                    case "ERROR_CODE_SHARED_MEMORY_UNAVAILABLE":
+                    case 23:
+                        message.code = 23;
+                        break;
                     default:
                         if (typeof object.code === "number" && (object.code | 0) === object.code)
                             message.code = object.code;
@@ -12265,6 +13313,9 @@ export const fisherd = $root.fisherd = (() => {
          * (0: none yet); the message says it too, and the step the failed write was for. Sent to every
          * connection attached to the session, unsolicited (request_id 0), at each failed attempt; the daemon
          * retries at the next steps and when the session closes.
+         * @property {number} ERROR_CODE_SHARED_MEMORY_UNAVAILABLE=23 A SharedMemoryOffer the daemon cannot take: shared memory is off (--shared-memory off), or a file
+         * name, the files or the nonce fail its checks (the message says which; `field` names the offer's
+         * field). The connection goes on; the client sends its messages as frames.
          */
         v1.ErrorCode = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -12291,6 +13342,7 @@ export const fisherd = $root.fisherd = (() => {
             values[valuesById[20] = "ERROR_CODE_INTERNAL"] = 20;
             values[valuesById[21] = "ERROR_CODE_RECORDING_FAILED"] = 21;
             values[valuesById[22] = "ERROR_CODE_CHECKPOINT_FAILED"] = 22;
+            values[valuesById[23] = "ERROR_CODE_SHARED_MEMORY_UNAVAILABLE"] = 23;
             return values;
         })();
 
