@@ -27,7 +27,7 @@ enum { P_DECAY, P_MEAN_FACTOR, P_INPUT_FACTOR, P_ALPHA, P_CG, P_GAMMA, P_DAMPING
 /* t[]: the running sums (Totals). */
 enum { T_GRAD, T_UPDATE, T_TRACE, T_SNR, T_OTHER_TRACE, T_RULE_SQUARES, T_OTHER_SQUARES, T_PRODUCT, T_COUNT };
 
-API int fd_kernels_abi(void) { return 3; }
+API int fd_kernels_abi(void) { return 4; }
 
 /* Each pass runs in chunks of CHUNK coordinates: one loop computes every coordinate's values (vectorizable:
    no sum crosses coordinates) into the outputs and into small buffers, then a second loop adds the buffers to
@@ -430,4 +430,21 @@ API int fd_copy_mapped(uint8_t *dst, const uint8_t *map, int64_t offset, int64_t
   copy_jump = NULL;
   sigaction(SIGBUS, &previous, NULL);
   return rc;
+}
+
+/* ---- decoding float32 payloads (src/protocol/floats.ts readFloat32) ---------------------------------------
+   A payload whose bytes are not 4-aligned in the frame is copied into an aligned array; this copy also probes
+   the values, so that the arrival check need not read them again: bit 0 set when every value is finite, bit 1
+   when moreover no sign bit is set (no negative value, and no −0: the square scan still runs then). */
+API CLONES int fd_copy_probe_f32(float *dst, const uint8_t *src, int64_t n) {
+  uint32_t *out = (uint32_t *)dst;
+  uint32_t special = 0, sign = 0;
+  for (int64_t j = 0; j < n; j++) {
+    uint32_t u;
+    memcpy(&u, src + 4 * j, 4);
+    out[j] = u;
+    special |= (uint32_t)((u & 0x7f800000u) == 0x7f800000u); /* ±Inf or NaN */
+    sign |= u >> 31;
+  }
+  return (special ? 0 : 1) | ((special | sign) ? 0 : 2);
 }

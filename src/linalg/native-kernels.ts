@@ -62,6 +62,11 @@ export interface NativeKernels {
    * loop's bits). Returns −1, or the index of the first divisor that is not > 0 (rows before it divided).
    */
   kroneckerDivide(Y: Float64Array, outputs: number, inputOrder: number, g: Float64Array, a: Float64Array, damping: number): number;
+  /**
+   * Copies `n` little-endian float32 values from `src` (any alignment) into `dst` and probes them: bit 0 of the
+   * result set when every value is finite, bit 1 when moreover no value has its sign bit set.
+   */
+  copyProbeF32(dst: Float32Array, src: Uint8Array, n: number): number;
   /** Little-endian 16-bit codes (2-byte aligned) → float32, exactly. */
   decodeFloat16(codes: Uint16Array, n: number, out: Float32Array): void;
   decodeBfloat16(codes: Uint16Array, n: number, out: Float32Array): void;
@@ -80,7 +85,7 @@ export type MappedPointer = object;
 export const NATIVE_MIN_LENGTH = 4096;
 
 /** The ABI version fisherd-kernels.c reports (`fd_kernels_abi`): a stale build is not loaded. */
-const ABI = 3;
+const ABI = 4;
 
 /** The package's root (the folder of its package.json), from this module's place in src/ or dist/src/. */
 function packageRoot(): string {
@@ -129,6 +134,7 @@ function load(path: string): NativeKernels {
     factorCheck: bind('int fd_factor_check(const double *, int64_t, int, double, double *)'),
     factorEma: bind('void fd_factor_ema(const double *, double *, int64_t, double, double)'),
     kroneckerDivide: bind('int64_t fd_kronecker_divide(double *, int64_t, int64_t, const double *, const double *, double)'),
+    copyProbeF32: bind('int fd_copy_probe_f32(float *, const uint8_t *, int64_t)'),
     decodeFloat16: bind('void fd_decode_float16(const uint16_t *, int64_t, float *)'),
     decodeBfloat16: bind('void fd_decode_bfloat16(const uint16_t *, int64_t, float *)'),
     mapRead: bind('void *fd_map_read(int, int64_t)'),

@@ -9,6 +9,8 @@
  */
 import { endianness } from 'node:os';
 import { FisherdError } from '../errors.js';
+import { NATIVE_MIN_LENGTH, activeNativeKernels } from '../linalg/native-kernels.js';
+import { clearScanned, markScanned } from '../linalg/scanned-values.js';
 
 /** True on little-endian hosts (all fisherd targets); the byte-swapping paths below handle the rest. */
 export const HOST_LITTLE_ENDIAN = endianness() === 'LE';
@@ -50,6 +52,7 @@ class ArrayPool<T extends Float32Array | Float64Array> {
     const array = this.idle.get(length)?.pop();
     if (array !== undefined) this.idleBytesValue -= array.byteLength;
     const out = array ?? this.allocate(length);
+    if (out instanceof Float32Array) clearScanned(out); // its values are to be overwritten
     this.lent.add(out);
     return out;
   }
@@ -103,6 +106,17 @@ export function readFloat32(
     reuse instanceof Float32Pool ? reuse.take(length)
     : reuse !== undefined && reuse.length === length ? reuse
     : new Float32Array(length);
+  clearScanned(out);
+  // Into an array of the daemon's payload pool, the native copy probes the values as it goes
+  // (src/linalg/scanned-values.ts): the arrival check of the statistics then skips a second read of them.
+  // (Only pool arrays are marked: nobody outside the decoder writes into them until they are given back.)
+  const k = HOST_LITTLE_ENDIAN && length >= NATIVE_MIN_LENGTH && reuse instanceof Float32Pool ? activeNativeKernels() : undefined;
+  if (k !== undefined) {
+    const probe = k.copyProbeF32(out, bytes, length);
+    if (probe & 2) markScanned(out, 'nonNegative');
+    else if (probe & 1) markScanned(out, 'finite');
+    return out;
+  }
   const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   outBytes.set(bytes);
   if (!HOST_LITTLE_ENDIAN) swapInPlace(outBytes, 4);

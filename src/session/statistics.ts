@@ -21,6 +21,7 @@
 import { allocateSummary, type DiagonalBatchSummary } from '../curvature/batch-summary.js';
 import { firstNonFinite } from '../curvature/validate.js';
 import { NATIVE_MIN_LENGTH, activeNativeKernels } from '../linalg/native-kernels.js';
+import { scannedFinite, scannedNonNegative } from '../linalg/scanned-values.js';
 import { FisherdError } from '../errors.js';
 import type { ContributionRequirements, StepContribution } from './contribution.js';
 import type { FisherSource } from './config.js';
@@ -204,6 +205,7 @@ export function validateStatistics(c: StepContribution, req: ContributionRequire
 
 /** The index of the first NaN or ±Inf of `v`, or −1 (one monomorphic loop per array type). */
 function firstNonFiniteValue(v: StatisticsVector): number {
+  if (scannedFinite(v)) return -1; // probed as the decoder copied it (src/linalg/scanned-values.ts)
   return firstNonFinite(v); // a branch-free probe first (curvature/validate.ts), then the locating loop
 }
 
@@ -212,6 +214,7 @@ function firstBadSquare(v: StatisticsVector): number {
   // Float32: one branch-free probe first (~1 ns per value where the loop below takes ~2): no value has its sign
   // bit set (−0 has: the loop accepts it) and every value is finite. Only a failed probe pays for the loop
   // that finds the value.
+  if (scannedNonNegative(v)) return -1; // probed as the decoder copied it (src/linalg/scanned-values.ts)
   const k = v.length >= NATIVE_MIN_LENGTH ? activeNativeKernels() : undefined;
   if (k !== undefined) return v instanceof Float32Array ? k.firstBadSquareF32(v, v.length) : k.firstBadSquareF64(v, v.length);
   if (v instanceof Float32Array) return finiteAndSignClear32(v) ? -1 : firstBadSquare32(v);
