@@ -173,8 +173,12 @@ describe.skipIf(!hasChromium)('dashboard per-layer (K-FAC) panel in headless Chr
     const fisherInfo = await fisherOnly.openSession(kfacConfig('kfac · Fisher only', undefined));
     const fisherLast = await trainKfac(fisherOnly, 5, 3);
     expect(fisherLast.diagnostics.values['layer.fc1.cosineEfFisher']).toBeUndefined();
-    await page.click(`li[data-session="${fisherInfo.sessionId}"]`);
-    await expect.poll(() => page.textContent('#v-layers'), { timeout: 10_000 }).toBe('step 5 · 2 layers');
+    // Clicked again until the view follows: the session list re-renders as sessions step, and a click that
+    // lands on an item being replaced selects nothing (seen once under a loaded machine).
+    await expect.poll(async () => {
+      await page.click(`li[data-session="${fisherInfo.sessionId}"]`);
+      return page.textContent('#v-layers');
+    }, { timeout: 10_000 }).toBe('step 5 · 2 layers');
     const fisherRows = await tableRows(page);
     expect(fisherRows.map((r) => [r.layer, r.cells['cosine']!.text, r.cells['ef-trace']!.text, r.cells['fisher-trace']!.value])).toEqual([
       ['fc1', '–', '–', fisherLast.diagnostics.values['layer.fc1.fisher.trace']],
