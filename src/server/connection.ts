@@ -101,11 +101,11 @@ export class Connection implements Peer {
   private shm: SharedMemoryChannel | undefined;
   /**
    * The buffer ref'd requests are read into, reused from step to step (a fresh D-sized Buffer per step made V8
-   * run a full collection about every step), and whether a request still reads it. A step is detached from
-   * it before the session holds it (`detachContribution`); any other message is decoded again from a copy.
+   * run a full collection about every step). Refs are handled one at a time (the inbox chain), and nothing
+   * reads the buffer once its request is handled: a step is detached from it before the session holds it
+   * (`detachContribution`); any other message is decoded again from a copy.
    */
   private shmReadBuffer: Buffer | undefined;
-  private shmReadBusy = false;
   /** The buffer replies by ref are encoded into (`encodeServerMessageInto`), reused from reply to reply. */
   private readonly replyScratch: { buffer?: Buffer } = {};
   /** The request id of the latest ref'd request not answered yet: its reply may go through the reply file. */
@@ -289,10 +289,10 @@ export class Connection implements Peer {
     if (this.state === 'closed') return;
     let bytes: Buffer;
     let inner: ClientMessage;
-    // The reusable read buffer, unless a request still reads it (then a fresh one); grown to the largest request.
+    // The reused read buffer, grown to the largest request.
     const length = ref.length ?? 0;
-    const reuse = !this.shmReadBusy;
-    if (reuse && (this.shmReadBuffer === undefined || this.shmReadBuffer.byteLength < length) && length <= (this.deps.maxFrameBytes ?? 256 * 1024 * 1024)) {
+    const maxFrameBytes = this.deps.maxFrameBytes ?? 256 * 1024 * 1024;
+    if ((this.shmReadBuffer === undefined || this.shmReadBuffer.byteLength < length) && length <= maxFrameBytes) {
       this.shmReadBuffer = Buffer.allocUnsafeSlow(length);
     }
     try {
@@ -300,14 +300,14 @@ export class Connection implements Peer {
       if (this.shm === undefined) {
         throw new FisherdError('UNEXPECTED_MESSAGE', 'messageRef before a SharedMemoryOffer was accepted on this connection; send the message as a frame', { field: 'messageRef' });
       }
-      bytes = this.shm.read(ref.offset ?? 0, length, this.deps.maxFrameBytes ?? 256 * 1024 * 1024, reuse ? this.shmReadBuffer : undefined);
+      bytes = this.shm.read(ref.offset ?? 0, length, maxFrameBytes, this.shmReadBuffer);
       this.deps.metrics.sharedMemoryBytes.inc({ direction: 'received' }, bytes.byteLength);
       inner = decodeClientMessage(bytes);
       if (inner.kind === 'messageRef' || inner.kind === 'sharedMemoryOffer') {
         throw new FisherdError('UNEXPECTED_MESSAGE', `a messageRef's bytes hold a ${inner.kind}, which must travel as a frame of its own`, { field: 'messageRef' });
       }
       // Only a step is detached from the reused buffer (handle); any other message is decoded from a copy.
-      if (reuse && inner.kind !== 'step') {
+      if (inner.kind !== 'step') {
         bytes = Buffer.from(bytes);
         inner = decodeClientMessage(bytes);
       }
@@ -317,15 +317,10 @@ export class Connection implements Peer {
     }
     // The latest ref'd request: its reply may take the reply file (the client reads that before its next one).
     this.refRequestId = inner.requestId ? inner.requestId : undefined;
-    const detach = reuse && inner.kind === 'step';
-    if (detach) this.shmReadBusy = true;
     try {
-      await this.handle(inner, bytes, detach);
+      await this.handle(inner, bytes, inner.kind === 'step');
     } catch (e) {
       this.fail(e, inner.requestId);
-    } finally {
-      // handle has detached the step (or refused it): nothing reads the buffer any more
-      if (detach) this.shmReadBusy = false;
     }
   }
 

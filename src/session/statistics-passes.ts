@@ -299,6 +299,31 @@ function unpackTotals(t: Totals): void {
 
 const f32 = (v: Vec | StatisticsVector): v is Float32Array => v instanceof Float32Array;
 
+/** A native solve or snr kernel for one (statistics, storage) type pair. */
+type TypedPass<S, D> = (n: number, sum: S, q: S, G: Float64Array, Gn: Float64Array, d: D, dn: D, u: Float32Array, p: Float64Array, t: Float64Array) => void;
+type OnePass = DiagonalPasses['solve'];
+
+/**
+ * A solve or snr pass calling the native kernel of its arrays' types (statistics float32 or float64, storage
+ * float32 or float64); statistics of two types in one entry (possible in-process only) take the JavaScript
+ * pass `js`, with the same bits.
+ */
+function typedPass(js: OnePass, ff: TypedPass<Float32Array, Float32Array>, df: TypedPass<Float64Array, Float32Array>,
+  fd: TypedPass<Float32Array, Float64Array>, dd: TypedPass<Float64Array, Float64Array>): OnePass {
+  return (sum, squares, G, Gn, d, dn, cp, update, p, t) => {
+    if (f32(sum) !== f32(squares)) return js(sum, squares, G, Gn, d, dn, cp, update, p, t);
+    const params = packParameters(p, cp);
+    const totals = packTotals(t);
+    const n = sum.length;
+    if (f32(dn)) {
+      if (f32(sum)) ff(n, sum, squares as Float32Array, G, Gn, d as Float32Array, dn, update, params, totals);
+      else df(n, sum, squares as Float64Array, G, Gn, d as Float32Array, dn, update, params, totals);
+    } else if (f32(sum)) fd(n, sum, squares as Float32Array, G, Gn, d as Float64Array, dn, update, params, totals);
+    else dd(n, sum, squares as Float64Array, G, Gn, d as Float64Array, dn, update, params, totals);
+    unpackTotals(t);
+  };
+}
+
 function nativePasses(k: NativeKernels): DiagonalPasses {
   return {
     name: 'native',
@@ -309,31 +334,8 @@ function nativePasses(k: NativeKernels): DiagonalPasses {
       else k.sgdF64(sum.length, sum, G, Gn, update, params, totals);
       unpackTotals(t);
     },
-    solve(sum, squares, G, Gn, d, dn, cp, update, p, t) {
-      // statistics of two types in one entry (possible in-process only): the JavaScript pass, the same bits
-      if (f32(sum) !== f32(squares)) return JAVASCRIPT_PASSES.solve(sum, squares, G, Gn, d, dn, cp, update, p, t);
-      const params = packParameters(p, cp);
-      const totals = packTotals(t);
-      const n = sum.length;
-      if (f32(dn)) {
-        if (f32(sum)) k.solveF32F32(n, sum, squares as Float32Array, G, Gn, d as Float32Array, dn, update, params, totals);
-        else k.solveF64F32(n, sum, squares as Float64Array, G, Gn, d as Float32Array, dn, update, params, totals);
-      } else if (f32(sum)) k.solveF32F64(n, sum, squares as Float32Array, G, Gn, d as Float64Array, dn, update, params, totals);
-      else k.solveF64F64(n, sum, squares as Float64Array, G, Gn, d as Float64Array, dn, update, params, totals);
-      unpackTotals(t);
-    },
-    snr(sum, squares, G, Gn, d, dn, cp, update, p, t) {
-      if (f32(sum) !== f32(squares)) return JAVASCRIPT_PASSES.snr(sum, squares, G, Gn, d, dn, cp, update, p, t);
-      const params = packParameters(p, cp);
-      const totals = packTotals(t);
-      const n = sum.length;
-      if (f32(dn)) {
-        if (f32(sum)) k.snrF32F32(n, sum, squares as Float32Array, G, Gn, d as Float32Array, dn, update, params, totals);
-        else k.snrF64F32(n, sum, squares as Float64Array, G, Gn, d as Float32Array, dn, update, params, totals);
-      } else if (f32(sum)) k.snrF32F64(n, sum, squares as Float32Array, G, Gn, d as Float64Array, dn, update, params, totals);
-      else k.snrF64F64(n, sum, squares as Float64Array, G, Gn, d as Float64Array, dn, update, params, totals);
-      unpackTotals(t);
-    },
+    solve: typedPass(JAVASCRIPT_PASSES.solve, k.solveF32F32, k.solveF64F32, k.solveF32F64, k.solveF64F64),
+    snr: typedPass(JAVASCRIPT_PASSES.snr, k.snrF32F32, k.snrF64F32, k.snrF32F64, k.snrF64F64),
     cosine(sum, squares, otherSquares, G, Gn, d, dn, cp, d2, dn2, cp2, update, p, q, t) {
       if (f32(sum) !== f32(squares) || f32(sum) !== f32(otherSquares)) {
         return JAVASCRIPT_PASSES.cosine(sum, squares, otherSquares, G, Gn, d, dn, cp, d2, dn2, cp2, update, p, q, t);
