@@ -9,7 +9,8 @@
  *            dsyevd through OpenBLAS; numpy: numpy.linalg.eigh, the same syevd of the same library), eigenvalues
  *            clamped at 0, for every layer
  *   solve    `solve(v, λ)` with the installed decompositions: V_G[(V_Gᵀ X V_A) ⊘ (λ_G λ_Aᵀ + λ)]V_Aᵀ, four
- *            float64 matrix products and the divisor formed per solve (λ is the solve's argument) on both sides
+ *            matrix products in the backend's storage type (float32: sgemm, math.md "Precision") and the
+ *            divisor formed per solve (λ is the solve's argument) on both sides
  * The model (default, issue 13): 8 layers of 1024 × 1024 and 4 conv-shaped blocks of 576 × 64 (in × out:
  * 3·3·64 inputs, 64 outputs), each with a bias: 8.55 M parameters. Factor sums XᵀX from b = 32 hashed rows
  * (bench/core.ts `hashedRows`, the same on both sides, so the last solves are compared: `agreement`).
@@ -110,7 +111,7 @@ export async function runKfacBench(options: KfacBenchOptions = {}): Promise<Kfac
   if (numpy !== undefined) {
     const reply = await numpy.request<{ numpy?: string; blas?: { summary?: string } }>({ op: 'info' });
     if (reply.error === undefined) {
-      const setup = await numpy.request<{ ok: boolean }>({ op: 'setup', layers, batch, decay, damping });
+      const setup = await numpy.request<{ ok: boolean }>({ op: 'setup', layers, batch, decay, damping, dtype: backend.dtype });
       if (setup.error === undefined) info = reply;
       else reason = setup.error;
     } else reason = reply.error;

@@ -10,8 +10,11 @@ S_G = YᵀY (Y: b × out), counts b, and v = the hash of `hashedRows(1, out·in'
            clamped at 0, into arrays kept per layer
   solve    X = v as out × in' (the block's layout: weight row-major, then the bias column); Y = V_Gᵀ X V_A;
            Y /= λ_G λ_Aᵀ + λ (the divisor formed in the solve, as fisherd forms it: λ is the solve's argument);
-           X = V_G Y V_Aᵀ (float64 matmuls, into preallocated arrays) for every layer
-Requests: {"op": "info"}, {"op": "setup", "layers", "batch", "decay", "damping"}, {"op": "ema" | "refresh" |
+           X = V_G Y V_Aᵀ (matmuls into preallocated arrays) for every layer, in the session's storage type
+           `dtype` as fisherd multiplies (math.md "Precision"): float32 (the default storage) takes the
+           eigenvectors rounded to float32 once per refresh (counted in refresh) and float32 matmuls (sgemm),
+           float64 float64 ones
+Requests: {"op": "info"}, {"op": "setup", "layers", "batch", "decay", "damping", "dtype"}, {"op": "ema" | "refresh" |
 "solve"} → {"ms", "cpuMs"}, {"op": "sample", "indices": [[layer, [i, ...]], ...]} → {"sample": [...]}, {"op": "exit"}.
 """
 import json
@@ -24,7 +27,7 @@ from numpy_core import blas_info, hashed_rows
 
 
 class Layer:
-    def __init__(self, outputs, inputs, batch):
+    def __init__(self, outputs, inputs, batch, dtype):
         self.o, self.i = outputs, inputs + 1
         x = hashed_rows(batch, self.i).astype(np.float64)
         y = hashed_rows(batch, self.o).astype(np.float64)
@@ -34,11 +37,11 @@ class Layer:
         self.g = np.zeros((self.o, self.o))
         # the block's layout (src/curvature/structure.ts): the weight row-major, then the bias
         self.v = hashed_rows(1, self.o * self.i).astype(np.float64).reshape(-1)
-        self.vm = np.empty((self.o, self.i))
+        self.vm = np.empty((self.o, self.i), dtype)
         self.out = np.empty(self.o * self.i)
-        self.t1 = np.empty((self.o, self.i))
-        self.t2 = np.empty((self.o, self.i))
-        self.x = np.empty((self.o, self.i))
+        self.t1 = np.empty((self.o, self.i), dtype)
+        self.t2 = np.empty((self.o, self.i), dtype)
+        self.x = np.empty((self.o, self.i), dtype)
         self.decomposition = None
         self.ca = np.empty((self.i, self.i))
         self.cg = np.empty((self.o, self.o))
@@ -46,8 +49,9 @@ class Layer:
 
 
 class Model:
-    def __init__(self, layers, batch, decay, damping):
-        self.layers = [Layer(o, i, batch) for o, i in layers]
+    def __init__(self, layers, batch, decay, damping, dtype):
+        self.dtype = np.dtype(dtype)
+        self.layers = [Layer(o, i, batch, self.dtype) for o, i in layers]
         self.batch, self.decay, self.damping, self.t = batch, decay, damping, 0
 
     def ema(self):
@@ -66,6 +70,8 @@ class Model:
             vg, qg = np.linalg.eigh(np.multiply(layer.g, c, out=layer.cg))
             np.maximum(va, 0, out=va)
             np.maximum(vg, 0, out=vg)
+            if self.dtype != np.float64:
+                qa, qg = qa.astype(self.dtype), qg.astype(self.dtype)
             layer.decomposition = (va, qa, vg, qg)
 
     def solve(self):
@@ -94,7 +100,7 @@ def main():
             if op == "info":
                 reply = {"numpy": np.__version__, "python": sys.version.split()[0], "blas": blas_info()}
             elif op == "setup":
-                model = Model(request["layers"], request["batch"], request["decay"], request["damping"])
+                model = Model(request["layers"], request["batch"], request["decay"], request["damping"], request.get("dtype", "float64"))
                 reply = {"ok": True}
             elif op in ("ema", "refresh", "solve"):
                 c0 = time.process_time()

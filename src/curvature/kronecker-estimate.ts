@@ -3,7 +3,8 @@
  * parameters whose estimate is Ḡ ⊗ Ā in the block's row-major (torch) order, from EMAs with bias
  * correction of the factors `A_t = βA_{t−1} + (1−β)·inputSum/inputCount` and
  * `G_t = βG_{t−1} + (1−β)·outputGradSum/outputGradCount` (Ā = A_t/(1−β^t), Ḡ likewise; factors in float64
- * on every backend). Solves go through the factors' eigendecompositions, refreshed every `refreshEvery`
+ * on every backend; a solve's products in the backend's storage type, math.md "Precision"). Solves go
+ * through the factors' eigendecompositions, refreshed every `refreshEvery`
  * factor updates (T_inv) and reused in between:
  *   (Ḡ⊗Ā + λI)⁻¹ v = vec(V_G [ (V_Gᵀ X V_A) ⊘ (λ_G λ_Aᵀ + λ) ] V_Aᵀ)              ('tikhonov', default)
  *   ((Ḡ + √λ/π I) ⊗ (Ā + π√λ I))⁻¹ v: divide by (λ_G + √λ/π)(λ_A + π√λ)ᵀ instead   ('pi')
@@ -21,7 +22,7 @@
  * one did, so that the library alone follows the T_inv schedule.
  */
 import { FisherdError } from '../errors.js';
-import type { Backend } from '../linalg/backend.js';
+import type { Backend, Vec } from '../linalg/backend.js';
 import { activeNativeKernels, NATIVE_MIN_LENGTH } from '../linalg/native-kernels.js';
 import { EmaClock } from './ema.js';
 import { EstimateBase, requireSnapshotLength } from './estimate-base.js';
@@ -49,6 +50,55 @@ interface EigenbasisMoments {
   squares: Float64Array;
   steps: number;
   decayProduct: number;
+}
+
+/**
+ * The matrices a solve multiplies by, all of the solve's storage type: the eigenvectors (rows of V_Gᵀ, V_Aᵀ)
+ * and, on π-damping's inverse route, the damped factors' inverses (`DampedInverses`).
+ */
+interface SolveOperands {
+  outputVectors: Vec;
+  inputVectors: Vec;
+  outputInverse?: Vec;
+  inputInverse?: Vec;
+}
+
+function vectorsOf(d: KroneckerDecomposition): SolveOperands {
+  return { outputVectors: d.outputVectors, inputVectors: d.inputVectors };
+}
+
+function inversesOf(f: DampedInverses | undefined): Partial<SolveOperands> {
+  if (f === undefined) return {};
+  return {
+    ...(f.outputInverse === undefined ? {} : { outputInverse: f.outputInverse }),
+    ...(f.inputInverse === undefined ? {} : { inputInverse: f.inputInverse }),
+  };
+}
+
+/**
+ * Y[o][i] /= λ_G,o·λ_A,i + λ in place (each quotient rounded to Y's type), or the index of the first divisor
+ * that is not > 0 (Y then partly divided) and −1 otherwise: the native `kroneckerDivide`'s JavaScript twin,
+ * and the float32 solve's division.
+ */
+function divideByProducts(Y: Vec, outputs: number, inputOrder: number, outputValues: Float64Array, inputValues: Float64Array, damping: number): number {
+  for (let o = 0; o < outputs; o++) {
+    const g = outputValues[o];
+    const row = o * inputOrder;
+    for (let i = 0; i < inputOrder; i++) {
+      const divisor = g * inputValues[i] + damping;
+      if (!(divisor > 0)) return row + i;
+      Y[row + i] /= divisor;
+    }
+  }
+  return -1;
+}
+
+/** The float32 operands of one decomposition (and of one λ's damped inverses) for float32-storage solves. */
+interface SingleOperands {
+  decomposition: KroneckerDecomposition;
+  outputVectors: Float32Array;
+  inputVectors: Float32Array;
+  inverses?: { of: DampedInverses; outputInverse?: Float32Array; inputInverse?: Float32Array };
 }
 
 /** The kind-specific part of a Kronecker snapshot (see `EstimateSnapshot`). */
@@ -114,6 +164,16 @@ export class KroneckerEstimate extends EstimateBase {
   private saved: SavedState | undefined;
   // Work matrices of the solve (out × in').
   private readonly work: Float64Array[];
+  /**
+   * Whether solves multiply in float32 (float32 storage: sgemm on openblas, half the time of dgemm; math.md
+   * "Precision"): the operands rounded to float32 once per decomposition and λ, X and each product's result
+   * in float32. Factors, EMA, eigendecompositions and damped inverses stay float64.
+   */
+  private readonly singleSolve: boolean;
+  /** Work matrices of a float32 solve (out × in'), allocated at the first. */
+  private work32: Float32Array[] | undefined;
+  /** The float32 operands of the last decomposition (and λ) a float32 solve used: derived state, never saved. */
+  private single: SingleOperands | undefined;
   /** π-damping's solve factors for a decomposition (the installed one, when current) and λ: derived state, never saved. */
   private pi: { decomposition: KroneckerDecomposition; factors: DampedInverses } | undefined;
 
@@ -126,6 +186,7 @@ export class KroneckerEstimate extends EstimateBase {
     this.corrected = structure.eigenvalueCorrected === true;
     this.piDamping = structure.damping === 'pi';
     this.float64 = float64Kernels(backend);
+    this.singleSolve = backend.dtype === 'float32';
     const { outputs, inputOrder } = shape;
     this.inputFactor = new Float64Array(inputOrder * inputOrder);
     this.outputGradFactor = new Float64Array(outputs * outputs);
@@ -435,20 +496,45 @@ export class KroneckerEstimate extends EstimateBase {
   protected solveChecked(v: Float64Array, damping: number, out: Float64Array): Float64Array {
     if (this.needsRefresh) this.refreshDecompositions();
     const d = this.installed();
-    const [X, Y] = this.work;
+    const pi = this.piDamping && !this.corrected;
+    const f = pi ? this.piFactors(d, damping) : undefined;
+    const m = this.singleSolve ? this.singleOperands(d, f) : { ...vectorsOf(d), ...inversesOf(f) };
+    const [X, Y, T] = this.singleSolve ? (this.work32 ??= [0, 1, 2].map(() => new Float32Array(this.dim))) : this.work;
     blockToMatrix(this.shape, v, X);
-    if (this.piDamping && !this.corrected) {
-      this.solvePi(d, damping, X, Y);
+    if (f !== undefined) {
+      this.solvePi(m, f, X, Y, T);
       return matrixToBlock(this.shape, Y, out);
     }
-    this.toBasis(d, X, Y);
+    this.toBasis(m, X, Y, T);
     this.divideByEigenvalues(d, damping, Y);
-    this.fromBasis(d, Y, X);
+    this.fromBasis(m, Y, X, T);
     return matrixToBlock(this.shape, X, out);
   }
 
+  /**
+   * The float32 operands of a float32-storage solve for decomposition `d` (and π-damping's factors `f`):
+   * the float64 eigenvectors and damped inverses rounded to float32 once per decomposition (and per λ), kept
+   * until either changes.
+   */
+  private singleOperands(d: KroneckerDecomposition, f: DampedInverses | undefined): SolveOperands {
+    let cached = this.single;
+    if (cached === undefined || cached.decomposition !== d) {
+      cached = { decomposition: d, outputVectors: Float32Array.from(d.outputVectors), inputVectors: Float32Array.from(d.inputVectors) };
+      this.single = cached;
+    }
+    if (f === undefined) return cached;
+    if (cached.inverses?.of !== f) {
+      cached.inverses = {
+        of: f,
+        ...(f.outputInverse === undefined ? {} : { outputInverse: Float32Array.from(f.outputInverse) }),
+        ...(f.inputInverse === undefined ? {} : { inputInverse: Float32Array.from(f.inputInverse) }),
+      };
+    }
+    return { outputVectors: cached.outputVectors, inputVectors: cached.inputVectors, ...cached.inverses };
+  }
+
   /** Y ⊘ M in the eigenbasis: M_oi = s_oi + λ (EKFAC with moments) or λ_G,o·λ_A,i + λ (Tikhonov). */
-  private divideByEigenvalues(d: KroneckerDecomposition, damping: number, Y: Float64Array): void {
+  private divideByEigenvalues(d: KroneckerDecomposition, damping: number, Y: Vec): void {
     const { outputs, inputOrder } = this.shape;
     const moments = this.corrected ? this.moments : undefined;
     if (moments !== undefined) {
@@ -463,8 +549,8 @@ export class KroneckerEstimate extends EstimateBase {
     }
     const outputValues = d.outputValues;
     const inputValues = d.inputValues;
-    const k = Y.length >= NATIVE_MIN_LENGTH ? activeNativeKernels() : undefined;
-    if (k !== undefined) {
+    const k = Y instanceof Float64Array && Y.length >= NATIVE_MIN_LENGTH ? activeNativeKernels() : undefined;
+    if (k !== undefined && Y instanceof Float64Array) {
       // the loop below in C (the same bits), at memory speed
       const at = k.kroneckerDivide(Y, outputs, inputOrder, outputValues, inputValues, damping);
       if (at >= 0) {
@@ -474,14 +560,11 @@ export class KroneckerEstimate extends EstimateBase {
       }
       return;
     }
-    for (let o = 0; o < outputs; o++) {
-      const g = outputValues[o];
-      const row = o * inputOrder;
-      for (let i = 0; i < inputOrder; i++) {
-        const divisor = g * inputValues[i] + damping;
-        if (!(divisor > 0)) throw notPositiveDefinite(o, i, divisor);
-        Y[row + i] /= divisor;
-      }
+    const at = divideByProducts(Y, outputs, inputOrder, outputValues, inputValues, damping);
+    if (at >= 0) {
+      const o = Math.floor(at / inputOrder);
+      const i = at % inputOrder;
+      throw notPositiveDefinite(o, i, outputValues[o] * inputValues[i] + damping);
     }
   }
 
@@ -495,35 +578,34 @@ export class KroneckerEstimate extends EstimateBase {
    * changes): at a fixed λ a layer with out ≤ 2·in' ≤ 4·out solves with two products instead of four, and
    * a λ that changes every step costs no more than the eigenbasis route. Which route a factor takes depends
    * on the shape alone, so a solve's result does not depend on what was solved before. NOT_POSITIVE_DEFINITE
-   * as the eigenbasis route: when some (λ_G,o + √λ/π)(λ_A,i + π√λ) is not > 0.
+   * as the eigenbasis route: when some (λ_G,o + √λ/π)(λ_A,i + π√λ) is not > 0 (`piFactors`). `m` holds
+   * the operands in the solve's storage type, X, Y, T likewise (T: work).
    */
-  private solvePi(d: KroneckerDecomposition, damping: number, X: Float64Array, Y: Float64Array): void {
+  private solvePi(m: SolveOperands, f: DampedInverses, X: Vec, Y: Vec, T: Vec): void {
     const { outputs, inputOrder } = this.shape;
-    const f = this.piFactors(d, damping);
-    const T = this.work[2];
     // T = (Ḡ + √λ/π I)⁻¹ X
-    if (f.outputInverse !== undefined) {
-      this.float64.gemm(false, false, outputs, inputOrder, outputs, 1, f.outputInverse, X, 0, T);
+    if (m.outputInverse !== undefined) {
+      this.float64.gemm(false, false, outputs, inputOrder, outputs, 1, m.outputInverse, X, 0, T);
     } else {
-      this.float64.gemm(false, false, outputs, inputOrder, outputs, 1, d.outputVectors, X, 0, Y);
+      this.float64.gemm(false, false, outputs, inputOrder, outputs, 1, m.outputVectors, X, 0, Y);
       for (let o = 0; o < outputs; o++) {
         const w = f.outputScale[o];
         const row = o * inputOrder;
         for (let i = 0; i < inputOrder; i++) Y[row + i] *= w;
       }
-      this.float64.gemm(true, false, outputs, inputOrder, outputs, 1, d.outputVectors, Y, 0, T);
+      this.float64.gemm(true, false, outputs, inputOrder, outputs, 1, m.outputVectors, Y, 0, T);
     }
     // Y = T (Ā + π√λ I)⁻¹
-    if (f.inputInverse !== undefined) {
-      this.float64.gemm(false, false, outputs, inputOrder, inputOrder, 1, T, f.inputInverse, 0, Y);
+    if (m.inputInverse !== undefined) {
+      this.float64.gemm(false, false, outputs, inputOrder, inputOrder, 1, T, m.inputInverse, 0, Y);
     } else {
-      this.float64.gemm(false, true, outputs, inputOrder, inputOrder, 1, T, d.inputVectors, 0, X);
+      this.float64.gemm(false, true, outputs, inputOrder, inputOrder, 1, T, m.inputVectors, 0, X);
       const w = f.inputScale;
       for (let o = 0; o < outputs; o++) {
         const row = o * inputOrder;
         for (let i = 0; i < inputOrder; i++) X[row + i] *= w[i];
       }
-      this.float64.gemm(false, false, outputs, inputOrder, inputOrder, 1, X, d.inputVectors, 0, Y);
+      this.float64.gemm(false, false, outputs, inputOrder, inputOrder, 1, X, m.inputVectors, 0, Y);
     }
   }
 
@@ -553,20 +635,18 @@ export class KroneckerEstimate extends EstimateBase {
     return factors;
   }
 
-  /** Y = Q_G X Q_Aᵀ = V_Gᵀ X V_A (X, Y out × in'). */
-  private toBasis(d: KroneckerDecomposition, X: Float64Array, Y: Float64Array): void {
+  /** Y = Q_G X Q_Aᵀ = V_Gᵀ X V_A (X, Y, T out × in', all of one storage type). */
+  private toBasis(m: SolveOperands, X: Vec, Y: Vec, T: Vec): void {
     const { outputs, inputOrder } = this.shape;
-    const T = this.work[2];
-    this.float64.gemm(false, false, outputs, inputOrder, outputs, 1, d.outputVectors, X, 0, T);
-    this.float64.gemm(false, true, outputs, inputOrder, inputOrder, 1, T, d.inputVectors, 0, Y);
+    this.float64.gemm(false, false, outputs, inputOrder, outputs, 1, m.outputVectors, X, 0, T);
+    this.float64.gemm(false, true, outputs, inputOrder, inputOrder, 1, T, m.inputVectors, 0, Y);
   }
 
   /** X = Q_Gᵀ Y Q_A = V_G Y V_Aᵀ. */
-  private fromBasis(d: KroneckerDecomposition, Y: Float64Array, X: Float64Array): void {
+  private fromBasis(m: SolveOperands, Y: Vec, X: Vec, T: Vec): void {
     const { outputs, inputOrder } = this.shape;
-    const T = this.work[2];
-    this.float64.gemm(true, false, outputs, inputOrder, outputs, 1, d.outputVectors, Y, 0, T);
-    this.float64.gemm(false, false, outputs, inputOrder, inputOrder, 1, T, d.inputVectors, 0, X);
+    this.float64.gemm(true, false, outputs, inputOrder, outputs, 1, m.outputVectors, Y, 0, T);
+    this.float64.gemm(false, false, outputs, inputOrder, inputOrder, 1, T, m.inputVectors, 0, X);
   }
 
   /** The EKFAC eigenvalues s (bias-corrected), or λ_G λ_Aᵀ before any moments in this basis. */
@@ -590,9 +670,10 @@ export class KroneckerEstimate extends EstimateBase {
     if (this.corrected) {
       const d = this.installed();
       const s = this.correctedEigenvalues(d);
-      this.toBasis(d, X, Y);
+      const m = vectorsOf(d);
+      this.toBasis(m, X, Y, T);
       for (let j = 0; j < Y.length; j++) Y[j] *= s[j];
-      this.fromBasis(d, Y, X);
+      this.fromBasis(m, Y, X, T);
       return matrixToBlock(this.shape, X, out);
     }
     // (Ḡ⊗Ā) vec(X) = vec(Ḡ X Ā) (row-major vec; Ā symmetric), with Ḡ = c·G_t, Ā = c·A_t.

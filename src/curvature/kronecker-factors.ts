@@ -98,7 +98,7 @@ export function kroneckerShape(structure: KroneckerStructure): KroneckerShape {
  * The block's D-vector `v` (torch order: weight row-major, then bias) as the out × in' matrix X with the bias
  * as last column: `X[o][i] = v[o·inputs + i]`, `X[o][inputs] = v[outputs·inputs + o]`.
  */
-export function blockToMatrix(shape: KroneckerShape, v: ArrayLike<number>, X: Float64Array): Float64Array {
+export function blockToMatrix<M extends Float32Array | Float64Array>(shape: KroneckerShape, v: ArrayLike<number>, X: M): M {
   const { outputs, inputOrder, inputs, bias } = shape;
   if (v instanceof Float64Array) {
     // rows of the weight as block copies (memcpy), then the bias column
@@ -116,7 +116,7 @@ export function blockToMatrix(shape: KroneckerShape, v: ArrayLike<number>, X: Fl
 /** The inverse of `blockToMatrix`: the out × in' matrix X back into the block's D-vector layout. */
 export function matrixToBlock(shape: KroneckerShape, X: ArrayLike<number>, out: Float64Array): Float64Array {
   const { outputs, inputOrder, inputs, bias } = shape;
-  if (X instanceof Float64Array) {
+  if (X instanceof Float64Array || X instanceof Float32Array) {
     for (let o = 0; o < outputs; o++) out.set(X.subarray(o * inputOrder, o * inputOrder + inputs), o * inputs);
     if (bias) for (let o = 0; o < outputs; o++) out[outputs * inputs + o] = X[o * inputOrder + inputs];
     return out;

@@ -9,7 +9,9 @@
  * - refresh every T_inv: the update of the decomposition from the last refresh step;
  * - linear regression with a Gaussian likelihood: the exact Fisher is I ⊗ (1/(bσ²))Σ x xᵀ;
  * - EMA with bias correction; snapshot/restore and checkpoint/rollback bit for bit; bad inputs typed.
- * Solves run on every backend (their Kronecker products run in float64 on all of them, so one tolerance).
+ * Solves run on every backend: in float64 on float64 storage (1e-9), in float32 on float32 storage (math.md
+ * "Precision": the operands and each product rounded to float32), where the relative error is a few ε₃₂ ≈ 6e-8
+ * times the damped factors' condition (≤ 100 on these problems): 2e-6.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -29,9 +31,14 @@ import {
   type KroneckerFactors,
   type KroneckerStructure,
 } from '../../src/curvature/index.js';
-import type { Backend } from '../../src/linalg/index.js';
+import { createOpenBlasBackend, type Backend } from '../../src/linalg/index.js';
 import { availableKernels, kernelsInUse, useKernels } from '../../src/linalg/native-kernels.js';
 import { BACKENDS, bitwiseEqual, denseSolve, diagonalOf, errorOf, jacobiEigen, matvec, REFERENCE, relativeError, Rng } from './helpers.js';
+
+/** The solves' relative tolerance on `backend` (see the header). */
+function solveTolerance(backend: Backend): number {
+  return backend.dtype === 'float32' ? 2e-6 : 1e-9;
+}
 
 function kronecker(structure: KroneckerStructure, backend: Backend = REFERENCE): KroneckerEstimate {
   const dim = structure.outputs * (structure.inputs + (structure.bias ? 1 : 0));
@@ -111,7 +118,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('kronecker on %s', (_na
     expect(relativeError(estimate.dense(), outer)).toBeLessThan(1e-14);
     const v = rng.normals(D);
     for (const lambda of [1e-2, 1]) {
-      expect(relativeError(estimate.solve(v, lambda), denseSolve(outer, D, lambda, v))).toBeLessThan(1e-9);
+      expect(relativeError(estimate.solve(v, lambda), denseSolve(outer, D, lambda, v))).toBeLessThan(solveTolerance(backend));
     }
     expect(relativeError(estimate.matvec(v), matvec(outer, v, D))).toBeLessThan(1e-13);
     expect(relativeError(estimate.diagonal(), diagonalOf(outer, D))).toBeLessThan(1e-14);
@@ -143,7 +150,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('kronecker on %s', (_na
     }
     expect(relativeError(want, fromRows)).toBeGreaterThan(1e-2);
     const v = rng.normals(D);
-    expect(relativeError(estimate.solve(v, 0.1), denseSolve(want, D, 0.1, v))).toBeLessThan(1e-9);
+    expect(relativeError(estimate.solve(v, 0.1), denseSolve(want, D, 0.1, v))).toBeLessThan(solveTolerance(backend));
     expect(relativeError(estimate.matvec(v), matvec(want, v, D))).toBeLessThan(1e-13);
     expect(relativeError(estimate.diagonal(), diagonalOf(want, D))).toBeLessThan(1e-14);
     expect(estimate.trace()).toBeCloseTo(diagonalOf(want, D).reduce((s, x) => s + x, 0), 10);
@@ -169,7 +176,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('kronecker on %s', (_na
     const v = rng.normals(OUT * order);
     for (const lambda of [1e-3, 0.5]) {
       const damped = denseKronecker(plusIdentity(Gbar, OUT, Math.sqrt(lambda) / pi), plusIdentity(Abar, order, pi * Math.sqrt(lambda)), OUT, IN, true);
-      expect(relativeError(estimate.solve(v, lambda), denseSolve(damped, OUT * order, 0, v))).toBeLessThan(1e-9);
+      expect(relativeError(estimate.solve(v, lambda), denseSolve(damped, OUT * order, 0, v))).toBeLessThan(solveTolerance(backend));
     }
   });
 
@@ -196,7 +203,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('kronecker on %s', (_na
       const pi = Math.sqrt(trA / order / (trG / out));
       for (const lambda of [1e-3, 0.5, 1e-3]) {
         const damped = denseKronecker(plusIdentity(G, out, Math.sqrt(lambda) / pi), plusIdentity(A, order, pi * Math.sqrt(lambda)), out, inputs, true);
-        expect(relativeError(estimate.solve(v, lambda), denseSolve(damped, out * order, 0, v))).toBeLessThan(1e-9);
+        expect(relativeError(estimate.solve(v, lambda), denseSolve(damped, out * order, 0, v))).toBeLessThan(solveTolerance(backend));
       }
     }
   });
@@ -263,7 +270,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('kronecker on %s', (_na
       for (let x = 0; x < D; x++) for (let y = 0; y < D; y++) M[x * D + y] += s * basis[x] * basis[y];
     }
     const v = rng.normals(D);
-    expect(relativeError(estimate.solve(v, 0.05), denseSolve(M, D, 0.05, v))).toBeLessThan(1e-9);
+    expect(relativeError(estimate.solve(v, 0.05), denseSolve(M, D, 0.05, v))).toBeLessThan(solveTolerance(backend));
     expect(relativeError(estimate.dense(), M)).toBeLessThan(1e-10);
     expect(relativeError(estimate.diagonal(), diagonalOf(M, D))).toBeLessThan(1e-10);
     // b = 1: s are the eigenvalue products and EKFAC is K-FAC.
@@ -273,7 +280,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('kronecker on %s', (_na
     ekfac.updateFactors(kroneckerFactorsFromPairs(kroneckerShape(structure), one.pairs), 0);
     const { pairs: _unused, ...sumsOnly } = kroneckerFactorsFromPairs(kroneckerShape(structure), one.pairs);
     kfac.updateFactors(sumsOnly, 0);
-    expect(relativeError(ekfac.solve(v, 0.05), kfac.solve(v, 0.05))).toBeLessThan(1e-9);
+    expect(relativeError(ekfac.solve(v, 0.05), kfac.solve(v, 0.05))).toBeLessThan(solveTolerance(backend));
   });
 });
 
@@ -645,7 +652,10 @@ for (const kernels of availableKernels()) describe(`factor sum checks (${kernels
       for (let o = 0; o < 64; o++) {
         for (let i = 0; i < 81; i++) {
           const at = i < 80 ? o * 80 + i : 64 * 80 + o; // weight row-major, then the bias
-          want[at] = v[at]! / (outputValues[o]! * inputValues[i]! + 1e-3);
+          // float32 storage: v and the quotient rounded to float32 (the unit-vector products are exact)
+          want[at] = backend.dtype === 'float32'
+            ? Math.fround(Math.fround(v[at]!) / (outputValues[o]! * inputValues[i]! + 1e-3))
+            : v[at]! / (outputValues[o]! * inputValues[i]! + 1e-3);
         }
       }
       expect(bitwiseEqual(estimate.solve(v, 1e-3), want)).toBe(true);
@@ -654,5 +664,77 @@ for (const kernels of availableKernels()) describe(`factor sum checks (${kernels
       const error = errorOf(() => estimate.solve(v, 0));
       expect([error.code, error.message]).toEqual(['NOT_POSITIVE_DEFINITE', 'Kronecker eigenvalue (0, 50) of the damped estimate is 0; a singular factor needs damping > 0 (damping 0)']);
     });
+  });
+});
+
+/**
+ * The solve's precision (math.md "Precision"): on float32 storage the products run in float32. For a generic
+ * v the relative error stays a few ε₃₂; for v along the top eigenvectors of both factors (the solution's
+ * smallest components carry the rounding of its largest) it grows to ε₃₂·κ, κ the damped Kronecker
+ * product's condition; the session's `precision: 'float64'` (openblas in float64) restores ε₆₄·κ. Oracle:
+ * the reference backend (float64 JS), factors with prescribed eigenvalues 1 … 1e-6.
+ */
+describe('Kronecker solve precision by storage type', () => {
+  const single = BACKENDS.find((b) => b.name === 'openblas' && b.dtype === 'float32');
+  const EPS32 = 2 ** -24;
+  const out = 24;
+  const inputs = 31; // in' = 32 with the bias
+  const order = inputs + 1;
+  const rng = new Rng(91);
+  /** Rows: an orthonormal basis (Gram–Schmidt of normal rows). */
+  function orthonormal(n: number): Float64Array {
+    const Q = rng.normals(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        let d = 0;
+        for (let k = 0; k < n; k++) d += Q[i * n + k] * Q[j * n + k];
+        for (let k = 0; k < n; k++) Q[i * n + k] -= d * Q[j * n + k];
+      }
+      let s = 0;
+      for (let k = 0; k < n; k++) s += Q[i * n + k] ** 2;
+      for (let k = 0; k < n; k++) Q[i * n + k] /= Math.sqrt(s);
+    }
+    return Q;
+  }
+  /** Σ_k 1e-6^(k/(n−1)) q_k q_kᵀ, exactly symmetric; also its top eigenvector q_0. */
+  function factor(n: number): { M: Float64Array; top: Float64Array } {
+    const Q = orthonormal(n);
+    const M = new Float64Array(n * n);
+    for (let k = 0; k < n; k++) {
+      const value = 1e-6 ** (k / (n - 1));
+      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) M[i * n + j] += value * Q[k * n + i] * Q[k * n + j];
+    }
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) M[i * n + j] = M[j * n + i];
+    return { M, top: Q.slice(0, n) };
+  }
+  const G = factor(out);
+  const A = factor(order);
+  const along = new Float64Array(out * order); // vec(q_G q_Aᵀ) in the torch layout
+  for (let o = 0; o < out; o++) {
+    for (let i = 0; i < inputs; i++) along[o * inputs + i] = G.top[o] * A.top[i];
+    along[out * inputs + o] = G.top[o] * A.top[inputs];
+  }
+  const generic = rng.normals(out * order);
+  function solve(backend: Backend, damping: 'tikhonov' | 'pi', v: Float64Array, lambda: number): Float64Array {
+    const estimate = kronecker({ kind: 'kronecker', outputs: out, inputs, bias: true, damping }, backend);
+    estimate.updateFactors({ inputSum: A.M, inputCount: 1, outputGradSum: G.M, outputGradCount: 1 }, 0);
+    return estimate.solve(v, lambda);
+  }
+
+  it.runIf(single !== undefined).each(['tikhonov', 'pi'] as const)('%s damping: float32 within ε₃₂·κ, float64 within ε₆₄·κ', (damping) => {
+    const double = createOpenBlasBackend({ dtype: 'float64' });
+    try {
+      for (const lambda of [1e-2, 1e-3, 1e-4]) {
+        // κ of (Ḡ⊗Ā + λI) (Tikhonov) or of the π-damped product (π = 1: both traces' means are equal here)
+        const kappa = damping === 'tikhonov' ? (1 + lambda) / (1e-12 + lambda) : ((1 + Math.sqrt(lambda)) / (1e-6 + Math.sqrt(lambda))) ** 2;
+        const worst = relativeError(solve(single!, damping, along, lambda), solve(REFERENCE, damping, along, lambda));
+        expect(worst).toBeLessThan(4 * EPS32 * kappa);
+        expect(worst).toBeGreaterThan(EPS32); // the products do run in float32
+        expect(relativeError(solve(single!, damping, generic, lambda), solve(REFERENCE, damping, generic, lambda))).toBeLessThan(2e-6);
+        expect(relativeError(solve(double, damping, along, lambda), solve(REFERENCE, damping, along, lambda))).toBeLessThan(1e-9);
+      }
+    } finally {
+      double.dispose();
+    }
   });
 });
