@@ -285,23 +285,26 @@ class AffineHandler(Handler):
         return offsets
 
     def input_factor(self, calls: Sequence[AffineInput]) -> Tuple[torch.Tensor, int]:
-        """A = Σ_{n,r} ā āᵀ (in' × in') over every call and its count b·R (the 'expand' convention)."""
-        a = torch.cat([self.inputs(c).transpose(0, 1).reshape(self.in_dim, -1) for c in calls], dim=1)  # (in, bR)
-        inner = a @ a.T
-        n = a.shape[1]
+        """A = Σ_{n,r} ā āᵀ (in' × in') over every call and its count b·R (the 'expand' convention): one
+        matrix product of ā (in', bR), every call's a copied once into it next to a row of ones (the bias's
+        row, column and corner come out of the same product: Σ a, Σ a and b·R)."""
+        parts = [self.inputs(c).transpose(0, 1).reshape(self.in_dim, -1) for c in calls]  # (in, bR) views
         if not self.has_bias:
-            return inner, n
-        column = a.sum(dim=1)
-        out = inner.new_empty(self.in_dim + 1, self.in_dim + 1)
-        out[:-1, :-1] = inner
-        out[:-1, -1] = column
-        out[-1, :-1] = column
-        out[-1, -1] = n
-        return out, n
+            a = parts[0] if len(parts) == 1 else torch.cat(parts, dim=1)
+            return a @ a.T, a.shape[1]
+        n = sum(part.shape[1] for part in parts)
+        a = parts[0].new_empty(self.in_dim + 1, n)
+        at = 0
+        for part in parts:
+            a[:-1, at:at + part.shape[1]] = part
+            at += part.shape[1]
+        a[-1].fill_(1)
+        return a @ a.T, n
 
     def output_factor(self, es: Sequence[Optional[torch.Tensor]]) -> torch.Tensor:
         """G = Σ_{n,r} e eᵀ (out × out) as the backward held e."""
-        g = torch.cat([self.output_grad(e).transpose(1, 2).reshape(-1, self.out_dim) for e in es if e is not None], dim=0)
+        parts = [self.output_grad(e).transpose(1, 2).reshape(-1, self.out_dim) for e in es if e is not None]
+        g = parts[0] if len(parts) == 1 else torch.cat(parts, dim=0)
         return g.T @ g
 
 
