@@ -404,3 +404,24 @@ def test_micro_batches_add_their_factors_like_one_batch(daemon: LocalDaemon) -> 
             updates.append(run)
     for one, two in zip(*updates):
         assert relative_error(two, one) < 1e-5
+
+
+@pytest.mark.parametrize('bias', [True, False])
+def test_input_factor_of_a_layer_called_twice_is_the_float64_sum_over_both_calls(bias: bool) -> None:
+    from fisherd_client._torch_hooks import AffineHandler, AffineInput
+    layer = nn.Linear(5, 3, bias=bias)
+    handler = AffineHandler(layer, list(layer.named_parameters()))
+    g = torch.Generator().manual_seed(4)
+    xs = [torch.randn(4, 5, generator=g), torch.randn(4, 2, 5, generator=g)]  # (b, in) and (b, T, in): 4 and 8 rows
+    es = [torch.randn(4, 3, generator=g), torch.randn(4, 2, 3, generator=g)]
+    rows = np.concatenate([x.reshape(-1, 5).double().numpy() for x in xs])
+    if bias:
+        rows = np.concatenate([rows, np.ones((rows.shape[0], 1))], axis=1)
+    for calls in ([xs[0]], xs):
+        A, count = handler.input_factor([AffineInput(x) for x in calls])
+        used = rows[:sum(x.reshape(-1, 5).shape[0] for x in calls)]
+        assert count == used.shape[0] and A.dtype == torch.float32
+        np.testing.assert_allclose(A.double().numpy(), used.T @ used, rtol=1e-5, atol=1e-5)
+    grads = np.concatenate([e.reshape(-1, 3).double().numpy() for e in es])
+    np.testing.assert_allclose(handler.output_factor(es).double().numpy(), grads.T @ grads, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(handler.output_factor([es[0], None]).double().numpy(), grads[:4].T @ grads[:4], rtol=1e-5, atol=1e-5)
