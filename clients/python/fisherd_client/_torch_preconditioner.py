@@ -777,6 +777,8 @@ class Preconditioner:
                         offset += p.numel()
                         if p.grad is None:
                             p.grad = -part
+                        elif p.grad.dtype == part.dtype and p.grad.device == part.device:
+                            torch.neg(part, out=p.grad)  # one pass, no temporary
                         else:
                             p.grad.copy_(-part)
         if any(update is None for update in updates):
