@@ -60,8 +60,8 @@ def _work_dtype(t: torch.Tensor) -> torch.dtype:
 
 
 #: The rows of one band of a packed Gram matrix (``gram``): at least this many, and at most ``GRAM_BANDS`` bands.
-GRAM_BAND_ROWS = 64
-GRAM_BANDS = 6
+GRAM_BAND_ROWS = 128
+GRAM_BANDS = 8
 
 
 @functools.lru_cache(maxsize=32)
