@@ -13,7 +13,8 @@ micro-batch's calls it gives:
   parameter pieces, concatenation or dtype round trip before they are sent. The sampled-label Fisher's
   backward writes ``'squares'`` alone, a Kronecker block's reduction ``'sum'`` alone;
 * ``moments(calls, es, centred)``: the same per trainable parameter (a dict);
-* ``input_factor(calls)``, ``output_factor(es)`` (affine layers): A = Σ ā āᵀ (count b·R) and G = Σ e eᵀ.
+* ``input_factor(calls)``, ``output_factor(es)`` (affine layers): A = Σ ā āᵀ (count b·R) and G = Σ e eᵀ,
+  matrices or, with ``packed=True``, their packed upper triangles (``gram``: about half the products).
 
 Affine layers (``nn.Linear``, ``nn.Conv2d``), with ā = [a; 1] when there is a bias and R positions
 (1 for a Linear on (b, in) inputs; the tokens of a Linear on (b, T, in); the output pixels of a
