@@ -32,8 +32,9 @@ timed steps after `--warmup` steps each):
 `--factors-every`, count in). Phases (medians per step, ms): fwd+bwd = forward and backward without the
 sampled-label pass; sample = the sampled-label backward to the layer outputs (Fisher); stats = reducing
 the hooks' quantities into the sums (`Preconditioner.statistics`; a K-FAC block's factor sums come out as
-the packed triangles that are sent, the sampled G's in `sample`); encode = StepInput, its checks and the protobuf message of its small fields
-(client; the float vectors are kept aside as arrays, fisherd_client/wire.py); round trip = `client.step`
+the packed triangles that are sent, the sampled G's in `sample`); encode = StepInput, its checks and the
+protobuf message of its small fields (client; the float vectors are kept aside as arrays,
+fisherd_client/wire.py); round trip = `client.step`
 minus encode and decode, of which `daemon` = the session's own compute (its `compute_seconds`) and the rest
 is transport (the vectors' one copy into the request file or the frame, the reply's Δθ copied out of the
 reply file or frame, websockets framing and masking; the client's event-loop thread hop, the daemon's
