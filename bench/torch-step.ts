@@ -16,6 +16,8 @@ export interface TorchStepRow {
   ms: number;
   p10: number;
   p90: number;
+  /** Mean wall time of the whole step, ms: it counts the steps that send or update the factors (`--factors-every`). */
+  'mean ms': number;
   /** Median per phase, ms (null where the contender has no such phase). */
   [phase: string]: number | string | null;
 }
@@ -29,6 +31,8 @@ export interface TorchStepResult {
   batch_size?: number;
   rounds?: number;
   steps?: number;
+  /** K-FAC's T_stat (`--factors-every`): kfac sends the factor sums, kfac-torch updates its factors, every this many steps. */
+  factors_every?: number;
   websockets_speedups?: boolean;
   /** What the client's frames were masked with: 'C speedups', 'numpy' (the client's, where websockets has no C speedups) or 'pure Python'. */
   masking?: string;

@@ -7,8 +7,9 @@ daemon, on the model's own device, in float32:
   `F.unfold`, every position an example: the expand convention), and its output;
 - the Fisher's output gradients from one extra backward with labels sampled from the model's predictive
   distribution (K = 1), as fisherd's `kfac` contender computes them (`torch.autograd.grad` to the outputs);
-- every step: A = aᵀa / n and G = gᵀg · n / n_pos (g of the summed sampled-label loss), EMA with decay 0.95
-  and bias correction;
+- every `factors_every` steps (default 1; kfac-pytorch's `factor_update_steps`): A = aᵀa / n and
+  G = gᵀg · n / n_pos (g of the summed sampled-label loss), EMA with decay 0.95 per update and bias
+  correction; on the other steps neither the inputs are kept nor the sampled-label backward runs;
 - every `refresh_every` steps: π-damped inverses (Martens & Grosse 2015, §6.3):
   (A + π√λ I)⁻¹ and (G + √λ/π I)⁻¹ with π² = (tr A / dim A) / (tr G / dim G), by Cholesky;
 - every step: Δ = G⁻¹ V A⁻¹ for each layer's gradient V = [W | b], written into p.grad for the user's
@@ -41,10 +42,14 @@ class InProcessKfac:
     `step()` (refresh when due, then precondition p.grad), then the user's `optimizer.step()`."""
 
     def __init__(self, model: nn.Module, damping: float = 1e-3, decay: float = 0.95, refresh_every: int = 10,
-                 generator: Optional[torch.Generator] = None) -> None:
+                 generator: Optional[torch.Generator] = None, factors_every: int = 1) -> None:
+        if factors_every < 1:
+            raise ValueError(f'factors_every must be ≥ 1, got {factors_every}')
         self.damping, self.decay, self.refresh_every = damping, decay, refresh_every
+        self.factors_every = factors_every
         self.generator = generator
         self.steps = 0
+        self.factor_updates = 0
         self._grads: Any = ()
         self._batch = 0
         self._correction = 1.0
@@ -55,9 +60,13 @@ class InProcessKfac:
                 module.register_forward_hook(self._forward_hook(layer))
                 self.layers.append(layer)
 
+    def factors_due(self) -> bool:
+        """Whether this step (the one whose forward runs now) updates the factors."""
+        return self.steps % self.factors_every == 0
+
     def _forward_hook(self, layer: _Layer) -> Any:
         def hook(module: nn.Module, inputs: Any, output: torch.Tensor) -> None:
-            if not torch.is_grad_enabled():
+            if not torch.is_grad_enabled() or not self.factors_due():
                 return
             x = inputs[0].detach()
             if isinstance(module, nn.Conv2d):
@@ -70,7 +79,10 @@ class InProcessKfac:
         return hook
 
     def sample(self, logits: torch.Tensor) -> None:
-        """The Fisher's output gradients: one backward of the summed loss at labels drawn from softmax(logits)."""
+        """The Fisher's output gradients: one backward of the summed loss at labels drawn from softmax(logits)
+        (on the steps that update the factors; nothing on the others)."""
+        if not self.factors_due():
+            return
         with torch.no_grad():
             labels = torch.multinomial(F.softmax(logits.detach(), dim=1), 1, generator=self.generator).squeeze(1)
         loss = F.cross_entropy(logits, labels, reduction='sum')
@@ -80,9 +92,13 @@ class InProcessKfac:
 
     @torch.no_grad()
     def update_factors(self) -> None:
-        """The factors of this step's batch folded into their EMAs (after `sample`)."""
+        """The factors of this step's batch folded into their EMAs (after `sample`; nothing on the steps that
+        do not update the factors)."""
+        if not self.factors_due():
+            return
         b = self._batch
-        self._correction = 1 - self.decay ** (self.steps + 1)
+        self.factor_updates += 1
+        self._correction = 1 - self.decay ** self.factor_updates
         for layer, g in zip(self.layers, self._grads):
             if g.dim() == 4:  # conv: every position an example
                 g = g.permute(0, 2, 3, 1).reshape(-1, g.shape[1])
@@ -127,4 +143,4 @@ class InProcessKfac:
         self.steps += 1
 
     def state(self) -> Dict[str, int]:
-        return {'layers': len(self.layers), 'steps': self.steps}
+        return {'layers': len(self.layers), 'steps': self.steps, 'factor_updates': self.factor_updates}

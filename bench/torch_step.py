@@ -19,14 +19,22 @@ timed steps after `--warmup` steps each):
   ngd-diag-ws  the same with shared_memory=False: every byte in WebSocket frames
   ngd-diag-bf16  ngd-diag with the statistics sent as bfloat16 (half the bytes up)
   kfac         K-FAC NGD with the factors refreshed every 10 steps: only when the client has a KroneckerSender
-               and the daemon takes kronecker blocks (otherwise the JSON says why it was skipped)
+               and the daemon takes kronecker blocks (otherwise the JSON says why it was skipped); the factor
+               sums go to the daemon every `--factors-every` N steps (KroneckerSender's factors_every, T_stat;
+               default 1), summed over the steps since the last send (the client still reduces them every
+               step), and the daemon refreshes every max(1, round(10 / N)) factor updates (about every 10 steps)
   kfac-torch   the same K-FAC NGD (sampled labels, π-damping, refresh every 10) written in torch in this process
                (bench/torch_kfac_inprocess.py, what kfac-pytorch's 'inverse' method does): the in-process
-               alternative; its `stats` = the factors' EMA, `daemon` = refresh + preconditioning in torch
-Phases (medians per step, ms): fwd+bwd = forward and backward without the sampled-label pass; sample = the
-sampled-label backward to the layer outputs (Fisher); stats = reducing the hooks' quantities into the sums
-(`Preconditioner.statistics`); encode = StepInput, its checks and the protobuf message of its small fields
-(client; the float vectors are kept aside as arrays, fisherd_client/wire.py); round trip = `client.step`
+               alternative; its `stats` = the factors' EMA, `daemon` = refresh + preconditioning in torch; with
+               `--factors-every` N it updates the factors every N steps only (kfac-pytorch's
+               factor_update_steps: no sampled-label backward and no factor products on the steps between)
+`ms` is the median step, `mean ms` the mean (with it the steps that send or update the factors, every
+`--factors-every`, count in). Phases (medians per step, ms): fwd+bwd = forward and backward without the
+sampled-label pass; sample = the sampled-label backward to the layer outputs (Fisher); stats = reducing
+the hooks' quantities into the sums (`Preconditioner.statistics`; a K-FAC block's factor sums come out as
+the packed triangles that are sent, the sampled G's in `sample`); encode = StepInput, its checks and the
+protobuf message of its small fields (client; the float vectors are kept aside as arrays,
+fisherd_client/wire.py); round trip = `client.step`
 minus encode and decode, of which `daemon` = the session's own compute (its `compute_seconds`) and the rest
 is transport (the vectors' one copy into the request file or the frame, the reply's Δθ copied out of the
 reply file or frame, websockets framing and masking; the client's event-loop thread hop, the daemon's
@@ -150,7 +158,7 @@ MODELS: Dict[str, tuple] = {'cnn': (make_cnn, digits), 'mlp': (make_mlp, random_
 
 
 class Contender:
-    def __init__(self, name: str, model_name: str, client: Optional[Client], batch_size: int) -> None:
+    def __init__(self, name: str, model_name: str, client: Optional[Client], batch_size: int, factors_every: int = 1) -> None:
         make, data = MODELS[model_name]
         torch.manual_seed(0)
         self.name, self.model = name, make()
@@ -165,13 +173,15 @@ class Contender:
             self.optimizer: torch.optim.Optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
             return
         if name == 'kfac-torch':
-            self.kfac = InProcessKfac(self.model, damping=1e-3, refresh_every=10, generator=torch.Generator().manual_seed(2))
+            self.kfac = InProcessKfac(self.model, damping=1e-3, refresh_every=10, generator=torch.Generator().manual_seed(2),
+                                     factors_every=factors_every)
             self.optimizer = torch.optim.SGD(self.model.parameters(), lr=1e-3)
             return
         assert client is not None
         if name == 'kfac':
             from fisherd_client.torch import KroneckerSender  # type: ignore[attr-defined]  # absent until K-FAC lands
-            sender: Any = KroneckerSender(refresh_every=10, damping='pi')
+            # The daemon's refresh counts factor updates: about every 10 steps whatever T_stat.
+            sender: Any = KroneckerSender(refresh_every=max(1, round(10 / factors_every)), damping='pi', factors_every=factors_every)
             options: Dict[str, Any] = {}
         else:
             sender = DiagonalSender('bfloat16' if name.endswith('bf16') else 'float32')
@@ -274,8 +284,12 @@ def main() -> int:
     parser.add_argument('--warmup', type=int, default=5)
     parser.add_argument('--batch-size', type=int, default=64)
     parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--factors-every', type=int, default=1,
+                        help="K-FAC's T_stat: kfac sends the factor sums every N steps, kfac-torch updates its factors every N steps")
     parser.add_argument('--url', help='a running fisherd (default: start one from dist/)')
     args = parser.parse_args()
+    if args.factors_every < 1:
+        parser.error(f'--factors-every must be ≥ 1, got {args.factors_every}')
     torch.set_num_threads(args.threads)
     try:
         import websockets.speedups  # noqa: F401
@@ -284,7 +298,8 @@ def main() -> int:
         speedups = False
     daemon = None if args.url else LocalDaemon(['--backend', 'auto']).start()
     result: Dict[str, Any] = {'torch': torch.__version__, 'threads': args.threads, 'batch_size': args.batch_size,
-                              'rounds': args.rounds, 'steps': args.steps, 'websockets_speedups': speedups,
+                              'rounds': args.rounds, 'steps': args.steps, 'factors_every': args.factors_every,
+                              'websockets_speedups': speedups,
                               'python': sys.version.split()[0], 'models': [], 'skipped': {}}
     try:
         clients: List[Client] = []
@@ -298,7 +313,7 @@ def main() -> int:
                     count_bytes(client)
                     clients.append(client)
                 try:
-                    contenders.append(Contender(name, model_name, client, args.batch_size))
+                    contenders.append(Contender(name, model_name, client, args.batch_size, args.factors_every))
                 except (ImportError, FisherdError) as e:
                     result['skipped'][name] = ('the Python client has no KroneckerSender yet' if isinstance(e, ImportError)
                                                else f'the daemon refused the session ({e.code}: {e})')
@@ -322,6 +337,8 @@ def main() -> int:
             adam_ms = None
             for c in contenders:
                 row: Dict[str, Any] = {'contender': c.name, 'via': c.via(), 'ms': 1000 * median([r['total'] for r in c.records]),
+                                       # the mean counts the steps that send or update the factors (--factors-every)
+                                       'mean ms': 1000 * float(np.mean([r['total'] for r in c.records])),
                                        'p10': 1000 * float(np.percentile([r['total'] for r in c.records], 10)),
                                        'p90': 1000 * float(np.percentile([r['total'] for r in c.records], 90))}
                 for phase in PHASES:
@@ -340,7 +357,7 @@ def main() -> int:
                 c.close()
             print(f'{model_name} (D = {dim}, b = {args.batch_size}):', file=sys.stderr)
             for row in rows:
-                print('  ' + f"{row['contender']:14s} {row['via'] or '':13s} {row['ms']:8.2f} ms  " + (f"×{row['x adam']:.2f}  " if row['x adam'] else '') + '  '.join(
+                print('  ' + f"{row['contender']:14s} {row['via'] or '':13s} {row['ms']:8.2f} ms (mean {row['mean ms']:.2f})  " + (f"×{row['x adam']:.2f}  " if row['x adam'] else '') + '  '.join(
                     f'{p} {row[p]:.2f}' for p in PHASES if row.get(p) is not None)
                     + f"  up {row['bytes up'] / 1e3:.0f} kB down {row['bytes down'] / 1e3:.0f} kB", file=sys.stderr)
         for client in clients:

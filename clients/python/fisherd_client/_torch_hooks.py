@@ -13,7 +13,8 @@ micro-batch's calls it gives:
   parameter pieces, concatenation or dtype round trip before they are sent. The sampled-label Fisher's
   backward writes ``'squares'`` alone, a Kronecker block's reduction ``'sum'`` alone;
 * ``moments(calls, es, centred)``: the same per trainable parameter (a dict);
-* ``input_factor(calls)``, ``output_factor(es)`` (affine layers): A = Σ ā āᵀ (count b·R) and G = Σ e eᵀ.
+* ``input_factor(calls)``, ``output_factor(es)`` (affine layers): A = Σ ā āᵀ (count b·R) and G = Σ e eᵀ,
+  matrices or, with ``packed=True``, their packed upper triangles (``gram``: about half the products).
 
 Affine layers (``nn.Linear``, ``nn.Conv2d``), with ā = [a; 1] when there is a bias and R positions
 (1 for a Linear on (b, in) inputs; the tokens of a Linear on (b, T, in); the output pixels of a
@@ -41,8 +42,10 @@ is e_n ā_nᵀ with e_n = ∂(Σ_m ℓ_m)/∂z_n (the per-example-weight-copy gr
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -55,6 +58,53 @@ Moments = Dict[str, Dict[str, torch.Tensor]]  # param name -> {'sum', 'squares',
 
 def _work_dtype(t: torch.Tensor) -> torch.dtype:
     return torch.float64 if t.dtype == torch.float64 else torch.float32
+
+
+#: The rows of one band of a packed Gram matrix (``gram``): at least this many, and at most ``GRAM_BANDS`` bands.
+GRAM_BAND_ROWS = 128
+GRAM_BANDS = 8
+
+
+@functools.lru_cache(maxsize=32)
+def _gram_bands(n: int) -> Tuple[Tuple[int, int, int, int, np.ndarray], ...]:
+    """The row bands of an n×n packed upper triangle: (first row, end row, first packed position, end packed
+    position, the band's upper-triangle mask over its k × (n − first row) block)."""
+    bands = max(1, min(GRAM_BANDS, n // GRAM_BAND_ROWS))
+    edges = [n * j // bands for j in range(bands + 1)]
+    out = []
+    for r0, r1 in zip(edges[:-1], edges[1:]):
+        k = r1 - r0
+        mask = np.ones((k, n - r0), dtype=bool)
+        mask[:, :k] = np.triu(np.ones((k, k), dtype=bool))
+        out.append((r0, r1, r0 * n - r0 * (r0 - 1) // 2, r1 * n - r1 * (r1 - 1) // 2, mask))
+    return tuple(out)
+
+
+def gram(x: torch.Tensor, packed: bool = False) -> torch.Tensor:
+    """xᵀx of x (m, n): the n×n matrix, or with ``packed`` its upper triangle packed row by row (M[0][0],
+    M[0][1], …, M[n−1][n−1]: ``statistics.pack_upper``'s order, the wire's), computed in bands of rows, each
+    band r0:r1 the product x[:, r0:r1]ᵀ x[:, r0:] of its part on and right of the diagonal: about half the
+    multiplications of the whole matrix, and no n×n matrix to pack afterwards."""
+    if not packed:
+        return x.T @ x
+    n = x.shape[1]
+    out = x.new_empty(n * (n + 1) // 2)
+    cpu = x.device.type == 'cpu'
+    flat = out.numpy() if cpu else out
+    for r0, r1, o0, o1, mask in _gram_bands(n):
+        block = x[:, r0:r1].T @ x[:, r0:]
+        # numpy's boolean selection copies a CPU block several times faster than torch.masked_select
+        flat[o0:o1] = block.numpy()[mask] if cpu else block[torch.from_numpy(mask).to(x.device)]
+    return out
+
+
+def unpack_gram(packed: torch.Tensor, n: int) -> torch.Tensor:
+    """The symmetric n×n matrix of ``gram(x, packed=True)``'s packed upper triangle."""
+    out = packed.new_empty(n, n)
+    rows, cols = torch.triu_indices(n, n, device=packed.device)
+    out[rows, cols] = packed
+    out[cols, rows] = packed
+    return out
 
 
 def unfold(x: torch.Tensor, kernel: Tuple[int, int], dilation: Tuple[int, int], padding: Tuple[int, int],
@@ -284,25 +334,29 @@ class AffineHandler(Handler):
             at += p.numel()
         return offsets
 
-    def input_factor(self, calls: Sequence[AffineInput]) -> Tuple[torch.Tensor, int]:
-        """A = Σ_{n,r} ā āᵀ (in' × in') over every call and its count b·R (the 'expand' convention)."""
-        a = torch.cat([self.inputs(c).transpose(0, 1).reshape(self.in_dim, -1) for c in calls], dim=1)  # (in, bR)
-        inner = a @ a.T
-        n = a.shape[1]
+    def input_factor(self, calls: Sequence[AffineInput], packed: bool = False) -> Tuple[torch.Tensor, int]:
+        """A = Σ_{n,r} ā āᵀ (in' × in') over every call and its count b·R (the 'expand' convention): the Gram
+        matrix of ā (in', bR), every call's a copied once into it next to a row of ones (the bias's row,
+        column and corner come out of the same product: Σ a, Σ a and b·R). With ``packed``, A's packed upper
+        triangle (``gram``)."""
+        parts = [self.inputs(c).transpose(0, 1).reshape(self.in_dim, -1) for c in calls]  # (in, bR) views
         if not self.has_bias:
-            return inner, n
-        column = a.sum(dim=1)
-        out = inner.new_empty(self.in_dim + 1, self.in_dim + 1)
-        out[:-1, :-1] = inner
-        out[:-1, -1] = column
-        out[-1, :-1] = column
-        out[-1, -1] = n
-        return out, n
+            a = parts[0] if len(parts) == 1 else torch.cat(parts, dim=1)
+            return gram(a.T, packed), a.shape[1]
+        n = sum(part.shape[1] for part in parts)
+        a = parts[0].new_empty(self.in_dim + 1, n)
+        at = 0
+        for part in parts:
+            a[:-1, at:at + part.shape[1]] = part
+            at += part.shape[1]
+        a[-1].fill_(1)
+        return gram(a.T, packed), n
 
-    def output_factor(self, es: Sequence[Optional[torch.Tensor]]) -> torch.Tensor:
-        """G = Σ_{n,r} e eᵀ (out × out) as the backward held e."""
-        g = torch.cat([self.output_grad(e).transpose(1, 2).reshape(-1, self.out_dim) for e in es if e is not None], dim=0)
-        return g.T @ g
+    def output_factor(self, es: Sequence[Optional[torch.Tensor]], packed: bool = False) -> torch.Tensor:
+        """G = Σ_{n,r} e eᵀ (out × out) as the backward held e (with ``packed``, its packed upper triangle)."""
+        parts = [self.output_grad(e).transpose(1, 2).reshape(-1, self.out_dim) for e in es if e is not None]
+        g = parts[0] if len(parts) == 1 else torch.cat(parts, dim=0)
+        return gram(g, packed)
 
 
 class NormHandler(Handler):

@@ -16,7 +16,7 @@ from torch import nn
 from ._torch_distributed import DataParallel, place_blocks, resolve_mode
 from ._torch_ekfac import EkfacState, add_squares, squares_fields
 from ._torch_exact import FISHER_SOURCES, check_likelihood, column_grads
-from ._torch_hooks import AffineHandler, Handler, _work_dtype, handler_for
+from ._torch_hooks import AffineHandler, Handler, _work_dtype, handler_for, unpack_gram
 from ._torch_links import FailureCounters, _Link
 from ._torch_likelihoods import Bernoulli, Categorical, Gaussian, Likelihood
 from .async_client import Reconnect
@@ -125,7 +125,9 @@ class _Accumulated:
 class LayerStatistics:
     """One block's statistics as a sender receives them: ``moments`` (rows as held under the
     preconditioner's reduction) and, for Linear/Conv2d blocks collected with ``kronecker=True``,
-    ``factors`` (see ``Preconditioner.kronecker_factors``)."""
+    ``factors`` (see ``Preconditioner.kronecker_factors``; for the session's Kronecker blocks the factor
+    sums ``*_sum`` are their packed upper triangles, ``statistics.pack_upper``'s order, as they go on the
+    wire: ``_torch_hooks.unpack_gram`` gives the matrices)."""
 
     block: str
     moments: DiagonalMoments
@@ -522,7 +524,7 @@ class Preconditioner:
                         continue
                     handler = self.handlers[i]
                     if isinstance(handler, AffineHandler) and (self.collect_kronecker or i in self._kron):
-                        g = handler.output_factor(es)
+                        g = handler.output_factor(es, packed=i in self._kron)
                         batch.kron_sampled[i] = batch.kron_sampled[i] + g if i in batch.kron_sampled else g
                         if self._ekfac is not None and i in self._kron:
                             self._ekfac.on_fisher_pass(batch, i, handler, [c.captured for c in batch.calls[i]], es)
@@ -648,11 +650,14 @@ class Preconditioner:
             else:
                 entry[key] = value
 
-        a_sum, a_count = handler.input_factor(captured)
+        # A session's Kronecker block keeps its factor sums as packed upper triangles (what is sent; half the
+        # products of the matrices, _torch_hooks.gram), other blocks (kronecker=True) as matrices.
+        packed = i in self._kron
+        a_sum, a_count = handler.input_factor(captured, packed=packed)
         add('A', a_sum)
         entry['A_count'] += a_count
         if self.collect_kronecker or 'empirical' in self._kron_sources:
-            add('G', handler.output_factor(es))
+            add('G', handler.output_factor(es, packed=packed))
             entry['G_count'] = entry.get('G_count', 0) + b
         if i in batch.kron_sampled:
             add('S', batch.kron_sampled[i])
@@ -705,7 +710,9 @@ class Preconditioner:
             out.append(LayerStatistics(moments.block, moments, self._factors(i), i in self._kron))
         return out
 
-    def _factors(self, i: int) -> Optional[Dict[str, Any]]:
+    def _factors(self, i: int, matrices: bool = False) -> Optional[Dict[str, Any]]:
+        """Block i's factor fields (``kronecker_factors``), the sums of a session's Kronecker block as packed
+        upper triangles unless ``matrices``."""
         entry = self._acc.kron.get(i)
         if entry is None:
             return None
@@ -720,6 +727,11 @@ class Preconditioner:
             out.update(sampled_grad_sum=entry['S'], sampled_grad_count=entry['S_count'], samples_per_example=self._acc.samples)
         if self._ekfac is not None:
             self._ekfac.factor_fields(entry, out, b, self.reduction)
+        if matrices and i in self._kron:
+            handler = self.handlers[i]
+            assert isinstance(handler, AffineHandler)
+            for key in [k for k in out if k.endswith('_sum')]:
+                out[key] = unpack_gram(out[key], handler.in_dim + int(handler.has_bias) if key == 'input_sum' else handler.out_dim)
         return out
 
     def kronecker_factors(self) -> Dict[str, Dict[str, Any]]:
@@ -738,7 +750,7 @@ class Preconditioner:
         per-example scale), ``eigenbasis_count`` and ``basis_version`` (``_torch_ekfac``)."""
         self._flush()
         self._acc.shared = True  # the sums below are the accumulated tensors themselves
-        return {self._block_name(h): f for i, h in enumerate(self.handlers) if (f := self._factors(i)) is not None}
+        return {self._block_name(h): f for i, h in enumerate(self.handlers) if (f := self._factors(i, matrices=True)) is not None}
 
     # ---- the step ------------------------------------------------------------------------------------
 
@@ -777,6 +789,8 @@ class Preconditioner:
                         offset += p.numel()
                         if p.grad is None:
                             p.grad = -part
+                        elif p.grad.dtype == part.dtype and p.grad.device == part.device:
+                            torch.neg(part, out=p.grad)  # one pass, no temporary
                         else:
                             p.grad.copy_(-part)
         if any(update is None for update in updates):

@@ -361,6 +361,13 @@ def _checked_vector(value: Any, size: int, encoding: StatisticsEncoding, field: 
     if decoded.size != size:
         raise fisherd_error('SHAPE_MISMATCH', f'{field} has {decoded.size} values, {size_note or f"expected {size}"}',
                             field=field, step=step, local=True)
+    if not nonnegative:
+        # One reduction: a sum propagates NaN and ±Inf, so a finite sum means finite values (a sum that
+        # overflows from finite values goes the exact way below).
+        with np.errstate(over='ignore', invalid='ignore'):
+            total = np.add.reduce(decoded, dtype=np.float32 if decoded.dtype == np.float16 else None)
+        if np.isfinite(total):
+            return data
     # Two reductions instead of element-wise masks: min and max propagate NaN, and a vector is finite
     # (and ≥ 0) iff they are.
     low, high = (decoded.min(), decoded.max()) if decoded.size else (0.0, 0.0)
@@ -375,6 +382,13 @@ def _checked_vector(value: Any, size: int, encoding: StatisticsEncoding, field: 
     return data
 
 
+@functools.lru_cache(maxsize=16)
+def _diagonal_positions(n: int) -> np.ndarray:
+    """Where M[i][i] lies in the packed upper triangle of an n×n matrix: i·n − i(i−1)/2."""
+    i = np.arange(n, dtype=np.intp)
+    return i * n - i * (i - 1) // 2
+
+
 def _checked_factor(value: Any, n: int, encoding: StatisticsEncoding, field: str, step: int) -> np.ndarray:
     """An n×n factor sum (a matrix, packed here, or already packed) as its encoded packed upper triangle."""
     shape = tuple(getattr(value, 'shape', np.shape(value)))
@@ -384,7 +398,7 @@ def _checked_factor(value: Any, n: int, encoding: StatisticsEncoding, field: str
         value = pack_upper(value)
     data = _checked_vector(value, n * (n + 1) // 2, encoding, field, step)
     decoded = _decoded_array(data, encoding)
-    diagonal = decoded[[i * n - i * (i - 1) // 2 for i in range(n)]]
+    diagonal = decoded[_diagonal_positions(n)]
     if (diagonal < 0).any():
         i = int(np.argmin(diagonal >= 0))
         raise fisherd_error('INVALID_CONFIG', f'{field}[{i}][{i}] is {diagonal[i]}; a sum of outer products has a diagonal ≥ 0',

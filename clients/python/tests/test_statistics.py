@@ -94,3 +94,27 @@ def test_bad_statistics_are_refused_before_sending(daemon: LocalDaemon) -> None:
             c.step(StepInput(reduction='sum', batch_size=5, statistics=stats))
         assert e.value.code == 'MISSING_INPUT' and not e.value.local and 'sumSquares' in str(e.value)
         c.close_session(discard=True)
+
+
+@pytest.mark.parametrize('encoding', ['float32', 'float16', 'bfloat16'])
+def test_vector_checks_take_finite_values_whose_sum_overflows_and_name_the_first_bad_one(encoding: str) -> None:
+    from fisherd_client.statistics import _checked_factor, _checked_vector
+    big = 6e4 if encoding == 'float16' else 3e38  # finite in the encoding, their sum is not
+    values = np.array([big, big, -big, 1.0])
+    np.testing.assert_array_equal(decode_vector(_checked_vector(values, 4, encoding, 'v', 1).tobytes(), encoding),
+                                  decode_vector(encode_vector(values, encoding), encoding))
+    for bad, code in ((np.nan, 'NON_FINITE'), (np.inf, 'NON_FINITE'), (-np.inf, 'NON_FINITE')):
+        broken = values.copy()
+        broken[2] = bad
+        with pytest.raises(FisherdError) as e:
+            _checked_vector(broken, 4, encoding, 'v', 1)
+        assert (e.value.code, e.value.field) == (code, 'v') and 'v[2]' in str(e.value)
+    # A factor's diagonal (packed positions i·n − i(i−1)/2) must be ≥ 0; the off-diagonal entries may be < 0.
+    n = 5
+    m = -np.ones((n, n))
+    np.fill_diagonal(m, 2.0)
+    _checked_factor(m, n, encoding, 'f', 1)
+    m[3, 3] = -1.0
+    with pytest.raises(FisherdError) as e:
+        _checked_factor(m, n, encoding, 'f', 1)
+    assert e.value.code == 'INVALID_CONFIG' and 'f[3][3]' in str(e.value)

@@ -242,11 +242,12 @@ def test_conv2d_factors_are_expand_over_unfolded_patches_and_the_update_follows(
         pre.sender.reset()
         fac = {s.block: s for s in sent.statistics}['0']
         assert isinstance(fac, KroneckerStatistics) and fac.factors is not None
-        np.testing.assert_allclose(fac.factors.input_sum.numpy(), A, rtol=1e-12, atol=1e-12)
+        # A Kronecker block's factor sums reach the sender as packed upper triangles (the wire's order).
+        np.testing.assert_allclose(fac.factors.input_sum.numpy(), pack_upper(A), rtol=1e-12, atol=1e-12)
         assert fac.factors.input_count == b * 16
-        np.testing.assert_allclose(fac.factors.empirical.sum.numpy(), G, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(fac.factors.empirical.sum.numpy(), pack_upper(G), rtol=1e-12, atol=1e-14)
         assert fac.factors.empirical.count == b
-        np.testing.assert_allclose(fac.factors.sampled.sum.numpy(), S, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(fac.factors.sampled.sum.numpy(), pack_upper(S), rtol=1e-12, atol=1e-14)
         assert (fac.factors.sampled.count, fac.factors.samples_per_example) == (b * K, K)
 
         grad = torch.cat([conv.weight.grad.reshape(-1), conv.bias.grad]).numpy()
@@ -404,3 +405,40 @@ def test_micro_batches_add_their_factors_like_one_batch(daemon: LocalDaemon) -> 
             updates.append(run)
     for one, two in zip(*updates):
         assert relative_error(two, one) < 1e-5
+
+
+@pytest.mark.parametrize('bias', [True, False])
+def test_input_factor_of_a_layer_called_twice_is_the_float64_sum_over_both_calls(bias: bool) -> None:
+    from fisherd_client._torch_hooks import AffineHandler, AffineInput
+    layer = nn.Linear(5, 3, bias=bias)
+    handler = AffineHandler(layer, list(layer.named_parameters()))
+    g = torch.Generator().manual_seed(4)
+    xs = [torch.randn(4, 5, generator=g), torch.randn(4, 2, 5, generator=g)]  # (b, in) and (b, T, in): 4 and 8 rows
+    es = [torch.randn(4, 3, generator=g), torch.randn(4, 2, 3, generator=g)]
+    rows = np.concatenate([x.reshape(-1, 5).double().numpy() for x in xs])
+    if bias:
+        rows = np.concatenate([rows, np.ones((rows.shape[0], 1))], axis=1)
+    for calls in ([xs[0]], xs):
+        A, count = handler.input_factor([AffineInput(x) for x in calls])
+        used = rows[:sum(x.reshape(-1, 5).shape[0] for x in calls)]
+        assert count == used.shape[0] and A.dtype == torch.float32
+        np.testing.assert_allclose(A.double().numpy(), used.T @ used, rtol=1e-5, atol=1e-5)
+        packed, _ = handler.input_factor([AffineInput(x) for x in calls], packed=True)
+        np.testing.assert_allclose(packed.double().numpy(), pack_upper(used.T @ used), rtol=1e-5, atol=1e-5)
+    grads = np.concatenate([e.reshape(-1, 3).double().numpy() for e in es])
+    np.testing.assert_allclose(handler.output_factor(es).double().numpy(), grads.T @ grads, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(handler.output_factor(es, packed=True).double().numpy(), pack_upper(grads.T @ grads), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(handler.output_factor([es[0], None]).double().numpy(), grads[:4].T @ grads[:4], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize('n', [1, 10, 127, 128, 385, 700])
+def test_packed_gram_is_the_upper_triangle_of_the_float64_product(n: int) -> None:
+    from fisherd_client._torch_hooks import gram, unpack_gram
+    x = torch.randn(9, n, generator=torch.Generator().manual_seed(n), dtype=torch.float64)
+    want = x.numpy().T @ x.numpy()
+    packed = gram(x, packed=True)
+    assert packed.shape == (n * (n + 1) // 2,) and packed.dtype == torch.float64
+    np.testing.assert_allclose(packed.numpy(), pack_upper(want), rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(unpack_gram(packed, n).numpy(), want, rtol=1e-13, atol=1e-13)
+    single = gram(x.float(), packed=True)
+    np.testing.assert_allclose(single.numpy(), pack_upper(want), rtol=1e-5, atol=1e-5 * float(np.abs(want).max()))
