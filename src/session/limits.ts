@@ -154,10 +154,13 @@ export function estimateBytes(structure: LeafStructure, size: number, storageByt
       // their copy): 6·8·D. π-damping also keeps the damped factors' inverses with each decomposition (the
       // installed one, the checkpoint's, the one in flight), those a solve forms for another λ, and a
       // scratch copy of the eigenvectors to form them (src/curvature/kronecker-decomposition.ts
-      // `dampedInverses`): five more.
+      // `dampedInverses`): five more. Float32 storage solves in float32 (math.md "Precision"): the
+      // eigenvectors and damped inverses rounded to float32 (one more float64-sized copy) and three float32
+      // work matrices (12·D).
       const inputOrder = structure.inputs + (structure.bias ? 1 : 0);
-      const factorCopies = structure.damping === 'pi' ? 12 : 7;
-      return factorCopies * 8 * (inputOrder * inputOrder + structure.outputs * structure.outputs) + 6 * 8 * size;
+      const single = storageBytes === 4;
+      const factorCopies = (structure.damping === 'pi' ? 12 : 7) + (single ? 1 : 0);
+      return factorCopies * 8 * (inputOrder * inputOrder + structure.outputs * structure.outputs) + (6 * 8 + (single ? 12 : 0)) * size;
     }
   }
 }
