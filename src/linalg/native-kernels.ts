@@ -1,8 +1,8 @@
 /**
  * fisherd's native CPU kernels (native/fisherd-kernels.c, built by `npm ci` or `npm run build:native` into
  * native/build/libfisherd-kernels.so), loaded through koffi: the per-coordinate passes of a diagonal step from
- * statistics, the arrival scans of its values, the decoding of half-precision payloads, and the checks and
- * EMA of Kronecker factor sums and the division of a Kronecker solve. JavaScript runs
+ * statistics, the arrival scans of its values, the decoding of half-precision payloads and of packed Kronecker
+ * factor sums, and the checks and EMA of Kronecker factor sums and the division of a Kronecker solve. JavaScript runs
  * these loops at ~5× below what one core moves here (bench/RESULTS.md, "A diagonal step from statistics",
  * measures both in the same run); every native pass gives the bits of its JavaScript twin, which stays the
  * fallback (test/session/statistics-step.test.ts runs against both).
@@ -67,6 +67,13 @@ export interface NativeKernels {
    * result set when every value is finite, bit 1 when moreover no value has its sign bit set.
    */
   copyProbeF32(dst: Float32Array, src: Uint8Array, n: number): number;
+  /**
+   * A packed upper triangle on the wire (`packed`: n(n+1)/2 little-endian values, any alignment; `encoding`
+   * 0 float32, 1 float16, 2 bfloat16) decoded exactly into the full symmetric n×n float64 matrix `M`
+   * (row-major, every entry written), its mirror written tile by tile. Returns the probe of the values: bit 0
+   * set when every value is finite, bit 1 when moreover every diagonal entry is ≥ 0.
+   */
+  unpackUpper(M: Float64Array, packed: Uint8Array, n: number, encoding: number): number;
   /** Little-endian 16-bit codes (2-byte aligned) → float32, exactly. */
   decodeFloat16(codes: Uint16Array, n: number, out: Float32Array): void;
   decodeBfloat16(codes: Uint16Array, n: number, out: Float32Array): void;
@@ -85,7 +92,7 @@ export type MappedPointer = object;
 export const NATIVE_MIN_LENGTH = 4096;
 
 /** The ABI version fisherd-kernels.c reports (`fd_kernels_abi`): a stale build is not loaded. */
-const ABI = 4;
+const ABI = 5;
 
 /** The package's root (the folder of its package.json), from this module's place in src/ or dist/src/. */
 function packageRoot(): string {
@@ -135,6 +142,7 @@ function load(path: string): NativeKernels {
     factorEma: bind('void fd_factor_ema(const double *, double *, int64_t, double, double)'),
     kroneckerDivide: bind('int64_t fd_kronecker_divide(double *, int64_t, int64_t, const double *, const double *, double)'),
     copyProbeF32: bind('int fd_copy_probe_f32(float *, const uint8_t *, int64_t)'),
+    unpackUpper: bind('int fd_unpack_upper(double *, const uint8_t *, int64_t, int)'),
     decodeFloat16: bind('void fd_decode_float16(const uint16_t *, int64_t, float *)'),
     decodeBfloat16: bind('void fd_decode_bfloat16(const uint16_t *, int64_t, float *)'),
     mapRead: bind('void *fd_map_read(int, int64_t)'),
