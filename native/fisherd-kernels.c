@@ -359,13 +359,15 @@ API CLONES int fd_factor_check(const double *M, int64_t n, int symmetric, double
   return !bad;
 }
 
-/* The EMA of a factor, y ← α·x + β·y, as BLAS daxpby and the JavaScript fallback write it (α·x when β = 0: y
-   is not read): the same bits (each an IEEE product and sum, -ffp-contract=off). */
-API CLONES void fd_factor_ema(const double *x, double *y, int64_t n, double alpha, double beta) {
+/* The EMA of a factor, out ← α·x + β·y, as BLAS daxpby (y ← α·x + β·y) and the JavaScript fallback write it (α·x
+   when β = 0: y is not read): the same bits (each an IEEE product and sum, -ffp-contract=off). `out` is y (in
+   place) or an array that overlaps neither x nor y: a block whose checkpoint holds its factors writes the next
+   ones beside them (src/curvature/kronecker-estimate.ts `commitUpdate`). */
+API CLONES void fd_factor_ema(const double *x, const double *y, double *out, int64_t n, double alpha, double beta) {
   if (beta == 0) {
-    for (int64_t j = 0; j < n; j++) y[j] = alpha * x[j];
+    for (int64_t j = 0; j < n; j++) out[j] = alpha * x[j];
   } else {
-    for (int64_t j = 0; j < n; j++) y[j] = alpha * x[j] + beta * y[j];
+    for (int64_t j = 0; j < n; j++) out[j] = alpha * x[j] + beta * y[j];
   }
 }
 
@@ -532,4 +534,20 @@ API CLONES int fd_unpack_upper(double *M, const uint8_t *packed, int64_t n, int 
   int negative = 0;
   for (int64_t i = 0; i < n; i++) negative |= !(M[i * n + i] >= 0);
   return negative ? 1 : 3;
+}
+
+/* ---- the update as sent (src/session/session.ts `toFloat32`) ---------------------------------------------------
+   Δθ rounded to float32 as a store into a Float32Array rounds it (to nearest, ties to even: a C conversion under
+   the default rounding mode), and the index of the first NaN or ±Inf among the rounded values, or −1 (a finite
+   double beyond float32's range rounds to ±Inf): one pass, the locating loop only when the probe fails. */
+API CLONES int64_t fd_round_f32(const double *x, float *out, int64_t n) {
+  int bad = 0;
+  for (int64_t j = 0; j < n; j++) {
+    const float f = (float)x[j];
+    out[j] = f;
+    bad |= NON_FINITE(f);
+  }
+  if (!bad) return -1;
+  for (int64_t j = 0; j < n; j++) if (NON_FINITE(out[j])) return j;
+  return -1;
 }

@@ -55,8 +55,11 @@ export interface NativeKernels {
    * cannot decide (src/curvature/kronecker-factors.ts `factorSumPasses`, the same decision). `scratch`: ≥ 2n.
    */
   factorCheck(M: Float64Array, n: number, symmetric: number, tolerance: number, scratch: Float64Array): number;
-  /** y ← α·x + β·y over n values (α·x when β = 0), the bits of daxpby: a Kronecker factor's EMA. */
-  factorEma(x: Float64Array, y: Float64Array, n: number, alpha: number, beta: number): void;
+  /**
+   * out ← α·x + β·y over n values (α·x when β = 0, y not read), the bits of daxpby: a Kronecker factor's EMA,
+   * in place (`out` = y) or into an array that overlaps neither.
+   */
+  factorEma(x: Float64Array, y: Float64Array, out: Float64Array, n: number, alpha: number, beta: number): void;
   /**
    * A Tikhonov Kronecker solve's division in the eigenbasis: Y[o·in' + i] /= g[o]·a[i] + λ (the JavaScript
    * loop's bits). Returns −1, or the index of the first divisor that is not > 0 (rows before it divided).
@@ -74,6 +77,11 @@ export interface NativeKernels {
    * set when every value is finite, bit 1 when moreover every diagonal entry is ≥ 0.
    */
   unpackUpper(M: Float64Array, packed: Uint8Array, n: number, encoding: number): number;
+  /**
+   * `out` ← x rounded to float32 (a Float32Array store's rounding) over n values; returns the index of the
+   * first NaN or ±Inf among the rounded values, or −1.
+   */
+  roundF32(x: Float64Array, out: Float32Array, n: number): number;
   /** Little-endian 16-bit codes (2-byte aligned) → float32, exactly. */
   decodeFloat16(codes: Uint16Array, n: number, out: Float32Array): void;
   decodeBfloat16(codes: Uint16Array, n: number, out: Float32Array): void;
@@ -139,10 +147,11 @@ function load(path: string): NativeKernels {
     firstBadSquareF32: bind('int64_t fd_first_bad_square_f32(const float *, int64_t)'),
     firstBadSquareF64: bind('int64_t fd_first_bad_square_f64(const double *, int64_t)'),
     factorCheck: bind('int fd_factor_check(const double *, int64_t, int, double, double *)'),
-    factorEma: bind('void fd_factor_ema(const double *, double *, int64_t, double, double)'),
+    factorEma: bind('void fd_factor_ema(const double *, const double *, double *, int64_t, double, double)'),
     kroneckerDivide: bind('int64_t fd_kronecker_divide(double *, int64_t, int64_t, const double *, const double *, double)'),
     copyProbeF32: bind('int fd_copy_probe_f32(float *, const uint8_t *, int64_t)'),
     unpackUpper: bind('int fd_unpack_upper(double *, const uint8_t *, int64_t, int)'),
+    roundF32: bind('int64_t fd_round_f32(const double *, float *, int64_t)'),
     decodeFloat16: bind('void fd_decode_float16(const uint16_t *, int64_t, float *)'),
     decodeBfloat16: bind('void fd_decode_bfloat16(const uint16_t *, int64_t, float *)'),
     mapRead: bind('void *fd_map_read(int, int64_t)'),

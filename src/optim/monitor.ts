@@ -42,8 +42,10 @@ export function monitor(options: MonitorOptions): GradientTransformation<EmptySt
     update(updates, state, ctx) {
       const { curvature } = ctx;
       const work = sized(curvature.dim);
-      const meanGrad = ctx.meanGrad !== undefined && ctx.meanGrad.length === curvature.dim ? ctx.meanGrad : curvature.meanGrad(work.meanGrad);
-      let diagnostics: Diagnostics = { gradNorm: norm2(meanGrad), updateNorm: norm2(updates) };
+      const given = ctx.meanGrad !== undefined && ctx.meanGrad.length === curvature.dim;
+      const meanGrad = given ? ctx.meanGrad! : curvature.meanGrad(work.meanGrad);
+      const gradNorm = given && ctx.meanGradNorm !== undefined ? ctx.meanGradNorm : norm2(meanGrad);
+      let diagnostics: Diagnostics = { gradNorm, updateNorm: norm2(updates) };
 
       if (curvature.empiricalFisher !== undefined && curvature.fisher !== undefined) {
         const lambda = ctx.damping ?? scheduleValue(damping, ctx);

@@ -61,6 +61,11 @@ export interface StepContext {
    * input): read-only; the monitor reads it instead of computing ḡ again (a D-long pass saved per step).
    */
   readonly meanGrad?: Float64Array;
+  /**
+   * ‖meanGrad‖₂ (`norm2(meanGrad)`, bit for bit), with `meanGrad`, when the caller computed it in the pass
+   * that wrote meanGrad (the session: from the EMA's update): the monitor then does not read ḡ again.
+   */
+  readonly meanGradNorm?: number;
 }
 
 /** Arrays for one step's intermediate updates (see `StepContext.workspace`; `StepWorkspace` is one). */

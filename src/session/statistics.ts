@@ -281,29 +281,34 @@ export function mergeStatistics(
   const step = contributions[0]!.step;
   const b = contributions.reduce((sum, c) => sum + c.batchSize, 0);
   const { mean } = summary;
-  mean.fill(0);
-  summary.squares?.fill(0);
-  summary.centredSquares?.fill(0);
-  summary.fisherSquares?.fill(0);
+  const squareVectors = [summary.squares, summary.centredSquares, summary.fisherSquares].filter((v): v is Float64Array => v !== undefined);
+  // The first worker's entries cover every coordinate (validated: each block once, all of them): its vectors
+  // are written with `0 + f·v` (`put`), the bits of a zero-fill followed by the add, without the fill's pass;
+  // the squares of its Kronecker entries are zero-filled. (Entries that do not cover: fill, then add.)
+  const first = contributions[0]!;
+  const covers = first.statistics!.reduce((n, entry) => n + entryRange(entry, req).size, 0) === dim;
+  if (!covers) for (const v of [mean, ...squareVectors]) v.fill(0);
   let samplesPerExample: number | undefined;
   // One pass per worker and block: ḡ, Q, Σ_w M2_w and F, each vector added at math.md's scale.
   for (const c of contributions) {
     const scale = multipliers(c);
+    const into = c === first && covers ? put : add;
     for (const entry of c.statistics!) {
-      const { offset } = entryRange(entry, req);
+      const { offset, size } = entryRange(entry, req);
       if (entry.kind === 'kronecker') {
         // ḡ's share; the factors go to the Kronecker blocks (collectStepFactors), not into the summary.
-        add(mean, offset, entry.kronecker.sum, scale.sum / b);
+        into(mean, offset, entry.kronecker.sum, scale.sum / b);
+        if (into === put) for (const v of squareVectors) v.fill(0, offset, offset + size);
         continue;
       }
       const m = entry.moments;
-      add(mean, offset, m.sum, scale.sum / b);
-      if (summary.squares) add(summary.squares, offset, m.sumSquares!, scale.squares);
-      if (summary.centredSquares) add(summary.centredSquares, offset, m.centredSquares!, scale.squares);
+      into(mean, offset, m.sum, scale.sum / b);
+      if (summary.squares) into(summary.squares, offset, m.sumSquares!, scale.squares);
+      if (summary.centredSquares) into(summary.centredSquares, offset, m.centredSquares!, scale.squares);
       if (summary.fisherSquares) {
-        if (req.fisher === 'exact') add(summary.fisherSquares, offset, m.factorSquares!, scale.factors);
+        if (req.fisher === 'exact') into(summary.fisherSquares, offset, m.factorSquares!, scale.factors);
         else {
-          add(summary.fisherSquares, offset, m.sampledLabelSquares!, scale.squares);
+          into(summary.fisherSquares, offset, m.sampledLabelSquares!, scale.squares);
           if (samplesPerExample !== undefined && m.samplesPerExample !== samplesPerExample) {
             throw new FisherdError('SHAPE_MISMATCH',
               `statistics samplesPerExample is ${samplesPerExample} for one worker and ${String(m.samplesPerExample)} for another; it must be the same for all`,
@@ -339,6 +344,11 @@ export function mergeStatistics(
 /** target[offset + j] += factor · v[j]. */
 function add(target: Float64Array, offset: number, v: StatisticsVector, factor: number): void {
   for (let j = 0; j < v.length; j++) target[offset + j] += factor * v[j]!;
+}
+
+/** target[offset + j] = 0 + factor · v[j]: `add` into zeros, bit for bit (0 + −0 is +0), without reading target. */
+function put(target: Float64Array, offset: number, v: StatisticsVector, factor: number): void {
+  for (let j = 0; j < v.length; j++) target[offset + j] = 0 + factor * v[j]!;
 }
 
 /**
