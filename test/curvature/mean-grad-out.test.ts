@@ -1,0 +1,108 @@
+/**
+ * `updateFromSummary` / `updateFromStatistics` with `meanGradOut`: the pass that updates ḡ's EMA also writes
+ * the bias-corrected ḡ after the update — bit for bit what `meanGrad()` returns then — and Σ of its squares,
+ * from which `norm2FromSquares` gives `norm2(ḡ)` exactly (also for magnitudes whose squares overflow, where it
+ * reads ḡ again). The estimate's state is the same bits as without it, through checkpoints and rollbacks too;
+ * `summaryValues: false` skips only the summary's NaN scan.
+ */
+import { describe, expect, it } from 'vitest';
+import { allocateSummary, type DiagonalBatchSummary } from '../../src/curvature/batch-summary.js';
+import { CurvatureEstimator, type CurvatureConfig } from '../../src/curvature/estimator.js';
+import { kroneckerFactorsFromPairs } from '../../src/curvature/kronecker-factors.js';
+import { FisherdError } from '../../src/errors.js';
+import { norm2, norm2FromSquares } from '../../src/optim/vec.js';
+import { bitwiseEqual, REFERENCE, Rng } from './helpers.js';
+
+const OUT = 3;
+const IN = 4; // in' = 5 with the bias
+const K = OUT * (IN + 1);
+const D = K + 6;
+
+function summary(rng: Rng, scale: number): DiagonalBatchSummary {
+  const s = allocateSummary(D, { empiricalFisher: true, fisher: false, noise: false });
+  s.batchSize = 4;
+  for (let j = 0; j < D; j++) {
+    s.mean[j] = rng.normal() * scale;
+    s.squares![j] = Math.abs(rng.normal()) * scale * scale;
+  }
+  return s;
+}
+
+function encode(e: CurvatureEstimator): string {
+  return JSON.stringify(e.snapshot(), (_, v: unknown) => (v instanceof Float64Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') : v));
+}
+
+describe('the bias-corrected mean gradient from the EMA\'s pass', () => {
+  for (const decay of [0, 0.9]) {
+    it(`diagonal estimates (β = ${decay}): ḡ and ‖ḡ‖ as meanGrad() and norm2 give them; the same state`, () => {
+      const config: CurvatureConfig = { dim: D, structure: { kind: 'diagonal' }, decay, track: { empiricalFisher: true, fisher: false, noise: false } };
+      const plain = new CurvatureEstimator(config, REFERENCE);
+      const fused = new CurvatureEstimator(config, REFERENCE);
+      const rng = new Rng(3);
+      const out = new Float64Array(D);
+      const twin = new CurvatureEstimator(config, REFERENCE); // sees every summary but the last
+      const scales = [1, 1e160, 1e-160, 3]; // squares that overflow (1e160) and underflow take norm2's scaled pass
+      for (const [t, scale] of scales.entries()) {
+        const s = summary(rng, scale);
+        plain.updateFromSummary(s);
+        if (t < scales.length - 1) twin.updateFromSummary(s);
+        fused.checkpoint(); // the EMA then goes into another array (copy on write): the same bits
+        const squares = fused.updateFromSummary(s, { meanGradOut: out });
+        expect(typeof squares).toBe('number');
+        expect(bitwiseEqual(out, plain.meanGrad())).toBe(true);
+        expect(Object.is(norm2FromSquares(squares!, out), norm2(plain.meanGrad()))).toBe(true);
+        expect(encode(fused)).toEqual(encode(plain));
+      }
+      // a rollback returns to the checkpoint's EMA, and the estimator continues as the twin does
+      fused.rollback();
+      expect(encode(fused)).toEqual(encode(twin));
+      const s = summary(rng, 1);
+      twin.updateFromSummary(s);
+      fused.updateFromSummary(s, { meanGradOut: out });
+      expect(bitwiseEqual(out, twin.meanGrad())).toBe(true);
+      expect(encode(fused)).toEqual(encode(twin));
+    });
+  }
+
+  it('Kronecker blocks: updateFromStatistics writes the same ḡ and returns its squares; the state is the same bits', () => {
+    const config: CurvatureConfig = {
+      dim: D,
+      structure: { kind: 'blocks', blocks: [
+        { name: 'fc', size: K, structure: { kind: 'kronecker', outputs: OUT, inputs: IN, bias: true } },
+        { name: 'b', size: D - K, structure: { kind: 'diagonal' } },
+      ] },
+      decay: 0.8,
+      track: { empiricalFisher: true, fisher: false, noise: false },
+    };
+    const plain = new CurvatureEstimator(config, REFERENCE);
+    const fused = new CurvatureEstimator(config, REFERENCE);
+    const rng = new Rng(4);
+    const out = new Float64Array(D);
+    for (let t = 0; t < 3; t++) {
+      const s = summary(rng, 1);
+      const a = Float64Array.from(rng.normals(4 * (IN + 1)), (x, j) => ((j + 1) % (IN + 1) === 0 ? 1 : x));
+      const pairs = { inputs: a, count: 4, outputGrads: Float64Array.from(rng.normals(4 * OUT)), outputGradsPerInput: 1 };
+      const factors = { empiricalFisher: new Map([['fc', [kroneckerFactorsFromPairs({ outputs: OUT, inputOrder: IN + 1, inputs: IN, bias: true }, pairs)]]]) };
+      plain.updateFromStatistics(s, factors);
+      fused.checkpoint();
+      const squares = fused.updateFromStatistics(s, factors, [], { meanGradOut: out, summaryValues: false });
+      expect(bitwiseEqual(out, plain.meanGrad())).toBe(true);
+      expect(Object.is(norm2FromSquares(squares!, out), norm2(out))).toBe(true);
+      expect(encode(fused)).toEqual(encode(plain));
+    }
+  });
+
+  it('without summaryValues: false a NaN in the summary is refused before anything changes; meanGradOut of another length is a SHAPE_MISMATCH', () => {
+    const config: CurvatureConfig = { dim: D, structure: { kind: 'diagonal' }, decay: 0.5, track: { empiricalFisher: true, fisher: false, noise: false } };
+    const estimator = new CurvatureEstimator(config, REFERENCE);
+    const rng = new Rng(5);
+    estimator.updateFromSummary(summary(rng, 1));
+    const before = encode(estimator);
+    const bad = summary(rng, 1);
+    bad.mean[4] = Number.NaN;
+    const thrown = (f: () => unknown): FisherdError => { try { f(); } catch (e) { if (e instanceof FisherdError) return e; throw e; } throw new Error('did not throw'); };
+    expect([thrown(() => estimator.updateFromSummary(bad)).field]).toEqual(['summary.mean']);
+    expect(thrown(() => estimator.updateFromSummary(summary(rng, 1), { meanGradOut: new Float64Array(D - 1) })).code).toBe('SHAPE_MISMATCH');
+    expect(encode(estimator)).toEqual(before);
+  });
+});
