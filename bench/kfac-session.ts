@@ -140,6 +140,7 @@ export async function runKfacSessionBench(options: { steps?: number; warmup?: nu
     spent.clear();
     const result = session.step([c], precomputed);
     releaseContribution(c); // as session-host.ts does once the update is out
+    session.recycleUpdate(result.update); // and session-adapter.ts `recycle`: the next step writes into this array
     if (t <= warmup) continue;
     const refresh = jobs.length > 0;
     record('decode', decode, refresh);

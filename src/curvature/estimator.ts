@@ -59,6 +59,23 @@ export interface SummaryUpdateOptions {
    * order (as `norm2` sums them: optim/vec.ts `norm2FromSquares`). Written only when the update succeeds.
    */
   readonly meanGradOut?: Float64Array;
+  /**
+   * The batch's ḡ as segments in offset order that tile [0, dim): ḡ[offset + j] = 0 + factor·values[j] (what
+   * `mergeStatistics` writes for one worker, bit for bit), read in the EMA's pass instead of the summary's
+   * `mean`, which is then neither read nor scanned: for a caller that has checked every value finite (the
+   * session, from one worker's checked statistics). Saves writing ḡ of the batch and reading it back.
+   */
+  readonly meanSegments?: readonly MeanSegment[];
+}
+
+/** A run of the batch's ḡ as a scaled statistics vector (see `SummaryUpdateOptions.meanSegments`). */
+export interface MeanSegment {
+  /** Where the run starts in the D parameters. */
+  readonly offset: number;
+  /** ḡ[offset + j] = 0 + factor·values[j]. */
+  readonly values: Float32Array | Float64Array;
+  /** Finite. */
+  readonly factor: number;
 }
 
 /** Options of `updateFromStatistics`: the factors' checks and the summary's. */
@@ -323,10 +340,11 @@ export class CurvatureEstimator {
     try {
       validateSummary(summary, this.dim, this.config.track, { values: options.summaryValues });
       requireMeanGradOut(options.meanGradOut, this.dim);
+      requireMeanSegments(options.meanSegments, this.dim);
     } catch (e) {
       throw this.withStep(e);
     }
-    return this.fold(summary, {}, options.meanGradOut);
+    return this.fold(summary, {}, options);
   }
 
   /**
@@ -346,12 +364,32 @@ export class CurvatureEstimator {
    * bias-corrected value after the update there (what `meanGrad()` returns once the clock advanced by β) and
    * returns Σ of its squares in index order.
    */
-  private foldMean(mean: Float64Array, decay: number, meanGradOut?: Float64Array): number | undefined {
+  private foldMean(mean: Float64Array | readonly MeanSegment[], decay: number, meanGradOut?: Float64Array): number | undefined {
     const dim = this.dim;
     const sum = this.meanGradSum;
     const next = this.savedMeanGradSum === sum ? this.nextMeanGradSum() : sum;
     let meanGradSquares: number | undefined;
-    if (meanGradOut === undefined) {
+    if (!(mean instanceof Float64Array)) {
+      // ḡ of the batch from its segments, in the same pass (the same operations as writing it first)
+      const correction = 1 / (1 - this.clock.decayProduct * decay);
+      let squares = 0;
+      let i = 0;
+      for (const { values, factor } of mean) {
+        const n = values.length;
+        if (meanGradOut === undefined) {
+          for (let j = 0; j < n; j++, i++) next[i] = decay * sum[i] + (1 - decay) * (0 + factor * values[j]);
+          continue;
+        }
+        for (let j = 0; j < n; j++, i++) {
+          const s = decay * sum[i] + (1 - decay) * (0 + factor * values[j]);
+          next[i] = s;
+          const g = s * correction;
+          meanGradOut[i] = g;
+          squares += g * g;
+        }
+      }
+      if (meanGradOut !== undefined) meanGradSquares = squares;
+    } else if (meanGradOut === undefined) {
       for (let i = 0; i < dim; i++) next[i] = decay * sum[i] + (1 - decay) * mean[i];
     } else {
       // the clock's correction once it has advanced by `decay` (the product and quotient of EmaClock's
@@ -378,10 +416,10 @@ export class CurvatureEstimator {
    * Folds a validated summary (and Kronecker factors) in. With `meanGradOut`: also writes ḡ's bias-corrected
    * EMA after the update there, in the same pass, and returns Σ of its squares (in index order).
    */
-  private fold(summary: DiagonalBatchSummary, factors: UpdateFactors = {}, meanGradOut?: Float64Array): number | undefined {
+  private fold(summary: DiagonalBatchSummary, factors: UpdateFactors = {}, options: SummaryUpdateOptions = {}): number | undefined {
     const { decay } = this.config;
     const b = summary.batchSize;
-    const meanGradSquares = this.foldMean(summary.mean, decay, meanGradOut);
+    const meanGradSquares = this.foldMean(options.meanSegments ?? summary.mean, decay, options.meanGradOut);
     const { empiricalFisher, fisher, noise } = this.estimates;
     const take = (estimate: AccumulatingEstimate | undefined, squares: Float64Array | undefined, scale: number,
       blockFactors?: ReadonlyMap<string, readonly KroneckerFactors[]>) => {
@@ -445,6 +483,7 @@ export class CurvatureEstimator {
     try {
       validateSummary(summary, this.dim, this.config.track, { values: checks.summaryValues });
       requireMeanGradOut(checks.meanGradOut, this.dim);
+      requireMeanSegments(checks.meanSegments, this.dim);
       for (const which of KRONECKER_ESTIMATES) {
         const blocks = this.kroneckerBlocks(which);
         for (const [name, list] of factors[which] ?? []) {
@@ -458,7 +497,7 @@ export class CurvatureEstimator {
     } catch (e) {
       throw this.withStep(e);
     }
-    const meanGradSquares = this.fold(summary, factors, checks.meanGradOut);
+    const meanGradSquares = this.fold(summary, factors, checks);
     for (const which of KRONECKER_ESTIMATES) {
       for (const { name, estimate } of this.kroneckerBlocks(which)) {
         const ahead = precomputed.find((p) => p.estimate === which && p.block === name);
@@ -724,6 +763,19 @@ function requireMeanGradOut(out: Float64Array | undefined, dim: number): void {
   if (out !== undefined && !(out instanceof Float64Array && out.length === dim)) {
     throw new FisherdError('SHAPE_MISMATCH', `meanGradOut must be a Float64Array of length ${dim}`, { field: 'meanGradOut' });
   }
+}
+
+/** SHAPE_MISMATCH unless `segments` is absent or tiles [0, dim) in offset order with finite factors. */
+function requireMeanSegments(segments: readonly MeanSegment[] | undefined, dim: number): void {
+  if (segments === undefined) return;
+  let covered = 0;
+  for (const { offset, values, factor } of segments) {
+    if (offset !== covered || !(values instanceof Float32Array || values instanceof Float64Array) || !Number.isFinite(factor)) {
+      throw new FisherdError('SHAPE_MISMATCH', `meanSegments must tile [0, ${dim}) in offset order with finite factors (a segment at ${offset}, ${covered} covered)`, { field: 'meanSegments' });
+    }
+    covered += values.length;
+  }
+  if (covered !== dim) throw new FisherdError('SHAPE_MISMATCH', `meanSegments cover ${covered} of ${dim} values`, { field: 'meanSegments' });
 }
 
 /** The first row of the batch's first non-empty block of per-example rows (a view), if any. */

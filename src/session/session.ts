@@ -26,7 +26,7 @@ import { statisticsValuesChecked, validateContribution, type ContributionRequire
 import { curvatureConfig, validateSessionConfig, type ResolvedSessionConfig, type SessionConfig } from './config.js';
 import { lossAndParams, mergeContributions, ScaledRowBuffers } from './merge.js';
 import { collectStepFactors } from './kronecker-statistics.js';
-import { mergeStatistics, validateStatistics } from './statistics.js';
+import { meanSegmentsOf, mergeStatistics, validateStatistics } from './statistics.js';
 import { FusedStatisticsStep, uninitializedFloat32, type FusedStepOutcome } from './statistics-step.js';
 import { sameShape } from './state-shape.js';
 
@@ -313,20 +313,22 @@ export class Session {
       // were not scanned with the shapes (the fused step scans them in its pass): now, unless the arrival
       // check (`validateContribution`) scanned them already.
       for (const c of ordered) if (!statisticsValuesChecked(c)) validateStatistics(c, requirements);
-      const summary = mergeStatistics(ordered, requirements, (this.statisticsSummary ??= allocateSummary(this.config.dim, this.config.track)));
       // One worker's checked values merge into a summary that holds no NaN (each coordinate a finite value
       // times a finite multiplier): the estimator need not scan it (several workers' sums could meet as
-      // +Inf − Inf). ḡ for the optimizer comes out of the EMA's pass (`meanGradOut`).
-      const summaryValues = ordered.length > 1;
+      // +Inf − Inf); and its ḡ is read from the worker's sums in the EMA's pass (`meanSegments`), not
+      // written into the summary first. ḡ for the optimizer comes out of that pass too (`meanGradOut`).
+      const one = ordered.length === 1;
+      const summary = mergeStatistics(ordered, requirements, (this.statisticsSummary ??= allocateSummary(this.config.dim, this.config.track)), { mean: !one });
+      const options = { summaryValues: !one, ...(one ? { meanSegments: meanSegmentsOf(ordered[0]!, requirements) } : {}) };
       if (!this.kroneckerTracked) {
         return this.advance(step, started, { ...merged, batchSize: summary.batchSize },
-          (meanGradOut) => this.curvature.updateFromSummary(summary, { summaryValues, meanGradOut }));
+          (meanGradOut) => this.curvature.updateFromSummary(summary, { ...options, meanGradOut }));
       }
       const factors = this.stepFactors(ordered, requirements);
       // The statistics' checks (above, or on arrival) have scanned the factors' values with the library's
       // rules: the estimator checks their shapes, counts and basis versions, not the values again.
       return this.advance(step, started, { ...merged, batchSize: summary.batchSize },
-        (meanGradOut) => this.curvature.updateFromStatistics(summary, factors, precomputed, { values: false, summaryValues, meanGradOut }));
+        (meanGradOut) => this.curvature.updateFromStatistics(summary, factors, precomputed, { values: false, ...options, meanGradOut }));
     }
     const { ordered, merged, requirements } = assembled;
     return this.advance(step, started, { ...merged, batchSize: merged.batch.batchSize }, () => {

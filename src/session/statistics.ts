@@ -19,6 +19,7 @@
  * u/√b_w, so s_w, Q_w, M2_w and Σ g̃∘g̃ are multiplied by b_w, b_w², b_w², b_w² and Σ u∘u by b_w.
  */
 import { allocateSummary, type DiagonalBatchSummary } from '../curvature/batch-summary.js';
+import type { MeanSegment } from '../curvature/estimator.js';
 import { firstNonFinite } from '../curvature/validate.js';
 import { NATIVE_MIN_LENGTH, activeNativeKernels } from '../linalg/native-kernels.js';
 import { scannedFinite, scannedNonNegative } from '../linalg/scanned-values.js';
@@ -268,26 +269,30 @@ function multipliers(c: StepContribution): { sum: number; squares: number; facto
 
 /**
  * Merges validated statistics contributions (one per worker, all with statistics) into the step's
- * diagonal summary, in float64 (into `out` when given: every vector of it is written). `track` and
- * `fisherSource` say which vectors the summary holds. Throws SHAPE_MISMATCH when workers disagree on K.
+ * diagonal summary, in float64 (into `out` when given: every vector of it is written, but `mean` with
+ * `options.mean` false: left as it was, for a caller that hands ḡ to the estimator as `meanSegmentsOf`
+ * instead). `track` and `fisherSource` say which vectors the summary holds. Throws SHAPE_MISMATCH when
+ * workers disagree on K.
  */
 export function mergeStatistics(
   contributions: readonly StepContribution[],
   req: ContributionRequirements,
   out?: DiagonalBatchSummary,
+  options: { mean?: boolean } = {},
 ): DiagonalBatchSummary {
   const { dim, track } = req;
   const summary = out ?? allocateSummary(dim, track);
   const step = contributions[0]!.step;
   const b = contributions.reduce((sum, c) => sum + c.batchSize, 0);
   const { mean } = summary;
+  const writeMean = options.mean !== false;
   const squareVectors = [summary.squares, summary.centredSquares, summary.fisherSquares].filter((v): v is Float64Array => v !== undefined);
   // The first worker's entries cover every coordinate (validated: each block once, all of them): its vectors
   // are written with `0 + f·v` (`put`), the bits of a zero-fill followed by the add, without the fill's pass;
   // the squares of its Kronecker entries are zero-filled. (Entries that do not cover: fill, then add.)
   const first = contributions[0]!;
   const covers = first.statistics!.reduce((n, entry) => n + entryRange(entry, req).size, 0) === dim;
-  if (!covers) for (const v of [mean, ...squareVectors]) v.fill(0);
+  if (!covers) for (const v of writeMean ? [mean, ...squareVectors] : squareVectors) v.fill(0);
   let samplesPerExample: number | undefined;
   // One pass per worker and block: ḡ, Q, Σ_w M2_w and F, each vector added at math.md's scale.
   for (const c of contributions) {
@@ -297,12 +302,12 @@ export function mergeStatistics(
       const { offset, size } = entryRange(entry, req);
       if (entry.kind === 'kronecker') {
         // ḡ's share; the factors go to the Kronecker blocks (collectStepFactors), not into the summary.
-        into(mean, offset, entry.kronecker.sum, scale.sum / b);
+        if (writeMean) into(mean, offset, entry.kronecker.sum, scale.sum / b);
         if (into === put) for (const v of squareVectors) v.fill(0, offset, offset + size);
         continue;
       }
       const m = entry.moments;
-      into(mean, offset, m.sum, scale.sum / b);
+      if (writeMean) into(mean, offset, m.sum, scale.sum / b);
       if (summary.squares) into(summary.squares, offset, m.sumSquares!, scale.squares);
       if (summary.centredSquares) into(summary.centredSquares, offset, m.centredSquares!, scale.squares);
       if (summary.fisherSquares) {
@@ -339,6 +344,17 @@ export function mergeStatistics(
   // (Without a diagonal block, K comes from no entry: the normalization then multiplies zeros only.)
   if (summary.fisherSquares) summary.fisherNormalization = req.fisher === 'exact' || samplesPerExample === undefined ? 1 / b : 1 / (b * samplesPerExample);
   return summary;
+}
+
+/**
+ * ḡ of one worker's validated statistics as the estimator's `meanSegments` (in offset order): the values
+ * `mergeStatistics` writes into the summary's mean for that worker alone, `0 + (multiplier/b)·sum`, bit for bit.
+ */
+export function meanSegmentsOf(c: StepContribution, req: ContributionRequirements): MeanSegment[] {
+  const factor = multipliers(c).sum / c.batchSize;
+  return c.statistics!
+    .map((entry) => ({ offset: entryRange(entry, req).offset, values: entry.kind === 'kronecker' ? entry.kronecker.sum : entry.moments.sum, factor }))
+    .sort((x, y) => x.offset - y.offset);
 }
 
 /** target[offset + j] += factor · v[j]. */

@@ -92,6 +92,36 @@ describe('the bias-corrected mean gradient from the EMA\'s pass', () => {
     }
   });
 
+  it('meanSegments: ḡ of the batch read from scaled float32 segments is the summary\'s mean written first, bit for bit; bad tilings refused', () => {
+    const config: CurvatureConfig = { dim: D, structure: { kind: 'diagonal' }, decay: 0.7, track: { empiricalFisher: true, fisher: false, noise: false } };
+    const written = new CurvatureEstimator(config, REFERENCE);
+    const streamed = new CurvatureEstimator(config, REFERENCE);
+    const rng = new Rng(6);
+    const [out1, out2] = [new Float64Array(D), new Float64Array(D)];
+    for (let t = 0; t < 3; t++) {
+      const s = summary(rng, 1);
+      // two segments of float32 sums with a factor, −0 and 0 among them (0 + f·(−0) is +0)
+      const values = [Float32Array.from(rng.normals(7)), Float32Array.from(rng.normals(D - 7))];
+      values[0]![1] = -0;
+      values[1]![2] = 0;
+      const factor = 1 / 3;
+      for (let j = 0; j < 7; j++) s.mean[j] = 0 + factor * values[0]![j]!;
+      for (let j = 0; j < D - 7; j++) s.mean[7 + j] = 0 + factor * values[1]![j]!;
+      const a = written.updateFromSummary(s, { meanGradOut: out1 });
+      const stale = { ...s, mean: new Float64Array(D).fill(Number.NaN) }; // not read with segments (nor scanned: the caller vouches)
+      const b = streamed.updateFromSummary(stale, { meanGradOut: out2, summaryValues: false, meanSegments: [{ offset: 0, values: values[0]!, factor }, { offset: 7, values: values[1]!, factor }] });
+      expect(Object.is(a, b)).toBe(true);
+      expect(bitwiseEqual(out1, out2)).toBe(true);
+      expect(encode(streamed)).toEqual(encode(written));
+    }
+    const s = summary(rng, 1);
+    const v = new Float32Array(D);
+    for (const segments of [[{ offset: 0, values: v.subarray(0, 5), factor: 1 }], [{ offset: 1, values: v, factor: 1 }], [{ offset: 0, values: v, factor: Number.NaN }]]) {
+      expect(() => streamed.updateFromSummary(s, { meanSegments: segments })).toThrow(/meanSegments/);
+    }
+    expect(encode(streamed)).toEqual(encode(written));
+  });
+
   it('without summaryValues: false a NaN in the summary is refused before anything changes; meanGradOut of another length is a SHAPE_MISMATCH', () => {
     const config: CurvatureConfig = { dim: D, structure: { kind: 'diagonal' }, decay: 0.5, track: { empiricalFisher: true, fisher: false, noise: false } };
     const estimator = new CurvatureEstimator(config, REFERENCE);
