@@ -17,7 +17,19 @@ export function scaleByLearningRate(stepSize: number | Schedule): GradientTransf
     update(updates, state, ctx) {
       const gamma = scheduleValue(schedule, ctx);
       const out = outputArray(ctx, updates.length);
-      for (let i = 0; i < out.length; i++) out[i] = -gamma * updates[i]!;
+      const workspace = ctx.workspace;
+      if (workspace?.noteSquares === undefined) {
+        for (let i = 0; i < out.length; i++) out[i] = -gamma * updates[i]!;
+      } else {
+        // Σ Δθ_i² in the same pass (norm2's order), for the monitor's ‖Δθ‖ (Workspace.noteSquares)
+        let squares = 0;
+        for (let i = 0; i < out.length; i++) {
+          const v = -gamma * updates[i]!;
+          out[i] = v;
+          squares += v * v;
+        }
+        workspace.noteSquares(out, squares);
+      }
       return { updates: out, state, diagnostics: { stepSize: gamma } };
     },
   };

@@ -138,6 +138,30 @@ describe.each(OPTIMIZERS_UNDER_TEST)('$label', ({ spec }) => {
     }
   });
 
+  it('with a step workspace that records squares (‖Δθ‖ without a pass of its own): the same updates and diagnostics, bit for bit', () => {
+    const fresh = startRun(spec);
+    const lent = startRun(spec);
+    const workspace = new StepWorkspace();
+    for (let t = 1; t <= 4; t++) {
+      for (const run of [fresh, lent]) {
+        const { grads, sampled } = run.stream.next().value!;
+        feed(run.estimator, grads, BATCH, sampled);
+        run.step += 1;
+      }
+      workspace.reset();
+      const plain = optimizer.update(fresh.estimator.meanGrad(), fresh.state as never, context(fresh.estimator, fresh.step, fresh.params));
+      const noted = optimizer.update(lent.estimator.meanGrad(), lent.state as never, { ...context(lent.estimator, lent.step, lent.params), workspace });
+      expect(workspace.squaresOf(noted.updates)).toBeTypeOf('number'); // the last transform, scaleByLearningRate, recorded them
+      expect(bitwiseEqual(noted.updates, plain.updates)).toBe(true);
+      expect(Object.is(noted.diagnostics.updateNorm, plain.diagnostics.updateNorm)).toBe(true);
+      expect(noted.diagnostics).toEqual(plain.diagnostics);
+      for (const [run, result] of [[fresh, plain], [lent, noted]] as const) {
+        run.state = result.state;
+        run.params = run.params.map((p, i) => p + result.updates[i]!);
+      }
+    }
+  });
+
   it('is deterministic: the same stream gives bitwise the same updates', () => {
     const a = startRun(spec);
     const b = startRun(spec);
@@ -186,6 +210,23 @@ it('StepWorkspace: distinct arrays within a step, the same ones again after rese
   expect(workspace.vector(4)).toBe(a);
   expect(workspace.vector(4)).toBe(b);
   expect(workspace.vector(5)).not.toBe(c); // another length: a new array in that slot
+});
+
+it('StepWorkspace: recorded squares hold for this step\'s arrays only, until the array is handed out again or the workspace reset', () => {
+  const workspace = new StepWorkspace();
+  const a = workspace.vector(4);
+  workspace.noteSquares(a, 2.5);
+  workspace.noteSquares(new Float64Array(4), 1); // not one of its arrays: ignored
+  expect(workspace.squaresOf(a)).toBe(2.5);
+  workspace.reset();
+  expect(workspace.squaresOf(a)).toBeUndefined();
+  workspace.noteSquares(a, 3); // taken back and not handed out yet: ignored
+  expect(workspace.squaresOf(a)).toBeUndefined();
+  expect(workspace.vector(4)).toBe(a);
+  workspace.noteSquares(a, 3);
+  workspace.reset();
+  expect(workspace.vector(4)).toBe(a); // handed out again: to be written anew
+  expect(workspace.squaresOf(a)).toBeUndefined();
 });
 
 it('the list covers every public optimizer', () => {
