@@ -318,7 +318,9 @@ export class Session {
       // +Inf − Inf); and its ḡ is read from the worker's sums in the EMA's pass (`meanSegments`), not
       // written into the summary first. ḡ for the optimizer comes out of that pass too (`meanGradOut`).
       const one = ordered.length === 1;
-      const summary = mergeStatistics(ordered, requirements, (this.statisticsSummary ??= allocateSummary(this.config.dim, this.config.track)), { mean: !one });
+      // (The summary is this session's alone, written by mergeStatistics only: zeros over the Kronecker blocks' squares.)
+      const summary = mergeStatistics(ordered, requirements, (this.statisticsSummary ??= allocateSummary(this.config.dim, this.config.track)),
+        { mean: !one, kroneckerSquaresZero: true });
       const options = { summaryValues: !one, ...(one ? { meanSegments: meanSegmentsOf(ordered[0]!, requirements) } : {}) };
       if (!this.kroneckerTracked) {
         return this.advance(step, started, { ...merged, batchSize: summary.batchSize },

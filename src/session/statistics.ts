@@ -273,12 +273,16 @@ function multipliers(c: StepContribution): { sum: number; squares: number; facto
  * `options.mean` false: left as it was, for a caller that hands ḡ to the estimator as `meanSegmentsOf`
  * instead). `track` and `fisherSource` say which vectors the summary holds. Throws SHAPE_MISMATCH when
  * workers disagree on K.
+ *
+ * The squares vectors' ranges of Kronecker blocks (which take factors, not squares) are zero-filled, unless
+ * `options.kroneckerSquaresZero`: the caller's `out` holds zeros there already (a summary allocated zeroed and
+ * written by this function alone, which writes nothing else there: the session's own).
  */
 export function mergeStatistics(
   contributions: readonly StepContribution[],
   req: ContributionRequirements,
   out?: DiagonalBatchSummary,
-  options: { mean?: boolean } = {},
+  options: { mean?: boolean; kroneckerSquaresZero?: boolean } = {},
 ): DiagonalBatchSummary {
   const { dim, track } = req;
   const summary = out ?? allocateSummary(dim, track);
@@ -303,7 +307,7 @@ export function mergeStatistics(
       if (entry.kind === 'kronecker') {
         // ḡ's share; the factors go to the Kronecker blocks (collectStepFactors), not into the summary.
         if (writeMean) into(mean, offset, entry.kronecker.sum, scale.sum / b);
-        if (into === put) for (const v of squareVectors) v.fill(0, offset, offset + size);
+        if (into === put && options.kroneckerSquaresZero !== true) for (const v of squareVectors) v.fill(0, offset, offset + size);
         continue;
       }
       const m = entry.moments;
