@@ -551,3 +551,29 @@ API CLONES int64_t fd_round_f32(const double *x, float *out, int64_t n) {
   for (int64_t j = 0; j < n; j++) if (NON_FINITE(out[j])) return j;
   return -1;
 }
+
+/* ---- ḡ's EMA from one worker's statistics (src/curvature/estimator.ts `foldMean` with `meanSegments`) --------
+   Over one segment of n coordinates: Gn ← β·G + (1−β)·(0 + f·sum) (EMA_G: the summary's ḡ of the batch written
+   and read back, bit for bit), out ← Gn·c (ḡ bias-corrected, `meanGrad()` after the update), and *squares +=
+   out² in coordinate order, continuing the caller's running sum: the JavaScript loop's operations in its order.
+   Gn may be G (in place) or an array that overlaps neither G nor out. */
+#define MEAN_EMA_PASS(NAME, S)                                                                                      \
+  API CLONES void NAME(int64_t n, const S *sum, double meanFactor, const double *G, double *Gn, double *out,        \
+                       double decay, double correction, double *squares) {                                          \
+    double total = *squares;                                                                                        \
+    double gb[CHUNK];                                                                                               \
+    for (int64_t j0 = 0; j0 < n; j0 += CHUNK) {                                                                     \
+      const int64_t j1 = MIN(n, j0 + CHUNK);                                                                        \
+      for (int64_t j = j0; j < j1; j++) {                                                                           \
+        const double gs = EMA_G(j);                                                                                 \
+        Gn[j] = gs;                                                                                                 \
+        const double g = gs * correction;                                                                           \
+        out[j] = g;                                                                                                 \
+        gb[j - j0] = g;                                                                                             \
+      }                                                                                                             \
+      for (int64_t k = 0; k < j1 - j0; k++) total += gb[k] * gb[k];                                                 \
+    }                                                                                                               \
+    *squares = total;                                                                                               \
+  }
+MEAN_EMA_PASS(fd_mean_ema_f32, float)
+MEAN_EMA_PASS(fd_mean_ema_f64, double)

@@ -5,6 +5,7 @@
  */
 import { FisherdError } from '../errors.js';
 import type { Backend, Vec } from '../linalg/backend.js';
+import { activeNativeKernels, NATIVE_MIN_LENGTH } from '../linalg/native-kernels.js';
 import { requireFiniteFisherRows, requireFinitePerExampleGrads, validateBatch, type Batch, type TrackedQuantities } from './batch.js';
 import { allocateSummary, validateSummary, type DiagonalBatchSummary } from './batch-summary.js';
 import { createSymmetricEstimate } from './create-estimate.js';
@@ -195,6 +196,8 @@ export class CurvatureEstimator {
   private readonly batchSquares: Float64Array;
   /** Σ_n (g_n − c) of this batch about its first row c (float64; the noise's shift, see `summarize`). */
   private readonly centredSums: Float64Array;
+  /** The native mean pass's running sum of squares (`foldMean`). */
+  private squaresScratch: Float64Array | undefined;
   /** Whether every tracked estimate is diagonal (see `summarizes`). */
   private readonly diagonalOnly: boolean;
   /** Whether every tracked estimate is a diagonal or blocks of diagonals (see `acceptsSummaries`). */
@@ -374,8 +377,20 @@ export class CurvatureEstimator {
       const correction = 1 / (1 - this.clock.decayProduct * decay);
       let squares = 0;
       let i = 0;
+      const k = meanGradOut !== undefined ? activeNativeKernels() : undefined;
       for (const { values, factor } of mean) {
         const n = values.length;
+        if (k !== undefined && meanGradOut !== undefined && n >= NATIVE_MIN_LENGTH) {
+          // the native pass: the same operations, vectorized but for the sum of squares (in coordinate order)
+          const total = (this.squaresScratch ??= new Float64Array(1));
+          total[0] = squares;
+          const [G, Gn, out] = [sum.subarray(i, i + n), next.subarray(i, i + n), meanGradOut.subarray(i, i + n)];
+          if (values instanceof Float32Array) k.meanEmaF32(n, values, factor, G, Gn, out, decay, correction, total);
+          else k.meanEmaF64(n, values, factor, G, Gn, out, decay, correction, total);
+          squares = total[0]!;
+          i += n;
+          continue;
+        }
         if (meanGradOut === undefined) {
           for (let j = 0; j < n; j++, i++) next[i] = decay * sum[i] + (1 - decay) * (0 + factor * values[j]);
           continue;

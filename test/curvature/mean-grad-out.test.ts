@@ -3,15 +3,20 @@
  * the bias-corrected ḡ after the update — bit for bit what `meanGrad()` returns then — and Σ of its squares,
  * from which `norm2FromSquares` gives `norm2(ḡ)` exactly (also for magnitudes whose squares overflow, where it
  * reads ḡ again). The estimate's state is the same bits as without it, through checkpoints and rollbacks too;
- * `summaryValues: false` skips only the summary's NaN scan.
+ * `summaryValues: false` skips only the summary's NaN scan. ḡ read from `meanSegments` (one worker's sums)
+ * gives the bits of the summary's mean written first, on both kernel sets (the native `fd_mean_ema`).
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { allocateSummary, type DiagonalBatchSummary } from '../../src/curvature/batch-summary.js';
 import { CurvatureEstimator, type CurvatureConfig } from '../../src/curvature/estimator.js';
 import { kroneckerFactorsFromPairs } from '../../src/curvature/kronecker-factors.js';
 import { FisherdError } from '../../src/errors.js';
+import { availableKernels, kernelsInUse, useKernels, type KernelsName } from '../../src/linalg/native-kernels.js';
 import { norm2, norm2FromSquares } from '../../src/optim/vec.js';
 import { bitwiseEqual, REFERENCE, Rng } from './helpers.js';
+
+const initialKernels = kernelsInUse();
+afterAll(() => useKernels(initialKernels));
 
 const OUT = 3;
 const IN = 4; // in' = 5 with the bias
@@ -120,6 +125,39 @@ describe('the bias-corrected mean gradient from the EMA\'s pass', () => {
       expect(() => streamed.updateFromSummary(s, { meanSegments: segments })).toThrow(/meanSegments/);
     }
     expect(encode(streamed)).toEqual(encode(written));
+  });
+
+  it.each(availableKernels())('meanSegments on the %s kernels (segments past the native threshold, float32 and float64, in place and beside a checkpoint): the bits of the summary\'s mean', (kernels: KernelsName) => {
+    useKernels(kernels);
+    const lengths = [5000, 4100, 700];
+    const dim = lengths.reduce((a, b) => a + b, 0);
+    for (const decay of [0, 0.9]) {
+      const config: CurvatureConfig = { dim, structure: { kind: 'diagonal' }, decay, track: { empiricalFisher: false, fisher: false, noise: false } };
+      const written = new CurvatureEstimator(config, REFERENCE);
+      const streamed = new CurvatureEstimator(config, REFERENCE);
+      const rng = new Rng(7);
+      const [out1, out2] = [new Float64Array(dim), new Float64Array(dim)];
+      for (let t = 0; t < 4; t++) {
+        const values = lengths.map((n, k): Float32Array | Float64Array => {
+          const v = Array.from(rng.normals(n), (x) => x * 10 ** Math.round(rng.normal() * 3));
+          return k === 1 ? Float64Array.from(v) : Float32Array.from(v);
+        });
+        values[0]![3] = -0;
+        const factor = 0.7 + t;
+        const s = allocateSummary(dim, config.track);
+        s.batchSize = 8;
+        let at = 0;
+        for (const v of values) for (let j = 0; j < v.length; j++) s.mean[at++] = 0 + factor * v[j]!;
+        const a = written.updateFromSummary(s, { meanGradOut: out1 });
+        if (t % 2 === 0) streamed.checkpoint(); // beside the held EMA, then in place
+        let offset = 0;
+        const segments = values.map((v) => ({ offset: (offset += v.length) - v.length, values: v, factor }));
+        const b = streamed.updateFromSummary({ ...s, mean: new Float64Array(dim) }, { summaryValues: false, meanGradOut: out2, meanSegments: segments });
+        expect(Object.is(a, b), `β = ${decay}, step ${t}`).toBe(true);
+        expect(bitwiseEqual(out1, out2), `β = ${decay}, step ${t}`).toBe(true);
+        expect(encode(streamed)).toEqual(encode(written));
+      }
+    }
   });
 
   it('without summaryValues: false a NaN in the summary is refused before anything changes; meanGradOut of another length is a SHAPE_MISMATCH', () => {

@@ -4,7 +4,8 @@
  * give the same float32 bits for every one of the 65 536 codes. The diagonal passes are tested against the
  * general path in test/session/statistics-step.test.ts; the Kronecker factor checks, EMA and solve division
  * on both kernel sets in test/curvature/kronecker.test.ts, the unpacking of packed factor sums from the wire in
- * test/protocol/unpack-upper.test.ts; the rounding of the update to float32 here. The mapped copy of shared-memory requests returns an
+ * test/protocol/unpack-upper.test.ts, ḡ's EMA from one worker's sums in test/curvature/mean-grad-out.test.ts; the rounding
+ * of the update to float32 here. The mapped copy of shared-memory requests returns an
  * error, and the process lives on, when the file shrinks under the mapping. In CI (`CI` set) the library must load: `npm ci` builds
  * it, and a silently missing build would leave only the JavaScript passes tested.
  */
