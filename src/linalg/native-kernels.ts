@@ -1,8 +1,9 @@
 /**
  * fisherd's native CPU kernels (native/fisherd-kernels.c, built by `npm ci` or `npm run build:native` into
  * native/build/libfisherd-kernels.so), loaded through koffi: the per-coordinate passes of a diagonal step from
- * statistics, the arrival scans of its values, the decoding of half-precision payloads and of packed Kronecker
- * factor sums, and the checks and EMA of Kronecker factor sums and the division of a Kronecker solve. JavaScript runs
+ * statistics (and of the general step: ḡ's EMA from one worker's sums, Δθ rounded to float32), the arrival
+ * scans of its values, the decoding of half-precision payloads and of packed Kronecker factor sums, and the
+ * checks and EMA of Kronecker factor sums and the division of a Kronecker solve. JavaScript runs
  * these loops at ~5× below what one core moves here (bench/RESULTS.md, "A diagonal step from statistics",
  * measures both in the same run); every native pass gives the bits of its JavaScript twin, which stays the
  * fallback (test/session/statistics-step.test.ts runs against both).
