@@ -577,3 +577,21 @@ API CLONES int64_t fd_round_f32(const double *x, float *out, int64_t n) {
   }
 MEAN_EMA_PASS(fd_mean_ema_f32, float)
 MEAN_EMA_PASS(fd_mean_ema_f64, double)
+
+/* ---- the step size (src/optim/transforms.ts `scaleByLearningRate`) --------------------------------------------
+   out ← α·x over n values (α = −γ: the JavaScript `-gamma * u`, negation being exact) and *squares += out² in
+   coordinate order, continuing the caller's sum (‖Δθ‖² as `norm2` sums it). */
+API CLONES void fd_scale_squares(int64_t n, const double *x, double alpha, double *out, double *squares) {
+  double total = *squares;
+  double b[CHUNK];
+  for (int64_t j0 = 0; j0 < n; j0 += CHUNK) {
+    const int64_t j1 = MIN(n, j0 + CHUNK);
+    for (int64_t j = j0; j < j1; j++) {
+      const double v = alpha * x[j];
+      out[j] = v;
+      b[j - j0] = v;
+    }
+    for (int64_t k = 0; k < j1 - j0; k++) total += b[k] * b[k];
+  }
+  *squares = total;
+}

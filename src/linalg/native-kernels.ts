@@ -90,6 +90,8 @@ export interface NativeKernels {
    */
   meanEmaF32(n: number, sum: Float32Array, meanFactor: number, G: Float64Array, Gn: Float64Array, out: Float64Array, decay: number, correction: number, squares: Float64Array): void;
   meanEmaF64(n: number, sum: Float64Array, meanFactor: number, G: Float64Array, Gn: Float64Array, out: Float64Array, decay: number, correction: number, squares: Float64Array): void;
+  /** out ← α·x over n values and squares[0] += Σ out² in coordinate order (the step size and ‖Δθ‖²). */
+  scaleSquares(n: number, x: Float64Array, alpha: number, out: Float64Array, squares: Float64Array): void;
   /** Little-endian 16-bit codes (2-byte aligned) → float32, exactly. */
   decodeFloat16(codes: Uint16Array, n: number, out: Float32Array): void;
   decodeBfloat16(codes: Uint16Array, n: number, out: Float32Array): void;
@@ -160,6 +162,7 @@ function load(path: string): NativeKernels {
     copyProbeF32: bind('int fd_copy_probe_f32(float *, const uint8_t *, int64_t)'),
     unpackUpper: bind('int fd_unpack_upper(double *, const uint8_t *, int64_t, int)'),
     roundF32: bind('int64_t fd_round_f32(const double *, float *, int64_t)'),
+    scaleSquares: bind('void fd_scale_squares(int64_t, const double *, double, double *, double *)'),
     meanEmaF32: bind('void fd_mean_ema_f32(int64_t, const float *, double, const double *, double *, double *, double, double, double *)'),
     meanEmaF64: bind('void fd_mean_ema_f64(int64_t, const double *, double, const double *, double *, double *, double, double, double *)'),
     decodeFloat16: bind('void fd_decode_float16(const uint16_t *, int64_t, float *)'),

@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CurvatureEstimator, Structure } from '../../src/curvature/index.js';
-import { StepWorkspace, makeOptimizer, type OptimizerSpec, type OptState } from '../../src/optim/index.js';
+import { availableKernels, kernelsInUse, useKernels, type KernelsName } from '../../src/linalg/native-kernels.js';
+import { StepWorkspace, makeOptimizer, scaleByLearningRate, type OptimizerSpec, type OptState } from '../../src/optim/index.js';
+import { norm2, norm2FromSquares } from '../../src/optim/vec.js';
 import { decodeSnapshotValue, encodeSnapshotValue, type SnapshotValue } from '../../src/session/snapshot-codec.js';
 import { sameShape } from '../../src/session/state-shape.js';
 import { REFERENCE, Rng, bitwiseEqual, context, feed, makeEstimator, randomBatch } from './helpers.js';
@@ -227,6 +229,26 @@ it('StepWorkspace: recorded squares hold for this step\'s arrays only, until the
   workspace.reset();
   expect(workspace.vector(4)).toBe(a); // handed out again: to be written anew
   expect(workspace.squaresOf(a)).toBeUndefined();
+});
+
+it.each(availableKernels())('scaleByLearningRate with a step workspace on the %s kernels (past the native threshold): −γ·u and Σ (−γ·u)² as norm2 sums them, bit for bit', (kernels: KernelsName) => {
+  const initial = kernelsInUse();
+  useKernels(kernels);
+  try {
+    const rng = new Rng(9);
+    const u = Float64Array.from(rng.normals(10_001), (x) => x * 10 ** Math.round(rng.normal() * 4));
+    const workspace = new StepWorkspace();
+    const lr = scaleByLearningRate(0.37);
+    const { updates } = lr.update(u, lr.init(u.length), { ...context(makeEstimator(DIM, REFERENCE, { structure: STRUCTURE, decay: 0.5 })), workspace });
+    const want = Float64Array.from(u, (x) => -0.37 * x);
+    expect(bitwiseEqual(updates, want)).toBe(true);
+    let squares = 0;
+    for (let i = 0; i < want.length; i++) squares += want[i]! * want[i]!;
+    expect(Object.is(workspace.squaresOf(updates), squares)).toBe(true);
+    expect(Object.is(norm2FromSquares(squares, updates), norm2(want))).toBe(true);
+  } finally {
+    useKernels(initial);
+  }
 });
 
 it('the list covers every public optimizer', () => {
