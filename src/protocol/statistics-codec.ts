@@ -5,6 +5,7 @@
  * merges them in float64. Shapes and values are checked by the session, which knows the blocks.
  */
 import { markFactorValuesChecked, markSymmetricByConstruction } from '../curvature/kronecker-factors.js';
+import { firstNonFinite } from '../curvature/validate.js';
 import { FisherdError } from '../errors.js';
 import { NATIVE_MIN_LENGTH, activeNativeKernels } from '../linalg/native-kernels.js';
 import type { KroneckerFactorSums, KroneckerStatistics, OutputGradFactorSum } from '../session/kronecker-statistics.js';
@@ -153,9 +154,9 @@ const UNPACK_TILE = 64;
 /**
  * The symmetric n×n matrix (row-major) of a packed upper triangle; SHAPE_MISMATCH when the length is not
  * n(n+1)/2. The array is marked symmetric by construction (`markSymmetricByConstruction`): the session
- * does not test its symmetry again; and, when every value is finite and every diagonal entry ≥ 0 (probed in
- * the same pass), its values as checked (`markFactorValuesChecked`): the session does not scan them again
- * either. From `pool` when given (its arrays are only ever written here, so the marks stay true of them).
+ * does not test its symmetry again; and, when every value is finite and every diagonal entry ≥ 0 (probed
+ * here: the packed values' finiteness scan, then the diagonal), its values as checked
+ * (`markFactorValuesChecked`): the session does not scan them (n² values) again either. From `pool` when given (its arrays are only ever written here, so the marks stay true of them).
  * The JavaScript twin of the native `fd_unpack_upper` (`unpackUpperFromWire`): the same values, tiles and marks.
  */
 export function unpackUpper(packed: ArrayLike<number>, n: number, field: string, step?: number, pool?: Float64Pool): Float64Array {
@@ -165,8 +166,6 @@ export function unpackUpper(packed: ArrayLike<number>, n: number, field: string,
     });
   }
   const M = pool === undefined ? new Float64Array(n * n) : pool.take(n * n); // every entry is written below
-  // x·0 is 0 for every finite x and NaN otherwise: the sum of them is 0 exactly when every value is finite
-  let probe = 0;
   for (let i0 = 0; i0 < n; i0 += UNPACK_TILE) {
     const i1 = Math.min(n, i0 + UNPACK_TILE);
     for (let j0 = i0; j0 < n; j0 += UNPACK_TILE) {
@@ -176,9 +175,7 @@ export function unpackUpper(packed: ArrayLike<number>, n: number, field: string,
         // row i of the packed triangle starts at Σ_{r<i} (n − r) = i·n − i(i−1)/2
         let k = i * n - (i * (i - 1)) / 2 + (start - i);
         for (let j = start, at = i * n + start; j < j1; j++, at++) {
-          const v = packed[k++]!;
-          M[at] = v;
-          probe += v * 0;
+          M[at] = packed[k++]!;
         }
       }
       for (let j = j0; j < j1; j++) {
@@ -187,9 +184,10 @@ export function unpackUpper(packed: ArrayLike<number>, n: number, field: string,
       }
     }
   }
-  let diagonal = probe === 0;
-  for (let i = 0; diagonal && i < n; i++) diagonal = M[i * n + i]! >= 0;
-  return markFactorValuesChecked(markSymmetricByConstruction(M), diagonal);
+  // the values' probe: the packed values' finiteness scan (branch-free: validate.ts), then the diagonal
+  let passes = firstNonFinite(packed) < 0;
+  for (let i = 0; passes && i < n; i++) passes = M[i * n + i]! >= 0;
+  return markFactorValuesChecked(markSymmetricByConstruction(M), passes);
 }
 
 /**
