@@ -14,7 +14,8 @@
  *            the diagnostics' computeMs, what torch_step.py reports as `daemon`
  * and, within `step`, the time spent in a few methods (wrapped here; "–" when absent in the build):
  *   assemble, checkpoint, factor checks (`KroneckerEstimate.validateFactors`), EMA (accumulate + commit),
- *   install (precomputed decompositions), solve (the NGD rule's block solves), layer diagnostics.
+ *   install (precomputed decompositions), solve (the NGD rule's block solves), layer diagnostics; and
+ *   `outside solve`, the step's time less the solve's (what the daemon spends per step besides the solves).
  * Refresh decompositions themselves (worker threads in the daemon) are computed outside the timed phases.
  *
  * Run: `npm run build && node dist/bench/kfac-session.js [--steps=30] [--warmup=3] [--json]`. Medians are
@@ -139,6 +140,7 @@ export async function runKfacSessionBench(options: { steps?: number; warmup?: nu
     spent.clear();
     const result = session.step([c], precomputed);
     releaseContribution(c); // as session-host.ts does once the update is out
+    session.recycleUpdate(result.update); // and session-adapter.ts `recycle`: the next step writes into this array
     if (t <= warmup) continue;
     const refresh = jobs.length > 0;
     record('decode', decode, refresh);
@@ -146,6 +148,7 @@ export async function runKfacSessionBench(options: { steps?: number; warmup?: nu
     record('jobs', jobsMs, refresh);
     record('step (computeMs)', result.diagnostics.computeMs, refresh);
     for (const label of labels) record(`  ${label}`, spent.get(label) ?? 0, refresh);
+    record('  outside solve', result.diagnostics.computeMs - (spent.get('solve') ?? 0), refresh);
   }
   backend.dispose();
   const out: Record<string, { plain: number; refresh: number }> = {};

@@ -27,7 +27,7 @@ enum { P_DECAY, P_MEAN_FACTOR, P_INPUT_FACTOR, P_ALPHA, P_CG, P_GAMMA, P_DAMPING
 /* t[]: the running sums (Totals). */
 enum { T_GRAD, T_UPDATE, T_TRACE, T_SNR, T_OTHER_TRACE, T_RULE_SQUARES, T_OTHER_SQUARES, T_PRODUCT, T_COUNT };
 
-API int fd_kernels_abi(void) { return 4; }
+API int fd_kernels_abi(void) { return 5; }
 
 /* Each pass runs in chunks of CHUNK coordinates: one loop computes every coordinate's values (vectorizable:
    no sum crosses coordinates) into the outputs and into small buffers, then a second loop adds the buffers to
@@ -359,13 +359,15 @@ API CLONES int fd_factor_check(const double *M, int64_t n, int symmetric, double
   return !bad;
 }
 
-/* The EMA of a factor, y ← α·x + β·y, as BLAS daxpby and the JavaScript fallback write it (α·x when β = 0: y
-   is not read): the same bits (each an IEEE product and sum, -ffp-contract=off). */
-API CLONES void fd_factor_ema(const double *x, double *y, int64_t n, double alpha, double beta) {
+/* The EMA of a factor, out ← α·x + β·y, as BLAS daxpby (y ← α·x + β·y) and the JavaScript fallback write it (α·x
+   when β = 0: y is not read): the same bits (each an IEEE product and sum, -ffp-contract=off). `out` is y (in
+   place) or an array that overlaps neither x nor y: a block whose checkpoint holds its factors writes the next
+   ones beside them (src/curvature/kronecker-estimate.ts `commitUpdate`). */
+API CLONES void fd_factor_ema(const double *x, const double *y, double *out, int64_t n, double alpha, double beta) {
   if (beta == 0) {
-    for (int64_t j = 0; j < n; j++) y[j] = alpha * x[j];
+    for (int64_t j = 0; j < n; j++) out[j] = alpha * x[j];
   } else {
-    for (int64_t j = 0; j < n; j++) y[j] = alpha * x[j] + beta * y[j];
+    for (int64_t j = 0; j < n; j++) out[j] = alpha * x[j] + beta * y[j];
   }
 }
 
@@ -447,4 +449,149 @@ API CLONES int fd_copy_probe_f32(float *dst, const uint8_t *src, int64_t n) {
     sign |= u >> 31;
   }
   return (special ? 0 : 1) | ((special | sign) ? 0 : 2);
+}
+
+/* ---- Kronecker factor sums on the wire (src/protocol/statistics-codec.ts `unpackUpper`) -----------------------
+   A factor sum travels as the packed upper triangle of the symmetric n×n matrix (row by row: M[0][0..n),
+   M[1][1..n), …) in float32, float16 or bfloat16 (`encoding` 0, 1, 2: little-endian, any alignment). It is
+   decoded straight into the full float64 matrix M (row-major; every entry written), exactly (every value of the
+   three encodings is a double), with no intermediate copy. The mirror is written tile by tile: the upper part of
+   a tile row by row from the wire (contiguous reads and writes), then its lower mirror from those rows while they
+   are in cache (reading down a column of the upper part within the tile); a naive column write of each row
+   misses the cache on every value at n ~ 1000. The same pass probes the values: bit 0 of the result set when
+   every value is finite, bit 1 when moreover every diagonal entry is ≥ 0 (−0 included): then M passes the
+   checks of a factor sum (src/curvature/kronecker-factors.ts `factorSumPasses` with `symmetric`). */
+
+#define UNPACK_TILE 64
+
+
+static inline __attribute__((always_inline)) double wire_f32(const uint8_t *p) {
+  float f;
+  memcpy(&f, p, 4);
+  return (double)f;
+}
+
+static inline __attribute__((always_inline)) double wire_f16(const uint8_t *p) {
+  uint16_t code;
+  memcpy(&code, p, 2);
+  const uint32_t h = code;
+  const uint32_t exp = h & 0x7c00u;
+  const uint32_t mantissa = h & 0x3ffu;
+  const uint32_t top = (uint32_t)(exp == 0x7c00u);
+  const uint32_t normal = ((exp + ((112u + 112u * top) << 10)) << 13) | (mantissa << 13);
+  union { float f; uint32_t u; } sub = { .f = (float)(int32_t)mantissa * 5.9604644775390625e-08f };
+  const uint32_t zero = -(uint32_t)(exp == 0);
+  union { uint32_t u; float f; } out = { .u = (sub.u & zero) | (normal & ~zero) | ((h & 0x8000u) << 16) };
+  return (double)out.f;
+}
+
+static inline __attribute__((always_inline)) double wire_bf16(const uint8_t *p) {
+  uint16_t code;
+  memcpy(&code, p, 2);
+  union { uint32_t u; float f; } out = { .u = (uint32_t)code << 16 };
+  return (double)out.f;
+}
+
+/* Rows i0 … i1−1 of the upper triangle within columns j0 … j1−1 (j ≥ i), from the wire; returns the probe. */
+#define UNPACK_ROWS(NAME, WIDTH, READ)                                                                              \
+  static inline __attribute__((always_inline)) int NAME(double *M, const uint8_t *packed, int64_t n, int64_t i0,      \
+                                                         int64_t i1, int64_t j0, int64_t j1) {                      \
+    int bad = 0;                                                                                                    \
+    for (int64_t i = i0; i < i1; i++) {                                                                             \
+      const int64_t start = j0 > i ? j0 : i;                                                                        \
+      const uint8_t *src = packed + (int64_t)WIDTH * (i * n - (i * (i - 1)) / 2 + (start - i));                     \
+      double *dst = M + i * n;                                                                                      \
+      for (int64_t j = start; j < j1; j++) {                                                                        \
+        const double x = READ(src + (int64_t)WIDTH * (j - start));                                                  \
+        dst[j] = x;                                                                                                 \
+        bad |= NON_FINITE(x);                                                                                       \
+      }                                                                                                             \
+    }                                                                                                               \
+    return bad;                                                                                                     \
+  }
+UNPACK_ROWS(unpack_rows_f32, 4, wire_f32)
+UNPACK_ROWS(unpack_rows_f16, 2, wire_f16)
+UNPACK_ROWS(unpack_rows_bf16, 2, wire_bf16)
+
+API CLONES int fd_unpack_upper(double *M, const uint8_t *packed, int64_t n, int encoding) {
+  int bad = 0;
+  for (int64_t i0 = 0; i0 < n; i0 += UNPACK_TILE) {
+    const int64_t i1 = MIN(n, i0 + UNPACK_TILE);
+    for (int64_t j0 = i0; j0 < n; j0 += UNPACK_TILE) {
+      const int64_t j1 = MIN(n, j0 + UNPACK_TILE);
+      bad |= encoding == 0 ? unpack_rows_f32(M, packed, n, i0, i1, j0, j1)
+           : encoding == 1 ? unpack_rows_f16(M, packed, n, i0, i1, j0, j1)
+                           : unpack_rows_bf16(M, packed, n, i0, i1, j0, j1);
+      /* the mirror: M[j][i] = M[i][j] for i < j, rows j of the tile's columns */
+      for (int64_t j = j0; j < j1; j++) {
+        double *row = M + j * n;
+        const int64_t end = MIN(i1, j);
+        for (int64_t i = i0; i < end; i++) row[i] = M[i * n + j];
+      }
+    }
+  }
+  if (bad) return 0;
+  int negative = 0;
+  for (int64_t i = 0; i < n; i++) negative |= !(M[i * n + i] >= 0);
+  return negative ? 1 : 3;
+}
+
+/* ---- the update as sent (src/session/session.ts `toFloat32`) ---------------------------------------------------
+   Δθ rounded to float32 as a store into a Float32Array rounds it (to nearest, ties to even: a C conversion under
+   the default rounding mode), and the index of the first NaN or ±Inf among the rounded values, or −1 (a finite
+   double beyond float32's range rounds to ±Inf): one pass, the locating loop only when the probe fails. */
+API CLONES int64_t fd_round_f32(const double *x, float *out, int64_t n) {
+  int bad = 0;
+  for (int64_t j = 0; j < n; j++) {
+    const float f = (float)x[j];
+    out[j] = f;
+    bad |= NON_FINITE(f);
+  }
+  if (!bad) return -1;
+  for (int64_t j = 0; j < n; j++) if (NON_FINITE(out[j])) return j;
+  return -1;
+}
+
+/* ---- ḡ's EMA from one worker's statistics (src/curvature/estimator.ts `foldMean` with `meanSegments`) --------
+   Over one segment of n coordinates: Gn ← β·G + (1−β)·(0 + f·sum) (EMA_G: the summary's ḡ of the batch written
+   and read back, bit for bit), out ← Gn·c (ḡ bias-corrected, `meanGrad()` after the update), and *squares +=
+   out² in coordinate order, continuing the caller's running sum: the JavaScript loop's operations in its order.
+   Gn may be G (in place) or an array that overlaps neither G nor out. */
+#define MEAN_EMA_PASS(NAME, S)                                                                                      \
+  API CLONES void NAME(int64_t n, const S *sum, double meanFactor, const double *G, double *Gn, double *out,        \
+                       double decay, double correction, double *squares) {                                          \
+    double total = *squares;                                                                                        \
+    double gb[CHUNK];                                                                                               \
+    for (int64_t j0 = 0; j0 < n; j0 += CHUNK) {                                                                     \
+      const int64_t j1 = MIN(n, j0 + CHUNK);                                                                        \
+      for (int64_t j = j0; j < j1; j++) {                                                                           \
+        const double gs = EMA_G(j);                                                                                 \
+        Gn[j] = gs;                                                                                                 \
+        const double g = gs * correction;                                                                           \
+        out[j] = g;                                                                                                 \
+        gb[j - j0] = g;                                                                                             \
+      }                                                                                                             \
+      for (int64_t k = 0; k < j1 - j0; k++) total += gb[k] * gb[k];                                                 \
+    }                                                                                                               \
+    *squares = total;                                                                                               \
+  }
+MEAN_EMA_PASS(fd_mean_ema_f32, float)
+MEAN_EMA_PASS(fd_mean_ema_f64, double)
+
+/* ---- the step size (src/optim/transforms.ts `scaleByLearningRate`) --------------------------------------------
+   out ← α·x over n values (α = −γ: the JavaScript `-gamma * u`, negation being exact) and *squares += out² in
+   coordinate order, continuing the caller's sum (‖Δθ‖² as `norm2` sums it). */
+API CLONES void fd_scale_squares(int64_t n, const double *x, double alpha, double *out, double *squares) {
+  double total = *squares;
+  double b[CHUNK];
+  for (int64_t j0 = 0; j0 < n; j0 += CHUNK) {
+    const int64_t j1 = MIN(n, j0 + CHUNK);
+    for (int64_t j = j0; j < j1; j++) {
+      const double v = alpha * x[j];
+      out[j] = v;
+      b[j - j0] = v;
+    }
+    for (int64_t k = 0; k < j1 - j0; k++) total += b[k] * b[k];
+  }
+  *squares = total;
 }

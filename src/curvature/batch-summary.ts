@@ -38,8 +38,10 @@ export function allocateSummary(dim: number, track: TrackedQuantities): Diagonal
 /**
  * Checks a summary against an estimator's dimension and tracked quantities (a summary can come from
  * another thread or process): SHAPE_MISMATCH, MISSING_INPUT, INVALID_CONFIG or NON_FINITE (a NaN) naming the field.
+ * `options.values` false skips the scan for NaN (for a caller whose summary cannot hold one: see
+ * `CurvatureEstimator.updateFromSummary`).
  */
-export function validateSummary(summary: DiagonalBatchSummary, dim: number, track: TrackedQuantities): void {
+export function validateSummary(summary: DiagonalBatchSummary, dim: number, track: TrackedQuantities, options: { values?: boolean | undefined } = {}): void {
   const b = summary.batchSize;
   if (!Number.isInteger(b) || b < 1) {
     throw new FisherdError('INVALID_CONFIG', `summary.batchSize must be an integer ≥ 1, got ${b}`, { field: 'summary.batchSize' });
@@ -66,7 +68,7 @@ export function validateSummary(summary: DiagonalBatchSummary, dim: number, trac
   // plain sum of every value is NaN if one is (a NaN propagates; +Inf + −Inf also gives one, a false
   // alarm the exact scan then clears): one cheap pass per vector, the scan only on an alarm.
   let probe = 0;
-  for (const [value] of present) probe += sum(value);
+  if (options.values !== false) for (const [value] of present) probe += sum(value);
   if (probe !== probe) {
     for (const [value, field] of present) {
       for (let i = 0; i < dim; i++) {

@@ -148,9 +148,12 @@ export abstract class EstimateBase implements AccumulatingEstimate {
   protected abstract denseChecked(out: Float64Array): Float64Array;
   /** Checks the kind-specific fields of a snapshot (kind and dim already match) and adopts its arrays. */
   protected abstract restoreChecked(snapshot: EstimateSnapshot): void;
-  /** Copies the kind-specific state into the checkpoint buffers (the clock is saved by the base). */
+  /**
+   * Sets the kind-specific state aside: copies it into the checkpoint buffers, or holds arrays that the next
+   * update does not write (the clock is saved by the base).
+   */
   protected abstract saveState(): void;
-  /** Copies the checkpoint buffers back (the clock is restored by the base) and drops cached factors. */
+  /** Returns to the state set aside (the clock is restored by the base) and drops cached factors. */
   protected abstract restoreSavedState(): void;
 }
 

@@ -5,6 +5,7 @@
  */
 import { FisherdError } from '../errors.js';
 import type { Backend, Vec } from '../linalg/backend.js';
+import { activeNativeKernels, NATIVE_MIN_LENGTH } from '../linalg/native-kernels.js';
 import { requireFiniteFisherRows, requireFinitePerExampleGrads, validateBatch, type Batch, type TrackedQuantities } from './batch.js';
 import { allocateSummary, validateSummary, type DiagonalBatchSummary } from './batch-summary.js';
 import { createSymmetricEstimate } from './create-estimate.js';
@@ -44,6 +45,42 @@ export interface ProspectiveRefresh {
   readonly block: string;
   readonly job: KroneckerRefreshJob;
 }
+
+/** Options of `updateFromSummary` and `updateFromStatistics`. */
+export interface SummaryUpdateOptions {
+  /**
+   * Scan the summary's vectors for NaN (default true). False only for a caller whose summary cannot hold one:
+   * the session's merge of one worker's statistics whose values it checked (every coordinate a finite value
+   * times a finite multiplier, none a sum of two).
+   */
+  readonly summaryValues?: boolean;
+  /**
+   * Where to write the bias-corrected EMA of ḡ after the update (the values `meanGrad(out)` returns then,
+   * bit for bit), in the same pass as the EMA; the update then returns Σ of their squares, summed in index
+   * order (as `norm2` sums them: optim/vec.ts `norm2FromSquares`). Written only when the update succeeds.
+   */
+  readonly meanGradOut?: Float64Array;
+  /**
+   * The batch's ḡ as segments in offset order that tile [0, dim): ḡ[offset + j] = 0 + factor·values[j] (what
+   * `mergeStatistics` writes for one worker, bit for bit), read in the EMA's pass instead of the summary's
+   * `mean`, which is then neither read nor scanned: for a caller that has checked every value finite (the
+   * session, from one worker's checked statistics). Saves writing ḡ of the batch and reading it back.
+   */
+  readonly meanSegments?: readonly MeanSegment[];
+}
+
+/** A run of the batch's ḡ as a scaled statistics vector (see `SummaryUpdateOptions.meanSegments`). */
+export interface MeanSegment {
+  /** Where the run starts in the D parameters. */
+  readonly offset: number;
+  /** ḡ[offset + j] = 0 + factor·values[j]. */
+  readonly values: Float32Array | Float64Array;
+  /** Finite. */
+  readonly factor: number;
+}
+
+/** Options of `updateFromStatistics`: the factors' checks and the summary's. */
+export interface StatisticsUpdateOptions extends KroneckerFactorChecks, SummaryUpdateOptions {}
 
 /** A decomposition computed ahead for the refresh an update makes due (`updateFromStatistics`). */
 export interface PrecomputedRefresh {
@@ -132,9 +169,12 @@ export class CurvatureEstimator {
     noise?: AccumulatingEstimate;
   };
   private readonly clock = new EmaClock();
-  /** The un-normalized EMA of ḡ. (Swapped with its spare by a fused step's commit.) */
+  /** The un-normalized EMA of ḡ. (Swapped with its spare by a fused step's commit, and by an update while a checkpoint holds it.) */
   private meanGradSum: Float64Array;
-  /** Where a fused step writes the next EMA of ḡ (allocated on first use). */
+  /**
+   * Where a fused step, or an update while the checkpoint holds `meanGradSum`, writes the next EMA of ḡ
+   * (allocated on first use; never `meanGradSum`; see `nextMeanGradSum`).
+   */
   private spareMeanGradSum: Float64Array | undefined;
   /** This batch's ḡ in storage precision (the centre of the noise rows) and its float64 copy. */
   private readonly batchMean: Vec;
@@ -156,13 +196,18 @@ export class CurvatureEstimator {
   private readonly batchSquares: Float64Array;
   /** Σ_n (g_n − c) of this batch about its first row c (float64; the noise's shift, see `summarize`). */
   private readonly centredSums: Float64Array;
+  /** The native mean pass's running sum of squares (`foldMean`). */
+  private squaresScratch: Float64Array | undefined;
   /** Whether every tracked estimate is diagonal (see `summarizes`). */
   private readonly diagonalOnly: boolean;
   /** Whether every tracked estimate is a diagonal or blocks of diagonals (see `acceptsSummaries`). */
   private readonly diagonalBlocksOnly: boolean;
   /** The summary `update(batch)` computes into (allocated on the first diagonal-only update). */
   private ownSummary: DiagonalBatchSummary | undefined;
-  /** The state at the last `checkpoint()`: ḡ's EMA (allocated on the first) and the clock. */
+  /**
+   * The state at the last `checkpoint()`: ḡ's EMA (the array itself, not a copy: while it is `meanGradSum`,
+   * updates write the next EMA into another array) and the clock.
+   */
   private savedMeanGradSum: Float64Array | undefined;
   private savedClock: { steps: number; decayProduct: number } | undefined;
 
@@ -291,24 +336,105 @@ export class CurvatureEstimator {
    * Folds a batch summary into every tracked estimate (requires `summarizes`): the second half of
    * `update`. Checks the summary's shapes and that it holds no NaN first; a throw leaves the state unchanged.
    */
-  updateFromSummary(summary: DiagonalBatchSummary): void {
+  updateFromSummary(summary: DiagonalBatchSummary, options: SummaryUpdateOptions = {}): number | undefined {
     if (!this.diagonalBlocksOnly) {
       throw new FisherdError('INTERNAL', 'updateFromSummary needs every tracked estimate to be diagonal', { field: 'structure' });
     }
     try {
-      validateSummary(summary, this.dim, this.config.track);
+      validateSummary(summary, this.dim, this.config.track, { values: options.summaryValues });
+      requireMeanGradOut(options.meanGradOut, this.dim);
+      requireMeanSegments(options.meanSegments, this.dim);
     } catch (e) {
       throw this.withStep(e);
     }
-    this.fold(summary);
+    return this.fold(summary, {}, options);
   }
 
-  private fold(summary: DiagonalBatchSummary, factors: UpdateFactors = {}): void {
-    const { dim, decay } = this.config;
-    const b = summary.batchSize;
+  /**
+   * An array to write the next EMA of ḡ into: neither `meanGradSum` nor the checkpoint's (a spare kept from
+   * step to step; a new one only when the spare is the checkpoint's).
+   */
+  private nextMeanGradSum(): Float64Array {
+    const spare = this.spareMeanGradSum;
+    if (spare !== undefined && spare !== this.savedMeanGradSum && spare !== this.meanGradSum) return spare;
+    return (this.spareMeanGradSum = new Float64Array(this.dim));
+  }
+
+  /**
+   * ḡ's EMA, ḡ_t = β ḡ_{t−1} + (1−β) ḡ (before the clock advances). Copy on write: while the checkpoint holds
+   * the EMA's array (`checkpoint` copies nothing), the new EMA goes into another array, which then becomes the
+   * state; otherwise in place: the same operations either way. With `meanGradOut`: also writes the EMA's
+   * bias-corrected value after the update there (what `meanGrad()` returns once the clock advanced by β) and
+   * returns Σ of its squares in index order.
+   */
+  private foldMean(mean: Float64Array | readonly MeanSegment[], decay: number, meanGradOut?: Float64Array): number | undefined {
+    const dim = this.dim;
     const sum = this.meanGradSum;
-    const mean = summary.mean;
-    for (let i = 0; i < dim; i++) sum[i] = decay * sum[i] + (1 - decay) * mean[i];
+    const next = this.savedMeanGradSum === sum ? this.nextMeanGradSum() : sum;
+    let meanGradSquares: number | undefined;
+    if (!(mean instanceof Float64Array)) {
+      // ḡ of the batch from its segments, in the same pass (the same operations as writing it first)
+      const correction = 1 / (1 - this.clock.decayProduct * decay);
+      let squares = 0;
+      let i = 0;
+      const k = meanGradOut !== undefined ? activeNativeKernels() : undefined;
+      for (const { values, factor } of mean) {
+        const n = values.length;
+        if (k !== undefined && meanGradOut !== undefined && n >= NATIVE_MIN_LENGTH) {
+          // the native pass: the same operations, vectorized but for the sum of squares (in coordinate order)
+          const total = (this.squaresScratch ??= new Float64Array(1));
+          total[0] = squares;
+          const [G, Gn, out] = [sum.subarray(i, i + n), next.subarray(i, i + n), meanGradOut.subarray(i, i + n)];
+          if (values instanceof Float32Array) k.meanEmaF32(n, values, factor, G, Gn, out, decay, correction, total);
+          else k.meanEmaF64(n, values, factor, G, Gn, out, decay, correction, total);
+          squares = total[0]!;
+          i += n;
+          continue;
+        }
+        if (meanGradOut === undefined) {
+          for (let j = 0; j < n; j++, i++) next[i] = decay * sum[i] + (1 - decay) * (0 + factor * values[j]);
+          continue;
+        }
+        for (let j = 0; j < n; j++, i++) {
+          const s = decay * sum[i] + (1 - decay) * (0 + factor * values[j]);
+          next[i] = s;
+          const g = s * correction;
+          meanGradOut[i] = g;
+          squares += g * g;
+        }
+      }
+      if (meanGradOut !== undefined) meanGradSquares = squares;
+    } else if (meanGradOut === undefined) {
+      for (let i = 0; i < dim; i++) next[i] = decay * sum[i] + (1 - decay) * mean[i];
+    } else {
+      // the clock's correction once it has advanced by `decay` (the product and quotient of EmaClock's
+      // advance and correction, t ≥ 1 then)
+      const correction = 1 / (1 - this.clock.decayProduct * decay);
+      let squares = 0;
+      for (let i = 0; i < dim; i++) {
+        const s = decay * sum[i] + (1 - decay) * mean[i];
+        next[i] = s;
+        const g = s * correction;
+        meanGradOut[i] = g;
+        squares += g * g;
+      }
+      meanGradSquares = squares;
+    }
+    if (next !== sum) {
+      this.spareMeanGradSum = sum;
+      this.meanGradSum = next;
+    }
+    return meanGradSquares;
+  }
+
+  /**
+   * Folds a validated summary (and Kronecker factors) in. With `meanGradOut`: also writes ḡ's bias-corrected
+   * EMA after the update there, in the same pass, and returns Σ of its squares (in index order).
+   */
+  private fold(summary: DiagonalBatchSummary, factors: UpdateFactors = {}, options: SummaryUpdateOptions = {}): number | undefined {
+    const { decay } = this.config;
+    const b = summary.batchSize;
+    const meanGradSquares = this.foldMean(options.meanSegments ?? summary.mean, decay, options.meanGradOut);
     const { empiricalFisher, fisher, noise } = this.estimates;
     const take = (estimate: AccumulatingEstimate | undefined, squares: Float64Array | undefined, scale: number,
       blockFactors?: ReadonlyMap<string, readonly KroneckerFactors[]>) => {
@@ -332,6 +458,7 @@ export class CurvatureEstimator {
     take(noise, summary.centredSquares, 1 / (b * (b - 1))); // S = (1/(b(b−1))) Σ (g_n − ḡ)(g_n − ḡ)ᵀ
     take(fisher, summary.fisherSquares, summary.fisherNormalization ?? 0, factors.fisher); // F̂ = (1/(bK)) Σ g̃g̃ᵀ or F = (1/b) Σ uuᵀ
     this.clock.advance(decay);
+    return meanGradSquares;
   }
 
   // ---- Kronecker blocks ------------------------------------------------------------------------------
@@ -359,16 +486,19 @@ export class CurvatureEstimator {
    * from `prospectiveRefreshJobs` of the same factors, e.g. in a worker thread), else here, synchronously.
    * Validates everything before any change (UNKNOWN_BLOCK, the factors' checks naming `factors.<block>`);
    * `checks.values` false skips the scans of the factors' values for a caller that has just run them
-   * (the session's statistics checks: see `KroneckerFactorChecks`).
+   * (the session's statistics checks: see `KroneckerFactorChecks`); `summaryValues` and `meanGradOut` as
+   * for `updateFromSummary` (then returns Σ of the squares of what it wrote there).
    */
   updateFromStatistics(
-    summary: DiagonalBatchSummary, factors: UpdateFactors = {}, precomputed: readonly PrecomputedRefresh[] = [], checks: KroneckerFactorChecks = {},
-  ): void {
+    summary: DiagonalBatchSummary, factors: UpdateFactors = {}, precomputed: readonly PrecomputedRefresh[] = [], checks: StatisticsUpdateOptions = {},
+  ): number | undefined {
     if (!this.acceptsStatistics) {
       throw new FisherdError('INTERNAL', 'updateFromStatistics needs every tracked estimate to be diagonal or Kronecker blocks', { field: 'structure' });
     }
     try {
-      validateSummary(summary, this.dim, this.config.track);
+      validateSummary(summary, this.dim, this.config.track, { values: checks.summaryValues });
+      requireMeanGradOut(checks.meanGradOut, this.dim);
+      requireMeanSegments(checks.meanSegments, this.dim);
       for (const which of KRONECKER_ESTIMATES) {
         const blocks = this.kroneckerBlocks(which);
         for (const [name, list] of factors[which] ?? []) {
@@ -382,7 +512,7 @@ export class CurvatureEstimator {
     } catch (e) {
       throw this.withStep(e);
     }
-    this.fold(summary, factors);
+    const meanGradSquares = this.fold(summary, factors, checks);
     for (const which of KRONECKER_ESTIMATES) {
       for (const { name, estimate } of this.kroneckerBlocks(which)) {
         const ahead = precomputed.find((p) => p.estimate === which && p.block === name);
@@ -390,6 +520,7 @@ export class CurvatureEstimator {
         else estimate.refreshIfDue();
       }
     }
+    return meanGradSquares;
   }
 
   /**
@@ -424,7 +555,7 @@ export class CurvatureEstimator {
   fusedDiagonal(): FusedDiagonalAccess | undefined {
     if (!this.diagonalBlocksOnly) return undefined;
     const { decay } = this.config;
-    const next = (this.spareMeanGradSum ??= new Float64Array(this.dim));
+    const next = this.nextMeanGradSum();
     const part = (e: AccumulatingEstimate | undefined): FusedDiagonalPart | undefined => {
       if (e === undefined) return undefined;
       if (e instanceof BlockDiagonalEstimate) return { segments: e.fusedSegments(decay) };
@@ -481,8 +612,7 @@ export class CurvatureEstimator {
     const b = batch.batchSize;
 
     // ḡ_t = β ḡ_{t−1} + (1−β) ḡ (reported with the bias correction 1/(1−β^t)).
-    const sum = this.meanGradSum;
-    for (let i = 0; i < dim; i++) sum[i] = decay * sum[i] + (1 - decay) * mean[i];
+    this.foldMean(mean, decay);
 
     const { empiricalFisher, fisher, noise } = this.estimates;
     const grads = batch.perExampleGrads ?? [];
@@ -568,13 +698,13 @@ export class CurvatureEstimator {
   }
 
   /**
-   * Copies the state aside, into buffers allocated on the first call and reused after: the cheap way
-   * (one memcpy of the state, no allocation) for a caller that must undo an update whose step fails later
-   * (a session whose solve throws). `rollback()` returns to it.
+   * Sets the state aside, the cheap way for a caller that must undo an update whose step fails later (a
+   * session whose solve throws): the large arrays (ḡ's EMA, Kronecker factors) are held, not copied, and the
+   * next update writes beside them (copy on write); the rest is copied into buffers reused from call to
+   * call. `rollback()` returns to it.
    */
   checkpoint(): void {
-    this.savedMeanGradSum ??= new Float64Array(this.dim);
-    this.savedMeanGradSum.set(this.meanGradSum);
+    this.savedMeanGradSum = this.meanGradSum;
     this.savedClock = { steps: this.clock.steps, decayProduct: this.clock.decayProduct };
     for (const estimate of this.trackedEstimates()) estimate.checkpoint();
   }
@@ -585,7 +715,11 @@ export class CurvatureEstimator {
     if (savedMeanGradSum === undefined || savedClock === undefined) {
       throw new FisherdError('INTERNAL', 'CurvatureEstimator.rollback() without a checkpoint()');
     }
-    this.meanGradSum.set(savedMeanGradSum);
+    if (this.meanGradSum !== savedMeanGradSum) {
+      // the held array is the state again (and stays held); the one written since is free
+      this.spareMeanGradSum = this.meanGradSum;
+      this.meanGradSum = savedMeanGradSum;
+    }
     this.clock.steps = savedClock.steps;
     this.clock.decayProduct = savedClock.decayProduct;
     for (const estimate of this.trackedEstimates()) estimate.rollback();
@@ -637,6 +771,26 @@ export class CurvatureEstimator {
     estimator.clock.decayProduct = snapshot.decayProduct;
     return estimator;
   }
+}
+
+/** SHAPE_MISMATCH unless `out` is absent or a Float64Array of `dim` values. */
+function requireMeanGradOut(out: Float64Array | undefined, dim: number): void {
+  if (out !== undefined && !(out instanceof Float64Array && out.length === dim)) {
+    throw new FisherdError('SHAPE_MISMATCH', `meanGradOut must be a Float64Array of length ${dim}`, { field: 'meanGradOut' });
+  }
+}
+
+/** SHAPE_MISMATCH unless `segments` is absent or tiles [0, dim) in offset order with finite factors. */
+function requireMeanSegments(segments: readonly MeanSegment[] | undefined, dim: number): void {
+  if (segments === undefined) return;
+  let covered = 0;
+  for (const { offset, values, factor } of segments) {
+    if (offset !== covered || !(values instanceof Float32Array || values instanceof Float64Array) || !Number.isFinite(factor)) {
+      throw new FisherdError('SHAPE_MISMATCH', `meanSegments must tile [0, ${dim}) in offset order with finite factors (a segment at ${offset}, ${covered} covered)`, { field: 'meanSegments' });
+    }
+    covered += values.length;
+  }
+  if (covered !== dim) throw new FisherdError('SHAPE_MISMATCH', `meanSegments cover ${covered} of ${dim} values`, { field: 'meanSegments' });
 }
 
 /** The first row of the batch's first non-empty block of per-example rows (a view), if any. */

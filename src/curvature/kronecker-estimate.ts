@@ -117,7 +117,11 @@ export interface KroneckerState {
   pendingPairs?: { pairs: KroneckerPairs; divisor: number; decay: number }[];
 }
 
-/** Everything a checkpoint restores (arrays copied; decompositions and pending pairs are never mutated). */
+/**
+ * Everything a checkpoint restores: the factor arrays themselves, not copies (after a checkpoint the next
+ * factor update writes the new factors into other arrays: `commitUpdate`); decompositions and pending pairs
+ * are never mutated; the EKFAC moments copied.
+ */
 interface SavedState {
   inputFactor: Float64Array;
   outputGradFactor: Float64Array;
@@ -139,6 +143,13 @@ export class KroneckerEstimate extends EstimateBase {
   private readonly float64: Backend;
   private inputFactor: Float64Array;
   private outputGradFactor: Float64Array;
+  /**
+   * Arrays of the factors' shapes that are neither the factors nor (once a commit moved off them) any longer
+   * needed by a later commit: where a factor update writes when the checkpoint holds the current factors
+   * (allocated on first use; never the current factor).
+   */
+  private spareInputFactor: Float64Array | undefined;
+  private spareOutputGradFactor: Float64Array | undefined;
   private updatesSinceRefresh = 0;
   private nextVersion = 1;
   private decomposition: KroneckerDecomposition | undefined;
@@ -301,8 +312,26 @@ export class KroneckerEstimate extends EstimateBase {
     if (this.inputCount === 0) return; // no factors: the estimate stays as it was (a step between T_stat ones)
     const beta = this.updateDecay;
     const single = this.sumsMaterialized ? undefined : this.firstFactors;
-    blendFactor(this.float64, (1 - beta) / this.inputCount, single?.inputSum ?? this.inputSum, beta, this.inputFactor);
-    blendFactor(this.float64, (1 - beta) / this.outputGradCount, single?.outputGradSum ?? this.outputGradSum, beta, this.outputGradFactor);
+    // Copy on write: while the checkpoint holds the current factors (`saveState` keeps the arrays, it copies
+    // nothing), the blend writes the new ones into the spare arrays, which then become the factors; otherwise
+    // in place. The same operations, hence the same bits, either way.
+    const held = this.saved;
+    if (held !== undefined && held.inputFactor === this.inputFactor) {
+      const next = (this.spareInputFactor ??= new Float64Array(this.inputFactor.length));
+      blendFactor(this.float64, (1 - beta) / this.inputCount, single?.inputSum ?? this.inputSum, beta, this.inputFactor, next);
+      this.spareInputFactor = this.inputFactor;
+      this.inputFactor = next;
+    } else {
+      blendFactor(this.float64, (1 - beta) / this.inputCount, single?.inputSum ?? this.inputSum, beta, this.inputFactor);
+    }
+    if (held !== undefined && held.outputGradFactor === this.outputGradFactor) {
+      const next = (this.spareOutputGradFactor ??= new Float64Array(this.outputGradFactor.length));
+      blendFactor(this.float64, (1 - beta) / this.outputGradCount, single?.outputGradSum ?? this.outputGradSum, beta, this.outputGradFactor, next);
+      this.spareOutputGradFactor = this.outputGradFactor;
+      this.outputGradFactor = next;
+    } else {
+      blendFactor(this.float64, (1 - beta) / this.outputGradCount, single?.outputGradSum ?? this.outputGradSum, beta, this.outputGradFactor);
+    }
     this.firstFactors = undefined;
     this.clock.advance(beta);
     this.updatesSinceRefresh += 1;
@@ -431,10 +460,10 @@ export class KroneckerEstimate extends EstimateBase {
         outputGradCount += f.outputGradCount;
       }
     }
-    const input = this.inputFactor.slice();
-    const outputGrad = this.outputGradFactor.slice();
-    blendFactor(this.float64, (1 - decay) / inputCount, inputSum, decay, input);
-    blendFactor(this.float64, (1 - decay) / outputGradCount, outputGradSum, decay, outputGrad);
+    const input = new Float64Array(this.inputFactor.length);
+    const outputGrad = new Float64Array(this.outputGradFactor.length);
+    blendFactor(this.float64, (1 - decay) / inputCount, inputSum, decay, this.inputFactor, input);
+    blendFactor(this.float64, (1 - decay) / outputGradCount, outputGradSum, decay, this.outputGradFactor, outputGrad);
     const clock = new EmaClock(this.clock.steps, this.clock.decayProduct);
     clock.advance(decay);
     const c = clock.correction();
@@ -811,18 +840,17 @@ export class KroneckerEstimate extends EstimateBase {
     this.pendingPairsDecay = snapshot.pendingPairs?.[0]?.decay ?? 0;
   }
 
+  /**
+   * Holds the current factor arrays (no copy: `commitUpdate` writes the next factors beside them while they
+   * are held) and copies the rest of the state.
+   */
   protected saveState(): void {
-    const saved = this.saved;
-    if (saved === undefined) {
-      this.saved = {
-        inputFactor: this.inputFactor.slice(), outputGradFactor: this.outputGradFactor.slice(),
-        updatesSinceRefresh: 0, nextVersion: 0, decomposition: undefined, moments: undefined, pending: [], pendingDecay: 0,
-      };
-    } else {
-      saved.inputFactor.set(this.inputFactor);
-      saved.outputGradFactor.set(this.outputGradFactor);
-    }
-    const s = this.saved!;
+    const s = (this.saved ??= {
+      inputFactor: this.inputFactor, outputGradFactor: this.outputGradFactor,
+      updatesSinceRefresh: 0, nextVersion: 0, decomposition: undefined, moments: undefined, pending: [], pendingDecay: 0,
+    });
+    s.inputFactor = this.inputFactor;
+    s.outputGradFactor = this.outputGradFactor;
     s.updatesSinceRefresh = this.updatesSinceRefresh;
     s.nextVersion = this.nextVersion;
     s.decomposition = this.decomposition;
@@ -834,8 +862,16 @@ export class KroneckerEstimate extends EstimateBase {
   protected restoreSavedState(): void {
     const s = this.saved;
     if (s === undefined) return;
-    this.inputFactor.set(s.inputFactor);
-    this.outputGradFactor.set(s.outputGradFactor);
+    // The held arrays become the factors again (they stay held: a later commit writes beside them); the
+    // factors written since are free.
+    if (this.inputFactor !== s.inputFactor) {
+      this.spareInputFactor = this.inputFactor;
+      this.inputFactor = s.inputFactor;
+    }
+    if (this.outputGradFactor !== s.outputGradFactor) {
+      this.spareOutputGradFactor = this.outputGradFactor;
+      this.outputGradFactor = s.outputGradFactor;
+    }
     this.updatesSinceRefresh = s.updatesSinceRefresh;
     this.nextVersion = s.nextVersion;
     this.decomposition = s.decomposition;
@@ -878,15 +914,20 @@ function scaledCopy(y: Float64Array, c: number): Float64Array {
 }
 
 /**
- * A factor's EMA, A ← βA + αS (α·S when β = 0, A not read): the native kernel (`fd_factor_ema`) when the
- * native kernels are in use, else the backend's axpby (daxpby on openblas; the reference loop). The same
- * bits as daxpby either way (one IEEE product and sum per value, no fused multiply-add), and as the
- * reference loop except that β = 0 keeps the sign of a −0 in α·S.
+ * A factor's EMA, out ← βA + αS (α·S when β = 0, A not read), in place (`out` = A, the default) or into
+ * another array: the native kernel (`fd_factor_ema`) when the native kernels are in use, else the backend's
+ * axpby (daxpby on openblas; the reference loop), after a copy of A into `out`. The same bits as daxpby
+ * either way (one IEEE product and sum per value, no fused multiply-add), and as the reference loop except
+ * that β = 0 keeps the sign of a −0 in α·S.
  */
-function blendFactor(float64: Backend, alpha: number, S: Float64Array, beta: number, A: Float64Array): void {
+function blendFactor(float64: Backend, alpha: number, S: Float64Array, beta: number, A: Float64Array, out: Float64Array = A): void {
   const k = A.length >= NATIVE_MIN_LENGTH ? activeNativeKernels() : undefined;
-  if (k !== undefined && S.length === A.length) k.factorEma(S, A, A.length, alpha, beta);
-  else float64.axpby(alpha, S, beta, A);
+  if (k !== undefined && S.length === A.length && out.length === A.length) {
+    k.factorEma(S, A, out, A.length, alpha, beta);
+    return;
+  }
+  if (out !== A) out.set(A);
+  float64.axpby(alpha, S, beta, out);
 }
 
 function addInto(y: Float64Array, x: Float64Array): void {

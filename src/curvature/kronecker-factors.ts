@@ -80,6 +80,28 @@ export function isSymmetricByConstruction(M: Float64Array): boolean {
   return symmetricByConstruction.has(M);
 }
 
+/** Matrices symmetric by construction whose values were probed as they were written (see `markFactorValuesChecked`). */
+const valuesCheckedByConstruction = new WeakSet<Float64Array>();
+
+/**
+ * Records what the code that wrote `M` (symmetric by construction, `markSymmetricByConstruction`) learnt of
+ * its values while writing them: `passes` true when every value is finite and every diagonal entry ≥ 0 —
+ * then M passes every check of a factor sum, and the session's checks (src/session/kronecker-statistics.ts)
+ * do not read it again; false removes the mark (M written again with values that were not probed, or that
+ * fail: the checks then run and name the value). The same rules as `markSymmetricByConstruction`: only
+ * where M is written, never writing it after; the library's checks ignore the mark.
+ */
+export function markFactorValuesChecked(M: Float64Array, passes: boolean): Float64Array {
+  if (passes) valuesCheckedByConstruction.add(M);
+  else valuesCheckedByConstruction.delete(M);
+  return M;
+}
+
+/** Whether `M` is symmetric by construction and its values passed the checks of a factor sum as it was written. */
+export function factorValuesChecked(M: Float64Array): boolean {
+  return valuesCheckedByConstruction.has(M) && symmetricByConstruction.has(M);
+}
+
 /** The block's shape: out, in' and D = out·in'. */
 export interface KroneckerShape {
   outputs: number;

@@ -77,8 +77,9 @@ export interface AccumulatingEstimate extends SymmetricEstimate {
   accumulate(block: RowBlock): void;
   commitUpdate(): void;
   /**
-   * Copies the state aside, into buffers allocated on the first call and reused after (a session does
-   * this every step, so that a step whose later part fails can be undone without a fresh O(state) copy).
+   * Sets the state aside (a session does this every step, so that a step whose later part fails can be
+   * undone): copied into buffers allocated on the first call and reused after, or, for a Kronecker block's
+   * factors, held as they are while the next update writes new ones beside them (copy on write).
    */
   checkpoint(): void;
   /** Returns to the state of the last `checkpoint()`, bit for bit. Throws INTERNAL without one. */

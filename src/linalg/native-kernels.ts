@@ -1,8 +1,9 @@
 /**
  * fisherd's native CPU kernels (native/fisherd-kernels.c, built by `npm ci` or `npm run build:native` into
  * native/build/libfisherd-kernels.so), loaded through koffi: the per-coordinate passes of a diagonal step from
- * statistics, the arrival scans of its values, the decoding of half-precision payloads, and the checks and
- * EMA of Kronecker factor sums and the division of a Kronecker solve. JavaScript runs
+ * statistics (and of the general step: ḡ's EMA from one worker's sums, Δθ rounded to float32), the arrival
+ * scans of its values, the decoding of half-precision payloads and of packed Kronecker factor sums, and the
+ * checks and EMA of Kronecker factor sums and the division of a Kronecker solve. JavaScript runs
  * these loops at ~5× below what one core moves here (bench/RESULTS.md, "A diagonal step from statistics",
  * measures both in the same run); every native pass gives the bits of its JavaScript twin, which stays the
  * fallback (test/session/statistics-step.test.ts runs against both).
@@ -55,8 +56,11 @@ export interface NativeKernels {
    * cannot decide (src/curvature/kronecker-factors.ts `factorSumPasses`, the same decision). `scratch`: ≥ 2n.
    */
   factorCheck(M: Float64Array, n: number, symmetric: number, tolerance: number, scratch: Float64Array): number;
-  /** y ← α·x + β·y over n values (α·x when β = 0), the bits of daxpby: a Kronecker factor's EMA. */
-  factorEma(x: Float64Array, y: Float64Array, n: number, alpha: number, beta: number): void;
+  /**
+   * out ← α·x + β·y over n values (α·x when β = 0, y not read), the bits of daxpby: a Kronecker factor's EMA,
+   * in place (`out` = y) or into an array that overlaps neither.
+   */
+  factorEma(x: Float64Array, y: Float64Array, out: Float64Array, n: number, alpha: number, beta: number): void;
   /**
    * A Tikhonov Kronecker solve's division in the eigenbasis: Y[o·in' + i] /= g[o]·a[i] + λ (the JavaScript
    * loop's bits). Returns −1, or the index of the first divisor that is not > 0 (rows before it divided).
@@ -67,6 +71,27 @@ export interface NativeKernels {
    * result set when every value is finite, bit 1 when moreover no value has its sign bit set.
    */
   copyProbeF32(dst: Float32Array, src: Uint8Array, n: number): number;
+  /**
+   * A packed upper triangle on the wire (`packed`: n(n+1)/2 little-endian values, any alignment; `encoding`
+   * 0 float32, 1 float16, 2 bfloat16) decoded exactly into the full symmetric n×n float64 matrix `M`
+   * (row-major, every entry written), its mirror written tile by tile. Returns the probe of the values: bit 0
+   * set when every value is finite, bit 1 when moreover every diagonal entry is ≥ 0.
+   */
+  unpackUpper(M: Float64Array, packed: Uint8Array, n: number, encoding: number): number;
+  /**
+   * `out` ← x rounded to float32 (a Float32Array store's rounding) over n values; returns the index of the
+   * first NaN or ±Inf among the rounded values, or −1.
+   */
+  roundF32(x: Float64Array, out: Float32Array, n: number): number;
+  /**
+   * ḡ's EMA over one segment of one worker's statistics, n coordinates: Gn ← β·G + (1−β)·(0 + f·sum),
+   * out ← Gn·correction, and squares[0] += Σ out² in coordinate order (the JavaScript loop's bits). Gn is G
+   * or overlaps neither G nor out.
+   */
+  meanEmaF32(n: number, sum: Float32Array, meanFactor: number, G: Float64Array, Gn: Float64Array, out: Float64Array, decay: number, correction: number, squares: Float64Array): void;
+  meanEmaF64(n: number, sum: Float64Array, meanFactor: number, G: Float64Array, Gn: Float64Array, out: Float64Array, decay: number, correction: number, squares: Float64Array): void;
+  /** out ← α·x over n values and squares[0] += Σ out² in coordinate order (the step size and ‖Δθ‖²). */
+  scaleSquares(n: number, x: Float64Array, alpha: number, out: Float64Array, squares: Float64Array): void;
   /** Little-endian 16-bit codes (2-byte aligned) → float32, exactly. */
   decodeFloat16(codes: Uint16Array, n: number, out: Float32Array): void;
   decodeBfloat16(codes: Uint16Array, n: number, out: Float32Array): void;
@@ -85,7 +110,7 @@ export type MappedPointer = object;
 export const NATIVE_MIN_LENGTH = 4096;
 
 /** The ABI version fisherd-kernels.c reports (`fd_kernels_abi`): a stale build is not loaded. */
-const ABI = 4;
+const ABI = 5;
 
 /** The package's root (the folder of its package.json), from this module's place in src/ or dist/src/. */
 function packageRoot(): string {
@@ -132,9 +157,14 @@ function load(path: string): NativeKernels {
     firstBadSquareF32: bind('int64_t fd_first_bad_square_f32(const float *, int64_t)'),
     firstBadSquareF64: bind('int64_t fd_first_bad_square_f64(const double *, int64_t)'),
     factorCheck: bind('int fd_factor_check(const double *, int64_t, int, double, double *)'),
-    factorEma: bind('void fd_factor_ema(const double *, double *, int64_t, double, double)'),
+    factorEma: bind('void fd_factor_ema(const double *, const double *, double *, int64_t, double, double)'),
     kroneckerDivide: bind('int64_t fd_kronecker_divide(double *, int64_t, int64_t, const double *, const double *, double)'),
     copyProbeF32: bind('int fd_copy_probe_f32(float *, const uint8_t *, int64_t)'),
+    unpackUpper: bind('int fd_unpack_upper(double *, const uint8_t *, int64_t, int)'),
+    roundF32: bind('int64_t fd_round_f32(const double *, float *, int64_t)'),
+    scaleSquares: bind('void fd_scale_squares(int64_t, const double *, double, double *, double *)'),
+    meanEmaF32: bind('void fd_mean_ema_f32(int64_t, const float *, double, const double *, double *, double *, double, double, double *)'),
+    meanEmaF64: bind('void fd_mean_ema_f64(int64_t, const double *, double, const double *, double *, double *, double, double, double *)'),
     decodeFloat16: bind('void fd_decode_float16(const uint16_t *, int64_t, float *)'),
     decodeBfloat16: bind('void fd_decode_bfloat16(const uint16_t *, int64_t, float *)'),
     mapRead: bind('void *fd_map_read(int, int64_t)'),

@@ -7,7 +7,7 @@ import { log } from '../log.js';
 import { asSchedule, scheduleValue } from './schedule.js';
 import { EMPTY_STATE, type Diagnostics, type EmptyState, type GradientTransformation, type Schedule } from './types.js';
 import { snrFactors } from './variance-adaptation.js';
-import { cosine, norm2 } from './vec.js';
+import { cosine, norm2, norm2FromSquares } from './vec.js';
 
 export interface MonitorOptions {
   /**
@@ -42,8 +42,13 @@ export function monitor(options: MonitorOptions): GradientTransformation<EmptySt
     update(updates, state, ctx) {
       const { curvature } = ctx;
       const work = sized(curvature.dim);
-      const meanGrad = ctx.meanGrad !== undefined && ctx.meanGrad.length === curvature.dim ? ctx.meanGrad : curvature.meanGrad(work.meanGrad);
-      let diagnostics: Diagnostics = { gradNorm: norm2(meanGrad), updateNorm: norm2(updates) };
+      const given = ctx.meanGrad !== undefined && ctx.meanGrad.length === curvature.dim;
+      const meanGrad = given ? ctx.meanGrad! : curvature.meanGrad(work.meanGrad);
+      const gradNorm = given && ctx.meanGradNorm !== undefined ? ctx.meanGradNorm : norm2(meanGrad);
+      // ‖Δθ‖ from the squares its writer recorded in the same pass (scaleByLearningRate), else a pass here
+      const squares = ctx.workspace?.squaresOf?.(updates);
+      const updateNorm = squares === undefined ? norm2(updates) : norm2FromSquares(squares, updates);
+      let diagnostics: Diagnostics = { gradNorm, updateNorm };
 
       if (curvature.empiricalFisher !== undefined && curvature.fisher !== undefined) {
         const lambda = ctx.damping ?? scheduleValue(damping, ctx);

@@ -2,8 +2,12 @@
  * Curvature-free building blocks (optax/_src/transform.py): step size, momentum, weight decay, Adam.
  */
 import { FisherdError } from '../errors.js';
+import { activeNativeKernels, NATIVE_MIN_LENGTH } from '../linalg/native-kernels.js';
 import { asSchedule, scheduleValue } from './schedule.js';
 import { EMPTY_STATE, outputArray, type EmptyState, type GradientTransformation, type Schedule } from './types.js';
+
+/** The native step-size pass's running sum (`scaleByLearningRate`). */
+const squaresScratch = new Float64Array(1);
 
 /**
  * Δθ = −γ_t · u: turns a descent direction into a parameter update (optax's `scale_by_learning_rate`,
@@ -17,7 +21,27 @@ export function scaleByLearningRate(stepSize: number | Schedule): GradientTransf
     update(updates, state, ctx) {
       const gamma = scheduleValue(schedule, ctx);
       const out = outputArray(ctx, updates.length);
-      for (let i = 0; i < out.length; i++) out[i] = -gamma * updates[i]!;
+      const workspace = ctx.workspace;
+      if (workspace?.noteSquares === undefined) {
+        for (let i = 0; i < out.length; i++) out[i] = -gamma * updates[i]!;
+      } else {
+        // Σ Δθ_i² in the same pass (norm2's order), for the monitor's ‖Δθ‖ (Workspace.noteSquares): natively
+        // where the native kernels run (the same operations, the sum in coordinate order)
+        const k = out.length >= NATIVE_MIN_LENGTH && updates instanceof Float64Array ? activeNativeKernels() : undefined;
+        let squares = 0;
+        if (k !== undefined) {
+          squaresScratch[0] = 0;
+          k.scaleSquares(out.length, updates, -gamma, out, squaresScratch);
+          squares = squaresScratch[0]!;
+        } else {
+          for (let i = 0; i < out.length; i++) {
+            const v = -gamma * updates[i]!;
+            out[i] = v;
+            squares += v * v;
+          }
+        }
+        workspace.noteSquares(out, squares);
+      }
       return { updates: out, state, diagnostics: { stepSize: gamma } };
     },
   };

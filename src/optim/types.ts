@@ -61,12 +61,26 @@ export interface StepContext {
    * input): read-only; the monitor reads it instead of computing ḡ again (a D-long pass saved per step).
    */
   readonly meanGrad?: Float64Array;
+  /**
+   * ‖meanGrad‖₂ (`norm2(meanGrad)`, bit for bit), with `meanGrad`, when the caller computed it in the pass
+   * that wrote meanGrad (the session: from the EMA's update): the monitor then does not read ḡ again.
+   */
+  readonly meanGradNorm?: number;
 }
 
 /** Arrays for one step's intermediate updates (see `StepContext.workspace`; `StepWorkspace` is one). */
 export interface Workspace {
   /** An array of `length` entries, with arbitrary contents, not handed out again before the caller's next step. */
   vector(length: number): Float64Array;
+  /**
+   * Optional. Records Σ x_i² of `array` (one of this workspace's, just written and returned as `updates` by the
+   * transform that took it), summed in index order as `norm2` sums it, so that a later transform of the step
+   * reads ‖x‖ without a pass over x (`monitor`). Valid while nobody writes the array: transforms never write
+   * their inputs, and the workspace forgets the note when it hands the array out again or is reset.
+   */
+  noteSquares?(array: Float64Array, squares: number): void;
+  /** Optional. The Σ x_i² recorded for `array` by `noteSquares`, if any. */
+  squaresOf?(array: Float64Array): number | undefined;
 }
 
 /** An array for a transform's returned `updates`: from `ctx.workspace` when there is one, else fresh. */

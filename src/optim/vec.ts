@@ -15,6 +15,14 @@ const SAFE_HIGH = 2 ** 900;
 export function norm2(x: ArrayLike<number>): number {
   let squares = 0;
   for (let i = 0; i < x.length; i++) squares += x[i]! * x[i]!;
+  return norm2FromSquares(squares, x);
+}
+
+/**
+ * `norm2(x)` from Σ x_i² summed in index order as `norm2` sums it (by a pass that had x at hand anyway):
+ * the same value, x read again only for extreme magnitudes.
+ */
+export function norm2FromSquares(squares: number, x: ArrayLike<number>): number {
   if (squares > SAFE_LOW && squares < SAFE_HIGH) return Math.sqrt(squares);
   return scaledNorm2(x);
 }

@@ -4,11 +4,13 @@
  * are decoded to float64 (exactly: every value of the three encodings is a float64); the session then
  * merges them in float64. Shapes and values are checked by the session, which knows the blocks.
  */
-import { markSymmetricByConstruction } from '../curvature/kronecker-factors.js';
+import { markFactorValuesChecked, markSymmetricByConstruction } from '../curvature/kronecker-factors.js';
+import { firstNonFinite } from '../curvature/validate.js';
 import { FisherdError } from '../errors.js';
+import { NATIVE_MIN_LENGTH, activeNativeKernels } from '../linalg/native-kernels.js';
 import type { KroneckerFactorSums, KroneckerStatistics, OutputGradFactorSum } from '../session/kronecker-statistics.js';
 import type { BlockStatistics, DiagonalMoments, StatisticsVector } from '../session/statistics.js';
-import { float32Bytes, Float32Pool, Float64Pool, readFloat32 } from './floats.js';
+import { float32Bytes, Float32Pool, Float64Pool, HOST_LITTLE_ENDIAN, readFloat32 } from './floats.js';
 import { fisherd } from './generated/fisherd.js';
 import { decodeHalf, decodeHalfToFloat32, encodeHalf } from './half-floats.js';
 
@@ -143,10 +145,19 @@ export function packUpper(M: ArrayLike<number>, n: number): Float64Array {
 }
 
 /**
+ * Edge of the tiles the mirror is written in: a tile's upper part is written row by row, then its lower
+ * mirror from those rows while they are in cache (reading down a column of the tile). Writing each row's
+ * mirror down a whole column of M instead misses the cache on every value at n ~ 1000.
+ */
+const UNPACK_TILE = 64;
+
+/**
  * The symmetric n×n matrix (row-major) of a packed upper triangle; SHAPE_MISMATCH when the length is not
  * n(n+1)/2. The array is marked symmetric by construction (`markSymmetricByConstruction`): the session
- * does not test its symmetry again. From `pool` when given (its arrays are only ever written here, so the
- * mark stays true of them).
+ * does not test its symmetry again; and, when every value is finite and every diagonal entry ≥ 0 (probed
+ * here: the packed values' finiteness scan, then the diagonal), its values as checked
+ * (`markFactorValuesChecked`): the session does not scan them (n² values) again either. From `pool` when given (its arrays are only ever written here, so the marks stay true of them).
+ * The JavaScript twin of the native `fd_unpack_upper` (`unpackUpperFromWire`): the same values, tiles and marks.
  */
 export function unpackUpper(packed: ArrayLike<number>, n: number, field: string, step?: number, pool?: Float64Pool): Float64Array {
   if (packed.length !== (n * (n + 1)) / 2) {
@@ -155,15 +166,59 @@ export function unpackUpper(packed: ArrayLike<number>, n: number, field: string,
     });
   }
   const M = pool === undefined ? new Float64Array(n * n) : pool.take(n * n); // every entry is written below
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      const v = packed[k++]!;
-      M[i * n + j] = v;
-      M[j * n + i] = v;
+  for (let i0 = 0; i0 < n; i0 += UNPACK_TILE) {
+    const i1 = Math.min(n, i0 + UNPACK_TILE);
+    for (let j0 = i0; j0 < n; j0 += UNPACK_TILE) {
+      const j1 = Math.min(n, j0 + UNPACK_TILE);
+      for (let i = i0; i < i1; i++) {
+        const start = j0 > i ? j0 : i;
+        // row i of the packed triangle starts at Σ_{r<i} (n − r) = i·n − i(i−1)/2
+        let k = i * n - (i * (i - 1)) / 2 + (start - i);
+        for (let j = start, at = i * n + start; j < j1; j++, at++) {
+          M[at] = packed[k++]!;
+        }
+      }
+      for (let j = j0; j < j1; j++) {
+        const end = Math.min(i1, j);
+        for (let i = i0, at = j * n + i0, up = i0 * n + j; i < end; i++, at++, up += n) M[at] = M[up]!;
+      }
     }
   }
-  return markSymmetricByConstruction(M);
+  // the values' probe: the packed values' finiteness scan (branch-free: validate.ts), then the diagonal
+  let passes = firstNonFinite(packed) < 0;
+  for (let i = 0; passes && i < n; i++) passes = M[i * n + i]! >= 0;
+  return markFactorValuesChecked(markSymmetricByConstruction(M), passes);
+}
+
+/**
+ * `unpackUpper` of the packed triangle `bytes` in `encoding`, decoded straight from the wire into the full
+ * float64 matrix by the native `fd_unpack_upper` where the native kernels are in use (no intermediate copy;
+ * the same values and marks), else through a float32 copy (`decodeStatisticsVector32`) and `unpackUpper`.
+ * SHAPE_MISMATCH when the bytes are not whole values or their count is not n(n+1)/2.
+ */
+export function unpackUpperFromWire(bytes: Uint8Array, encoding: StatisticsEncoding, field: string, step?: number, pool?: Float64Pool): Float64Array {
+  const width = encoding === 'float32' ? 4 : 2;
+  const length = bytes.byteLength / width;
+  const n = packedOrder(length);
+  if (!Number.isInteger(length) || Number.isNaN(n)) {
+    throw new FisherdError('SHAPE_MISMATCH', Number.isInteger(length)
+      ? `${field} has ${length} values, not a packed upper triangle n(n+1)/2`
+      : `${field} has ${bytes.byteLength} bytes, not a whole number of ${encoding} values (${width} bytes each)`, {
+      field, ...(step === undefined ? {} : { step }),
+    });
+  }
+  const k = HOST_LITTLE_ENDIAN && n * n >= NATIVE_MIN_LENGTH ? activeNativeKernels() : undefined;
+  if (k !== undefined) {
+    const M = pool === undefined ? new Float64Array(n * n) : pool.take(n * n); // every entry is written by the kernel
+    const probe = k.unpackUpper(M, bytes, n, encoding === 'float32' ? 0 : encoding === 'float16' ? 1 : 2);
+    return markFactorValuesChecked(markSymmetricByConstruction(M), (probe & 2) !== 0);
+  }
+  const packed = decodeStatisticsVector32(bytes, encoding, field, packedPool, step);
+  try {
+    return unpackUpper(packed, n, field, step, pool);
+  } finally {
+    packedPool.give(packed);
+  }
 }
 
 /** n from a packed length n(n+1)/2 (NaN when it is none). */
@@ -172,7 +227,7 @@ function packedOrder(length: number): number {
   return (n * (n + 1)) / 2 === length ? n : Number.NaN;
 }
 
-/** Packed triangles between decoding and unpacking (given back at once: at most one idle array per length). */
+/** Packed triangles between decoding and unpacking with the JavaScript kernels (given back at once: at most one idle array per length). */
 const packedPool = new Float32Pool(64 * 2 ** 20);
 
 /**
@@ -185,7 +240,7 @@ export const factorMatrixPool = new Float64Pool();
 /**
  * A wire `KroneckerStatistics`. The gradient sum, like diagonal moments, is float32 from `pool` when given
  * (a view into the frame where aligned; `releaseContribution` gives it back), else float64. Factor sums are
- * read as float32 (a view where aligned) straight into their full float64 matrices, exactly: from
+ * decoded from the wire straight into their full float64 matrices, exactly (`unpackUpperFromWire`): from
  * `factorMatrixPool` when `pool` is given (given back with the contribution too), else fresh.
  */
 function kroneckerFromWire(k: fisherd.v1.IKroneckerStatistics, at: string, step: number, pool?: Float32Pool): KroneckerStatistics {
@@ -194,19 +249,8 @@ function kroneckerFromWire(k: fisherd.v1.IKroneckerStatistics, at: string, step:
   const decode = (bytes: Uint8Array | null | undefined, field: string): Float64Array | undefined =>
     present(bytes) ? decodeStatisticsVector(bytes, encoding, field, step) : undefined;
   // A packed sum's order follows from its length; the session checks it against the block (SHAPE_MISMATCH).
-  const matrix = (bytes: Uint8Array | null | undefined, field: string): Float64Array | undefined => {
-    if (!present(bytes)) return undefined;
-    const packed = decodeStatisticsVector32(bytes, encoding, field, packedPool, step);
-    try {
-      const n = packedOrder(packed.length);
-      if (Number.isNaN(n)) {
-        throw new FisherdError('SHAPE_MISMATCH', `${field} has ${packed.length} values, not a packed upper triangle n(n+1)/2`, { field, step });
-      }
-      return unpackUpper(packed, n, field, step, pool === undefined ? undefined : factorMatrixPool);
-    } finally {
-      packedPool.give(packed);
-    }
-  };
+  const matrix = (bytes: Uint8Array | null | undefined, field: string): Float64Array | undefined =>
+    present(bytes) ? unpackUpperFromWire(bytes, encoding, field, step, pool === undefined ? undefined : factorMatrixPool) : undefined;
   const sum = present(k.sum)
     ? pool === undefined ? decodeStatisticsVector(k.sum, encoding, `${at}.sum`, step) : decodeStatisticsVector32(k.sum, encoding, `${at}.sum`, pool, step)
     : undefined;

@@ -12,9 +12,10 @@
  * `empirical`, the Fisher's block takes `sampled` or `exact` (the session's fisherSource).
  */
 import {
-  FACTOR_SYMMETRY_TOLERANCE, factorSumPasses, isSymmetricByConstruction, outerProductSum, type KroneckerFactors,
+  FACTOR_SYMMETRY_TOLERANCE, factorSumPasses, factorValuesChecked, isSymmetricByConstruction, outerProductSum, type KroneckerFactors,
 } from '../curvature/kronecker-factors.js';
 import { firstNonFinite } from '../curvature/validate.js';
+import { scannedFinite, scannedNonNegative } from '../linalg/scanned-values.js';
 import { FisherdError } from '../errors.js';
 import type { FisherSource } from './config.js';
 import type { ContributionRequirements, StepContribution } from './contribution.js';
@@ -128,6 +129,8 @@ function vector(v: unknown, size: number, field: string, squares: boolean, step:
   if (!scanValues) return;
   // The fast probe first (a sum vector is out·in' long: a million values per step for a large layer); the
   // loop names the first bad value.
+  // Float32 payloads the decoder probed as it copied them (src/linalg/scanned-values.ts) are not read again.
+  if (squares ? scannedNonNegative(v) : scannedFinite(v)) return;
   if (!squares && firstNonFinite(v) < 0) return;
   for (let j = 0; j < v.length; j++) {
     const x = v[j]!;
@@ -146,13 +149,14 @@ function count(value: unknown, field: string, step: number): void {
  * An n×n factor sum: float64, finite, diagonal ≥ 0, symmetric to FACTOR_SYMMETRY_TOLERANCE (the library's
  * rule). One fused pass (`factorSumPasses`) decides the usual case; the checks one by one name what fails.
  * A sum unpacked from the wire's packed upper triangle (`isSymmetricByConstruction`) is symmetric by
- * construction: its symmetry is not tested again (the strided half of the pass), only its values.
+ * construction: its symmetry is not tested again (the strided half of the pass), only its values; and not
+ * even those when the unpacking probed them as it wrote them (`factorValuesChecked`).
  */
 function factor(M: unknown, n: number, field: string, step: number, scanValues: boolean): void {
   if (!(M instanceof Float64Array) || M.length !== n * n) {
     throw new FisherdError('SHAPE_MISMATCH', `${field} must be ${n}×${n} (${n * n} values, or ${(n * (n + 1)) / 2} packed on the wire), got ${M instanceof Float64Array ? M.length : typeof M}`, { field, step });
   }
-  if (!scanValues || factorSumPasses(M, n, { symmetric: isSymmetricByConstruction(M) })) return;
+  if (!scanValues || factorValuesChecked(M) || factorSumPasses(M, n, { symmetric: isSymmetricByConstruction(M) })) return;
   for (let j = 0; j < M.length; j++) {
     if (!Number.isFinite(M[j]!)) throw new FisherdError('NON_FINITE', `${field}[${Math.floor(j / n)}][${j % n}] is ${M[j]}; every value must be finite`, { field, step });
   }

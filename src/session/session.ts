@@ -12,6 +12,7 @@ import {
 import { firstNonFinite } from '../curvature/validate.js';
 import { FisherdError, isFisherdError } from '../errors.js';
 import type { Backend } from '../linalg/backend.js';
+import { NATIVE_MIN_LENGTH, activeNativeKernels } from '../linalg/native-kernels.js';
 import { selectBackendWithPrecision } from '../linalg/select.js';
 import { log as defaultLog, type Logger } from '../log.js';
 import type { Optimizer } from '../optim/alias.js';
@@ -20,17 +21,22 @@ import { makeSchedule, scheduleValue } from '../optim/schedule.js';
 import { DEFAULT_DAMPING, makeOptimizer } from '../optim/spec.js';
 import type { OptState } from '../optim/types.js';
 import { StepWorkspace } from '../optim/workspace.js';
-import { cosine } from '../optim/vec.js';
-import { validateContribution, type ContributionRequirements, type StepContribution } from './contribution.js';
+import { cosine, norm2FromSquares } from '../optim/vec.js';
+import { statisticsValuesChecked, validateContribution, type ContributionRequirements, type StepContribution } from './contribution.js';
 import { curvatureConfig, validateSessionConfig, type ResolvedSessionConfig, type SessionConfig } from './config.js';
 import { lossAndParams, mergeContributions, ScaledRowBuffers } from './merge.js';
 import { collectStepFactors } from './kronecker-statistics.js';
-import { mergeStatistics, validateStatistics } from './statistics.js';
+import { meanSegmentsOf, mergeStatistics, validateStatistics } from './statistics.js';
 import { FusedStatisticsStep, uninitializedFloat32, type FusedStepOutcome } from './statistics-step.js';
 import { sameShape } from './state-shape.js';
 
-/** The update rounded to float32 (Δθ as sent; `set` rounds to nearest) and the index of its first NaN/±Inf (−1 if none). */
+/**
+ * The update rounded to float32 (Δθ as sent; `set` rounds to nearest) and the index of its first NaN/±Inf
+ * (−1 if none): in one native pass (`fd_round_f32`, the same bits and index) where the native kernels are in use.
+ */
 function toFloat32(values: Float64Array, update: Float32Array): { update: Float32Array; firstBad: number } {
+  const k = values.length >= NATIVE_MIN_LENGTH && values.length === update.length ? activeNativeKernels() : undefined;
+  if (k !== undefined) return { update, firstBad: k.roundF32(values, update, values.length) };
   update.set(values);
   return { update, firstBad: firstNonFinite(update) };
 }
@@ -304,17 +310,27 @@ export class Session {
       const fused = this.fusedStep?.run(ordered, requirements, this.curvature.fusedDiagonal(), () => this.takeUpdateArray());
       if (fused !== undefined) return this.completeFused(step, started, fused, merged.loss);
       // Statistics are a summary already: merged (Chan et al. for the noise) and folded in. Their values
-      // were not scanned with the shapes (the fused step scans them in its pass): now.
-      for (const c of ordered) validateStatistics(c, requirements);
-      const summary = mergeStatistics(ordered, requirements, (this.statisticsSummary ??= allocateSummary(this.config.dim, this.config.track)));
+      // were not scanned with the shapes (the fused step scans them in its pass): now, unless the arrival
+      // check (`validateContribution`) scanned them already.
+      for (const c of ordered) if (!statisticsValuesChecked(c)) validateStatistics(c, requirements);
+      // One worker's checked values merge into a summary that holds no NaN (each coordinate a finite value
+      // times a finite multiplier): the estimator need not scan it (several workers' sums could meet as
+      // +Inf − Inf); and its ḡ is read from the worker's sums in the EMA's pass (`meanSegments`), not
+      // written into the summary first. ḡ for the optimizer comes out of that pass too (`meanGradOut`).
+      const one = ordered.length === 1;
+      // (The summary is this session's alone, written by mergeStatistics only: zeros over the Kronecker blocks' squares.)
+      const summary = mergeStatistics(ordered, requirements, (this.statisticsSummary ??= allocateSummary(this.config.dim, this.config.track)),
+        { mean: !one, kroneckerSquaresZero: true });
+      const options = { summaryValues: !one, ...(one ? { meanSegments: meanSegmentsOf(ordered[0]!, requirements) } : {}) };
       if (!this.kroneckerTracked) {
-        return this.advance(step, started, { ...merged, batchSize: summary.batchSize }, () => this.curvature.updateFromSummary(summary));
+        return this.advance(step, started, { ...merged, batchSize: summary.batchSize },
+          (meanGradOut) => this.curvature.updateFromSummary(summary, { ...options, meanGradOut }));
       }
       const factors = this.stepFactors(ordered, requirements);
-      // validateStatistics (above) has scanned the factors' values with the library's rules: the
-      // estimator checks their shapes, counts and basis versions, not the values again.
+      // The statistics' checks (above, or on arrival) have scanned the factors' values with the library's
+      // rules: the estimator checks their shapes, counts and basis versions, not the values again.
       return this.advance(step, started, { ...merged, batchSize: summary.batchSize },
-        () => this.curvature.updateFromStatistics(summary, factors, precomputed, { values: false }));
+        (meanGradOut) => this.curvature.updateFromStatistics(summary, factors, precomputed, { values: false, ...options, meanGradOut }));
     }
     const { ordered, merged, requirements } = assembled;
     return this.advance(step, started, { ...merged, batchSize: merged.batch.batchSize }, () => {
@@ -364,8 +380,9 @@ export class Session {
     try {
       const assembled = this.assemble(contributions, this.nextStep);
       if (assembled.kind !== 'statistics') return [];
-      // Jobs only from factors that pass the step's checks (assemble checks shapes, not values).
-      for (const c of assembled.ordered) validateStatistics(c, assembled.requirements);
+      // Jobs only from factors that pass the step's checks (assemble checks shapes, not values; the arrival
+      // check, when it ran, the values).
+      for (const c of assembled.ordered) if (!statisticsValuesChecked(c)) validateStatistics(c, assembled.requirements);
       return this.curvature.prospectiveRefreshJobs(this.stepFactors(assembled.ordered, assembled.requirements), this.expectedDamping(this.nextStep));
     } catch (e) {
       if (e instanceof FisherdError) return [];
@@ -501,7 +518,7 @@ export class Session {
       ...(stepSummary.params === undefined ? {} : { params: stepSummary.params }),
       ...(stepSummary.lossAfterPreviousUpdate === undefined ? {} : { lossAfterPreviousUpdate: stepSummary.lossAfterPreviousUpdate }),
     };
-    return this.advance(step, started, merged, () => this.curvature.updateFromSummary(stepSummary.summary));
+    return this.advance(step, started, merged, (meanGradOut) => this.curvature.updateFromSummary(stepSummary.summary, { meanGradOut }));
   }
 
   /** Validates a step's contributions (shapes, order, inputs; row values are left to the estimator) and merges them. */
@@ -572,21 +589,27 @@ export class Session {
     return stepResult;
   }
 
-  /** Updates the estimates (`updateCurvature`), runs the optimizer, and completes step `step`; or rolls back. */
+  /**
+   * Updates the estimates (`updateCurvature`, which may write ḡ's bias-corrected EMA after the update into
+   * the array it is given and return Σ of its squares), runs the optimizer, and completes step `step`; or
+   * rolls back.
+   */
   private advance(step: number, started: number, merged: { batchSize: number; loss?: number; params?: Float64Array; lossAfterPreviousUpdate?: number },
-    updateCurvature: () => void): StepResult {
+    updateCurvature: (meanGradOut: Float64Array) => number | undefined | void): StepResult {
     // The estimator validates its input before touching its state, but the solve can still fail after
-    // the update (a singular estimate with λ = 0): the checkpoint copies the state into buffers kept from
-    // step to step (one memcpy of the state, no allocation), and a failure rolls back to it.
+    // the update (a singular estimate with λ = 0): the checkpoint sets the state aside (its large arrays
+    // held, not copied: the update writes beside them), and a failure rolls back to it.
     this.curvature.checkpoint();
     try {
-      updateCurvature();
-      this.requireFiniteEstimates(step);
       // The optimizer's input, reused from step to step: transforms neither mutate nor keep it.
-      const meanGrad = this.curvature.meanGrad((this.meanGradInput ??= new Float64Array(this.config.dim)));
+      const meanGradInput = (this.meanGradInput ??= new Float64Array(this.config.dim));
+      const meanGradSquares = updateCurvature(meanGradInput);
+      this.requireFiniteEstimates(step);
+      const meanGrad = typeof meanGradSquares === 'number' ? meanGradInput : this.curvature.meanGrad(meanGradInput);
       this.workspace.reset(); // the last step's arrays: its update went out as float32 (below)
       const ctx = {
         step, curvature: this.curvature, workspace: this.workspace, meanGrad, ...(merged.params ? { params: merged.params } : {}),
+        ...(typeof meanGradSquares === 'number' ? { meanGradNorm: norm2FromSquares(meanGradSquares, meanGrad) } : {}),
         // The losses, for damping adaptation (the other transforms ignore them).
         ...(merged.loss === undefined ? {} : { loss: merged.loss }),
         ...(merged.lossAfterPreviousUpdate === undefined ? {} : { lossAfterPreviousUpdate: merged.lossAfterPreviousUpdate }),

@@ -19,6 +19,7 @@
  * u/√b_w, so s_w, Q_w, M2_w and Σ g̃∘g̃ are multiplied by b_w, b_w², b_w², b_w² and Σ u∘u by b_w.
  */
 import { allocateSummary, type DiagonalBatchSummary } from '../curvature/batch-summary.js';
+import type { MeanSegment } from '../curvature/estimator.js';
 import { firstNonFinite } from '../curvature/validate.js';
 import { NATIVE_MIN_LENGTH, activeNativeKernels } from '../linalg/native-kernels.js';
 import { scannedFinite, scannedNonNegative } from '../linalg/scanned-values.js';
@@ -268,42 +269,55 @@ function multipliers(c: StepContribution): { sum: number; squares: number; facto
 
 /**
  * Merges validated statistics contributions (one per worker, all with statistics) into the step's
- * diagonal summary, in float64 (into `out` when given: every vector of it is written). `track` and
- * `fisherSource` say which vectors the summary holds. Throws SHAPE_MISMATCH when workers disagree on K.
+ * diagonal summary, in float64 (into `out` when given: every vector of it is written, but `mean` with
+ * `options.mean` false: left as it was, for a caller that hands ḡ to the estimator as `meanSegmentsOf`
+ * instead). `track` and `fisherSource` say which vectors the summary holds. Throws SHAPE_MISMATCH when
+ * workers disagree on K.
+ *
+ * The squares vectors' ranges of Kronecker blocks (which take factors, not squares) are zero-filled, unless
+ * `options.kroneckerSquaresZero`: the caller's `out` holds zeros there already (a summary allocated zeroed and
+ * written by this function alone, which writes nothing else there: the session's own).
  */
 export function mergeStatistics(
   contributions: readonly StepContribution[],
   req: ContributionRequirements,
   out?: DiagonalBatchSummary,
+  options: { mean?: boolean; kroneckerSquaresZero?: boolean } = {},
 ): DiagonalBatchSummary {
   const { dim, track } = req;
   const summary = out ?? allocateSummary(dim, track);
   const step = contributions[0]!.step;
   const b = contributions.reduce((sum, c) => sum + c.batchSize, 0);
   const { mean } = summary;
-  mean.fill(0);
-  summary.squares?.fill(0);
-  summary.centredSquares?.fill(0);
-  summary.fisherSquares?.fill(0);
+  const writeMean = options.mean !== false;
+  const squareVectors = [summary.squares, summary.centredSquares, summary.fisherSquares].filter((v): v is Float64Array => v !== undefined);
+  // The first worker's entries cover every coordinate (validated: each block once, all of them): its vectors
+  // are written with `0 + f·v` (`put`), the bits of a zero-fill followed by the add, without the fill's pass;
+  // the squares of its Kronecker entries are zero-filled. (Entries that do not cover: fill, then add.)
+  const first = contributions[0]!;
+  const covers = first.statistics!.reduce((n, entry) => n + entryRange(entry, req).size, 0) === dim;
+  if (!covers) for (const v of writeMean ? [mean, ...squareVectors] : squareVectors) v.fill(0);
   let samplesPerExample: number | undefined;
   // One pass per worker and block: ḡ, Q, Σ_w M2_w and F, each vector added at math.md's scale.
   for (const c of contributions) {
     const scale = multipliers(c);
+    const into = c === first && covers ? put : add;
     for (const entry of c.statistics!) {
-      const { offset } = entryRange(entry, req);
+      const { offset, size } = entryRange(entry, req);
       if (entry.kind === 'kronecker') {
         // ḡ's share; the factors go to the Kronecker blocks (collectStepFactors), not into the summary.
-        add(mean, offset, entry.kronecker.sum, scale.sum / b);
+        if (writeMean) into(mean, offset, entry.kronecker.sum, scale.sum / b);
+        if (into === put && options.kroneckerSquaresZero !== true) for (const v of squareVectors) v.fill(0, offset, offset + size);
         continue;
       }
       const m = entry.moments;
-      add(mean, offset, m.sum, scale.sum / b);
-      if (summary.squares) add(summary.squares, offset, m.sumSquares!, scale.squares);
-      if (summary.centredSquares) add(summary.centredSquares, offset, m.centredSquares!, scale.squares);
+      if (writeMean) into(mean, offset, m.sum, scale.sum / b);
+      if (summary.squares) into(summary.squares, offset, m.sumSquares!, scale.squares);
+      if (summary.centredSquares) into(summary.centredSquares, offset, m.centredSquares!, scale.squares);
       if (summary.fisherSquares) {
-        if (req.fisher === 'exact') add(summary.fisherSquares, offset, m.factorSquares!, scale.factors);
+        if (req.fisher === 'exact') into(summary.fisherSquares, offset, m.factorSquares!, scale.factors);
         else {
-          add(summary.fisherSquares, offset, m.sampledLabelSquares!, scale.squares);
+          into(summary.fisherSquares, offset, m.sampledLabelSquares!, scale.squares);
           if (samplesPerExample !== undefined && m.samplesPerExample !== samplesPerExample) {
             throw new FisherdError('SHAPE_MISMATCH',
               `statistics samplesPerExample is ${samplesPerExample} for one worker and ${String(m.samplesPerExample)} for another; it must be the same for all`,
@@ -336,9 +350,25 @@ export function mergeStatistics(
   return summary;
 }
 
+/**
+ * ḡ of one worker's validated statistics as the estimator's `meanSegments` (in offset order): the values
+ * `mergeStatistics` writes into the summary's mean for that worker alone, `0 + (multiplier/b)·sum`, bit for bit.
+ */
+export function meanSegmentsOf(c: StepContribution, req: ContributionRequirements): MeanSegment[] {
+  const factor = multipliers(c).sum / c.batchSize;
+  return c.statistics!
+    .map((entry) => ({ offset: entryRange(entry, req).offset, values: entry.kind === 'kronecker' ? entry.kronecker.sum : entry.moments.sum, factor }))
+    .sort((x, y) => x.offset - y.offset);
+}
+
 /** target[offset + j] += factor · v[j]. */
 function add(target: Float64Array, offset: number, v: StatisticsVector, factor: number): void {
   for (let j = 0; j < v.length; j++) target[offset + j] += factor * v[j]!;
+}
+
+/** target[offset + j] = 0 + factor · v[j]: `add` into zeros, bit for bit (0 + −0 is +0), without reading target. */
+function put(target: Float64Array, offset: number, v: StatisticsVector, factor: number): void {
+  for (let j = 0; j < v.length; j++) target[offset + j] = 0 + factor * v[j]!;
 }
 
 /**

@@ -603,6 +603,44 @@ for (const kernels of availableKernels()) describe(`factor sum checks (${kernels
       });
     });
 
+    it('checkpoint → updates → rollback, in every order, is the state of a twin that never saw the undone updates (the checkpoint holds the factors, updates write beside them)', () => {
+      const estimate = kronecker(structure, backend);
+      const twin = kronecker(structure, backend);
+      const fs = updates(64, 6);
+      const v = new Rng(65).normals(64 * 81);
+      const same = (what: string) => {
+        const [a, b] = [estimate.snapshot(), twin.snapshot()];
+        if (a.kind !== 'kronecker' || b.kind !== 'kronecker') throw new Error('Kronecker snapshots expected');
+        expect([a.steps, a.decayProduct], what).toEqual([b.steps, b.decayProduct]);
+        expect(bitwiseEqual(a.inputFactor, b.inputFactor) && bitwiseEqual(a.outputGradFactor, b.outputGradFactor), what).toBe(true);
+        expect(bitwiseEqual(estimate.solve(v, 0.1), twin.solve(v, 0.1)), what).toBe(true);
+      };
+      for (const e of [estimate, twin]) e.updateFactors(fs[0]!, 0);
+      estimate.checkpoint();
+      const held = structuredClone(estimate.snapshot());
+      estimate.updateFactors(fs[1]!, 0.9);
+      expect(estimate.snapshot()).not.toEqual(held);
+      estimate.rollback();
+      same('one update undone');
+      estimate.checkpoint();
+      estimate.updateFactors(fs[1]!, 0.9);
+      estimate.updateFactors(fs[2]!, 0.9); // the second one in place, beside the held factors
+      estimate.rollback();
+      same('two updates after one checkpoint undone');
+      estimate.updateFactors(fs[3]!, 0.9); // after a rollback, without a new checkpoint: the held factors stay held
+      estimate.rollback();
+      same('a second rollback to the same checkpoint');
+      estimate.checkpoint();
+      estimate.updateFactors(fs[4]!, 0.9);
+      twin.updateFactors(fs[4]!, 0.9);
+      estimate.checkpoint(); // the update before it is kept
+      estimate.updateFactors(fs[5]!, 0.9);
+      estimate.rollback();
+      same('an update kept, the next undone');
+      for (const e of [estimate, twin]) e.updateFactors(fs[5]!, 0.9);
+      same('then both take the same update');
+    });
+
     it('bad sums name their first bad entry as the checks one by one do, and leave the estimate unchanged', () => {
       const estimate = kronecker(structure, backend);
       const [first, good] = updates(61, 2);

@@ -3,7 +3,9 @@
  * first bad value (NaN, ±Inf, a negative square; −0 passes) wherever it lies, and the half-precision decoders
  * give the same float32 bits for every one of the 65 536 codes. The diagonal passes are tested against the
  * general path in test/session/statistics-step.test.ts; the Kronecker factor checks, EMA and solve division
- * on both kernel sets in test/curvature/kronecker.test.ts. The mapped copy of shared-memory requests returns an
+ * on both kernel sets in test/curvature/kronecker.test.ts, the unpacking of packed factor sums from the wire in
+ * test/protocol/unpack-upper.test.ts, ḡ's EMA from one worker's sums in test/curvature/mean-grad-out.test.ts; the rounding
+ * of the update to float32 here. The mapped copy of shared-memory requests returns an
  * error, and the process lives on, when the file shrinks under the mapping. In CI (`CI` set) the library must load: `npm ci` builds
  * it, and a silently missing build would leave only the JavaScript passes tested.
  */
@@ -45,6 +47,29 @@ describe('native kernels', () => {
             expect([nf, bs]).toEqual([jsNonFinite(v), jsBadSquare(v)]);
           }
         }
+      }
+    }
+  });
+
+  it.skipIf(k === undefined)('rounding the update to float32: the bits of a Float32Array store and the index of the first non-finite result', () => {
+    const rng = new Rng(6);
+    const f32max = 3.4028234663852886e38;
+    // ties and near-ties of float32 rounding, subnormals, values that round to ±Inf, ±0
+    const specials = [1 + 2 ** -24, 1 + 3 * 2 ** -24, -(1 + 2 ** -24), 2 ** -149, 2 ** -150, 3 * 2 ** -151, 1e-46, -0, 0, f32max, f32max * (1 + 2 ** -26), -f32max * (1 + 2 ** -25), 3.5e38, -1e39];
+    for (const n of [1, 7, 4096, 10_001]) {
+      for (const bad of [undefined, Number.NaN, Infinity, -Infinity, 1e39] as const) {
+        const x = Float64Array.from({ length: n }, (_, j) => (j < specials.length ? specials[j]! : rng.normal() * 10 ** Math.max(-40, Math.min(30, Math.round(rng.normal() * 15)))));
+        // values that round beyond float32's range only where the probe is to fail (`bad`, below)
+        for (let j = 0; j < Math.min(n, specials.length); j++) if (Math.abs(x[j]!) >= f32max * (1 + 2 ** -25)) x[j] = 1;
+        if (bad !== undefined) x[n >> 1] = bad;
+        const native = new Float32Array(n).fill(7);
+        const at = k!.roundF32(x, native, n);
+        const js = new Float32Array(n);
+        js.set(x);
+        expect(Buffer.from(native.buffer).equals(Buffer.from(js.buffer))).toBe(true);
+        const first = js.findIndex((v) => !Number.isFinite(v));
+        expect(at).toBe(first);
+        expect(at).toBe(bad === undefined ? -1 : n >> 1);
       }
     }
   });

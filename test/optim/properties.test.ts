@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CurvatureEstimator, Structure } from '../../src/curvature/index.js';
-import { StepWorkspace, makeOptimizer, type OptimizerSpec, type OptState } from '../../src/optim/index.js';
+import { availableKernels, kernelsInUse, useKernels, type KernelsName } from '../../src/linalg/native-kernels.js';
+import { StepWorkspace, makeOptimizer, scaleByLearningRate, type OptimizerSpec, type OptState } from '../../src/optim/index.js';
+import { norm2, norm2FromSquares } from '../../src/optim/vec.js';
 import { decodeSnapshotValue, encodeSnapshotValue, type SnapshotValue } from '../../src/session/snapshot-codec.js';
 import { sameShape } from '../../src/session/state-shape.js';
 import { REFERENCE, Rng, bitwiseEqual, context, feed, makeEstimator, randomBatch } from './helpers.js';
@@ -138,6 +140,30 @@ describe.each(OPTIMIZERS_UNDER_TEST)('$label', ({ spec }) => {
     }
   });
 
+  it('with a step workspace that records squares (‖Δθ‖ without a pass of its own): the same updates and diagnostics, bit for bit', () => {
+    const fresh = startRun(spec);
+    const lent = startRun(spec);
+    const workspace = new StepWorkspace();
+    for (let t = 1; t <= 4; t++) {
+      for (const run of [fresh, lent]) {
+        const { grads, sampled } = run.stream.next().value!;
+        feed(run.estimator, grads, BATCH, sampled);
+        run.step += 1;
+      }
+      workspace.reset();
+      const plain = optimizer.update(fresh.estimator.meanGrad(), fresh.state as never, context(fresh.estimator, fresh.step, fresh.params));
+      const noted = optimizer.update(lent.estimator.meanGrad(), lent.state as never, { ...context(lent.estimator, lent.step, lent.params), workspace });
+      expect(workspace.squaresOf(noted.updates)).toBeTypeOf('number'); // the last transform, scaleByLearningRate, recorded them
+      expect(bitwiseEqual(noted.updates, plain.updates)).toBe(true);
+      expect(Object.is(noted.diagnostics.updateNorm, plain.diagnostics.updateNorm)).toBe(true);
+      expect(noted.diagnostics).toEqual(plain.diagnostics);
+      for (const [run, result] of [[fresh, plain], [lent, noted]] as const) {
+        run.state = result.state;
+        run.params = run.params.map((p, i) => p + result.updates[i]!);
+      }
+    }
+  });
+
   it('is deterministic: the same stream gives bitwise the same updates', () => {
     const a = startRun(spec);
     const b = startRun(spec);
@@ -186,6 +212,43 @@ it('StepWorkspace: distinct arrays within a step, the same ones again after rese
   expect(workspace.vector(4)).toBe(a);
   expect(workspace.vector(4)).toBe(b);
   expect(workspace.vector(5)).not.toBe(c); // another length: a new array in that slot
+});
+
+it('StepWorkspace: recorded squares hold for this step\'s arrays only, until the array is handed out again or the workspace reset', () => {
+  const workspace = new StepWorkspace();
+  const a = workspace.vector(4);
+  workspace.noteSquares(a, 2.5);
+  workspace.noteSquares(new Float64Array(4), 1); // not one of its arrays: ignored
+  expect(workspace.squaresOf(a)).toBe(2.5);
+  workspace.reset();
+  expect(workspace.squaresOf(a)).toBeUndefined();
+  workspace.noteSquares(a, 3); // taken back and not handed out yet: ignored
+  expect(workspace.squaresOf(a)).toBeUndefined();
+  expect(workspace.vector(4)).toBe(a);
+  workspace.noteSquares(a, 3);
+  workspace.reset();
+  expect(workspace.vector(4)).toBe(a); // handed out again: to be written anew
+  expect(workspace.squaresOf(a)).toBeUndefined();
+});
+
+it.each(availableKernels())('scaleByLearningRate with a step workspace on the %s kernels (past the native threshold): −γ·u and Σ (−γ·u)² as norm2 sums them, bit for bit', (kernels: KernelsName) => {
+  const initial = kernelsInUse();
+  useKernels(kernels);
+  try {
+    const rng = new Rng(9);
+    const u = Float64Array.from(rng.normals(10_001), (x) => x * 10 ** Math.round(rng.normal() * 4));
+    const workspace = new StepWorkspace();
+    const lr = scaleByLearningRate(0.37);
+    const { updates } = lr.update(u, lr.init(u.length), { ...context(makeEstimator(DIM, REFERENCE, { structure: STRUCTURE, decay: 0.5 })), workspace });
+    const want = Float64Array.from(u, (x) => -0.37 * x);
+    expect(bitwiseEqual(updates, want)).toBe(true);
+    let squares = 0;
+    for (let i = 0; i < want.length; i++) squares += want[i]! * want[i]!;
+    expect(Object.is(workspace.squaresOf(updates), squares)).toBe(true);
+    expect(Object.is(norm2FromSquares(squares, updates), norm2(want))).toBe(true);
+  } finally {
+    useKernels(initial);
+  }
 });
 
 it('the list covers every public optimizer', () => {
