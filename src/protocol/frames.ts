@@ -79,7 +79,7 @@ const FRAME_HEADROOM = 64 * 1024;
 const PRESIZE_FROM = 256 * 1024;
 
 /** The bytes of every Uint8Array field (at any depth) of a message to encode. */
-function payloadBytes(value: unknown, depth = 0): number {
+export function payloadBytes(value: unknown, depth = 0): number {
   if (value instanceof Uint8Array) return value.byteLength;
   if (typeof value !== 'object' || value === null || depth > 8) return 0;
   let total = 0;

@@ -31,7 +31,7 @@ import { FisherdError, isFisherdError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { sessionConfigFromWire, sessionConfigToWire } from '../protocol/config-codec.js';
 import {
-  PROTOCOL_VERSION, decodeClientMessage, encodeServerMessage, encodeServerMessageInto, errorMessage,
+  PROTOCOL_VERSION, decodeClientMessage, encodeServerMessage, encodeServerMessageInto, errorMessage, payloadBytes,
   type ClientMessage, type ServerMessageInit,
 } from '../protocol/frames.js';
 import { contributionFromWire, detachContribution } from '../protocol/step-codec.js';
@@ -80,6 +80,10 @@ export const SEND_BUFFER_FULL_REASON = 'SEND_BUFFER_FULL: client does not read i
 export const HELLO_TIMEOUT_REASON = 'HELLO_TIMEOUT';
 /** How long a closed slow peer gets to take its close frame before its socket is cut, in ms. */
 const CLOSE_GRACE_MS = 1000;
+/** Replies sent as frames with at least this many payload bytes are encoded into pooled buffers. */
+const POOLED_REPLY_BYTES = 256 * 1024;
+/** Pooled reply buffers kept per connection (replies in flight beyond this are allocated and dropped). */
+const FRAME_POOL_SIZE = 2;
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
 
@@ -106,6 +110,12 @@ export class Connection implements Peer {
    * (`detachContribution`); any other message is decoded again from a copy.
    */
   private shmReadBuffer: Buffer | undefined;
+  /**
+   * Buffers that large replies sent as frames are encoded into (`encodeServerMessageInto`), each back here once
+   * ws has written its frame out (the send callback): a D-sized reply is not a fresh allocation per step, which
+   * made V8 collect for external memory pressure every few steps. At most `FRAME_POOL_SIZE` are kept.
+   */
+  private readonly framePool: { buffer?: Buffer }[] = [];
   /** The buffer replies by ref are encoded into (`encodeServerMessageInto`), reused from reply to reply. */
   private readonly replyScratch: { buffer?: Buffer } = {};
   /** The request id of the latest ref'd request not answered yet: its reply may go through the reply file. */
@@ -166,6 +176,16 @@ export class Connection implements Peer {
       const ref = message.error ? undefined : this.replyByRef(frame);
       if (ref !== undefined) frame = encodeServerMessage({ requestId: message.requestId, messageRef: ref });
       else if (this.replyScratch.buffer !== undefined && frame.buffer === this.replyScratch.buffer.buffer) frame = new Uint8Array(frame);
+    } else if (payloadBytes(message) >= POOLED_REPLY_BYTES) {
+      const scratch = this.framePool.pop() ?? {};
+      frame = encodeServerMessageInto(message, scratch);
+      this.deps.metrics.sentBytes.inc(frame.byteLength);
+      // ws calls back once the frame is written out (or failed): only then may the buffer take another reply
+      this.ws.send(frame, { binary: true }, () => {
+        if (this.framePool.length < FRAME_POOL_SIZE) this.framePool.push(scratch);
+      });
+      if (this.stall === undefined && this.ws.bufferedAmount > this.maxSendBufferBytes) this.startStall();
+      return;
     } else {
       frame = encodeServerMessage(message);
     }

@@ -2,8 +2,11 @@
  * End to end, real daemon process: two workers pipeline steps (each sends step t+1 before the update of
  * step t came back), with unaligned payloads that the daemon copies into pooled arrays it reuses from step
  * to step (src/protocol/floats.ts `Float32Pool`). A queued step must keep its own arrays until its update
- * is sent, and a refused contribution (NaN) gives its array back without touching anything: every update
- * must equal, bit for bit, an in-process Session fed the same contributions on the same backend.
+ * is sent, and a refused contribution (NaN) gives its array back without touching anything. The updates
+ * (1.6 MB each, two per step) are encoded into the connection's pooled reply buffers (src/server/
+ * connection.ts `framePool`), several in flight at once: a buffer must not take a reply before ws has
+ * written the previous one out. Every update must equal, bit for bit, an in-process Session fed the same
+ * contributions on the same backend.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../src/linalg/select.js';
@@ -16,9 +19,11 @@ import { Session } from '../../src/session/session.js';
 import { startDaemon, type RunningDaemon } from './daemon-harness.js';
 import { RawClient } from './raw-client.js';
 
-// 2 rows of D float32 per worker: 160 kB frames, larger than a socket read, so that ws hands the daemon
-// a frame of its own (byteOffset 0) and the payload's alignment is the one computed below.
-const D = 20_000;
+// 2 rows of D float32 per worker: 3.2 MB frames, larger than a socket read, so that ws hands the daemon
+// a frame of its own (byteOffset 0) and the payload's alignment is the one computed below; 1.6 MB updates,
+// above the pooled-reply threshold (256 kB of payload), 19 MB in all: more than loopback's socket buffers
+// hold while the client does not read, so the daemon's writes wait with their buffers in flight.
+const D = 400_000;
 const B = 2;
 const STEPS = 6;
 const config: SessionConfig = {
@@ -55,12 +60,15 @@ describe('fisherd daemon: pipelined steps with pooled payload buffers', () => {
 
     const poisoned = contribution(3, 1);
     poisoned.perExampleGrads![B * D - 3] = NaN;
+    client.ws.pause(); // no reading until every step is in: the daemon's replies wait in its send buffers
     for (let step = 1; step <= STEPS; step++) {
       client.sendRaw(frame(contribution(step, 0), 10 * step));
       if (step === 3) client.sendRaw(frame(poisoned, 1000)); // refused on arrival, nothing changes
       client.sendRaw(frame(contribution(step, 1), 10 * step + 1));
     }
 
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    client.ws.resume();
     // The refusal is sent as the contribution arrives, so it may overtake the updates of earlier steps.
     const replies = await Promise.all(Array.from({ length: 2 * STEPS + 1 }, () => client.next()));
     const errors = replies.filter((r) => r.kind === 'error');
