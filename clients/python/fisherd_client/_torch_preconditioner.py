@@ -266,6 +266,11 @@ class KroneckerSender(DiagonalSender):
         if self.ekfac is not None:
             self.ekfac.reset()
 
+    @property
+    def steps(self) -> int:
+        """The steps contributed so far in this session (from ``sync``'s ``last_step`` after a load)."""
+        return self._steps
+
     def sync(self, last_step: int) -> None:
         """The session was loaded at ``last_step`` (``Preconditioner.load_state_dict``): the next
         contribution is step ``last_step + 1`` of the schedule; sums carried for another step count dropped."""
@@ -976,8 +981,13 @@ class Preconditioner:
         if self._dp.rank == 0:
             header = {'states': [link.state() for link in self._links],
                       'updates': [None if u is None else (u.session_id, u.step, u.diagnostics) for u in updates]}
+            # The sender's step count, so that every rank's hooks compute factors on the same steps (the
+            # other ranks contribute nothing; rank 0's count restarts when a session is opened again).
+            header['sender_steps'] = getattr(self.sender, 'steps', None)
         header = self._dp.broadcast_object(header if self._dp.rank == 0 else None)
         self._remote = header['states']
+        if self._dp.rank != 0 and header['sender_steps'] is not None:
+            self.sender.sync(header['sender_steps'])  # type: ignore[attr-defined]
         flat = torch.zeros(self.config.dim, dtype=torch.float32)
         if self._dp.rank == 0:
             for k, update in enumerate(updates):
