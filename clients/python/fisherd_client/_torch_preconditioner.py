@@ -1038,6 +1038,8 @@ class Preconditioner:
     def load_state_dict(self, state: Dict[str, Any]) -> None:
         """Re-attaches to the saved session(s) (closing the current ones, kept resumable). A daemon that
         resumed at an earlier step than saved continues from there (logged, counted in resume_gaps).
+        A ``KroneckerSender``'s factor schedule goes on from the saved ``last_step`` (``KroneckerSender.sync``:
+        the steps that send factors are those the uninterrupted run would send them on).
         Call it on every rank (with 'allreduce', rank 0 re-attaches)."""
         self.zero_statistics()
         n = len(self.urls)
