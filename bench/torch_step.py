@@ -21,8 +21,12 @@ timed steps after `--warmup` steps each):
   kfac         K-FAC NGD with the factors refreshed every 10 steps: only when the client has a KroneckerSender
                and the daemon takes kronecker blocks (otherwise the JSON says why it was skipped); the factor
                sums go to the daemon every `--factors-every` N steps (KroneckerSender's factors_every, T_stat;
-               default 1), summed over the steps since the last send (the client still reduces them every
-               step), and the daemon refreshes every max(1, round(10 / N)) factor updates (about every 10 steps)
+               default 1), computed from the sending step's batch alone (factors_from='sending_step', like
+               kfac-torch: no sampled-label backward and no factor products on the steps between), and the
+               daemon refreshes every max(1, round(10 / N)) factor updates (about every 10 steps)
+  kfac-sum     (not in the default list) kfac with KroneckerSender's default factors_from='every_step': the
+               factors of every step, summed over the steps since the last send (the sampled-label backward
+               and the factor products every step); the same as kfac with N = 1
   kfac-torch   the same K-FAC NGD (sampled labels, π-damping, refresh every 10) written in torch in this process
                (bench/torch_kfac_inprocess.py, what kfac-pytorch's 'inverse' method does): the in-process
                alternative; its `stats` = the factors' EMA, `daemon` = refresh + preconditioning in torch; with
@@ -178,10 +182,11 @@ class Contender:
             self.optimizer = torch.optim.SGD(self.model.parameters(), lr=1e-3)
             return
         assert client is not None
-        if name == 'kfac':
+        if name in ('kfac', 'kfac-sum'):
             from fisherd_client.torch import KroneckerSender  # type: ignore[attr-defined]  # absent until K-FAC lands
             # The daemon's refresh counts factor updates: about every 10 steps whatever T_stat.
-            sender: Any = KroneckerSender(refresh_every=max(1, round(10 / factors_every)), damping='pi', factors_every=factors_every)
+            sender: Any = KroneckerSender(refresh_every=max(1, round(10 / factors_every)), damping='pi', factors_every=factors_every,
+                                          factors_from='every_step' if name == 'kfac-sum' else 'sending_step')
             options: Dict[str, Any] = {}
         else:
             sender = DiagonalSender('bfloat16' if name.endswith('bf16') else 'float32')
@@ -285,7 +290,8 @@ def main() -> int:
     parser.add_argument('--batch-size', type=int, default=64)
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--factors-every', type=int, default=1,
-                        help="K-FAC's T_stat: kfac sends the factor sums every N steps, kfac-torch updates its factors every N steps")
+                        help="K-FAC's T_stat: kfac sends the sending step's factor sums every N steps (kfac-sum: "
+                             "those of all the steps since the last), kfac-torch updates its factors every N steps")
     parser.add_argument('--url', help='a running fisherd (default: start one from dist/)')
     args = parser.parse_args()
     if args.factors_every < 1:

@@ -26,8 +26,9 @@ updates); the client projects on it:
     gradient itself, once per row set (K times for K sampled labels). Fine for small and medium layers;
     for large convolutions it is the dominant cost of a step.
 * The squares travel with the factors (``KroneckerFactorSums.eigenbasis_squares``, ``eigenbasis_count``,
-  ``basis_version``; summed over the T_stat steps since the last send like the factors: no refresh happens
-  in between, so they share a basis). Before a block's first basis (version 0) none are sent. A refresh
+  ``basis_version``; of the same steps as the factors: summed over the T_stat steps since the last send
+  (no refresh happens in between, so they share a basis), or with ``factors_from='sending_step'`` the
+  sending step's alone, none computed on the steps between). Before a block's first basis (version 0) none are sent. A refresh
   happens inside the step whose factor update makes it due (factor updates 1, 1 + T_inv, …); the squares
   of that step would be of the old basis and the daemon drops them, so the hooks do not compute them
   (from the diagnostic ``layer.<block>.factorUpdates``).

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import warnings
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Literal, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -86,8 +86,11 @@ class _Call:
 class _MicroBatch:
     """What one forward pass of the model recorded, until its backward has run and it is reduced."""
 
-    def __init__(self, batch_size: int) -> None:
+    def __init__(self, batch_size: int, factors: bool = True) -> None:
         self.batch_size = batch_size
+        #: Whether the session's Kronecker blocks compute their factors (and EKFAC squares) from this
+        #: micro-batch (``KroneckerSender.computes_factors`` when it was recorded).
+        self.factors = factors
         self.calls: Dict[int, List[_Call]] = {}  # handler index -> calls
         # handler index -> Σ_k squares in the block's layout, of rows r̃/b_mb with ``reduction='mean'`` (b_mb this
         # micro-batch's examples; rescaled to the step's b in _reduce), of r̃ with 'sum'
@@ -120,6 +123,10 @@ class _Accumulated:
 
 
 # ---- senders ---------------------------------------------------------------------------------------------
+
+#: ``KroneckerSender(factors_from=...)``: which steps' examples a sending step's factor sums are computed from.
+FactorsFrom = Literal['every_step', 'sending_step']
+FACTORS_FROM: Tuple[str, ...] = ('every_step', 'sending_step')
 
 @dataclass(frozen=True)
 class LayerStatistics:
@@ -174,20 +181,42 @@ class KroneckerSender(DiagonalSender):
     contribution (math.md, "Kronecker factors (K-FAC)", "In a session (the wire)").
 
     Every step each Kronecker block sends ``KroneckerStatistics``: its gradient sum Σ_n r_n (ḡ's share, as
-    your reduction holds it) and, every ``factors_every`` (T_stat) steps, the factor sums since the last
-    send (sums and counts added over those steps), at math.md's per-example scale: A = Σ ā āᵀ (count b,
-    or b·R over R positions of a convolution or a sequence: the *expand* convention), the empirical G of
-    your backward's e (a mean-reduced loss's Σ e eᵀ times b²; count b) when the session tracks the
-    empirical Fisher (efgd, ``track.empirical_fisher``), and the sampled G of the K sampled-label
-    backward(s) (count b·K, with ``samples_per_example`` = K) when it tracks the Fisher (ngd,
-    ``track.fisher``), or with the preconditioner's ``fisher_source='exact'`` the exact G of the columns of
-    the loss Hessian's square root (count b). The first step carries factors (steps 1, 1+T, 1+2T, …):
-    until a block's first factors its estimate is 0. Factors travel as packed upper triangles in ``encoding`` ('float32',
-    'float16', 'bfloat16').
+    your reduction holds it) and, every ``factors_every`` (T_stat) steps, factor sums at math.md's
+    per-example scale: A = Σ ā āᵀ (count b, or b·R over R positions of a convolution or a sequence: the
+    *expand* convention), the empirical G of your backward's e (a mean-reduced loss's Σ e eᵀ times b²;
+    count b) when the session tracks the empirical Fisher (efgd, ``track.empirical_fisher``), and the
+    sampled G of the K sampled-label backward(s) (count b·K, with ``samples_per_example`` = K) when it
+    tracks the Fisher (ngd, ``track.fisher``), or with the preconditioner's ``fisher_source='exact'`` the
+    exact G of the columns of the loss Hessian's square root (count b). The first step carries factors
+    (steps 1, 1+T, 1+2T, … of the session): until a block's first factors its estimate is 0. Which steps
+    those are is counted by the sender: one per ``step()``, from 0 in a new session and from the loaded
+    ``last_step`` after ``Preconditioner.load_state_dict`` (so a resumed run sends on the steps the
+    uninterrupted one would). ``factors_from`` says what the sums of a sending step hold. Factors travel
+    as packed upper triangles in ``encoding`` ('float32', 'float16', 'bfloat16').
 
     Args:
         encoding: the float encoding of every vector (default 'float32').
         factors_every: T_stat ≥ 1 (default 1: factors every step).
+        factors_from: which steps' examples the factors of a sending step are computed from (the same with
+            ``factors_every=1``):
+
+            * ``'every_step'`` (default): every step's since the last send: the hooks compute the factor
+              products (and, for the Fisher, run the sampled-label backward) every step and the sender
+              adds them up (sums and counts) until they are sent; the daemon's factors then estimate A and
+              G over all the examples seen, T_stat times as many as one step's, at the cost of the
+              factors every step.
+            * ``'sending_step'``: the sending step's alone (kfac-pytorch's ``factor_update_steps``): on
+              the other steps the hooks compute no factor products, no EKFAC squares, and skip the
+              sampled-label (or exact-column) backward when nothing else of the session reads it, so
+              those steps cost about a first-order step (forward, backward, the gradient sums). The
+              backward still runs every step where the session's diagonal blocks (normalizations,
+              embeddings, layers with a frozen weight or bias) need the sampled-label squares of their
+              Fisher (ngd, ``track.fisher``), then to their layers only, or with the preconditioner's
+              ``kronecker=True`` (which keeps every step's factors for inspection; the sender sends
+              only a sending step's). Each factor update then rests on one step's examples (b, or the
+              micro-batches of that step): a noisier estimate, smoothed by the daemon's EMA
+              (``ema_decay``). With ``fisher='manual'`` ``sample_fisher`` is then a no-op on the steps
+              that do not need it.
         damping: 'tikhonov' (default, (Ḡ⊗Ā + λI)⁻¹) or 'pi' (π-damping).
         refresh_every: T_inv ≥ 1, the daemon refreshes the factors' eigendecompositions every this many
             factor updates (default 1).
@@ -195,22 +224,27 @@ class KroneckerSender(DiagonalSender):
             moment s of the gradients in the Kronecker eigenbasis instead of λ_G λ_A. The preconditioner
             fetches each block's basis from the daemon whenever ``layer.<block>.basisVersion`` changes
             and sends the gradient rows' squares in it with the factors (``_torch_ekfac``): ngd's
-            sampled-label (or exact) rows, efgd's data-label rows. Needs ``damping='tikhonov'`` and
+            sampled-label (or exact) rows, efgd's data-label rows; computed on the same steps as the
+            factors (``factors_from``). Needs ``damping='tikhonov'`` and
             ``refresh_every`` ≥ 2 (the squares of a step that refreshes the basis are of the old one and
             dropped, so with 1 nothing would differ from K-FAC); not with ``data_parallel='allreduce'``.
     """
 
     def __init__(self, encoding: StatisticsEncoding = 'float32', *, factors_every: int = 1,
-                 damping: KroneckerDamping = 'tikhonov', refresh_every: int = 1, eigenvalue_corrected: bool = False) -> None:
+                 factors_from: FactorsFrom = 'every_step', damping: KroneckerDamping = 'tikhonov', refresh_every: int = 1,
+                 eigenvalue_corrected: bool = False) -> None:
         super().__init__(encoding)
         if isinstance(factors_every, bool) or not isinstance(factors_every, int) or factors_every < 1:
             raise ValueError(f'factors_every must be an integer ≥ 1, got {factors_every!r}')
+        if factors_from not in FACTORS_FROM:
+            raise ValueError(f"factors_from must be 'every_step' or 'sending_step', got {factors_from!r}")
         if eigenvalue_corrected and damping != 'tikhonov':
             raise ValueError(f"eigenvalue_corrected=True takes damping='tikhonov' only (s + λ replaces the damped eigenvalues), got {damping!r}")
         if eigenvalue_corrected and (isinstance(refresh_every, bool) or not isinstance(refresh_every, int) or refresh_every < 2):
             raise ValueError(f'eigenvalue_corrected=True needs refresh_every ≥ 2, got {refresh_every!r}: every factor update '
                              'that refreshes the eigenbasis drops the squares of the old one, so with 1 EKFAC would be K-FAC')
         self.factors_every = factors_every
+        self.factors_from = factors_from
         self.damping = damping
         self.refresh_every = refresh_every
         self.eigenvalue_corrected = eigenvalue_corrected
@@ -232,6 +266,27 @@ class KroneckerSender(DiagonalSender):
         if self.ekfac is not None:
             self.ekfac.reset()
 
+    @property
+    def steps(self) -> int:
+        """The steps contributed so far in this session (from ``sync``'s ``last_step`` after a load)."""
+        return self._steps
+
+    def sync(self, last_step: int) -> None:
+        """The session was loaded at ``last_step`` (``Preconditioner.load_state_dict``): the next
+        contribution is step ``last_step + 1`` of the schedule; sums carried for another step count dropped."""
+        if last_step != self._steps:
+            self._steps, self._carried = int(last_step), {}
+
+    def sends_factors(self) -> bool:
+        """Whether the next contribution carries factors (steps 1, 1 + T, 1 + 2T, …)."""
+        return self._steps % self.factors_every == 0
+
+    def computes_factors(self) -> bool:
+        """Whether the hooks compute the Kronecker blocks' factors (and EKFAC squares) for the next
+        contribution: every step with ``factors_from='every_step'``, only a sending step's with
+        ``'sending_step'``."""
+        return self.factors_from == 'every_step' or self.sends_factors()
+
     @staticmethod
     def _step_sums(f: Dict[str, Any]) -> KroneckerFactorSums:
         out = KroneckerFactorSums(input_sum=f['input_sum'], input_count=f['input_count'])
@@ -246,20 +301,24 @@ class KroneckerSender(DiagonalSender):
         return out
 
     def contribution(self, layers: Sequence[LayerStatistics], reduction: str, batch_size: int, loss: Optional[float]) -> StepInput:
+        due = self.sends_factors()
         self._steps += 1
-        due = (self._steps - 1) % self.factors_every == 0
+        carry = self.factors_from == 'every_step'
         statistics: List[Any] = []
         for layer in layers:
             if not layer.kronecker:
                 statistics.append(layer.moments)
                 continue
-            if layer.factors is not None:
-                sums = self._step_sums(layer.factors)
-                carried = self._carried.get(layer.block)
-                self._carried[layer.block] = sums if carried is None else add_squares(carried, sums, add_factor_sums(carried, sums))
             entry = KroneckerStatistics(count=batch_size, sum=layer.moments.sum, block=layer.block)
-            if due and layer.block in self._carried:
-                entry.factors = self._carried.pop(layer.block)
+            if carry:
+                if layer.factors is not None:
+                    sums = self._step_sums(layer.factors)
+                    carried = self._carried.get(layer.block)
+                    self._carried[layer.block] = sums if carried is None else add_squares(carried, sums, add_factor_sums(carried, sums))
+                if due and layer.block in self._carried:
+                    entry.factors = self._carried.pop(layer.block)
+            elif layer.factors is not None and due:  # 'sending_step': this step's factors alone
+                entry.factors = self._step_sums(layer.factors)
             statistics.append(entry)
         return StepInput(reduction=reduction, batch_size=batch_size, loss=loss,  # type: ignore[arg-type]
                          statistics=statistics, statistics_encoding=self.encoding)
@@ -351,6 +410,9 @@ class Preconditioner:
         # Kronecker blocks: gradient sums only (no per-example squares) and the factors the estimates read.
         self._kron = {i for i, b in enumerate(self.blocks) if isinstance(b.structure, Kronecker)}
         self._kron_sources = ({'empirical'} if self._need_squares else set()) | ({fisher_source} if self._need_fisher else set())
+        # Blocks other than the session's Kronecker ones, whose Fisher squares need the sampled-label
+        # backward every step (whatever KroneckerSender's factors_from).
+        self._diagonal_fisher = self._need_fisher and any(i not in self._kron for i in range(len(self.handlers)))
         self.config = SessionConfig(dim=sum(b.size for b in self.blocks), blocks=self.blocks, optimizer=self.optimizer,
                                     ema_decay=ema_decay, track=track, dataset_size=dataset_size,
                                     precision=precision,  # type: ignore[arg-type]
@@ -443,15 +505,30 @@ class Preconditioner:
         first = next((a for a in args if isinstance(a, torch.Tensor)), None)
         if first is None or first.dim() == 0:
             raise ValueError('fisherd: the model\'s first tensor argument must have the batch as its first axis')
-        self._current = _MicroBatch(int(first.shape[0]))
+        self._current = _MicroBatch(int(first.shape[0]), self._computes_factors())
         self._pending.append(self._current)
+
+    def _computes_factors(self) -> bool:
+        """Whether the next step's Kronecker blocks compute their factors (``KroneckerSender.factors_from``)."""
+        computes = getattr(self.sender, 'computes_factors', None)
+        return True if computes is None else bool(computes())
+
+    def _needs_fisher_pass(self, factors: bool) -> bool:
+        """Whether a step (its Kronecker blocks computing their ``factors`` or not) needs the Fisher's backward."""
+        return self._need_fisher and (factors or self._diagonal_fisher or self.collect_kronecker)
+
+    def _fisher_rows(self, batch: _MicroBatch, i: int) -> bool:
+        """Whether handler i takes part in this micro-batch's Fisher backward: not a Kronecker block of the
+        session on a step that computes no factors (``factors_from='sending_step'``), unless ``kronecker=True``."""
+        return batch.factors or self.collect_kronecker or i not in self._kron
 
     def _module_hook(self, index: int) -> Callable[..., None]:
         def hook(module: nn.Module, args: Tuple[Any, ...], output: Any) -> None:
             batch = self._current
             if batch is None or not self._recording() or not isinstance(output, torch.Tensor) or not output.requires_grad:
                 return
-            call = _Call(self.handlers[index].capture(args, output), output)
+            # The output is kept for the Fisher's backward only where that backward will read it.
+            call = _Call(self.handlers[index].capture(args, output), output if self._fisher_rows(batch, index) else None)
             batch.calls.setdefault(index, []).append(call)
 
             def grad_hook(grad: torch.Tensor) -> None:
@@ -500,7 +577,9 @@ class Preconditioner:
             outputs = outputs[0] if isinstance(outputs, (tuple, list)) else outputs
         if not isinstance(outputs, torch.Tensor) or not outputs.requires_grad:
             raise ValueError('fisherd: the model output must be a tensor with a graph (or give output_fn=)')
-        keys = [(i, j) for i, calls in batch.calls.items() for j, _ in enumerate(calls)]
+        # Only the layers whose rows are read this step (``_fisher_rows``): none on a step of
+        # factors_from='sending_step' that computes no factors when every block is a Kronecker block.
+        keys = [(i, j) for i, calls in batch.calls.items() for j, call in enumerate(calls) if call.output is not None]
         zs = [batch.calls[i][j].output for i, j in keys]
         if not zs:
             return
@@ -526,7 +605,7 @@ class Preconditioner:
                     if isinstance(handler, AffineHandler) and (self.collect_kronecker or i in self._kron):
                         g = handler.output_factor(es, packed=i in self._kron)
                         batch.kron_sampled[i] = batch.kron_sampled[i] + g if i in batch.kron_sampled else g
-                        if self._ekfac is not None and i in self._kron:
+                        if self._ekfac is not None and i in self._kron and batch.factors:
                             self._ekfac.on_fisher_pass(batch, i, handler, [c.captured for c in batch.calls[i]], es)
                         if i in self._kron:
                             continue
@@ -610,7 +689,8 @@ class Preconditioner:
                         own['squares'].add_(mine['squares'])
             elif have:
                 handler.write(captured, es, own, accumulate=True)
-            if have and isinstance(handler, AffineHandler) and (self.collect_kronecker or (i in self._kron and self._kron_sources)):
+            if have and isinstance(handler, AffineHandler) and (
+                    self.collect_kronecker or (i in self._kron and self._kron_sources and batch.factors)):
                 self._add_kronecker(i, handler, captured, es, n_b, batch)
             if self._need_fisher and i not in self._kron:
                 self._add_fisher(i, batch, n_a, n_b)
@@ -662,7 +742,7 @@ class Preconditioner:
         if i in batch.kron_sampled:
             add('S', batch.kron_sampled[i])
             entry['S_count'] = entry.get('S_count', 0) + b * batch.samples
-        if self._ekfac is not None and i in self._kron:
+        if self._ekfac is not None and i in self._kron and batch.factors:
             self._ekfac.on_reduce(entry, batch, i, handler, captured, es, b)
 
     # ---- what is sent --------------------------------------------------------------------------------
@@ -683,7 +763,7 @@ class Preconditioner:
         if acc.count == 0:
             raise RuntimeError('fisherd: no backward of a recorded forward pass since the last step() '
                                '(the model must run in training mode with gradients enabled, then loss.backward())')
-        if self._need_fisher and not acc.samples:
+        if not acc.samples and self._needs_fisher_pass(self._computes_factors()):
             raise RuntimeError(f"fisherd: the session needs the {self.fisher_source} Fisher, but its backward did not run "
                                "(fisher='manual': call preconditioner.sample_fisher(outputs) before loss.backward())")
         b = acc.count
@@ -901,8 +981,13 @@ class Preconditioner:
         if self._dp.rank == 0:
             header = {'states': [link.state() for link in self._links],
                       'updates': [None if u is None else (u.session_id, u.step, u.diagnostics) for u in updates]}
+            # The sender's step count, so that every rank's hooks compute factors on the same steps (the
+            # other ranks contribute nothing; rank 0's count restarts when a session is opened again).
+            header['sender_steps'] = getattr(self.sender, 'steps', None)
         header = self._dp.broadcast_object(header if self._dp.rank == 0 else None)
         self._remote = header['states']
+        if self._dp.rank != 0 and header['sender_steps'] is not None:
+            self.sender.sync(header['sender_steps'])  # type: ignore[attr-defined]
         flat = torch.zeros(self.config.dim, dtype=torch.float32)
         if self._dp.rank == 0:
             for k, update in enumerate(updates):
@@ -953,6 +1038,8 @@ class Preconditioner:
     def load_state_dict(self, state: Dict[str, Any]) -> None:
         """Re-attaches to the saved session(s) (closing the current ones, kept resumable). A daemon that
         resumed at an earlier step than saved continues from there (logged, counted in resume_gaps).
+        A ``KroneckerSender``'s factor schedule goes on from the saved ``last_step`` (``KroneckerSender.sync``:
+        the steps that send factors are those the uninterrupted run would send them on).
         Call it on every rank (with 'allreduce', rank 0 re-attaches)."""
         self.zero_statistics()
         n = len(self.urls)
@@ -960,6 +1047,9 @@ class Preconditioner:
             states = [state]
         else:
             states = [{key: state[key][k] for key in ('session_id', 'last_step') if key in state} for k in range(n)]
+        sync = getattr(self.sender, 'sync', None)  # KroneckerSender: its factor schedule continues from there
+        if sync is not None and 'last_step' in states[0]:
+            sync(int(states[0]['last_step']))
         if not self._links:
             self._remote = [dict(s, url=url) for s, url in zip(states, self.urls)]
             return

@@ -103,7 +103,8 @@ class KroneckerFactorSums:
     Attributes:
         input_sum: A = Σ ā āᵀ, in' × in' (ā = [a; 1] with a bias), a symmetric matrix or its upper
             triangle packed row by row (in'(in'+1)/2 values).
-        input_count: its divisor: b, or b·R with weight sharing (K-FAC-expand); summed over T_stat steps.
+        input_count: its divisor: b, or b·R with weight sharing (K-FAC-expand); summed over the steps the
+            sums cover (T_stat steps, or one).
         empirical: the data labels' G (the empirical Fisher's), count b.
         sampled: the G of K labels sampled from the model per example (the Monte-Carlo Fisher's), count b·K,
             with ``samples_per_example`` = K.
@@ -131,8 +132,9 @@ class KroneckerStatistics:
         count: b_w, this step's examples (must equal the step's ``batch_size``).
         sum: Σ_n r_n, out·in' values in the block's layout (torch's ``parameters_to_vector([weight,
             bias])``), as the client holds the rows under its reduction (like ``DiagonalMoments.sum``).
-        factors: the factor sums, on the steps that carry them (every T_stat steps, summed since the
-            last; the first step of a session should carry them: until then the estimate is 0).
+        factors: the factor sums, on the steps that carry them (every T_stat steps: summed over the steps
+            since the last, or the carrying step's alone, ``KroneckerSender``'s ``factors_from``; the first
+            step of a session should carry them: until then the estimate is 0).
         block: the session block's name; ``''`` = the session's only block.
     """
 

@@ -46,7 +46,9 @@ also keeps the K-FAC factors A = Σ ā āᵀ and G = Σ e eᵀ (``kronecker_fact
 ``sender`` is pluggable: ``DiagonalSender`` (default) or ``KroneckerSender`` (K-FAC: every nn.Linear and
 nn.Conv2d a ``Kronecker`` block fed its gradient sum every step and its factor sums every
 ``factors_every`` steps, the empirical G from your backward and the sampled G from the sampled-label
-backward, the other layers diagonal blocks in the same contribution; ``eigenvalue_corrected=True`` with
+backward, summed over the steps since the last send or, with ``factors_from='sending_step'``, of the
+sending step alone (the steps between then compute no factors and skip the sampled-label backward that
+only the factors read), the other layers diagonal blocks in the same contribution; ``eigenvalue_corrected=True`` with
 ``refresh_every`` ≥ 2 makes them EKFAC blocks, whose eigenbasis squares the hooks compute on the model's
 device in the basis fetched from the daemon after each refresh, ``_torch_ekfac``)::
 

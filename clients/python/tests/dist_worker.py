@@ -4,7 +4,8 @@
 
 CONFIG holds: urls, mode ('off' for the reference, 'allreduce' or 'workers'), world_size, init (a
 file:// rendezvous), shards (example counts per rank), optimizer, steps, and optionally ekfac (T_inv: every
-Linear/Conv2d an EKFAC block through KroneckerSender(eigenvalue_corrected=True)). Every process builds the same
+Linear/Conv2d an EKFAC block through KroneckerSender(eigenvalue_corrected=True)) or kfac (KroneckerSender's
+keyword arguments: every Linear/Conv2d a K-FAC block, without kronecker=True). Every process builds the same
 float64 model and data from fixed seeds; rank r trains on its shard of the merged batch with the loss
 *mean over its own examples* (as data-parallel code does), the reference on the whole batch. It saves,
 per step, the statistics the step sends (merged over the ranks with 'allreduce'), Δθ, and the final θ.
@@ -63,10 +64,12 @@ def main() -> None:
     ekfac = {'sender': KroneckerSender(eigenvalue_corrected=True, refresh_every=config['ekfac']),
              'track': Track(empirical_fisher=True, fisher=True)} if config.get('ekfac') else {
              'track': Track(empirical_fisher=True, fisher=True, noise=True)}
+    if config.get('kfac'):
+        ekfac = {'sender': KroneckerSender(**config['kfac'])}
     pre = Preconditioner(model, config['urls'] if len(config['urls']) > 1 else config['urls'][0],
                          optimizer=Optimizer(name, step_size=0.5, damping=1e-2, momentum=0.5 if name != 'va' else None,
                                              blockwise=name == 'va'),
-                         likelihood=RoundRobinLabels(), samples=2, kronecker=True, data_parallel=mode, **ekfac)
+                         likelihood=RoundRobinLabels(), samples=2, kronecker=not config.get('kfac'), data_parallel=mode, **ekfac)
     criterion = nn.CrossEntropyLoss()
     record = {'statistics': [], 'factors': [], 'deltas': [], 'placement': {_plain(k): v for k, v in pre.placement.items()},
               'session_id': pre.session_id}
