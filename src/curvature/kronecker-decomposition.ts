@@ -29,6 +29,8 @@ export interface KroneckerRefreshJob {
    * first solve. Absent: none formed (a solve forms them itself).
    */
   piDamping?: number;
+  /** With `piDamping`: the solves the inverses are expected to serve (`dampedInverses`' `uses`). Default 1. */
+  inverseUses?: number;
 }
 
 /**
@@ -54,8 +56,9 @@ export interface KroneckerDecomposition {
 
 /**
  * π-damping's solve factors for one decomposition and one λ (src/curvature/kronecker-estimate.ts
- * `solvePi`): the inverse damped eigenvalues and, for a factor whose inverse costs no more to form than it
- * saves per solve (out ≤ 2·in' for Ḡ, in' ≤ 2·out for Ā), that inverse.
+ * `solvePi`): the inverse damped eigenvalues and, for a factor whose inverse costs no more to form (n³ for a
+ * syrk) than it saves over the `uses` solves it is expected to serve (2·out²·in' per solve for Ḡ, 2·out·in'²
+ * for Ā: one product instead of two), i.e. out ≤ 2·in'·uses for Ḡ and in' ≤ 2·out·uses for Ā, that inverse.
  */
 export interface DampedInverses {
   damping: number;
@@ -71,11 +74,11 @@ export interface DampedInverses {
 
 /**
  * The `DampedInverses` of decomposition `d` (out = outputValues.length, in' = inputValues.length) at λ =
- * `damping`, formed with `float64`'s syrk (Float64Array kernels that run in float64), or undefined when
+ * `damping` for `uses` ≥ 1 solves (default 1: the inverses pay within one solve), formed with `float64`'s syrk (Float64Array kernels that run in float64), or undefined when
  * some product (λ_G,o + √λ/π)(λ_A,i + π√λ) is not > 0 (the solve then reports it). A pure function of its
  * inputs: wherever it runs (a refresh thread or the solve), the same bits on the same kind of backend.
  */
-export function dampedInverses(d: KroneckerDecomposition, damping: number, float64: Pick<Backend, 'syrk'>): DampedInverses | undefined {
+export function dampedInverses(d: KroneckerDecomposition, damping: number, float64: Pick<Backend, 'syrk'>, uses = 1): DampedInverses | undefined {
   const outputs = d.outputValues.length;
   const inputOrder = d.inputValues.length;
   const sqrtDamping = Math.sqrt(damping);
@@ -93,8 +96,8 @@ export function dampedInverses(d: KroneckerDecomposition, damping: number, float
   for (let i = 0; i < inputOrder; i++) inputScale[i] = 1 / (d.inputValues[i] + inputShift);
   return {
     damping, outputScale, inputScale,
-    ...(outputs <= 2 * inputOrder ? { outputInverse: inverseFromEigen(d.outputVectors, outputScale, outputs, float64) } : {}),
-    ...(inputOrder <= 2 * outputs ? { inputInverse: inverseFromEigen(d.inputVectors, inputScale, inputOrder, float64) } : {}),
+    ...(outputs <= 2 * inputOrder * uses ? { outputInverse: inverseFromEigen(d.outputVectors, outputScale, outputs, float64) } : {}),
+    ...(inputOrder <= 2 * outputs * uses ? { inputInverse: inverseFromEigen(d.inputVectors, inputScale, inputOrder, float64) } : {}),
   };
 }
 
@@ -139,7 +142,7 @@ export function decomposeKroneckerFactors(job: KroneckerRefreshJob, backend: Bac
     pi,
   };
   if (job.piDamping === undefined) return decomposition;
-  const inverses = dampedInverses(decomposition, job.piDamping, float64);
+  const inverses = dampedInverses(decomposition, job.piDamping, float64, job.inverseUses);
   return inverses === undefined ? decomposition : { ...decomposition, dampedInverses: inverses };
 }
 

@@ -139,6 +139,11 @@ export class KroneckerEstimate extends EstimateBase {
   private readonly refreshEvery: number;
   private readonly corrected: boolean;
   private readonly piDamping: boolean;
+  /**
+   * π-damping: the solves one decomposition's damped inverses serve at one λ, min(T_inv, the options'
+   * `dampingFixedFor`) (`dampedInverses`' `uses`; steps without factors between two refreshes are not counted).
+   */
+  private readonly inverseUses: number;
   /** Small float64 products: the backend itself where its Float64Array kernels run in float64. */
   private readonly float64: Backend;
   private inputFactor: Float64Array;
@@ -196,6 +201,7 @@ export class KroneckerEstimate extends EstimateBase {
     this.refreshEvery = structure.refreshEvery ?? 1;
     this.corrected = structure.eigenvalueCorrected === true;
     this.piDamping = structure.damping === 'pi';
+    this.inverseUses = Math.max(1, Math.min(this.refreshEvery, options.dampingFixedFor));
     this.float64 = float64Kernels(backend);
     this.singleSolve = backend.dtype === 'float32';
     const { outputs, inputOrder } = shape;
@@ -471,7 +477,7 @@ export class KroneckerEstimate extends EstimateBase {
     scaleInPlace(outputGrad, c);
     return {
       version: this.nextVersion, factorUpdates: clock.steps, outputs, inputOrder, inputFactor: input, outputGradFactor: outputGrad,
-      ...(this.piDamping && piDamping !== undefined ? { piDamping } : {}),
+      ...(this.piDamping && piDamping !== undefined ? { piDamping, inverseUses: this.inverseUses } : {}),
     };
   }
 
@@ -548,15 +554,15 @@ export class KroneckerEstimate extends EstimateBase {
   private singleOperands(d: KroneckerDecomposition, f: DampedInverses | undefined): SolveOperands {
     let cached = this.single;
     if (cached === undefined || cached.decomposition !== d) {
-      cached = { decomposition: d, outputVectors: Float32Array.from(d.outputVectors), inputVectors: Float32Array.from(d.inputVectors) };
+      cached = { decomposition: d, outputVectors: new Float32Array(d.outputVectors), inputVectors: new Float32Array(d.inputVectors) };
       this.single = cached;
     }
     if (f === undefined) return cached;
     if (cached.inverses?.of !== f) {
       cached.inverses = {
         of: f,
-        ...(f.outputInverse === undefined ? {} : { outputInverse: Float32Array.from(f.outputInverse) }),
-        ...(f.inputInverse === undefined ? {} : { inputInverse: Float32Array.from(f.inputInverse) }),
+        ...(f.outputInverse === undefined ? {} : { outputInverse: new Float32Array(f.outputInverse) }),
+        ...(f.inputInverse === undefined ? {} : { inputInverse: new Float32Array(f.inputInverse) }),
       };
     }
     return { outputVectors: cached.outputVectors, inputVectors: cached.inputVectors, ...cached.inverses };
@@ -648,7 +654,7 @@ export class KroneckerEstimate extends EstimateBase {
     if (d.dampedInverses?.damping === damping) return d.dampedInverses;
     const cached = this.pi;
     if (cached !== undefined && cached.decomposition === d && cached.factors.damping === damping) return cached.factors;
-    const factors = dampedInverses(d, damping, this.float64);
+    const factors = dampedInverses(d, damping, this.float64, this.inverseUses);
     if (factors === undefined) {
       const { outputs, inputOrder } = this.shape;
       const sqrtDamping = Math.sqrt(damping);

@@ -100,6 +100,13 @@ export interface EstimateOptions {
   cgMaxIterations?: number;
   /** Numbers per scratch chunk when rows must be transformed (weighted, centred, split into blocks). Default 2²² (32 MiB f64). */
   chunkElements?: number;
+  /**
+   * For how many consecutive solves the damping λ stays the same: Infinity for a constant λ, T_damp under
+   * Levenberg–Marquardt adaptation, 1 for a λ schedule (default 1: nothing known). π-damped Kronecker blocks
+   * keep a damped factor's inverse when forming it pays over min(T_inv, this) solves (kronecker-
+   * decomposition.ts `dampedInverses`); the update is the same either way up to rounding.
+   */
+  dampingFixedFor?: number;
 }
 
 export type ResolvedEstimateOptions = Required<Omit<EstimateOptions, 'cgTolerance' | 'cgMaxIterations'>> &
@@ -110,6 +117,7 @@ export const DEFAULT_ESTIMATE_OPTIONS: ResolvedEstimateOptions = {
   denseEigenMaxDim: 1024,
   denseMaxDim: 4096,
   chunkElements: 1 << 22,
+  dampingFixedFor: 1,
 };
 
 export function resolveEstimateOptions(options: EstimateOptions = {}): ResolvedEstimateOptions {

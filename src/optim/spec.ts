@@ -210,3 +210,15 @@ export function makeOptimizer(spec: OptimizerSpec): Optimizer {
     estimate: spec.name === 'ngd' ? 'fisher' : 'empiricalFisher',
   }));
 }
+
+/**
+ * For how many consecutive steps the rule's damping λ stays the same (curvature's `dampingFixedFor`):
+ * Infinity for a constant λ (a number or a constant schedule), T_damp under Levenberg–Marquardt adaptation,
+ * 1 for any other schedule.
+ */
+export function dampingFixedFor(spec: OptimizerSpec): number {
+  if (spec.dampingAdaptation !== undefined) return spec.dampingAdaptation.every;
+  const damping = spec.damping;
+  if (damping === undefined || typeof damping === 'number' || damping.kind === 'constant') return Infinity;
+  return 1;
+}

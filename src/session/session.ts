@@ -18,7 +18,7 @@ import { log as defaultLog, type Logger } from '../log.js';
 import type { Optimizer } from '../optim/alias.js';
 import type { ChainState } from '../optim/combine.js';
 import { makeSchedule, scheduleValue } from '../optim/schedule.js';
-import { DEFAULT_DAMPING, makeOptimizer } from '../optim/spec.js';
+import { dampingFixedFor, DEFAULT_DAMPING, makeOptimizer } from '../optim/spec.js';
 import type { OptState } from '../optim/types.js';
 import { StepWorkspace } from '../optim/workspace.js';
 import { cosine, norm2FromSquares } from '../optim/vec.js';
@@ -222,7 +222,7 @@ export class Session {
     }
     // A private copy: the snapshot must not change when the caller later edits its object.
     this.clientConfig = structuredClone(clientConfig);
-    this.curvature = new CurvatureEstimator(curvatureConfig(this.config), backend);
+    this.curvature = new CurvatureEstimator(curvatureConfig(this.config), backend, { dampingFixedFor: dampingFixedFor(this.config.optimizer) });
     this.optimizer = makeOptimizer(this.config.optimizer);
     this.optimizerState = this.optimizer.init(this.config.dim);
     this.log = logger ?? defaultLog.child({ component: 'session' });
@@ -789,7 +789,7 @@ export class Session {
       });
     }
     const session = new Session(snapshot.config, backend, logger);
-    const curvature = CurvatureEstimator.restore(snapshot.curvature, backend);
+    const curvature = CurvatureEstimator.restore(snapshot.curvature, backend, { dampingFixedFor: dampingFixedFor(session.config.optimizer) });
     const expected = curvatureConfig(session.config);
     const actual = curvature.config;
     if (

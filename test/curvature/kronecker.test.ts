@@ -28,6 +28,7 @@ import {
   outerProductSum,
   restoreSymmetricEstimate,
   validateStructure,
+  type EstimateOptions,
   type KroneckerFactors,
   type KroneckerStructure,
 } from '../../src/curvature/index.js';
@@ -40,9 +41,9 @@ function solveTolerance(backend: Backend): number {
   return backend.dtype === 'float32' ? 2e-6 : 1e-9;
 }
 
-function kronecker(structure: KroneckerStructure, backend: Backend = REFERENCE): KroneckerEstimate {
+function kronecker(structure: KroneckerStructure, backend: Backend = REFERENCE, options?: EstimateOptions): KroneckerEstimate {
   const dim = structure.outputs * (structure.inputs + (structure.bias ? 1 : 0));
-  const estimate = createSymmetricEstimate(dim, structure, backend);
+  const estimate = createSymmetricEstimate(dim, structure, backend, options);
   expect(estimate).toBeInstanceOf(KroneckerEstimate);
   return estimate as KroneckerEstimate;
 }
@@ -180,12 +181,13 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('kronecker on %s', (_na
     }
   });
 
-  it.each([[2, 8], [9, 2], [6, 6]])('π-damping on a %i × %i block (a factor applied as its damped inverse or through its eigenbasis): the dense solve, again after λ changes and after a refresh', (out, inputs) => {
+  // With λ fixed and T_inv = 3, a factor's inverse pays over 3 solves: 2 × 8 and 9 × 2 take both inverses.
+  it.each([[2, 8, 1], [9, 2, 1], [6, 6, 1], [2, 8, Infinity], [9, 2, Infinity]])('π-damping on a %i × %i block, λ fixed for %d solves (a factor applied as its damped inverse or through its eigenbasis): the dense solve, again after λ changes and after a refresh', (out, inputs, fixedFor) => {
     const rng = new Rng(31);
     const b = 12;
     const order = inputs + 1;
-    const structure: KroneckerStructure = { kind: 'kronecker', outputs: out, inputs, bias: true, damping: 'pi' };
-    const estimate = kronecker(structure, backend);
+    const structure: KroneckerStructure = { kind: 'kronecker', outputs: out, inputs, bias: true, damping: 'pi', refreshEvery: 3 };
+    const estimate = kronecker(structure, backend, { dampingFixedFor: fixedFor });
     const v = rng.normals(out * order);
     let A = new Float64Array(order * order);
     let G = new Float64Array(out * out);
@@ -368,6 +370,25 @@ describe('kronecker schedule, scalings and state (reference backend)', () => {
     const v = new Rng(10).normals(D);
     expect(bitwiseEqual(there.solve(v, 0.1), here.solve(v, 0.1))).toBe(true);
     expect(errorOf(() => there.installDecomposition(decomposition)).field).toBe('decomposition.version');
+  });
+
+  it('a refresh job for π-damping forms a damped factor\'s inverse when it pays over its expected uses: out ≤ 2·in\'·uses for Ḡ, in\' ≤ 2·out·uses for Ā', () => {
+    const rng = new Rng(12);
+    const out = 3;
+    const inputs = 14; // in' = 15: Ā's inverse pays from 15 / (2·3) = 2.5 uses on, Ḡ's at once
+    const shape: KroneckerStructure = { kind: 'kronecker', outputs: out, inputs, bias: true, damping: 'pi' };
+    const { pairs } = randomPairs(rng, out, inputs, true, 20);
+    const factors = kroneckerFactorsFromPairs(kroneckerShape(shape), pairs);
+    for (const [uses, inputInverse] of [[undefined, false], [1, false], [2, false], [3, true], [Infinity, true]] as const) {
+      const estimate = kronecker({ ...shape, refreshEvery: 5 });
+      const job = estimate.prospectiveRefreshJob([factors], 0, 1e-3)!;
+      const d = decomposeKroneckerFactors({ ...job, ...(uses === undefined ? { inverseUses: undefined } : { inverseUses: uses }) }, REFERENCE);
+      expect([uses, d.dampedInverses?.outputInverse !== undefined, d.dampedInverses?.inputInverse !== undefined]).toEqual([uses, true, inputInverse]);
+    }
+    // the estimate's own jobs carry min(T_inv, dampingFixedFor)
+    expect(kronecker({ ...shape, refreshEvery: 5 }, REFERENCE, { dampingFixedFor: Infinity }).prospectiveRefreshJob([factors], 0, 1e-3)!.inverseUses).toBe(5);
+    expect(kronecker({ ...shape, refreshEvery: 5 }, REFERENCE, { dampingFixedFor: 2 }).prospectiveRefreshJob([factors], 0, 1e-3)!.inverseUses).toBe(2);
+    expect(kronecker({ ...shape, refreshEvery: 5 }).prospectiveRefreshJob([factors], 0, 1e-3)!.inverseUses).toBe(1);
   });
 
   it('linear regression, Gaussian σ²: the exact Fisher of the layer is I ⊗ (1/(bσ²))Σ x̄ x̄ᵀ (math.md closed form)', () => {
