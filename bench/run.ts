@@ -275,11 +275,19 @@ function gridSection(result: GridBenchResult): string {
   ].join('\n');
 }
 
-function torchSection(result: TorchStepResult): string {
-  const head = '## PyTorch training step: fisherd Preconditioner vs torch Adam (bench/torch_step.py)';
-  if (!result.available) return `${head}\n\nNot run: ${result.reason}.`;
+function torchTable(result: TorchStepResult): string {
   const kb = (v: number | string | null): string => (typeof v === 'number' && v > 0 ? fmt(v / 1e3) : '—');
   const ms = (v: number | string | null): string => (typeof v === 'number' ? fmt(v) : '—');
+  return table(['model', 'contender', 'via', 'ms / step', 'p10–p90', 'mean ms', '× Adam', ...TORCH_PHASES, 'kB up', 'kB down'], (result.models ?? []).flatMap((m) => m.rows.map((r) => [
+    `${m.model} (D = ${m.dim})`, r.contender, typeof r['via'] === 'string' ? r['via'] : '—', fmt(r.ms), `${fmt(r.p10)}–${fmt(r.p90)}`, ms(r['mean ms'] ?? null), ms(r['x adam'] ?? null),
+    ...TORCH_PHASES.map((p) => ms(r[p] ?? null)), kb(r['bytes up'] ?? null), kb(r['bytes down'] ?? null),
+  ])));
+}
+
+/** `sparse`: the MLP's K-FAC contenders with factors every 10 steps (`--factors-every 10`), run after `result`. */
+function torchSection(result: TorchStepResult, sparse?: TorchStepResult): string {
+  const head = '## PyTorch training step: fisherd Preconditioner vs torch Adam (bench/torch_step.py)';
+  if (!result.available) return `${head}\n\nNot run: ${result.reason}.`;
   const skipped = Object.entries(result.skipped ?? {}).map(([name, why]) => `\`${name}\` not run: ${why}.`).join(' ');
   return [
     head,
@@ -287,7 +295,8 @@ function torchSection(result: TorchStepResult): string {
     `The whole step (zero_grad, forward, loss, backward(s), statistics, round trip, update, optimizer step), b = ${result.batch_size},`,
     `torch ${result.torch} with ${result.threads} thread (the daemon, backend ${result.backend}, has the other core), Python ${result.python},`,
     `websockets C speedups ${result.websockets_speedups ? 'present' : 'absent (Debian\'s python3-websockets)'}; the client's frames masked with ${result.masking ?? 'an unrecorded mask'}${result.masking === 'numpy' ? ' (the client\'s numpy mask, installed where websockets has no C speedups)' : ''}.`,
-    `Contenders round by round in rotated order, ${result.rounds} rounds × ${result.steps} steps each after a warm-up; medians per step.`,
+    `Contenders round by round in rotated order, ${result.rounds} rounds × ${result.steps} steps each after a warm-up; medians per step`,
+    '(`mean ms`: the mean, which counts the steps that refresh or send factors).',
     '`× Adam` = median / Adam\'s median in the same run (targets: diagonal NGD ≤ 4, K-FAC ≤ 6). Phases (ms, medians, so they',
     'need not add up): fwd+bwd without the sampled-label pass; sample = the sampled-label backward to the layer outputs;',
     'stats = reducing the hook quantities into the sums; encode = StepInput + protobuf (client); round trip = `client.step`',
@@ -302,10 +311,22 @@ function torchSection(result: TorchStepResult): string {
     'without fisherd, and so the bound of the K-FAC target.',
     ...(skipped ? ['', skipped] : []),
     '',
-    table(['model', 'contender', 'via', 'ms / step', 'p10–p90', '× Adam', ...TORCH_PHASES, 'kB up', 'kB down'], (result.models ?? []).flatMap((m) => m.rows.map((r) => [
-      `${m.model} (D = ${m.dim})`, r.contender, typeof r['via'] === 'string' ? r['via'] : '—', fmt(r.ms), `${fmt(r.p10)}–${fmt(r.p90)}`, ms(r['x adam'] ?? null),
-      ...TORCH_PHASES.map((p) => ms(r[p] ?? null)), kb(r['bytes up'] ?? null), kb(r['bytes down'] ?? null),
-    ]))),
+    torchTable(result),
+    ...(sparse === undefined ? [] : [
+      '',
+      `### K-FAC with the factors every ${sparse.factors_every ?? '?'} steps (\`--factors-every ${sparse.factors_every ?? '?'}\`), in a second run`,
+      '',
+      ...(sparse.available
+        ? [
+          `kfac sends the factor sums of the sending step's batch every ${sparse.factors_every} steps (KroneckerSender(factors_every=${sparse.factors_every},`,
+          'factors_from=\'sending_step\'): no sampled-label backward and no factor products on the other steps), with the daemon',
+          'refreshing at every factor update; kfac-torch updates its factors on the same steps (kfac-pytorch\'s `factor_update_steps`)',
+          `and refreshes every 10 steps. ${sparse.rounds} rounds × ${sparse.steps} steps, as above.`,
+          '',
+          torchTable(sparse),
+        ]
+        : [`Not run: ${sparse.reason}.`]),
+    ]),
   ].join('\n');
 }
 
@@ -384,7 +405,9 @@ async function main(): Promise<void> {
 
   if (only.includes('torch')) {
     console.error('torch training-step benchmark …');
-    sections.push(torchSection(runTorchStepBench()));
+    const all = runTorchStepBench();
+    console.error('torch training-step benchmark, K-FAC with the factors every 10 steps …');
+    sections.push(torchSection(all, runTorchStepBench({ args: ['--models', 'mlp', '--contenders', 'adam,kfac,kfac-torch', '--factors-every', '10'] })));
   }
 
   const header = [
