@@ -27,7 +27,7 @@ enum { P_DECAY, P_MEAN_FACTOR, P_INPUT_FACTOR, P_ALPHA, P_CG, P_GAMMA, P_DAMPING
 /* t[]: the running sums (Totals). */
 enum { T_GRAD, T_UPDATE, T_TRACE, T_SNR, T_OTHER_TRACE, T_RULE_SQUARES, T_OTHER_SQUARES, T_PRODUCT, T_COUNT };
 
-API int fd_kernels_abi(void) { return 5; }
+API int fd_kernels_abi(void) { return 6; }
 
 /* Each pass runs in chunks of CHUNK coordinates: one loop computes every coordinate's values (vectorizable:
    no sum crosses coordinates) into the outputs and into small buffers, then a second loop adds the buffers to
@@ -385,6 +385,22 @@ API CLONES int64_t fd_kronecker_divide(double *Y, int64_t outputs, int64_t input
       for (int64_t i = 0; i < inputOrder; i++) if (!(go * a[i] + damping > 0)) return o * inputOrder + i;
     }
     for (int64_t i = 0; i < inputOrder; i++) row[i] /= go * a[i] + damping;
+  }
+  return -1;
+}
+
+/* The same division on a float32 Y (a float32-storage solve): each quotient computed in double, as
+   JavaScript's `Y[k] /= divisor` on a Float32Array does, and rounded to float32 on the store. */
+API CLONES int64_t fd_kronecker_divide_f32(float *Y, int64_t outputs, int64_t inputOrder, const double *g, const double *a, double damping) {
+  for (int64_t o = 0; o < outputs; o++) {
+    float *row = Y + o * inputOrder;
+    const double go = g[o];
+    int bad = 0;
+    for (int64_t i = 0; i < inputOrder; i++) { const double d = go * a[i] + damping; bad |= !(d > 0); }
+    if (bad) {
+      for (int64_t i = 0; i < inputOrder; i++) if (!(go * a[i] + damping > 0)) return o * inputOrder + i;
+    }
+    for (int64_t i = 0; i < inputOrder; i++) row[i] = (float)((double)row[i] / (go * a[i] + damping));
   }
   return -1;
 }

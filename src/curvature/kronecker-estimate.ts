@@ -584,10 +584,11 @@ export class KroneckerEstimate extends EstimateBase {
     }
     const outputValues = d.outputValues;
     const inputValues = d.inputValues;
-    const k = Y instanceof Float64Array && Y.length >= NATIVE_MIN_LENGTH ? activeNativeKernels() : undefined;
-    if (k !== undefined && Y instanceof Float64Array) {
+    const k = Y.length >= NATIVE_MIN_LENGTH ? activeNativeKernels() : undefined;
+    if (k !== undefined) {
       // the loop below in C (the same bits), at memory speed
-      const at = k.kroneckerDivide(Y, outputs, inputOrder, outputValues, inputValues, damping);
+      const at = Y instanceof Float64Array ? k.kroneckerDivide(Y, outputs, inputOrder, outputValues, inputValues, damping)
+        : k.kroneckerDivideF32(Y, outputs, inputOrder, outputValues, inputValues, damping);
       if (at >= 0) {
         const o = Math.floor(at / inputOrder);
         const i = at % inputOrder;

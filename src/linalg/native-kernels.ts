@@ -66,6 +66,8 @@ export interface NativeKernels {
    * loop's bits). Returns −1, or the index of the first divisor that is not > 0 (rows before it divided).
    */
   kroneckerDivide(Y: Float64Array, outputs: number, inputOrder: number, g: Float64Array, a: Float64Array, damping: number): number;
+  /** `kroneckerDivide` on a float32 Y: each quotient in double, rounded to float32 (the JavaScript loop's bits). */
+  kroneckerDivideF32(Y: Float32Array, outputs: number, inputOrder: number, g: Float64Array, a: Float64Array, damping: number): number;
   /**
    * Copies `n` little-endian float32 values from `src` (any alignment) into `dst` and probes them: bit 0 of the
    * result set when every value is finite, bit 1 when moreover no value has its sign bit set.
@@ -110,7 +112,7 @@ export type MappedPointer = object;
 export const NATIVE_MIN_LENGTH = 4096;
 
 /** The ABI version fisherd-kernels.c reports (`fd_kernels_abi`): a stale build is not loaded. */
-const ABI = 5;
+const ABI = 6;
 
 /** The package's root (the folder of its package.json), from this module's place in src/ or dist/src/. */
 function packageRoot(): string {
@@ -159,6 +161,7 @@ function load(path: string): NativeKernels {
     factorCheck: bind('int fd_factor_check(const double *, int64_t, int, double, double *)'),
     factorEma: bind('void fd_factor_ema(const double *, const double *, double *, int64_t, double, double)'),
     kroneckerDivide: bind('int64_t fd_kronecker_divide(double *, int64_t, int64_t, const double *, const double *, double)'),
+    kroneckerDivideF32: bind('int64_t fd_kronecker_divide_f32(float *, int64_t, int64_t, const double *, const double *, double)'),
     copyProbeF32: bind('int fd_copy_probe_f32(float *, const uint8_t *, int64_t)'),
     unpackUpper: bind('int fd_unpack_upper(double *, const uint8_t *, int64_t, int)'),
     roundF32: bind('int64_t fd_round_f32(const double *, float *, int64_t)'),
