@@ -6,8 +6,9 @@
  *             float16 bytes to float64 vectors)
  *   check     `validateContribution` on arrival (shapes, finiteness, second moments ≥ 0)
  *   step      `Session.step`: merge the statistics, fold them into the estimates, the rule, the float32 update
- *   encode    `updateToWire` + `encodeServerMessage` (the Update frame); the update array is then recycled, as
- *             the daemon does once the frame is sent
+ *   encode    `updateToWire` + `encodeServerMessageInto` (the Update frame, into a buffer reused from step to
+ *             step, as the daemon's connection encodes large replies: src/server/connection.ts); the update
+ *             array is then recycled, as the daemon does once the frame is sent
  * at D = 10⁶ (default), b = 32, for diagonal NGD with sampled labels (K = 1), EFGD and SNR, on the
  * session's default backend, with the native kernels (src/linalg/native-kernels.ts) and with the JavaScript ones
  * (where the library is built; else JavaScript only). Reported: median ns per coordinate of each phase and of the
@@ -22,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { availableKernels, kernelsInUse, useKernels, type KernelsName } from '../src/linalg/native-kernels.js';
 import { selectBackend } from '../src/linalg/select.js';
-import { decodeClientMessage, encodeClientMessage, encodeServerMessage } from '../src/protocol/frames.js';
+import { decodeClientMessage, encodeClientMessage, encodeServerMessageInto } from '../src/protocol/frames.js';
 import { contributionFromWire, contributionToWire, releaseContribution, updateToWire } from '../src/protocol/step-codec.js';
 import type { StatisticsEncoding } from '../src/protocol/statistics-codec.js';
 import { validateContribution } from '../src/session/contribution.js';
@@ -157,7 +158,7 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
   const encodings = options.encodings ?? ['float32', 'float16'];
   const backend = await selectBackend('auto');
   const initialKernels = kernelsInUse();
-  interface Runner { name: string; encoding: StatisticsEncoding; kernels: KernelsName; session: Session; frames: (step: number) => Uint8Array; bytes: number; samples: Record<Phase | 'total' | 'cpu', number[]> }
+  interface Runner { name: string; encoding: StatisticsEncoding; kernels: KernelsName; session: Session; frames: (step: number) => Uint8Array; bytes: number; replyScratch: { buffer?: Buffer }; samples: Record<Phase | 'total' | 'cpu', number[]> }
   const runners: Runner[] = [];
   for (const c of STATISTICS_CASES) {
     const m = moments(dim, b, c.kinds);
@@ -167,7 +168,7 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
         requestId: step,
         step: contributionToWire({ step, workerId: 0, batchSize: b, reduction: 'sum', statistics: [{ block: '', kind: 'diagonal', moments: m }] }, { statisticsEncoding: encoding }),
       });
-      runners.push({ name: c.name, encoding, kernels, session, frames, bytes: frames(1).byteLength, samples: { decode: [], check: [], step: [], encode: [], total: [], cpu: [] } });
+      runners.push({ name: c.name, encoding, kernels, session, frames, bytes: frames(1).byteLength, replyScratch: {}, samples: { decode: [], check: [], step: [], encode: [], total: [], cpu: [] } });
     }
   }
   const floor = new MemoryFloor(dim);
@@ -187,13 +188,13 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
       const t2 = performance.now();
       const result = r.session.step([contribution]);
       const t3 = performance.now();
-      const out = encodeServerMessage({
+      const out = encodeServerMessageInto({
         requestId: s,
         update: updateToWire({
           sessionId: 's', step: result.step, delta: result.update,
           diagnostics: { batchSize: b, updateNorm: result.diagnostics.updateNorm, computeSeconds: result.diagnostics.computeMs / 1000, values: {} },
         }),
-      });
+      }, r.replyScratch);
       const t4 = performance.now();
       const cpu = process.cpuUsage(cpu0);
       releaseContribution(contribution);
