@@ -375,15 +375,22 @@ API CLONES void fd_factor_ema(const double *x, const double *y, double *out, int
    Y[o][i] ← Y[o][i] / (g[o]·a[i] + λ) in the eigenbasis (out × in', row-major), the JavaScript loop's operations in
    its order (the same bits). Returns −1, or the row-major index of the first divisor that is not > 0 (NaN
    included), where the caller throws; rows before it are divided, the rest as they were. */
+/* The first i whose divisor go·a[i] + λ is not > 0 in a row, or −1 (one branch-free pass, then a search). */
+static inline int64_t first_bad_divisor(double go, const double *a, int64_t inputOrder, double damping) {
+  int bad = 0;
+  for (int64_t i = 0; i < inputOrder; i++) { const double d = go * a[i] + damping; bad |= !(d > 0); }
+  if (bad) {
+    for (int64_t i = 0; i < inputOrder; i++) if (!(go * a[i] + damping > 0)) return i;
+  }
+  return -1;
+}
+
 API CLONES int64_t fd_kronecker_divide(double *Y, int64_t outputs, int64_t inputOrder, const double *g, const double *a, double damping) {
   for (int64_t o = 0; o < outputs; o++) {
     double *row = Y + o * inputOrder;
     const double go = g[o];
-    int bad = 0;
-    for (int64_t i = 0; i < inputOrder; i++) { const double d = go * a[i] + damping; bad |= !(d > 0); }
-    if (bad) {
-      for (int64_t i = 0; i < inputOrder; i++) if (!(go * a[i] + damping > 0)) return o * inputOrder + i;
-    }
+    const int64_t bad = first_bad_divisor(go, a, inputOrder, damping);
+    if (bad >= 0) return o * inputOrder + bad;
     for (int64_t i = 0; i < inputOrder; i++) row[i] /= go * a[i] + damping;
   }
   return -1;
@@ -395,11 +402,8 @@ API CLONES int64_t fd_kronecker_divide_f32(float *Y, int64_t outputs, int64_t in
   for (int64_t o = 0; o < outputs; o++) {
     float *row = Y + o * inputOrder;
     const double go = g[o];
-    int bad = 0;
-    for (int64_t i = 0; i < inputOrder; i++) { const double d = go * a[i] + damping; bad |= !(d > 0); }
-    if (bad) {
-      for (int64_t i = 0; i < inputOrder; i++) if (!(go * a[i] + damping > 0)) return o * inputOrder + i;
-    }
+    const int64_t bad = first_bad_divisor(go, a, inputOrder, damping);
+    if (bad >= 0) return o * inputOrder + bad;
     for (int64_t i = 0; i < inputOrder; i++) row[i] = (float)((double)row[i] / (go * a[i] + damping));
   }
   return -1;

@@ -314,6 +314,22 @@ export class KroneckerEstimate extends EstimateBase {
     }
   }
 
+  /**
+   * `factor`'s EMA βF + α·sum: in place, or, when the checkpoint holds `factor` (`held`), into `spare` (allocated
+   * at first use). Returns [the new factor, the new spare]: the old factor becomes the spare once written off.
+   */
+  private blendFactorOnWrite(
+    factor: Float64Array, spare: Float64Array | undefined, held: Float64Array | undefined, alpha: number, sum: Float64Array, beta: number,
+  ): [Float64Array, Float64Array | undefined] {
+    if (held !== factor) {
+      blendFactor(this.float64, alpha, sum, beta, factor);
+      return [factor, spare];
+    }
+    const next = spare ?? new Float64Array(factor.length);
+    blendFactor(this.float64, alpha, sum, beta, factor, next);
+    return [next, factor];
+  }
+
   commitUpdate(): void {
     if (this.inputCount === 0) return; // no factors: the estimate stays as it was (a step between T_stat ones)
     const beta = this.updateDecay;
@@ -322,22 +338,10 @@ export class KroneckerEstimate extends EstimateBase {
     // nothing), the blend writes the new ones into the spare arrays, which then become the factors; otherwise
     // in place. The same operations, hence the same bits, either way.
     const held = this.saved;
-    if (held !== undefined && held.inputFactor === this.inputFactor) {
-      const next = (this.spareInputFactor ??= new Float64Array(this.inputFactor.length));
-      blendFactor(this.float64, (1 - beta) / this.inputCount, single?.inputSum ?? this.inputSum, beta, this.inputFactor, next);
-      this.spareInputFactor = this.inputFactor;
-      this.inputFactor = next;
-    } else {
-      blendFactor(this.float64, (1 - beta) / this.inputCount, single?.inputSum ?? this.inputSum, beta, this.inputFactor);
-    }
-    if (held !== undefined && held.outputGradFactor === this.outputGradFactor) {
-      const next = (this.spareOutputGradFactor ??= new Float64Array(this.outputGradFactor.length));
-      blendFactor(this.float64, (1 - beta) / this.outputGradCount, single?.outputGradSum ?? this.outputGradSum, beta, this.outputGradFactor, next);
-      this.spareOutputGradFactor = this.outputGradFactor;
-      this.outputGradFactor = next;
-    } else {
-      blendFactor(this.float64, (1 - beta) / this.outputGradCount, single?.outputGradSum ?? this.outputGradSum, beta, this.outputGradFactor);
-    }
+    [this.inputFactor, this.spareInputFactor] = this.blendFactorOnWrite(
+      this.inputFactor, this.spareInputFactor, held?.inputFactor, (1 - beta) / this.inputCount, single?.inputSum ?? this.inputSum, beta);
+    [this.outputGradFactor, this.spareOutputGradFactor] = this.blendFactorOnWrite(
+      this.outputGradFactor, this.spareOutputGradFactor, held?.outputGradFactor, (1 - beta) / this.outputGradCount, single?.outputGradSum ?? this.outputGradSum, beta);
     this.firstFactors = undefined;
     this.clock.advance(beta);
     this.updatesSinceRefresh += 1;
