@@ -785,12 +785,18 @@ export namespace fisherd {
             /**
              * Σ_n r_n: out·in' values in the block's layout (torch's weight row-major, then the bias), as the client
              * holds them under StepContribution.reduction (like DiagonalMoments.sum: fisherd multiplies by b_w for
-             * REDUCTION_MEAN). ḡ's share; always required.
+             * REDUCTION_MEAN). ḡ's share: this or `sum_factors` is required (not both).
              */
             sum: Uint8Array;
 
             /** The factor sums, when this step carries them. */
             factors?: (fisherd.v1.KroneckerFactors.$Properties|null);
+
+            /**
+             * `sum` as the product of two thin factors instead (math.md, "Low-rank gradient sums"): fewer bytes when
+             * rank·(out + in') < out·in', and a cheaper solve on the daemon. Exactly one of `sum`, `sum_factors`.
+             */
+            sumFactors?: (fisherd.v1.GradientFactors.$Properties|null);
 
             /**
              * Creates a new KroneckerStatistics instance using the specified properties.
@@ -861,12 +867,18 @@ export namespace fisherd {
                 /**
                  * Σ_n r_n: out·in' values in the block's layout (torch's weight row-major, then the bias), as the client
                  * holds them under StepContribution.reduction (like DiagonalMoments.sum: fisherd multiplies by b_w for
-                 * REDUCTION_MEAN). ḡ's share; always required.
+                 * REDUCTION_MEAN). ḡ's share: this or `sum_factors` is required (not both).
                  */
                 sum?: (Uint8Array|null);
 
                 /** The factor sums, when this step carries them. */
                 factors?: (fisherd.v1.KroneckerFactors.$Properties|null);
+
+                /**
+                 * `sum` as the product of two thin factors instead (math.md, "Low-rank gradient sums"): fewer bytes when
+                 * rank·(out + in') < out·in', and a cheaper solve on the daemon. Exactly one of `sum`, `sum_factors`.
+                 */
+                sumFactors?: (fisherd.v1.GradientFactors.$Properties|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -874,6 +886,117 @@ export namespace fisherd {
 
             /** Shape of a KroneckerStatistics. */
             type $Shape = fisherd.v1.KroneckerStatistics.$Properties;
+        }
+
+        /**
+         * Properties of a GradientFactors.
+         * @deprecated Use fisherd.v1.GradientFactors.$Properties instead.
+         */
+        interface IGradientFactors extends fisherd.v1.GradientFactors.$Properties {
+        }
+
+        /**
+         * A Kronecker block's gradient sum as a product of factors (math.md, "Low-rank gradient sums"): the out×in'
+         * matrix Σ_j e_j ā_jᵀ = Lᵀ R, whose weight columns (row-major) then bias column are `sum` in the block's
+         * layout. One row pair per example for a layer without weight sharing (rank = b_w); b_w·R pairs for R
+         * positions of a convolution or a sequence. The rows as the client holds them (e_j scaled by the reduction
+         * like `sum`), in the enclosing message's encoding; finite.
+         */
+        class GradientFactors {
+
+            /**
+             * Constructs a new GradientFactors.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: fisherd.v1.GradientFactors.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** r >= 1, the number of row pairs. */
+            rank: number;
+
+            /** L: r × out, row-major (row j = e_j, the output gradient). */
+            outputGrads: Uint8Array;
+
+            /** R: r × in', row-major (row j = ā_j, the input with the bias's 1 last when the block has a bias). */
+            inputs: Uint8Array;
+
+            /**
+             * Creates a new GradientFactors instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns GradientFactors instance
+             */
+            static create(properties: fisherd.v1.GradientFactors.$Shape): fisherd.v1.GradientFactors & fisherd.v1.GradientFactors.$Shape;
+            static create(properties?: fisherd.v1.GradientFactors.$Properties): fisherd.v1.GradientFactors;
+
+            /**
+             * Encodes the specified GradientFactors message. Does not implicitly {@link fisherd.v1.GradientFactors.verify|verify} messages.
+             * @param message GradientFactors message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: fisherd.v1.GradientFactors.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a GradientFactors message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {fisherd.v1.GradientFactors & fisherd.v1.GradientFactors.$Shape} GradientFactors
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): fisherd.v1.GradientFactors & fisherd.v1.GradientFactors.$Shape;
+
+            /**
+             * Verifies a GradientFactors message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a GradientFactors message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns GradientFactors
+             */
+            static fromObject(object: { [k: string]: any }): fisherd.v1.GradientFactors;
+
+            /**
+             * Creates a plain object from a GradientFactors message. Also converts values to other types if specified.
+             * @param message GradientFactors
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: fisherd.v1.GradientFactors, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this GradientFactors to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+        }
+
+        namespace GradientFactors {
+
+            /** Properties of a GradientFactors. */
+            interface $Properties {
+
+                /** r >= 1, the number of row pairs. */
+                rank?: (number|null);
+
+                /** L: r × out, row-major (row j = e_j, the output gradient). */
+                outputGrads?: (Uint8Array|null);
+
+                /** R: r × in', row-major (row j = ā_j, the input with the bias's 1 last when the block has a bias). */
+                inputs?: (Uint8Array|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a GradientFactors. */
+            type $Shape = fisherd.v1.GradientFactors.$Properties;
         }
 
         /**

@@ -2137,8 +2137,10 @@ export const fisherd = $root.fisherd = (() => {
              * @property {fisherd.v1.FloatEncoding|null} [encoding] How every float vector of this message and of its `factors` is encoded (default FLOAT32).
              * @property {Uint8Array|null} [sum] Σ_n r_n: out·in' values in the block's layout (torch's weight row-major, then the bias), as the client
              * holds them under StepContribution.reduction (like DiagonalMoments.sum: fisherd multiplies by b_w for
-             * REDUCTION_MEAN). ḡ's share; always required.
+             * REDUCTION_MEAN). ḡ's share: this or `sum_factors` is required (not both).
              * @property {fisherd.v1.KroneckerFactors.$Properties|null} [factors] The factor sums, when this step carries them.
+             * @property {fisherd.v1.GradientFactors.$Properties|null} [sumFactors] `sum` as the product of two thin factors instead (math.md, "Low-rank gradient sums"): fewer bytes when
+             * rank·(out + in') < out·in', and a cheaper solve on the daemon. Exactly one of `sum`, `sum_factors`.
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2194,7 +2196,7 @@ export const fisherd = $root.fisherd = (() => {
             /**
              * Σ_n r_n: out·in' values in the block's layout (torch's weight row-major, then the bias), as the client
              * holds them under StepContribution.reduction (like DiagonalMoments.sum: fisherd multiplies by b_w for
-             * REDUCTION_MEAN). ḡ's share; always required.
+             * REDUCTION_MEAN). ḡ's share: this or `sum_factors` is required (not both).
              * @member {Uint8Array} sum
              * @memberof fisherd.v1.KroneckerStatistics
              * @instance
@@ -2208,6 +2210,15 @@ export const fisherd = $root.fisherd = (() => {
              * @instance
              */
             KroneckerStatistics.prototype.factors = null;
+
+            /**
+             * `sum` as the product of two thin factors instead (math.md, "Low-rank gradient sums"): fewer bytes when
+             * rank·(out + in') < out·in', and a cheaper solve on the daemon. Exactly one of `sum`, `sum_factors`.
+             * @member {fisherd.v1.GradientFactors.$Properties|null|undefined} sumFactors
+             * @memberof fisherd.v1.KroneckerStatistics
+             * @instance
+             */
+            KroneckerStatistics.prototype.sumFactors = null;
 
             /**
              * Creates a new KroneckerStatistics instance using the specified properties.
@@ -2249,6 +2260,8 @@ export const fisherd = $root.fisherd = (() => {
                     writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.sum);
                 if (message.factors != null && $Object.hasOwnProperty.call(message, "factors"))
                     $root.fisherd.v1.KroneckerFactors.encode(message.factors, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+                if (message.sumFactors != null && $Object.hasOwnProperty.call(message, "sumFactors"))
+                    $root.fisherd.v1.GradientFactors.encode(message.sumFactors, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2326,6 +2339,12 @@ export const fisherd = $root.fisherd = (() => {
                             message.factors = $root.fisherd.v1.KroneckerFactors.decode(reader, reader.size(), $undefined, _depth + 1, message.factors);
                             continue;
                         }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            message.sumFactors = $root.fisherd.v1.GradientFactors.decode(reader, reader.size(), $undefined, _depth + 1, message.sumFactors);
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2371,6 +2390,11 @@ export const fisherd = $root.fisherd = (() => {
                     let error = $root.fisherd.v1.KroneckerFactors.verify(message.factors, _depth + 1);
                     if (error)
                         return "factors." + error;
+                }
+                if (message.sumFactors != null && $Object.hasOwnProperty.call(message, "sumFactors")) {
+                    let error = $root.fisherd.v1.GradientFactors.verify(message.sumFactors, _depth + 1);
+                    if (error)
+                        return "sumFactors." + error;
                 }
                 return null;
             };
@@ -2429,6 +2453,11 @@ export const fisherd = $root.fisherd = (() => {
                         throw $TypeError(".fisherd.v1.KroneckerStatistics.factors: object expected");
                     message.factors = $root.fisherd.v1.KroneckerFactors.fromObject(object.factors, _depth + 1);
                 }
+                if (object.sumFactors != null) {
+                    if (!$util.isObject(object.sumFactors))
+                        throw $TypeError(".fisherd.v1.KroneckerStatistics.sumFactors: object expected");
+                    message.sumFactors = $root.fisherd.v1.GradientFactors.fromObject(object.sumFactors, _depth + 1);
+                }
                 return message;
             };
 
@@ -2460,6 +2489,7 @@ export const fisherd = $root.fisherd = (() => {
                             object.sum = $util.newBuffer(object.sum);
                     }
                     object.factors = null;
+                    object.sumFactors = null;
                 }
                 if (message.count != null && $Object.hasOwnProperty.call(message, "count"))
                     object.count = message.count;
@@ -2469,6 +2499,8 @@ export const fisherd = $root.fisherd = (() => {
                     object.sum = options.bytes === $String ? $util.base64.encode(message.sum, 0, message.sum.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.sum) : message.sum;
                 if (message.factors != null && $Object.hasOwnProperty.call(message, "factors"))
                     object.factors = $root.fisherd.v1.KroneckerFactors.toObject(message.factors, options, _depth + 1);
+                if (message.sumFactors != null && $Object.hasOwnProperty.call(message, "sumFactors"))
+                    object.sumFactors = $root.fisherd.v1.GradientFactors.toObject(message.sumFactors, options, _depth + 1);
                 return object;
             };
 
@@ -2484,6 +2516,319 @@ export const fisherd = $root.fisherd = (() => {
             };
 
             return KroneckerStatistics;
+        })();
+
+        v1.GradientFactors = (function() {
+
+            /**
+             * Properties of a GradientFactors.
+             * @typedef {Object} fisherd.v1.GradientFactors.$Properties
+             * @property {number|null} [rank] r >= 1, the number of row pairs.
+             * @property {Uint8Array|null} [outputGrads] L: r × out, row-major (row j = e_j, the output gradient).
+             * @property {Uint8Array|null} [inputs] R: r × in', row-major (row j = ā_j, the input with the bias's 1 last when the block has a bias).
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a GradientFactors.
+             * @memberof fisherd.v1
+             * @interface IGradientFactors
+             * @augments fisherd.v1.GradientFactors.$Properties
+             * @deprecated Use fisherd.v1.GradientFactors.$Properties instead.
+             */
+
+            /**
+             * Shape of a GradientFactors.
+             * @typedef {fisherd.v1.GradientFactors.$Properties} fisherd.v1.GradientFactors.$Shape
+             */
+
+            /**
+             * Constructs a new GradientFactors.
+             * @memberof fisherd.v1
+             * @classdesc A Kronecker block's gradient sum as a product of factors (math.md, "Low-rank gradient sums"): the out×in'
+             * matrix Σ_j e_j ā_jᵀ = Lᵀ R, whose weight columns (row-major) then bias column are `sum` in the block's
+             * layout. One row pair per example for a layer without weight sharing (rank = b_w); b_w·R pairs for R
+             * positions of a convolution or a sequence. The rows as the client holds them (e_j scaled by the reduction
+             * like `sum`), in the enclosing message's encoding; finite.
+             * @constructor
+             * @param {fisherd.v1.GradientFactors.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const GradientFactors = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * r >= 1, the number of row pairs.
+             * @member {number} rank
+             * @memberof fisherd.v1.GradientFactors
+             * @instance
+             */
+            GradientFactors.prototype.rank = 0;
+
+            /**
+             * L: r × out, row-major (row j = e_j, the output gradient).
+             * @member {Uint8Array} outputGrads
+             * @memberof fisherd.v1.GradientFactors
+             * @instance
+             */
+            GradientFactors.prototype.outputGrads = $util.newBuffer([]);
+
+            /**
+             * R: r × in', row-major (row j = ā_j, the input with the bias's 1 last when the block has a bias).
+             * @member {Uint8Array} inputs
+             * @memberof fisherd.v1.GradientFactors
+             * @instance
+             */
+            GradientFactors.prototype.inputs = $util.newBuffer([]);
+
+            /**
+             * Creates a new GradientFactors instance using the specified properties.
+             * @function create
+             * @memberof fisherd.v1.GradientFactors
+             * @static
+             * @param {fisherd.v1.GradientFactors.$Properties=} [properties] Properties to set
+             * @returns {fisherd.v1.GradientFactors} GradientFactors instance
+             * @type {{
+             *   (properties: fisherd.v1.GradientFactors.$Shape): fisherd.v1.GradientFactors & fisherd.v1.GradientFactors.$Shape;
+             *   (properties?: fisherd.v1.GradientFactors.$Properties): fisherd.v1.GradientFactors;
+             * }}
+             */
+            GradientFactors.create = function(properties) {
+                return new GradientFactors(properties);
+            };
+
+            /**
+             * Encodes the specified GradientFactors message. Does not implicitly {@link fisherd.v1.GradientFactors.verify|verify} messages.
+             * @function encode
+             * @memberof fisherd.v1.GradientFactors
+             * @static
+             * @param {fisherd.v1.GradientFactors.$Properties} message GradientFactors message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            GradientFactors.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.rank != null && $Object.hasOwnProperty.call(message, "rank") && message.rank !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.rank);
+                if (message.outputGrads != null && $Object.hasOwnProperty.call(message, "outputGrads") && message.outputGrads.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.outputGrads);
+                if (message.inputs != null && $Object.hasOwnProperty.call(message, "inputs") && message.inputs.length)
+                    writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.inputs);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a GradientFactors message from the specified reader or buffer.
+             * @function decode
+             * @memberof fisherd.v1.GradientFactors
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {fisherd.v1.GradientFactors & fisherd.v1.GradientFactors.$Shape} GradientFactors
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            GradientFactors.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.fisherd.v1.GradientFactors();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.rank = value;
+                            else
+                                delete message.rank;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.outputGrads = value;
+                            else
+                                delete message.outputGrads;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.inputs = value;
+                            else
+                                delete message.inputs;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Verifies a GradientFactors message.
+             * @function verify
+             * @memberof fisherd.v1.GradientFactors
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            GradientFactors.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.rank != null && $Object.hasOwnProperty.call(message, "rank"))
+                    if (!$util.isInteger(message.rank))
+                        return "rank: integer expected";
+                if (message.outputGrads != null && $Object.hasOwnProperty.call(message, "outputGrads"))
+                    if (!(message.outputGrads && typeof message.outputGrads.length === "number" || $util.isString(message.outputGrads)))
+                        return "outputGrads: buffer expected";
+                if (message.inputs != null && $Object.hasOwnProperty.call(message, "inputs"))
+                    if (!(message.inputs && typeof message.inputs.length === "number" || $util.isString(message.inputs)))
+                        return "inputs: buffer expected";
+                return null;
+            };
+
+            /**
+             * Creates a GradientFactors message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof fisherd.v1.GradientFactors
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {fisherd.v1.GradientFactors} GradientFactors
+             */
+            GradientFactors.fromObject = function (object, _depth) {
+                if (object instanceof $root.fisherd.v1.GradientFactors)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".fisherd.v1.GradientFactors: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.fisherd.v1.GradientFactors();
+                if (object.rank != null)
+                    if ($Number(object.rank) !== 0)
+                        message.rank = object.rank >>> 0;
+                if (object.outputGrads != null)
+                    if (object.outputGrads.length)
+                        if (typeof object.outputGrads === "string")
+                            $util.base64.decode(object.outputGrads, message.outputGrads = $util.newBuffer($util.base64.length(object.outputGrads)), 0);
+                        else if (object.outputGrads.length >= 0)
+                            message.outputGrads = object.outputGrads;
+                if (object.inputs != null)
+                    if (object.inputs.length)
+                        if (typeof object.inputs === "string")
+                            $util.base64.decode(object.inputs, message.inputs = $util.newBuffer($util.base64.length(object.inputs)), 0);
+                        else if (object.inputs.length >= 0)
+                            message.inputs = object.inputs;
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a GradientFactors message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof fisherd.v1.GradientFactors
+             * @static
+             * @param {fisherd.v1.GradientFactors} message GradientFactors
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            GradientFactors.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.rank = 0;
+                    if (options.bytes === $String)
+                        object.outputGrads = "";
+                    else {
+                        object.outputGrads = [];
+                        if (options.bytes !== $Array)
+                            object.outputGrads = $util.newBuffer(object.outputGrads);
+                    }
+                    if (options.bytes === $String)
+                        object.inputs = "";
+                    else {
+                        object.inputs = [];
+                        if (options.bytes !== $Array)
+                            object.inputs = $util.newBuffer(object.inputs);
+                    }
+                }
+                if (message.rank != null && $Object.hasOwnProperty.call(message, "rank"))
+                    object.rank = message.rank;
+                if (message.outputGrads != null && $Object.hasOwnProperty.call(message, "outputGrads"))
+                    object.outputGrads = options.bytes === $String ? $util.base64.encode(message.outputGrads, 0, message.outputGrads.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.outputGrads) : message.outputGrads;
+                if (message.inputs != null && $Object.hasOwnProperty.call(message, "inputs"))
+                    object.inputs = options.bytes === $String ? $util.base64.encode(message.inputs, 0, message.inputs.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.inputs) : message.inputs;
+                return object;
+            };
+
+            /**
+             * Converts this GradientFactors to JSON.
+             * @function toJSON
+             * @memberof fisherd.v1.GradientFactors
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            GradientFactors.prototype.toJSON = function() {
+                return GradientFactors.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return GradientFactors;
         })();
 
         v1.KroneckerFactors = (function() {
