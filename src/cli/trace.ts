@@ -165,6 +165,12 @@ export async function exportJsonLines(inputs: readonly string[], out: Writable, 
               const f = k.factors;
               return {
                 block: entry.block, kind: 'kronecker', count: k.count, encoding, sum: vector(k.sum, 'sum'),
+                ...(k.sumFactors ? {
+                  sumFactors: {
+                    rank: k.sumFactors.rank, outputGrads: vector(k.sumFactors.outputGrads, 'sumFactors.outputGrads'),
+                    inputs: vector(k.sumFactors.inputs, 'sumFactors.inputs'),
+                  },
+                } : {}),
                 factors: f ? {
                   inputSumPacked: vector(f.inputSum, 'factors.inputSum'), inputCount: f.inputCount,
                   ...(f.empirical ? { empirical: { sumPacked: vector(f.empirical.sum, 'factors.empirical.sum'), count: f.empirical.count } } : {}),

@@ -18,7 +18,7 @@ import { createLeafEstimate } from './leaf-estimate.js';
 import { validateRowBlocks, type RowBlock } from './rows.js';
 import { StorageScratch } from './scratch.js';
 import { blockOffsets, copyStructure, findBlock, type ParameterBlock } from './structure.js';
-import type { EstimateSnapshot, ResolvedEstimateOptions, SymmetricEstimate } from './symmetric-estimate.js';
+import type { EstimateSnapshot, FactoredSlices, ResolvedEstimateOptions, SymmetricEstimate } from './symmetric-estimate.js';
 import { requireDecay } from './validate.js';
 
 export class BlockDiagonalEstimate extends EstimateBase {
@@ -178,8 +178,11 @@ export class BlockDiagonalEstimate extends EstimateBase {
     for (const child of this.children) child.rollback();
   }
 
-  protected solveChecked(v: Float64Array, damping: number, out: Float64Array): Float64Array {
-    this.children.forEach((child, k) => child.solve(this.slice(v, k), damping, this.slice(out, k)));
+  protected solveChecked(v: Float64Array, damping: number, out: Float64Array, factored?: FactoredSlices): Float64Array {
+    this.children.forEach((child, k) => {
+      const terms = factored?.get(this.offsets[k]!);
+      child.solve(this.slice(v, k), damping, this.slice(out, k), terms === undefined ? undefined : new Map([[0, terms]]));
+    });
     return out;
   }
 

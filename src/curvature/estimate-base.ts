@@ -11,6 +11,7 @@ import type { Structure } from './structure.js';
 import type {
   AccumulatingEstimate,
   EstimateSnapshot,
+  FactoredSlices,
   ResolvedEstimateOptions,
 } from './symmetric-estimate.js';
 import { requireDamping, requireDecay, requireInteger, requireOutput, requireVector } from './validate.js';
@@ -39,14 +40,14 @@ export abstract class EstimateBase implements AccumulatingEstimate {
     this.commitUpdate();
   }
 
-  solve(v: Float64Array, damping: number, out?: Float64Array): Float64Array {
+  solve(v: Float64Array, damping: number, out?: Float64Array, factored?: FactoredSlices): Float64Array {
     requireVector(v, this.dim, 'v');
     requireDamping(damping);
     requireOutput(out, this.dim);
     const result = out ?? new Float64Array(this.dim);
     if (this.clock.steps === 0) return solveZero(v, damping, result);
     try {
-      return this.solveChecked(v, damping, result);
+      return this.solveChecked(v, damping, result, factored);
     } catch (e) {
       throw withDampingField(e, damping);
     }
@@ -138,8 +139,8 @@ export abstract class EstimateBase implements AccumulatingEstimate {
   abstract commitUpdate(): void;
   abstract snapshot(): EstimateSnapshot;
 
-  /** `(A_t/(1−β^t) + λI)⁻¹ v` into `out` (t ≥ 1). */
-  protected abstract solveChecked(v: Float64Array, damping: number, out: Float64Array): Float64Array;
+  /** `(A_t/(1−β^t) + λI)⁻¹ v` into `out` (t ≥ 1); `factored` as `SymmetricEstimate.solve` (may be ignored). */
+  protected abstract solveChecked(v: Float64Array, damping: number, out: Float64Array, factored?: FactoredSlices): Float64Array;
   protected abstract matvecChecked(v: Float64Array, out: Float64Array): Float64Array;
   protected abstract diagonalChecked(out: Float64Array): Float64Array;
   protected abstract traceChecked(): number;

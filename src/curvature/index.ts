@@ -14,6 +14,8 @@ export type {
   AccumulatingEstimate,
   EstimateOptions,
   EstimateSnapshot,
+  FactoredSlices,
+  LowRankTerm,
   ResolvedEstimateOptions,
   SymmetricEstimate,
 } from './symmetric-estimate.js';

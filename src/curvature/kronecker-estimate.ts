@@ -35,7 +35,7 @@ import {
 } from './kronecker-factors.js';
 import type { RowBlock } from './rows.js';
 import { copyKronecker, type KroneckerStructure } from './structure.js';
-import type { EstimateSnapshot, ResolvedEstimateOptions } from './symmetric-estimate.js';
+import type { EstimateSnapshot, FactoredSlices, LowRankTerm, ResolvedEstimateOptions } from './symmetric-estimate.js';
 import { requireDecay } from './validate.js';
 
 /** EKFAC pairs of a factor update that arrived while a refresh was due: projected once the new basis is in. */
@@ -190,6 +190,8 @@ export class KroneckerEstimate extends EstimateBase {
   private work32: Float32Array[] | undefined;
   /** The float32 operands of the last decomposition (and λ) a float32 solve used: derived state, never saved. */
   private single: SingleOperands | undefined;
+  /** Work matrices of solves from low-rank factors (`thinWork`), allocated at the first. */
+  private thin: [Vec, Vec, Vec] | undefined;
   /** π-damping's solve factors for a decomposition (the installed one, when current) and λ: derived state, never saved. */
   private pi: { decomposition: KroneckerDecomposition; factors: DampedInverses } | undefined;
 
@@ -532,22 +534,110 @@ export class KroneckerEstimate extends EstimateBase {
     if (blocks.some((b) => b.count > 0)) throw rowsRefused('blocks');
   }
 
-  protected solveChecked(v: Float64Array, damping: number, out: Float64Array): Float64Array {
+  protected solveChecked(v: Float64Array, damping: number, out: Float64Array, factored?: FactoredSlices): Float64Array {
     if (this.needsRefresh) this.refreshDecompositions();
     const d = this.installed();
     const pi = this.piDamping && !this.corrected;
     const f = pi ? this.piFactors(d, damping) : undefined;
     const m = this.singleSolve ? this.singleOperands(d, f) : { ...vectorsOf(d), ...inversesOf(f) };
     const [X, Y, T] = this.singleSolve ? (this.work32 ??= [0, 1, 2].map(() => new Float32Array(this.dim))) : this.work;
-    blockToMatrix(this.shape, v, X);
+    const terms = factored?.get(0);
+    const thin = terms !== undefined && this.factoredPays(terms, m, f !== undefined) ? terms : undefined;
     if (f !== undefined) {
-      this.solvePi(m, f, X, Y, T);
+      if (thin !== undefined) this.solvePiFactored(m, f, thin, Y);
+      else this.solvePi(m, f, blockToMatrix(this.shape, v, X), Y, T);
       return matrixToBlock(this.shape, Y, out);
     }
-    this.toBasis(m, X, Y, T);
+    if (thin !== undefined) this.toBasisFactored(m, thin, Y);
+    else this.toBasis(m, blockToMatrix(this.shape, v, X), Y, T);
     this.divideByEigenvalues(d, damping, Y);
     this.fromBasis(m, Y, X, T);
     return matrixToBlock(this.shape, X, out);
+  }
+
+  /**
+   * Whether the solve's first products cost fewer multiply-adds from v's low-rank factors (v = Σ s·vec(Lᵀ R),
+   * rank r each) than from v itself (math.md, "Low-rank gradient sums"): π-damping multiplies Lᵀ and R by the
+   * damped factors' inverses (one product each, two through an eigenbasis) and the two thin results together,
+   * r·(out² + in'² + out·in') against out·in'·(out + in'); the eigenbasis route projects Lᵀ and R the same way
+   * in place of its first two products. Exactly the shapes decide (the same v gives the same route); the
+   * factors' shapes are checked here (INTERNAL: the session forms them from checked statistics).
+   */
+  private factoredPays(terms: readonly LowRankTerm[], m: SolveOperands, pi: boolean): boolean {
+    const { outputs, inputOrder } = this.shape;
+    const outputCost = pi && m.outputInverse === undefined ? 2 : 1;
+    const inputCost = pi && m.inputInverse === undefined ? 2 : 1;
+    let thin = 0;
+    for (const t of terms) {
+      if (!(t.rank >= 1) || t.left.length !== t.rank * outputs || t.right.length !== t.rank * inputOrder) {
+        throw new FisherdError('INTERNAL', `a low-rank term of rank ${t.rank} has ${t.left.length} + ${t.right.length} values, not rank × (${outputs} + ${inputOrder})`, { field: 'factored' });
+      }
+      thin += t.rank * (outputCost * outputs * outputs + inputCost * inputOrder * inputOrder + outputs * inputOrder);
+    }
+    const dense = outputs * inputOrder * (outputCost * outputs + inputCost * inputOrder);
+    return thin < dense;
+  }
+
+  /** Work matrices of the factored products, in the solve's storage type: `count` arrays of at least `length` (grown, kept). */
+  private thinWork(length: number): [Vec, Vec, Vec] {
+    const current = this.thin;
+    if (current !== undefined && current[0].length >= length) return current;
+    const make = (): Vec => (this.singleSolve ? new Float32Array(length) : new Float64Array(length));
+    return (this.thin = [make(), make(), make()]);
+  }
+
+  /**
+   * π-damping's solve from v's low-rank factors: Y = Σ s·((Ḡ + √λ/π I)⁻¹ Lᵀ)(R (Ā + π√λ I)⁻¹), each factor
+   * applied as `solvePi` applies it (its inverse, or its eigenbasis), to the thin matrices.
+   */
+  private solvePiFactored(m: SolveOperands, f: DampedInverses, terms: readonly LowRankTerm[], Y: Vec): void {
+    const { outputs, inputOrder } = this.shape;
+    const g = this.float64;
+    terms.forEach((t, k) => {
+      const r = t.rank;
+      const [left, right, Z] = this.thinWork(r * Math.max(outputs, inputOrder));
+      const TL = left.subarray(0, outputs * r);
+      const TR = right.subarray(0, r * inputOrder);
+      // TL = (Ḡ + √λ/π I)⁻¹ Lᵀ   (out × r)
+      if (m.outputInverse !== undefined) g.gemm(false, true, outputs, r, outputs, 1, m.outputInverse, t.left, 0, TL);
+      else {
+        const W = Z.subarray(0, outputs * r);
+        g.gemm(false, true, outputs, r, outputs, 1, m.outputVectors, t.left, 0, W);
+        for (let o = 0; o < outputs; o++) {
+          const w = f.outputScale[o];
+          for (let j = o * r; j < (o + 1) * r; j++) W[j] *= w;
+        }
+        g.gemm(true, false, outputs, r, outputs, 1, m.outputVectors, W, 0, TL);
+      }
+      // TR = R (Ā + π√λ I)⁻¹   (r × in')
+      if (m.inputInverse !== undefined) g.gemm(false, false, r, inputOrder, inputOrder, 1, t.right, m.inputInverse, 0, TR);
+      else {
+        const W = Z.subarray(0, r * inputOrder);
+        g.gemm(false, true, r, inputOrder, inputOrder, 1, t.right, m.inputVectors, 0, W);
+        const w = f.inputScale;
+        for (let j = 0; j < r; j++) {
+          const row = j * inputOrder;
+          for (let i = 0; i < inputOrder; i++) W[row + i] *= w[i];
+        }
+        g.gemm(false, false, r, inputOrder, inputOrder, 1, W, m.inputVectors, 0, TR);
+      }
+      g.gemm(false, false, outputs, inputOrder, r, t.scale, TL, TR, k === 0 ? 0 : 1, Y);
+    });
+  }
+
+  /** `toBasis` of v from its low-rank factors: Y = Σ s·(Q_G Lᵀ)(R Q_Aᵀ). */
+  private toBasisFactored(m: SolveOperands, terms: readonly LowRankTerm[], Y: Vec): void {
+    const { outputs, inputOrder } = this.shape;
+    const g = this.float64;
+    terms.forEach((t, k) => {
+      const r = t.rank;
+      const [left, right] = this.thinWork(r * Math.max(outputs, inputOrder));
+      const TL = left.subarray(0, outputs * r);
+      const TR = right.subarray(0, r * inputOrder);
+      g.gemm(false, true, outputs, r, outputs, 1, m.outputVectors, t.left, 0, TL);
+      g.gemm(false, true, r, inputOrder, inputOrder, 1, t.right, m.inputVectors, 0, TR);
+      g.gemm(false, false, outputs, inputOrder, r, t.scale, TL, TR, k === 0 ? 0 : 1, Y);
+    });
   }
 
   /**

@@ -18,8 +18,13 @@ export interface SymmetricEstimate {
    * Validates everything first: a throw leaves the estimate unchanged.
    */
   update(blocks: readonly RowBlock[], decay: number): void;
-  /** `(A_t/(1−β^t) + λI)⁻¹ v`; `out` may alias `v`. Throws NOT_POSITIVE_DEFINITE when the damped matrix is singular. */
-  solve(v: Float64Array, damping: number, out?: Float64Array): Float64Array;
+  /**
+   * `(A_t/(1−β^t) + λI)⁻¹ v`; `out` may alias `v`. Throws NOT_POSITIVE_DEFINITE when the damped matrix is
+   * singular. `factored`: slices of `v` the caller also holds as low-rank products (`FactoredSlices`);
+   * structures that can multiply by those factors instead (Kronecker blocks) do so where it is cheaper, with
+   * the same result to rounding; the others ignore them.
+   */
+  solve(v: Float64Array, damping: number, out?: Float64Array, factored?: FactoredSlices): Float64Array;
   /** The bias-corrected `A_t/(1−β^t) · v`; `out` may alias `v`. */
   matvec(v: Float64Array, out?: Float64Array): Float64Array;
   /** The diagonal of the bias-corrected estimate. */
@@ -35,6 +40,27 @@ export interface SymmetricEstimate {
   /** Replaces the state with a snapshot of an estimate of the same dim and structure. */
   restore(snapshot: EstimateSnapshot): void;
 }
+
+/**
+ * One low-rank product: scale · vec(Lᵀ R) with L rank × out and R rank × in' (row-major), laid out as a
+ * Kronecker block lays out its out·in' coordinates (the weight row-major, then the bias column).
+ */
+export interface LowRankTerm {
+  readonly rank: number;
+  /** L, rank × out. */
+  readonly left: Float32Array | Float64Array;
+  /** R, rank × in'. */
+  readonly right: Float32Array | Float64Array;
+  readonly scale: number;
+}
+
+/**
+ * Slices of a vector known as sums of low-rank products (math.md, "Low-rank gradient sums"), by the offset
+ * of the slice in the vector: v[offset, offset + out·in') = Σ_terms scale·vec(Lᵀ R), exactly the values of v
+ * there up to the rounding of forming them. A session passes ḡ's Kronecker blocks this way when the client
+ * sent them as `sumFactors` (and ḡ is this step's mean).
+ */
+export type FactoredSlices = ReadonlyMap<number, readonly LowRankTerm[]>;
 
 /** Shared by every snapshot: `A_t` is stored un-normalized, with the clock that normalizes it. */
 interface SnapshotClock {

@@ -53,8 +53,9 @@ export function monitor(options: MonitorOptions): GradientTransformation<EmptySt
       if (curvature.empiricalFisher !== undefined && curvature.fisher !== undefined) {
         const lambda = ctx.damping ?? scheduleValue(damping, ctx);
         try {
-          const efDirection = curvature.empiricalFisher.solve(meanGrad, lambda, work.a);
-          const fisherDirection = curvature.fisher.solve(meanGrad, lambda, work.b);
+          const factored = given ? ctx.meanGradFactors : undefined;
+          const efDirection = curvature.empiricalFisher.solve(meanGrad, lambda, work.a, factored);
+          const fisherDirection = curvature.fisher.solve(meanGrad, lambda, work.b, factored);
           diagnostics = { ...diagnostics, cosineEfFisher: cosine(efDirection, fisherDirection) };
         } catch (e) {
           if (!isFisherdError(e, 'NOT_POSITIVE_DEFINITE')) throw e;

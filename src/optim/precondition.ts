@@ -42,8 +42,9 @@ export function scaleByInverse(name: EstimateName, options: SolveOptions): Gradi
     init: () => EMPTY_STATE,
     update(updates, state, ctx) {
       const lambda = ctx.damping ?? scheduleValue(damping, ctx);
-      // `solve` writes into another array: `updates` is never touched.
-      const out = requireEstimate(ctx, name).solve(updates, lambda, outputArray(ctx, updates.length));
+      // `solve` writes into another array: `updates` is never touched. ḡ's low-rank factors, when the input is ḡ.
+      const factored = updates === ctx.meanGrad ? ctx.meanGradFactors : undefined;
+      const out = requireEstimate(ctx, name).solve(updates, lambda, outputArray(ctx, updates.length), factored);
       return { updates: out, state, diagnostics: { damping: lambda } };
     },
   };

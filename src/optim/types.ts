@@ -6,6 +6,7 @@
  * state ⇒ same updates, which is what makes checkpoints and trace replay exact.
  */
 import type { CurvatureEstimator } from '../curvature/estimator.js';
+import type { FactoredSlices } from '../curvature/symmetric-estimate.js';
 
 /**
  * What a transform's state may hold: plain data only (numbers, booleans, strings, null, Float64Arrays,
@@ -66,6 +67,13 @@ export interface StepContext {
    * that wrote meanGrad (the session: from the EMA's update): the monitor then does not read ḡ again.
    */
   readonly meanGradNorm?: number;
+  /**
+   * Slices of `meanGrad` as low-rank products (Kronecker blocks whose client sent the gradient sum as
+   * factors, when ḡ is this step's mean: emaDecay 0), for solves of `meanGrad` itself: a preconditioner
+   * whose input is `meanGrad` (the same array) passes them to the estimate's solve (math.md, "Low-rank
+   * gradient sums"). Read-only.
+   */
+  readonly meanGradFactors?: FactoredSlices;
 }
 
 /** Arrays for one step's intermediate updates (see `StepContext.workspace`; `StepWorkspace` is one). */

@@ -8,7 +8,7 @@ import { markFactorValuesChecked, markSymmetricByConstruction } from '../curvatu
 import { firstNonFinite } from '../curvature/validate.js';
 import { FisherdError } from '../errors.js';
 import { NATIVE_MIN_LENGTH, activeNativeKernels } from '../linalg/native-kernels.js';
-import type { KroneckerFactorSums, KroneckerStatistics, OutputGradFactorSum } from '../session/kronecker-statistics.js';
+import { gradientSum, type GradientFactors, type KroneckerFactorSums, type KroneckerStatistics, type OutputGradFactorSum } from '../session/kronecker-statistics.js';
 import type { BlockStatistics, DiagonalMoments, StatisticsVector } from '../session/statistics.js';
 import { float32Bytes, Float32Pool, Float64Pool, HOST_LITTLE_ENDIAN, readFloat32 } from './floats.js';
 import { fisherd } from './generated/fisherd.js';
@@ -254,6 +254,17 @@ function kroneckerFromWire(k: fisherd.v1.IKroneckerStatistics, at: string, step:
   const sum = present(k.sum)
     ? pool === undefined ? decodeStatisticsVector(k.sum, encoding, `${at}.sum`, step) : decodeStatisticsVector32(k.sum, encoding, `${at}.sum`, pool, step)
     : undefined;
+  const g = k.sumFactors;
+  let sumFactors: GradientFactors | undefined;
+  if (g !== null && g !== undefined) {
+    // Float32 from `pool` like the sum (views into the frame where aligned); the session checks the shapes.
+    const side = (bytes: Uint8Array | null | undefined, name: string): StatisticsVector => {
+      const field = `${at}.sumFactors.${name}`;
+      if (!present(bytes)) throw new FisherdError('MISSING_INPUT', `${field} is required with sumFactors`, { field, step });
+      return pool === undefined ? decodeStatisticsVector(bytes, encoding, field, step) : decodeStatisticsVector32(bytes, encoding, field, pool, step);
+    };
+    sumFactors = { rank: g.rank ?? 0, outputGrads: side(g.outputGrads, 'outputGrads'), inputs: side(g.inputs, 'inputs') };
+  }
   const f = k.factors;
   let factors: KroneckerFactorSums | undefined;
   if (f !== null && f !== undefined) {
@@ -279,7 +290,10 @@ function kroneckerFromWire(k: fisherd.v1.IKroneckerStatistics, at: string, step:
     };
   }
   // An absent sum is left absent, for the session to refuse (MISSING_INPUT naming the field).
-  return { count: k.count ?? 0, ...(sum === undefined ? {} : { sum }), ...(factors === undefined ? {} : { factors }) } as KroneckerStatistics;
+  return {
+    count: k.count ?? 0, ...(sum === undefined ? {} : { sum }), ...(sumFactors === undefined ? {} : { sumFactors }),
+    ...(factors === undefined ? {} : { factors }),
+  };
 }
 
 function kroneckerToWire(k: KroneckerStatistics, encoding: StatisticsEncoding): fisherd.v1.IKroneckerStatistics {
@@ -290,7 +304,13 @@ function kroneckerToWire(k: KroneckerStatistics, encoding: StatisticsEncoding): 
   return {
     count: k.count,
     encoding: encodingToWire(encoding),
-    sum: encodeStatisticsVector(k.sum, encoding),
+    ...(k.sumFactors === undefined ? { sum: encodeStatisticsVector(gradientSum(k), encoding) } : {
+      sumFactors: {
+        rank: k.sumFactors.rank,
+        outputGrads: encodeStatisticsVector(k.sumFactors.outputGrads, encoding),
+        inputs: encodeStatisticsVector(k.sumFactors.inputs, encoding),
+      },
+    }),
     ...(f === undefined ? {} : {
       factors: {
         inputSum: packed(f.inputSum),

@@ -158,7 +158,7 @@ export function releaseContribution(c: StepContribution, pool: Float32Pool = ste
     if (entry.kind !== 'diagonal') {
       // a Kronecker block's gradient sum, and its factor sums' matrices (statistics-codec.ts `factorMatrixPool`)
       const k = entry.kronecker;
-      if (k.sum instanceof Float32Array) pool.give(k.sum);
+      for (const v of [k.sum, k.sumFactors?.outputGrads, k.sumFactors?.inputs]) if (v instanceof Float32Array) pool.give(v);
       const f = k.factors;
       if (f !== undefined) for (const M of [f.inputSum, f.empirical?.sum, f.sampled?.sum, f.exact?.sum]) if (M !== undefined) factorMatrixPool.give(M);
       continue;

@@ -16,6 +16,7 @@ import {
 } from '../curvature/kronecker-factors.js';
 import { firstNonFinite } from '../curvature/validate.js';
 import { scannedFinite, scannedNonNegative } from '../linalg/scanned-values.js';
+import type { Backend } from '../linalg/backend.js';
 import { FisherdError } from '../errors.js';
 import type { FisherSource } from './config.js';
 import type { ContributionRequirements, StepContribution } from './contribution.js';
@@ -45,14 +46,80 @@ export interface KroneckerFactorSums {
   readonly eigenbasisSquares?: { readonly sum: Float64Array; readonly count: number; readonly basisVersion: number };
 }
 
+/**
+ * A Kronecker block's gradient sum as a product of thin factors (proto `GradientFactors`; math.md "Low-rank
+ * gradient sums"): the out × in' matrix Σ_j e_j ā_jᵀ = Lᵀ R, whose weight columns (row-major) then bias
+ * column are `KroneckerStatistics.sum` in the block's layout. One row pair per example for a layer without
+ * weight sharing (rank = b_w), b_w·R for R positions of a convolution or a sequence.
+ */
+export interface GradientFactors {
+  /** r ≥ 1, the row pairs. */
+  readonly rank: number;
+  /** L: r × out row-major (row j = e_j, scaled by the contribution's reduction like `sum`). */
+  readonly outputGrads: StatisticsVector;
+  /** R: r × in' row-major (row j = ā_j, the bias's 1 last when the block has a bias). */
+  readonly inputs: StatisticsVector;
+}
+
 /** A Kronecker block's statistics for one step. */
 export interface KroneckerStatistics {
   /** b_w, this step's examples; equals the contribution's batchSize. */
   readonly count: number;
-  /** Σ_n r_n (out·in', the block's torch layout), as the client holds the rows (its reduction). */
-  readonly sum: StatisticsVector;
+  /**
+   * Σ_n r_n (out·in', the block's torch layout), as the client holds the rows (its reduction). Exactly one
+   * of `sum` and `sumFactors`; read it through `gradientSum`, which also finds a sum formed from factors.
+   */
+  readonly sum?: StatisticsVector;
+  /** The same sum as Lᵀ R (fewer values when r·(out + in') < out·in'; a cheaper solve, math.md). */
+  readonly sumFactors?: GradientFactors;
   /** Present on the steps that carry factors (every T_stat steps). */
   readonly factors?: KroneckerFactorSums;
+}
+
+/** Gradient sums formed from `sumFactors` (`formGradientSums`), by the statistics they belong to. */
+const formedSums = new WeakMap<KroneckerStatistics, StatisticsVector>();
+
+/**
+ * The block's gradient sum Σ_n r_n: `sum`, or the one `formGradientSums` formed from `sumFactors` for this
+ * step (INTERNAL when neither is there: the session forms the sums before it merges a step).
+ */
+export function gradientSum(k: KroneckerStatistics): StatisticsVector {
+  const sum = k.sum ?? formedSums.get(k);
+  if (sum === undefined) throw new FisherdError('INTERNAL', 'a Kronecker gradient sum sent as factors was read before it was formed', { field: 'sumFactors' });
+  return sum;
+}
+
+/**
+ * Forms the dense gradient sum of every validated Kronecker entry sent as `sumFactors`, for `gradientSum`:
+ * the weight part Lᵀ R_w (one product, r the inner dimension: out·in'·r multiply-adds) straight into the
+ * block's layout, the bias Lᵀ R_{·,in'}, in the factors' storage type (float32 from the wire: sgemm on
+ * openblas; the rounding of a client's own float32 product of the same rows). Into `scratch(block,
+ * length)`'s arrays, which the caller keeps until the step is done (the sums are read within it).
+ */
+export function formGradientSums(
+  ordered: readonly StepContribution[], blockShape: (entry: string) => KroneckerBlockShape & { readonly inputs: number; readonly bias: boolean },
+  backend: Backend, scratch: (key: string, length: number, single: boolean) => StatisticsVector,
+): void {
+  for (const c of ordered) {
+    for (const entry of c.statistics ?? []) {
+      if (entry.kind !== 'kronecker' || entry.kronecker.sumFactors === undefined) continue;
+      const f = entry.kronecker.sumFactors;
+      const { outputs, inputs, inputOrder, bias } = blockShape(entry.block);
+      const single = f.outputGrads instanceof Float32Array && f.inputs instanceof Float32Array;
+      const r = f.rank;
+      const sum = scratch(`${c.workerId}/${entry.block}`, outputs * inputOrder, single);
+      // R's weight columns, contiguous (r × in: small), unless R is them already (no bias)
+      const weightInputs = bias ? scratch(`${c.workerId}/${entry.block}/R`, r * inputs, single) : f.inputs;
+      if (bias) for (let j = 0; j < r; j++) weightInputs.set(f.inputs.subarray(j * inputOrder, j * inputOrder + inputs), j * inputs);
+      backend.gemm(true, false, outputs, inputs, r, 1, f.outputGrads, weightInputs, 0, sum.subarray(0, outputs * inputs));
+      if (bias) {
+        const ones = scratch(`${c.workerId}/${entry.block}/b`, r, single);
+        for (let j = 0; j < r; j++) ones[j] = f.inputs[j * inputOrder + inputs]!;
+        backend.gemv(true, r, outputs, 1, f.outputGrads, ones, 0, sum.subarray(outputs * inputs));
+      }
+      formedSums.set(entry.kronecker, sum);
+    }
+  }
 }
 
 /** A Kronecker block of the session as contributions see it. */
@@ -89,8 +156,10 @@ export function validateKroneckerEntry(
   if (s.count !== c.batchSize) {
     fail('SHAPE_MISMATCH', `${at}.count`, `is ${String(s.count)}, but batchSize is ${c.batchSize}: every block sums over the same b_w examples`);
   }
-  if (s.sum === undefined) fail('MISSING_INPUT', `${at}.sum`, 'is required: ḡ comes from it');
-  vector(s.sum, size, `${at}.sum`, false, step, scanValues);
+  if (s.sum === undefined && s.sumFactors === undefined) fail('MISSING_INPUT', `${at}.sum`, 'is required (or sumFactors): ḡ comes from it');
+  if (s.sum !== undefined && s.sumFactors !== undefined) fail('INVALID_CONFIG', `${at}.sumFactors`, 'cannot come with sum: the gradient sum travels one way or the other');
+  if (s.sum !== undefined) vector(s.sum, size, `${at}.sum`, false, step, scanValues);
+  else gradientFactors(s.sumFactors!, shape, `${at}.sumFactors`, step, scanValues);
   const f = s.factors;
   if (f === undefined) return undefined;
   const base = `${at}.factors`;
@@ -136,6 +205,29 @@ function vector(v: unknown, size: number, field: string, squares: boolean, step:
     const x = v[j]!;
     if (!Number.isFinite(x)) throw new FisherdError('NON_FINITE', `${field}[${j}] is ${x}; every value must be finite`, { field, step });
     if (squares && x < 0) throw new FisherdError('INVALID_CONFIG', `${field}[${j}] is ${x}; a sum of squares is ≥ 0`, { field, step });
+  }
+}
+
+/** A `GradientFactors`: rank an integer ≥ 1, L r × out and R r × in' (float32 or float64), finite values. */
+function gradientFactors(f: GradientFactors, shape: KroneckerBlockShape, field: string, step: number, scanValues: boolean): void {
+  if (typeof f !== 'object' || f === null) throw new FisherdError('SHAPE_MISMATCH', `${field} must be a record`, { field, step });
+  const r = f.rank;
+  if (typeof r !== 'number' || !Number.isInteger(r) || r < 1) {
+    throw new FisherdError('SHAPE_MISMATCH', `${field}.rank must be an integer ≥ 1, got ${String(r)}`, { field: `${field}.rank`, step });
+  }
+  const sides: [string, unknown, number, string][] = [
+    ['outputGrads', f.outputGrads, shape.outputs, 'out'], ['inputs', f.inputs, shape.inputOrder, "in'"],
+  ];
+  for (const [name, v, width, what] of sides) {
+    const at = `${field}.${name}`;
+    if (!(v instanceof Float32Array || v instanceof Float64Array)) throw new FisherdError('SHAPE_MISMATCH', `${at} must be a Float32Array or Float64Array`, { field: at, step });
+    if (v.length !== r * width) {
+      throw new FisherdError('SHAPE_MISMATCH', `${at} has ${v.length} values, expected rank × ${what} = ${r} × ${width} = ${r * width}`, { field: at, step });
+    }
+    if (!scanValues || scannedFinite(v)) continue;
+    const j = firstNonFinite(v);
+    if (j < 0) continue;
+    throw new FisherdError('NON_FINITE', `${at}[${Math.floor(j / width)}][${j % width}] is ${v[j]}; every value must be finite`, { field: at, step });
   }
 }
 
@@ -259,6 +351,11 @@ export function kroneckerStatisticsFromPairs(input: {
   readonly factors?: boolean;
   /** How the client holds `sum` (default 'sum': Σ_n g_n; 'mean': Σ_n g_n / b). */
   readonly reduction?: 'mean' | 'sum';
+  /**
+   * How the gradient sum travels: 'sum' (default, the dense out·in' values) or 'factors' (`sumFactors`:
+   * L = the data-label e_n scaled by the reduction, R = the ā_n; rank b).
+   */
+  readonly sumAs?: 'sum' | 'factors';
 }): KroneckerStatistics {
   const { outputs, inputs, bias, count: b } = input;
   const order = inputs + (bias ? 1 : 0);
@@ -267,22 +364,16 @@ export function kroneckerStatisticsFromPairs(input: {
     for (let i = 0; i < inputs; i++) a[n * order + i] = input.activations[n * inputs + i]!;
     if (bias) a[n * order + inputs] = 1;
   }
-  const sum = new Float64Array(outputs * order);
   const scale = input.reduction === 'mean' ? 1 / b : 1;
-  for (let n = 0; n < b; n++) {
-    for (let o = 0; o < outputs; o++) {
-      const e = input.outputGrads[n * outputs + o]!;
-      for (let i = 0; i < inputs; i++) sum[o * inputs + i] += e * a[n * order + i]!;
-      if (bias) sum[outputs * inputs + o] += e;
-    }
-  }
-  if (scale !== 1) for (let j = 0; j < sum.length; j++) sum[j] = sum[j]! * scale;
-  if (input.factors === false) return { count: b, sum };
+  const gradient = input.sumAs === 'factors'
+    ? { sumFactors: { rank: b, outputGrads: Float64Array.from({ length: b * outputs }, (_, j) => input.outputGrads[j]! * scale), inputs: a.slice() } }
+    : { sum: denseGradientSum(input.outputGrads, a, b, outputs, inputs, bias, scale) };
+  if (input.factors === false) return { count: b, ...gradient };
   const sampled = input.sampled;
   const exact = input.exact;
   return {
     count: b,
-    sum,
+    ...gradient,
     factors: {
       inputSum: outerProductSum(a, b, order),
       inputCount: b,
@@ -294,6 +385,23 @@ export function kroneckerStatisticsFromPairs(input: {
       ...(exact === undefined ? {} : { exact: { sum: outerProductSum(exact.outputGrads, b * exact.factorsPerExample, outputs), count: b } }),
     },
   };
+}
+
+/** Σ_n vec(e_n ā_nᵀ)·scale in the block's layout (the weight row-major, then the bias), in float64. */
+function denseGradientSum(
+  outputGrads: ArrayLike<number>, a: Float64Array, b: number, outputs: number, inputs: number, bias: boolean, scale: number,
+): Float64Array {
+  const order = inputs + (bias ? 1 : 0);
+  const sum = new Float64Array(outputs * order);
+  for (let n = 0; n < b; n++) {
+    for (let o = 0; o < outputs; o++) {
+      const e = outputGrads[n * outputs + o]!;
+      for (let i = 0; i < inputs; i++) sum[o * inputs + i] += e * a[n * order + i]!;
+      if (bias) sum[outputs * inputs + o] += e;
+    }
+  }
+  if (scale !== 1) for (let j = 0; j < sum.length; j++) sum[j] = sum[j]! * scale;
+  return sum;
 }
 
 /**

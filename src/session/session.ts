@@ -10,6 +10,8 @@ import {
   CurvatureEstimator, type CurvatureSnapshot, type DiagonalBatchSummary, type PrecomputedRefresh, type ProspectiveRefresh, type UpdateFactors,
 } from '../curvature/estimator.js';
 import { firstNonFinite } from '../curvature/validate.js';
+import type { KroneckerStructure } from '../curvature/structure.js';
+import type { FactoredSlices } from '../curvature/symmetric-estimate.js';
 import { FisherdError, isFisherdError } from '../errors.js';
 import type { Backend } from '../linalg/backend.js';
 import { NATIVE_MIN_LENGTH, activeNativeKernels } from '../linalg/native-kernels.js';
@@ -25,8 +27,8 @@ import { cosine, norm2FromSquares } from '../optim/vec.js';
 import { statisticsValuesChecked, validateContribution, type ContributionRequirements, type StepContribution } from './contribution.js';
 import { curvatureConfig, validateSessionConfig, type ResolvedSessionConfig, type SessionConfig } from './config.js';
 import { lossAndParams, mergeContributions, ScaledRowBuffers } from './merge.js';
-import { collectStepFactors } from './kronecker-statistics.js';
-import { meanSegmentsOf, mergeStatistics, validateStatistics } from './statistics.js';
+import { collectStepFactors, formGradientSums } from './kronecker-statistics.js';
+import { meanGradFactorsOf, meanSegmentsOf, mergeStatistics, validateStatistics, type StatisticsVector } from './statistics.js';
 import { FusedStatisticsStep, uninitializedFloat32, type FusedStepOutcome } from './statistics-step.js';
 import { sameShape } from './state-shape.js';
 
@@ -201,6 +203,8 @@ export class Session {
   private blockShapes: ContributionRequirements['blocks'] | undefined;
   /** The one-pass step from statistics for this configuration (null: not one it covers; undefined: not looked up yet). */
   private fusedStep: FusedStatisticsStep | null | undefined;
+  /** Gradient sums formed from factors (`formGradientSums`), by worker and block: reused from step to step. */
+  private gradientSumScratch: Map<string, StatisticsVector> | undefined;
   /** Update arrays given back by `recycleUpdate` (at most three), for later steps to write into. */
   private readonly updatePool: Float32Array[] = [];
   /** The summary a step from statistics merges into, reused from step to step. */
@@ -313,6 +317,7 @@ export class Session {
       // were not scanned with the shapes (the fused step scans them in its pass): now, unless the arrival
       // check (`validateContribution`) scanned them already.
       for (const c of ordered) if (!statisticsValuesChecked(c)) validateStatistics(c, requirements);
+      this.formGradientSums(ordered);
       // One worker's checked values merge into a summary that holds no NaN (each coordinate a finite value
       // times a finite multiplier): the estimator need not scan it (several workers' sums could meet as
       // +Inf − Inf); and its ḡ is read from the worker's sums in the EMA's pass (`meanSegments`), not
@@ -327,10 +332,13 @@ export class Session {
           (meanGradOut) => this.curvature.updateFromSummary(summary, { ...options, meanGradOut }));
       }
       const factors = this.stepFactors(ordered, requirements);
+      // ḡ's low-rank factors for the solves, where ḡ is this step's mean (no EMA of it).
+      const meanGradFactors = this.config.emaDecay === 0 ? meanGradFactorsOf(ordered, requirements) : undefined;
       // The statistics' checks (above, or on arrival) have scanned the factors' values with the library's
       // rules: the estimator checks their shapes, counts and basis versions, not the values again.
       return this.advance(step, started, { ...merged, batchSize: summary.batchSize },
-        (meanGradOut) => this.curvature.updateFromStatistics(summary, factors, precomputed, { values: false, ...options, meanGradOut }));
+        (meanGradOut) => this.curvature.updateFromStatistics(summary, factors, precomputed, { values: false, ...options, meanGradOut }),
+        meanGradFactors);
     }
     const { ordered, merged, requirements } = assembled;
     return this.advance(step, started, { ...merged, batchSize: merged.batch.batchSize }, () => {
@@ -400,6 +408,26 @@ export class Session {
     return adapted ?? scheduleValue(makeSchedule(this.config.optimizer.damping ?? DEFAULT_DAMPING), { step });
   }
 
+  /**
+   * Forms the dense gradient sums of Kronecker entries sent as `sumFactors` (kronecker-statistics.ts
+   * `formGradientSums`) into this session's arrays, reused from step to step (the sums are read within it).
+   */
+  private formGradientSums(ordered: readonly StepContribution[]): void {
+    if (!ordered.some((c) => c.statistics?.some((e) => e.kind === 'kronecker' && e.kronecker.sumFactors !== undefined))) return;
+    const scratch = (this.gradientSumScratch ??= new Map());
+    formGradientSums(ordered, (name) => {
+      const block = name === '' ? this.config.blocks[0]! : this.config.blocks.find((b) => b.name === name)!;
+      const s = block.structure as KroneckerStructure;
+      return { outputs: s.outputs, inputs: s.inputs, bias: s.bias, inputOrder: s.inputs + (s.bias ? 1 : 0) };
+    }, this.backend, (key, length, single) => {
+      const held = scratch.get(key);
+      if (held !== undefined && held.length === length && held instanceof Float32Array === single) return held;
+      const fresh = single ? new Float32Array(length) : new Float64Array(length);
+      scratch.set(key, fresh);
+      return fresh;
+    });
+  }
+
   /** The step's factors per tracked estimate and block (the estimator's names: '' for a single Kronecker block). */
   private stepFactors(ordered: readonly StepContribution[], requirements: ContributionRequirements): UpdateFactors {
     const single = this.config.singleBlock;
@@ -412,7 +440,7 @@ export class Session {
    * solves per layer for the cosine (when both Fishers are tracked), traces and top eigenvalues from the
    * factors and installed decompositions (O(k²) each).
    */
-  private layerDiagnostics(step: number, meanGrad: Float64Array): Record<string, number> | undefined {
+  private layerDiagnostics(step: number, meanGrad: Float64Array, meanGradFactors?: FactoredSlices): Record<string, number> | undefined {
     if (!this.kroneckerTracked) return undefined;
     const values: Record<string, number> = {};
     const damping = scheduleValue(makeSchedule(this.config.optimizer.damping ?? DEFAULT_DAMPING), { step });
@@ -440,8 +468,10 @@ export class Session {
       if (other === undefined) continue;
       const start = offsets.get(name)!;
       const g = meanGrad.subarray(start, start + estimate.dim);
+      const terms = meanGradFactors?.get(start);
+      const factored = terms === undefined ? undefined : new Map([[0, terms]]);
       try {
-        values[`layer.${label(name)}.cosineEfFisher`] = cosine(other.solve(g, damping), estimate.solve(g, damping));
+        values[`layer.${label(name)}.cosineEfFisher`] = cosine(other.solve(g, damping, undefined, factored), estimate.solve(g, damping, undefined, factored));
       } catch (e) {
         if (!isFisherdError(e, 'NOT_POSITIVE_DEFINITE')) throw e;
         this.log.debug({ step, block: label(name), damping }, 'layer cosineEfFisher omitted: a damped estimate is singular');
@@ -476,6 +506,7 @@ export class Session {
           throw new FisherdError('INTERNAL', 'summarize needs every tracked estimate to be diagonal', { field: 'structure' });
         }
         for (const c of assembled.ordered) validateStatistics(c, assembled.requirements);
+        this.formGradientSums(assembled.ordered);
         const summary = mergeStatistics(assembled.ordered, assembled.requirements, options.out);
         return { step, batchSize: summary.batchSize, ...assembled.merged, summary };
       }
@@ -595,7 +626,7 @@ export class Session {
    * rolls back.
    */
   private advance(step: number, started: number, merged: { batchSize: number; loss?: number; params?: Float64Array; lossAfterPreviousUpdate?: number },
-    updateCurvature: (meanGradOut: Float64Array) => number | undefined | void): StepResult {
+    updateCurvature: (meanGradOut: Float64Array) => number | undefined | void, meanGradFactors?: FactoredSlices): StepResult {
     // The estimator validates its input before touching its state, but the solve can still fail after
     // the update (a singular estimate with λ = 0): the checkpoint sets the state aside (its large arrays
     // held, not copied: the update writes beside them), and a failure rolls back to it.
@@ -610,6 +641,7 @@ export class Session {
       const ctx = {
         step, curvature: this.curvature, workspace: this.workspace, meanGrad, ...(merged.params ? { params: merged.params } : {}),
         ...(typeof meanGradSquares === 'number' ? { meanGradNorm: norm2FromSquares(meanGradSquares, meanGrad) } : {}),
+        ...(meanGradFactors === undefined ? {} : { meanGradFactors }),
         // The losses, for damping adaptation (the other transforms ignore them).
         ...(merged.loss === undefined ? {} : { loss: merged.loss }),
         ...(merged.lossAfterPreviousUpdate === undefined ? {} : { lossAfterPreviousUpdate: merged.lossAfterPreviousUpdate }),
@@ -623,7 +655,7 @@ export class Session {
         });
       }
       const d = result.diagnostics;
-      const layers = this.layerDiagnostics(step, meanGrad);
+      const layers = this.layerDiagnostics(step, meanGrad, meanGradFactors);
       const stepResult: StepResult = {
         step,
         update,

@@ -20,13 +20,14 @@
  */
 import { allocateSummary, type DiagonalBatchSummary } from '../curvature/batch-summary.js';
 import type { MeanSegment } from '../curvature/estimator.js';
+import type { FactoredSlices, LowRankTerm } from '../curvature/symmetric-estimate.js';
 import { firstNonFinite } from '../curvature/validate.js';
 import { NATIVE_MIN_LENGTH, activeNativeKernels } from '../linalg/native-kernels.js';
 import { scannedFinite, scannedNonNegative } from '../linalg/scanned-values.js';
 import { FisherdError } from '../errors.js';
 import type { ContributionRequirements, StepContribution } from './contribution.js';
 import type { FisherSource } from './config.js';
-import { validateKroneckerEntry, type KroneckerStatistics } from './kronecker-statistics.js';
+import { gradientSum, validateKroneckerEntry, type KroneckerStatistics } from './kronecker-statistics.js';
 
 /** A float vector of a statistics contribution (float64 after decoding from the wire). */
 export type StatisticsVector = Float32Array | Float64Array;
@@ -306,7 +307,7 @@ export function mergeStatistics(
       const { offset, size } = entryRange(entry, req);
       if (entry.kind === 'kronecker') {
         // ḡ's share; the factors go to the Kronecker blocks (collectStepFactors), not into the summary.
-        if (writeMean) into(mean, offset, entry.kronecker.sum, scale.sum / b);
+        if (writeMean) into(mean, offset, gradientSum(entry.kronecker), scale.sum / b);
         if (into === put && options.kroneckerSquaresZero !== true) for (const v of squareVectors) v.fill(0, offset, offset + size);
         continue;
       }
@@ -357,8 +358,37 @@ export function mergeStatistics(
 export function meanSegmentsOf(c: StepContribution, req: ContributionRequirements): MeanSegment[] {
   const factor = multipliers(c).sum / c.batchSize;
   return c.statistics!
-    .map((entry) => ({ offset: entryRange(entry, req).offset, values: entry.kind === 'kronecker' ? entry.kronecker.sum : entry.moments.sum, factor }))
+    .map((entry) => ({ offset: entryRange(entry, req).offset, values: entry.kind === 'kronecker' ? gradientSum(entry.kronecker) : entry.moments.sum, factor }))
     .sort((x, y) => x.offset - y.offset);
+}
+
+/**
+ * ḡ's Kronecker slices as low-rank products (`FactoredSlices`, by offset; math.md "Low-rank gradient sums")
+ * of validated contributions: ḡ = Σ_w (multiplier_w / b)·sum_w (`mergeStatistics`), so each worker's
+ * `sumFactors` are one term scaled by multiplier_w / b. Only the blocks every worker sent as factors;
+ * undefined when there are none. These are ḡ itself only where ḡ is this step's mean (emaDecay 0).
+ */
+export function meanGradFactorsOf(contributions: readonly StepContribution[], req: ContributionRequirements): FactoredSlices | undefined {
+  const b = contributions.reduce((sum, c) => sum + c.batchSize, 0);
+  const slices = new Map<number, LowRankTerm[]>();
+  const dense = new Set<number>();
+  for (const c of contributions) {
+    const scale = multipliers(c).sum / b;
+    for (const entry of c.statistics!) {
+      if (entry.kind !== 'kronecker') continue;
+      const { offset } = entryRange(entry, req);
+      const f = entry.kronecker.sumFactors;
+      if (f === undefined) {
+        dense.add(offset);
+        continue;
+      }
+      const terms = slices.get(offset) ?? [];
+      terms.push({ rank: f.rank, left: f.outputGrads, right: f.inputs, scale });
+      slices.set(offset, terms);
+    }
+  }
+  for (const offset of dense) slices.delete(offset);
+  return slices.size === 0 ? undefined : slices;
 }
 
 /** target[offset + j] += factor · v[j]. */

@@ -152,7 +152,7 @@ export async function summarizeTrace(inputs: readonly string[], options: { logge
             const k = entry.kronecker;
             if (k) {
               const f = k.factors;
-              for (const v of [k.sum, f?.inputSum, f?.empirical?.sum, f?.sampled?.sum, f?.exact?.sum, f?.eigenbasisSquares]) summary.statistics.bytes += v?.length ?? 0;
+              for (const v of [k.sum, k.sumFactors?.outputGrads, k.sumFactors?.inputs, f?.inputSum, f?.empirical?.sum, f?.sampled?.sum, f?.exact?.sum, f?.eigenbasisSquares]) summary.statistics.bytes += v?.length ?? 0;
               const encoding = ENCODING_NAMES[k.encoding ?? 0] ?? `unknown (${String(k.encoding)})`;
               if (!summary.statistics.encodings.includes(encoding)) summary.statistics.encodings.push(encoding);
               continue;

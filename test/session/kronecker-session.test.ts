@@ -107,8 +107,8 @@ class Reference {
     const b = cs.reduce((s, c) => s + c.batchSize, 0);
     const mean = new Float64Array(FC + HEAD);
     for (const c of cs) {
-      fcOf(c).sum.forEach((v, j) => { mean[j]! += v / b; });
-      headOf(c).sum.forEach((v, j) => { mean[FC + j]! += v / b; });
+      fcOf(c).sum!.forEach((v, j) => { mean[j]! += v / b; });
+      headOf(c).sum!.forEach((v, j) => { mean[FC + j]! += v / b; });
     }
     this.g = this.g.map((v, j) => beta * v + (1 - beta) * mean[j]!);
     this.gSteps++;
@@ -179,7 +179,7 @@ describe('kronecker blocks in a session', () => {
       const f = fcOf(c).factors!;
       library.updateFactors({ inputSum: f.inputSum, inputCount: f.inputCount, outputGradSum: f[source]!.sum, outputGradCount: f[source]!.count }, 0.5);
       const mean = new Float64Array(FC);
-      fcOf(c).sum.forEach((v, j) => { mean[j] = 0 + (1 / 5) * v; });
+      fcOf(c).sum!.forEach((v, j) => { mean[j] = 0 + (1 / 5) * v; });
       gSum = gSum.map((v, j) => 0.5 * v + (1 - 0.5) * mean[j]!);
       product *= 0.5;
       const gbar = gSum.map((v) => v * (1 / (1 - product)));
@@ -240,7 +240,7 @@ describe('kronecker blocks in a session', () => {
     expect(relativeError(Float64Array.of(layers['layer.fc.fisher.top1']!, layers['layer.fc.fisher.top2']!, layers['layer.fc.fisher.top3']!), Float64Array.from(top.slice(0, 3)))).toBeLessThan(1e-10);
     expect(layers['layer.fc.fisher.trace']).toBeCloseTo(fisher.trace(), 12);
     expect(layers['layer.fc.empiricalFisher.trace']).toBeCloseTo(ef.trace(), 12);
-    const g = Float64Array.from(fcOf(c).sum, (v) => v / 6);
+    const g = Float64Array.from(fcOf(c).sum!, (v) => v / 6);
     const a = ef.solve(g, LAMBDA);
     const b = fisher.solve(g, LAMBDA);
     const cos = a.reduce((s, v, j) => s + v * b[j]!, 0) / Math.hypot(...a) / Math.hypot(...b);
