@@ -18,7 +18,10 @@
  *   `outside solve`, the step's time less the solve's (what the daemon spends per step besides the solves).
  * Refresh decompositions themselves (worker threads in the daemon) are computed outside the timed phases.
  *
- * Run: `npm run build && node dist/bench/kfac-session.js [--steps=30] [--warmup=3] [--json]`. Medians are
+ * `--sum-as=factors` sends fc1's and fc2's gradient sums as thin factors (`sumFactors`, rank b; math.md "Low-rank
+ * gradient sums"), as the Python client's default does, instead of dense sums.
+ *
+ * Run: `npm run build && node dist/bench/kfac-session.js [--steps=30] [--warmup=3] [--sum-as=sum|factors] [--json]`. Medians are
  * over the timed steps; refresh steps (one in 10) are reported separately as `refresh steps`.
  */
 import { performance } from 'node:perf_hooks';
@@ -65,7 +68,15 @@ function median(xs: number[]): number {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-export async function runKfacSessionBench(options: { steps?: number; warmup?: number } = {}): Promise<Record<string, { plain: number; refresh: number }>> {
+export async function runKfacSessionBench(options: {
+  steps?: number;
+  warmup?: number;
+  /**
+   * How the gradient sums travel: 'sum' (default, dense) or 'factors' (`sumFactors`, L = the e rows, R = the ā
+   * rows, rank b, where that is fewer values: fc1 and fc2; the Python client's gradient_factors='auto').
+   */
+  sumAs?: 'sum' | 'factors';
+} = {}): Promise<Record<string, { plain: number; refresh: number }>> {
   const steps = options.steps ?? 30;
   const warmup = options.warmup ?? 3;
   const b = 64;
@@ -104,11 +115,14 @@ export async function runKfacSessionBench(options: { steps?: number; warmup?: nu
     const statistics: BlockStatistics[] = LAYERS.map(([name, outputs, inputs], k) => {
       const a = Float64Array.from(hashedRows(b, inputs + 1), (x, j) => ((j + 1) % (inputs + 1) === 0 ? 1 : Math.max(0, x)));
       const e = Float64Array.from(hashedRows(b, outputs), (x) => x * 1e-2 * (k + 1));
+      const factored = options.sumAs === 'factors' && b * (outputs + inputs + 1) < outputs * (inputs + 1);
       return {
         block: name, kind: 'kronecker',
         kronecker: {
           count: b,
-          sum: Float32Array.from(hashedRows(1, outputs * (inputs + 1)), (x) => x * 1e-3),
+          // (a mean-reduced hook's rows: e/b)
+          ...(factored ? { sumFactors: { rank: b, outputGrads: Float32Array.from(e, (x) => x / b), inputs: Float32Array.from(a) } }
+            : { sum: Float32Array.from(hashedRows(1, outputs * (inputs + 1)), (x) => x * 1e-3) }),
           factors: { inputSum: gram(a, inputs + 1), inputCount: b, sampled: { sum: gram(e, outputs), count: b }, samplesPerExample: 1 },
         },
       } as BlockStatistics;
@@ -158,7 +172,9 @@ export async function runKfacSessionBench(options: { steps?: number; warmup?: nu
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const flag = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const result = await runKfacSessionBench({ steps: Number(flag('steps') ?? 30), warmup: Number(flag('warmup') ?? 3) });
+  const sumAs = flag('sum-as') ?? 'sum';
+  if (sumAs !== 'sum' && sumAs !== 'factors') throw new Error(`--sum-as must be sum or factors, got ${sumAs}`);
+  const result = await runKfacSessionBench({ steps: Number(flag('steps') ?? 30), warmup: Number(flag('warmup') ?? 3), sumAs });
   if (process.argv.includes('--json')) console.log(JSON.stringify(result));
   else console.table(Object.fromEntries(Object.entries(result).map(([k, v]) => [k, { 'ms (plain steps)': v.plain.toFixed(2), 'ms (refresh steps)': v.refresh.toFixed(2) }])));
 }
