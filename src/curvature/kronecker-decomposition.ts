@@ -31,6 +31,18 @@ export interface KroneckerRefreshJob {
   piDamping?: number;
   /** With `piDamping`: the solves the inverses are expected to serve (`dampedInverses`' `uses`). Default 1. */
   inverseUses?: number;
+  /**
+   * The block's solves multiply in float32 (float32 storage, math.md "Precision"): the decomposition then
+   * also carries its eigenvectors, and the damped inverses their inverses, rounded to float32
+   * (`vectors32`, `DampedInverses.inverses32`), formed where it is formed instead of in the first solve.
+   */
+  single?: boolean;
+}
+
+/** Eigenvectors (or damped inverses) rounded to float32 once, for float32 solves: derived data, never saved. */
+export interface SingleMatrices {
+  output?: Float32Array;
+  input?: Float32Array;
 }
 
 /**
@@ -52,6 +64,8 @@ export interface KroneckerDecomposition {
    * eigenvalue product is not > 0 there. Derived data: snapshots leave it out.
    */
   dampedInverses?: DampedInverses;
+  /** For a job with `single`: `outputVectors` and `inputVectors` rounded to float32. Derived data: snapshots leave it out. */
+  vectors32?: SingleMatrices;
 }
 
 /**
@@ -70,6 +84,8 @@ export interface DampedInverses {
   outputInverse?: Float64Array;
   /** (Ā + π√λ I)⁻¹, in' × in'. */
   inputInverse?: Float64Array;
+  /** With `single`: the inverses above rounded to float32 (those that are formed). */
+  inverses32?: SingleMatrices;
 }
 
 /**
@@ -78,7 +94,7 @@ export interface DampedInverses {
  * some product (λ_G,o + √λ/π)(λ_A,i + π√λ) is not > 0 (the solve then reports it). A pure function of its
  * inputs: wherever it runs (a refresh thread or the solve), the same bits on the same kind of backend.
  */
-export function dampedInverses(d: KroneckerDecomposition, damping: number, float64: Pick<Backend, 'syrk'>, uses = 1): DampedInverses | undefined {
+export function dampedInverses(d: KroneckerDecomposition, damping: number, float64: Pick<Backend, 'syrk'>, uses = 1, single = false): DampedInverses | undefined {
   const outputs = d.outputValues.length;
   const inputOrder = d.inputValues.length;
   const sqrtDamping = Math.sqrt(damping);
@@ -94,11 +110,19 @@ export function dampedInverses(d: KroneckerDecomposition, damping: number, float
   const inputScale = new Float64Array(inputOrder);
   for (let o = 0; o < outputs; o++) outputScale[o] = 1 / (d.outputValues[o] + outputShift);
   for (let i = 0; i < inputOrder; i++) inputScale[i] = 1 / (d.inputValues[i] + inputShift);
+  const outputInverse = outputs <= 2 * inputOrder * uses ? inverseFromEigen(d.outputVectors, outputScale, outputs, float64) : undefined;
+  const inputInverse = inputOrder <= 2 * outputs * uses ? inverseFromEigen(d.inputVectors, inputScale, inputOrder, float64) : undefined;
   return {
     damping, outputScale, inputScale,
-    ...(outputs <= 2 * inputOrder * uses ? { outputInverse: inverseFromEigen(d.outputVectors, outputScale, outputs, float64) } : {}),
-    ...(inputOrder <= 2 * outputs * uses ? { inputInverse: inverseFromEigen(d.inputVectors, inputScale, inputOrder, float64) } : {}),
+    ...(outputInverse === undefined ? {} : { outputInverse }),
+    ...(inputInverse === undefined ? {} : { inputInverse }),
+    ...(single ? { inverses32: rounded(outputInverse, inputInverse) } : {}),
   };
+}
+
+/** Float32 copies of the matrices given. */
+export function rounded(output: Float64Array | undefined, input: Float64Array | undefined): SingleMatrices {
+  return { ...(output === undefined ? {} : { output: new Float32Array(output) }), ...(input === undefined ? {} : { input: new Float32Array(input) }) };
 }
 
 /** Qᵀ diag(w) Q (Q: eigenvectors as rows, w > 0) as the syrk UᵀU of U = diag(√w) Q. */
@@ -141,8 +165,9 @@ export function decomposeKroneckerFactors(job: KroneckerRefreshJob, backend: Bac
     outputVectors: output.vectors,
     pi,
   };
+  if (job.single === true) decomposition.vectors32 = rounded(decomposition.outputVectors, decomposition.inputVectors);
   if (job.piDamping === undefined) return decomposition;
-  const inverses = dampedInverses(decomposition, job.piDamping, float64, job.inverseUses);
+  const inverses = dampedInverses(decomposition, job.piDamping, float64, job.inverseUses, job.single === true);
   return inverses === undefined ? decomposition : { ...decomposition, dampedInverses: inverses };
 }
 

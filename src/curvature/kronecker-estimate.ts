@@ -27,7 +27,7 @@ import { activeNativeKernels, NATIVE_MIN_LENGTH } from '../linalg/native-kernels
 import { EmaClock } from './ema.js';
 import { EstimateBase, requireSnapshotLength } from './estimate-base.js';
 import {
-  dampedInverses, decomposeKroneckerFactors, float64Kernels, type DampedInverses, type KroneckerDecomposition, type KroneckerRefreshJob,
+  dampedInverses, decomposeKroneckerFactors, float64Kernels, rounded, type DampedInverses, type KroneckerDecomposition, type KroneckerRefreshJob,
 } from './kronecker-decomposition.js';
 import {
   blockIndex, blockToMatrix, kroneckerShape, matrixToBlock, validateKroneckerFactors,
@@ -410,7 +410,10 @@ export class KroneckerEstimate extends EstimateBase {
     if (this.clock.steps === 0) return undefined;
     const { input, outputGrad } = this.factors();
     const { outputs, inputOrder } = this.shape;
-    return { version: this.nextVersion++, factorUpdates: this.clock.steps, outputs, inputOrder, inputFactor: input, outputGradFactor: outputGrad };
+    return {
+      version: this.nextVersion++, factorUpdates: this.clock.steps, outputs, inputOrder, inputFactor: input, outputGradFactor: outputGrad,
+      ...(this.singleSolve ? { single: true } : {}),
+    };
   }
 
   /**
@@ -429,6 +432,14 @@ export class KroneckerEstimate extends EstimateBase {
         (inverses.outputInverse !== undefined && inverses.outputInverse.length !== outputs * outputs) ||
         (inverses.inputInverse !== undefined && inverses.inputInverse.length !== inputOrder * inputOrder))) {
       throw new FisherdError('SHAPE_MISMATCH', `the decomposition's damped inverses are not of a ${outputs} × ${inputOrder} Kronecker block`, { field: 'decomposition.dampedInverses' });
+    }
+    // float32 copies, when a job asked for them, of the same shapes as what they copy
+    const sameShape = (copy: Float32Array | undefined, of: Float64Array | undefined) => copy === undefined || copy.length === of?.length;
+    const v32 = decomposition.vectors32;
+    const i32 = inverses?.inverses32;
+    if (!sameShape(v32?.output, decomposition.outputVectors) || !sameShape(v32?.input, decomposition.inputVectors) ||
+        !sameShape(i32?.output, inverses?.outputInverse) || !sameShape(i32?.input, inverses?.inputInverse)) {
+      throw new FisherdError('SHAPE_MISMATCH', `the decomposition's float32 copies are not of a ${outputs} × ${inputOrder} Kronecker block`, { field: 'decomposition.vectors32' });
     }
     const installed = this.decomposition?.version ?? 0;
     if (!(decomposition.version > installed) || decomposition.version >= this.nextVersion || decomposition.factorUpdates > this.clock.steps) {
@@ -484,6 +495,7 @@ export class KroneckerEstimate extends EstimateBase {
     return {
       version: this.nextVersion, factorUpdates: clock.steps, outputs, inputOrder, inputFactor: input, outputGradFactor: outputGrad,
       ...(this.piDamping && piDamping !== undefined ? { piDamping, inverseUses: this.inverseUses } : {}),
+      ...(this.singleSolve ? { single: true } : {}),
     };
   }
 
@@ -648,15 +660,22 @@ export class KroneckerEstimate extends EstimateBase {
   private singleOperands(d: KroneckerDecomposition, f: DampedInverses | undefined): SolveOperands {
     let cached = this.single;
     if (cached === undefined || cached.decomposition !== d) {
-      cached = { decomposition: d, outputVectors: new Float32Array(d.outputVectors), inputVectors: new Float32Array(d.inputVectors) };
+      // rounded where the decomposition was formed (a refresh thread: `KroneckerRefreshJob.single`), else here
+      const v = d.vectors32;
+      cached = {
+        decomposition: d,
+        outputVectors: v?.output ?? new Float32Array(d.outputVectors),
+        inputVectors: v?.input ?? new Float32Array(d.inputVectors),
+      };
       this.single = cached;
     }
     if (f === undefined) return cached;
     if (cached.inverses?.of !== f) {
+      const r = f.inverses32 ?? rounded(f.outputInverse, f.inputInverse);
       cached.inverses = {
         of: f,
-        ...(f.outputInverse === undefined ? {} : { outputInverse: new Float32Array(f.outputInverse) }),
-        ...(f.inputInverse === undefined ? {} : { inputInverse: new Float32Array(f.inputInverse) }),
+        ...(r.output === undefined ? {} : { outputInverse: r.output }),
+        ...(r.input === undefined ? {} : { inputInverse: r.input }),
       };
     }
     return { outputVectors: cached.outputVectors, inputVectors: cached.inputVectors, ...cached.inverses };
@@ -749,7 +768,7 @@ export class KroneckerEstimate extends EstimateBase {
     if (d.dampedInverses?.damping === damping) return d.dampedInverses;
     const cached = this.pi;
     if (cached !== undefined && cached.decomposition === d && cached.factors.damping === damping) return cached.factors;
-    const factors = dampedInverses(d, damping, this.float64, this.inverseUses);
+    const factors = dampedInverses(d, damping, this.float64, this.inverseUses, this.singleSolve);
     if (factors === undefined) {
       const { outputs, inputOrder } = this.shape;
       const sqrtDamping = Math.sqrt(damping);

@@ -28,7 +28,8 @@ port.on('message', (request: RefreshRequest) => {
       const decomposition = decomposeKroneckerFactors(request.job, await backend);
       const inverses = decomposition.dampedInverses;
       for (const a of [decomposition.inputValues, decomposition.inputVectors, decomposition.outputValues, decomposition.outputVectors,
-        inverses?.outputScale, inverses?.inputScale, inverses?.outputInverse, inverses?.inputInverse]) {
+        inverses?.outputScale, inverses?.inputScale, inverses?.outputInverse, inverses?.inputInverse,
+        decomposition.vectors32?.output, decomposition.vectors32?.input, inverses?.inverses32?.output, inverses?.inverses32?.input]) {
         if (a !== undefined && !transfer.includes(a.buffer as ArrayBuffer)) transfer.push(a.buffer as ArrayBuffer);
       }
       reply = { id: request.id, kind: 'done', decomposition };

@@ -155,13 +155,14 @@ export function estimateBytes(structure: LeafStructure, size: number, storageByt
       // installed one, the checkpoint's, the one in flight), those a solve forms for another λ, and a
       // scratch copy of the eigenvectors to form them (src/curvature/kronecker-decomposition.ts
       // `dampedInverses`): five more. Float32 storage solves in float32 (math.md "Precision"): the
-      // eigenvectors and damped inverses rounded to float32 (one more float64-sized copy) and three float32
+      // eigenvectors and damped inverses rounded to float32 (one more float64-sized copy, and the copies a
+      // refresh in flight rounds where it decomposes: another) and three float32
       // work matrices (12·D). A gradient sum sent as factors is formed into a float32 array of the block's
       // size (session.ts `formGradientSums`; per worker): 4·D more, and the thin work matrices of the solve
       // from factors (3·r·max(out, in') ≤ 3·D values at a rank where it pays).
       const inputOrder = structure.inputs + (structure.bias ? 1 : 0);
       const single = storageBytes === 4;
-      const factorCopies = (structure.damping === 'pi' ? 12 : 7) + (single ? 1 : 0);
+      const factorCopies = (structure.damping === 'pi' ? 12 : 7) + (single ? 2 : 0);
       return factorCopies * 8 * (inputOrder * inputOrder + structure.outputs * structure.outputs) + (6 * 8 + (single ? 12 : 0) + 4) * size;
     }
   }

@@ -796,4 +796,40 @@ describe('Kronecker solve precision by storage type', () => {
       double.dispose();
     }
   });
+
+  it.runIf(single !== undefined).each(['tikhonov', 'pi'] as const)('%s damping: a refresh job of a float32 block rounds its eigenvectors (and damped inverses) to float32 where it decomposes; the solves take them, bit for bit those of rounding in the solve', (damping) => {
+    const make = () => {
+      const e = kronecker({ kind: 'kronecker', outputs: out, inputs, bias: true, damping, refreshEvery: 1 }, single!, { dampingFixedFor: Infinity });
+      e.updateFactors({ inputSum: A.M, inputCount: 1, outputGradSum: G.M, outputGradCount: 1 }, 0);
+      return e;
+    };
+    const offThread = make();
+    const job = offThread.refreshJob()!;
+    expect(job.single).toBe(true);
+    const decomposition = decomposeKroneckerFactors({ ...job, ...(damping === 'pi' ? { piDamping: 1e-3, inverseUses: 10 } : {}) }, single!);
+    expect(Array.from(decomposition.vectors32!.output!)).toEqual(Array.from(Float32Array.from(decomposition.outputVectors)));
+    expect(Array.from(decomposition.vectors32!.input!)).toEqual(Array.from(Float32Array.from(decomposition.inputVectors)));
+    if (damping === 'pi') {
+      const f = decomposition.dampedInverses!;
+      expect(f.outputInverse).toBeDefined();
+      expect(Array.from(f.inverses32!.output!)).toEqual(Array.from(Float32Array.from(f.outputInverse!)));
+    }
+    // the same decomposition without its float32 copies: the solve rounds them itself
+    const { vectors32: _, ...bare } = decomposition;
+    const inSolve = make();
+    inSolve.refreshJob();
+    offThread.installDecomposition(decomposition);
+    inSolve.installDecomposition(damping === 'pi' ? { ...bare, dampedInverses: { ...bare.dampedInverses!, inverses32: undefined } } : bare);
+    const a = offThread.solve(generic, 1e-3);
+    const b = inSolve.solve(generic, 1e-3);
+    expect(bitwiseEqual(a, b)).toBe(true);
+    // and the float32 copies are what the solve multiplies by: a changed copy changes the solve
+    const other = make();
+    other.refreshJob();
+    const changed = decomposeKroneckerFactors({ ...job, ...(damping === 'pi' ? { piDamping: 1e-3, inverseUses: 10 } : {}) }, single!);
+    changed.vectors32!.output![0] += 0.5;
+    if (damping === 'pi') changed.dampedInverses!.inverses32!.output![0] += 0.5;
+    other.installDecomposition(changed);
+    expect(bitwiseEqual(other.solve(generic, 1e-3), a)).toBe(false);
+  });
 });
