@@ -14,7 +14,9 @@ micro-batch's calls it gives:
   backward writes ``'squares'`` alone, a Kronecker block's reduction ``'sum'`` alone;
 * ``moments(calls, es, centred)``: the same per trainable parameter (a dict);
 * ``input_factor(calls)``, ``output_factor(es)`` (affine layers): A = Σ ā āᵀ (count b·R) and G = Σ e eᵀ,
-  matrices or, with ``packed=True``, their packed upper triangles (``gram``: about half the products).
+  matrices or, with ``packed=True``, their packed upper triangles (``gram``: about half the products);
+* ``gradient_factors(parts)`` (affine layers): the gradient sum Σ e āᵀ as the thin L (b·R, out) and
+  R (b·R, in') whose Lᵀ R it is (the wire's ``GradientFactors``), from the calls and gradients kept.
 
 Affine layers (``nn.Linear``, ``nn.Conv2d``), with ā = [a; 1] when there is a bias and R positions
 (1 for a Linear on (b, in) inputs; the tokens of a Linear on (b, T, in); the output pixels of a
@@ -228,6 +230,51 @@ class AffineHandler(Handler):
         if isinstance(self.module, nn.Conv2d):
             return e.reshape(e.shape[0], e.shape[1], -1).to(_work_dtype(e))
         return e.reshape(e.shape[0], -1, e.shape[-1]).transpose(1, 2).to(_work_dtype(e))
+
+    def row_count(self, es: Sequence[Optional[torch.Tensor]]) -> int:
+        """The row pairs (e, ā) of a micro-batch's calls: b·R over its calls with a gradient (R = 1 for a
+        Linear on (b, in) inputs), from the gradients' shapes alone."""
+        return sum(e.numel() // self.out_dim for e in es if e is not None)
+
+    def _output_rows(self, e: torch.Tensor) -> torch.Tensor:
+        """e as (b·R, out), rows in (example, position) order: a view of a Linear's gradient, one copy for a
+        convolution's (b, out, H', W')."""
+        if isinstance(self.module, nn.Conv2d):
+            e = e.permute(0, 2, 3, 1)
+        return e.reshape(-1, self.out_dim).to(_work_dtype(e))
+
+    def _input_rows(self, call: AffineInput) -> torch.Tensor:
+        """a as (b·R, in), rows in ``_output_rows``' order: a view of a Linear's input, the patches (one
+        copy) for a convolution."""
+        if isinstance(self.module, nn.Conv2d):
+            return self.inputs(call).transpose(1, 2).reshape(-1, self.in_dim)
+        return call.x.reshape(-1, self.in_dim).to(_work_dtype(call.x))
+
+    def gradient_factors(self, parts: Sequence[Tuple[Sequence[AffineInput], Sequence[Optional[torch.Tensor]]]]
+                         ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The weight-and-bias gradient sum Σ_j e_j ā_jᵀ of the micro-batches' (calls, output gradients)
+        ``parts`` as two thin matrices L (r, out) and R (r, in'), Lᵀ R = the sum (its weight columns row-major,
+        then the bias column, are ``write``'s ``'sum'``): row j of L is e_j as the backward held it, of R
+        ā_j = [a_j; 1]; r = Σ ``row_count``. Each a contiguous tensor in the work dtype: a Linear's gradient
+        and input themselves when there is one call and no bias, else one copy into place (the bias's
+        column of ones filled once)."""
+        lefts: List[torch.Tensor] = []
+        rights: List[torch.Tensor] = []
+        for calls, es in parts:
+            for call, e in zip(calls, es):
+                if e is not None:
+                    lefts.append(self._output_rows(e))
+                    rights.append(self._input_rows(call))
+        left = lefts[0].contiguous() if len(lefts) == 1 else torch.cat(lefts)
+        if not self.has_bias:
+            return left, rights[0].contiguous() if len(rights) == 1 else torch.cat(rights)
+        right = rights[0].new_empty(left.shape[0], self.in_dim + 1)
+        at = 0
+        for part in rights:
+            right[at:at + part.shape[0], :-1] = part
+            at += part.shape[0]
+        right[:, -1].fill_(1)
+        return left, right
 
     def _pairs(self, calls: Sequence[AffineInput], es: Sequence[Optional[torch.Tensor]]) -> Tuple[torch.Tensor, torch.Tensor]:
         """a (b, in, R) and e (b, out, R) of all calls, positions concatenated (a layer used twice in one

@@ -23,7 +23,8 @@ from .async_client import Reconnect
 from .config import Block, Kronecker, KroneckerDamping, Optimizer, SessionConfig, StructureLike, Track
 from .results import Update, split_blocks
 from .statistics import (
-    DiagonalMoments, KroneckerFactorSums, KroneckerStatistics, OutputGradFactorSum, StatisticsEncoding, add_factor_sums,
+    DiagonalMoments, GradientFactors, KroneckerFactorSums, KroneckerStatistics, OutputGradFactorSum, StatisticsEncoding,
+    add_factor_sums,
 )
 from .step_input import StepInput
 from .sync_client import Client
@@ -112,10 +113,16 @@ class _Accumulated:
     ('sum', 'squares', 'centred'; ``fisher`` the sampled-label squares, already at the step's scale) in
     the block's layout and the parameters' work dtype (float32, float64 for float64 models), on their
     device. The first micro-batch's products are written straight into them; they become the sent
-    vectors without a copy (``shared`` once handed out: a later micro-batch then works on copies)."""
+    vectors without a copy (``shared`` once handed out: a later micro-batch then works on copies).
+    ``rows``: a Kronecker block whose gradient sum goes as thin factors (``KroneckerSender``'s
+    ``gradient_factors``) keeps each micro-batch's (calls, output gradients) there instead of a 'sum' field
+    (references, no copy), ``rank`` their row pairs so far; past the size rule they are summed into
+    'sum' and dropped."""
 
     count: int = 0
     fields: Dict[int, Dict[str, torch.Tensor]] = field(default_factory=dict)
+    rows: Dict[int, List[Tuple[List[Any], List[Optional[torch.Tensor]]]]] = field(default_factory=dict)
+    rank: Dict[int, int] = field(default_factory=dict)
     fisher: Dict[int, torch.Tensor] = field(default_factory=dict)
     samples: int = 0
     kron: Dict[int, Dict[str, Any]] = field(default_factory=dict)
@@ -127,6 +134,9 @@ class _Accumulated:
 #: ``KroneckerSender(factors_from=...)``: which steps' examples a sending step's factor sums are computed from.
 FactorsFrom = Literal['every_step', 'sending_step']
 FACTORS_FROM: Tuple[str, ...] = ('every_step', 'sending_step')
+#: ``KroneckerSender(gradient_factors=...)``: whether a block's gradient sum may go as thin factors.
+GradientFactorsMode = Literal['auto', 'never']
+GRADIENT_FACTORS: Tuple[str, ...] = ('auto', 'never')
 
 @dataclass(frozen=True)
 class LayerStatistics:
@@ -134,12 +144,15 @@ class LayerStatistics:
     preconditioner's reduction) and, for Linear/Conv2d blocks collected with ``kronecker=True``,
     ``factors`` (see ``Preconditioner.kronecker_factors``; for the session's Kronecker blocks the factor
     sums ``*_sum`` are their packed upper triangles, ``statistics.pack_upper``'s order, as they go on the
-    wire: ``_torch_hooks.unpack_gram`` gives the matrices)."""
+    wire: ``_torch_hooks.unpack_gram`` gives the matrices). ``sum_factors``: a Kronecker block's gradient
+    sum as ``GradientFactors`` (L, R with Lᵀ R the sum; ``statistics.gradient_factors_sum`` gives the
+    vector) when ``KroneckerSender(gradient_factors='auto')`` sends it so; ``moments.sum`` is then None."""
 
     block: str
     moments: DiagonalMoments
     factors: Optional[Dict[str, Any]] = None
     kronecker: bool = False  # the block is a Kronecker block of the session (moments then hold ``sum`` only)
+    sum_factors: Optional[GradientFactors] = None
 
 
 class DiagonalSender:
@@ -192,7 +205,8 @@ class KroneckerSender(DiagonalSender):
     those are is counted by the sender: one per ``step()``, from 0 in a new session and from the loaded
     ``last_step`` after ``Preconditioner.load_state_dict`` (so a resumed run sends on the steps the
     uninterrupted one would). ``factors_from`` says what the sums of a sending step hold. Factors travel
-    as packed upper triangles in ``encoding`` ('float32', 'float16', 'bfloat16').
+    as packed upper triangles in ``encoding`` ('float32', 'float16', 'bfloat16'). The gradient sum goes
+    as thin factors when that is fewer values (``gradient_factors``).
 
     Args:
         encoding: the float encoding of every vector (default 'float32').
@@ -228,12 +242,31 @@ class KroneckerSender(DiagonalSender):
             factors (``factors_from``). Needs ``damping='tikhonov'`` and
             ``refresh_every`` ≥ 2 (the squares of a step that refreshes the basis are of the old one and
             dropped, so with 1 nothing would differ from K-FAC); not with ``data_parallel='allreduce'``.
+        gradient_factors: how a block's gradient sum Σ_j e_j ā_jᵀ (out × in') travels:
+
+            * ``'auto'`` (default): as the thin factors L (r × out, the output gradients e_j as your
+              backward held them) and R (r × in', the inputs ā_j = [a_j; 1]) whose Lᵀ R it is
+              (``statistics.GradientFactors``) whenever that is fewer values, r·(out + in') < out·in',
+              and as the dense sum otherwise; decided per block and step. r is the step's row pairs:
+              b for a Linear on (b, in) inputs, b·R over R positions of a sequence or a convolution (a
+              small CNN's convolutions stay dense), and with several backward passes per step (micro-
+              batches) their rows one after the other (the rank grows; past the rule the step's sum goes
+              dense). Fewer bytes up (in ``encoding``, like the dense sum), and the daemon's solve
+              multiplies by the thin factors instead of the out×in' matrix (much cheaper per step); the
+              update is the same to float rounding. The hooks keep each step's layer inputs and output
+              gradients (references to what the layer and its backward hold) until the step is sent, also
+              on the steps between factor updates. With ``data_parallel='allreduce'`` the sum is dense
+              (the ranks all-reduce sums, and factors do not add); with ``'workers'`` each worker sends
+              its own factors.
+            * ``'never'``: always the dense sum (out·in' values).
     """
 
     def __init__(self, encoding: StatisticsEncoding = 'float32', *, factors_every: int = 1,
                  factors_from: FactorsFrom = 'every_step', damping: KroneckerDamping = 'tikhonov', refresh_every: int = 1,
-                 eigenvalue_corrected: bool = False) -> None:
+                 eigenvalue_corrected: bool = False, gradient_factors: GradientFactorsMode = 'auto') -> None:
         super().__init__(encoding)
+        if gradient_factors not in GRADIENT_FACTORS:
+            raise ValueError(f"gradient_factors must be 'auto' or 'never', got {gradient_factors!r}")
         if isinstance(factors_every, bool) or not isinstance(factors_every, int) or factors_every < 1:
             raise ValueError(f'factors_every must be an integer ≥ 1, got {factors_every!r}')
         if factors_from not in FACTORS_FROM:
@@ -248,6 +281,7 @@ class KroneckerSender(DiagonalSender):
         self.damping = damping
         self.refresh_every = refresh_every
         self.eigenvalue_corrected = eigenvalue_corrected
+        self.gradient_factors = gradient_factors
         #: EKFAC's eigenbases and hooks (``eigenvalue_corrected``), bound by the preconditioner.
         self.ekfac: Optional[EkfacState] = EkfacState(refresh_every) if eigenvalue_corrected else None
         self._steps = 0
@@ -276,6 +310,11 @@ class KroneckerSender(DiagonalSender):
         contribution is step ``last_step + 1`` of the schedule; sums carried for another step count dropped."""
         if last_step != self._steps:
             self._steps, self._carried = int(last_step), {}
+
+    def factors_pay(self, outputs: int, order: int, rank: int) -> bool:
+        """Whether a block's gradient sum of ``rank`` row pairs goes as ``GradientFactors``
+        (``gradient_factors='auto'`` and rank·(out + in') < out·in', ``order`` = in')."""
+        return self.gradient_factors == 'auto' and rank * (outputs + order) < outputs * order
 
     def sends_factors(self) -> bool:
         """Whether the next contribution carries factors (steps 1, 1 + T, 1 + 2T, …)."""
@@ -309,7 +348,7 @@ class KroneckerSender(DiagonalSender):
             if not layer.kronecker:
                 statistics.append(layer.moments)
                 continue
-            entry = KroneckerStatistics(count=batch_size, sum=layer.moments.sum, block=layer.block)
+            entry = KroneckerStatistics(count=batch_size, sum=layer.moments.sum, block=layer.block, sum_factors=layer.sum_factors)
             if carry:
                 if layer.factors is not None:
                     sums = self._step_sums(layer.factors)
@@ -424,6 +463,11 @@ class Preconditioner:
         if self._ekfac is not None:
             self._ekfac.bind(self, resolve_mode(data_parallel, process_group))
         self._open_links(client_or_url, session_id, data_parallel, process_group)
+        # The sender's size rule for a Kronecker block's gradient sum as thin factors (KroneckerSender.factors_pay);
+        # None: always dense (another sender, or ranks that all-reduce sums: factors do not add).
+        pays = getattr(self.sender, 'factors_pay', None)
+        self._factors_pay: Optional[Callable[[int, int, int], bool]] = (
+            None if pays is None or (self._dp is not None and self._dp.mode == 'allreduce') else pays)
         self._pending: List[_MicroBatch] = []
         self._current: Optional[_MicroBatch] = None
         self._acc = _Accumulated()
@@ -666,7 +710,9 @@ class Preconditioner:
             names = ('sum',) if i in self._kron else ('sum',) + (('squares',) if self._need_squares else ()) + (
                 ('centred',) if self._need_centred else ())
             own = acc.fields.get(i)
-            if own is None:  # the step's first micro-batch: written in place
+            if own is None and self._kept_as_rows(i, handler, captured, es, have):
+                pass  # the gradient sum goes as thin factors (or, past the size rule, was summed just now)
+            elif own is None:  # the step's first micro-batch: written in place
                 own = acc.fields[i] = {f: self._buffer(handler) for f in names}
                 if have:
                     handler.write(captured, es, own)
@@ -699,6 +745,31 @@ class Preconditioner:
                 raise ValueError('fisherd: every micro-batch of a step must sample the same number of labels')
             acc.samples = batch.samples
         acc.count += n_b
+
+    def _kept_as_rows(self, i: int, handler: Handler, captured: List[Any], es: List[Optional[torch.Tensor]], have: bool) -> bool:
+        """Whether block i's gradient sum of this micro-batch was seen to here (the block has no 'sum' field
+        yet): a Kronecker block whose step's row pairs so far pass the sender's size rule keeps the
+        micro-batch's calls and gradients (references) for ``GradientFactors``; the micro-batch that goes
+        past the rule sums the kept ones and its own into a new 'sum' field, dense for the rest of the step."""
+        if self._factors_pay is None or i not in self._kron:
+            return False
+        assert isinstance(handler, AffineHandler)
+        acc = self._acc
+        rank = acc.rank.get(i, 0) + (handler.row_count(es) if have else 0)
+        if self._factors_pay(handler.out_dim, handler.in_dim + int(handler.has_bias), rank):
+            kept = acc.rows.setdefault(i, [])
+            if have:
+                kept.append((captured, es))
+                acc.rank[i] = rank
+            return True
+        total = acc.fields[i] = {'sum': self._buffer(handler)}
+        parts = acc.rows.pop(i, []) + ([(captured, es)] if have else [])
+        acc.rank.pop(i, None)
+        for k, (calls, grads) in enumerate(parts):
+            handler.write(calls, grads, total, accumulate=k > 0)
+        if not parts:
+            total['sum'].zero_()
+        return True
 
     def _add_fisher(self, i: int, batch: _MicroBatch, n_a: int, n_b: int) -> None:
         """Adds a micro-batch's Fisher squares; with ``reduction='mean'`` the sum stays at the scale 1/b² (sampled
@@ -770,7 +841,16 @@ class Preconditioner:
         acc.shared = True  # the vectors below are the buffers themselves
         out = []
         for i, handler in enumerate(self.handlers):
-            own = acc.fields[i]
+            sum_factors = None
+            if i in acc.rows:  # a Kronecker block's gradient sum as thin factors (_kept_as_rows): 'sum' only
+                assert isinstance(handler, AffineHandler)
+                own: Dict[str, Any] = {'sum': None}
+                if acc.rank.get(i):
+                    sum_factors = GradientFactors(*handler.gradient_factors(acc.rows[i]))
+                else:  # no gradient reached the layer this step: its sum is 0
+                    own['sum'] = self._buffer(handler).zero_()
+            else:
+                own = acc.fields[i]
             moments = DiagonalMoments(count=b, sum=own['sum'], block=self._block_name(handler))
             if i not in self._kron:  # the gradient sum is all a Kronecker block's moments hold
                 if self._need_squares:
@@ -787,7 +867,7 @@ class Preconditioner:
                     else:
                         moments.sampled_label_squares = fisher
                         moments.samples_per_example = acc.samples
-            out.append(LayerStatistics(moments.block, moments, self._factors(i), i in self._kron))
+            out.append(LayerStatistics(moments.block, moments, self._factors(i), i in self._kron, sum_factors))
         return out
 
     def _factors(self, i: int, matrices: bool = False) -> Optional[Dict[str, Any]]:

@@ -125,6 +125,30 @@ class KroneckerFactorSums:
 
 
 @dataclass
+class GradientFactors:
+    """A Kronecker block's gradient sum as the product of two thin factors (proto ``GradientFactors``):
+    the out×in' matrix Σ_j e_j ā_jᵀ = Lᵀ R, whose weight columns (row-major) then bias column are
+    ``KroneckerStatistics.sum`` in the block's layout (``gradient_factors_sum``). Fewer values than the
+    sum when rank·(out + in') < out·in'.
+
+    Attributes:
+        output_grads: L, (rank, out): row j = e_j, the output gradient as the client holds it (scaled by
+            the reduction like ``sum``).
+        inputs: R, (rank, in'): row j = ā_j, the layer's input with the bias's 1 last when the block has
+            a bias.
+    Matrices: numpy arrays or tensors (any device; moved to the CPU when encoded); the rank is their
+    common number of rows (one pair per example, b·R for R positions of a convolution or a sequence).
+    """
+
+    output_grads: Any
+    inputs: Any
+
+    @property
+    def rank(self) -> int:
+        return int(self.output_grads.shape[0])
+
+
+@dataclass
 class KroneckerStatistics:
     """A ``Kronecker`` block's statistics for one step (proto ``KroneckerStatistics``).
 
@@ -132,16 +156,29 @@ class KroneckerStatistics:
         count: b_w, this step's examples (must equal the step's ``batch_size``).
         sum: Σ_n r_n, out·in' values in the block's layout (torch's ``parameters_to_vector([weight,
             bias])``), as the client holds the rows under its reduction (like ``DiagonalMoments.sum``).
+            Exactly one of ``sum`` and ``sum_factors``.
         factors: the factor sums, on the steps that carry them (every T_stat steps: summed over the steps
             since the last, or the carrying step's alone, ``KroneckerSender``'s ``factors_from``; the first
             step of a session should carry them: until then the estimate is 0).
         block: the session block's name; ``''`` = the session's only block.
+        sum_factors: ``sum`` as ``GradientFactors`` instead (fewer bytes when rank·(out + in') < out·in',
+            and a cheaper solve on the daemon); in the contribution's encoding like ``sum``.
     """
 
     count: int
-    sum: Any
+    sum: Any = None
     factors: Optional[KroneckerFactorSums] = None
     block: str = ''
+    sum_factors: Optional[GradientFactors] = None
+
+
+def gradient_factors_sum(factors: GradientFactors, bias: bool) -> np.ndarray:
+    """Lᵀ R of ``factors`` in float64 as the vector ``KroneckerStatistics.sum`` would hold: the weight's
+    out×in values row-major, then (``bias``: R's last column) the bias's out values."""
+    left = np.asarray(_as_array(factors.output_grads), dtype=np.float64)
+    right = np.asarray(_as_array(factors.inputs), dtype=np.float64)
+    g = left.T @ right
+    return np.concatenate([g[:, :-1].reshape(-1), g[:, -1]]) if bias else g.reshape(-1)
 
 
 @functools.lru_cache(maxsize=16)
@@ -414,18 +451,48 @@ def _checked_count(value: Any, field: str, step: int) -> float:
     return float(value)
 
 
+def _encode_gradient_factors(factors: Any, outputs: int, order: int, encoding: StatisticsEncoding, at: str, step: int,
+                             message: Any, payloads: Optional[Payloads], path: Path) -> None:
+    """``GradientFactors`` checked (L rank × out, R rank × in', rank ≥ 1, finite in the encoding) and set on
+    ``message`` (or recorded in ``payloads``): each matrix's row-major values as one encoded vector."""
+    shapes = []
+    for name, width in (('output_grads', outputs), ('inputs', order)):
+        shape = tuple(getattr(getattr(factors, name), 'shape', np.shape(getattr(factors, name))))
+        if len(shape) != 2 or shape[1] != width:
+            raise fisherd_error('SHAPE_MISMATCH', f'{at}.{name} is {"×".join(map(str, shape))}, expected rank×{width}',
+                                field=f'{at}.{name}', step=step, local=True)
+        shapes.append(shape)
+    rank = shapes[0][0]
+    if rank < 1 or shapes[1][0] != rank:
+        raise fisherd_error('SHAPE_MISMATCH', f'{at}: output_grads has {rank} rows and inputs {shapes[1][0]}; both need the same '
+                            'rank ≥ 1', field=f'{at}.inputs', step=step, local=True)
+    message.SetInParent()
+    message.rank = int(rank)
+    for name, width in (('output_grads', outputs), ('inputs', order)):
+        data = _checked_vector(getattr(factors, name), rank * width, encoding, f'{at}.{name}', step)
+        put_bytes(message, name, data, payloads, path)
+
+
 def _encode_kronecker(entry: KroneckerStatistics, shape: Kronecker, size: int, encoding: StatisticsEncoding,
                       at: str, step: int, message: Any, payloads: Optional[Payloads], path: Path) -> None:
     message.block = entry.block
     k = message.kronecker
     k.count = int(entry.count)
     k.encoding = _ENCODINGS[encoding]
-    put_bytes(k, 'sum', _checked_vector(entry.sum, size, encoding, f'{at}.sum', step), payloads, path)
+    order = shape.inputs + (1 if shape.bias else 0)
+    if (entry.sum is None) == (entry.sum_factors is None):
+        raise fisherd_error('MISSING_INPUT' if entry.sum is None else 'INVALID_CONFIG',
+                            f'{at} needs exactly one of sum and sum_factors (the gradient sum, dense or as factors)',
+                            field=f'{at}.sum', step=step, local=True)
+    if entry.sum is not None:
+        put_bytes(k, 'sum', _checked_vector(entry.sum, size, encoding, f'{at}.sum', step), payloads, path)
+    else:
+        _encode_gradient_factors(entry.sum_factors, shape.outputs, order, encoding, f'{at}.sum_factors', step, k.sum_factors,
+                                 payloads, path + ('sum_factors',))
     f = entry.factors
     if f is None:
         return
     base = f'{at}.factors'
-    order = shape.inputs + (1 if shape.bias else 0)
     w = k.factors
     path = path + ('factors',)
     w.SetInParent()  # present even when every field of it is recorded in payloads
@@ -452,6 +519,6 @@ def _encode_kronecker(entry: KroneckerStatistics, shape: Kronecker, size: int, e
         w.basis_version = int(f.basis_version or 0)
 
 
-__all__: List[str] = ['DiagonalMoments', 'KroneckerStatistics', 'KroneckerFactorSums', 'OutputGradFactorSum', 'StatisticsEncoding',
-                      'diagonal_moments_from_rows', 'kronecker_statistics_from_pairs', 'add_factor_sums', 'pack_upper',
+__all__: List[str] = ['DiagonalMoments', 'KroneckerStatistics', 'KroneckerFactorSums', 'GradientFactors', 'OutputGradFactorSum',
+                      'StatisticsEncoding', 'gradient_factors_sum', 'diagonal_moments_from_rows', 'kronecker_statistics_from_pairs', 'add_factor_sums', 'pack_upper',
                       'unpack_upper', 'encode_statistics', 'encode_vector', 'encode_array', 'decode_vector']

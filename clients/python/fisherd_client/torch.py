@@ -48,7 +48,9 @@ nn.Conv2d a ``Kronecker`` block fed its gradient sum every step and its factor s
 ``factors_every`` steps, the empirical G from your backward and the sampled G from the sampled-label
 backward, summed over the steps since the last send or, with ``factors_from='sending_step'``, of the
 sending step alone (the steps between then compute no factors and skip the sampled-label backward that
-only the factors read), the other layers diagonal blocks in the same contribution; ``eigenvalue_corrected=True`` with
+only the factors read), the gradient sum as the thin factors L, R with Lᵀ R = Σ e āᵀ when those are fewer
+values (``gradient_factors='auto'``, the default: r·(out + in') < out·in' for r row pairs, e.g. a wide
+Linear on a small batch), the other layers diagonal blocks in the same contribution; ``eigenvalue_corrected=True`` with
 ``refresh_every`` ≥ 2 makes them EKFAC blocks, whose eigenbasis squares the hooks compute on the model's
 device in the basis fetched from the daemon after each refresh, ``_torch_ekfac``)::
 
