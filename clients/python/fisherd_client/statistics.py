@@ -520,5 +520,5 @@ def _encode_kronecker(entry: KroneckerStatistics, shape: Kronecker, size: int, e
 
 
 __all__: List[str] = ['DiagonalMoments', 'KroneckerStatistics', 'KroneckerFactorSums', 'GradientFactors', 'OutputGradFactorSum',
-                      'StatisticsEncoding', 'gradient_factors_sum', 'diagonal_moments_from_rows', 'kronecker_statistics_from_pairs', 'add_factor_sums', 'pack_upper',
-                      'unpack_upper', 'encode_statistics', 'encode_vector', 'encode_array', 'decode_vector']
+                      'StatisticsEncoding', 'gradient_factors_sum', 'diagonal_moments_from_rows', 'kronecker_statistics_from_pairs',
+                      'add_factor_sums', 'pack_upper', 'unpack_upper', 'encode_statistics', 'encode_vector', 'encode_array', 'decode_vector']

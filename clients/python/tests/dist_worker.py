@@ -5,7 +5,8 @@
 CONFIG holds: urls, mode ('off' for the reference, 'allreduce' or 'workers'), world_size, init (a
 file:// rendezvous), shards (example counts per rank), optimizer, steps, and optionally ekfac (T_inv: every
 Linear/Conv2d an EKFAC block through KroneckerSender(eigenvalue_corrected=True)) or kfac (KroneckerSender's
-keyword arguments: every Linear/Conv2d a K-FAC block, without kronecker=True). Every process builds the same
+keyword arguments: every Linear/Conv2d a K-FAC block, without kronecker=True), and wide (the last Linear 48→64
+instead of 48→4: its gradient sum goes as thin factors for up to 27 examples). Every process builds the same
 float64 model and data from fixed seeds; rank r trains on its shard of the merged batch with the loss
 *mean over its own examples* (as data-parallel code does), the reference on the whole batch. It saves,
 per step, the statistics the step sends (merged over the ranks with 'allreduce'), Δθ, and the final θ.
@@ -34,9 +35,9 @@ class RoundRobinLabels(Categorical):
         return (first + torch.arange(k, device=f.device)) % f.shape[-1]
 
 
-def model_and_data(n: int = 12):  # type: ignore[no-untyped-def]
+def model_and_data(n: int = 12, wide: bool = False):  # type: ignore[no-untyped-def]
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Conv2d(1, 3, 3), nn.ReLU(), nn.Flatten(), nn.LayerNorm(48), nn.Linear(48, 4)).double()
+    model = nn.Sequential(nn.Conv2d(1, 3, 3), nn.ReLU(), nn.Flatten(), nn.LayerNorm(48), nn.Linear(48, 64 if wide else 4)).double()
     x = torch.randn(n, 1, 6, 6, dtype=torch.float64)
     y = torch.randint(0, 4, (n,))
     return model, x, y
@@ -53,7 +54,7 @@ def main() -> None:
     mode = config['mode']
     if mode != 'off':
         torch.distributed.init_process_group('gloo', init_method=config['init'], rank=rank, world_size=config['world_size'])
-    model, x, y = model_and_data(sum(config['shards']))
+    model, x, y = model_and_data(sum(config['shards']), bool(config.get('wide')))
     if mode != 'off':
         start = sum(config['shards'][:rank])
         x, y = x[start:start + config['shards'][rank]], y[start:start + config['shards'][rank]]
@@ -71,7 +72,7 @@ def main() -> None:
                                              blockwise=name == 'va'),
                          likelihood=RoundRobinLabels(), samples=2, kronecker=not config.get('kfac'), data_parallel=mode, **ekfac)
     criterion = nn.CrossEntropyLoss()
-    record = {'statistics': [], 'factors': [], 'deltas': [], 'placement': {_plain(k): v for k, v in pre.placement.items()},
+    record = {'statistics': [], 'factors': [], 'sum_factors': [], 'deltas': [], 'placement': {_plain(k): v for k, v in pre.placement.items()},
               'session_id': pre.session_id}
     for step in range(config['steps']):
         model.zero_grad()
@@ -80,6 +81,7 @@ def main() -> None:
         layers = pre.statistics()
         record['statistics'].append({_plain(layer.block): {k: v for k, v in vars(layer.moments).items()} for layer in layers})
         record['factors'].append({_plain(layer.block): layer.factors for layer in layers})
+        record['sum_factors'].append({_plain(layer.block): None if layer.sum_factors is None else layer.sum_factors.rank for layer in layers})
         update = pre.step(loss=float(loss))
         assert update is not None
         record['deltas'].append(torch.from_numpy(update.delta.copy()))

@@ -10,9 +10,18 @@ themselves, so Lᵀ R equals the dense sum to float64 rounding of a different su
 relative); after the wire's float32 (float16, bfloat16) rounding of every factor value, Lᵀ R in float64
 is within a few units of the encoding's rounding: 1e-6 relative (float32), 3e-3 (float16), 2e-2
 (bfloat16), relative to max |sum|.
+
+Against the daemon (which forms the sum from the factors, or solves from them when ḡ is this step's mean):
+'auto' and 'never' in lockstep on equal models give the same Δθ to float32 rounding (1e-5 of max |Δθ|,
+measured ~1e-7), and the frames up are smaller. In lockstep because that small-damping ngd on 4 examples
+is chaotic: each run moved by its own update, the float32 differences grow to O(1) in 6 steps, as a 1e-7
+relative perturbation of θ does with 'never' alone.
 """
 from __future__ import annotations
 
+import contextlib
+import copy
+from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import numpy as np
@@ -318,3 +327,98 @@ def test_step_input_with_sum_factors_reaches_encode_step(daemon: LocalDaemon) ->
     got = out.statistics[0].kronecker.sum_factors
     assert got.rank == 2
     np.testing.assert_array_equal(decode_vector(got.output_grads, 'float32'), left.astype(np.float32).reshape(-1))
+
+
+# ---- against the daemon: the update does not change, the bytes up do ------------------------------------
+
+def record_contributions(pre: Preconditioner, into: List[StepInput]) -> None:
+    """Appends every contribution the preconditioner's sender makes to ``into``."""
+    contribution = pre.sender.contribution
+
+    def recorded(*args: Any) -> StepInput:
+        into.append(contribution(*args))
+        return into[-1]
+
+    pre.sender.contribution = recorded  # type: ignore[method-assign]
+
+
+def frame_bytes(pre: Preconditioner, step: StepInput, number: int) -> int:
+    """The length of the step's ClientMessage frame as the client encodes it (payloads laid out from the arrays)."""
+    message = pb.ClientMessage(request_id=1)
+    payloads = Payloads(('step',))
+    encode_step(step, pre.client.session, number, 0, message.step, payloads)
+    return len(encode(message, payloads))
+
+
+@pytest.mark.parametrize('options,ema_decay', [({}, None), ({'damping': 'pi'}, None),
+                                               ({'eigenvalue_corrected': True, 'refresh_every': 2}, None), ({}, 0.9)],
+                         ids=['tikhonov', 'pi', 'ekfac', 'tikhonov-ema'])
+def test_auto_and_never_give_the_same_update_with_fewer_bytes_up(daemon: LocalDaemon, options: Dict[str, Any],
+                                                                  ema_decay: Any) -> None:
+    """A float32 MLP Linear(32→48) → Tanh → Linear(48→40, no bias) → Tanh → Linear(40→10), b = 4 (every layer's
+    rule holds: 4·81 < 48·33, 4·88 < 40·48, 4·51 < 10·41), ngd with K = 1 sampled label, factors every 2
+    steps (Tikhonov, π-damping, EKFAC refreshing every 2 factor updates: the daemon's solve from the factors;
+    Tikhonov with ema_decay 0.9: the daemon forms the sums for ḡ's EMA), 6 steps: two preconditioners in
+    lockstep on two copies of the model, 'auto' (the gradient sums as
+    factors) and 'never' (dense), both models moved by the 'never' run's Δθ (θ ← θ + Δθ) so that they stay
+    equal and the sampled labels (same generator seed) too. Every step's Δθ agrees to float32 rounding,
+    1e-5 of max |Δθ| (the sums differ by float32 rounding in another order, the solve route by rounding),
+    and every step's frame is smaller with 'auto'."""
+    torch.manual_seed(8)
+    models = {'auto': nn.Sequential(nn.Linear(32, 48), nn.Tanh(), nn.Linear(48, 40, bias=False), nn.Tanh(), nn.Linear(40, 10))}
+    models['never'] = copy.deepcopy(models['auto'])
+    sent: Dict[str, List[StepInput]] = {'auto': [], 'never': []}
+    with contextlib.ExitStack() as stack:
+        pres: Dict[str, Preconditioner] = {}
+        for mode, model in models.items():
+            pre = pres[mode] = stack.enter_context(preconditioner(
+                model, daemon.url, optimizer=Optimizer('ngd', step_size=1.0, damping=1e-2), likelihood='cross_entropy',
+                ema_decay=ema_decay, generator=torch.Generator().manual_seed(4),
+                sender=KroneckerSender(factors_every=2, gradient_factors=mode, **options)))  # type: ignore[arg-type]
+            record_contributions(pre, sent[mode])
+        data = torch.Generator().manual_seed(3)
+        errors: List[float] = []
+        sizes: Dict[str, List[int]] = {'auto': [], 'never': []}
+        for step in range(1, 7):
+            x = torch.randn(4, 32, generator=data)
+            y = torch.randint(0, 10, (4,), generator=data)
+            deltas = {}
+            for mode, model in models.items():
+                model.zero_grad()
+                loss = nn.functional.cross_entropy(model(x), y)
+                loss.backward()
+                update = pres[mode].step(loss=float(loss))
+                assert update is not None, (mode, step)
+                deltas[mode] = update.delta.astype(np.float64)
+                sizes[mode].append(frame_bytes(pres[mode], sent[mode][-1], step))
+            assert sorted(s.block for s in sent['auto'][-1].statistics if s.sum_factors is not None) == ['0', '2', '4']
+            assert all(s.sum_factors is None for s in sent['never'][-1].statistics)
+            errors.append(max_relative(deltas['auto'], deltas['never']))
+            with torch.no_grad():  # θ ← θ + Δθ_never for both (p.grad = −Δθ of the never run)
+                for p, q in zip(models['never'].parameters(), models['auto'].parameters()):
+                    p.sub_(p.grad)
+                    q.copy_(p)
+    print(f'max |Δθ_auto − Δθ_never| / max |Δθ_never| per step: {", ".join(f"{e:.2g}" for e in errors)}')
+    print(f'bytes up per step, auto: {sizes["auto"]}, never: {sizes["never"]}')
+    assert max(errors) < 1e-5
+    assert all(a < b for a, b in zip(sizes['auto'], sizes['never']))
+
+
+@pytest.mark.parametrize('mode', ['allreduce', 'workers'])
+def test_data_parallel_workers_send_their_own_factors_and_allreduce_sends_dense_sums(tmp_path: Path, daemon: LocalDaemon,
+                                                                                     mode: str) -> None:
+    """Two ranks (gloo) with 5 and 7 of 12 examples, ngd, the wide model of tests/dist_worker.py (its last
+    Linear 48→64: rank 12·113 < 64·49): the single process sends that block's sum as rank-12 factors,
+    each 'workers' rank its own (rank 5 and 7), 'allreduce' the merged dense sum (factors do not add); every
+    step's Δθ is the single process's to 1e-5 of max |Δθ| (tests/test_torch_kfac_sending_step.py's
+    data-parallel tolerance: float64 merges, float32 on the wire, amplified by the damped solve)."""
+    from test_torch_distributed import _close, _run
+    extra = dict(steps=2, wide=True, kfac={'gradient_factors': 'auto'})
+    reference = _run(tmp_path, 'reference', [daemon.url], 'off', 'ngd', 1, **extra)[0]
+    ranks = _run(tmp_path, mode, [daemon.url], mode, 'ngd', 2, **extra)
+    assert [s['4'] for s in reference['sum_factors']] == [12, 12] and reference['sum_factors'][0]['0'] is None
+    for rank, record in enumerate(ranks):
+        want = (5, 7)[rank] if mode == 'workers' else None
+        assert [s['4'] for s in record['sum_factors']] == [want, want]
+        for step in range(2):
+            _close(record['deltas'][step], reference['deltas'][step], 1e-5, f'rank {rank} step {step + 1} Δθ')
