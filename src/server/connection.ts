@@ -25,6 +25,14 @@
  * request with a nonzero request id, when it encodes to at least REPLY_THRESHOLD_BYTES and is no error,
  * is written into the client's reply file and announced by a MessageRef frame; every other message is a
  * frame. The files close with the connection.
+ *
+ * Encoding replies: an Update whose Δθ the session wrote with room in front of it (src/session/update-memory.ts)
+ * is built in place (src/protocol/update-frame.ts: only the header is encoded, into that room) and sent, or
+ * written into the reply file, from the update array's memory, which stays claimed until ws has written the
+ * frame out; only one frame at a time can be built around an array, so a second reply of the same update
+ * (another worker, an observer connection) is encoded the general way. Other replies with at least
+ * POOLED_REPLY_BYTES of payload are encoded into pooled buffers, back in the pool once ws has written them;
+ * the rest into fresh frames.
  */
 import type { WebSocket } from 'ws';
 import { FisherdError, isFisherdError } from '../errors.js';
@@ -35,6 +43,7 @@ import {
   type ClientMessage, type ServerMessageInit,
 } from '../protocol/frames.js';
 import { contributionFromWire, detachContribution } from '../protocol/step-codec.js';
+import { encodeUpdateInPlace, type InPlaceFrame } from '../protocol/update-frame.js';
 import { kroneckerBasisBytes } from '../protocol/estimates-codec.js';
 import { withDefaultName } from '../session/config.js';
 import { tokensEqual } from './auth.js';
@@ -167,31 +176,68 @@ export class Connection implements Peer {
       this.dropSlowPeer('more than twice --max-send-buffer-bytes unsent');
       return;
     }
-    let frame: Uint8Array;
     if (this.refRequestId !== undefined && message.requestId === this.refRequestId) {
       this.refRequestId = undefined;
-      // Encoded into the connection's reply buffer, which the reply file takes at once (no D-sized allocation
-      // per step); a reply that goes as a frame after all is copied out of it, since ws sends later.
-      frame = message.error || this.shm === undefined ? encodeServerMessage(message) : encodeServerMessageInto(message, this.replyScratch);
-      const ref = message.error ? undefined : this.replyByRef(frame);
-      if (ref !== undefined) frame = encodeServerMessage({ requestId: message.requestId, messageRef: ref });
-      else if (this.replyScratch.buffer !== undefined && frame.buffer === this.replyScratch.buffer.buffer) frame = new Uint8Array(frame);
-    } else if (payloadBytes(message) >= POOLED_REPLY_BYTES) {
-      const scratch = this.framePool.pop() ?? {};
-      frame = encodeServerMessageInto(message, scratch);
-      this.deps.metrics.sentBytes.inc(frame.byteLength);
-      // ws calls back once the frame is written out (or failed): only then may the buffer take another reply
-      this.ws.send(frame, { binary: true }, () => {
-        if (this.framePool.length < FRAME_POOL_SIZE) this.framePool.push(scratch);
-      });
-      if (this.stall === undefined && this.ws.bufferedAmount > this.maxSendBufferBytes) this.startStall();
+      this.sendRefReply(message);
       return;
-    } else {
-      frame = encodeServerMessage(message);
     }
+    // An update whose Δθ the session wrote with room in front: only its header is encoded (update-frame.ts).
+    const inPlace = encodeUpdateInPlace(message);
+    if (inPlace !== undefined) {
+      this.sendInPlace(inPlace);
+      return;
+    }
+    if (payloadBytes(message) < POOLED_REPLY_BYTES) {
+      this.sendFrame(encodeServerMessage(message));
+      return;
+    }
+    const scratch = this.framePool.pop() ?? {};
+    // ws calls back once the frame is written out (or failed): only then may the buffer take another reply
+    this.sendFrame(encodeServerMessageInto(message, scratch), () => {
+      if (this.framePool.length < FRAME_POOL_SIZE) this.framePool.push(scratch);
+    });
+  }
+
+  /**
+   * The reply to the latest ref'd request: written into the reply file and announced by a MessageRef frame
+   * when large enough, else sent as a frame. An update is built around its Δθ (update-frame.ts), which the
+   * reply file copies at once; anything else is encoded into the connection's reply buffer (no D-sized
+   * allocation per step) and copied out of it if it goes as a frame after all, since ws sends later.
+   */
+  private sendRefReply(message: ServerMessageInit): void {
+    const inPlace = this.shm === undefined ? undefined : encodeUpdateInPlace(message);
+    if (inPlace !== undefined) {
+      const ref = this.replyByRef(inPlace.frame);
+      if (ref === undefined) {
+        this.sendInPlace(inPlace);
+        return;
+      }
+      inPlace.release();
+      this.sendFrame(encodeServerMessage({ requestId: message.requestId, messageRef: ref }));
+      return;
+    }
+    let frame = message.error || this.shm === undefined ? encodeServerMessage(message) : encodeServerMessageInto(message, this.replyScratch);
+    const ref = message.error ? undefined : this.replyByRef(frame);
+    if (ref !== undefined) frame = encodeServerMessage({ requestId: message.requestId, messageRef: ref });
+    else if (this.replyScratch.buffer !== undefined && frame.buffer === this.replyScratch.buffer.buffer) frame = new Uint8Array(frame);
+    this.sendFrame(frame);
+  }
+
+  /** Queues `frame` (`written`: ws's callback once it is written out, or failed), then checks the send buffer. */
+  private sendFrame(frame: Uint8Array, written?: () => void): void {
     this.deps.metrics.sentBytes.inc(frame.byteLength);
-    this.ws.send(frame, { binary: true });
+    this.ws.send(frame, { binary: true }, written);
     if (this.stall === undefined && this.ws.bufferedAmount > this.maxSendBufferBytes) this.startStall();
+  }
+
+  /**
+   * Sends a frame built in place around an update's Δθ: ws writes it from the update array's memory, which
+   * stays claimed (no other header in its room, the session does not take the array back) until ws calls
+   * back, i.e. once the frame is written out or the send failed. (Were the callback never called, the array
+   * would only never be reused, and its later replies copied.)
+   */
+  private sendInPlace(inPlace: InPlaceFrame): void {
+    this.sendFrame(inPlace.frame, () => inPlace.release());
   }
 
   /** Writes a large reply into the client's reply file; its range, or undefined to send it as a frame. */

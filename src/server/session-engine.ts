@@ -51,8 +51,8 @@ export interface SessionEngine {
    */
   check(contribution: StepContribution): void;
   /**
-   * Takes back a step's Δθ once its frames are encoded and sent (nothing holds it any more): a later step
-   * writes into it instead of allocating D floats.
+   * Takes back a step's Δθ once its frames are encoded and sent: a later step writes into it instead of
+   * allocating D floats, once no frame built around it (src/protocol/update-frame.ts) is still being written out.
    */
   recycle(outcome: StepOutcome): void;
   /**

@@ -58,7 +58,8 @@ export interface Peer {
    * Sends (or queues) a message. Never blocks: a peer that does not read its replies is paused or
    * closed by the connection (connection.ts, send-side backpressure), never waited for. The message's
    * arrays may be reused once `send` returns (an update's Δθ is: `SessionEngine.recycle`): a peer that
-   * keeps a message keeps copies (the connection encodes it into a frame at once).
+   * keeps a message keeps copies (the connection encodes it into a frame at once), or claims the update
+   * array's memory (src/session/update-memory.ts: a frame built around Δθ), which holds off its reuse.
    */
   send(message: ServerMessageInit): void;
 }
@@ -456,7 +457,8 @@ export class SessionHost {
       estimates: (query) => this.engine.estimates(query),
     }));
     this.release(job);
-    // Every frame of this update is encoded (the observers ran synchronously): its Δθ can be written over.
+    // Every frame of this update is encoded (the observers ran synchronously): its Δθ can be written over once
+    // no frame built around it is still being sent (the session waits for those: update-memory.ts).
     this.engine.recycle(outcome);
     const every = this.deps.options.checkpointEvery;
     const retry = this.failure !== undefined && performance.now() >= this.retryAt;

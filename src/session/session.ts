@@ -29,7 +29,8 @@ import { curvatureConfig, validateSessionConfig, type ResolvedSessionConfig, typ
 import { lossAndParams, mergeContributions, ScaledRowBuffers } from './merge.js';
 import { collectStepFactors, formGradientSums } from './kronecker-statistics.js';
 import { meanGradFactorsOf, meanSegmentsOf, mergeStatistics, validateStatistics, type StatisticsVector } from './statistics.js';
-import { FusedStatisticsStep, uninitializedFloat32, type FusedStepOutcome } from './statistics-step.js';
+import { FusedStatisticsStep, type FusedStepOutcome } from './statistics-step.js';
+import { allocateUpdateArray, recycleWhenSent } from './update-memory.js';
 import { sameShape } from './state-shape.js';
 
 /**
@@ -354,19 +355,24 @@ export class Session {
    * Gives a step's `update` back for a later step to write into, saving a D-long allocation (and the
    * garbage collection it brings: a daemon stepping at D = 10⁶ otherwise ran a full collection every step).
    * The caller promises it keeps no reference to the array (the daemon calls it once the update frame is
-   * encoded and sent). The last step's array is not reused while it is `lastResult`'s.
+   * encoded and sent). The last step's array is not reused while it is `lastResult`'s, nor while a frame
+   * made of its memory is still being written out (update-memory.ts: it is taken back once that frame is).
    */
   recycleUpdate(update: Float32Array): void {
     if (update.length !== this.config.dim || this.updatePool.length >= 3 || this.updatePool.includes(update)) return;
+    if (recycleWhenSent(update, () => this.recycleUpdate(update))) return;
     this.updatePool.push(update);
   }
 
-  /** An update array to write a step's Δθ into: a recycled one not held by `lastResult`, or a fresh one. */
+  /**
+   * An update array to write a step's Δθ into: a recycled one not held by `lastResult`, or a fresh one, with
+   * room in front for its reply frame's header (update-memory.ts).
+   */
   private takeUpdateArray(): Float32Array {
     const held = this.last?.update;
     const i = this.updatePool.findIndex((u) => u !== held);
     if (i >= 0) return this.updatePool.splice(i, 1)[0]!;
-    return uninitializedFloat32(this.config.dim);
+    return allocateUpdateArray(this.config.dim);
   }
 
   /** True when a tracked estimate has Kronecker blocks (fed by factors; refreshes of their decompositions). */

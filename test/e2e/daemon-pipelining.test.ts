@@ -3,10 +3,12 @@
  * step t came back), with unaligned payloads that the daemon copies into pooled arrays it reuses from step
  * to step (src/protocol/floats.ts `Float32Pool`). A queued step must keep its own arrays until its update
  * is sent, and a refused contribution (NaN) gives its array back without touching anything. The updates
- * (1.6 MB each, two per step) are encoded into the connection's pooled reply buffers (src/server/
- * connection.ts `framePool`), several in flight at once: a buffer must not take a reply before ws has
- * written the previous one out. Every update must equal, bit for bit, an in-process Session fed the same
- * contributions on the same backend.
+ * (1.6 MB each, two per step) are sent while earlier ones wait unsent, several in flight at once: the first
+ * reply of a step is built around the session's update array (src/protocol/update-frame.ts), which the
+ * session must not write a later step into before ws has written that frame out; the second is encoded into
+ * the connection's pooled reply buffers (src/server/connection.ts `framePool`), which must not take a reply
+ * before ws has written the previous one out. Every update must equal, bit for bit, an in-process Session
+ * fed the same contributions on the same backend.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../src/linalg/select.js';
