@@ -187,7 +187,9 @@ function statisticsSection({ rows, floor }: { rows: StatisticsStepRow[]; floor: 
     '',
     `The daemon's work for one step from one worker's statistics at D = ${first.dim}, b = ${first.batchSize}, in one process (no socket):`,
     'decode (the ClientMessage frame and `contributionFromWire`), check (`validateContribution`, as on arrival), step',
-    '(`Session.step`: merge, fold, rule, float32 update, diagnostics) and encode (the Update frame), in ns per coordinate;',
+    '(`Session.step`: merge, fold, rule, float32 update, diagnostics) and encode (the Update frame, built around Δθ, which the',
+    'step wrote with room in front for the header: src/protocol/update-frame.ts), in ns per coordinate; `encode (copy)`: the',
+    'general path\'s encode of the same update (Δθ copied into a reused buffer), the encode\'s baseline, untimed in the step;',
     `median and p10–p90 over ${first.steps} steps, the cases round by round; default backend. \`CPU ns\` is the process's CPU time`,
     '(all threads, GC included) per step and coordinate. Target (issue 13): ≤ 5 ns per coordinate.',
     '',
@@ -205,11 +207,11 @@ function statisticsSection({ rows, floor }: { rows: StatisticsStepRow[]; floor: 
     '',
     `memory floor: ${fmt(floor.nsPerCoordinate)} ns per coordinate (p10–p90 ${range(floor.p10, floor.p90)}).`,
     '',
-    table(['case', 'encoding', 'kernels', 'request MB', 'ns / coordinate', 'p10–p90', 'CPU ns / coordinate', ...PHASES.map((p) => `${p} ns`), '× floor', '× JavaScript'], rows.map((r) => {
+    table(['case', 'encoding', 'kernels', 'request MB', 'ns / coordinate', 'p10–p90', 'CPU ns / coordinate', ...PHASES.map((p) => `${p} ns`), 'encode (copy) ns', '× floor', '× JavaScript'], rows.map((r) => {
       const js = rows.find((o) => o.case === r.case && o.encoding === r.encoding && o.kernels === 'javascript');
       return [
         r.case, r.encoding, r.kernels, fmt(r.requestBytes / 1e6), fmt(r.nsPerCoordinate), range(r.p10, r.p90), fmt(r.cpuNsPerCoordinate), ...PHASES.map((p) => fmt(r.phases[p])),
-        fmt(floor.nsPerCoordinate / r.phases.step), r.kernels === 'native' && js !== undefined ? fmt(js.nsPerCoordinate / r.nsPerCoordinate) : '—',
+        `${fmt(r.encodeCopy)}${r.encodePath === 'in place' ? '' : ' (encode copied too)'}`, fmt(floor.nsPerCoordinate / r.phases.step), r.kernels === 'native' && js !== undefined ? fmt(js.nsPerCoordinate / r.nsPerCoordinate) : '—',
       ];
     })),
   ].join('\n');

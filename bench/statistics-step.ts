@@ -6,14 +6,18 @@
  *             float16 bytes to float64 vectors)
  *   check     `validateContribution` on arrival (shapes, finiteness, second moments ≥ 0)
  *   step      `Session.step`: merge the statistics, fold them into the estimates, the rule, the float32 update
- *   encode    `updateToWire` + `encodeServerMessageInto` (the Update frame, into a buffer reused from step to
- *             step, as the daemon's connection encodes large replies: src/server/connection.ts); the update
- *             array is then recycled, as the daemon does once the frame is sent
+ *   encode    `updateToWire` + `encodeUpdateInPlace` (the Update frame built around Δθ, which the step wrote with
+ *             room in front for the header: src/protocol/update-frame.ts, as the daemon's connection encodes
+ *             large updates, src/server/connection.ts); the frame is then released and the update array
+ *             recycled, as the daemon does once ws has written the frame out
+ * and, untimed in the step, the baseline of the encode: `encodeServerMessageInto` (the general path, which copies
+ * Δθ into a buffer reused from step to step, as the connection encodes other large replies), on the same update.
  * at D = 10⁶ (default), b = 32, for diagonal NGD with sampled labels (K = 1), EFGD and SNR, on the
  * session's default backend, with the native kernels (src/linalg/native-kernels.ts) and with the JavaScript ones
  * (where the library is built; else JavaScript only). Reported: median ns per coordinate of each phase and of the
  * whole step, with the p10–p90 spread, over `steps` timed steps (the cases run round by round: one step of each
- * in turn), and `× JavaScript`, the JavaScript kernels' median over the native one's for the same case.
+ * in turn), the copying encode's median (`encodeCopy`), and `× JavaScript`, the JavaScript kernels' median over
+ * the native one's for the same case.
  * Target (issue 13): ≤ 5 ns per coordinate for the whole step.
  *
  * Run: `npm run build && node dist/bench/statistics-step.js [--dim=1000000] [--steps=40] [--encoding=float32]`,
@@ -23,9 +27,10 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { availableKernels, kernelsInUse, useKernels, type KernelsName } from '../src/linalg/native-kernels.js';
 import { selectBackend } from '../src/linalg/select.js';
-import { decodeClientMessage, encodeClientMessage, encodeServerMessageInto } from '../src/protocol/frames.js';
+import { decodeClientMessage, encodeClientMessage, encodeServerMessageInto, type ServerMessageInit } from '../src/protocol/frames.js';
 import { contributionFromWire, contributionToWire, releaseContribution, updateToWire } from '../src/protocol/step-codec.js';
 import type { StatisticsEncoding } from '../src/protocol/statistics-codec.js';
+import { encodeUpdateInPlace } from '../src/protocol/update-frame.js';
 import { validateContribution } from '../src/session/contribution.js';
 import type { SessionConfig } from '../src/session/config.js';
 import { Session } from '../src/session/session.js';
@@ -53,6 +58,10 @@ export interface StatisticsStepRow {
   cpuNsPerCoordinate: number;
   /** Median ns per coordinate of each phase. */
   phases: Record<Phase, number>;
+  /** How the encode phase encoded the Update: built around Δθ ('in place', the daemon's path) or with Δθ copied. */
+  encodePath: 'in place' | 'copy';
+  /** Median ns per coordinate of the copying encode (`encodeServerMessageInto`) of the same updates: the encode's baseline. */
+  encodeCopy: number;
 }
 
 export interface StatisticsStepOptions {
@@ -158,7 +167,7 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
   const encodings = options.encodings ?? ['float32', 'float16'];
   const backend = await selectBackend('auto');
   const initialKernels = kernelsInUse();
-  interface Runner { name: string; encoding: StatisticsEncoding; kernels: KernelsName; session: Session; frames: (step: number) => Uint8Array; bytes: number; replyScratch: { buffer?: Buffer }; samples: Record<Phase | 'total' | 'cpu', number[]> }
+  interface Runner { name: string; encoding: StatisticsEncoding; kernels: KernelsName; session: Session; frames: (step: number) => Uint8Array; bytes: number; replyScratch: { buffer?: Buffer }; inPlace: boolean; samples: Record<Phase | 'total' | 'cpu' | 'encodeCopy', number[]> }
   const runners: Runner[] = [];
   for (const c of STATISTICS_CASES) {
     const m = moments(dim, b, c.kinds);
@@ -168,7 +177,7 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
         requestId: step,
         step: contributionToWire({ step, workerId: 0, batchSize: b, reduction: 'sum', statistics: [{ block: '', kind: 'diagonal', moments: m }] }, { statisticsEncoding: encoding }),
       });
-      runners.push({ name: c.name, encoding, kernels, session, frames, bytes: frames(1).byteLength, replyScratch: {}, samples: { decode: [], check: [], step: [], encode: [], total: [], cpu: [] } });
+      runners.push({ name: c.name, encoding, kernels, session, frames, bytes: frames(1).byteLength, replyScratch: {}, inPlace: true, samples: { decode: [], check: [], step: [], encode: [], total: [], cpu: [], encodeCopy: [] } });
     }
   }
   const floor = new MemoryFloor(dim);
@@ -188,18 +197,27 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
       const t2 = performance.now();
       const result = r.session.step([contribution]);
       const t3 = performance.now();
-      const out = encodeServerMessageInto({
+      const reply: ServerMessageInit = {
         requestId: s,
         update: updateToWire({
           sessionId: 's', step: result.step, delta: result.update,
           diagnostics: { batchSize: b, updateNorm: result.diagnostics.updateNorm, computeSeconds: result.diagnostics.computeMs / 1000, values: {} },
         }),
-      }, r.replyScratch);
+      };
+      const inPlace = encodeUpdateInPlace(reply);
+      const out = inPlace?.frame ?? encodeServerMessageInto(reply, r.replyScratch);
       const t4 = performance.now();
       const cpu = process.cpuUsage(cpu0);
+      if (out.byteLength < 4 * dim) throw new Error('short update frame');
+      inPlace?.release(); // as ws's send callback does once the frame is written out
+      r.inPlace &&= inPlace !== undefined;
+      // The baseline: the general path's encode of the same update, Δθ copied into a reused buffer.
+      const t5 = performance.now();
+      const copied = encodeServerMessageInto(reply, r.replyScratch);
+      const t6 = performance.now();
+      if (copied.byteLength !== out.byteLength) throw new Error('the copying encode has another length');
       releaseContribution(contribution);
       r.session.recycleUpdate(result.update); // as the daemon does once the Update is sent (SessionEngine.recycle)
-      if (out.byteLength < 4 * dim) throw new Error('short update frame');
       if (s > warmup) {
         const ns = (ms: number): number => (ms * 1e6) / dim;
         r.samples.decode.push(ns(t1 - t0));
@@ -208,6 +226,7 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
         r.samples.encode.push(ns(t4 - t3));
         r.samples.total.push(ns(t4 - t0));
         r.samples.cpu.push(ns((cpu.user + cpu.system) / 1000));
+        r.samples.encodeCopy.push(ns(t6 - t5));
       }
     }
   }
@@ -218,6 +237,7 @@ export async function runStatisticsStepBench(options: StatisticsStepOptions = {}
     case: r.name, encoding: r.encoding, kernels: r.kernels, dim, batchSize: b, steps, requestBytes: r.bytes,
     nsPerCoordinate: quantileOf(r.samples.total, 0.5), cpuNsPerCoordinate: quantileOf(r.samples.cpu, 0.5), p10: quantileOf(r.samples.total, 0.1), p90: quantileOf(r.samples.total, 0.9),
     phases: Object.fromEntries(PHASES.map((p) => [p, quantileOf(r.samples[p], 0.5)])) as Record<Phase, number>,
+    encodePath: r.inPlace ? 'in place' as const : 'copy' as const, encodeCopy: quantileOf(r.samples.encodeCopy, 0.5),
   }));
   return { rows, floor: { nsPerCoordinate: quantileOf(floor.samples, 0.5), p10: quantileOf(floor.samples, 0.1), p90: quantileOf(floor.samples, 0.9) } };
 }
@@ -230,7 +250,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   });
   console.table(rows.map((r) => ({
     case: r.case, encoding: r.encoding, kernels: r.kernels, 'ns/coord': r.nsPerCoordinate.toFixed(2), 'cpu ns/coord': r.cpuNsPerCoordinate.toFixed(2), 'p10–p90': `${r.p10.toFixed(2)}–${r.p90.toFixed(2)}`,
-    ...Object.fromEntries(PHASES.map((p) => [p, r.phases[p].toFixed(2)])),
+    ...Object.fromEntries(PHASES.map((p) => [p, r.phases[p].toFixed(2)])), 'encode path': r.encodePath, 'encode (copy)': r.encodeCopy.toFixed(2),
   })));
   console.log(`memory floor of the pass: ${floor.nsPerCoordinate.toFixed(2)} ns/coord (p10–p90 ${floor.p10.toFixed(2)}–${floor.p90.toFixed(2)})`);
 }
