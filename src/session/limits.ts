@@ -182,9 +182,11 @@ export function sessionMemoryBytes(config: MemoryConfig, options: MemoryOptions)
   const parts: MemoryPart[] = [];
   // The session's work vectors: the estimator's ḡ sums, batch mean, squares and centred sums (and their
   // rolled-back copies), the batch summary, the optimizer's input and workspace, the monitor's scratch,
-  // the float32 update, the estimates report's scratch: 16 float64 vectors, one float32, one in storage.
+  // the estimates report's scratch: 16 float64 vectors, one in storage; and the float32 updates (the last
+  // step's and up to three recycled ones, each with the reply header's room in front: at most 1/16 more,
+  // src/session/update-memory.ts): 17 bytes per coordinate.
   const vectors = 16 + tracked + optimizerVectors(config.optimizer);
-  parts.push({ field: 'dim', bytes: D * (8 * vectors + 4 + p), what: `${vectors} work vectors of D = ${D}` });
+  parts.push({ field: 'dim', bytes: D * (8 * vectors + 17 + p), what: `${vectors} work vectors of D = ${D}` });
   if (tracked > 0) {
     config.blocks.forEach((block, i) => {
       const field = config.singleBlock ? 'structure' : `blocks[${i}].structure`;
