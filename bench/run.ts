@@ -307,6 +307,8 @@ function torchSection(result: TorchStepResult, sparse?: TorchStepResult): string
     'decode, encode and event loop); decode = update message → numpy; apply = p.grad = −Δθ plus the optimizer step. `via`:',
     'how the payloads went, through shared-memory files with the co-located daemon (the client\'s default) or WebSocket',
     'frames (`ngd-diag-ws`, `shared_memory=False`). Bytes are whole messages, frames or shared-memory payloads.',
+    '`kfac` sends, with the client\'s defaults, the MLP\'s two wide layers\' gradient sums as thin factors (the b output-gradient',
+    'and input rows: `gradient_factors=\'auto\'`, math.md "Low-rank gradient sums") and its factor sums every step.',
     '`kfac-torch` is the in-process alternative: the same K-FAC NGD (sampled labels, π-damping, refresh every 10) written',
     'in torch in the training process (bench/torch_kfac_inprocess.py, what kfac-pytorch\'s \'inverse\' method does), its',
     '`stats` = the factors\' EMA and `daemon` = refresh + preconditioning, in torch: what a K-FAC step costs on this CPU',
