@@ -6,7 +6,9 @@
  * `KroneckerDecomposition`, and the estimate installs that. Both are plain data (numbers and
  * Float64Arrays), so they cross `postMessage` and go into snapshots as they are.
  */
+import { FisherdError } from '../errors.js';
 import type { Backend } from '../linalg/backend.js';
+import { lanczosTopEigenvalues } from '../linalg/lanczos.js';
 import { ReferenceBackend } from '../linalg/reference.js';
 
 /**
@@ -37,6 +39,31 @@ export interface KroneckerRefreshJob {
    * (`vectors32`, `DampedInverses.inverses32`), formed where it is formed instead of in the first solve.
    */
   single?: boolean;
+  /**
+   * With `piDamping`, for a block whose solves apply both damped factors as their inverses (`dampedInverses`'
+   * rule at `inverseUses`): the refresh forms the inverses (Ḡ + √λ/π I)⁻¹ and (Ā + π√λ I)⁻¹ by Cholesky
+   * (LAPACK potrf + potri: n³·4/3 flops a factor, against dsyevd's ~9n³ and the inverse's n³ after it) and
+   * the factors' top eigenvalues by Lanczos, and keeps the factors for another λ (Cholesky again) or an
+   * eigendecomposition when something asks for one (`KroneckerInverseOnly`).
+   */
+  inverseOnly?: boolean;
+}
+
+/** The top eigenvalues an inverse-only refresh computes per factor (Lanczos): enough for the per-layer top 3. */
+export const INVERSE_ONLY_TOP = 3;
+
+/**
+ * What an inverse-only refresh keeps instead of the eigendecomposition (the decomposition's eigenvalue and
+ * eigenvector arrays are then empty): the bias-corrected factors it inverted, and their top eigenvalues.
+ */
+export interface KroneckerInverseOnly {
+  /** Ā (in' × in'), the job's. */
+  inputFactor: Float64Array;
+  /** Ḡ (out × out). */
+  outputGradFactor: Float64Array;
+  /** The largest min(INVERSE_ONLY_TOP, in') eigenvalues of Ā, descending, clamped at 0 (Lanczos, to 1e-10 of ‖Ā‖). */
+  inputTop: Float64Array;
+  outputTop: Float64Array;
 }
 
 /** Eigenvectors (or damped inverses) rounded to float32 once, for float32 solves: derived data, never saved. */
@@ -66,6 +93,11 @@ export interface KroneckerDecomposition {
   dampedInverses?: DampedInverses;
   /** For a job with `single`: `outputVectors` and `inputVectors` rounded to float32. Derived data: snapshots leave it out. */
   vectors32?: SingleMatrices;
+  /**
+   * Of an inverse-only refresh (`KroneckerRefreshJob.inverseOnly`): the factors and their top eigenvalues;
+   * the four eigen arrays above are then empty until `eigendecomposed` completes them (on demand).
+   */
+  inverseOnly?: KroneckerInverseOnly;
 }
 
 /**
@@ -153,6 +185,23 @@ export function decomposeKroneckerFactors(job: KroneckerRefreshJob, backend: Bac
   const { outputs, inputOrder, inputFactor, outputGradFactor } = job;
   const traceA = diagonalSum(inputFactor, inputOrder);
   const traceG = diagonalSum(outputGradFactor, outputs);
+  if (job.inverseOnly === true && job.piDamping !== undefined) {
+    const pi = traceA > 0 && traceG > 0 ? Math.sqrt(traceA / inputOrder / (traceG / outputs)) : 1;
+    const inverses = choleskyInverses(inputFactor, outputGradFactor, pi, job.piDamping, backend, job.single === true);
+    // a damped factor that is not positive definite at this λ: the eigendecomposition (its solve then names the product)
+    if (inverses !== undefined) {
+      const empty = new Float64Array(0);
+      return {
+        version: job.version, factorUpdates: job.factorUpdates, pi,
+        inputValues: empty, inputVectors: empty, outputValues: empty, outputVectors: empty,
+        dampedInverses: inverses,
+        inverseOnly: {
+          inputFactor, outputGradFactor,
+          inputTop: topEigenvalues(inputFactor, inputOrder, backend), outputTop: topEigenvalues(outputGradFactor, outputs, backend),
+        },
+      };
+    }
+  }
   const input = backend.eigh(inputFactor, inputOrder, { overwrite: true });
   const output = backend.eigh(outputGradFactor, outputs, { overwrite: true });
   const pi = traceA > 0 && traceG > 0 ? Math.sqrt(traceA / inputOrder / (traceG / outputs)) : 1;
@@ -169,6 +218,60 @@ export function decomposeKroneckerFactors(job: KroneckerRefreshJob, backend: Bac
   if (job.piDamping === undefined) return decomposition;
   const inverses = dampedInverses(decomposition, job.piDamping, float64, job.inverseUses, job.single === true);
   return inverses === undefined ? decomposition : { ...decomposition, dampedInverses: inverses };
+}
+
+/**
+ * π-damping's two damped inverses, (Ḡ + √λ/π I)⁻¹ and (Ā + π√λ I)⁻¹, by Cholesky (`Backend.cholesky` with the
+ * shift, then its `inverse`), or undefined when either damped factor is not numerically positive definite.
+ * Their scales are empty: an inverse-only decomposition's solves apply both inverses.
+ */
+export function choleskyInverses(
+  inputFactor: Float64Array, outputGradFactor: Float64Array, pi: number, damping: number, backend: Backend, single: boolean,
+): DampedInverses | undefined {
+  const sqrtDamping = Math.sqrt(damping);
+  let outputInverse: Float64Array;
+  let inputInverse: Float64Array;
+  try {
+    outputInverse = backend.cholesky(outputGradFactor, Math.round(Math.sqrt(outputGradFactor.length)), sqrtDamping / pi).inverse();
+    inputInverse = backend.cholesky(inputFactor, Math.round(Math.sqrt(inputFactor.length)), pi * sqrtDamping).inverse();
+  } catch (e) {
+    if (e instanceof FisherdError && e.code === 'NOT_POSITIVE_DEFINITE') return undefined;
+    throw e;
+  }
+  const empty = new Float64Array(0);
+  return {
+    damping, outputScale: empty, inputScale: empty, outputInverse, inputInverse,
+    ...(single ? { inverses32: rounded(outputInverse, inputInverse) } : {}),
+  };
+}
+
+/** The largest min(INVERSE_ONLY_TOP, n) eigenvalues of the symmetric PSD n×n `M`, descending, clamped at 0. */
+function topEigenvalues(M: Float64Array, n: number, backend: Backend): Float64Array {
+  const k = Math.min(INVERSE_ONLY_TOP, n);
+  if (n <= 64) return clampNonNegative(backend.eigh(M, n).values.slice(0, k)); // small: exactly
+  const { values } = lanczosTopEigenvalues((v, out) => backend.gemv(false, n, n, 1, M, v, 0, out), n, k, { tolerance: 1e-10 });
+  return clampNonNegative(values);
+}
+
+/**
+ * `d` with its eigendecomposition: `d` itself unless it is of an inverse-only refresh not yet completed, else
+ * `d` with the eigendecomposition of the factors it kept filled in (its version, clock, π, damped inverses
+ * and `inverseOnly` unchanged: solves at other λ still factor the kept factors, so that a solve's result does
+ * not depend on whether something asked for the eigendecomposition before).
+ */
+export function eigendecomposed(d: KroneckerDecomposition, backend: Backend): KroneckerDecomposition {
+  const kept = d.inverseOnly;
+  if (kept === undefined || d.inputValues.length > 0) return d;
+  const outputs = Math.round(Math.sqrt(kept.outputGradFactor.length));
+  const inputOrder = Math.round(Math.sqrt(kept.inputFactor.length));
+  const input = backend.eigh(kept.inputFactor, inputOrder);
+  const output = backend.eigh(kept.outputGradFactor, outputs);
+  const { vectors32: _, ...rest } = d;
+  return {
+    ...rest,
+    inputValues: clampNonNegative(input.values), inputVectors: input.vectors,
+    outputValues: clampNonNegative(output.values), outputVectors: output.vectors,
+  };
 }
 
 function diagonalSum(M: Float64Array, n: number): number {

@@ -27,7 +27,7 @@ import { activeNativeKernels, NATIVE_MIN_LENGTH } from '../linalg/native-kernels
 import { EmaClock } from './ema.js';
 import { EstimateBase, requireSnapshotLength } from './estimate-base.js';
 import {
-  dampedInverses, decomposeKroneckerFactors, float64Kernels, rounded, type DampedInverses, type KroneckerDecomposition, type KroneckerRefreshJob,
+  choleskyInverses, dampedInverses, decomposeKroneckerFactors, eigendecomposed, float64Kernels, INVERSE_ONLY_TOP, rounded, type DampedInverses, type KroneckerDecomposition, type KroneckerRefreshJob,
 } from './kronecker-decomposition.js';
 import {
   blockIndex, blockToMatrix, kroneckerShape, matrixToBlock, validateKroneckerFactors,
@@ -224,7 +224,7 @@ export class KroneckerEstimate extends EstimateBase {
    * and the basis a client projects EKFAC's eigenbasis squares on (`eigenbasisSquares.basisVersion`).
    */
   get installedDecomposition(): Readonly<KroneckerDecomposition> | undefined {
-    return this.decomposition;
+    return this.decomposition === undefined ? undefined : this.eigendecomposed();
   }
 
   /** True when no decomposition is installed yet or `refreshEvery` factor updates came since its factors. */
@@ -423,12 +423,18 @@ export class KroneckerEstimate extends EstimateBase {
    */
   installDecomposition(decomposition: KroneckerDecomposition): void {
     const { outputs, inputOrder } = this.shape;
-    if (decomposition.inputValues?.length !== inputOrder || decomposition.outputValues?.length !== outputs ||
-        decomposition.inputVectors?.length !== inputOrder * inputOrder || decomposition.outputVectors?.length !== outputs * outputs) {
+    const kept = decomposition.inverseOnly;
+    // an inverse-only decomposition: empty eigen arrays, the factors it inverted, both inverses
+    const eigenLength = (n: number) => (kept === undefined ? n : 0);
+    if (decomposition.inputValues?.length !== eigenLength(inputOrder) || decomposition.outputValues?.length !== eigenLength(outputs) ||
+        decomposition.inputVectors?.length !== eigenLength(inputOrder * inputOrder) || decomposition.outputVectors?.length !== eigenLength(outputs * outputs) ||
+        (kept !== undefined && (kept.inputFactor?.length !== inputOrder * inputOrder || kept.outputGradFactor?.length !== outputs * outputs ||
+          !(kept.inputTop instanceof Float64Array) || !(kept.outputTop instanceof Float64Array) || this.corrected || !this.piDamping ||
+          decomposition.dampedInverses?.outputInverse === undefined || decomposition.dampedInverses.inputInverse === undefined))) {
       throw new FisherdError('SHAPE_MISMATCH', `the decomposition is not of a ${outputs} × ${inputOrder} Kronecker block`, { field: 'decomposition' });
     }
     const inverses = decomposition.dampedInverses;
-    if (inverses !== undefined && (inverses.outputScale?.length !== outputs || inverses.inputScale?.length !== inputOrder ||
+    if (inverses !== undefined && (inverses.outputScale?.length !== eigenLength(outputs) || inverses.inputScale?.length !== eigenLength(inputOrder) ||
         (inverses.outputInverse !== undefined && inverses.outputInverse.length !== outputs * outputs) ||
         (inverses.inputInverse !== undefined && inverses.inputInverse.length !== inputOrder * inputOrder))) {
       throw new FisherdError('SHAPE_MISMATCH', `the decomposition's damped inverses are not of a ${outputs} × ${inputOrder} Kronecker block`, { field: 'decomposition.dampedInverses' });
@@ -496,6 +502,7 @@ export class KroneckerEstimate extends EstimateBase {
       version: this.nextVersion, factorUpdates: clock.steps, outputs, inputOrder, inputFactor: input, outputGradFactor: outputGrad,
       ...(this.piDamping && piDamping !== undefined ? { piDamping, inverseUses: this.inverseUses } : {}),
       ...(this.singleSolve ? { single: true } : {}),
+      ...(piDamping !== undefined && this.inverseOnlyRefreshes ? { inverseOnly: true } : {}),
     };
   }
 
@@ -529,15 +536,41 @@ export class KroneckerEstimate extends EstimateBase {
     return this.clock.steps;
   }
 
-  /** Decomposes the current factors here and now (synchronous; O(out³ + in'³) through `Backend.eigh`). */
-  refreshDecompositions(): void {
+  /**
+   * Decomposes the current factors here and now (synchronous; O(out³ + in'³) through `Backend.eigh`). With
+   * `piDamping` (the λ the solves will use), a π-damping block whose solves apply both damped inverses forms
+   * just those, by Cholesky (`KroneckerRefreshJob.inverseOnly`), as a daemon's refresh thread does.
+   */
+  refreshDecompositions(piDamping?: number): void {
     const job = this.refreshJob();
-    if (job !== undefined) this.installDecomposition(decomposeKroneckerFactors(job, this.backend));
+    if (job === undefined) return;
+    const inverseOnly = piDamping !== undefined && this.inverseOnlyRefreshes;
+    this.installDecomposition(decomposeKroneckerFactors(inverseOnly ? { ...job, piDamping, inverseUses: this.inverseUses, inverseOnly } : job, this.backend));
   }
 
+  /**
+   * Whether this block's refreshes at a known λ form only π-damping's two inverses (by Cholesky) instead of
+   * eigendecomposing: π-damping, not EKFAC, and both damped inverses formed by `dampedInverses`' rule at
+   * `inverseUses` (so no solve goes through an eigenbasis). Depends on the shape and options alone.
+   */
+  private get inverseOnlyRefreshes(): boolean {
+    const { outputs, inputOrder } = this.shape;
+    return this.piDamping && !this.corrected && outputs <= 2 * inputOrder * this.inverseUses && inputOrder <= 2 * outputs * this.inverseUses;
+  }
+
+  /** The installed decomposition with its eigendecomposition (completed here, once, for an inverse-only one). */
   private installed(): KroneckerDecomposition {
     if (this.decomposition === undefined) this.refreshDecompositions();
-    return this.decomposition!;
+    return this.eigendecomposed();
+  }
+
+  /** `eigendecomposed` of the installed decomposition, which it then replaces (the same version and inverses). */
+  private eigendecomposed(): KroneckerDecomposition {
+    const d = this.decomposition!;
+    if (d.inverseOnly === undefined || d.inputValues.length > 0) return d;
+    const complete = eigendecomposed(d, this.float64);
+    this.decomposition = complete;
+    return complete;
   }
 
   // ---- read-outs ---------------------------------------------------------------------------------------
@@ -547,9 +580,10 @@ export class KroneckerEstimate extends EstimateBase {
   }
 
   protected solveChecked(v: Float64Array, damping: number, out: Float64Array, factored?: FactoredSlices): Float64Array {
-    if (this.needsRefresh) this.refreshDecompositions();
-    const d = this.installed();
     const pi = this.piDamping && !this.corrected;
+    if (this.needsRefresh) this.refreshDecompositions(pi ? damping : undefined);
+    // π-damping applies the damped inverses alone where both are formed: an inverse-only decomposition serves as it is
+    const d = pi && this.inverseOnlyRefreshes ? this.decomposition! : this.installed();
     const f = pi ? this.piFactors(d, damping) : undefined;
     const m = this.singleSolve ? this.singleOperands(d, f) : { ...vectorsOf(d), ...inversesOf(f) };
     const [X, Y, T] = this.singleSolve ? (this.work32 ??= [0, 1, 2].map(() => new Float32Array(this.dim))) : this.work;
@@ -768,7 +802,12 @@ export class KroneckerEstimate extends EstimateBase {
     if (d.dampedInverses?.damping === damping) return d.dampedInverses;
     const cached = this.pi;
     if (cached !== undefined && cached.decomposition === d && cached.factors.damping === damping) return cached.factors;
-    const factors = dampedInverses(d, damping, this.float64, this.inverseUses, this.singleSolve);
+    // an inverse-only decomposition at another λ: Cholesky of its factors again (an eigendecomposition when not positive definite)
+    const kept = d.inverseOnly;
+    const factors = kept !== undefined
+      ? choleskyInverses(kept.inputFactor, kept.outputGradFactor, d.pi, damping, this.float64, this.singleSolve)
+        ?? dampedInverses(this.eigendecomposed(), damping, this.float64, this.inverseUses, this.singleSolve)
+      : dampedInverses(d, damping, this.float64, this.inverseUses, this.singleSolve);
     if (factors === undefined) {
       const { outputs, inputOrder } = this.shape;
       const sqrtDamping = Math.sqrt(damping);
@@ -865,6 +904,13 @@ export class KroneckerEstimate extends EstimateBase {
 
   /** λ(Ḡ⊗Ā) = {λ_G,o · λ_A,i}: the top k products, from the installed decomposition (EKFAC: the top s). */
   protected topEigenvaluesChecked(k: number): Float64Array {
+    const kept = this.decomposition?.inverseOnly;
+    if (kept !== undefined && !this.corrected && k <= Math.min(kept.inputTop.length, kept.outputTop.length)) {
+      // the top k products come from the top k of each factor (below): those an inverse-only refresh kept
+      const products = new Float64Array(k * k);
+      for (let o = 0; o < k; o++) for (let i = 0; i < k; i++) products[o * k + i] = kept.outputTop[o]! * kept.inputTop[i]!;
+      return products.sort().reverse().slice(0, k);
+    }
     const d = this.installed();
     if (this.corrected) return this.correctedEigenvalues(d).sort().reverse().slice(0, k);
     // The top k products λ_G,o·λ_A,i (all ≥ 0) come from the top k of each factor: O(k² log k), not O(D log D).
@@ -941,10 +987,21 @@ export class KroneckerEstimate extends EstimateBase {
     requireSnapshotLength(snapshot.outputGradFactor, outputs * outputs, 'snapshot.outputGradFactor');
     const d = snapshot.decomposition;
     if (d !== undefined) {
-      requireSnapshotLength(d.inputValues, inputOrder, 'snapshot.decomposition.inputValues');
-      requireSnapshotLength(d.inputVectors, inputOrder * inputOrder, 'snapshot.decomposition.inputVectors');
-      requireSnapshotLength(d.outputValues, outputs, 'snapshot.decomposition.outputValues');
-      requireSnapshotLength(d.outputVectors, outputs * outputs, 'snapshot.decomposition.outputVectors');
+      const kept = d.inverseOnly;
+      const eigen = kept === undefined ? 1 : 0; // an inverse-only decomposition's eigen arrays are empty
+      requireSnapshotLength(d.inputValues, eigen * inputOrder, 'snapshot.decomposition.inputValues');
+      requireSnapshotLength(d.inputVectors, eigen * inputOrder * inputOrder, 'snapshot.decomposition.inputVectors');
+      requireSnapshotLength(d.outputValues, eigen * outputs, 'snapshot.decomposition.outputValues');
+      requireSnapshotLength(d.outputVectors, eigen * outputs * outputs, 'snapshot.decomposition.outputVectors');
+      if (kept !== undefined) {
+        requireSnapshotLength(kept.inputFactor, inputOrder * inputOrder, 'snapshot.decomposition.inverseOnly.inputFactor');
+        requireSnapshotLength(kept.outputGradFactor, outputs * outputs, 'snapshot.decomposition.inverseOnly.outputGradFactor');
+        requireSnapshotLength(kept.inputTop, Math.min(INVERSE_ONLY_TOP, inputOrder), 'snapshot.decomposition.inverseOnly.inputTop');
+        requireSnapshotLength(kept.outputTop, Math.min(INVERSE_ONLY_TOP, outputs), 'snapshot.decomposition.inverseOnly.outputTop');
+        if (!this.piDamping || this.corrected) {
+          throw new FisherdError('INVALID_CONFIG', 'snapshot.decomposition is inverse-only, which only a π-damping K-FAC block keeps', { field: 'snapshot.decomposition.inverseOnly' });
+        }
+      }
     }
     if (snapshot.eigenbasisMoments !== undefined) requireSnapshotLength(snapshot.eigenbasisMoments.squares, this.dim, 'snapshot.eigenbasisMoments.squares');
     if (!(Number.isInteger(snapshot.updatesSinceRefresh) && snapshot.updatesSinceRefresh >= 0 && Number.isInteger(snapshot.nextVersion) && snapshot.nextVersion >= 1)) {
@@ -1056,10 +1113,20 @@ function addInto(y: Float64Array, x: Float64Array): void {
 
 
 function copyDecomposition(d: KroneckerDecomposition): KroneckerDecomposition {
+  const kept = d.inverseOnly;
+  // an inverse-only decomposition: the factors (its inverses, and an eigendecomposition completed on demand,
+  // are derived: formed again when needed)
+  const eigen = (a: Float64Array) => (kept === undefined ? Float64Array.from(a) : new Float64Array(0));
   return {
     version: d.version, factorUpdates: d.factorUpdates, pi: d.pi,
-    inputValues: Float64Array.from(d.inputValues), inputVectors: Float64Array.from(d.inputVectors),
-    outputValues: Float64Array.from(d.outputValues), outputVectors: Float64Array.from(d.outputVectors),
+    inputValues: eigen(d.inputValues), inputVectors: eigen(d.inputVectors),
+    outputValues: eigen(d.outputValues), outputVectors: eigen(d.outputVectors),
+    ...(kept === undefined ? {} : {
+      inverseOnly: {
+        inputFactor: Float64Array.from(kept.inputFactor), outputGradFactor: Float64Array.from(kept.outputGradFactor),
+        inputTop: Float64Array.from(kept.inputTop), outputTop: Float64Array.from(kept.outputTop),
+      },
+    }),
   };
 }
 

@@ -31,6 +31,11 @@ export interface CholeskyFactor {
   solve(b: ArrayLike<number>, out?: Float64Array): Float64Array;
   /** log det(A + λI). */
   logDet(): number;
+  /**
+   * (A + λI)⁻¹ as a full symmetric n×n row-major float64 matrix (both triangles written, exactly symmetric),
+   * into `out` when given (LAPACK dpotri on openblas: n³ more than the factorization's n³/3).
+   */
+  inverse(out?: Float64Array): Float64Array;
 }
 
 /** Eigendecomposition of a small symmetric matrix, eigenvalues in descending order. */

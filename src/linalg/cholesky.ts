@@ -47,6 +47,21 @@ export class DenseCholesky implements CholeskyFactor {
     return x;
   }
 
+  inverse(out?: Float64Array): Float64Array {
+    const { n } = this;
+    const inv = out ?? new Float64Array(n * n);
+    const e = new Float64Array(n);
+    // column j of the inverse: the solve of e_j (the matrix is symmetric: written as row j, then mirrored)
+    for (let j = 0; j < n; j++) {
+      e.fill(0);
+      e[j] = 1;
+      this.solve(e, e);
+      for (let i = j; i < n; i++) inv[j * n + i] = e[i];
+    }
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) inv[j * n + i] = inv[i * n + j];
+    return inv;
+  }
+
   logDet(): number {
     // log det(L Lᵀ) = 2 Σ log L_ii.
     let s = 0;

@@ -52,6 +52,7 @@ export interface OpenBlasLibrary {
     B: Float64Array, ldb: number): void;
 
   dpotrf(uplo: string, n: Int32Array, A: Float64Array, lda: Int32Array, info: Int32Array, uploLength: number): void;
+  dpotri(uplo: string, n: Int32Array, A: Float64Array, lda: Int32Array, info: Int32Array, uploLength: number): void;
   dpotrs(uplo: string, n: Int32Array, nrhs: Int32Array, A: Float64Array, lda: Int32Array, B: Float64Array,
     ldb: Int32Array, info: Int32Array, uploLength: number): void;
   /** LU with partial pivoting (column-major), as numpy.linalg.solve; info > 0: an exactly zero pivot. */
@@ -114,6 +115,7 @@ export function loadOpenBlas(path: string = DEFAULT_OPENBLAS_LIBRARY): OpenBlasL
     somatcopy: bind('void cblas_somatcopy(int, int, int, int, float, const float *, int, float *, int)'),
     domatcopy: bind('void cblas_domatcopy(int, int, int, int, double, const double *, int, double *, int)'),
     dpotrf: bind('void dpotrf_(const char *, const int *, double *, const int *, int *, size_t)'),
+    dpotri: bind('void dpotri_(const char *, const int *, double *, const int *, int *, size_t)'),
     dpotrs: bind('void dpotrs_(const char *, const int *, const int *, const double *, const int *, double *, const int *, int *, size_t)'),
     dgetrf: bind('void dgetrf_(const int *, const int *, double *, const int *, int *, int *)'),
     dgetrs: bind('void dgetrs_(const char *, const int *, const int *, const double *, const int *, const int *, double *, const int *, int *, size_t)'),

@@ -445,6 +445,19 @@ class LapackCholesky implements CholeskyFactor {
     for (let i = 0; i < this.n; i++) s += Math.log(factor[i * this.n + i]);
     return 2 * s;
   }
+
+  inverse(out?: Float64Array): Float64Array {
+    const { n } = this;
+    const inv = out ?? new Float64Array(n * n);
+    requireLength(inv, n * n, 'cholesky.inverse', 'out');
+    inv.set(this.storage());
+    if (n === 0) return inv;
+    // dpotri('L') overwrites the column-major lower triangle (our row-major upper one) with the inverse's
+    this.owner.dpotri('L', this.dims, inv, this.dims, this.info, 1);
+    if (this.info[0] !== 0) throw new FisherdError('INTERNAL', `dpotri failed (info=${this.info[0]})`);
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) inv[j * n + i] = inv[i * n + j];
+    return inv;
+  }
 }
 
 /** Loads OpenBLAS and returns the backend; throws an Error naming the missing library or routine. */

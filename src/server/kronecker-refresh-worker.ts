@@ -29,7 +29,8 @@ port.on('message', (request: RefreshRequest) => {
       const inverses = decomposition.dampedInverses;
       for (const a of [decomposition.inputValues, decomposition.inputVectors, decomposition.outputValues, decomposition.outputVectors,
         inverses?.outputScale, inverses?.inputScale, inverses?.outputInverse, inverses?.inputInverse,
-        decomposition.vectors32?.output, decomposition.vectors32?.input, inverses?.inverses32?.output, inverses?.inverses32?.input]) {
+        decomposition.vectors32?.output, decomposition.vectors32?.input, inverses?.inverses32?.output, inverses?.inverses32?.input,
+        decomposition.inverseOnly?.inputFactor, decomposition.inverseOnly?.outputGradFactor]) {
         if (a !== undefined && !transfer.includes(a.buffer as ArrayBuffer)) transfer.push(a.buffer as ArrayBuffer);
       }
       reply = { id: request.id, kind: 'done', decomposition };

@@ -6,8 +6,8 @@
  *   step); with the refresh thread its 99th percentile stays under a tenth of that, it gets > 10× the
  *   steps, and the big session's updates are bit for bit those of the in-step refresh (the thread
  *   decomposes exactly the factors the step would).
- * - A recorded Kronecker session (T_stat = 2, W = 2) replays to its live updates bit for bit; `trace
- *   inspect` names the kind.
+ * - A recorded Kronecker session (T_stat = 2, W = 2, one worker's gradient sums as thin factors) replays to
+ *   its live updates bit for bit; `trace inspect` names the kind.
  * - Bad Kronecker statistics: a typed error naming the field, the session unchanged, others served.
  */
 import { execFile } from 'node:child_process';
@@ -20,12 +20,12 @@ import { replayTrace } from '../../src/trace/replay.js';
 import { buildDaemon, startDaemon, stream } from './daemon-harness.js';
 
 
-function layerStep(outputs: number, inputs: number, b: number, seed: number, factors = true): KroneckerStatistics {
+function layerStep(outputs: number, inputs: number, b: number, seed: number, factors = true, sumAs: 'sum' | 'factors' = 'sum'): KroneckerStatistics {
   const r = stream(seed);
   const fill = (n: number) => Float64Array.from({ length: n }, r);
   return kroneckerStatisticsFromPairs({
     outputs, inputs, bias: true, count: b, activations: fill(b * inputs), outputGrads: fill(b * outputs),
-    sampled: { outputGrads: fill(2 * b * outputs), samplesPerExample: 2 }, factors,
+    sampled: { outputGrads: fill(2 * b * outputs), samplesPerExample: 2 }, factors, sumAs,
   });
 }
 
@@ -116,7 +116,7 @@ describe('fisherd daemon: Kronecker (K-FAC) sessions', () => {
     expect(offloaded.bystanderMs.length).toBeGreaterThan(10 * blocking.bystanderMs.length);
   }, 300_000);
 
-  it('recorded (W = 2, factors every T_stat = 2 steps), the session replays to its live updates bit for bit; trace inspect names the kind', async () => {
+  it('recorded (W = 2, factors every T_stat = 2 steps, one worker\'s gradient sums as thin factors), the session replays to its live updates bit for bit; trace inspect names the kind', async () => {
     const daemon = await startDaemon(['--session-idle-ms', '0']);
     try {
       const config = kfac(6, 4, { workers: 2, record: true, optimizer: { name: 'efgd', stepSize: 0.1, damping: 1e-2 }, track: { fisher: true } });
@@ -127,11 +127,12 @@ describe('fisherd daemon: Kronecker (K-FAC) sessions', () => {
       const carried: (KroneckerStatistics | undefined)[] = [undefined, undefined];
       for (let step = 1; step <= 6; step++) {
         const replies = await Promise.all(workers.map((w, id) => {
-          const full = layerStep(6, 4, 3 + id, 10 * step + id);
+          // worker 1 sends its gradient sums as thin factors (sumFactors), worker 0 dense
+          const full = layerStep(6, 4, 3 + id, 10 * step + id, true, id === 1 ? 'factors' : 'sum');
           let fc: KroneckerStatistics;
           if (step % 2 === 1) {
             carried[id] = full;
-            fc = { count: full.count, sum: full.sum };
+            fc = id === 1 ? { count: full.count, sumFactors: full.sumFactors! } : { count: full.count, sum: full.sum! };
           } else {
             fc = { ...full, factors: addFactorSums(carried[id]!.factors!, full.factors!) };
           }
