@@ -231,7 +231,7 @@ export interface StatisticsRoundtripOptions {
   dim?: number;
   /** b. Default 32. */
   batchSize?: number;
-  /** Timed rounds. Default 10 (each round steps rows once: ~1–3 s here). */
+  /** Timed rounds. Default 30 (each round steps rows once: ~1–3 s here; fewer leave the medians at the mercy of a shared machine). */
   steps?: number;
   /** Untimed steps first. Default 2. */
   warmup?: number;
@@ -243,7 +243,7 @@ export interface StatisticsRoundtripOptions {
 export async function runStatisticsRoundtripBench(options: StatisticsRoundtripOptions = {}): Promise<RoundtripBenchRow[]> {
   const dim = options.dim ?? 1_000_000;
   const b = options.batchSize ?? 32;
-  const steps = options.steps ?? 10;
+  const steps = options.steps ?? 30;
   const warmup = options.warmup ?? 2;
   const dataDir = mkdtempSync(join(tmpdir(), 'fisherd-bench-'));
   // Sampled-label rows (K = 1) and their statistics: Σ_n g̃_n as the mean gradient's sum (a client computes
