@@ -386,29 +386,22 @@ static inline int64_t first_bad_divisor(double go, const double *a, int64_t inpu
   return -1;
 }
 
-API CLONES int64_t fd_kronecker_divide(double *Y, int64_t outputs, int64_t inputOrder, const double *g, const double *a, double damping) {
-  for (int64_t o = 0; o < outputs; o++) {
-    double *row = Y + o * inputOrder;
-    const double go = g[o];
-    const int64_t bad = first_bad_divisor(go, a, inputOrder, damping);
-    if (bad >= 0) return o * inputOrder + bad;
-    for (int64_t i = 0; i < inputOrder; i++) row[i] /= go * a[i] + damping;
+/* NAME(T): the division on a Y of T. On float32 (a float32-storage solve) each quotient is computed in double,
+   as JavaScript's `Y[k] /= divisor` on a Float32Array does, and rounded to float32 on the store; on double the
+   casts change nothing. */
+#define KRONECKER_DIVIDE(NAME, T)                                                                                   \
+  API CLONES int64_t NAME(T *Y, int64_t outputs, int64_t inputOrder, const double *g, const double *a, double damping) { \
+    for (int64_t o = 0; o < outputs; o++) {                                                                         \
+      T *row = Y + o * inputOrder;                                                                                  \
+      const double go = g[o];                                                                                       \
+      const int64_t bad = first_bad_divisor(go, a, inputOrder, damping);                                            \
+      if (bad >= 0) return o * inputOrder + bad;                                                                    \
+      for (int64_t i = 0; i < inputOrder; i++) row[i] = (T)((double)row[i] / (go * a[i] + damping));                \
+    }                                                                                                               \
+    return -1;                                                                                                      \
   }
-  return -1;
-}
-
-/* The same division on a float32 Y (a float32-storage solve): each quotient computed in double, as
-   JavaScript's `Y[k] /= divisor` on a Float32Array does, and rounded to float32 on the store. */
-API CLONES int64_t fd_kronecker_divide_f32(float *Y, int64_t outputs, int64_t inputOrder, const double *g, const double *a, double damping) {
-  for (int64_t o = 0; o < outputs; o++) {
-    float *row = Y + o * inputOrder;
-    const double go = g[o];
-    const int64_t bad = first_bad_divisor(go, a, inputOrder, damping);
-    if (bad >= 0) return o * inputOrder + bad;
-    for (int64_t i = 0; i < inputOrder; i++) row[i] = (float)((double)row[i] / (go * a[i] + damping));
-  }
-  return -1;
-}
+KRONECKER_DIVIDE(fd_kronecker_divide, double)
+KRONECKER_DIVIDE(fd_kronecker_divide_f32, float)
 
 /* ---- shared-memory requests (src/server/shared-memory.ts) ------------------------------------------------
    A client's request file, mapped read-only, and copied out of the mapping: a copy in user space runs at

@@ -624,7 +624,7 @@ export class KroneckerEstimate extends EstimateBase {
     return thin < dense;
   }
 
-  /** Work matrices of the factored products, in the solve's storage type: `count` arrays of at least `length` (grown, kept). */
+  /** Work matrices of the factored products, in the solve's storage type: three arrays of at least `length` values (grown, kept). */
   private thinWork(length: number): [Vec, Vec, Vec] {
     const current = this.thin;
     if (current !== undefined && current[0].length >= length) return current;

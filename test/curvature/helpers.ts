@@ -184,3 +184,25 @@ export function errorOf(f: () => unknown): FisherdError {
   }
   throw new Error('expected a FisherdError');
 }
+
+/** Coordinate of a Kronecker block's weight entry (o, i) — i = inputs is the bias — in torch's weight-then-bias order. */
+export function torchIndex(out: number, inputs: number, o: number, i: number): number {
+  return i < inputs ? o * inputs + i : out * inputs + o;
+}
+
+/** Dense (G ⊗ A) in torch order: entry ((o,i),(p,j)) = G_op A_ij (A of order in', bias last). */
+export function denseKronecker(G: Float64Array, A: Float64Array, out: number, inputs: number, bias: boolean): Float64Array {
+  const order = inputs + (bias ? 1 : 0);
+  const D = out * order;
+  const M = new Float64Array(D * D);
+  for (let o = 0; o < out; o++) for (let i = 0; i < order; i++) for (let p = 0; p < out; p++) for (let j = 0; j < order; j++) {
+    M[torchIndex(out, inputs, o, i) * D + torchIndex(out, inputs, p, j)] = G[o * out + p]! * A[i * order + j]!;
+  }
+  return M;
+}
+
+/** M + s·I (M n×n row-major), a copy. */
+export function plusIdentity(M: Float64Array, n: number, s: number): Float64Array {
+  return M.map((x, k) => (k % (n + 1) === 0 ? x + s : x));
+}
+

@@ -14,15 +14,10 @@ import {
   type EstimateOptions, type KroneckerStructure, type LowRankTerm,
 } from '../../src/curvature/index.js';
 import type { Backend } from '../../src/linalg/index.js';
-import { BACKENDS, denseSolve, diagonalOf, relativeError, Rng } from './helpers.js';
+import { BACKENDS, denseKronecker, denseSolve, diagonalOf, plusIdentity, relativeError, Rng, torchIndex } from './helpers.js';
 
 function solveTolerance(backend: Backend): number {
   return backend.dtype === 'float32' ? 2e-6 : 1e-9;
-}
-
-/** Coordinate of (o, i) — i = inputs is the bias — in torch's weight-then-bias order. */
-function torchIndex(out: number, inputs: number, o: number, i: number): number {
-  return i < inputs ? o * inputs + i : out * inputs + o;
 }
 
 /** Σ_t s_t vec(L_tᵀ R_t) in torch order, float64. */
@@ -37,21 +32,6 @@ function denseOf(terms: readonly LowRankTerm[], out: number, inputs: number, bia
     }
   }
   return v;
-}
-
-/** Dense (G ⊗ A) in torch order. */
-function denseKronecker(G: Float64Array, A: Float64Array, out: number, inputs: number, bias: boolean): Float64Array {
-  const order = inputs + (bias ? 1 : 0);
-  const D = out * order;
-  const M = new Float64Array(D * D);
-  for (let o = 0; o < out; o++) for (let i = 0; i < order; i++) for (let p = 0; p < out; p++) for (let j = 0; j < order; j++) {
-    M[torchIndex(out, inputs, o, i) * D + torchIndex(out, inputs, p, j)] = G[o * out + p]! * A[i * order + j]!;
-  }
-  return M;
-}
-
-function plusIdentity(M: Float64Array, n: number, s: number): Float64Array {
-  return M.map((x, k) => (k % (n + 1) === 0 ? x + s : x));
 }
 
 interface Case {

@@ -16,27 +16,11 @@ import {
   restoreSymmetricEstimate, type EstimateOptions, type KroneckerStructure,
 } from '../../src/curvature/index.js';
 import type { Backend } from '../../src/linalg/index.js';
-import { BACKENDS, bitwiseEqual, denseSolve, diagonalOf, relativeError, Rng } from './helpers.js';
+import { BACKENDS, bitwiseEqual, denseKronecker, denseSolve, diagonalOf, plusIdentity, relativeError, Rng } from './helpers.js';
 
 function solveTolerance(backend: Backend): number {
   return backend.dtype === 'float32' ? 2e-6 : 1e-9;
 }
-
-function torchIndex(out: number, inputs: number, o: number, i: number): number {
-  return i < inputs ? o * inputs + i : out * inputs + o;
-}
-
-function denseKronecker(G: Float64Array, A: Float64Array, out: number, inputs: number): Float64Array {
-  const order = inputs + 1;
-  const D = out * order;
-  const M = new Float64Array(D * D);
-  for (let o = 0; o < out; o++) for (let i = 0; i < order; i++) for (let p = 0; p < out; p++) for (let j = 0; j < order; j++) {
-    M[torchIndex(out, inputs, o, i) * D + torchIndex(out, inputs, p, j)] = G[o * out + p]! * A[i * order + j]!;
-  }
-  return M;
-}
-
-const plusIdentity = (M: Float64Array, n: number, s: number) => M.map((x, k) => (k % (n + 1) === 0 ? x + s : x));
 
 const OUT = 7;
 const INPUTS = 9; // in' = 10 with the bias
@@ -60,7 +44,7 @@ function setup(backend: Backend, structure: Partial<KroneckerStructure> = {}, op
   const trG = diagonalOf(G, OUT).reduce((s, x) => s + x, 0);
   const pi = Math.sqrt(trA / order / (trG / OUT));
   const expected = (v: Float64Array, lambda: number) => denseSolve(
-    denseKronecker(plusIdentity(G, OUT, Math.sqrt(lambda) / pi), plusIdentity(A, order, pi * Math.sqrt(lambda)), OUT, INPUTS), v.length, 0, v);
+    denseKronecker(plusIdentity(G, OUT, Math.sqrt(lambda) / pi), plusIdentity(A, order, pi * Math.sqrt(lambda)), OUT, INPUTS, true), v.length, 0, v);
   return { make, factors, v: rng.normals(OUT * order), expected, full };
 }
 

@@ -34,7 +34,7 @@ import {
 } from '../../src/curvature/index.js';
 import { createOpenBlasBackend, type Backend } from '../../src/linalg/index.js';
 import { availableKernels, kernelsInUse, useKernels } from '../../src/linalg/native-kernels.js';
-import { BACKENDS, bitwiseEqual, denseSolve, diagonalOf, errorOf, jacobiEigen, matvec, REFERENCE, relativeError, Rng } from './helpers.js';
+import { BACKENDS, bitwiseEqual, denseKronecker, denseSolve, diagonalOf, errorOf, jacobiEigen, matvec, plusIdentity, REFERENCE, relativeError, Rng, torchIndex } from './helpers.js';
 
 /** The solves' relative tolerance on `backend` (see the header). */
 function solveTolerance(backend: Backend): number {
@@ -46,11 +46,6 @@ function kronecker(structure: KroneckerStructure, backend: Backend = REFERENCE, 
   const estimate = createSymmetricEstimate(dim, structure, backend, options);
   expect(estimate).toBeInstanceOf(KroneckerEstimate);
   return estimate as KroneckerEstimate;
-}
-
-/** Coordinate of weight entry (o, i) — i = inputs is the bias — in torch's weight-then-bias order. */
-function torchIndex(out: number, inputs: number, o: number, i: number): number {
-  return i < inputs ? o * inputs + i : out * inputs + o;
 }
 
 /** The per-example gradient of a linear layer, g = vec(e āᵀ), in torch order (ā = [a; 1] with a bias). */
@@ -65,17 +60,6 @@ function layerGradient(e: ArrayLike<number>, a: ArrayLike<number>, bias: boolean
   return g;
 }
 
-/** Dense (G ⊗ A) in torch order: entry ((o,i),(p,j)) = G_op A_ij (A of order in', bias last). */
-function denseKronecker(G: Float64Array, A: Float64Array, out: number, inputs: number, bias: boolean): Float64Array {
-  const order = inputs + (bias ? 1 : 0);
-  const D = out * order;
-  const M = new Float64Array(D * D);
-  for (let o = 0; o < out; o++) for (let i = 0; i < order; i++) for (let p = 0; p < out; p++) for (let j = 0; j < order; j++) {
-    M[torchIndex(out, inputs, o, i) * D + torchIndex(out, inputs, p, j)] = G[o * out + p] * A[i * order + j];
-  }
-  return M;
-}
-
 /** ā = [a; 1] rows from a rows. */
 function withOnes(a: Float64Array, count: number, inputs: number): Float64Array {
   const out = new Float64Array(count * (inputs + 1));
@@ -88,10 +72,6 @@ function withOnes(a: Float64Array, count: number, inputs: number): Float64Array 
 
 function scaled(M: Float64Array, s: number): Float64Array {
   return M.map((x) => x * s);
-}
-
-function plusIdentity(M: Float64Array, n: number, s: number): Float64Array {
-  return M.map((x, k) => (k % (n + 1) === 0 ? x + s : x));
 }
 
 /** Random pairs: b inputs (with bias column of ones when `bias`) and b·K output gradients. */
